@@ -1,0 +1,116 @@
+import { MS, type Nanos, US } from "../engine/time.js";
+import type { DistSpec } from "../scenario/distribution.js";
+
+/** The Python builds gilsim has profiles for. A "t" suffix is a free-threaded build (PEP 703). */
+export const PYTHON_VERSIONS = ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.13t", "3.14t"] as const;
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+
+export type GilWinner = "random" | "fifo" | "lifo";
+export type StartMethod = "fork" | "forkserver" | "spawn";
+
+/**
+ * Every runtime parameter of the model, resolved. A version profile gives the defaults; a
+ * scenario's `runtime` section overrides any of them. Costs are distributions in nanoseconds.
+ */
+export interface RuntimeParams {
+  python: PythonVersion;
+  /** True for free-threaded builds (3.13t, 3.14t). */
+  freeThreadedBuild: boolean;
+  /** Whether the GIL is enabled: on for normal builds; off by default on free-threaded builds (PYTHON_GIL=0). */
+  gil: boolean;
+  /** sys.setswitchinterval(): how long a waiter waits before it asks the holder to drop. Default 5 ms. */
+  switchInterval: Nanos;
+  /** Latency from a condition-variable signal to the woken waiter running (an OS wake-up). */
+  gilWakeup: DistSpec;
+  /** CPU the new holder spends after taking the GIL from another thread (cache refill, bookkeeping). */
+  gilHandoff: DistSpec;
+  /** Extra hand-off cost per other thread waiting for the same GIL. */
+  gilHandoffPerWaiter: Nanos;
+  /** Which waiter a drop_gil signal wakes: seeded random choice (as the OS does), FIFO or LIFO. */
+  gilWinner: GilWinner;
+  /** Factor on pure-Python CPU time with this build (1 on GIL builds; 3.13t about 1.4; 3.14t about 1.07). */
+  pythonSlowdown: number;
+  /** GIL-held CPU at entry and at exit of a C call that releases the GIL (each). */
+  cCallEdge: DistSpec;
+  /** CPU on the loop thread for each callback or task step that asyncio runs (GIL held). */
+  loopStepCost: DistSpec;
+  /** CPU on the loop thread for each _run_once iteration (selector poll bookkeeping, timers). */
+  loopIterationCost: DistSpec;
+  /** CPU (GIL held) that executor.submit / run_in_executor costs the submitting thread. */
+  submitCost: DistSpec;
+  /** Latency from a submit to the idle worker thread waking up (queue.get wake-up). */
+  threadHandoff: DistSpec;
+  /** CPU to start a new worker thread (lazy creation in ThreadPoolExecutor). */
+  threadStart: DistSpec;
+  /** Latency of call_soon_threadsafe waking the loop's selector (self-pipe write). */
+  threadsafeWakeup: DistSpec;
+  /** Process pool: fixed CPU per task on each side (pickle, pipe write, unpickle), GIL held. */
+  ipcBase: Nanos;
+  /** Process pool: CPU per byte of payload on each side, in nanoseconds per byte. */
+  ipcPerByte: number;
+  /** Process pool: latency of the pipe between processes (a wake-up), per direction. */
+  ipcLatency: DistSpec;
+  /** Process pool start method. */
+  startMethod: StartMethod;
+  /** Start-up time of one worker process with that start method. */
+  processStart: DistSpec;
+  /** Timer slack: a sleep or a timed wait ends this much later than asked (Linux default 50 us). */
+  timerSlack: Nanos;
+  /** ThreadPoolExecutor max_workers default for a machine of `cores`. */
+  defaultThreadWorkers: number;
+  /** ProcessPoolExecutor max_workers default for a machine of `cores`. */
+  defaultProcessWorkers: number;
+}
+
+const c = (value: Nanos): DistSpec => ({ dist: "constant", value });
+const ln = (medianNs: Nanos, p99Ns: Nanos): DistSpec => ({
+  dist: "lognormal",
+  mu: Math.log(medianNs),
+  sigma: Math.log(p99Ns / medianNs) / 2.3263478740408408,
+});
+
+const START: Record<StartMethod, DistSpec> = {
+  fork: ln(3 * MS, 8 * MS),
+  forkserver: ln(25 * MS, 60 * MS),
+  spawn: ln(50 * MS, 120 * MS),
+};
+
+/** The default process start-up time for a start method. */
+export function processStartFor(method: StartMethod): DistSpec {
+  return START[method];
+}
+
+/** The version profile: every default of the runtime model, for a machine with `cores` cores. */
+export function profile(python: PythonVersion, cores: number): RuntimeParams {
+  const freeThreaded = python.endsWith("t");
+  const minor = Number(python.replace(/t$/, "").split(".")[1]);
+  const startMethod: StartMethod = minor >= 14 ? "forkserver" : "fork";
+  // asyncio got its C-accelerated task stepping in 3.6 and faster call paths in 3.11 and 3.12.
+  const step = minor <= 10 ? 20 * US : minor === 11 ? 15 * US : 12 * US;
+  return {
+    python,
+    freeThreadedBuild: freeThreaded,
+    gil: !freeThreaded,
+    switchInterval: 5 * MS,
+    gilWakeup: ln(6 * US, 40 * US),
+    gilHandoff: c(2 * US),
+    gilHandoffPerWaiter: 300,
+    gilWinner: "random",
+    pythonSlowdown: python === "3.13t" ? 1.4 : python === "3.14t" ? 1.07 : 1,
+    cCallEdge: c(1 * US),
+    loopStepCost: c(step),
+    loopIterationCost: c(5 * US),
+    submitCost: c(8 * US),
+    threadHandoff: ln(30 * US, 120 * US),
+    threadStart: c(80 * US),
+    threadsafeWakeup: ln(20 * US, 80 * US),
+    ipcBase: 60 * US,
+    ipcPerByte: 1,
+    ipcLatency: ln(25 * US, 100 * US),
+    startMethod,
+    processStart: START[startMethod],
+    timerSlack: 50 * US,
+    defaultThreadWorkers: Math.min(32, cores + 4),
+    defaultProcessWorkers: cores,
+  };
+}

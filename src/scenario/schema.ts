@@ -1,0 +1,233 @@
+import { z } from "zod";
+import { PYTHON_VERSIONS } from "../model/profiles.js";
+import { type DistSpec, distributionSchema } from "./distribution.js";
+import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
+
+/*
+ * The scenario file format. Every default is written here, once; the runtime defaults that depend
+ * on the Python version live in the version profiles (src/model/profiles.ts).
+ */
+
+const positiveInt = z
+  .number({ error: "expected a positive integer" })
+  .int({ error: "expected a positive integer" })
+  .positive({ error: "expected a positive integer" });
+
+const seedSchema = z
+  .number({ error: "expected a non-negative integer" })
+  .int({ error: "expected a non-negative integer" })
+  .nonnegative({ error: "expected a non-negative integer" })
+  .max(Number.MAX_SAFE_INTEGER, { error: "expected a non-negative integer" });
+
+/** How a CPU step treats the GIL. */
+export const GIL_MODES = ["python", "release", "hold"] as const;
+export type GilMode = (typeof GIL_MODES)[number];
+
+/** A step of a task, after parsing. */
+export type Step =
+  | { kind: "cpu"; duration: DistSpec; gil: GilMode }
+  | { kind: "io"; duration: DistSpec }
+  | { kind: "block"; duration: DistSpec }
+  | { kind: "offload"; steps: Step[] }
+  | { kind: "repeat"; times: number | "forever"; steps: Step[] };
+
+const cpuStep = z
+  .strictObject({
+    cpu: distributionSchema.meta({ description: "CPU time of the step." }),
+    gil: z.enum(GIL_MODES, { error: 'expected "python", "release" or "hold"' }).default("python").meta({
+      description:
+        "python: pure-Python code, GIL held with check points; release: C code that releases the GIL (hashing, compression) with a short GIL-held entry and exit; hold: a C call that holds the GIL with no check points (json, re, pickle).",
+    }),
+  })
+  .transform((s): Step => ({ kind: "cpu", duration: s.cpu, gil: s.gil }));
+
+const ioStep = z
+  .strictObject({
+    io: distributionSchema.meta({
+      description: "Wait for IO: awaited in a coroutine, a blocking call that releases the GIL in a thread.",
+    }),
+  })
+  .transform((s): Step => ({ kind: "io", duration: s.io }));
+
+const blockStep = z
+  .strictObject({
+    block: distributionSchema.meta({
+      description: "A blocking call (time.sleep, a sync driver): inside a coroutine it blocks the whole loop.",
+    }),
+  })
+  .transform((s): Step => ({ kind: "block", duration: s.block }));
+
+export const stepSchema: z.ZodType<Step, unknown> = z.union(
+  [
+    cpuStep,
+    ioStep,
+    blockStep,
+    z
+      .strictObject({
+        get offload() {
+          return z.array(stepSchema).min(1, { error: "expected at least one step" }).meta({
+            description: "Steps run on the asyncio loop's executor (run_in_executor / asyncio.to_thread).",
+          });
+        },
+      })
+      .transform((s): Step => ({ kind: "offload", steps: s.offload })),
+    z
+      .strictObject({
+        repeat: z.union([positiveInt, z.literal("forever")], {
+          error: 'expected a positive integer or "forever"',
+        }),
+        get steps() {
+          return z.array(stepSchema).min(1, { error: "expected at least one step" });
+        },
+      })
+      .transform((s): Step => ({ kind: "repeat", times: s.repeat, steps: s.steps })),
+  ],
+  {
+    error:
+      'expected a step: {"cpu": ...}, {"io": ...}, {"block": ...}, {"offload": [...]} or {"repeat": N, "steps": [...]}',
+  },
+);
+
+const taskClassSchema = z.strictObject({
+  name: z.string().min(1, { error: "expected a non-empty name" }).default("task"),
+  weight: z.number().positive({ error: "expected a weight above 0" }).default(1),
+  payload: sizeSchema
+    .default(1024)
+    .meta({ description: "Bytes pickled to and from a worker process per task (process pools only)." }),
+  steps: z.array(stepSchema).min(1, { error: "expected at least one step" }),
+});
+export type TaskClass = z.output<typeof taskClassSchema>;
+
+const arrivalsSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("batch"), count: positiveInt }),
+    z.strictObject({ kind: z.literal("poisson"), rate: rateSchema, count: positiveInt }),
+    z.strictObject({ kind: z.literal("fixed"), rate: rateSchema, count: positiveInt }),
+    z.strictObject({
+      kind: z.literal("closed"),
+      clients: positiveInt,
+      think: distributionSchema.prefault(0),
+      count: positiveInt,
+    }),
+  ],
+  { error: 'expected "kind" to be one of batch, poisson, fixed, closed' },
+);
+export type Arrivals = z.output<typeof arrivalsSchema>;
+
+const poolSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("threads"), workers: positiveInt.optional() }),
+    z.strictObject({
+      kind: z.literal("processes"),
+      workers: positiveInt.optional(),
+      startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
+    }),
+  ],
+  { error: 'expected "kind" to be threads or processes' },
+);
+
+const executorSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.strictObject({ kind: z.literal("sync") }),
+    z.strictObject({
+      kind: z.literal("asyncio"),
+      offload: z
+        .union([poolSchema, z.literal("none")])
+        .default({ kind: "threads" })
+        .meta({ description: 'The executor behind run_in_executor; "none" forbids offload steps.' }),
+      loops: positiveInt.default(1).meta({ description: "Processes, each running one event loop." }),
+    }),
+    z.strictObject({ kind: z.literal("threads"), workers: positiveInt.optional() }),
+    z.strictObject({
+      kind: z.literal("processes"),
+      workers: positiveInt.optional(),
+      startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
+    }),
+  ],
+  { error: 'expected "kind" to be one of sync, asyncio, threads, processes' },
+);
+
+const runtimeSchema = z.strictObject({
+  python: z.enum(PYTHON_VERSIONS, { error: `expected one of ${PYTHON_VERSIONS.join(", ")}` }).default("3.12"),
+  gil: z.enum(["on", "off"], { error: 'expected "on" or "off"' }).optional().meta({
+    description: "Default: on, or off on free-threaded builds (3.13t, 3.14t). Off needs a free-threaded build.",
+  }),
+  switchInterval: positiveDurationSchema.optional(),
+  gilWakeup: distributionSchema.optional(),
+  gilHandoff: distributionSchema.optional(),
+  gilHandoffPerWaiter: durationSchema.optional(),
+  gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
+  pythonSlowdown: z.number().min(1, { error: "expected a factor of at least 1" }).optional(),
+  cCallEdge: distributionSchema.optional(),
+  loopStepCost: distributionSchema.optional(),
+  loopIterationCost: distributionSchema.optional(),
+  submitCost: distributionSchema.optional(),
+  threadHandoff: distributionSchema.optional(),
+  threadStart: distributionSchema.optional(),
+  threadsafeWakeup: distributionSchema.optional(),
+  ipcBase: durationSchema.optional(),
+  ipcPerByte: z.number().nonnegative({ error: "expected nanoseconds per byte, at least 0" }).optional(),
+  ipcLatency: distributionSchema.optional(),
+  processStart: distributionSchema.optional(),
+  timerSlack: durationSchema.optional(),
+});
+
+const machineSchema = z.strictObject({
+  cores: positiveInt.default(4),
+  kernel: z
+    .enum(["eevdf", "eevdf-6.15", "cfs"], { error: 'expected "eevdf", "eevdf-6.15" or "cfs"' })
+    .default("eevdf")
+    .meta({ description: "Linux scheduler, for the default time slice." }),
+  slice: positiveDurationSchema.optional().meta({ description: "OS time slice; default from the kernel." }),
+});
+
+const backgroundSchema = z.strictObject({
+  name: z.string().min(1, { error: "expected a non-empty name" }),
+  steps: z.array(stepSchema).min(1, { error: "expected at least one step" }),
+});
+
+const runSchema = z.strictObject({
+  until: positiveDurationSchema.optional().meta({ description: "Stop the simulation at this time." }),
+  warmup: durationSchema
+    .default(0)
+    .meta({ description: "Tasks that arrive before this time are left out of the metrics." }),
+  replications: positiveInt.default(1),
+  confidence: z
+    .number()
+    .gt(0, { error: "expected a level between 0 and 1" })
+    .lt(1, { error: "expected a level between 0 and 1" })
+    .default(0.95),
+  trace: z.boolean().default(true).meta({ description: "Record the trace (off for big runs; results unchanged)." }),
+});
+
+export const scenarioObjectSchema = z.strictObject(
+  {
+    $schema: z.string().optional(),
+    name: z.string().min(1, { error: "expected a non-empty name" }).default("scenario"),
+    description: z.string().default(""),
+    seed: seedSchema.default(1),
+    machine: machineSchema.prefault({}),
+    runtime: runtimeSchema.prefault({}),
+    executor: executorSchema,
+    workload: z.strictObject({
+      arrivals: arrivalsSchema,
+      concurrency: positiveInt.optional().meta({
+        description: "At most this many tasks in progress (asyncio.Semaphore, bounded submission).",
+      }),
+      classes: z.array(taskClassSchema).min(1, { error: "expected at least one task class" }),
+    }),
+    background: z.array(backgroundSchema).default([]).meta({
+      description: "Threads started at time 0 in the main process beside the executor, each running its steps.",
+    }),
+    run: runSchema.prefault({}),
+  },
+  { error: "expected a scenario object" },
+);
+
+/** A scenario as written in a file or a notebook, before parsing. */
+export type ScenarioInput = z.input<typeof scenarioObjectSchema>;
+/** A scenario after parsing, before the runtime profile is resolved. */
+export type ParsedScenario = z.output<typeof scenarioObjectSchema>;
