@@ -1,0 +1,198 @@
+import { EventQueue } from "../engine/queue.js";
+import { MS, type Nanos } from "../engine/time.js";
+import type { Job, Pool } from "./job.js";
+import { block, type Op, overhead } from "./ops.js";
+import type { ConcreteStep } from "./plan.js";
+import type { Runtime } from "./runtime.js";
+import { stepOps, type TaskRun } from "./task.js";
+import type { SimThread } from "./thread.js";
+import { WaitQueue } from "./wait-queue.js";
+import type { Intake } from "./workload.js";
+
+type Body = () => Generator<Op, void, boolean | undefined>;
+interface Callback {
+  readyAt: Nanos;
+  run: Body;
+}
+
+/**
+ * An asyncio event loop (Lib/asyncio/base_events.py, _run_once) on one thread. Each iteration:
+ * select (timeout 0 when callbacks are ready, else until the next timer, rounded up to the
+ * millisecond as epoll does; select releases the GIL), queue what the selector delivered and the
+ * due timers, then run exactly the callbacks that were ready when the iteration began, FIFO.
+ * Each callback costs loop CPU with the GIL held; a coroutine runs until it awaits.
+ */
+export class EventLoop implements Intake {
+  private ready: Callback[] = [];
+  private head = 0;
+  private readonly posted: Callback[] = [];
+  private readonly timers = new EventQueue(64);
+  private readonly timerFns: (Callback | null)[] = [];
+  private readonly freeTimers: number[] = [];
+  private readonly selector = new WaitQueue("selector");
+  private completed = 0;
+  private permits: number;
+  private readonly limited: boolean;
+  private readonly semWaiters: TaskRun[] = [];
+  private readonly permitted = new WeakSet<TaskRun>();
+  thread: SimThread | null = null;
+
+  constructor(
+    private readonly rt: Runtime,
+    readonly processId: number,
+    private readonly expected: () => number,
+    private readonly pool: Pool | null,
+    limit: number | null,
+    private readonly onTaskDone: (task: TaskRun) => void,
+  ) {
+    this.limited = limit !== null;
+    this.permits = limit ?? 0;
+  }
+
+  /** gather(*tasks): every task's first step is ready in the first iteration. */
+  initial(tasks: TaskRun[]): void {
+    for (const task of tasks) this.callSoon(() => this.runTask(task), 0);
+  }
+
+  /** A request arrives on a socket: the selector reports it, its callback creates the task. */
+  arrive(task: TaskRun): void {
+    this.post(() => this.accept(task));
+  }
+
+  private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
+    // create_task: the coroutine's first step runs in the next iteration.
+    this.callSoon(() => this.runTask(task));
+  }
+
+  private callSoon(run: Body, readyAt = this.rt.now): void {
+    this.ready.push({ readyAt, run });
+  }
+
+  /** call_soon_threadsafe: queue for the next select and wake the selector (a self-pipe write). */
+  private post(run: Body): void {
+    this.posted.push({ readyAt: this.rt.now, run });
+    this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.threadsafeWakeup, "threadsafe-wakeup"));
+  }
+
+  private callAt(when: Nanos, run: Body): void {
+    const cb: Callback = { readyAt: when, run };
+    const slot = this.freeTimers.pop();
+    const index = slot ?? this.timerFns.length;
+    if (slot === undefined) this.timerFns.push(cb);
+    else this.timerFns[slot] = cb;
+    this.timers.push(when, 0, 0, index);
+  }
+
+  private get readyCount(): number {
+    return this.ready.length - this.head;
+  }
+
+  *program(): Generator<Op, void, boolean | undefined> {
+    const p = this.rt.world.params;
+    const expected = this.expected();
+    for (;;) {
+      if (this.completed >= expected && this.readyCount === 0 && this.posted.length === 0 && this.timers.size === 0) {
+        return;
+      }
+      const start = this.rt.now;
+      if (this.readyCount > 0 || this.posted.length > 0) {
+        yield block(0);
+      } else if (this.timers.size > 0) {
+        const wait = this.timers.peekTime() - this.rt.now;
+        if (wait <= 0) yield block(0);
+        else yield { op: "wait", on: this.selector, timeout: Math.ceil(wait / MS) * MS + p.timerSlack, state: "idle" };
+      } else {
+        yield { op: "wait", on: this.selector, state: "idle" };
+      }
+      yield overhead(this.rt.world.draw(p.loopIterationCost, "loop-iteration"));
+      for (const cb of this.posted) this.ready.push(cb);
+      this.posted.length = 0;
+      while (this.timers.size > 0 && this.timers.peekTime() <= this.rt.now) {
+        const slot = this.timers.pop();
+        const index = this.timers.argOf(slot);
+        const cb = this.timerFns[index] as Callback;
+        this.timerFns[index] = null;
+        this.freeTimers.push(index);
+        this.ready.push(cb);
+      }
+      const n = this.readyCount;
+      for (let i = 0; i < n; i++) {
+        const cb = this.ready[this.head++] as Callback;
+        this.rt.recorder.loopLag(this.processId, cb.readyAt, this.rt.now);
+        yield overhead(this.rt.world.draw(p.loopStepCost, "loop-step"));
+        yield* cb.run();
+      }
+      if (this.head > 4096) {
+        this.ready = this.ready.slice(this.head);
+        this.head = 0;
+      }
+      this.rt.recorder.loopIteration(this.processId, this.thread?.id ?? -1, start, this.rt.now, n);
+    }
+  }
+
+  /** One step of a task's coroutine: run until it awaits or returns. */
+  private *runTask(task: TaskRun): Generator<Op, void, boolean | undefined> {
+    if (this.limited && !this.permitted.has(task)) {
+      // async with semaphore: wait FIFO for a permit.
+      if (this.permits <= 0) {
+        this.semWaiters.push(task);
+        return;
+      }
+      this.permits--;
+      this.permitted.add(task);
+    }
+    task.markStarted(this.rt);
+    const steps = task.plan.steps;
+    const thread = this.thread as SimThread;
+    while (task.pc < steps.length) {
+      const step = steps[task.pc++] as ConcreteStep;
+      const start = this.rt.now;
+      if (step.kind === "io") {
+        // await asyncio.sleep(d) / a socket read: a timer, the loop runs others meanwhile.
+        this.callAt(this.rt.now + step.ns, () => this.resume(task, step, start));
+        return;
+      }
+      if (step.kind === "offload") {
+        yield overhead(this.rt.world.draw(this.rt.world.params.submitCost, "submit"));
+        const job: Job = {
+          steps: step.steps,
+          task,
+          whole: false,
+          payload: task.plan.payload,
+          // The future's result comes back through call_soon_threadsafe; set_result then wakes the task.
+          done: () => this.post(() => this.wakeLater(task, step, start)),
+        };
+        const extra = (this.pool as Pool).submit(job);
+        if (extra > 0) yield overhead(extra);
+        return;
+      }
+      yield* stepOps(this.rt, step);
+      task.record(step, thread, start, this.rt.now);
+    }
+    this.finish(task);
+  }
+
+  private *wakeLater(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {
+    this.callSoon(() => this.resume(task, step, start));
+  }
+
+  private *resume(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {
+    task.record(step, this.thread as SimThread, start, this.rt.now);
+    yield* this.runTask(task);
+  }
+
+  private finish(task: TaskRun): void {
+    this.completed++;
+    if (this.permitted.has(task)) {
+      const next = this.semWaiters.shift();
+      if (next) {
+        // Semaphore.release wakes the first waiter; its task resumes in the next iteration.
+        this.permitted.add(next);
+        this.callSoon(() => this.runTask(next));
+      } else this.permits++;
+    }
+    const r = this.rt.recorder;
+    r.taskEnded(this.rt.now, task.plan.id, task.plan.class, task.arrival, task.start, task.steps);
+    this.onTaskDone(task);
+  }
+}

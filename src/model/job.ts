@@ -1,0 +1,21 @@
+import type { ConcreteStep } from "./plan.js";
+import type { TaskRun } from "./task.js";
+
+/** Work handed to a pool: a whole task, or the steps a coroutine offloaded. */
+export interface Job {
+  steps: readonly ConcreteStep[];
+  /** The task it belongs to (marked started when a whole task begins here). */
+  task: TaskRun;
+  /** Whether this job is the whole task (not an offloaded part). */
+  whole: boolean;
+  /** Bytes pickled each way (process pools). */
+  payload: number;
+  /** Called on the worker right after the last step (sets the future's result). */
+  done: () => void;
+}
+
+/** Anything a task or a coroutine can submit work to. */
+export interface Pool {
+  /** Queues the job; returns extra CPU the submitting thread pays (creating a thread), in ns. */
+  submit(job: Job): number;
+}

@@ -1,0 +1,142 @@
+import type { Nanos } from "../engine/time.js";
+import { QueueSeries } from "../metrics/queue-series.js";
+import { LatencySketch } from "../metrics/sketch.js";
+import type { QueuePoint } from "../metrics/types.js";
+import type {
+  GilHold,
+  LoopIteration,
+  Marker,
+  StateInterval,
+  StepRecord,
+  SwitchReason,
+  TaskRecord,
+  ThreadInfo,
+  ThreadState,
+} from "../trace/types.js";
+
+const STATE_INDEX: Record<ThreadState, number> = { gil: 0, nogil: 1, "wait-gil": 2, "wait-core": 3, io: 4, idle: 5 };
+
+/**
+ * Everything a run observes. Metrics are always kept, in bounded memory (state totals, latency
+ * sketches, a bounded queue series); the trace is kept only when recording is on, and turning it
+ * off changes no metric.
+ */
+export class Recorder {
+  readonly threads: ThreadInfo[] = [];
+  /** Per thread, ns in each state inside the measured window (6 slots a thread). */
+  stateTotals = new Float64Array(0);
+  readonly intervals: StateInterval[] = [];
+  readonly gil: GilHold[] = [];
+  readonly markers: Marker[] = [];
+  readonly tasks: TaskRecord[] = [];
+  readonly iterations: LoopIteration[] = [];
+  readonly latency = new LatencySketch();
+  readonly wait = new LatencySketch();
+  readonly lag = new Map<number, LatencySketch>();
+  readonly iterationCount = new Map<number, number>();
+  readonly queue = new QueueSeries();
+  arrived = 0;
+  completed = 0;
+  measured = 0;
+  lastEnd = 0;
+  /** ∫ (tasks in system) dt over the measured window. */
+  private inSystemArea = 0;
+  private inSystem = 0;
+  private waiting = 0;
+  private areaSince = 0;
+  measuredArrivals = 0;
+
+  constructor(
+    readonly trace: boolean,
+    readonly warmup: Nanos,
+  ) {
+    this.areaSince = warmup;
+  }
+
+  thread(t: ThreadInfo): void {
+    this.threads.push({ id: t.id, name: t.name, process: t.process, role: t.role });
+    if (this.stateTotals.length < this.threads.length * 6) {
+      const grown = new Float64Array(Math.max(64, this.stateTotals.length * 2, this.threads.length * 6));
+      grown.set(this.stateTotals);
+      this.stateTotals = grown;
+    }
+  }
+
+  state(t: { id: number }, state: ThreadState, start: Nanos, end: Nanos): void {
+    if (end <= start) return;
+    const from = Math.max(start, this.warmup);
+    if (end > from) {
+      const k = t.id * 6 + STATE_INDEX[state];
+      this.stateTotals[k] = (this.stateTotals[k] as number) + (end - from);
+    }
+    if (this.trace) this.intervals.push({ thread: t.id, state, start, end });
+  }
+
+  gilHold(process: number, thread: number, start: Nanos, end: Nanos, reason: SwitchReason): void {
+    if (this.trace && end > start) this.gil.push({ process, thread, start, end, reason });
+  }
+
+  marker(time: Nanos, thread: number, process: number, kind: Marker["kind"]): void {
+    if (this.trace) this.markers.push({ time, thread, process, kind });
+  }
+
+  private integrate(now: Nanos): void {
+    if (now > this.areaSince) {
+      this.inSystemArea += this.inSystem * (now - this.areaSince);
+      this.areaSince = now;
+    }
+  }
+
+  taskArrived(now: Nanos): void {
+    this.integrate(now);
+    this.arrived++;
+    this.inSystem++;
+    this.waiting++;
+    if (now >= this.warmup) this.measuredArrivals++;
+    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+  }
+
+  taskStarted(now: Nanos): void {
+    this.waiting--;
+    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+  }
+
+  taskEnded(now: Nanos, id: number, cls: string, arrival: Nanos, start: Nanos, steps: StepRecord[] | null): void {
+    this.integrate(now);
+    this.inSystem--;
+    this.completed++;
+    this.lastEnd = Math.max(this.lastEnd, now);
+    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+    if (arrival >= this.warmup) {
+      this.measured++;
+      this.latency.record(now - arrival);
+      this.wait.record(start - arrival);
+    }
+    if (this.trace) this.tasks.push({ id, class: cls, arrival, start, end: now, steps: steps ?? [] });
+  }
+
+  loopIteration(process: number, thread: number, start: Nanos, end: Nanos, callbacks: number): void {
+    this.iterationCount.set(process, (this.iterationCount.get(process) ?? 0) + 1);
+    if (this.trace) this.iterations.push({ process, thread, start, end, callbacks });
+  }
+
+  loopLag(process: number, readyAt: Nanos, ranAt: Nanos): void {
+    if (readyAt < this.warmup) return;
+    let s = this.lag.get(process);
+    if (!s) {
+      s = new LatencySketch();
+      this.lag.set(process, s);
+    }
+    s.record(ranAt - readyAt);
+  }
+
+  /** ∫ N(t) dt over [warmup, now]. */
+  areaUntil(now: Nanos): number {
+    this.integrate(now);
+    return this.inSystemArea;
+  }
+
+  queuePoints(): QueuePoint[] {
+    return this.queue.points();
+  }
+}

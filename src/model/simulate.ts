@@ -1,0 +1,85 @@
+import { Simulation } from "../engine/simulation.js";
+import type { Nanos } from "../engine/time.js";
+import { collectMetrics } from "../metrics/collect.js";
+import type { Metrics } from "../metrics/types.js";
+import type { Scenario } from "../scenario/scenario.js";
+import type { Trace } from "../trace/types.js";
+import { backgroundProgram } from "./background.js";
+import { buildExecutor } from "./executor.js";
+import { TaskPlanner } from "./plan.js";
+import { Recorder } from "./recorder.js";
+import { Runtime } from "./runtime.js";
+import { World } from "./world.js";
+
+export interface SimulateOptions {
+  /** Seed of this run. Default: the scenario's seed. */
+  seed?: number;
+  /** Record the trace. Default: the scenario's run.trace. Metrics are the same either way. */
+  trace?: boolean;
+}
+
+/** CPU bookkeeping of a run, to check that the CPU asked for is the CPU delivered. */
+export interface CpuAccounting {
+  /** CPU the tasks and background threads asked for (after the free-threading slowdown), ns. */
+  demand: Nanos;
+  /** CPU the model added: loop steps and iterations, hand-offs, C-call edges, submits, pickling, start-ups. */
+  overhead: Nanos;
+  /** CPU the threads got on cores. */
+  delivered: Nanos;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  metrics: Metrics;
+  /** Null when recording was off. */
+  trace: Trace | null;
+  /** Whether the run stopped at run.until with work left. */
+  truncated: boolean;
+  cpu: CpuAccounting;
+}
+
+/** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
+  const seed = options.seed ?? scenario.seed;
+  const recordTrace = options.trace ?? scenario.run.trace;
+  const sim = new Simulation({ seed });
+  const recorder = new Recorder(recordTrace, scenario.run.warmup);
+  const world = new World(sim, scenario, recorder);
+  const rt = new Runtime(world);
+  const main = rt.addProcess("main");
+  const planner = new TaskPlanner(scenario, seed);
+  const start = buildExecutor(rt, main, planner);
+  scenario.background.forEach((b, i) => {
+    rt.spawn(main, b.name, "background", backgroundProgram(rt, b.steps, sim.random(`background:${i}`)));
+  });
+  start();
+  const until = scenario.run.until ?? Number.POSITIVE_INFINITY;
+  sim.run(until);
+  const end = sim.now;
+  for (const t of rt.threads) t.close();
+  rt.machine.closeBusy();
+  const truncated = recorder.completed < planner.count;
+  const metrics = collectMetrics(rt, end, seed);
+  const trace: Trace | null = recordTrace
+    ? {
+        scenario: scenario.name,
+        seed,
+        end,
+        cores: scenario.machine.cores,
+        threads: recorder.threads,
+        intervals: recorder.intervals,
+        gil: recorder.gil,
+        markers: recorder.markers,
+        tasks: recorder.tasks,
+        iterations: recorder.iterations,
+      }
+    : null;
+  const delivered = rt.threads.reduce((a, t) => a + t.cpuUsed, 0);
+  return {
+    scenario,
+    metrics,
+    trace,
+    truncated,
+    cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
+  };
+}
