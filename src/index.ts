@@ -1,0 +1,56 @@
+// gilsim's public entry: the engine, scenarios, the runtime model, metrics and traces.
+
+export type { Distribution, Handler, Nanos, SimulationOptions } from "./engine/index.js";
+export {
+  constant,
+  EventQueue,
+  empirical,
+  erlang,
+  exponential,
+  formatDuration,
+  fromMillis,
+  gamma,
+  hashSeed,
+  lognormal,
+  lognormalFromQuantiles,
+  MS,
+  NS,
+  parseDuration,
+  Random,
+  SECOND,
+  Simulation,
+  Streams,
+  truncatedNormal,
+  US,
+  uniform,
+} from "./engine/index.js";
+export { metricsFromTrace } from "./metrics/from-trace.js";
+export type { Estimate, Replication } from "./metrics/replicate.js";
+export { estimate, replicate, scalarMetrics } from "./metrics/replicate.js";
+export { LatencySketch, SKETCH_RELATIVE_ERROR } from "./metrics/sketch.js";
+export type { GilStats, LoopStats, Metrics, Quantiles, QueuePoint, ThreadUsage } from "./metrics/types.js";
+export type { ConcreteStep, PlannedTask } from "./model/plan.js";
+export { planTasks, TaskPlanner } from "./model/plan.js";
+export type { PythonVersion, RuntimeParams } from "./model/profiles.js";
+export { PYTHON_VERSIONS, profile } from "./model/profiles.js";
+export type { CpuAccounting, RunResult, SimulateOptions } from "./model/simulate.js";
+export { simulate } from "./model/simulate.js";
+export type { DistSpec } from "./scenario/distribution.js";
+export { makeDistribution } from "./scenario/distribution.js";
+export { ScenarioError } from "./scenario/errors.js";
+export type { ExecutorConfig, PoolConfig, Scenario } from "./scenario/scenario.js";
+export { defaultSlice, parseScenario, scenario, validateScenario } from "./scenario/scenario.js";
+export type { ScenarioInput, Step } from "./scenario/schema.js";
+export type {
+  GilHold,
+  LoopIteration,
+  Marker,
+  StateInterval,
+  StepRecord,
+  SwitchReason,
+  TaskRecord,
+  ThreadInfo,
+  ThreadState,
+  Trace,
+} from "./trace/types.js";
+export { THREAD_STATES } from "./trace/types.js";

@@ -1,0 +1,78 @@
+import { simulate } from "../model/simulate.js";
+import type { Scenario } from "../scenario/scenario.js";
+import { studentTQuantile } from "./student-t.js";
+import type { Metrics } from "./types.js";
+
+/** A mean with its confidence interval. With one run the interval is [mean, mean]. */
+export interface Estimate {
+  mean: number;
+  lo: number;
+  hi: number;
+  halfWidth: number;
+}
+
+export interface Replication {
+  runs: Metrics[];
+  /** Keyed by metric: makespan, throughput, latency.mean|p50|p90|p95|p99|max, wait.mean|p99, gil.waitShare, gil.convoys, loop.lag.p99. */
+  summary: Record<string, Estimate>;
+  confidence: number;
+}
+
+/** The scalar metrics a replication summarizes, by name. */
+export function scalarMetrics(m: Metrics): Record<string, number> {
+  const gil0 = m.gil[0];
+  const loop0 = m.loops[0];
+  return {
+    makespan: m.makespan,
+    throughput: m.throughput,
+    "latency.mean": m.latency.mean,
+    "latency.p50": m.latency.p50,
+    "latency.p90": m.latency.p90,
+    "latency.p95": m.latency.p95,
+    "latency.p99": m.latency.p99,
+    "latency.max": m.latency.max,
+    "wait.mean": m.wait.mean,
+    "wait.p99": m.wait.p99,
+    "gil.waitShare": gil0?.waitShare ?? 0,
+    "gil.convoys": gil0?.convoys ?? 0,
+    "gil.forced": gil0?.forced ?? 0,
+    "loop.lag.p99": loop0?.lag.p99 ?? 0,
+  };
+}
+
+/** Mean and Student-t confidence interval of independent samples. */
+export function estimate(values: readonly number[], confidence: number): Estimate {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  if (n < 2) return { mean, lo: mean, hi: mean, halfWidth: 0 };
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1);
+  const half = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(variance / n);
+  return { mean, lo: mean - half, hi: mean + half, halfWidth: half };
+}
+
+/**
+ * Runs independent replications (seeds seed, seed + 1, ...; every random stream is derived from
+ * its seed, so they share nothing) with the trace off, and summarizes each metric.
+ */
+export function replicate(scenario: Scenario, options: { replications?: number; seed?: number } = {}): Replication {
+  const n = options.replications ?? scenario.run.replications;
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new RangeError(`invalid replications: ${n} (expected a positive integer)`);
+  const seed = options.seed ?? scenario.seed;
+  const runs: Metrics[] = [];
+  for (let k = 0; k < n; k++) runs.push(simulate(scenario, { seed: seed + k, trace: false }).metrics);
+  const columns = new Map<string, number[]>();
+  for (const m of runs) {
+    for (const [key, value] of Object.entries(scalarMetrics(m))) {
+      let col = columns.get(key);
+      if (!col) {
+        col = [];
+        columns.set(key, col);
+      }
+      col.push(value);
+    }
+  }
+  const summary: Record<string, Estimate> = {};
+  for (const [key, col] of columns) summary[key] = estimate(col, scenario.run.confidence);
+  return { runs, summary, confidence: scenario.run.confidence };
+}
