@@ -91,8 +91,10 @@ function erfc(x: number): number {
 }
 
 /**
- * A normal distribution with mean `mu` and standard deviation `sigma`, truncated at zero
- * (negative draws are redrawn). `mean` and `variance` are those of the truncated distribution.
+ * A normal distribution with mean `mu` and standard deviation `sigma`, truncated at zero.
+ * `mean` and `variance` are those of the truncated distribution. With `mu` at least 0, negative
+ * draws are redrawn (at most half are rejected); with `mu` below 0 that would reject almost every
+ * draw, so the tail is sampled by Robert's exponential rejection method (1995) instead.
  */
 export function truncatedNormal(mu: number, sigma: number): Distribution {
   check(Number.isFinite(mu), "normal mean", mu, "a finite number");
@@ -102,7 +104,7 @@ export function truncatedNormal(mu: number, sigma: number): Distribution {
     return { ...constant(mu), kind: "normal" };
   }
   const alpha = -mu / sigma;
-  const z = 1 - normalCdf(alpha);
+  const z = normalCdf(-alpha);
   check(z > 1e-12, "normal mean", mu, `a value not so far below 0 that no draw is positive (sd ${sigma})`);
   const lambda = phi(alpha) / z;
   const mean = mu + sigma * lambda;
@@ -111,12 +113,31 @@ export function truncatedNormal(mu: number, sigma: number): Distribution {
     kind: "normal",
     mean,
     variance,
-    sample: (rng) => {
-      for (;;) {
-        const x = mu + sigma * rng.normal();
-        if (x >= 0) return x;
-      }
-    },
+    sample:
+      alpha > 0
+        ? normalTail(mu, sigma, alpha)
+        : (rng) => {
+            for (;;) {
+              const x = mu + sigma * rng.normal();
+              if (x >= 0) return x;
+            }
+          },
+  };
+}
+
+/**
+ * Samples mu + sigma * Z for a standard normal Z conditioned on Z >= alpha > 0: propose
+ * alpha + Exp(rate), accept with probability exp(-(z - rate)^2 / 2); the optimal rate accepts
+ * at least 76% of proposals for every alpha.
+ */
+function normalTail(mu: number, sigma: number, alpha: number): (rng: Random) => number {
+  const rate = (alpha + Math.sqrt(alpha * alpha + 4)) / 2;
+  return (rng) => {
+    for (;;) {
+      const z = alpha - Math.log(rng.nextOpen()) / rate;
+      const d = z - rate;
+      if (rng.next() < Math.exp(-0.5 * d * d)) return Math.max(0, mu + sigma * z);
+    }
   };
 }
 
@@ -192,9 +213,18 @@ export function erlang(k: number, mean: number): Distribution {
     mean,
     variance: k * rate * rate,
     sample: (rng) => {
+      // The product of k uniforms underflows for k in the hundreds: fold it into a sum of logs
+      // before it can (a no-op for small k, which keeps their draws unchanged).
       let product = 1;
-      for (let i = 0; i < k; i++) product *= rng.nextOpen();
-      return -rate * Math.log(product);
+      let logSum = 0;
+      for (let i = 0; i < k; i++) {
+        product *= rng.nextOpen();
+        if (product < 1e-280) {
+          logSum += Math.log(product);
+          product = 1;
+        }
+      }
+      return -rate * (logSum + Math.log(product));
     },
   };
 }

@@ -62,6 +62,18 @@ export class EventQueue {
     return seq;
   }
 
+  /** Slot of the earliest event (its fields readable through the accessors); -1 when empty. */
+  peekSlot(): number {
+    return this.count === 0 ? -1 : (this.heap[0] as number);
+  }
+
+  /** Insertion numbers of the pending events, in no particular order. */
+  pendingIds(): number[] {
+    const ids: number[] = [];
+    for (let i = 0; i < this.count; i++) ids.push(this.seqs[this.heap[i] as number] as number);
+    return ids;
+  }
+
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
     return this.count === 0 ? Number.POSITIVE_INFINITY : (this.times[this.heap[0] as number] as number);

@@ -73,29 +73,33 @@ export class Simulation {
     return this.queue.push(time, priority, handler, arg);
   }
 
-  /** Cancels a pending event; cancelling one that already ran does nothing. */
+  /** Cancels a pending event; cancelling one that already ran (or was cancelled) does nothing. */
   cancel(id: number): void {
-    if (id >= 0 && id < this.queue.inserted) this.cancelled.add(id);
+    if (!(Number.isInteger(id) && id >= 0 && id < this.queue.inserted)) return;
+    this.cancelled.add(id);
+    // Ids of events that already ran would stay in the set forever: sweep them out once the set
+    // outgrows twice the queue. A sweep leaves at most `queue.size` ids, so its cost is paid for
+    // by the cancels since the last one and cancel stays O(1) amortized.
+    if (this.cancelled.size > 2 * this.queue.size + 64) this.forgetStale();
   }
 
-  /** Time of the next event, or Infinity when none is pending. */
+  /** Time of the next event that will run, or Infinity when none is pending. */
   peek(): Nanos {
+    if (this.cancelled.size > 0) this.dropCancelled();
     return this.queue.peekTime();
   }
 
   /** Handles exactly one event. Returns false when there was none. */
   step(): boolean {
     const queue = this.queue;
-    for (;;) {
-      const slot = queue.pop();
-      if (slot < 0) return false;
-      if (this.cancelled.size > 0 && this.cancelled.delete(queue.seqOf(slot))) continue;
-      this.clock = queue.timeOf(slot);
-      const handler = this.handlers[queue.handlerOf(slot)] as Handler;
-      this.processed++;
-      handler(queue.argOf(slot));
-      return true;
-    }
+    if (this.cancelled.size > 0) this.dropCancelled();
+    const slot = queue.pop();
+    if (slot < 0) return false;
+    this.clock = queue.timeOf(slot);
+    const handler = this.handlers[queue.handlerOf(slot)] as Handler;
+    this.processed++;
+    handler(queue.argOf(slot));
+    return true;
   }
 
   /**
@@ -104,7 +108,25 @@ export class Simulation {
    */
   run(until: Nanos = Number.POSITIVE_INFINITY): void {
     const queue = this.queue;
-    while (queue.size > 0 && queue.peekTime() <= until) this.step();
+    for (;;) {
+      // Cancelled events at the head must not stand in for the next real one in the check below.
+      if (this.cancelled.size > 0) this.dropCancelled();
+      if (queue.size === 0 || queue.peekTime() > until) break;
+      this.step();
+    }
     if (Number.isFinite(until) && until > this.clock) this.clock = until;
+  }
+
+  /** Discards cancelled events at the head of the queue. */
+  private dropCancelled(): void {
+    const queue = this.queue;
+    const cancelled = this.cancelled;
+    while (queue.size > 0 && cancelled.delete(queue.seqOf(queue.peekSlot()))) queue.pop();
+  }
+
+  /** Forgets cancelled ids that are no longer pending (they ran before being cancelled). */
+  private forgetStale(): void {
+    const pending = new Set(this.queue.pendingIds());
+    for (const id of this.cancelled) if (!pending.has(id)) this.cancelled.delete(id);
   }
 }
