@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { MS, US } from "../../src/engine/time.js";
+import { run } from "./helpers.js";
+
+describe("the asyncio loop", () => {
+  it("finishes 1,000 concurrent 10 ms waits in about 10 ms plus the loop's per-step overheads", () => {
+    const r = run({
+      executor: { kind: "asyncio" },
+      workload: { arrivals: { kind: "batch", count: 1000 }, classes: [{ steps: [{ io: "10ms" }] }] },
+    });
+    const step = r.scenario.runtime.loopStepCost;
+    expect(step.dist).toBe("constant");
+    const perStep = step.dist === "constant" ? step.value : 0;
+    // Two callbacks a task (start, resume after the timer), run one after the other on one thread.
+    const overheads = 2 * 1000 * perStep;
+    expect(r.metrics.makespan).toBeGreaterThan(10 * MS);
+    expect(r.metrics.makespan).toBeLessThan(10 * MS + overheads + 1 * MS);
+    expect(r.metrics.tasks.completed).toBe(1000);
+  });
+
+  it("serializes the tasks when a coroutine makes a blocking call", () => {
+    const r = run({
+      executor: { kind: "asyncio" },
+      workload: { arrivals: { kind: "batch", count: 100 }, classes: [{ steps: [{ block: "10ms" }] }] },
+    });
+    expect(r.metrics.makespan).toBeGreaterThan(100 * 10 * MS);
+    expect(r.metrics.makespan).toBeLessThan(100 * 10.2 * MS);
+  });
+
+  it("starts a created task in the next iteration and runs callbacks FIFO", () => {
+    const r = run(
+      {
+        executor: { kind: "asyncio" },
+        workload: { arrivals: { kind: "batch", count: 3 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+      },
+      { trace: true },
+    );
+    const tasks = r.trace!.tasks.sort((a, b) => a.start - b.start);
+    expect(tasks.map((t) => t.id)).toEqual([0, 1, 2]);
+    // One iteration ran all three (gather): each started after the previous ended.
+    for (let i = 1; i < tasks.length; i++) expect(tasks[i]!.start).toBeGreaterThanOrEqual(tasks[i - 1]!.end);
+    expect(r.trace!.iterations.some((it) => it.callbacks === 3)).toBe(true);
+  });
+
+  it("limits concurrency with a FIFO semaphore", () => {
+    const r = run(
+      {
+        executor: { kind: "asyncio" },
+        workload: {
+          arrivals: { kind: "batch", count: 20 },
+          concurrency: 5,
+          classes: [{ steps: [{ io: "10ms" }] }],
+        },
+      },
+      { trace: true },
+    );
+    // 20 tasks, 5 at a time, 10 ms each: four waves.
+    expect(r.metrics.makespan).toBeGreaterThan(40 * MS);
+    expect(r.metrics.makespan).toBeLessThan(50 * MS);
+    const order = r.trace!.tasks.sort((a, b) => a.end - b.end || a.id - b.id).map((t) => t.id);
+    expect(order).toEqual([...Array(20).keys()]);
+  });
+
+  it("brings run_in_executor results back through the loop, two iterations after the pool finishes", () => {
+    const r = run(
+      {
+        machine: { cores: 4 },
+        executor: { kind: "asyncio", offload: { kind: "threads", workers: 4 } },
+        workload: {
+          arrivals: { kind: "batch", count: 4 },
+          classes: [{ steps: [{ offload: [{ cpu: "20ms", gil: "release" }] }] }],
+        },
+      },
+      { trace: true },
+    );
+    // Four GIL-releasing offloads run in parallel on four workers.
+    expect(r.metrics.makespan).toBeGreaterThan(20 * MS);
+    expect(r.metrics.makespan).toBeLessThan(23 * MS);
+    const workers = r.trace!.threads.filter((t) => t.role === "worker");
+    expect(workers.length).toBe(4);
+  });
+
+  it("measures loop lag when CPU work in a coroutine blocks the loop", () => {
+    const lag = (cpu: string) =>
+      run({
+        executor: { kind: "asyncio" },
+        workload: {
+          arrivals: { kind: "poisson", rate: "50/s", count: 400 },
+          classes: [{ steps: [{ cpu }, { io: "5ms" }] }],
+        },
+      }).metrics.loops[0]!.lag;
+    const light = lag("100us");
+    const heavy = lag("15ms");
+    expect(light.p99).toBeLessThan(1 * MS);
+    expect(heavy.p99).toBeGreaterThan(5 * MS);
+    expect(heavy.mean).toBeGreaterThan(light.mean + 500 * US);
+  });
+});
