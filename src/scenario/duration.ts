@@ -3,32 +3,37 @@ import { fromMillis, type Nanos, parseDuration } from "../engine/time.js";
 
 const DURATION_HINT = 'a duration like "250us", "2ms", "1.5s", or a number of milliseconds';
 
+function durationAbove(lowest: "zero" | "positive") {
+  const expected = lowest === "zero" ? "expected a duration of at least 0" : "expected a duration above 0";
+  return z
+    .union([z.string(), z.number()], { error: `expected ${DURATION_HINT}` })
+    .transform((value, ctx): Nanos => {
+      const ns =
+        typeof value === "number" ? (Number.isFinite(value) ? fromMillis(value) : undefined) : parseDuration(value);
+      if (ns === undefined) {
+        ctx.addIssue({ code: "custom", message: `expected ${DURATION_HINT}`, input: value });
+        return z.NEVER;
+      }
+      if (lowest === "zero" ? ns < 0 : ns <= 0) {
+        ctx.addIssue({ code: "custom", message: expected, input: value });
+        return z.NEVER;
+      }
+      return ns;
+    })
+    .meta({
+      description: `A duration${lowest === "zero" ? "" : " above 0"}: a string with a unit ("250us", "2ms", "1.5s") or a number of milliseconds.`,
+      examples: ["250us", "2ms", "1.5s", 30],
+    });
+}
+
 /**
  * A duration in a scenario file: a string with a unit ("250us", "2ms", "1.5s") or a bare number
  * of milliseconds. Parsed to integer nanoseconds; negative durations are rejected.
  */
-export const durationSchema = z
-  .union([z.string(), z.number()], { error: `expected ${DURATION_HINT}` })
-  .transform((value, ctx): Nanos => {
-    const ns =
-      typeof value === "number" ? (Number.isFinite(value) ? fromMillis(value) : undefined) : parseDuration(value);
-    if (ns === undefined) {
-      ctx.addIssue({ code: "custom", message: `expected ${DURATION_HINT}`, input: value });
-      return z.NEVER;
-    }
-    if (ns < 0) {
-      ctx.addIssue({ code: "custom", message: "expected a duration of at least 0", input: value });
-      return z.NEVER;
-    }
-    return ns;
-  })
-  .meta({
-    description: `A duration: ${DURATION_HINT}.`,
-    examples: ["250us", "2ms", "1.5s", 30],
-  });
+export const durationSchema = durationAbove("zero");
 
-/** A strictly positive duration. */
-export const positiveDurationSchema = durationSchema.refine((ns) => ns > 0, { error: "expected a duration above 0" });
+/** A strictly positive duration (checked on the value as written, so errors show it). */
+export const positiveDurationSchema = durationAbove("positive");
 
 const RATE = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*\/\s*(s|ms|min)\s*$/;
 const PER_SECOND: Readonly<Record<string, number>> = { s: 1, ms: 1000, min: 1 / 60 };

@@ -26,24 +26,52 @@ export function formatPath(path: readonly PathKey[]): string {
 
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (typeof value === "number") return String(value);
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function line(path: readonly PathKey[], message: string, input: unknown, hasInput: boolean): string {
-  const expected = message.replace(/^Invalid input: /, "");
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "an object",
+  array: "a list",
+};
+
+/** zod's own wording ("Invalid input: expected number, received string") in the style of the rest. */
+function expectedText(issue: Issue): string {
+  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
+    return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+  }
+  if (issue.code === "invalid_value" && /^Invalid (input|option)/.test(issue.message)) {
+    const values = issue.values.map((v) => JSON.stringify(v));
+    return values.length === 1
+      ? `expected ${values[0]}`
+      : `expected ${values.slice(0, -1).join(", ")} or ${values.at(-1)}`;
+  }
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+function line(path: readonly PathKey[], expected: string, input: unknown, hasInput: boolean): string {
   if (!hasInput) return `${formatPath(path)}: ${expected}`;
   if (input === undefined) return `${formatPath(path)}: missing (${expected})`;
   return `${formatPath(path)}: ${show(input)} is invalid (${expected})`;
 }
 
-/** A branch of a union does not fit when it fails at its own root: wrong type, unknown keys, or an inner union. */
+/**
+ * A branch of a union does not fit when it fails at its own root: wrong type, unknown keys, a
+ * literal of another value, or an inner union.
+ */
 function rejects(branch: readonly Issue[]): boolean {
   return branch.some(
     (i) =>
       i.path.length === 0 &&
-      (i.code === "invalid_type" || i.code === "unrecognized_keys" || i.code === "invalid_union"),
+      (i.code === "invalid_type" ||
+        i.code === "unrecognized_keys" ||
+        i.code === "invalid_value" ||
+        i.code === "invalid_union"),
   );
 }
 
@@ -58,15 +86,21 @@ export function formatIssues(issues: readonly Issue[], prefix: readonly PathKey[
     const path = [...prefix, ...issue.path];
     let hasInput = "input" in issue;
     let input = (issue as { input?: unknown }).input;
-    // A check on a whole object (a discriminator, a refinement) names the field: show that field's value.
-    if (input !== null && typeof input === "object" && path.length > issue.path.length - 1) {
+    // A check on a whole object (a discriminator, a refinement with a path) names one field:
+    // show that field's value, or "missing" for an absent discriminator.
+    const discriminator = issue.code === "invalid_union" && "discriminator" in issue;
+    let fromObject = false;
+    if (input !== null && typeof input === "object" && (discriminator || issue.code === "custom")) {
       const key = path[path.length - 1];
-      if (issue.path.length > 0 && typeof key === "string" && key in input)
+      if (issue.path.length > 0 && typeof key === "string" && key in input) {
         input = (input as Record<string, unknown>)[key];
-      else if (issue.code === "custom") hasInput = false;
+        fromObject = true;
+      } else if (discriminator) input = undefined;
+      else hasInput = false;
     }
-    if (issue.code === "custom" && issue.path.length > 0 && typeof input === "number") hasInput = false;
-    if (issue.code === "invalid_union") {
+    // A refinement sees parsed values (a duration in ns): do not show those as if they were written.
+    if (issue.code === "custom" && fromObject && typeof input === "number") hasInput = false;
+    if (issue.code === "invalid_union" && !discriminator) {
       const branches = issue.errors ?? [];
       const fitting = branches.filter((b) => !rejects(b));
       if (fitting.length > 0) {
@@ -74,14 +108,12 @@ export function formatIssues(issues: readonly Issue[], prefix: readonly PathKey[
         lines.push(...formatIssues(best, path));
         continue;
       }
-      lines.push(line(path, issue.message, input, hasInput));
-      continue;
     }
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) lines.push(`${formatPath([...path, key])}: unknown option`);
       continue;
     }
-    lines.push(line(path, issue.message, input, hasInput));
+    lines.push(line(path, expectedText(issue), input, hasInput));
   }
   return [...new Set(lines)];
 }

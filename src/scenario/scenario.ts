@@ -1,4 +1,4 @@
-import { MS, type Nanos, US } from "../engine/time.js";
+import { formatDuration, MS, type Nanos, US } from "../engine/time.js";
 import { processStartFor, profile, type RuntimeParams, type StartMethod } from "../model/profiles.js";
 import { formatIssues, formatPath, ScenarioError } from "./errors.js";
 import {
@@ -107,7 +107,9 @@ function checkSemantics(s: ParsedScenario): string[] {
     walk(b.steps, ["background", i, "steps"], false, false);
   });
   if (s.run.until !== undefined && s.run.warmup >= s.run.until) {
-    problems.push(`run.warmup: ${s.run.warmup} ns is invalid (expected less than run.until, ${s.run.until} ns)`);
+    problems.push(
+      `run.warmup: ${formatDuration(s.run.warmup)} is invalid (expected less than run.until, ${formatDuration(s.run.until)})`,
+    );
   }
   return problems;
 }

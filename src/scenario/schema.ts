@@ -13,6 +13,14 @@ const positiveInt = z
   .int({ error: "expected a positive integer" })
   .positive({ error: "expected a positive integer" });
 
+/** A discriminated union's message: a wrong type asks for the object, a wrong "kind" lists the kinds. */
+function kindError(what: string, kinds: string) {
+  return (issue: { code: string }) =>
+    issue.code === "invalid_type"
+      ? `expected ${what} object with "kind" one of ${kinds}`
+      : `expected "kind" to be one of ${kinds}`;
+}
+
 const seedSchema = z
   .number({ error: "expected a non-negative integer" })
   .int({ error: "expected a non-negative integer" })
@@ -111,7 +119,7 @@ const arrivalsSchema = z.discriminatedUnion(
       count: positiveInt,
     }),
   ],
-  { error: 'expected "kind" to be one of batch, poisson, fixed, closed' },
+  { error: kindError("an arrivals", "batch, poisson, fixed, closed") },
 );
 export type Arrivals = z.output<typeof arrivalsSchema>;
 
@@ -125,7 +133,7 @@ const poolSchema = z.discriminatedUnion(
       startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
     }),
   ],
-  { error: 'expected "kind" to be threads or processes' },
+  { error: kindError("a pool", "threads, processes") },
 );
 
 const executorSchema = z.discriminatedUnion(
@@ -135,7 +143,9 @@ const executorSchema = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal("asyncio"),
       offload: z
-        .union([poolSchema, z.literal("none")])
+        .union([poolSchema, z.literal("none")], {
+          error: 'expected a pool like {"kind": "threads", "workers": 8} or {"kind": "processes"}, or "none"',
+        })
         .default({ kind: "threads" })
         .meta({ description: 'The executor behind run_in_executor; "none" forbids offload steps.' }),
       loops: positiveInt.default(1).meta({ description: "Processes, each running one event loop." }),
@@ -147,7 +157,7 @@ const executorSchema = z.discriminatedUnion(
       startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
     }),
   ],
-  { error: 'expected "kind" to be one of sync, asyncio, threads, processes' },
+  { error: kindError("an executor", "sync, asyncio, threads, processes") },
 );
 
 const runtimeSchema = z.strictObject({

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, test } from "vitest";
+import { UsageError } from "../../src/cli/io.js";
+import { ScenarioError } from "../../src/scenario/errors.js";
+import { findJsonError, loadScenario, loadScenarioInput } from "../../src/scenario/load.js";
+import { presetNames } from "../../src/scenario/presets.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gilsim-load-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected an error");
+}
+
+const GOOD = JSON.stringify({
+  name: "from-file",
+  executor: { kind: "sync" },
+  workload: { arrivals: { kind: "batch", count: 2 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+});
+
+describe("loadScenario", () => {
+  test("loadScenario reads a .json file", () => {
+    expect(loadScenario(file("good.json", GOOD)).name).toBe("from-file");
+  });
+
+  test("loadScenario reads an existing file without the .json suffix, and skips a byte-order mark", () => {
+    expect(loadScenario(file("scenario.txt", `\uFEFF${GOOD}`)).name).toBe("from-file");
+  });
+
+  test("loadScenario reads a preset by name", () => {
+    expect(loadScenario("convoy").name).toBe("convoy");
+  });
+
+  test("loadScenario names the file in schema errors", () => {
+    const path = file("bad.json", JSON.stringify({ ...JSON.parse(GOOD), seed: -3 }));
+    const error = errorOf(() => loadScenario(path));
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect(error.message).toBe(`${path}: seed: -3 is invalid (expected a non-negative integer)`);
+  });
+
+  test("loadScenario gives a missing .json file as a usage error", () => {
+    const path = join(dir, "missing.json");
+    const error = errorOf(() => loadScenario(path));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe(`cannot read scenario file ${JSON.stringify(path)} (no such file)`);
+  });
+
+  test("loadScenario lists the presets for an unknown name", () => {
+    const error = errorOf(() => loadScenario("no-such-preset"));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe(
+      `unknown scenario: "no-such-preset" (expected a .json file or a preset: ${presetNames().join(", ")})`,
+    );
+  });
+
+  test("loadScenario gives a JSON syntax error on one line with the file, line and column", () => {
+    const path = file("syntax.json", '{\n  "name": "x",\n  "seed": 1\n  "executor": {}\n}\n');
+    const error = errorOf(() => loadScenario(path));
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect(error.message).toBe(`${path}: invalid JSON at line 4, column 3: expected "," or "}", found "\\""`);
+  });
+
+  test("loadScenario reports an empty file as JSON that ends too soon", () => {
+    const path = file("empty.json", "");
+    expect(errorOf(() => loadScenario(path)).message).toBe(
+      `${path}: invalid JSON at line 1, column 1: expected a value, found the end of the file`,
+    );
+  });
+});
+
+describe("loadScenarioInput", () => {
+  test("loadScenarioInput returns the raw object, durations as written", () => {
+    expect(loadScenarioInput(file("raw.json", GOOD))).toEqual(JSON.parse(GOOD));
+    const preset = loadScenarioInput("web-api") as { workload: { classes: { steps: unknown[] }[] } };
+    expect(preset.workload.classes[0]?.steps[0]).toEqual({ cpu: "2ms" });
+  });
+});
+
+describe("findJsonError", () => {
+  test.each([
+    ['{"a": }', 6, 'expected a value, found "}"'],
+    ['{"a": 1,}', 8, 'expected a property name in double quotes, found "}"'],
+    ["{a: 1}", 1, 'expected a property name in double quotes, found "a"'],
+    ['{"a" 1}', 5, 'expected ":", found "1"'],
+    ["[1, 2", 5, 'expected "," or "]", found the end of the file'],
+    ['{"a": "x', 8, 'expected a closing ", found the end of the file'],
+    ['{"a": "\\q"}', 7, 'expected an escape like \\n, \\" or \\u00e9, found "\\\\"'],
+    ['{"a": tru}', 6, 'expected a value, found "t"'],
+    ['{"a": 1} x', 9, 'expected the end of the file after the value, found "x"'],
+    ["[01]", 2, 'expected "," or "]", found "1"'],
+    ['"a\tb"', 2, 'expected a closing " (or an escape like \\n), found "\\t"'],
+  ])("findJsonError(%j) points at offset %i", (text, offset, message) => {
+    expect(findJsonError(text)).toEqual({ offset, message });
+  });
+
+  test("findJsonError finds no error exactly when JSON.parse succeeds", () => {
+    const parses = (t: string) => {
+      try {
+        JSON.parse(t);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.json(), (t) => {
+        expect(findJsonError(t)).toBeNull();
+      }),
+    );
+    const mangled = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "x", "1", " ", "\n"))
+      .map(([t, i, c]) => {
+        const at = t.length === 0 ? 0 : i % t.length;
+        return t.slice(0, at) + c + t.slice(at + 1);
+      });
+    fc.assert(
+      fc.property(fc.oneof(mangled, fc.string()), (t) => {
+        expect(findJsonError(t) === null).toBe(parses(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
