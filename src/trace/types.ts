@@ -67,7 +67,7 @@ export interface StepRecord {
   kind: "cpu" | "io" | "block" | "offload";
   /** For cpu steps: how it treats the GIL. */
   gil?: "python" | "release" | "hold";
-  /** Thread that ran it (for offload: the thread that ran the offloaded steps' first step). */
+  /** Thread that ran it. For an offload step: the thread whose coroutine awaited it (the loop's); the offloaded steps have records of their own, on the worker that ran them. */
   thread: number;
   start: Nanos;
   end: Nanos;
