@@ -12,19 +12,21 @@ export function metricsFromTrace(trace: Trace, options: { warmup: Nanos }): Metr
   const r = new Recorder(false, options.warmup);
   for (const t of trace.threads) r.thread(t);
   for (const i of trace.intervals) r.state({ id: i.thread }, i.state, i.start, i.end);
-  type Ev = { time: Nanos; kind: 0 | 1 | 2; task: Trace["tasks"][number] };
+  // At one instant: arrivals, then ends of tasks that started earlier (a worker frees up), then
+  // starts, then ends of tasks that start and end at that instant, as the simulator orders them.
+  type Ev = { time: Nanos; rank: 0 | 1 | 2 | 3; task: Trace["tasks"][number] };
   const events: Ev[] = [];
   for (const task of trace.tasks) {
     events.push(
-      { time: task.arrival, kind: 0, task },
-      { time: task.start, kind: 1, task },
-      { time: task.end, kind: 2, task },
+      { time: task.arrival, rank: 0, task },
+      { time: task.start, rank: 2, task },
+      { time: task.end, rank: task.start < task.end ? 1 : 3, task },
     );
   }
-  events.sort((a, b) => a.time - b.time || a.kind - b.kind || a.task.id - b.task.id);
+  events.sort((a, b) => a.time - b.time || a.rank - b.rank || a.task.id - b.task.id);
   for (const e of events) {
-    if (e.kind === 0) r.taskArrived(e.time);
-    else if (e.kind === 1) r.taskStarted(e.time);
+    if (e.rank === 0) r.taskArrived(e.time);
+    else if (e.rank === 2) r.taskStarted(e.time);
     else r.taskEnded(e.time, e.task.id, e.task.class, e.task.arrival, e.task.start, null);
   }
   for (const it of trace.iterations) r.loopIteration(it.process, it.thread, it.start, it.end, it.callbacks);

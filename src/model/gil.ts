@@ -5,7 +5,7 @@ import type { SimThread } from "./thread.js";
 
 interface Waiter {
   thread: SimThread;
-  then: () => void;
+  resume: () => void;
   /** switch_number when this timed wait began. */
   saved: number;
   /** The pending timeout event, or -1 while being woken. */
@@ -27,9 +27,11 @@ export class Gil {
   private readonly waiters: Waiter[] = [];
   private readonly waking = new Map<number, Waiter>();
   private readonly byThread = new Map<number, Waiter>();
-  private switchWaiters: { thread: SimThread; then: () => void }[] = [];
+  private switchWaiters: { thread: SimThread; resume: () => void }[] = [];
   private holdStart = 0;
   private readonly rng: Random;
+  private readonly wakeupRng: Random;
+  private readonly handoffRng: Random;
   switches = 0;
   forced = 0;
   convoys = 0;
@@ -39,6 +41,8 @@ export class Gil {
     readonly process: number,
   ) {
     this.rng = rt.world.rng(`gil:${process}`);
+    this.wakeupRng = rt.world.rng(`gil-wakeup:${process}`);
+    this.handoffRng = rt.world.rng(`gil-handoff:${process}`);
   }
 
   /** Threads asleep waiting for this GIL (timed waits and those being woken). */
@@ -57,7 +61,7 @@ export class Gil {
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "convoy");
     }
     thread.setState("wait-gil");
-    const w: Waiter = { thread, then, saved: this.switchNumber, timeout: -1 };
+    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1 };
     this.byThread.set(thread.id, w);
     this.sleep(w);
   }
@@ -73,9 +77,14 @@ export class Gil {
       this.forced++;
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "forced-switch");
       thread.setState("wait-gil");
-      this.switchWaiters.push({ thread, then: afterForced });
+      this.switchWaiters.push({ thread, resume: afterForced });
     }
     this.signal();
+  }
+
+  /** Records the hold still open when the run ends (its reason is "end"). */
+  closeHold(): void {
+    if (this.holder) this.rt.recorder.gilHold(this.process, this.holder.id, this.holdStart, this.rt.now, "end");
   }
 
   /** A timed wait ran out (handler of the kernel's GIL_TIMEOUT event). */
@@ -87,7 +96,7 @@ export class Gil {
     if (i >= 0) this.waiters.splice(i, 1);
     if (!this.locked) {
       this.byThread.delete(thread.id);
-      this.acquire(thread, w.then);
+      this.acquire(thread, w.resume);
       return;
     }
     const noSwitch = this.switchNumber === w.saved;
@@ -104,7 +113,7 @@ export class Gil {
     this.waking.delete(thread.id);
     if (!this.locked) {
       this.byThread.delete(thread.id);
-      this.acquire(thread, w.then);
+      this.acquire(thread, w.resume);
       return;
     }
     w.saved = this.switchNumber;
@@ -130,7 +139,7 @@ export class Gil {
     this.rt.cancel(w.timeout);
     w.timeout = -1;
     this.waking.set(w.thread.id, w);
-    const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, `gil-wakeup:${this.process}`);
+    const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, this.wakeupRng);
     this.rt.schedule(latency, this.rt.GIL_WAKE, w.thread.id);
   }
 
@@ -154,10 +163,9 @@ export class Gil {
       this.switches++;
       const waiting = this.switchWaiters;
       this.switchWaiters = [];
-      for (const s of waiting) s.thread.takeGil(s.then, false);
+      for (const s of waiting) s.thread.takeGil(s.resume, false);
       const p = this.rt.world.params;
-      const cost =
-        this.rt.world.draw(p.gilHandoff, `gil-handoff:${this.process}`) + p.gilHandoffPerWaiter * this.waiting;
+      const cost = this.rt.world.draw(p.gilHandoff, this.handoffRng) + p.gilHandoffPerWaiter * this.waiting;
       thread.runOverhead(cost, then);
       return;
     }

@@ -72,8 +72,9 @@ export class Recorder {
     if (this.trace) this.intervals.push({ thread: t.id, state, start, end });
   }
 
+  /** A hold of a GIL, kept even when it took no time: it still hands the GIL from one thread to another. */
   gilHold(process: number, thread: number, start: Nanos, end: Nanos, reason: SwitchReason): void {
-    if (this.trace && end > start) this.gil.push({ process, thread, start, end, reason });
+    if (this.trace) this.gil.push({ process, thread, start, end, reason });
   }
 
   marker(time: Nanos, thread: number, process: number, kind: Marker["kind"]): void {

@@ -57,6 +57,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   sim.run(until);
   const end = sim.now;
   for (const t of rt.threads) t.close();
+  for (const p of rt.processes) p.gil?.closeHold();
   rt.machine.closeBusy();
   const truncated = recorder.completed < planner.count;
   const metrics = collectMetrics(rt, end, seed);

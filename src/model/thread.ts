@@ -61,8 +61,9 @@ export class SimThread {
     this.since = this.rt.now;
   }
 
-  /** Closes the open interval at the end of the run. */
+  /** Closes the open interval at the end of the run, counting the CPU of a segment cut short. */
   close(): void {
+    if (this.segEvent >= 0) this.stopSegment();
     this.rt.recorder.state(this, this.state, this.since, this.rt.now);
     this.since = this.rt.now;
   }
@@ -83,20 +84,20 @@ export class SimThread {
     const gil = this.process.gil;
     switch (op.op) {
       case "cpu": {
-        const resume = () => this.advance(undefined);
         if (gil === null) {
           const ns = op.mode === "python" ? Math.round(op.ns * this.rt.world.params.pythonSlowdown) : op.ns;
           this.account(ns, op.overhead === true);
-          this.runCpu(ns, "nogil", false, resume);
+          this.runCpu(ns, "nogil", false, this.resume);
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
           this.releaseGil();
-          this.runCpu(op.ns, "nogil", false, () => this.takeGil(resume, true));
+          this.runCpu(op.ns, "nogil", false, this.retakeThenResume);
         } else {
           this.account(op.ns, op.overhead === true);
-          const run = () => this.runCpu(op.ns, "gil", op.mode === "python", resume);
-          if (this.hasGil) run();
-          else this.takeGil(run, false);
+          this.pendingNs = op.ns;
+          this.pendingCheckpoints = op.mode === "python";
+          if (this.hasGil) this.runPending();
+          else this.takeGil(this.runPending, false);
         }
         return;
       }
@@ -128,10 +129,20 @@ export class SimThread {
     this.runCpu(ns, this.process.gil ? "gil" : "nogil", false, then);
   }
 
+  // Continuations bound once per thread: the hot path creates no closures.
+  private readonly resume = (): void => this.advance(undefined);
+  private readonly resumeWoken = (): void => this.advance(true);
+  private readonly resumeTimedOut = (): void => this.advance(false);
+  private readonly retakeThenResume = (): void => this.takeGil(this.resume, true);
+  private pendingNs = 0;
+  private pendingCheckpoints = false;
+  /** Runs the CPU op waiting for the GIL, now that the thread holds it. */
+  private readonly runPending = (): void => this.runCpu(this.pendingNs, "gil", this.pendingCheckpoints, this.resume);
+
   /** A blocking call ended (BLOCK_DONE): take the GIL back, then go on. */
   onBlockDone(): void {
     this.wakeEvent = -1;
-    this.takeGil(() => this.advance(undefined), true);
+    this.takeGil(this.resume, true);
   }
 
   /** Woken from a wait queue, after `latency`. */
@@ -146,14 +157,14 @@ export class SimThread {
 
   onWake(): void {
     this.wakeEvent = -1;
-    this.takeGil(() => this.advance(true), false);
+    this.takeGil(this.resumeWoken, false);
   }
 
   onWaitTimeout(): void {
     this.waitTimeout = -1;
     this.waitingOn?.remove(this);
     this.waitingOn = null;
-    this.takeGil(() => this.advance(false), false);
+    this.takeGil(this.resumeTimedOut, false);
   }
 
   /** take_gil, or straight on when the process has no GIL. */

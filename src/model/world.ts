@@ -32,8 +32,8 @@ export class World {
     return this.sim.random(stream);
   }
 
-  /** A draw in whole nanoseconds from a runtime cost distribution, on its own stream. */
-  draw(spec: DistSpec, stream: string): Nanos {
-    return this.samplers.draw(spec, this.sim.random(stream));
+  /** A draw in whole nanoseconds from a runtime cost distribution, on its own stream (a name, or the stream itself). */
+  draw(spec: DistSpec, stream: string | Random): Nanos {
+    return this.samplers.draw(spec, typeof stream === "string" ? this.sim.random(stream) : stream);
   }
 }

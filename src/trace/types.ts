@@ -37,8 +37,9 @@ export interface StateInterval {
  * - voluntary: it dropped the GIL to block (IO, sleep, a queue wait, select) or to run C code without it
  * - forced: a waiter's drop request after a whole switch interval with no switch
  * - exit: the thread finished
+ * - end: the run ended while the thread still held it
  */
-export type SwitchReason = "voluntary" | "forced" | "exit";
+export type SwitchReason = "voluntary" | "forced" | "exit" | "end";
 
 /** One uninterrupted hold of a process's GIL by one thread. */
 export interface GilHold {
