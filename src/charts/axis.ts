@@ -1,0 +1,97 @@
+/**
+ * Axis ticks computed ahead of Plot with d3-scale, so a chart knows its tick labels before it
+ * renders and can size its margins to them (Plot 0.6 uses fixed margins; DejaVu Sans is wider
+ * than the fonts Plot's defaults assume).
+ */
+import * as Plot from "@observablehq/plot";
+import { scaleLinear } from "d3-scale";
+import { textWidth } from "./text-measure.js";
+import { AXIS_SIZE } from "./theme.js";
+
+export interface Axis {
+  type: "linear" | "log";
+  domain: [number, number];
+  ticks: number[];
+  format: (value: number) => string;
+  /** Width in px of the widest tick label. */
+  labelWidth: number;
+}
+
+function finish(type: Axis["type"], domain: [number, number], ticks: number[], format: (v: number) => string): Axis {
+  const labelWidth = Math.max(0, ...ticks.map((t) => textWidth(format(t), AXIS_SIZE)));
+  return { type, domain, ticks, format, labelWidth };
+}
+
+/**
+ * A linear axis over [lo, hi], widened to round numbers (d3's nice). With `zero`, the domain
+ * starts at 0 when the data are all positive. A zero-width extent grows to a unit around its value.
+ */
+export function linearAxis(extent: readonly [number, number], options: { count?: number; zero?: boolean } = {}): Axis {
+  const count = options.count ?? 6;
+  let [lo, hi] = extent;
+  if (options.zero) lo = Math.min(0, lo);
+  if (!(hi > lo)) {
+    lo = lo === 0 ? 0 : lo - Math.abs(lo) / 2;
+    hi = hi === 0 ? 1 : hi + Math.abs(hi) / 2;
+  }
+  const scale = scaleLinear().domain([lo, hi]).nice(count);
+  const [d0, d1] = scale.domain() as [number, number];
+  const format = scale.tickFormat(count);
+  return finish("linear", [d0, d1], scale.ticks(count), (v) => format(v).replace("\u2212", "-"));
+}
+
+/** The largest of 1, 2, 5 times a power of ten at or below `v` (or, with `up`, the smallest at or above). */
+function step125(v: number, up: boolean): number {
+  const decade = 10 ** Math.floor(Math.log10(v));
+  const steps = [1, 2, 5, 10].map((m) => m * decade);
+  return up
+    ? (steps.find((s) => s >= v * (1 - 1e-12)) as number)
+    : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
+}
+
+/**
+ * A base-10 log axis over a positive extent, widened to 1-2-5 values. Ticks at 1, 2, 5 times each
+ * power of ten when the axis spans at most three decades, at powers of ten beyond.
+ */
+export function logAxis(extent: readonly [number, number]): Axis {
+  const [lo, hi] = extent;
+  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
+  }
+  const d0 = step125(Math.min(lo, hi), false);
+  let d1 = step125(Math.max(lo, hi), true);
+  if (d1 <= d0) d1 = step125(d0 * 1.5, true);
+  const decades = Math.log10(d1 / d0);
+  const mantissas = decades <= 3 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
+    for (const m of mantissas) {
+      const t = Number((m * 10 ** k).toPrecision(12));
+      if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
+    }
+  }
+  return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
+}
+
+/**
+ * Plot marks drawing `axis` at the bottom with its label centred under it. Plot thins the labels of
+ * log axes by its own rule whatever tickFormat says, so log tick labels are drawn as text marks.
+ */
+export function axisXMarks(axis: Axis, label: string): Plot.Markish[] {
+  const common = { label, labelAnchor: "center", labelArrow: "none" } as const;
+  if (axis.type === "linear") return [Plot.axisX(axis.ticks, { ...common, tickFormat: axis.format })];
+  return [
+    Plot.axisX(axis.ticks, { ...common, text: null }),
+    Plot.text(axis.ticks, { x: (t: number) => t, text: axis.format, frameAnchor: "bottom", lineAnchor: "top", dy: 9 }),
+  ];
+}
+
+/** Plot marks drawing `axis` on the left with its label at the top-left corner (see axisXMarks for log axes). */
+export function axisYMarks(axis: Axis, label: string): Plot.Markish[] {
+  const common = { label, labelArrow: "none" } as const;
+  if (axis.type === "linear") return [Plot.axisY(axis.ticks, { ...common, tickFormat: axis.format })];
+  return [
+    Plot.axisY(axis.ticks, { ...common, text: null }),
+    Plot.text(axis.ticks, { y: (t: number) => t, text: axis.format, frameAnchor: "left", textAnchor: "end", dx: -9 }),
+  ];
+}

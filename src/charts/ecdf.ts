@@ -1,0 +1,178 @@
+/**
+ * Latency distribution as an empirical CDF: for each latency x, the share of tasks done within x.
+ * Chosen quantiles (p50, p95, p99 by default) are marked on each curve with a dot, a dashed drop
+ * line to the axis and a label with the value; labels are spread apart so they never overlap.
+ */
+import * as Plot from "@observablehq/plot";
+import { scaleLinear, scaleLog } from "d3-scale";
+import { type Axis, axisXMarks, linearAxis, logAxis } from "./axis.js";
+import { ecdfSteps, nearestRank, sortedSample } from "./ecdf-data.js";
+import { composeFigure, panel } from "./figure.js";
+import { stackDownward } from "./label-placement.js";
+import { swatchLegend } from "./legend.js";
+import { figureText, invalid, oneOf, probabilities } from "./options.js";
+import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "./palette.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { glyph } from "./symbols.js";
+import { textWidth } from "./text-measure.js";
+import { AXIS_SIZE, GRID, PAD } from "./theme.js";
+import { timeUnitFor } from "./time-axis.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface EcdfSeries {
+  label: string;
+  /** Latencies in ns. */
+  values: ArrayLike<number>;
+  /** Takes the executor's colour and symbol when given. */
+  executor?: ExecutorKind;
+}
+
+export interface EcdfOptions extends FigureOptions {
+  /** Quantiles to mark, strictly between 0 and 1; default [0.5, 0.95, 0.99]. */
+  quantiles?: number[];
+  /** Latency axis: "linear" (default) or "log" (for heavy tails; needs positive latencies). */
+  scale?: "linear" | "log";
+}
+
+const MARGIN_TOP = 24;
+const MARGIN_BOTTOM = 36;
+const LABEL_GAP = 13;
+const LABEL_DROP = 12;
+
+function label(p: number): string {
+  return `p${Number((p * 100).toPrecision(4))}`;
+}
+
+export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: EcdfOptions = {}): Figure {
+  const list = Array.isArray(data) ? (data as readonly EcdfSeries[]) : [data as EcdfSeries];
+  if (list.length === 0) throw invalid("series", data, "at least one series");
+  const quantiles = probabilities("quantiles", options.quantiles, [0.5, 0.95, 0.99]);
+  const scale = oneOf("scale", options.scale, ["linear", "log"] as const, "linear");
+  const series = list.map((s, i) => {
+    if (s.executor !== undefined && !EXECUTOR_KINDS.includes(s.executor)) {
+      throw invalid(`series[${i}].executor`, s.executor, `one of ${EXECUTOR_KINDS.join(", ")}`);
+    }
+    const sorted = sortedSample(`series[${i}].values`, s.values);
+    if (scale === "log" && (sorted[0] as number) <= 0) {
+      throw invalid("scale", scale, "linear when latencies can be 0 or less");
+    }
+    const style = s.executor ? EXECUTOR_STYLES[s.executor] : { color: seriesColor(i), symbol: seriesSymbol(i) };
+    return { label: s.label, sorted, color: style.color, symbol: style.symbol };
+  });
+  const max = Math.max(...series.map((s) => s.sorted[s.sorted.length - 1] as number));
+  const min = Math.min(...series.map((s) => s.sorted[0] as number));
+  const unit = timeUnitFor(max);
+  const counts = series.map((s) => s.sorted.length.toLocaleString("en-US")).join(", ");
+  const fig = figureText(options, {
+    width: 720,
+    height: 380,
+    title: "Latency distribution",
+    subtitle: `${series.length === 1 ? (series[0] as { label: string }).label : `${series.length} series`}; ${counts} tasks`,
+    caption: `Empirical CDF: the share of tasks that finished within each latency. ${quantiles.map(label).join(", ")} marked on each curve (nearest-rank quantiles).`,
+  });
+
+  const x: Axis =
+    scale === "log"
+      ? logAxis([min / unit.divisor, max / unit.divisor])
+      : linearAxis([0, max / unit.divisor], { zero: true });
+  const yTicks = [0, 0.2, 0.4, 0.6, 0.8, 1];
+  const plotWidth = fig.width - 2 * PAD;
+  const marginLeft = Math.ceil(textWidth("100", AXIS_SIZE)) + 14;
+  const marks: Plot.Markish[] = [
+    Plot.gridY(yTicks, { stroke: GRID, strokeOpacity: 1 }),
+    Plot.gridX(x.ticks, { stroke: GRID, strokeOpacity: 1 }),
+  ];
+  const marked = series.flatMap((s) =>
+    quantiles.map((p) => ({ series: s, p, value: nearestRank(s.sorted, p) / unit.divisor })),
+  );
+  const text = (m: { p: number; value: number }): string => `${label(m.p)} ${format(m.value)} ${unit.label}`;
+  const widest = Math.max(...marked.map((m) => textWidth(text(m), AXIS_SIZE, "bold")));
+  const marginRight = Math.ceil(widest) + 14;
+  // Place quantile labels in px, as Plot will: the scales below mirror the plot's.
+  const px = (scale === "log" ? scaleLog() : scaleLinear())
+    .domain(x.domain)
+    .range([marginLeft, plotWidth - marginRight]);
+  const py = scaleLinear()
+    .domain([0, 1])
+    .range([fig.height - MARGIN_BOTTOM, MARGIN_TOP]);
+  // Labels go below and to the right of their dot: an ECDF never passes there, as it only rises.
+  const ys = stackDownward(
+    marked.map((m) => py(m.p) + LABEL_DROP),
+    LABEL_GAP,
+    fig.height - MARGIN_BOTTOM - 4,
+  );
+  for (const s of series) {
+    const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));
+    marks.push(Plot.line(steps, { x: "x", y: "y", curve: "step-after", stroke: s.color, strokeWidth: 2 }));
+  }
+  const labels = marked.map((m, i) => ({ ...m, ly: py.invert(ys[i] as number), lx: px.invert(px(m.value) + 10) }));
+  marks.push(
+    Plot.ruleX(marked, {
+      x: "value",
+      y1: 0,
+      y2: "p",
+      stroke: (m) => m.series.color,
+      strokeDasharray: "3,3",
+      strokeWidth: 1,
+    }),
+    Plot.link(labels, { x1: "value", y1: "p", x2: "lx", y2: "ly", stroke: (m) => m.series.color, strokeWidth: 0.75 }),
+    ...series.map((s) =>
+      Plot.dot(
+        marked.filter((m) => m.series === s),
+        { x: "value", y: "p", r: 4, symbol: glyph(s.symbol), fill: s.color, stroke: "#ffffff", strokeWidth: 0.75 },
+      ),
+    ),
+    Plot.text(labels, {
+      x: "lx",
+      y: "ly",
+      text,
+      textAnchor: "start",
+      dx: 3,
+      fill: (m) => m.series.color,
+      stroke: "#ffffff",
+      strokeWidth: 3,
+      paintOrder: "stroke",
+      fontWeight: "bold",
+    }),
+    Plot.axisY(yTicks, {
+      tickFormat: (v: number) => String(Math.round(v * 100)),
+      label: "tasks done (%)",
+      labelArrow: "none",
+    }),
+    ...axisXMarks(x, `latency (${unit.label})`),
+    Plot.ruleY([0]),
+  );
+  const context = createRenderContext();
+  const plot = plotSvg(context, {
+    width: plotWidth,
+    height: fig.height,
+    marginTop: MARGIN_TOP,
+    marginBottom: MARGIN_BOTTOM,
+    marginLeft,
+    marginRight,
+    x: { type: scale, domain: x.domain },
+    y: { domain: [0, 1] },
+    color: { type: "identity" },
+    marks,
+  });
+  const legend =
+    series.length > 1
+      ? swatchLegend(
+          context,
+          [{ items: series.map((s) => ({ kind: "line" as const, label: s.label, stroke: s.color, glyph: s.symbol })) }],
+          plotWidth,
+        )
+      : { node: context.document.createElementNS("http://www.w3.org/2000/svg", "g"), width: 0, height: 0 };
+  return composeFigure(context, {
+    width: fig.width,
+    title: fig.title,
+    subtitle: fig.subtitle,
+    legends: [legend],
+    panels: [[panel(plot, plotWidth, fig.height)]],
+    caption: fig.caption,
+  });
+}
+
+function format(value: number): string {
+  return String(Number(value.toPrecision(3)));
+}

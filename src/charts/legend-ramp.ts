@@ -1,0 +1,90 @@
+/**
+ * A continuous colour legend as plain SVG: a gradient bar with ticks and a label above it.
+ * (Plot's own ramp paints the colours on a <canvas>, which a headless jsdom does not have and a
+ * standalone SVG should not hold.) A diverging scale puts its pivot in the middle of the bar.
+ */
+import { scaleLinear, scaleLog } from "d3-scale";
+import type { Block } from "./legend.js";
+import type { RenderContext } from "./render.js";
+import { SVG_NS } from "./svg.js";
+import { textWidth } from "./text-measure.js";
+import { AXIS_SIZE, INK, LEGEND_SIZE } from "./theme.js";
+
+export interface RampSpec {
+  /** Colour of a value. */
+  color: (value: number) => string;
+  /** [min, max], or [min, pivot, max] for a diverging scale. */
+  domain: readonly number[];
+  /** How values spread along the bar; "log" needs positive values. Default "linear". */
+  type?: "linear" | "log";
+  label: string;
+  width: number;
+  format: (value: number) => string;
+}
+
+const STOPS = 32;
+const BAR = 10;
+const LABEL_HEIGHT = 16;
+const TICK = 4;
+
+function el(context: RenderContext, name: string, attributes: Record<string, string | number>): Element {
+  const node = context.document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+export function rampLegend(context: RenderContext, spec: RampSpec): Block {
+  const { width, domain } = spec;
+  if (domain.length !== 2 && domain.length !== 3)
+    throw new RangeError(`invalid ramp domain: ${domain.length} values (expected 2 or 3)`);
+  const range = domain.length === 2 ? [0, width] : [0, width / 2, width];
+  const x = (spec.type === "log" ? scaleLog() : scaleLinear()).domain(domain).range(range);
+  const g = el(context, "g", { "aria-label": `colour legend: ${spec.label}`, "font-size": AXIS_SIZE });
+  const gradient = el(context, "linearGradient", { id: "ramp-gradient", x1: 0, x2: 1, y1: 0, y2: 0 });
+  for (let i = 0; i <= STOPS; i++) {
+    const offset = i / STOPS;
+    gradient.appendChild(el(context, "stop", { offset, "stop-color": spec.color(x.invert(offset * width)) }));
+  }
+  const defs = el(context, "defs", {});
+  defs.appendChild(gradient);
+  g.appendChild(defs);
+  const label = el(context, "text", {
+    x: 0,
+    y: LEGEND_SIZE,
+    "font-size": LEGEND_SIZE,
+    "text-anchor": "start",
+    fill: INK,
+  });
+  label.textContent = spec.label;
+  g.appendChild(label);
+  g.appendChild(el(context, "rect", { x: 0, y: LABEL_HEIGHT, width, height: BAR, fill: "url(#ramp-gradient)" }));
+  // Ticks: d3's round values, plus the pivot of a diverging scale; labels must not run past the bar.
+  const candidates =
+    spec.type === "log"
+      ? x.ticks().filter((t) => /^[125]/.test(t.toExponential()))
+      : x.ticks(Math.max(2, Math.floor(width / 60)));
+  const ticks = [...new Set([...candidates, ...(domain.length === 3 ? [domain[1] as number] : [])])]
+    .filter((t) => t >= Math.min(...domain) && t <= Math.max(...domain))
+    .sort((a, b) => a - b);
+  let lastEnd = -Infinity;
+  for (const t of ticks) {
+    const px = x(t);
+    const text = spec.format(t);
+    const half = textWidth(text, AXIS_SIZE) / 2;
+    const cx = Math.min(Math.max(px, half), width - half);
+    g.appendChild(
+      el(context, "line", { x1: px, x2: px, y1: LABEL_HEIGHT, y2: LABEL_HEIGHT + BAR + TICK, stroke: INK }),
+    );
+    if (cx - half < lastEnd + 4) continue;
+    const tick = el(context, "text", {
+      x: cx,
+      y: LABEL_HEIGHT + BAR + TICK + AXIS_SIZE + 1,
+      "text-anchor": "middle",
+      fill: INK,
+    });
+    tick.textContent = text;
+    g.appendChild(tick);
+    lastEnd = cx + half;
+  }
+  return { node: g, width, height: LABEL_HEIGHT + BAR + TICK + AXIS_SIZE + 4 };
+}

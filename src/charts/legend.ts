@@ -1,0 +1,149 @@
+/**
+ * Categorical legends drawn as plain SVG (Plot draws its swatch legends as HTML, which cannot live
+ * inside a standalone <svg>). Items flow left to right and wrap to the next row at `maxWidth`;
+ * each group starts on a new row, led by its title.
+ */
+import type { RenderContext } from "./render.js";
+import { SVG_NS } from "./svg.js";
+import { type GlyphName, glyphPath } from "./symbols.js";
+import { textWidth } from "./text-measure.js";
+import { LEGEND_SIZE, MUTED } from "./theme.js";
+
+export type LegendItem =
+  /** A filled square, for areas and bars; with `fill2`, its right half takes that colour. */
+  | { kind: "box"; label: string; fill: string; fill2?: string; stroke?: string; opacity?: number }
+  /** A short line with an optional glyph on it, for line series. */
+  | { kind: "line"; label: string; stroke: string; glyph?: GlyphName; dash?: string }
+  /** A lone glyph, for point marks. */
+  | { kind: "glyph"; label: string; glyph: GlyphName; fill: string; stroke?: string };
+
+export interface LegendGroup {
+  /** Printed before the items, e.g. "Thread state". */
+  title?: string;
+  items: LegendItem[];
+}
+
+/** A laid-out piece of a figure: its node, drawn from (0, 0), and its size in px. */
+export interface Block {
+  node: Element;
+  width: number;
+  height: number;
+}
+
+const SWATCH = 12;
+const LINE_SWATCH = 24;
+const SWATCH_GAP = 5;
+const ITEM_GAP = 16;
+const ROW = Math.ceil(LEGEND_SIZE * 1.7);
+const GLYPH_R = 4.5;
+
+function swatchWidth(item: LegendItem): number {
+  return item.kind === "line" ? LINE_SWATCH : SWATCH;
+}
+
+function el(context: RenderContext, name: string, attributes: Record<string, string | number>): Element {
+  const node = context.document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+function drawSwatch(context: RenderContext, item: LegendItem, x: number, cy: number): Element {
+  switch (item.kind) {
+    case "box": {
+      const attrs: Record<string, string | number> = {
+        x,
+        y: cy - SWATCH / 2,
+        width: SWATCH,
+        height: SWATCH,
+        fill: item.fill,
+      };
+      if (item.stroke) attrs.stroke = item.stroke;
+      if (item.opacity !== undefined) attrs["fill-opacity"] = item.opacity;
+      const box = el(context, "rect", attrs);
+      if (item.fill2 === undefined) return box;
+      const g = el(context, "g", {});
+      g.appendChild(box);
+      g.appendChild(
+        el(context, "rect", {
+          x: x + SWATCH / 2,
+          y: cy - SWATCH / 2,
+          width: SWATCH / 2,
+          height: SWATCH,
+          fill: item.fill2,
+        }),
+      );
+      return g;
+    }
+    case "line": {
+      const g = el(context, "g", {});
+      const attrs: Record<string, string | number> = {
+        x1: x,
+        x2: x + LINE_SWATCH,
+        y1: cy,
+        y2: cy,
+        stroke: item.stroke,
+        "stroke-width": 2,
+      };
+      if (item.dash) attrs["stroke-dasharray"] = item.dash;
+      g.appendChild(el(context, "line", attrs));
+      if (item.glyph) {
+        g.appendChild(
+          el(context, "path", {
+            d: glyphPath(item.glyph, GLYPH_R),
+            transform: `translate(${x + LINE_SWATCH / 2},${cy})`,
+            fill: item.stroke,
+            stroke: "#ffffff",
+            "stroke-width": 0.75,
+          }),
+        );
+      }
+      return g;
+    }
+    case "glyph":
+      return el(context, "path", {
+        d: glyphPath(item.glyph, GLYPH_R),
+        transform: `translate(${x + SWATCH / 2},${cy})`,
+        fill: item.fill,
+        stroke: item.stroke ?? "none",
+        "stroke-width": item.stroke ? 1 : 0,
+      });
+  }
+}
+
+/** Lays out `groups` within `maxWidth` px. Returns an empty block (height 0) when there is nothing to show. */
+export function swatchLegend(context: RenderContext, groups: LegendGroup[], maxWidth: number): Block {
+  const root = el(context, "g", { "font-size": LEGEND_SIZE, "text-anchor": "start" });
+  root.setAttribute("aria-label", "legend");
+  let y = 0;
+  let widest = 0;
+  for (const group of groups) {
+    if (group.items.length === 0) continue;
+    let x = 0;
+    const cy = y + ROW / 2;
+    if (group.title) {
+      const title = el(context, "text", { x: 0, y: cy, dy: "0.35em", fill: MUTED });
+      title.textContent = `${group.title}:`;
+      root.appendChild(title);
+      x = textWidth(`${group.title}:`, LEGEND_SIZE) + 8;
+    }
+    const indent = x;
+    let rowY = y;
+    for (const item of group.items) {
+      const itemWidth = swatchWidth(item) + SWATCH_GAP + textWidth(item.label, LEGEND_SIZE);
+      if (x > indent && x + itemWidth > maxWidth) {
+        x = indent;
+        rowY += ROW;
+      }
+      const rowCy = rowY + ROW / 2;
+      root.appendChild(drawSwatch(context, item, x, rowCy));
+      const label = el(context, "text", { x: x + swatchWidth(item) + SWATCH_GAP, y: rowCy, dy: "0.35em" });
+      label.textContent = item.label;
+      root.appendChild(label);
+      x += itemWidth;
+      widest = Math.max(widest, x);
+      x += ITEM_GAP;
+    }
+    y = rowY + ROW;
+  }
+  return { node: root, width: Math.min(widest, maxWidth), height: y };
+}

@@ -1,0 +1,182 @@
+/**
+ * Queue and loop lag over time, two panels on one time axis. Top: tasks waiting to start stacked
+ * on tasks running, as steps (the counts change at events). Bottom (when lag samples are given):
+ * event-loop lag, how late ready callbacks ran, one line per loop.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Nanos } from "../engine/time.js";
+import type { QueuePoint } from "../metrics/types.js";
+import { axisYMarks, linearAxis } from "./axis.js";
+import { composeFigure, panel } from "./figure.js";
+import { swatchLegend } from "./legend.js";
+import { figureText, invalid } from "./options.js";
+import { OKABE_ITO, seriesColor } from "./palette.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { thinSeries } from "./series-thin.js";
+import { GRID, PAD } from "./theme.js";
+import { formatNanos, timeAxis, timeUnitFor } from "./time-axis.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface LagPoint {
+  time: Nanos;
+  /** How late a callback ran compared with when it became ready, in ns. */
+  lag: Nanos;
+  /** Process of the loop; lines are drawn per process. Default 0. */
+  process?: number;
+}
+
+export interface QueueData {
+  queue: readonly QueuePoint[];
+  lag?: readonly LagPoint[];
+}
+
+const MARGIN_TOP = 22;
+const MARGIN_BOTTOM = 36;
+const MARGIN_RIGHT = 16;
+const RUNNING = OKABE_ITO.blue;
+const WAITING = OKABE_ITO.orange;
+
+function check(data: QueueData): void {
+  if (!Array.isArray(data?.queue) || data.queue.length === 0)
+    throw invalid("queue", data?.queue, "a non-empty array of QueuePoint");
+  data.queue.forEach((p, i) => {
+    if (![p.time, p.waiting, p.running].every(Number.isFinite) || p.waiting < 0 || p.running < 0) {
+      throw invalid(`queue[${i}]`, `${p.time}, ${p.waiting}, ${p.running}`, "a finite time and counts >= 0");
+    }
+    if (i > 0 && p.time < (data.queue[i - 1] as QueuePoint).time)
+      throw invalid(`queue[${i}].time`, p.time, "times in order");
+  });
+  (data.lag ?? []).forEach((p, i) => {
+    if (!Number.isFinite(p.time) || !Number.isFinite(p.lag) || p.lag < 0)
+      throw invalid(`lag[${i}].lag`, p.lag, "a finite lag >= 0");
+  });
+}
+
+export function queueChart(data: QueueData, options: FigureOptions = {}): Figure {
+  check(data);
+  const lag = data.lag ?? [];
+  const times = [...data.queue.map((p) => p.time), ...lag.map((p) => p.time)];
+  const window: [Nanos, Nanos] = [Math.min(...times), Math.max(...times)];
+  if (window[1] === window[0]) window[1] = window[0] + 1;
+  const peak = Math.max(...data.queue.map((p) => p.waiting + p.running));
+  const fig = figureText(options, {
+    width: 960,
+    height: lag.length > 0 ? 420 : 240,
+    title: lag.length > 0 ? "Queue length and loop lag over time" : "Queue length over time",
+    subtitle: `${formatNanos(window[1] - window[0])}; at most ${peak} tasks in the system`,
+    caption: `Top: tasks that arrived and have not started (waiting), stacked on tasks started and not finished (running).${lag.length > 0 ? " Bottom: event-loop lag, how long ready callbacks waited for the loop. Where samples outnumber pixels, each pixel keeps its highest value." : ""}`,
+  });
+  const plotWidth = fig.width - 2 * PAD;
+  const queueHeight = lag.length > 0 ? Math.round(fig.height * 0.55) : fig.height;
+  const lagHeight = fig.height - queueHeight;
+  const probe = timeAxis(window, plotWidth - 60);
+  const queueAxis = linearAxis([0, peak], { zero: true, count: Math.max(3, Math.floor(queueHeight / 45)) });
+  const lagUnit = timeUnitFor(Math.max(1, ...lag.map((p) => p.lag)));
+  const lagAxis = linearAxis([0, Math.max(...lag.map((p) => p.lag / lagUnit.divisor), 0)], {
+    zero: true,
+    count: Math.max(3, Math.floor(lagHeight / 45)),
+  });
+  // Both panels share the left margin so their time axes line up.
+  const marginLeft = Math.ceil(Math.max(queueAxis.labelWidth, lag.length > 0 ? lagAxis.labelWidth : 0)) + 14;
+  const marginRight = Math.ceil(Math.max(MARGIN_RIGHT, probe.labelWidth / 2 + 2));
+  const columns = Math.max(1, Math.round(plotWidth - marginLeft - marginRight));
+  const axis = timeAxis(window, columns);
+  const x = axis.value;
+  // The time axis is labelled once, under the bottom panel.
+  const timeMarks = (labelled: boolean): Plot.Markish[] => [
+    Plot.axisX(axis.ticks, {
+      tickFormat: axis.format,
+      label: labelled ? axis.label : null,
+      labelAnchor: "center",
+      labelArrow: "none",
+    }),
+  ];
+  const frame = { width: plotWidth, marginLeft, marginRight, marginTop: MARGIN_TOP, marginBottom: MARGIN_BOTTOM };
+  const xScale = { domain: [x(window[0]), x(window[1])] };
+
+  const context = createRenderContext();
+  const queue = thinSeries(data.queue, (p) => p.waiting + p.running, window, columns);
+  const queuePlot = plotSvg(context, {
+    ...frame,
+    marginBottom: lag.length > 0 ? 24 : MARGIN_BOTTOM,
+    height: queueHeight,
+    x: xScale,
+    y: { domain: queueAxis.domain },
+    marks: [
+      Plot.gridY(queueAxis.ticks, { stroke: GRID, strokeOpacity: 1 }),
+      Plot.areaY(queue, { x: (p: QueuePoint) => x(p.time), y1: 0, y2: "running", curve: "step-after", fill: RUNNING }),
+      Plot.areaY(queue, {
+        x: (p: QueuePoint) => x(p.time),
+        y1: "running",
+        y2: (p: QueuePoint) => p.running + p.waiting,
+        curve: "step-after",
+        fill: WAITING,
+      }),
+      ...axisYMarks(queueAxis, "tasks in the system (count)"),
+      ...timeMarks(lag.length === 0),
+      Plot.ruleY([0]),
+    ],
+  });
+  const panels = [[panel(queuePlot, plotWidth, queueHeight)]];
+  const processes = [...new Set(lag.map((p) => p.process ?? 0))].sort((a, b) => a - b);
+  if (lag.length > 0) {
+    const lines = processes.map((process, i) => {
+      const series = lag.filter((p) => (p.process ?? 0) === process).sort((a, b) => a.time - b.time);
+      return Plot.line(
+        thinSeries(series, (p) => p.lag, window, columns),
+        {
+          x: (p: LagPoint) => x(p.time),
+          y: (p: LagPoint) => p.lag / lagUnit.divisor,
+          stroke: seriesColor(i),
+          strokeWidth: 1.5,
+        },
+      );
+    });
+    const lagPlot = plotSvg(context, {
+      ...frame,
+      height: lagHeight,
+      x: xScale,
+      y: { domain: lagAxis.domain },
+      marks: [
+        Plot.gridY(lagAxis.ticks, { stroke: GRID, strokeOpacity: 1 }),
+        ...lines,
+        ...axisYMarks(lagAxis, `loop lag (${lagUnit.label})`),
+        ...timeMarks(true),
+        Plot.ruleY([0]),
+      ],
+    });
+    panels.push([panel(lagPlot, plotWidth, lagHeight)]);
+  }
+  const legend = swatchLegend(
+    context,
+    [
+      {
+        title: "Tasks",
+        items: [
+          { kind: "box", label: "waiting to start", fill: WAITING },
+          { kind: "box", label: "running", fill: RUNNING },
+        ],
+      },
+      {
+        title: "Loop lag",
+        items:
+          processes.length > 1
+            ? processes.map((p, i) => ({
+                kind: "line" as const,
+                label: `loop of process ${p}`,
+                stroke: seriesColor(i),
+              }))
+            : [],
+      },
+    ],
+    plotWidth,
+  );
+  return composeFigure(context, {
+    width: fig.width,
+    title: fig.title,
+    subtitle: fig.subtitle,
+    legends: [legend],
+    panels,
+    caption: fig.caption,
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * Simulated against measured: one labelled point per scenario, measured value across, simulated
+ * up, with the identity line and error bands (by default ±5% and ±15%) around it. A point on the
+ * line is a perfect prediction; its colour says which band it falls in. Labels sit to the right
+ * of their points and are spread vertically so they never overlap.
+ */
+import * as Plot from "@observablehq/plot";
+import { scaleLinear, scaleLog } from "d3-scale";
+import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis } from "./axis.js";
+import { composeFigure, panel } from "./figure.js";
+import { spreadPositions } from "./label-placement.js";
+import { swatchLegend } from "./legend.js";
+import { figureText, invalid, oneOf, optionalText } from "./options.js";
+import { AGREEMENT_COLORS } from "./palette.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { textWidth } from "./text-measure.js";
+import { AXIS_SIZE, GRID, INK, PAD, RULE } from "./theme.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface SimRealPoint {
+  label: string;
+  simulated: number;
+  measured: number;
+}
+
+export interface SimRealOptions extends FigureOptions {
+  /** The quantity compared, with its unit, e.g. "p99 latency (ms)"; default "value". */
+  quantity?: string;
+  /** Relative error bands, inner then outer, each in (0, 1); default [0.05, 0.15]. */
+  bands?: [number, number];
+  /** "linear" (default) or "log" axes; log needs positive values. */
+  scale?: "linear" | "log";
+}
+
+type Agreement = keyof typeof AGREEMENT_COLORS;
+
+const MARGIN_TOP = 24;
+const MARGIN_BOTTOM = 40;
+const LABEL_GAP = 13;
+
+/** Relative error of a point: (simulated - measured) / measured. */
+export function relativeError(p: SimRealPoint): number {
+  return (p.simulated - p.measured) / p.measured;
+}
+
+export function simRealChart(points: readonly SimRealPoint[], options: SimRealOptions = {}): Figure {
+  if (!Array.isArray(points) || points.length === 0)
+    throw invalid("points", points, "a non-empty array of SimRealPoint");
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.simulated) || !Number.isFinite(p.measured) || p.measured <= 0 || p.simulated < 0) {
+      throw invalid(`points[${i}]`, `${p.simulated} vs ${p.measured}`, "simulated >= 0 and measured > 0");
+    }
+  });
+  const quantity = optionalText("quantity", options.quantity, "value") ?? "value";
+  const scale = oneOf("scale", options.scale, ["linear", "log"] as const, "linear");
+  const bands = options.bands ?? [0.05, 0.15];
+  if (!Array.isArray(bands) || bands.length !== 2 || !(bands[0] > 0 && bands[0] < bands[1] && bands[1] < 1)) {
+    throw invalid("bands", options.bands, "[inner, outer] with 0 < inner < outer < 1");
+  }
+  if (scale === "log" && points.some((p) => p.simulated <= 0))
+    throw invalid("scale", scale, "linear when a value is 0");
+  const [inner, outer] = bands;
+  const pct = (b: number): string => `±${Number((b * 100).toPrecision(3))}%`;
+  const agreement = (p: SimRealPoint): Agreement => {
+    const e = Math.abs(relativeError(p));
+    return e <= inner ? "inner" : e <= outer ? "outer" : "outside";
+  };
+  const within = points.filter((p) => agreement(p) !== "outside").length;
+  const fig = figureText(options, {
+    width: 640,
+    height: 480,
+    title: `Simulated against measured ${quantity}`,
+    subtitle: `${within} of ${points.length} within ${pct(outer)}`,
+    caption: `Each point is one scenario: measured in CPython across, simulated up. On the dashed line the simulation is exact; shaded bands show ${pct(inner)} and ${pct(outer)} relative error.`,
+  });
+
+  const values = points.flatMap((p) => [p.simulated, p.measured]);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const axis: Axis =
+    scale === "log" ? logAxis([lo / (1 + outer), hi * (1 + outer)]) : linearAxis([0, hi * (1 + outer)], { zero: true });
+  const [d0, d1] = axis.domain;
+  const plotWidth = fig.width - 2 * PAD;
+  const marginLeft = Math.ceil(axis.labelWidth) + 14;
+  const widest = Math.max(...points.map((p) => textWidth(p.label, AXIS_SIZE)));
+  const marginRight = Math.ceil(Math.min(widest + 14, plotWidth / 3));
+  // The identity line at 45 degrees needs equal px per unit on both axes: square plot area.
+  const side = Math.min(plotWidth - marginLeft - marginRight, fig.height - MARGIN_TOP - MARGIN_BOTTOM);
+  const height = side + MARGIN_TOP + MARGIN_BOTTOM;
+  const width = side + marginLeft + marginRight;
+
+  const line = sample(d0, d1, scale);
+  const band = (b: number, fill: string) =>
+    Plot.areaY(line, {
+      x: (v: number) => v,
+      y1: (v: number) => v * (1 - b),
+      y2: (v: number) => v * (1 + b),
+      fill,
+      clip: true,
+    });
+  const px = (scale === "log" ? scaleLog() : scaleLinear()).domain([d0, d1]).range([marginLeft, marginLeft + side]);
+  const py = (scale === "log" ? scaleLog() : scaleLinear()).domain([d0, d1]).range([MARGIN_TOP + side, MARGIN_TOP]);
+  const ys = spreadPositions(
+    points.map((p) => py(p.simulated)),
+    LABEL_GAP,
+    MARGIN_TOP + 4,
+    MARGIN_TOP + side - 4,
+  );
+  const labels = points.map((p, i) => ({ ...p, ly: py.invert(ys[i] as number), lx: px.invert(px(p.measured) + 10) }));
+  const context = createRenderContext();
+  const plot = plotSvg(context, {
+    width,
+    height,
+    marginLeft,
+    marginRight,
+    marginTop: MARGIN_TOP,
+    marginBottom: MARGIN_BOTTOM,
+    x: { type: scale, domain: [d0, d1] },
+    y: { type: scale, domain: [d0, d1] },
+    color: { type: "identity" },
+    marks: [
+      band(outer, "#ececec"),
+      band(inner, "#d2d2d2"),
+      Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      Plot.line([d0, d1], {
+        x: (v: number) => v,
+        y: (v: number) => v,
+        stroke: RULE,
+        strokeDasharray: "5,4",
+        strokeWidth: 1.25,
+      }),
+      Plot.link(labels, { x1: "measured", y1: "simulated", x2: "lx", y2: "ly", stroke: RULE, strokeWidth: 0.75 }),
+      Plot.dot(points, {
+        x: "measured",
+        y: "simulated",
+        r: 4.5,
+        fill: (p: SimRealPoint) => AGREEMENT_COLORS[agreement(p)],
+        stroke: "#ffffff",
+        strokeWidth: 1,
+      }),
+      Plot.text(labels, {
+        x: "lx",
+        y: "ly",
+        text: "label",
+        textAnchor: "start",
+        dx: 3,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+      ...axisXMarks(axis, `measured ${quantity}`),
+      ...axisYMarks(axis, `simulated ${quantity}`),
+    ],
+  });
+  const legend = swatchLegend(
+    context,
+    [
+      {
+        items: [
+          { kind: "glyph", label: `within ${pct(inner)}`, glyph: "circle", fill: AGREEMENT_COLORS.inner },
+          { kind: "glyph", label: `within ${pct(outer)}`, glyph: "circle", fill: AGREEMENT_COLORS.outer },
+          { kind: "glyph", label: `off by more than ${pct(outer)}`, glyph: "circle", fill: AGREEMENT_COLORS.outside },
+          { kind: "line", label: "simulated = measured", stroke: RULE, dash: "5,4" },
+        ],
+      },
+    ],
+    plotWidth,
+  );
+  return composeFigure(context, {
+    width: fig.width,
+    title: fig.title,
+    subtitle: fig.subtitle,
+    legends: [legend],
+    panels: [[panel(plot, width, height)]],
+    caption: fig.caption,
+  });
+}
+
+/** Points along the axis to draw the bands through: the ends for linear axes, a geometric series for log ones. */
+function sample(d0: number, d1: number, scale: "linear" | "log"): number[] {
+  if (scale === "linear") return [d0, d1];
+  const n = 16;
+  return Array.from({ length: n + 1 }, (_, i) => d0 * (d1 / d0) ** (i / n));
+}

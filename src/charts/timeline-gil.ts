@@ -1,0 +1,138 @@
+/**
+ * The GIL track and the point markers of a timeline, reduced like the state lanes: drawn one by
+ * one when few, summed into per-pixel buckets when many.
+ */
+import type { Nanos } from "../engine/time.js";
+import type { GilHold, Marker } from "../trace/types.js";
+import { spreadOverBuckets } from "./bucket-spread.js";
+import type { LaneMap } from "./timeline-aggregate.js";
+
+/** A stretch of a process's GIL track. */
+export interface HoldRect {
+  process: number;
+  start: Nanos;
+  end: Nanos;
+  /** Holder thread id; -1 for an aggregated stretch. */
+  thread: number;
+  /** Alternates 0, 1 from one hold to the next of the same process, so each hand-off shows. */
+  shade: 0 | 1;
+  /** Share of the stretch during which the GIL was held (1 for single holds). */
+  held: number;
+  reason: GilHold["reason"] | "mixed";
+}
+
+export interface MarkerPoint {
+  lane: number;
+  time: Nanos;
+  kind: Marker["kind"];
+}
+
+/** Holds overlapping the window, clipped to it; shades alternate in each process's order of holds. */
+export function rawHolds(holds: readonly GilHold[], window: [Nanos, Nanos]): HoldRect[] {
+  const sorted = [...holds].sort((a, b) => a.process - b.process || a.start - b.start);
+  const rects: HoldRect[] = [];
+  let process = Number.NaN;
+  let n = 0;
+  for (const hold of sorted) {
+    if (hold.process !== process) {
+      process = hold.process;
+      n = 0;
+    }
+    const shade = (n++ % 2) as 0 | 1;
+    if (hold.end <= window[0] || hold.start >= window[1]) continue;
+    rects.push({
+      process: hold.process,
+      start: Math.max(hold.start, window[0]),
+      end: Math.min(hold.end, window[1]),
+      thread: hold.thread,
+      shade,
+      held: 1,
+      reason: hold.reason,
+    });
+  }
+  return rects;
+}
+
+/**
+ * Share of each bucket during which each process's GIL was held, rounded to 1/levels and merged
+ * over runs of equal buckets; buckets where it was never held are left out.
+ */
+export function bucketHolds(
+  holds: readonly GilHold[],
+  processes: readonly number[],
+  window: [Nanos, Nanos],
+  count: number,
+  levels: number,
+): HoldRect[] {
+  const [start, end] = window;
+  const width = (end - start) / count;
+  const row = new Map(processes.map((p, i) => [p, i]));
+  const held = new Float64Array(processes.length * count);
+  for (const hold of holds) {
+    const r = row.get(hold.process);
+    if (r === undefined || hold.end <= start || hold.start >= end) continue;
+    const a = Math.max(hold.start, start) - start;
+    const b = Math.min(hold.end, end) - start;
+    spreadOverBuckets(held, a, b, width, count, r * count);
+  }
+  const rects: HoldRect[] = [];
+  processes.forEach((process, r) => {
+    let level = 0;
+    let runStart = 0;
+    for (let k = 0; k <= count; k++) {
+      const next = k < count ? Math.ceil(((held[r * count + k] as number) / width) * levels - 1e-9) : 0;
+      if (next === level) continue;
+      if (level > 0) {
+        rects.push({
+          process,
+          start: start + runStart * width,
+          end: start + k * width,
+          thread: -1,
+          shade: 0,
+          held: level / levels,
+          reason: "mixed",
+        });
+      }
+      level = next;
+      runStart = k;
+    }
+  });
+  return rects;
+}
+
+/**
+ * Markers on shown lanes within the window, at most one of each kind on each lane in each of
+ * `count` buckets (the first): a glyph hides any other of its kind drawn within its own width.
+ */
+export function thinMarkers(
+  markers: readonly { lane: number; time: Nanos; kind: Marker["kind"] }[],
+  window: [Nanos, Nanos],
+  count: number,
+): MarkerPoint[] {
+  const visible = markers
+    .filter((m) => m.lane >= 0 && m.time >= window[0] && m.time <= window[1])
+    .sort((a, b) => a.lane - b.lane || a.time - b.time || a.kind.localeCompare(b.kind));
+  const width = (window[1] - window[0]) / count;
+  const seen = new Set<string>();
+  const kept: MarkerPoint[] = [];
+  for (const m of visible) {
+    const bucket = Math.min(count - 1, Math.floor((m.time - window[0]) / width));
+    const key = `${m.lane}:${m.kind}:${bucket}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push({ lane: m.lane, time: m.time, kind: m.kind });
+  }
+  return kept;
+}
+
+/** Marker lanes from thread ids. */
+export function markerLanes(
+  markers: readonly Marker[],
+  lanes: LaneMap,
+): { lane: number; time: Nanos; kind: Marker["kind"] }[] {
+  return markers.map((m) => ({
+    lane: m.thread >= 0 && m.thread < lanes.length ? (lanes[m.thread] as number) : -1,
+    time: m.time,
+    kind: m.kind,
+  }));
+}

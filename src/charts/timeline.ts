@@ -1,0 +1,235 @@
+/**
+ * Thread timeline: one lane per thread (grouped by process, each process led by its GIL track),
+ * coloured by state over time, with markers for forced switches, drop requests and convoys.
+ *
+ * Long runs stay readable and cheap: when more than `maxIntervals` intervals fall in the window,
+ * they are summed per pixel column before Plot sees them, and each column shows its dominant
+ * state (or, with aggregate: "shares", every state stacked by its share). `window` zooms in.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Nanos } from "../engine/time.js";
+import type { Trace } from "../trace/types.js";
+import { composeFigure, panel } from "./figure.js";
+import { swatchLegend } from "./legend.js";
+import { boolean, figureText, invalid, oneOf, positiveInteger, positiveNumber, range } from "./options.js";
+import { GIL_HOLD_SHADES, GIL_HOLD_TEXT, STATE_COLORS } from "./palette.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { glyph } from "./symbols.js";
+import { ellipsize, textWidth } from "./text-measure.js";
+import { AXIS_SIZE, PAD, RULE } from "./theme.js";
+import { formatNanos, timeAxis } from "./time-axis.js";
+import {
+  bucketStates,
+  countVisible,
+  dominantRects,
+  rawRects,
+  type StateRect,
+  shareRects,
+} from "./timeline-aggregate.js";
+import { bucketHolds, type HoldRect, type MarkerPoint, markerLanes, rawHolds, thinMarkers } from "./timeline-gil.js";
+import { type LaneLayout, layoutLanes } from "./timeline-lanes.js";
+import { MARKER_KINDS, MARKER_STYLE, timelineLegend } from "./timeline-legend.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface TimelineOptions extends FigureOptions {
+  /** [startNs, endNs] to show; default the whole run, [0, trace.end]. */
+  window?: [Nanos, Nanos];
+  /** "auto" (default): "none" up to maxIntervals visible intervals, "dominant" above. */
+  aggregate?: "auto" | "none" | "dominant" | "shares";
+  /** Visible intervals above which "auto" aggregates; default 4000. */
+  maxIntervals?: number;
+  /** Thread ids to show; default all. */
+  threads?: number[];
+  /** Draw each process's GIL track; default true. */
+  gil?: boolean;
+  /** Draw forced-switch, drop-request and convoy markers; default true. */
+  markers?: boolean;
+  /** Lane height in px, used when `height` is not given; default 18. */
+  laneHeight?: number;
+}
+
+type Mode = "none" | "dominant" | "shares";
+
+const MARGIN_TOP = 6;
+const MARGIN_BOTTOM = 34;
+const LANE_PAD = 0.12;
+const LABEL_MAX = 200;
+const HOLD_LABEL_SIZE = 9;
+/** At most one marker of a kind per this many px of a lane (about a glyph's width). */
+const MARKER_SPACING = 9;
+
+export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figure {
+  const window = range("window", options.window, [0, Math.max(trace.end, 1)]);
+  const aggregate = oneOf("aggregate", options.aggregate, ["auto", "none", "dominant", "shares"] as const, "auto");
+  const maxIntervals = positiveInteger("maxIntervals", options.maxIntervals, 4000);
+  const showGil = boolean("gil", options.gil, true);
+  const showMarkers = boolean("markers", options.markers, true);
+  const laneHeight = positiveNumber("laneHeight", options.laneHeight, 18);
+  if (options.threads !== undefined && (!Array.isArray(options.threads) || options.threads.length === 0)) {
+    throw invalid("threads", options.threads, "a non-empty array of thread ids");
+  }
+  const layout = layoutLanes(trace, options.threads ? new Set(options.threads) : null, showGil);
+  if (layout.lanes.length === 0) throw invalid("threads", options.threads, "ids of threads in the trace");
+  const lanes = layout.lanes;
+
+  const visible = countVisible(trace.intervals, layout.threadLane, window);
+  const mode: Mode = aggregate === "auto" ? (visible > maxIntervals ? "dominant" : "none") : aggregate;
+  const fig = figureText(options, {
+    width: 960,
+    height: Math.round(lanes.length * laneHeight + MARGIN_TOP + MARGIN_BOTTOM),
+    title: `Thread timeline: ${trace.scenario}`,
+    subtitle: `seed ${trace.seed}, ${trace.cores} cores; ${formatNanos(window[1] - window[0])} from ${formatNanos(window[0])}`,
+    caption: defaultCaption(mode, visible, window),
+  });
+
+  const labels = lanes.map((l) => ellipsize(l.label, LABEL_MAX, AXIS_SIZE));
+  const marginLeft = Math.ceil(Math.max(...labels.map((l) => textWidth(l, AXIS_SIZE)))) + 10;
+  const plotWidth = fig.width - 2 * PAD;
+  const axis = timeAxis(window, plotWidth - marginLeft);
+  const marginRight = Math.ceil(Math.max(12, axis.labelWidth / 2 + 2));
+  const columns = Math.max(1, Math.round(plotWidth - marginLeft - marginRight));
+  const laneInner = ((fig.height - MARGIN_TOP - MARGIN_BOTTOM) / lanes.length) * (1 - 2 * LANE_PAD);
+  const data = reduceTrace(trace, layout, window, mode, columns, laneInner, { gil: showGil, markers: showMarkers });
+
+  const x = axis.value;
+  const pxPerUnit = columns / (x(window[1]) - x(window[0]));
+  const y = (lane: number, f: number): number => lane + LANE_PAD + f * (1 - 2 * LANE_PAD);
+  const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
+  const names = new Map(trace.threads.map((t) => [t.id, t.name]));
+  const holdLabels = data.holds.filter((h) => {
+    const name = names.get(h.thread);
+    return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
+  });
+  const marks: Plot.Markish[] = [
+    Plot.rect(lanes, {
+      x1: x(window[0]),
+      x2: x(window[1]),
+      y1: (_, i) => y(i, 0),
+      y2: (_, i) => y(i, 1),
+      fill: "#f4f4f4",
+    }),
+    Plot.rect(data.rects, {
+      x1: (d: StateRect) => x(d.start),
+      x2: (d: StateRect) => x(d.end),
+      y1: (d: StateRect) => y(d.lane, d.top),
+      y2: (d: StateRect) => y(d.lane, d.bottom),
+      fill: (d: StateRect) => STATE_COLORS[d.state],
+      shapeRendering: "crispEdges",
+    }),
+    Plot.rect(data.holds, {
+      x1: (d: HoldRect) => x(d.start),
+      x2: (d: HoldRect) => x(d.end),
+      y1: (d: HoldRect) => gilY(d, 0),
+      y2: (d: HoldRect) => gilY(d, 1),
+      fill: (d: HoldRect) => GIL_HOLD_SHADES[d.shade],
+      fillOpacity: (d: HoldRect) => d.held,
+      shapeRendering: "crispEdges",
+    }),
+    Plot.text(holdLabels, {
+      x: (d: HoldRect) => (x(d.start) + x(d.end)) / 2,
+      y: (d: HoldRect) => gilY(d, 0.5),
+      text: (d: HoldRect) => names.get(d.thread) ?? "",
+      fill: (d: HoldRect) => GIL_HOLD_TEXT[d.shade],
+      fontSize: HOLD_LABEL_SIZE,
+    }),
+    ...MARKER_KINDS.map((kind) => {
+      const style = MARKER_STYLE[kind];
+      return Plot.dot(
+        data.points.filter((p) => p.kind === kind),
+        {
+          x: (d: MarkerPoint) => x(d.time),
+          // Dense markers (a few px apart all along a lane) go smaller, on the lane's top edge, so its colours still show.
+          y: (d: MarkerPoint) => y(d.lane, data.denseMarkers ? 0 : 0.5),
+          r: data.denseMarkers ? 2.6 : 3.6,
+          symbol: glyph(style.glyph),
+          fill: style.fill,
+          stroke: style.stroke,
+          strokeWidth: 1,
+        },
+      );
+    }),
+    // A rule between processes.
+    Plot.ruleY(
+      lanes.flatMap((lane, i) => (i > 0 && lane.process !== lanes[i - 1]?.process ? [i] : [])),
+      { stroke: RULE, strokeWidth: 1 },
+    ),
+    Plot.axisY(
+      lanes.map((_, i) => i + 0.5),
+      { tickFormat: (v: number) => labels[Math.floor(v)] ?? "", tickSize: 0, label: null },
+    ),
+    Plot.axisX(axis.ticks, { tickFormat: axis.format, label: axis.label, labelAnchor: "center", labelArrow: "none" }),
+  ];
+
+  const context = createRenderContext();
+  const plot = plotSvg(context, {
+    width: plotWidth,
+    height: fig.height,
+    marginLeft,
+    marginRight,
+    marginTop: MARGIN_TOP,
+    marginBottom: MARGIN_BOTTOM,
+    x: { domain: [x(window[0]), x(window[1])] },
+    y: { domain: [lanes.length, 0], axis: null },
+    color: { type: "identity" },
+    opacity: { type: "identity" },
+    marks,
+  });
+  const legend = swatchLegend(context, timelineLegend(mode !== "none", data), plotWidth);
+  return composeFigure(context, {
+    width: fig.width,
+    title: fig.title,
+    subtitle: fig.subtitle,
+    legends: [legend],
+    panels: [[panel(plot, plotWidth, fig.height)]],
+    caption: fig.caption,
+  });
+}
+
+interface Reduced {
+  rects: StateRect[];
+  holds: HoldRect[];
+  points: MarkerPoint[];
+  /** Some lane has markers every few px on average: they would pave it over at full size. */
+  denseMarkers: boolean;
+}
+
+/** What the timeline draws, reduced to at most a few rectangles per pixel column. */
+function reduceTrace(
+  trace: Trace,
+  layout: LaneLayout,
+  window: [Nanos, Nanos],
+  mode: Mode,
+  columns: number,
+  laneInner: number,
+  show: { gil: boolean; markers: boolean },
+): Reduced {
+  const { lanes, threadLane, gilLane } = layout;
+  const buckets = mode === "none" ? null : bucketStates(trace.intervals, threadLane, lanes.length, window, columns);
+  const rects =
+    buckets === null
+      ? rawRects(trace.intervals, threadLane, window)
+      : mode === "dominant"
+        ? dominantRects(buckets)
+        : shareRects(buckets, Math.max(2, Math.round(laneInner)));
+  const shownHolds = show.gil ? trace.gil.filter((h) => gilLane.has(h.process)) : [];
+  const holds =
+    mode === "none" ? rawHolds(shownHolds, window) : bucketHolds(shownHolds, [...gilLane.keys()], window, columns, 4);
+  const forcedEnds = shownHolds
+    .filter((h) => h.reason === "forced")
+    .map((h) => ({ lane: gilLane.get(h.process) as number, time: h.end, kind: "forced-switch" as const }));
+  const candidates = show.markers ? [...markerLanes(trace.markers, threadLane), ...forcedEnds] : [];
+  const points = thinMarkers(candidates, window, Math.max(1, Math.floor(columns / MARKER_SPACING)));
+  const perLane = new Map<number, number>();
+  for (const p of points) perLane.set(p.lane, (perLane.get(p.lane) ?? 0) + 1);
+  const denseMarkers = Math.max(0, ...perLane.values()) > columns / (3 * MARKER_SPACING);
+  return { rects, holds, points, denseMarkers };
+}
+
+function defaultCaption(mode: Mode, visible: number, window: [Nanos, Nanos]): string {
+  const base =
+    "Each lane is one thread; its colour shows what the thread does over time. The GIL track above each process's threads shows who holds its GIL.";
+  const count = visible.toLocaleString("en-US");
+  if (mode === "none") return `${base} All ${count} intervals in the window are drawn.`;
+  const how = mode === "dominant" ? "the state it spent most time in" : "its states stacked by their share of its time";
+  return `${base} ${count} intervals in ${formatNanos(window[1] - window[0])}: each pixel column shows ${how}; zoom with the window option to see single intervals.`;
+}

@@ -1,0 +1,55 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { linearAxis, logAxis } from "../../src/charts/axis.js";
+
+describe("axes", () => {
+  it("linearAxis widens the extent to round numbers and puts ticks inside its domain", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e9, max: 1e9 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.integer({ min: 0, max: 6 }),
+        (a, b, e) => {
+          const lo = a / 10 ** e;
+          const span = b / 10 ** e;
+          const axis = linearAxis([lo, lo + span]);
+          // d3's nice() works in floating point: allow rounding error relative to the values' size.
+          const eps = 1e-12 * (Math.abs(lo) + span);
+          expect(axis.domain[0]).toBeLessThanOrEqual(lo + eps);
+          expect(axis.domain[1]).toBeGreaterThanOrEqual(lo + span - eps);
+          for (const t of axis.ticks) {
+            expect(t).toBeGreaterThanOrEqual(axis.domain[0]);
+            expect(t).toBeLessThanOrEqual(axis.domain[1]);
+          }
+          expect(axis.ticks.length).toBeGreaterThanOrEqual(2);
+        },
+      ),
+    );
+  });
+
+  it("linearAxis with zero starts at 0 and formats ticks with d3's format and a plain minus", () => {
+    const axis = linearAxis([3.2, 97], { zero: true });
+    expect(axis.domain).toEqual([0, 100]);
+    expect(axis.ticks.map(axis.format)).toEqual(["0", "20", "40", "60", "80", "100"]);
+    const signed = linearAxis([-5, 5]);
+    expect(signed.ticks.map(signed.format)[0]).toBe("-6");
+  });
+
+  it("linearAxis grows an empty extent to a unit around its value", () => {
+    expect(linearAxis([0, 0]).domain).toEqual([0, 1]);
+    expect(linearAxis([4, 4]).domain[0]).toBeLessThan(4);
+  });
+
+  it("logAxis widens to 1-2-5 values and ticks at 1, 2, 5 per decade over three decades or less", () => {
+    const axis = logAxis([0.65, 220]);
+    expect(axis.domain).toEqual([0.5, 500]);
+    expect(axis.ticks).toEqual([0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500]);
+    expect(logAxis([1, 1e6]).ticks).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6]);
+    expect(() => logAxis([0, 10])).toThrow("invalid log extent: [0, 10] (expected positive finite values)");
+  });
+
+  it("an axis knows the width of its widest tick label", () => {
+    const axis = linearAxis([0, 12000]);
+    expect(axis.labelWidth).toBeGreaterThan(linearAxis([0, 12]).labelWidth);
+  });
+});

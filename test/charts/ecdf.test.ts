@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ecdfChart } from "../../src/charts/ecdf.js";
+import { MS } from "../../src/engine/time.js";
+import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
+import { logisticLatencies, uniformLatencies } from "../fixtures/latencies.js";
+
+describe("ecdfChart", () => {
+  it("ecdfChart(1..200 ms) matches its golden file and marks p50 = 100, p95 = 190, p99 = 198 ms", () => {
+    const figure = ecdfChart({ label: "uniform 1..200 ms", values: uniformLatencies() });
+    expectSvgInvariants(figure.svg);
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("p50 100 ms");
+    expect(texts).toContain("p95 190 ms");
+    expect(texts).toContain("p99 198 ms");
+    expect(texts).toContain("latency (ms)");
+    expect(texts).toContain("tasks done (%)");
+    expectGolden("ecdf-uniform", figure.svg);
+  });
+
+  it("ecdfChart of two executors on a log axis matches its golden file", () => {
+    const figure = ecdfChart(
+      [
+        { label: "asyncio", executor: "asyncio", values: logisticLatencies(2000, 12 * MS, 0.35) },
+        { label: "threads (GIL)", executor: "threads-gil", values: logisticLatencies(500, 20 * MS, 0.25) },
+      ],
+      { scale: "log" },
+    );
+    expectSvgInvariants(figure.svg);
+    // Log-logistic quantiles: median * (q / (1 - q))^spread at the nearest rank.
+    const q = (n: number, p: number, median: number, spread: number): number => {
+      const i = Math.ceil(p * n) - 1;
+      const u = (i + 0.5) / n;
+      return Math.round(median * (u / (1 - u)) ** spread) / MS;
+    };
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain(`p99 ${Number(q(2000, 0.99, 12 * MS, 0.35).toPrecision(3))} ms`);
+    expect(texts).toContain(`p50 ${Number(q(500, 0.5, 20 * MS, 0.25).toPrecision(3))} ms`);
+    expectGolden("ecdf-two-log", figure.svg);
+  });
+
+  it("ecdfChart marks the quantiles asked for", () => {
+    const texts = svgTexts(ecdfChart({ label: "u", values: uniformLatencies() }, { quantiles: [0.9] }).svg);
+    expect(texts).toContain("p90 180 ms");
+    expect(texts.some((t) => t.startsWith("p50"))).toBe(false);
+  });
+
+  it("ecdfChart gives the same bytes for the same sample", () => {
+    expect(ecdfChart({ label: "u", values: uniformLatencies() }).svg).toBe(
+      ecdfChart({ label: "u", values: uniformLatencies() }).svg,
+    );
+  });
+
+  it("ecdfChart rejects empty series, a log axis over zero and bad quantiles", () => {
+    expect(() => ecdfChart([])).toThrow("invalid series: [] (expected at least one series)");
+    expect(() => ecdfChart({ label: "z", values: [0, 1] }, { scale: "log" })).toThrow(
+      'invalid scale: "log" (expected linear when latencies can be 0 or less)',
+    );
+    expect(() => ecdfChart({ label: "u", values: [1] }, { quantiles: [1.5] })).toThrow("invalid quantiles: [1.5]");
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { AGREEMENT_COLORS } from "../../src/charts/palette.js";
+import { relativeError, simRealChart } from "../../src/charts/simreal.js";
+import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
+import { simRealPoints } from "../fixtures/simreal.js";
+
+describe("simRealChart", () => {
+  it("simRealChart(points) matches its golden file", () => {
+    const figure = simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" });
+    expectSvgInvariants(figure.svg);
+    expectGolden("simreal", figure.svg);
+  });
+
+  it("simRealChart colours points by error band: 3 within ±5%, 2 within ±15%, 2 outside", () => {
+    const { svg } = simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" });
+    const dots = (color: string) => svg.match(new RegExp(`<circle [^>]*r="4.5" fill="${color}"`, "g"))?.length ?? 0;
+    expect(dots(AGREEMENT_COLORS.inner)).toBe(3);
+    expect(dots(AGREEMENT_COLORS.outer)).toBe(2);
+    expect(dots(AGREEMENT_COLORS.outside)).toBe(2);
+    expect(svgTexts(svg)).toContain("5 of 7 within ±15%");
+  });
+
+  it("simRealChart labels every point and both axes with the quantity's unit", () => {
+    const texts = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)", scale: "log" }).svg);
+    for (const p of simRealPoints()) expect(texts).toContain(p.label);
+    expect(texts).toContain("measured p99 latency (ms)");
+    expect(texts).toContain("simulated p99 latency (ms)");
+  });
+
+  it("relativeError is (simulated - measured) / measured", () => {
+    expect(relativeError({ label: "a", simulated: 11, measured: 10 })).toBeCloseTo(0.1, 12);
+  });
+
+  it("simRealChart rejects bands out of order and non-positive measurements", () => {
+    expect(() => simRealChart(simRealPoints(), { bands: [0.2, 0.1] })).toThrow(
+      "invalid bands: [0.2, 0.1] (expected [inner, outer] with 0 < inner < outer < 1)",
+    );
+    expect(() => simRealChart([{ label: "a", simulated: 1, measured: 0 }])).toThrow("invalid points[0]");
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { GIL_HOLD_SHADES } from "../../src/charts/palette.js";
+import { MARKER_STYLE, timelineLegend } from "../../src/charts/timeline-legend.js";
+import { THREAD_STATES } from "../../src/trace/types.js";
+
+describe("timelineLegend", () => {
+  it("timelineLegend lists every thread state, and only the marker kinds present", () => {
+    const groups = timelineLegend(false, { holds: [{}], points: [{ lane: 0, time: 1, kind: "convoy" }] });
+    expect(groups[0]?.items).toHaveLength(THREAD_STATES.length);
+    expect(groups[2]?.items.map((i) => i.label)).toEqual([MARKER_STYLE.convoy.label]);
+  });
+
+  it("timelineLegend shows both GIL shades for single holds and opacity for aggregated ones", () => {
+    const raw = timelineLegend(false, { holds: [{}], points: [] })[1]?.items[0];
+    expect(raw).toMatchObject({ fill: GIL_HOLD_SHADES[0], fill2: GIL_HOLD_SHADES[1] });
+    const aggregated = timelineLegend(true, { holds: [{}], points: [] })[1]?.items[0];
+    expect(aggregated?.label).toContain("opacity");
+    expect(timelineLegend(false, { holds: [], points: [] })[1]?.items).toEqual([]);
+  });
+
+  it("MARKER_STYLE gives each marker kind its own glyph", () => {
+    const glyphs = Object.values(MARKER_STYLE).map((s) => s.glyph);
+    expect(new Set(glyphs).size).toBe(glyphs.length);
+  });
+});

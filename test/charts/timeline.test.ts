@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { GIL_HOLD_SHADES, STATE_COLORS } from "../../src/charts/palette.js";
+import { timelineChart } from "../../src/charts/timeline.js";
+import { MS, US } from "../../src/engine/time.js";
+import { THREAD_STATES } from "../../src/trace/types.js";
+import { bigTrace } from "../fixtures/big-trace.js";
+import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
+import { smallTrace, twoProcessTrace } from "../fixtures/trace.js";
+
+function count(svg: string, pattern: RegExp): number {
+  return svg.match(pattern)?.length ?? 0;
+}
+
+describe("timelineChart", () => {
+  it("timelineChart(smallTrace) matches its golden file", () => {
+    const figure = timelineChart(smallTrace());
+    expectSvgInvariants(figure.svg);
+    expectGolden("timeline-small", figure.svg);
+  });
+
+  it("timelineChart with aggregate 'shares' and a zoom window matches its golden file", () => {
+    const figure = timelineChart(smallTrace(), { aggregate: "shares", window: [6 * MS, 16 * MS], width: 640 });
+    expectSvgInvariants(figure.svg);
+    expectGolden("timeline-shares-zoom", figure.svg);
+  });
+
+  it("timelineChart of two processes matches its golden file: a GIL track and a rule per process", () => {
+    const figure = timelineChart(twoProcessTrace(), { width: 720 });
+    expectSvgInvariants(figure.svg);
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("GIL, process 1");
+    expect(texts).toContain("MainThread (process 1)");
+    expectGolden("timeline-two-processes", figure.svg);
+  });
+
+  it("timelineChart of 3,000 intervals in 400 px shows each pixel column's dominant state (golden file)", () => {
+    const figure = timelineChart(bigTrace(3000, 2, 7), { width: 400, maxIntervals: 1000 });
+    expectSvgInvariants(figure.svg);
+    expect(figure.svg).toContain("3,000 intervals");
+    expectGolden("timeline-dominant", figure.svg);
+  });
+
+  it("timelineChart draws each interval once, in its state's colour, and each GIL hold in alternating shades", () => {
+    const trace = smallTrace();
+    const { svg } = timelineChart(trace);
+    for (const state of THREAD_STATES) {
+      const intervals = trace.intervals.filter((iv) => iv.state === state).length;
+      const legendSwatch = 1;
+      expect(count(svg, new RegExp(`fill="${STATE_COLORS[state]}"`, "g")), state).toBe(intervals + legendSwatch);
+    }
+    expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[0]}"`, "g"))).toBe(Math.ceil(trace.gil.length / 2) + 1);
+    expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[1]}"`, "g"))).toBe(Math.floor(trace.gil.length / 2) + 1);
+  });
+
+  it("timelineChart names the lanes and labels time in ms for a 30 ms run", () => {
+    const texts = svgTexts(timelineChart(smallTrace()).svg);
+    for (const lane of ["GIL", "MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "cruncher"]) {
+      expect(texts).toContain(lane);
+    }
+    expect(texts).toContain("time (ms)");
+    expect(texts).toContain("Thread timeline: fixture-small");
+  });
+
+  it("timelineChart gives the same bytes for the same trace", () => {
+    expect(timelineChart(smallTrace()).svg).toBe(timelineChart(smallTrace()).svg);
+  });
+
+  it("timelineChart reduces a million intervals to a bounded figure: at most one rectangle per lane and pixel column", () => {
+    const trace = bigTrace(1_000_000);
+    const figure = timelineChart(trace, { width: 960 });
+    const lanes = trace.threads.length + 1;
+    expect(count(figure.svg, /<rect /g)).toBeLessThanOrEqual(2 * lanes * 960);
+    expect(figure.svg.length).toBeLessThan(1_500_000);
+    expect(figure.svg).toContain("1,000,000 intervals");
+    expectSvgInvariants(figure.svg);
+  });
+
+  it("timelineChart zooms with window and measures a window far from 0 from its own start", () => {
+    const trace = bigTrace(20_000, 4);
+    const start = trace.end / 2;
+    const figure = timelineChart(trace, { window: [start, start + 200 * US] });
+    expect(figure.svg).toContain("All ");
+    expect(svgTexts(figure.svg).some((t) => /^time after .* \(µs\)$/.test(t))).toBe(true);
+  });
+
+  it("timelineChart rejects bad options by name", () => {
+    expect(() => timelineChart(smallTrace(), { window: [5, 5] })).toThrow(
+      "invalid window: [5, 5] (expected [start, end] with start < end)",
+    );
+    expect(() => timelineChart(smallTrace(), { aggregate: "max" as "none" })).toThrow(
+      'invalid aggregate: "max" (expected one of auto, none, dominant, shares)',
+    );
+    expect(() => timelineChart(smallTrace(), { threads: [] })).toThrow(
+      "invalid threads: [] (expected a non-empty array of thread ids)",
+    );
+    expect(() => timelineChart(smallTrace(), { threads: [99] })).toThrow(
+      "invalid threads: [99] (expected ids of threads in the trace)",
+    );
+  });
+});
