@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { mergeShards, pointsFileOf } from "../../sweep/merge.js";
+import { PointFile } from "../../sweep/point-file.js";
+import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
+import { POINTS_FILE } from "../../sweep/run.js";
+import { formatSweepTable } from "../../sweep/table.js";
+import type { CliIO } from "../io.js";
+import { parseMetric } from "./sweep.js";
+
+interface MergeFlags {
+  out: string;
+  metric: string;
+  figures: boolean;
+}
+
+/** `gilsim merge SHARD... --out DIR`: joins the shards of a sweep into the whole sweep's results. */
+export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
+  program
+    .command("merge")
+    .description("join the shards of a sweep (`gilsim sweep --shard K/N`) into the results of the whole sweep")
+    .argument("<shards...>", "each shard's output folder, or its points.jsonl")
+    .requiredOption("--out <dir>", "output folder of the merged sweep")
+    .option("--metric <name>", "the metric the figures show", parseMetric, DEFAULT_FIGURE_METRIC)
+    .option("--no-figures", "write only sweep.json and sweep.csv")
+    .action((shards: string[], flags: MergeFlags) => {
+      const pointsFile = join(flags.out, POINTS_FILE);
+      const header = mergeShards(shards.map(pointsFileOf), pointsFile);
+      const points = PointFile.open(pointsFile);
+      try {
+        const { meta, files } = writeSweepResults(points, flags.out, { figures: flags.figures, metric: flags.metric });
+        io.out(`merged ${shards.length} shards of sweep ${header.name}: ${points.count} points`);
+        io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
+        io.out(`wrote ${[pointsFile, ...files].join(", ")}`);
+      } finally {
+        points.close();
+      }
+    });
+}

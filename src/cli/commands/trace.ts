@@ -1,0 +1,55 @@
+import { type Command, Option } from "commander";
+import { writeFileAtomic } from "../../io/atomic.js";
+import { simulate } from "../../model/simulate.js";
+import { loadScenario } from "../../scenario/load.js";
+import { chromeTraceJson } from "../../trace/chrome.js";
+import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
+import type { CliIO } from "../io.js";
+import { parseSeed } from "./simulate.js";
+
+type Format = "chrome" | "csv" | "both";
+
+/**
+ * The files a trace goes to, from --out: a trailing .json or .csv is dropped to get a base path,
+ * then chrome writes BASE.json and csv writes BASE.intervals.csv and BASE.tasks.csv.
+ */
+export function traceFiles(out: string, format: Format): { chrome?: string; intervals?: string; tasks?: string } {
+  const base = out.replace(/\.(json|csv)$/i, "");
+  return {
+    ...(format !== "csv" ? { chrome: `${base}.json` } : {}),
+    ...(format !== "chrome" ? { intervals: `${base}.intervals.csv`, tasks: `${base}.tasks.csv` } : {}),
+  };
+}
+
+/** `gilsim trace FILE|PRESET --out PATH [--seed N] [--format chrome|csv|both]` */
+export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
+  program
+    .command("trace")
+    .description("simulate a scenario and write its trace for Perfetto / chrome://tracing or as CSV")
+    .argument("<scenario>", "a scenario .json file, or a preset name (see `gilsim presets`)")
+    .requiredOption("--out <path>", "base path of the output: PATH.json, PATH.intervals.csv, PATH.tasks.csv")
+    .option("--seed <n>", "seed of the run (default: the scenario's seed)", parseSeed)
+    .addOption(
+      new Option("--format <format>", "chrome (Trace Event JSON), csv, or both")
+        .choices(["chrome", "csv", "both"])
+        .default("chrome"),
+    )
+    .action(async (file: string, flags: { out: string; seed?: number; format: Format }) => {
+      const scenario = loadScenario(file);
+      const result = simulate(scenario, { seed: flags.seed ?? scenario.seed, trace: true });
+      const trace = result.trace;
+      if (!trace) throw new Error("the simulation recorded no trace");
+      const files = traceFiles(flags.out, flags.format);
+      if (files.chrome) {
+        await writeFileAtomic(files.chrome, chromeTraceJson(trace));
+        io.out(`wrote ${files.chrome} (Chrome trace: open it in https://ui.perfetto.dev)`);
+      }
+      if (files.intervals && files.tasks) {
+        await writeFileAtomic(files.intervals, intervalsCsv(trace));
+        await writeFileAtomic(files.tasks, tasksCsv(trace));
+        io.out(
+          `wrote ${files.intervals} (${trace.intervals.length} intervals) and ${files.tasks} (${trace.tasks.length} tasks)`,
+        );
+      }
+    });
+}

@@ -1,0 +1,107 @@
+import type { AxisValue } from "./axis.js";
+import type { SweepMeta } from "./output.js";
+import type { PointRow } from "./store.js";
+
+/** One line of a line figure: the metric against the x axis, at fixed values of the other axes. */
+export interface LineSeries {
+  /** The other axes' values, "runtime.gil=off machine.cores=4"; "" when there are none. */
+  label: string;
+  points: { x: number; y: number; lo: number; hi: number }[];
+}
+
+/** A metric against one varied parameter, one line per combination of the others. */
+export interface LineData {
+  metric: string;
+  x: string;
+  series: LineSeries[];
+}
+
+/** A metric over two varied parameters, at fixed values of any others. */
+export interface HeatmapData {
+  metric: string;
+  x: string;
+  y: string;
+  xValues: AxisValue[];
+  yValues: AxisValue[];
+  /** The other axes' values; "" when there are none. */
+  fixed: string;
+  cells: { x: AxisValue; y: AxisValue; value: number }[];
+}
+
+/** At most this many lines in one line figure, and heatmaps per sweep. */
+export const MAX_SERIES = 12;
+export const MAX_HEATMAPS = 6;
+
+function label(values: Record<string, AxisValue>, paths: readonly string[]): string {
+  return paths.map((p) => `${p}=${values[p]}`).join(" ");
+}
+
+/**
+ * Groups rows by the values of `paths`, in first-seen (grid) order, keeping at most `max`
+ * groups: rows of later groups are dropped as they stream by, so memory is bounded by what
+ * the figure shows.
+ */
+function groupBy(rows: Iterable<PointRow>, paths: readonly string[], max: number, shrink: (row: PointRow) => PointRow) {
+  const groups = new Map<string, PointRow[]>();
+  for (const row of rows) {
+    const key = label(row.values, paths);
+    let g = groups.get(key);
+    if (!g) {
+      if (groups.size === max) continue;
+      g = [];
+      groups.set(key, g);
+    }
+    g.push(shrink(row));
+  }
+  return groups;
+}
+
+/** A copy of a row with only the one metric, so groups hold little. */
+function slim(metric: string) {
+  return (row: PointRow): PointRow => {
+    const s = row.summary[metric];
+    return { ...row, summary: s ? { [metric]: s } : {} };
+  };
+}
+
+/**
+ * The line figure of a sweep, from its rows in grid order: x is the first axis with two or more
+ * numeric values; null when there is none or the metric is missing.
+ */
+export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: string): LineData | null {
+  const xAxis = meta.axes.find((a) => a.values.length >= 2 && a.values.every((v) => typeof v === "number"));
+  if (!xAxis || !meta.metrics.includes(metric)) return null;
+  const others = meta.axes.filter((a) => a !== xAxis).map((a) => a.path);
+  const series: LineSeries[] = [];
+  for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric))) {
+    const line: LineSeries = { label: key, points: [] };
+    for (const p of points) {
+      const s = p.summary[metric];
+      if (s) line.points.push({ x: p.values[xAxis.path] as number, y: s.mean, lo: s.lo, hi: s.hi });
+    }
+    line.points.sort((a, b) => a.x - b.x);
+    series.push(line);
+  }
+  return { metric, x: xAxis.path, series };
+}
+
+/**
+ * The heatmaps of a sweep, from its rows in grid order: the first two axes with two or more
+ * values as x and y, one heatmap per combination of the remaining axes (at most MAX_HEATMAPS).
+ * Empty with fewer than two such axes.
+ */
+export function heatmapData(meta: SweepMeta, rows: Iterable<PointRow>, metric: string): HeatmapData[] {
+  const varied = meta.axes.filter((a) => a.values.length >= 2);
+  const [xAxis, yAxis] = varied;
+  if (!xAxis || !yAxis || !meta.metrics.includes(metric)) return [];
+  const others = meta.axes.filter((a) => a !== xAxis && a !== yAxis).map((a) => a.path);
+  const out: HeatmapData[] = [];
+  for (const [fixed, points] of groupBy(rows, others, MAX_HEATMAPS, slim(metric))) {
+    const cells = points.flatMap((p) => {
+      const s = p.summary[metric];
+      return s ? [{ x: p.values[xAxis.path] as AxisValue, y: p.values[yAxis.path] as AxisValue, value: s.mean }] : [];
+    });
+    out.push({ metric, x: xAxis.path, y: yAxis.path, xValues: xAxis.values, yValues: yAxis.values, fixed, cells });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+import * as Plot from "@observablehq/plot";
+import { linearAxis } from "../charts/axis.js";
+import { composeFigure, panel } from "../charts/figure.js";
+import { swatchLegend } from "../charts/legend.js";
+import { seriesColor, seriesSymbol } from "../charts/palette.js";
+import { createRenderContext, plotSvg } from "../charts/render.js";
+import { glyph } from "../charts/symbols.js";
+import { GRID, PAD } from "../charts/theme.js";
+import { timeUnitFor } from "../charts/time-axis.js";
+import type { Figure } from "../charts/types.js";
+import { isTimeMetric } from "./evaluate.js";
+import type { LineData } from "./figure-data.js";
+
+/*
+ * The line figure of a sweep: one metric against one varied parameter, a line per combination of
+ * the other varied parameters, each point with its confidence interval as a whisker. Built from
+ * the src/charts pieces (Plot rendered in a JSDOM of its own, legends and text drawn as SVG).
+ */
+
+export interface LineFigureOptions {
+  /** Default 720 px. */
+  width?: number;
+  /** Height of the plot area; default 320 px. */
+  height?: number;
+  /** Default "<metric> against <x>". */
+  title?: string;
+  subtitle?: string;
+  /** Confidence level of the whiskers, for the caption; default 0.95. */
+  confidence?: number;
+}
+
+const MARGIN_TOP = 24;
+const MARGIN_BOTTOM = 40;
+const MARGIN_RIGHT = 16;
+/** Series at the same x are nudged this many px apart so their whiskers stay visible. */
+const DODGE = 3;
+
+interface Row {
+  x: number;
+  y: number;
+  lo: number;
+  hi: number;
+}
+
+/** Renders a sweep's line data as one standalone SVG figure. */
+export function sweepLineFigure(data: LineData, options: LineFigureOptions = {}): Figure {
+  const series = data.series.filter((s) => s.points.length > 0);
+  if (series.length === 0) throw new RangeError(`invalid line data: no points for ${data.metric}`);
+  const width = options.width ?? 720;
+  const height = options.height ?? 320;
+  const all = series.flatMap((s) => s.points);
+  const unit = isTimeMetric(data.metric) ? timeUnitFor(Math.max(...all.map((p) => p.hi))) : null;
+  const divisor = unit?.divisor ?? 1;
+  const scaled = series.map((s) => ({
+    label: s.label,
+    // Every sweep metric is at least 0: a t-interval from few replications can reach below, so clip it there.
+    rows: s.points.map((p): Row => ({ x: p.x, y: p.y / divisor, lo: Math.max(0, p.lo / divisor), hi: p.hi / divisor })),
+  }));
+  const y = linearAxis(
+    [Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), Math.max(...all.map((p) => p.hi / divisor))],
+    {
+      zero: true,
+      count: Math.max(3, Math.floor(height / 50)),
+    },
+  );
+  const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
+  const x0 = xs[0] as number;
+  const x1 = xs[xs.length - 1] as number;
+  // Doubling values (1, 2, 4, ... 64) read best on a log axis; anything else on a linear one.
+  const log = x0 > 0 && x1 / x0 >= 8 && xs.length >= 3;
+  const xTicks = xs.length <= 12 ? xs : linearAxis([x0, x1]).ticks;
+  const yLabel = unit ? `${data.metric} (${unit.label})` : data.metric;
+
+  const context = createRenderContext();
+  const plotWidth = width - 2 * PAD;
+  const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
+  scaled.forEach((s, k) => {
+    const color = seriesColor(k);
+    const dx = (k - (scaled.length - 1) / 2) * DODGE;
+    marks.push(
+      Plot.ruleX(
+        s.rows.filter((r) => r.hi > r.lo),
+        { x: "x", y1: "lo", y2: "hi", stroke: color, strokeWidth: 1.5, dx },
+      ),
+      Plot.line(s.rows, { x: "x", y: "y", stroke: color, strokeWidth: 2, dx }),
+      Plot.dot(s.rows, {
+        x: "x",
+        y: "y",
+        symbol: glyph(seriesSymbol(k)),
+        r: 4.5,
+        fill: color,
+        stroke: "#ffffff",
+        strokeWidth: 0.75,
+        dx,
+      }),
+    );
+  });
+  marks.push(
+    Plot.axisY(y.ticks, { tickFormat: y.format, label: yLabel, labelArrow: "none" }),
+    Plot.axisX(xTicks, {
+      tickFormat: (v: number) => String(v),
+      label: data.x,
+      labelAnchor: "center",
+      labelArrow: "none",
+    }),
+    Plot.ruleY([y.domain[0]]),
+  );
+  const plot = plotSvg(context, {
+    width: plotWidth,
+    height,
+    marginTop: MARGIN_TOP,
+    marginBottom: MARGIN_BOTTOM,
+    marginRight: MARGIN_RIGHT,
+    marginLeft: Math.ceil(y.labelWidth) + 14,
+    x: log
+      ? { type: "log", base: 2, domain: [x0 / 1.2, x1 * 1.2] }
+      : { type: "linear", domain: x0 === x1 ? [x0 - 1, x1 + 1] : [x0 - (x1 - x0) * 0.04, x1 + (x1 - x0) * 0.04] },
+    y: { domain: y.domain },
+    marks,
+  });
+  const legends =
+    scaled.length > 1 || scaled[0]?.label !== ""
+      ? [
+          swatchLegend(
+            context,
+            [
+              {
+                items: scaled.map((s, k) => ({
+                  kind: "line" as const,
+                  label: s.label,
+                  stroke: seriesColor(k),
+                  glyph: seriesSymbol(k),
+                })),
+              },
+            ],
+            plotWidth,
+          ),
+        ]
+      : [];
+  const level = Math.round((options.confidence ?? 0.95) * 100);
+  return composeFigure(context, {
+    width,
+    title: options.title ?? `${data.metric} against ${data.x}`,
+    subtitle: options.subtitle,
+    legends,
+    panels: [[panel(plot, plotWidth, height)]],
+    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}`,
+  });
+}

@@ -1,0 +1,93 @@
+import { hashSeed } from "../engine/random.js";
+import { parseScenario, type Scenario } from "../scenario/scenario.js";
+import type { Axis, AxisValue } from "./axis.js";
+import type { Job } from "./evaluate.js";
+import { Grid, pointSeed } from "./grid.js";
+import { setAt } from "./path.js";
+import type { Shard } from "./shard.js";
+
+/** A sweep ready to run: the base scenario, its axes, and how each point is run. */
+export interface SweepPlan {
+  /** A hash of everything that decides the results (not the shard): results files must match it. */
+  id: string;
+  name: string;
+  /** Where the scenario came from, for error messages. */
+  source: string;
+  /** The scenario file's object, before the axes are applied. */
+  raw: unknown;
+  axes: Axis[];
+  grid: Grid;
+  /** Replications per point; null to use each point's run.replications. */
+  replications: number | null;
+  /** Base seed; null to use each point's scenario seed. */
+  seed: number | null;
+  shard: Shard | null;
+}
+
+export interface PlanOptions {
+  replications?: number | null | undefined;
+  seed?: number | null | undefined;
+  shard?: Shard | null | undefined;
+}
+
+/** One point of a plan, ready to hand to a runner. */
+export interface PlannedPoint {
+  index: number;
+  key: string;
+  values: Record<string, AxisValue>;
+  job: Omit<Job, "id">;
+}
+
+/**
+ * Checks a sweep before any work starts: every point of the grid is built and validated, so an
+ * impossible combination (GIL off on a GIL build, zero workers) is reported up front, naming the
+ * point. Throws a ScenarioError or a RangeError.
+ */
+export function planSweep(raw: unknown, source: string, axes: Axis[], options: PlanOptions = {}): SweepPlan {
+  if (axes.length === 0) throw new RangeError("invalid sweep: no --vary option (expected at least one)");
+  const replications = options.replications ?? null;
+  if (replications !== null && (!Number.isInteger(replications) || replications < 1)) {
+    throw new RangeError(`invalid replications: ${replications} (expected a positive integer)`);
+  }
+  const seed = options.seed ?? null;
+  if (seed !== null) hashSeed(seed, "");
+  const grid = new Grid(axes);
+  const id = sweepId(raw, axes, replications, seed);
+  const probe = raw as { name?: unknown };
+  const name = typeof probe?.name === "string" ? probe.name : "scenario";
+  const plan: SweepPlan = { id, name, source, raw, axes, grid, replications, seed, shard: options.shard ?? null };
+  for (let i = 0; i < grid.size; i++) pointScenario(plan, i);
+  return plan;
+}
+
+/** The parsed scenario of point `index`, with its values applied; a ScenarioError names the point. */
+export function pointScenario(plan: SweepPlan, index: number): Scenario {
+  const point = plan.grid.point(index);
+  let raw = plan.raw;
+  plan.axes.forEach((axis, i) => {
+    raw = setAt(raw, axis.segments, point.values[i]);
+  });
+  return parseScenario(raw, `${plan.source} with ${plan.grid.key(point)}`);
+}
+
+/** Point `index` of the plan: its key, its values and the job that runs it. */
+export function plannedPoint(plan: SweepPlan, index: number): PlannedPoint {
+  const point = plan.grid.point(index);
+  const key = plan.grid.key(point);
+  const scenario = pointScenario(plan, index);
+  const replications = plan.replications ?? scenario.run.replications;
+  const seed = pointSeed(plan.seed ?? scenario.seed, key);
+  return { index, key, values: plan.grid.assignment(point), job: { scenario, seed, replications } };
+}
+
+/** 16 hex digits hashing the scenario, the axes, the replications and the seed. */
+export function sweepId(raw: unknown, axes: readonly Axis[], replications: number | null, seed: number | null): string {
+  const text = JSON.stringify({
+    raw,
+    axes: axes.map((a) => ({ path: a.path, values: a.values })),
+    replications,
+    seed,
+  });
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  return hex(hashSeed(0, text)) + hex(hashSeed(0x9e3779b9, text));
+}

@@ -1,0 +1,38 @@
+import { SingleBar } from "cli-progress";
+import type { CliIO } from "../cli/io.js";
+
+/** Reports finished units of work; shown as a bar with the time left on a terminal only. */
+export interface Progress {
+  increment(): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { increment() {}, stop() {} };
+
+/**
+ * A progress bar on stderr when it is a terminal, nothing otherwise. `done` units are already
+ * finished (a resumed sweep), so the estimate of the time left counts only new work.
+ */
+export function createProgress(
+  io: CliIO,
+  label: string,
+  total: number,
+  done = 0,
+  unit = "points",
+  stream: NodeJS.WritableStream = process.stderr,
+): Progress {
+  if (!io.isTTY || total <= 0) return SILENT;
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} ${unit} | {percentage}% | {duration_formatted} elapsed | {eta_formatted} left`,
+    stream,
+    hideCursor: true,
+    clearOnComplete: true,
+    etaBuffer: 50,
+    fps: 5,
+  });
+  bar.start(total, done);
+  return {
+    increment: () => bar.increment(),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,148 @@
+import type { Evaluation, KindResult, Recommendation } from "./recommend.js";
+import { mmcPredictions } from "./recommend.js";
+import { describe, formatValue, type Objective, type Standing } from "./slo.js";
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function interval(s: Standing, confidence: number): string {
+  const o = s.objective;
+  return `[${Math.round(confidence * 100)}% CI ${formatValue(o, s.lo)} to ${formatValue(o, s.hi)}]`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) =>
+    `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ")}`.trimEnd(),
+  );
+}
+
+/** Lines comparing the simulation with Erlang C, when the configuration is M/M/c-like. */
+export function mmcLines(evaluation: Evaluation): string[] {
+  const predictions = mmcPredictions(evaluation);
+  if (predictions === null) {
+    return [`  Erlang C: no cross-check (${evaluation.mmc as string})`];
+  }
+  const model = evaluation.mmc as Exclude<Evaluation["mmc"], string>;
+  return predictions.map(({ objective, predicted }, i) => {
+    const simulated = evaluation.standings[i]?.value ?? Number.NaN;
+    if (predicted === null) return `  Erlang C (M/M/${model.servers}): no prediction for ${objective.name}`;
+    const diff = ((simulated - predicted) / predicted) * 100;
+    const sign = diff >= 0 ? "+" : "";
+    return `  Erlang C (M/M/${model.servers}): ${objective.name} ${formatValue(objective, predicted)} predicted vs ${formatValue(objective, simulated)} simulated (${sign}${diff.toFixed(1)}%)`;
+  });
+}
+
+function layoutRow(r: KindResult): string[] {
+  const best = r.search.best;
+  if (!best || !r.cost) return [r.candidate.label, "-", "-", "-", "-"];
+  return [
+    r.candidate.label,
+    String(best.size),
+    String(r.cost.processes),
+    String(r.cost.threads),
+    `${Math.round(best.detail.margin * 100)}%`,
+  ];
+}
+
+/** The report `gilsim recommend` prints: the winner with its margin, then every layout. */
+export function formatRecommendation(rec: Recommendation, objectives: readonly Objective[], load: string): string {
+  const lines: string[] = [];
+  const confidence = rec.base.run.confidence;
+  const slo = objectives.map((o) => o.text).join(", ");
+  lines.push(
+    `target: ${slo} at ${load} (Poisson), ${rec.replications} replications per probe, up to ${rec.maxWorkers} workers`,
+  );
+  const winner = rec.ranked[0];
+  if (!winner?.search.best || !winner.cost) {
+    lines.push(`no layout meets ${slo} with up to ${rec.maxWorkers} workers`);
+  } else {
+    const best = winner.search.best;
+    lines.push(
+      `recommended: ${winner.candidate.label} with ${count(best.size, ...winner.candidate.unit)} (${count(winner.cost.processes, "process", "processes")}, ${count(winner.cost.threads, "thread", "threads")})`,
+    );
+    for (const s of best.detail.standings) lines.push(`  ${describe(s)} ${interval(s, confidence)}`);
+    lines.push(...mmcLines(best.detail));
+  }
+  if (rec.ranked.length > 0) {
+    lines.push("layouts that meet the target, smallest first:");
+    const rows = [["layout", "size", "processes", "threads", "margin"], ...rec.ranked.map(layoutRow)];
+    lines.push(...table(rows));
+  }
+  for (const r of rec.failed) {
+    const last = r.search.below;
+    const at = last
+      ? last.detail.standings
+          .filter((s) => !s.meets)
+          .map(describe)
+          .join("; ")
+      : "";
+    lines.push(`${r.candidate.label}: no size up to ${rec.maxWorkers} meets the target (at ${last?.size}: ${at})`);
+  }
+  for (const r of rec.ranked) {
+    if (!r.search.monotone) {
+      lines.push(
+        `note: ${r.candidate.label}: a size above ${r.search.best?.size} missed the target; more workers did not always help, so the answer is the smallest size seen to meet it`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function standingJson(s: Standing) {
+  const o = s.objective;
+  return {
+    slo: o.text,
+    metric: o.metric,
+    value: s.value,
+    lo: s.lo,
+    hi: s.hi,
+    target: o.target,
+    meets: s.meets,
+    headroom: s.headroom,
+  };
+}
+
+function layoutJson(r: KindResult) {
+  const best = r.search.best;
+  return {
+    layout: r.candidate.id,
+    label: r.candidate.label,
+    workers: best?.size ?? null,
+    processes: r.cost?.processes ?? null,
+    threads: r.cost?.threads ?? null,
+    margin: best?.detail.margin ?? null,
+    monotone: r.search.monotone,
+    standings: best ? best.detail.standings.map(standingJson) : [],
+    erlangC: best ? erlangJson(best.detail) : null,
+    probes: r.search.probes.map((p) => ({ workers: p.size, meets: p.meets, margin: p.detail.margin })),
+  };
+}
+
+function erlangJson(evaluation: Evaluation) {
+  const predictions = mmcPredictions(evaluation);
+  if (predictions === null) return { applies: false, reason: evaluation.mmc as string };
+  return {
+    applies: true,
+    predictions: predictions.map((p, i) => ({
+      slo: p.objective.text,
+      predicted: p.predicted,
+      simulated: evaluation.standings[i]?.value ?? null,
+    })),
+  };
+}
+
+/** The recommendation as plain JSON, for scripts: the winner, then every layout with its probes. */
+export function recommendationJson(rec: Recommendation, objectives: readonly Objective[], rate: number) {
+  const winner = rec.ranked[0];
+  return {
+    slo: objectives.map((o) => o.text),
+    load: rate,
+    replications: rec.replications,
+    maxWorkers: rec.maxWorkers,
+    recommended: winner ? layoutJson(winner) : null,
+    layouts: rec.ranked.map(layoutJson),
+    failed: rec.failed.map(layoutJson),
+  };
+}

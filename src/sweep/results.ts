@@ -1,0 +1,42 @@
+import { join } from "node:path";
+import { UsageError } from "../cli/io.js";
+import { writeChunksAtomic } from "./atomic-chunks.js";
+import { writeSweepFigures } from "./figures.js";
+import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "./output.js";
+import type { PointFile } from "./point-file.js";
+
+/** The metric the figures show unless told otherwise. */
+export const DEFAULT_FIGURE_METRIC = "latency.p99";
+
+export interface ResultOptions {
+  /** Draw the figures. Default true. */
+  figures?: boolean;
+  /** The metric the figures show. Default DEFAULT_FIGURE_METRIC. */
+  metric?: string;
+}
+
+/**
+ * Writes a finished sweep's sweep.json and sweep.csv and its figures into `out`, reading the
+ * points file one point at a time in grid order (each file is written whole, then renamed into
+ * place); returns the meta fields and the paths written.
+ */
+export function writeSweepResults(
+  points: PointFile,
+  out: string,
+  options: ResultOptions = {},
+): { meta: SweepMeta; files: string[] } {
+  const meta = sweepMeta(points.header, points.metrics);
+  const metric = options.metric ?? DEFAULT_FIGURE_METRIC;
+  if (points.count > 0 && !meta.metrics.includes(metric)) {
+    throw new UsageError(`invalid --metric: ${metric} (expected one of ${meta.metrics.join(", ")})`);
+  }
+  const json = join(out, "sweep.json");
+  const csv = join(out, "sweep.csv");
+  writeChunksAtomic(json, sweepJsonChunks(meta, points.rows()));
+  writeChunksAtomic(csv, sweepCsvChunks(meta, points.rows()));
+  const figures =
+    options.figures === false || points.count === 0
+      ? []
+      : writeSweepFigures(meta, points.count, () => points.rows(), metric, out);
+  return { meta, files: [json, csv, ...figures] };
+}

@@ -1,0 +1,110 @@
+import type { z } from "zod";
+import { scenarioObjectSchema } from "../scenario/schema.js";
+import type { PathSegment } from "./path.js";
+
+/*
+ * Finds what the scenario schema accepts at a path, by walking zod's schema definitions. A path
+ * is known when some branch of the schema (any executor kind, any step type, any distribution)
+ * has it; whether a value fits the branch the file uses is then checked by validating the point.
+ */
+
+type Schema = z.core.$ZodType;
+
+interface Def {
+  type: string;
+  innerType?: Schema;
+  in?: Schema;
+  options?: readonly Schema[];
+  shape?: Record<string, Schema>;
+  element?: Schema;
+  getter?: () => Schema;
+  valueType?: Schema;
+  items?: readonly Schema[];
+  entries?: Record<string, unknown>;
+  values?: readonly unknown[];
+}
+
+const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional"]);
+
+function def(schema: Schema): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+/** The concrete schemas a value must match: wrappers, pipes' input sides and union branches unwrapped. */
+function concrete(schema: Schema, out: Schema[] = [], depth = 0): Schema[] {
+  if (depth > 64) return out;
+  const d = def(schema);
+  if (WRAPPERS.has(d.type) && d.innerType) return concrete(d.innerType, out, depth + 1);
+  if (d.type === "pipe" && d.in) return concrete(d.in, out, depth + 1);
+  if (d.type === "lazy" && d.getter) return concrete(d.getter(), out, depth + 1);
+  if (d.type === "union" && d.options) {
+    for (const o of d.options) concrete(o, out, depth + 1);
+    return out;
+  }
+  out.push(schema);
+  return out;
+}
+
+function child(schema: Schema, segment: PathSegment): Schema[] {
+  const d = def(schema);
+  if (d.type === "object" && typeof segment === "string" && d.shape && Object.hasOwn(d.shape, segment)) {
+    const next = d.shape[segment];
+    return next ? [next] : [];
+  }
+  if (d.type === "array" && typeof segment === "number" && d.element) return [d.element];
+  if (d.type === "record" && d.valueType) return [d.valueType];
+  if (d.type === "tuple" && typeof segment === "number" && d.items?.[segment]) return [d.items[segment]];
+  return [];
+}
+
+/** The leaf schemas at `segments`, or an empty list when no branch of the schema has that path. */
+export function schemasAt(segments: readonly PathSegment[], root: Schema = scenarioObjectSchema): Schema[] {
+  let current = concrete(root);
+  for (const segment of segments) {
+    const next: Schema[] = [];
+    for (const s of current) for (const c of child(s, segment)) concrete(c, next);
+    if (next.length === 0) return [];
+    current = next;
+  }
+  return current;
+}
+
+/** What kinds of plain JSON values the schemas accept: "number", "string", "boolean", "object", "array". */
+export function acceptedKinds(schemas: readonly Schema[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const s of schemas) {
+    const d = def(s);
+    switch (d.type) {
+      case "number":
+      case "int":
+      case "bigint":
+        kinds.add("number");
+        break;
+      case "string":
+      case "template_literal":
+        kinds.add("string");
+        break;
+      case "boolean":
+        kinds.add("boolean");
+        break;
+      case "enum":
+        for (const v of Object.values(d.entries ?? {})) kinds.add(typeof v);
+        break;
+      case "literal":
+        for (const v of d.values ?? []) kinds.add(typeof v);
+        break;
+      case "object":
+      case "record":
+        kinds.add("object");
+        break;
+      case "array":
+      case "tuple":
+        kinds.add("array");
+        break;
+      default:
+        // any, unknown, transform: anything goes.
+        for (const k of ["number", "string", "boolean", "object", "array"]) kinds.add(k);
+    }
+  }
+  return kinds;
+}

@@ -1,0 +1,120 @@
+import { formatDuration, parseDuration } from "../engine/time.js";
+import { rateSchema } from "../scenario/duration.js";
+import type { Summary } from "./evaluate.js";
+
+/** One target of a service-level objective, like `p99<100ms` or `throughput>=450/s`. */
+export interface Objective {
+  /** As written, trimmed: "p99<100ms". */
+  text: string;
+  /** The metric's short name as written: "p99", "wait.p95", "throughput". */
+  name: string;
+  /** The summary key it reads: "latency.p99", "wait.p95", "throughput". */
+  metric: string;
+  op: "<" | "<=" | ">" | ">=";
+  /** Nanoseconds for times, tasks per second for throughput. */
+  target: number;
+  kind: "time" | "rate";
+}
+
+const LATENCY = ["p50", "p90", "p95", "p99", "max", "mean"] as const;
+const WAIT = ["p99", "mean"] as const;
+
+/** Short metric names and the summary keys they read (the scalar metrics of `replicate`). */
+const METRICS: ReadonlyMap<string, string> = new Map([
+  ...LATENCY.map((q) => [q, `latency.${q}`] as const),
+  ...LATENCY.map((q) => [`latency.${q}`, `latency.${q}`] as const),
+  ...WAIT.map((q) => [`wait.${q}`, `wait.${q}`] as const),
+  ["throughput", "throughput"],
+]);
+
+const OBJECTIVE = /^([A-Za-z][\w.]*)\s*(<=|>=|<|>)\s*(.+)$/;
+
+/**
+ * Parses `--slo "p99<100ms,throughput>=450/s"`: targets joined by commas. Latency and wait
+ * targets are upper bounds with a duration; throughput is a lower bound with a rate.
+ * Throws a RangeError naming the target and what is wrong.
+ */
+export function parseSlo(text: string): Objective[] {
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.every((p) => p === "")) {
+    throw new RangeError(`invalid --slo: ${JSON.stringify(text)} (expected targets like p99<100ms,throughput>=450/s)`);
+  }
+  return parts.map((part) => {
+    const m = OBJECTIVE.exec(part);
+    if (!m) {
+      throw new RangeError(
+        `invalid --slo: ${JSON.stringify(part)} (expected METRIC<VALUE, like p99<100ms or throughput>=450/s)`,
+      );
+    }
+    const name = m[1] as string;
+    const op = m[2] as Objective["op"];
+    const value = (m[3] as string).trim();
+    const metric = METRICS.get(name);
+    if (metric === undefined) {
+      throw new RangeError(`unknown --slo metric: ${name} (expected one of ${[...METRICS.keys()].join(", ")})`);
+    }
+    const kind = metric === "throughput" ? "rate" : "time";
+    const upper = op === "<" || op === "<=";
+    if (kind === "time" && !upper) {
+      throw new RangeError(`invalid --slo: ${part} (a time target is an upper bound: use < or <=)`);
+    }
+    if (kind === "rate" && upper) {
+      throw new RangeError(`invalid --slo: ${part} (a throughput target is a lower bound: use > or >=)`);
+    }
+    let target: number | undefined;
+    if (kind === "time") {
+      target = parseDuration(value);
+      if (target === undefined || target <= 0) {
+        throw new RangeError(
+          `invalid --slo value for ${name}: ${JSON.stringify(value)} (expected a duration above 0 like 100ms)`,
+        );
+      }
+    } else {
+      const rate = rateSchema.safeParse(/^\d+(\.\d*)?$/.test(value) ? Number(value) : value);
+      if (!rate.success) {
+        throw new RangeError(
+          `invalid --slo value for ${name}: ${JSON.stringify(value)} (expected a rate above 0 like 450/s)`,
+        );
+      }
+      target = rate.data;
+    }
+    return { text: `${name}${op}${value}`, name, metric, op, target, kind };
+  });
+}
+
+/** How a result stands against one objective. */
+export interface Standing {
+  objective: Objective;
+  /** The metric's mean over the replications. */
+  value: number;
+  lo: number;
+  hi: number;
+  meets: boolean;
+  /** Share of the target left: (target - value) / target for upper bounds, (value - target) / target for lower. */
+  headroom: number;
+}
+
+/** Checks a summary against an objective (by the mean over replications). */
+export function stand(objective: Objective, summary: Summary): Standing {
+  const s = summary[objective.metric];
+  if (!s) throw new Error(`the results have no metric ${objective.metric} (for --slo ${objective.text})`);
+  const v = s.mean;
+  const t = objective.target;
+  const meets = objective.op === "<" ? v < t : objective.op === "<=" ? v <= t : objective.op === ">" ? v > t : v >= t;
+  const headroom = objective.op === "<" || objective.op === "<=" ? (t - v) / t : (v - t) / t;
+  return { objective, value: v, lo: s.lo, hi: s.hi, meets, headroom };
+}
+
+/** A value in the objective's unit: "72.1ms" or "498/s". */
+export function formatValue(objective: Objective, value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return objective.kind === "time" ? formatDuration(value) : `${Number(value.toPrecision(3))}/s`;
+}
+
+/** "p99 72.1ms vs 100ms target: 28% headroom". */
+export function describe(standing: Standing): string {
+  const o = standing.objective;
+  const pct = Math.round(standing.headroom * 100);
+  const verdict = standing.meets ? `${pct}% headroom` : `misses by ${-pct}%`;
+  return `${o.name} ${formatValue(o, standing.value)} vs ${formatValue(o, o.target)} target: ${verdict}`;
+}

@@ -1,0 +1,60 @@
+import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "../../src/sweep/output.js";
+import { PointFile } from "../../src/sweep/point-file.js";
+import type { PointRow, SweepHeader } from "../../src/sweep/store.js";
+
+/**
+ * A sweep over executor.workers 1, 2, 4 and runtime.gil on/off, with latency.p99 set to
+ * 100 ms / workers, doubled when the GIL is on: a known surface for figure and table tests.
+ */
+export function gridSweep(): { header: SweepHeader; meta: SweepMeta; rows: PointRow[] } {
+  const workers = [1, 2, 4];
+  const gil = ["on", "off"];
+  const rows: PointRow[] = [];
+  let index = 0;
+  for (const w of workers) {
+    for (const g of gil) {
+      const p99 = (100e6 / w) * (g === "on" ? 2 : 1);
+      rows.push({
+        index: index++,
+        key: `executor.workers=${w} runtime.gil="${g}"`,
+        seed: index,
+        replications: 2,
+        values: { "executor.workers": w, "runtime.gil": g },
+        summary: {
+          "latency.p99": { mean: p99, lo: p99 - p99 / 10, hi: p99 + p99 / 10, halfWidth: p99 / 10 },
+          throughput: { mean: 10 * w, lo: 9 * w, hi: 11 * w, halfWidth: w },
+        },
+      });
+    }
+  }
+  const header: SweepHeader = {
+    format: "gilsim-sweep-points",
+    version: 1,
+    id: "feedfacefeedface",
+    name: "grid",
+    shard: null,
+    size: rows.length,
+    axes: [
+      { path: "executor.workers", values: workers },
+      { path: "runtime.gil", values: gil },
+    ],
+    replications: 2,
+    seed: null,
+    scenario: {},
+  };
+  return { header, meta: sweepMeta(header, ["latency.p99", "throughput"]), rows };
+}
+
+/** sweep.json and sweep.csv as the CLI writes them for a points file. */
+export function resultsOf(pointsFile: string): { json: string; csv: string } {
+  const points = PointFile.open(pointsFile);
+  try {
+    const meta = sweepMeta(points.header, points.metrics);
+    return {
+      json: [...sweepJsonChunks(meta, points.rows())].join(""),
+      csv: [...sweepCsvChunks(meta, points.rows())].join(""),
+    };
+  } finally {
+    points.close();
+  }
+}

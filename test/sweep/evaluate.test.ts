@@ -1,0 +1,57 @@
+import { describe, expect, test } from "vitest";
+import { replicate } from "../../src/metrics/replicate.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
+import { evaluate, isTimeMetric, SUMMARY_METRICS } from "../../src/sweep/evaluate.js";
+import { tinyScenario } from "./fixtures.js";
+
+describe("evaluate", () => {
+  test("evaluate gives replicate's summary with its metrics in name order", () => {
+    const scenario = parseScenario(tinyScenario());
+    const result = evaluate({ id: 7, scenario, seed: 42, replications: 2 });
+    expect(result.state).toBe("done");
+    if (result.state !== "done") return;
+    expect(result.id).toBe(7);
+    const expected = replicate(scenario, { replications: 2, seed: 42 }).summary;
+    expect(Object.keys(result.summary)).toEqual(Object.keys(expected).sort());
+    expect(result.summary).toEqual(expected);
+  });
+
+  test("evaluate runs with the trace off whatever the scenario says", () => {
+    const traced = parseScenario({ ...tinyScenario(), run: { trace: true } });
+    const plain = parseScenario({ ...tinyScenario(), run: { trace: false } });
+    expect(evaluate({ id: 0, scenario: traced, seed: 1, replications: 1 })).toEqual(
+      evaluate({ id: 0, scenario: plain, seed: 1, replications: 1 }),
+    );
+  });
+
+  test("evaluate reports a failure as a message instead of throwing", () => {
+    const scenario = parseScenario(tinyScenario());
+    expect(evaluate({ id: 3, scenario, seed: 1, replications: 0 })).toEqual({
+      id: 3,
+      state: "failed",
+      error: "invalid replications: 0 (expected a positive integer)",
+    });
+  });
+});
+
+describe("SUMMARY_METRICS", () => {
+  test("SUMMARY_METRICS lists exactly the metrics replicate summarizes", () => {
+    const summary = replicate(parseScenario(tinyScenario()), { replications: 1 }).summary;
+    expect([...SUMMARY_METRICS]).toEqual(Object.keys(summary).sort());
+  });
+
+  test("isTimeMetric tells times from rates and counts", () => {
+    expect(SUMMARY_METRICS.filter(isTimeMetric)).toEqual([
+      "latency.max",
+      "latency.mean",
+      "latency.p50",
+      "latency.p90",
+      "latency.p95",
+      "latency.p99",
+      "loop.lag.p99",
+      "makespan",
+      "wait.mean",
+      "wait.p99",
+    ]);
+  });
+});

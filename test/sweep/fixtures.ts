@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+
+const made: string[] = [];
+
+// Each test file that makes folders removes them when it ends.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A scenario small enough to run hundreds of times in a test: 30 tasks on a thread pool. */
+export function tinyScenario(): Record<string, unknown> {
+  return {
+    name: "tiny",
+    seed: 3,
+    machine: { cores: 2 },
+    executor: { kind: "threads", workers: 2 },
+    workload: {
+      arrivals: { kind: "poisson", rate: "200/s", count: 30 },
+      classes: [{ name: "a", steps: [{ cpu: { dist: "exponential", mean: "2ms" } }, { io: "1ms" }] }],
+    },
+    run: { replications: 2, trace: false },
+  };
+}
+
+/**
+ * An M/M/c-like scenario: Poisson arrivals at 300/s, one exponential 10 ms CPU step, a process
+ * pool on 8 cores (so up to 8 workers are 8 servers).
+ */
+export function mmcScenario(count = 2000): Record<string, unknown> {
+  return {
+    name: "mmc",
+    seed: 11,
+    machine: { cores: 8 },
+    executor: { kind: "processes", workers: 4 },
+    workload: {
+      arrivals: { kind: "poisson", rate: "300/s", count },
+      classes: [{ name: "job", steps: [{ cpu: { dist: "exponential", mean: "10ms" } }] }],
+    },
+    run: { replications: 3, trace: false },
+  };
+}
+
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "gilsim-sweep-"));
+  made.push(dir);
+  return dir;
+}
+
+/** Writes a scenario object to `name` in a fresh temporary folder; returns the file path. */
+export function scenarioFile(scenario: unknown, name = "scenario.json"): string {
+  const file = join(tempDir(), name);
+  writeFileSync(file, JSON.stringify(scenario));
+  return file;
+}

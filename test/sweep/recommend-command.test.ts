@@ -1,0 +1,49 @@
+import { describe, expect, test } from "vitest";
+import { mmcScenario, scenarioFile, tinyScenario } from "./fixtures.js";
+import { runCli } from "./run-cli.js";
+
+describe("gilsim recommend", () => {
+  test("gilsim recommend rejects a malformed target, load or build with exit 2", async () => {
+    const file = scenarioFile(tinyScenario());
+    const cases: [string[], string][] = [
+      [
+        ["--slo", "p99<100", "--load", "500/s"],
+        'gilsim: invalid --slo value for p99: "100" (expected a duration above 0 like 100ms)\n',
+      ],
+      [
+        ["--slo", "p99 100ms", "--load", "500/s"],
+        'gilsim: invalid --slo: "p99 100ms" (expected METRIC<VALUE, like p99<100ms or throughput>=450/s)\n',
+      ],
+      [
+        ["--slo", "p99<100ms", "--load", "fast"],
+        'gilsim: invalid --load: "fast" (expected a rate above 0 like 500/s)\n',
+      ],
+      [
+        ["--slo", "p99<100ms", "--load", "5/s", "--python", "3.12"],
+        "gilsim: invalid --python: 3.12 (expected a free-threaded build: 3.13t, 3.14t)\n",
+      ],
+      [
+        ["--slo", "p99<100ms", "--load", "5/s", "--kinds", "gpu"],
+        "gilsim: invalid --kinds: gpu (expected some of threads, processes, asyncio for this workload)\n",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(["recommend", file, "--workers", "0", ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toBe(message);
+    }
+  });
+
+  test("gilsim recommend prints the smallest process pool meeting the target, checked with Erlang C", async () => {
+    const file = scenarioFile(mmcScenario(1500));
+    const args = ["recommend", file, "--slo", "p99<54ms,mean<13ms", "--load", "300/s", "--kinds", "processes"];
+    const opts = ["--max-workers", "8", "--replications", "3", "--workers", "0"];
+    const text = await runCli([...args, ...opts]);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain("recommended: process pool with 5 workers (6 processes, 6 threads)");
+    expect(text.out).toMatch(/Erlang C \(M\/M\/5\): p99 48\.2ms predicted vs/);
+    const json = JSON.parse((await runCli([...args, ...opts, "--json"])).out);
+    expect(json.recommended).toMatchObject({ layout: "processes", workers: 5 });
+    expect(json.recommended.erlangC.applies).toBe(true);
+  });
+});

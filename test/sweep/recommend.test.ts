@@ -1,0 +1,69 @@
+import { describe, expect, test } from "vitest";
+import { mmcMeanSojourn } from "../../src/queueing/erlang-c.js";
+import { mmcSojournQuantile } from "../../src/sweep/mmc-check.js";
+import { InlineRunner } from "../../src/sweep/pool.js";
+import { mmcPredictions, recommend } from "../../src/sweep/recommend.js";
+import { parseSlo } from "../../src/sweep/slo.js";
+import { mmcScenario, tinyScenario } from "./fixtures.js";
+
+describe("recommend", () => {
+  test("recommend finds the process pool size Erlang C gives on an M/M/c-like workload", async () => {
+    const objectives = parseSlo("p99<54ms,mean<13ms");
+    // Erlang C: the smallest c at 300/s of exponential 10 ms services meeting both targets.
+    let erlang = 4;
+    while (!(mmcSojournQuantile(300, 100, erlang, 0.99) < 0.054 && mmcMeanSojourn(300, 100, erlang) < 0.013)) erlang++;
+    expect(erlang).toBe(5);
+    const rec = await recommend(mmcScenario(1500), "mmc.json", {
+      objectives,
+      rate: 300,
+      kinds: ["processes"],
+      maxWorkers: 8,
+      replications: 3,
+      runner: new InlineRunner(),
+    });
+    const winner = rec.ranked[0];
+    expect(winner?.candidate.id).toBe("processes");
+    expect(winner?.search.best?.size).toBe(erlang);
+    expect(winner?.cost).toEqual({ processes: 6, threads: 6 });
+    expect(winner?.search.monotone).toBe(true);
+    // The simulation agrees with Erlang C within 10% at the answer.
+    const best = winner?.search.best?.detail;
+    if (!best) throw new Error("no answer");
+    const predictions = mmcPredictions(best);
+    expect(predictions).not.toBeNull();
+    predictions?.forEach((p, i) => {
+      expect(Math.abs((best.standings[i]?.value ?? 0) / (p.predicted ?? 1) - 1)).toBeLessThan(0.1);
+    });
+  });
+
+  test("recommend ranks layouts by processes then threads and reports those that never meet", async () => {
+    const rec = await recommend(tinyScenario(), "tiny.json", {
+      objectives: parseSlo("p99<30ms"),
+      rate: 200,
+      maxWorkers: 4,
+      replications: 2,
+      runner: new InlineRunner(),
+    });
+    const all = [...rec.ranked, ...rec.failed].map((r) => r.candidate.id).sort();
+    expect(all).toEqual(["asyncio", "processes", "threads"]);
+    for (let i = 1; i < rec.ranked.length; i++) {
+      const [a, b] = [rec.ranked[i - 1]?.cost, rec.ranked[i]?.cost];
+      expect(a!.processes < b!.processes || (a!.processes === b!.processes && a!.threads <= b!.threads)).toBe(true);
+    }
+    for (const r of rec.failed) expect(r.search.best).toBeNull();
+  });
+
+  test("recommend checks its options and every layout before running anything", async () => {
+    const runner = new InlineRunner();
+    const base = { objectives: parseSlo("p99<1s"), rate: 100, runner };
+    await expect(recommend(tinyScenario(), "t", { ...base, kinds: ["gpu"] })).rejects.toThrow(
+      "invalid --kinds: gpu (expected some of threads, processes, asyncio for this workload)",
+    );
+    await expect(recommend(tinyScenario(), "t", { ...base, maxWorkers: 0 })).rejects.toThrow(
+      "invalid --max-workers: 0 (expected a positive integer)",
+    );
+    await expect(recommend({ ...tinyScenario(), machine: { cores: 0 } }, "t", base)).rejects.toThrow(
+      "t: machine.cores: 0 is invalid (expected a positive integer)",
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { smallestMeeting } from "../../src/sweep/search.js";
+
+const threshold = (t: number) => async (n: number) => ({ meets: n >= t, detail: n });
+
+describe("smallestMeeting", () => {
+  test("smallestMeeting finds the threshold of any monotone target, probing each size once", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 400 }), async (max, t) => {
+        const result = await smallestMeeting(max, threshold(t));
+        const sizes = result.probes.map((p) => p.size);
+        expect(new Set(sizes).size).toBe(sizes.length);
+        expect(result.monotone).toBe(true);
+        if (t > max) {
+          expect(result.best).toBeNull();
+          expect(result.below?.size).toBe(max);
+        } else {
+          expect(result.best?.size).toBe(t);
+          expect(result.below?.size ?? 0).toBe(t - 1);
+          // Doubling, bisecting and the neighbour check: about 2 log2(t) + 2 probes.
+          expect(sizes.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(Math.max(t, 2))) + 3);
+        }
+      }),
+    );
+  });
+
+  test("smallestMeeting flags a target that more workers can break", async () => {
+    // Meets at 4 only: the neighbour 5 misses.
+    const result = await smallestMeeting(16, async (n) => ({ meets: n === 4, detail: null }));
+    expect(result.best?.size).toBe(4);
+    expect(result.monotone).toBe(false);
+  });
+
+  test("smallestMeeting rejects a bad maximum", async () => {
+    await expect(smallestMeeting(0, threshold(1))).rejects.toThrow(
+      "invalid max workers: 0 (expected a positive integer)",
+    );
+  });
+});
