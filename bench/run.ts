@@ -4,10 +4,14 @@
  *
  * Each benchmark is a module exporting a `Bench`; add new ones to BENCHES.
  */
+import { memoryBench } from "./memory.js";
 import { mmcBench } from "./mmc.js";
+import { modelBench } from "./model.js";
+import { renderBench } from "./render.js";
+import { sweepBench } from "./sweep.js";
 import type { Bench, BenchLine } from "./types.js";
 
-const BENCHES: readonly Bench[] = [mmcBench];
+const BENCHES: readonly Bench[] = [mmcBench, modelBench, sweepBench, memoryBench, renderBench];
 
 interface Row {
   bench: string;
@@ -21,8 +25,15 @@ function formatValue(line: BenchLine): string {
 }
 
 function status(line: BenchLine): string {
-  if (line.atLeast === undefined) return "";
-  return line.value >= line.atLeast ? "ok" : "MISSED";
+  if (line.atLeast !== undefined && line.value < line.atLeast) return "MISSED";
+  if (line.atMost !== undefined && line.value > line.atMost) return "MISSED";
+  return line.atLeast === undefined && line.atMost === undefined ? "" : "ok";
+}
+
+function target(line: BenchLine): string {
+  if (line.atLeast !== undefined) return `>= ${line.atLeast}`;
+  if (line.atMost !== undefined) return `<= ${line.atMost}`;
+  return "";
 }
 
 /** Renders rows as a fixed-width text table. */
@@ -33,7 +44,7 @@ export function renderTable(rows: readonly Row[]): string {
     r.line.metric,
     formatValue(r.line),
     r.line.unit,
-    r.line.atLeast === undefined ? "" : `>= ${r.line.atLeast}`,
+    target(r.line),
     status(r.line),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));

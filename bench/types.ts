@@ -15,6 +15,8 @@ export interface BenchLine {
   unit: string;
   /** The smallest acceptable value, when the figure has a target. */
   atLeast?: number;
+  /** The largest acceptable value, when the figure has a ceiling. */
+  atMost?: number;
 }
 
 /** A benchmark module: `run` does all its work (warm-up included) and returns its figures. */

@@ -1,0 +1,19 @@
+import * as capacity from "./capacity.js";
+import * as convoy from "./convoy.js";
+import * as cpuBound from "./cpu-bound.js";
+import * as freeThreaded from "./free-threaded.js";
+import * as gilRelease from "./gil-release.js";
+import * as ioBound from "./io-bound.js";
+import type { NotebookModule } from "./lib/notebook.js";
+import * as mixed from "./mixed.js";
+
+/** Every notebook, in reading order. */
+export const NOTEBOOKS: readonly NotebookModule[] = [
+  ioBound,
+  cpuBound,
+  gilRelease,
+  convoy,
+  mixed,
+  capacity,
+  freeThreaded,
+];

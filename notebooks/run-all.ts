@@ -1,0 +1,85 @@
+/**
+ * `npm start`: runs every notebook into output/ (or $GILSIM_OUTPUT) with progress on a terminal,
+ * then writes output/index.html. `npm start -- --watch` re-renders a notebook when it or the
+ * source changes. `npm start -- NAME ...` runs only those notebooks.
+ */
+import { spawn } from "node:child_process";
+import { watch } from "node:fs";
+import { join, relative } from "node:path";
+import { writeGallery } from "./lib/gallery.js";
+import { type Notebook, outputRoot, runNotebook } from "./lib/notebook.js";
+import { NOTEBOOKS } from "./registry.js";
+
+const args = process.argv.slice(2);
+const watchMode = args.includes("--watch");
+const unknown = args.filter((a) => a.startsWith("-") && a !== "--watch");
+if (unknown.length > 0) {
+  process.stderr.write(`gilsim: unknown option ${unknown[0]} (expected --watch or notebook names)\n`);
+  process.exit(2);
+}
+const names = args.filter((a) => !a.startsWith("-"));
+const all = NOTEBOOKS.map((m) => m.meta.id);
+for (const n of names) {
+  if (!all.includes(n)) {
+    process.stderr.write(`gilsim: unknown notebook ${n} (expected one of ${all.join(", ")})\n`);
+    process.exit(2);
+  }
+}
+const tty = Boolean(process.stderr.isTTY);
+const root = outputRoot();
+
+async function runBatch(): Promise<boolean> {
+  const chosen = NOTEBOOKS.filter((m) => names.length === 0 || names.includes(m.meta.id));
+  const done: Notebook[] = [];
+  const t0 = performance.now();
+  let ok = true;
+  for (const [i, mod] of chosen.entries()) {
+    const t = performance.now();
+    if (tty) process.stderr.write(`[${i + 1}/${chosen.length}] ${mod.meta.id} ...`);
+    try {
+      done.push(await runNotebook(mod, root));
+      if (tty) process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)}s\n`);
+    } catch (error) {
+      ok = false;
+      if (tty) process.stderr.write(" failed\n");
+      process.stderr.write(`gilsim: notebook ${mod.meta.id} failed: ${(error as Error).stack ?? error}\n`);
+    }
+  }
+  if (names.length === 0 && ok) await writeGallery(root, done);
+  if (tty)
+    process.stderr.write(
+      `wrote ${relative(process.cwd(), join(root, "index.html"))} in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,
+    );
+  return ok;
+}
+
+/** Re-renders in a child process, so edited modules are loaded fresh. */
+function rerender(ids: string[]): void {
+  process.stderr.write(`re-rendering ${ids.length === all.length ? "all notebooks" : ids.join(", ")}\n`);
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "run-all.ts"), ...ids], {
+    stdio: "inherit",
+  });
+  child.on("exit", (code) =>
+    process.stderr.write(code === 0 ? "done; watching\n" : `failed (exit ${code}); watching\n`),
+  );
+}
+
+const ok = await runBatch();
+if (!watchMode) process.exit(ok ? 0 : 1);
+
+let timer: NodeJS.Timeout | undefined;
+const changed = new Set<string>();
+const onChange = (dir: string) => (_event: string, file: string | null) => {
+  if (!file?.endsWith(".ts")) return;
+  const id = file.replace(/\.ts$/, "");
+  changed.add(dir === "notebooks" && all.includes(id) ? id : "*");
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    const ids = changed.has("*") ? all : [...changed];
+    changed.clear();
+    rerender(ids);
+  }, 200);
+};
+watch(join(import.meta.dirname), { recursive: true }, onChange("notebooks"));
+watch(join(import.meta.dirname, "..", "src"), { recursive: true }, onChange("src"));
+process.stderr.write("watching notebooks/ and src/ (Ctrl-C to stop)\n");

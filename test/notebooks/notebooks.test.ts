@@ -1,0 +1,151 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOTEBOOKS } from "../../notebooks/registry.js";
+import { listFiles, read, runBatch } from "./batch.js";
+
+// Two batch runs side by side (2 cores): every notebook must write its page, figures and data,
+// and the two output folders must be byte-identical.
+let first = "";
+let second = "";
+
+beforeAll(async () => {
+  [first, second] = await Promise.all([runBatch("a"), runBatch("b")]);
+}, 600_000);
+
+afterAll(() => {
+  for (const dir of [first, second]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the notebook batch (npm start)", () => {
+  it("writes every notebook's page with its figures as SVG, PNG and the data as JSON", () => {
+    const files = listFiles(first);
+    expect(files).toContain("index.html");
+    for (const nb of NOTEBOOKS) {
+      const id = nb.meta.id;
+      expect(files).toContain(`${id}/index.html`);
+      const svgs = files.filter((f) => f.startsWith(`${id}/`) && f.endsWith(".svg"));
+      expect(svgs.length, `${id} has figures`).toBeGreaterThan(0);
+      for (const svg of svgs) {
+        const base = svg.replace(/\.svg$/, "");
+        expect(files).toContain(`${base}.png`);
+        expect(files).toContain(`${base}.json`);
+        const text = read(first, svg).toString("utf8");
+        expect(text.startsWith("<svg")).toBe(true);
+        expect(text.match(/xmlns="http:\/\/www.w3.org\/2000\/svg"/g)?.length).toBe(1);
+        expect(text).not.toContain("currentColor");
+        expect(() => JSON.parse(read(first, `${base}.json`).toString("utf8"))).not.toThrow();
+      }
+      const page = read(first, `${id}/index.html`).toString("utf8");
+      expect(page).toContain(nb.meta.title.replace(/&/g, "&amp;").replace(/'/g, "&#39;"));
+      expect(page).toContain("What the simulation finds.");
+    }
+    const gallery = read(first, "index.html").toString("utf8");
+    for (const nb of NOTEBOOKS) expect(gallery).toContain(`href="${nb.meta.id}/index.html"`);
+  });
+
+  it("gives byte-identical output on two runs", () => {
+    const a = listFiles(first);
+    expect(listFiles(second)).toEqual(a);
+    const differ = a.filter((f) => !read(first, f).equals(read(second, f)));
+    expect(differ).toEqual([]);
+  });
+
+  it("computes the numbers in each finding from the run: no finding is left without a number", () => {
+    for (const nb of NOTEBOOKS) {
+      const page = read(first, `${nb.meta.id}/index.html`).toString("utf8");
+      const finding = /What the simulation finds.<\/strong>([^<]*)/.exec(page)?.[1] ?? "";
+      expect(finding, nb.meta.id).toMatch(/\d/);
+      expect(finding).not.toMatch(/NaN|undefined|Infinity/);
+    }
+  });
+});
+
+describe("the gallery in headless Chromium", () => {
+  it("loads every page with every figure at a nonzero size and no console errors", async (ctx) => {
+    const executable = chromiumPath();
+    if (!executable) {
+      ctx.skip(); // .ci/run installs Debian's chromium; without it there is no browser to drive
+      return;
+    }
+    const server = await serve(first);
+    const browser = await chromium.launch({ executablePath: executable, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("response", (r) => {
+        if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+      });
+      for (const path of ["index.html", ...NOTEBOOKS.map((nb) => `${nb.meta.id}/index.html`)]) {
+        const response = await page.goto(`${server.url}/${path}`, { waitUntil: "load" });
+        expect(response?.status(), path).toBe(200);
+        const sizes = await page.$$eval("img", (imgs) =>
+          imgs.map((img) => ({
+            src: img.getAttribute("src"),
+            w: img.naturalWidth,
+            h: img.naturalHeight,
+            done: img.complete,
+          })),
+        );
+        expect(sizes.length, path).toBeGreaterThan(0);
+        for (const s of sizes) {
+          expect(s.done && s.w > 0 && s.h > 0, `${path}: ${s.src}`).toBe(true);
+        }
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+});
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function chromiumPath(): string | null {
+  for (const p of [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
+    if (p && existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** A static file server for `dir` on a loopback port. */
+function serve(dir: string): Promise<{ url: string; close(): void }> {
+  const types: Record<string, string> = {
+    ".html": "text/html",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+  };
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/")).replace(/^(\.\.[/\\])+/, "");
+    const file = join(dir, path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+    });
+  });
+}
