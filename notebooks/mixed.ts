@@ -3,6 +3,9 @@
  */
 import { type EcdfSeries, ecdfChart } from "../src/charts/ecdf.js";
 import type { ExecutorKind } from "../src/charts/palette.js";
+import { queueChart } from "../src/charts/queue.js";
+import { utilizationChart } from "../src/charts/utilization.js";
+import type { Metrics } from "../src/metrics/types.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
 import { ms, sim } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
@@ -67,6 +70,7 @@ export async function run(nb: Notebook): Promise<void> {
   const series: EcdfSeries[] = [];
   const rows: (string | number)[][] = [];
   const results: Record<string, { p50: number; p99: number; lag: number; gilWait: number }> = {};
+  const metrics: Record<string, Metrics> = {};
   for (const d of designs) {
     const r = sim(d.input, { trace: true });
     const trace = r.trace;
@@ -77,6 +81,7 @@ export async function run(nb: Notebook): Promise<void> {
       executor: d.executor,
       values: trace.tasks.filter((t) => t.arrival >= 2e9).map((t) => t.end - t.arrival),
     });
+    metrics[d.label] = m;
     const lag = m.loops[0]?.lag.p99 ?? 0;
     results[d.label] = { p50: m.latency.p50, p99: m.latency.p99, lag, gilWait: m.gil[0]?.waitShare ?? 0 };
     rows.push([d.label, ms(m.latency.p50), ms(m.latency.p99), m.loops.length ? ms(lag) : "-", m.gil[0]?.convoys ?? 0]);
@@ -93,6 +98,29 @@ export async function run(nb: Notebook): Promise<void> {
     series.map((s) => ({ label: s.label, count: s.values.length })),
   );
   nb.table(["design", "p50", "p99", "loop lag p99", "convoys"], rows);
+  const offload = metrics["asyncio + thread pool (4)"] as Metrics;
+  await nb.figure(
+    "threads",
+    utilizationChart(offload.threads, {
+      title: "asyncio + thread pool: where each thread's time goes",
+      subtitle: "Share of the measured window in each state; the workers wait for the GIL the loop holds",
+    }),
+    "Per thread: running with the GIL, running without it, waiting for the GIL, waiting for a core, in IO, idle.",
+    offload.threads,
+  );
+  const inlineRun = metrics["asyncio, CPU inline"] as Metrics;
+  await nb.figure(
+    "queue-lag",
+    queueChart(
+      { queue: inlineRun.queue, lag: inlineRun.loops[0]?.lagSeries ?? [] },
+      {
+        title: "asyncio with the CPU inline: requests in flight and loop lag over time",
+        subtitle: "Peaks per time bucket; every 8 ms render blocks the loop for everyone",
+      },
+    ),
+    "Top: requests waiting to start and running. Bottom: the worst loop lag (how late a ready callback ran) in each bucket.",
+    { queue: inlineRun.queue, lag: inlineRun.loops[0]?.lagSeries ?? [] },
+  );
   const inline = results["asyncio, CPU inline"] as { p99: number; lag: number };
   const threads = results["asyncio + thread pool (4)"] as { p99: number };
   const procs = results["asyncio + process pool (4)"] as { p99: number };

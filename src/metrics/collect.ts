@@ -70,6 +70,7 @@ export function metricsFromRecorder(r: Recorder, f: RunFacts): Metrics {
       process,
       iterations: r.iterationCount.get(process) ?? 0,
       lag: (r.lag.get(process) ?? new LatencySketch()).summary(),
+      lagSeries: r.lagSeries.get(process)?.points() ?? [],
     }));
   let coreUtilization: number[];
   if (f.coreBusy) coreUtilization = Array.from(f.coreBusy, (b) => share(b));

@@ -36,8 +36,11 @@ export interface LoopStats {
   iterations: number;
   /** How late callbacks ran compared with when they became ready (loop lag), in ns. */
   lag: Quantiles;
+  /** The worst loop lag in each time bucket (buckets widen so a series stays under 2,048 points). */
+  lagSeries: { time: Nanos; lag: Nanos }[];
 }
 
+/** Tasks waiting and running: the largest counts in each time bucket (buckets widen so a series stays under 2,048 points). */
 export interface QueuePoint {
   time: Nanos;
   /** Tasks that arrived and have not started. */

@@ -1,5 +1,5 @@
 import type { Nanos } from "../engine/time.js";
-import { QueueSeries } from "../metrics/queue-series.js";
+import { PeakSeries } from "../metrics/peak-series.js";
 import { LatencySketch } from "../metrics/sketch.js";
 import type { QueuePoint } from "../metrics/types.js";
 import type {
@@ -34,7 +34,9 @@ export class Recorder {
   readonly wait = new LatencySketch();
   readonly lag = new Map<number, LatencySketch>();
   readonly iterationCount = new Map<number, number>();
-  readonly queue = new QueueSeries();
+  readonly queue = new PeakSeries(["waiting", "running"] as const);
+  /** Per process with a loop: the worst loop lag in each time bucket. */
+  readonly lagSeries = new Map<number, PeakSeries<"lag">>();
   arrived = 0;
   completed = 0;
   measured = 0;
@@ -94,12 +96,12 @@ export class Recorder {
     this.inSystem++;
     this.waiting++;
     if (now >= this.warmup) this.measuredArrivals++;
-    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
   }
 
   taskStarted(now: Nanos): void {
     this.waiting--;
-    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
   }
 
   taskEnded(now: Nanos, id: number, cls: string, arrival: Nanos, start: Nanos, steps: StepRecord[] | null): void {
@@ -107,7 +109,7 @@ export class Recorder {
     this.inSystem--;
     this.completed++;
     this.lastEnd = Math.max(this.lastEnd, now);
-    this.queue.record(now, this.waiting, this.inSystem - this.waiting);
+    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
     if (arrival >= this.warmup) {
       this.measured++;
       this.latency.record(now - arrival);
@@ -129,6 +131,12 @@ export class Recorder {
       this.lag.set(process, s);
     }
     s.record(ranAt - readyAt);
+    let series = this.lagSeries.get(process);
+    if (!series) {
+      series = new PeakSeries(["lag"] as const);
+      this.lagSeries.set(process, series);
+    }
+    series.record(ranAt, { lag: ranAt - readyAt });
   }
 
   /** ∫ N(t) dt over [warmup, now]. */

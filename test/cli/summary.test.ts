@@ -49,7 +49,7 @@ const METRICS: Metrics = {
     },
   ],
   gil: [{ process: 0, switches: 120, forced: 7, convoys: 3, waitShare: 0.0251 }],
-  loops: [{ process: 0, iterations: 765, lag: q([1, 0.5, 2, 3, 4, 5]) }],
+  loops: [{ process: 0, iterations: 765, lag: q([1, 0.5, 2, 3, 4, 5]), lagSeries: [] }],
   little: { meanInSystem: 10.23, arrivalRate: 487.26, meanLatency: 21 * MS },
   queue: [],
   events: 26530,
