@@ -6,13 +6,7 @@ export interface CliIO {
   isTTY: boolean;
 }
 
-/** A mistake in how the command was called or in its input: exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError } from "../io/usage-error.js";
 
 /** The process's own standard streams. */
 export const processIO: CliIO = {

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "../io/usage-error.js";
 import { ScenarioError } from "./errors.js";
 import { getPreset, presetNames } from "./presets.js";
 import { parseScenario, type Scenario } from "./scenario.js";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "../io/usage-error.js";
 import { writeChunksAtomic } from "./atomic-chunks.js";
 import { PointFile } from "./point-file.js";
 import { POINTS_FILE } from "./run.js";

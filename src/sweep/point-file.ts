@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "../io/usage-error.js";
 import type { PointRow, SweepHeader } from "./store.js";
 
 const CHUNK = 1 << 20;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "../io/usage-error.js";
 import { writeChunksAtomic } from "./atomic-chunks.js";
 import { writeSweepFigures } from "./figures.js";
 import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "./output.js";

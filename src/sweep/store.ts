@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, truncateSync, writeSync } from "node:fs";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "../io/usage-error.js";
 import type { AxisValue } from "./axis.js";
 import type { Summary } from "./evaluate.js";
 import { PointFile } from "./point-file.js";
