@@ -83,10 +83,11 @@ describe("runReal in CPython", () => {
     const names = r.trace.threads.map((t) => `${t.name}/${t.role}`);
     expect(names[0]).toBe("MainThread/main");
     expect(names.slice(1).every((n) => /^ThreadPoolExecutor-\d+_\d+\/worker$/.test(n))).toBe(true);
-    // The dispatcher needs the GIL too, so a submit can come after a worker went idle and is reused.
+    // The dispatcher needs the GIL too, so a submit can come after a worker went idle and is reused;
+    // and a thread created for an item can find it taken by a worker that finished first.
     const used = new Set(r.trace.tasks.map((t) => t.steps[0]!.thread)).size;
     expect(used).toBeGreaterThanOrEqual(2);
-    expect(used).toBe(r.trace.threads.length - 1);
+    expect(used).toBeLessThanOrEqual(r.trace.threads.length - 1);
     const steps = cpuSteps(r);
     const serial = sum(steps.map((s) => s.cpu ?? 0)); // the CPU the work needed: its time run one after another
     const wall = sum(steps.map((s) => s.end - s.start));
