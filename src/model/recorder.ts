@@ -2,6 +2,7 @@ import type { Nanos } from "../engine/time.js";
 import { PeakSeries } from "../metrics/peak-series.js";
 import { LatencySketch } from "../metrics/sketch.js";
 import type { QueuePoint } from "../metrics/types.js";
+import type { TraceWriter } from "../trace/stream.js";
 import type {
   GilHold,
   LoopIteration,
@@ -51,12 +52,16 @@ export class Recorder {
   constructor(
     readonly trace: boolean,
     readonly warmup: Nanos,
+    /** Where trace records go instead of the arrays above (streamed to disk). */
+    private readonly sink: TraceWriter | null = null,
   ) {
     this.areaSince = warmup;
   }
 
   thread(t: ThreadInfo): void {
-    this.threads.push({ id: t.id, name: t.name, process: t.process, role: t.role });
+    const info = { id: t.id, name: t.name, process: t.process, role: t.role };
+    this.threads.push(info);
+    this.sink?.thread(info);
     if (this.stateTotals.length < this.threads.length * 6) {
       const grown = new Float64Array(Math.max(64, this.stateTotals.length * 2, this.threads.length * 6));
       grown.set(this.stateTotals);
@@ -71,16 +76,24 @@ export class Recorder {
       const k = t.id * 6 + STATE_INDEX[state];
       this.stateTotals[k] = (this.stateTotals[k] as number) + (end - from);
     }
-    if (this.trace) this.intervals.push({ thread: t.id, state, start, end });
+    if (!this.trace) return;
+    if (this.sink) this.sink.interval(t.id, state, start, end);
+    else this.intervals.push({ thread: t.id, state, start, end });
   }
 
   /** A hold of a GIL, kept even when it took no time: it still hands the GIL from one thread to another. */
   gilHold(process: number, thread: number, start: Nanos, end: Nanos, reason: SwitchReason): void {
-    if (this.trace) this.gil.push({ process, thread, start, end, reason });
+    if (!this.trace) return;
+    const hold = { process, thread, start, end, reason };
+    if (this.sink) this.sink.gilHold(hold);
+    else this.gil.push(hold);
   }
 
   marker(time: Nanos, thread: number, process: number, kind: Marker["kind"]): void {
-    if (this.trace) this.markers.push({ time, thread, process, kind });
+    if (!this.trace) return;
+    const m = { time, thread, process, kind };
+    if (this.sink) this.sink.marker(m);
+    else this.markers.push(m);
   }
 
   private integrate(now: Nanos): void {
@@ -115,12 +128,18 @@ export class Recorder {
       this.latency.record(now - arrival);
       this.wait.record(start - arrival);
     }
-    if (this.trace) this.tasks.push({ id, class: cls, arrival, start, end: now, steps: steps ?? [] });
+    if (!this.trace) return;
+    const task = { id, class: cls, arrival, start, end: now, steps: steps ?? [] };
+    if (this.sink) this.sink.task(task);
+    else this.tasks.push(task);
   }
 
   loopIteration(process: number, thread: number, start: Nanos, end: Nanos, callbacks: number): void {
     this.iterationCount.set(process, (this.iterationCount.get(process) ?? 0) + 1);
-    if (this.trace) this.iterations.push({ process, thread, start, end, callbacks });
+    if (!this.trace) return;
+    const it = { process, thread, start, end, callbacks };
+    if (this.sink) this.sink.iteration(it);
+    else this.iterations.push(it);
   }
 
   loopLag(process: number, readyAt: Nanos, ranAt: Nanos): void {

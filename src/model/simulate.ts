@@ -3,6 +3,7 @@ import type { Nanos } from "../engine/time.js";
 import { collectMetrics } from "../metrics/collect.js";
 import type { Metrics } from "../metrics/types.js";
 import type { Scenario } from "../scenario/scenario.js";
+import { TraceWriter } from "../trace/stream.js";
 import type { Trace } from "../trace/types.js";
 import { backgroundProgram } from "./background.js";
 import { buildExecutor } from "./executor.js";
@@ -16,6 +17,11 @@ export interface SimulateOptions {
   seed?: number;
   /** Record the trace. Default: the scenario's run.trace. Metrics are the same either way. */
   trace?: boolean;
+  /**
+   * Stream the trace to this file (JSON lines, see src/trace/stream.ts) as the run goes instead
+   * of keeping it in memory; the result's trace is then null. Implies recording.
+   */
+  traceFile?: string;
 }
 
 /** CPU bookkeeping of a run, to check that the CPU asked for is the CPU delivered. */
@@ -31,7 +37,7 @@ export interface CpuAccounting {
 export interface RunResult {
   scenario: Scenario;
   metrics: Metrics;
-  /** Null when recording was off. */
+  /** Null when recording was off, or when the trace was streamed to a file (traceFile). */
   trace: Trace | null;
   /** Whether the run stopped at run.until with work left. */
   truncated: boolean;
@@ -41,9 +47,27 @@ export interface RunResult {
 /** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
-  const recordTrace = options.trace ?? scenario.run.trace;
+  const sink = options.traceFile
+    ? new TraceWriter(options.traceFile, { scenario: scenario.name, seed, cores: scenario.machine.cores })
+    : null;
+  try {
+    const result = run(scenario, seed, sink !== null || (options.trace ?? scenario.run.trace), sink);
+    sink?.close(result.end);
+    return result.result;
+  } catch (error) {
+    sink?.abort();
+    throw error;
+  }
+}
+
+function run(
+  scenario: Scenario,
+  seed: number,
+  recordTrace: boolean,
+  sink: TraceWriter | null,
+): { result: RunResult; end: Nanos } {
   const sim = new Simulation({ seed });
-  const recorder = new Recorder(recordTrace, scenario.run.warmup);
+  const recorder = new Recorder(recordTrace, scenario.run.warmup, sink);
   const world = new World(sim, scenario, recorder);
   const rt = new Runtime(world);
   const main = rt.addProcess("main");
@@ -61,26 +85,30 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
   rt.machine.closeBusy();
   const truncated = recorder.completed < planner.count;
   const metrics = collectMetrics(rt, end, seed);
-  const trace: Trace | null = recordTrace
-    ? {
-        scenario: scenario.name,
-        seed,
-        end,
-        cores: scenario.machine.cores,
-        threads: recorder.threads,
-        intervals: recorder.intervals,
-        gil: recorder.gil,
-        markers: recorder.markers,
-        tasks: recorder.tasks,
-        iterations: recorder.iterations,
-      }
-    : null;
+  const trace: Trace | null =
+    recordTrace && !sink
+      ? {
+          scenario: scenario.name,
+          seed,
+          end,
+          cores: scenario.machine.cores,
+          threads: recorder.threads,
+          intervals: recorder.intervals,
+          gil: recorder.gil,
+          markers: recorder.markers,
+          tasks: recorder.tasks,
+          iterations: recorder.iterations,
+        }
+      : null;
   const delivered = rt.threads.reduce((a, t) => a + t.cpuUsed, 0);
   return {
-    scenario,
-    metrics,
-    trace,
-    truncated,
-    cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
+    end,
+    result: {
+      scenario,
+      metrics,
+      trace,
+      truncated,
+      cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
+    },
   };
 }

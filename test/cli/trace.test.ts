@@ -70,7 +70,7 @@ describe("gilsim trace", () => {
     const r = await run("trace", "convoy", "--out", join(dir, "x"), "--format", "xml");
     expect(r.code).toBe(2);
     expect(r.err).toContain(
-      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are chrome, csv, both.",
+      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are chrome, csv, both, jsonl.",
     );
     expect(existsSync(join(dir, "x.json"))).toBe(false);
   });

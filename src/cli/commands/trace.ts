@@ -7,14 +7,18 @@ import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
 import type { CliIO } from "../io.js";
 import { parseSeed } from "./simulate.js";
 
-type Format = "chrome" | "csv" | "both";
+type Format = "chrome" | "csv" | "both" | "jsonl";
 
 /**
  * The files a trace goes to, from --out: a trailing .json or .csv is dropped to get a base path,
  * then chrome writes BASE.json and csv writes BASE.intervals.csv and BASE.tasks.csv.
  */
-export function traceFiles(out: string, format: Format): { chrome?: string; intervals?: string; tasks?: string } {
-  const base = out.replace(/\.(json|csv)$/i, "");
+export function traceFiles(
+  out: string,
+  format: Format,
+): { chrome?: string; intervals?: string; tasks?: string; jsonl?: string } {
+  const base = out.replace(/\.(json|csv|jsonl)$/i, "");
+  if (format === "jsonl") return { jsonl: `${base}.jsonl` };
   return {
     ...(format !== "csv" ? { chrome: `${base}.json` } : {}),
     ...(format !== "chrome" ? { intervals: `${base}.intervals.csv`, tasks: `${base}.tasks.csv` } : {}),
@@ -30,13 +34,23 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .requiredOption("--out <path>", "base path of the output: PATH.json, PATH.intervals.csv, PATH.tasks.csv")
     .option("--seed <n>", "seed of the run (default: the scenario's seed)", parseSeed)
     .addOption(
-      new Option("--format <format>", "chrome (Trace Event JSON), csv, or both")
-        .choices(["chrome", "csv", "both"])
+      new Option(
+        "--format <format>",
+        "chrome (Trace Event JSON), csv, both, or jsonl (streamed to disk as the run goes: for runs too big to hold)",
+      )
+        .choices(["chrome", "csv", "both", "jsonl"])
         .default("chrome"),
     )
     .action(async (file: string, flags: { out: string; seed?: number; format: Format }) => {
       const scenario = loadScenario(file);
-      const result = simulate(scenario, { seed: flags.seed ?? scenario.seed, trace: true });
+      const seed = flags.seed ?? scenario.seed;
+      if (flags.format === "jsonl") {
+        const path = traceFiles(flags.out, "jsonl").jsonl as string;
+        simulate(scenario, { seed, traceFile: path });
+        io.out(`wrote ${path} (gilsim trace, one JSON record a line)`);
+        return;
+      }
+      const result = simulate(scenario, { seed, trace: true });
       const trace = result.trace;
       if (!trace) throw new Error("the simulation recorded no trace");
       const files = traceFiles(flags.out, flags.format);
