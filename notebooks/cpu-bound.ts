@@ -4,6 +4,7 @@
 import { type ScalingPoint, scalingChart } from "../src/charts/scaling.js";
 import { timelineChart } from "../src/charts/timeline.js";
 import { MS } from "../src/engine/time.js";
+import { profile } from "../src/model/profiles.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
 import { measure, ms, pct, sim, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
@@ -89,8 +90,9 @@ export async function run(nb: Notebook): Promise<void> {
     { intervals: trace.intervals.length, gil: trace.gil, markers: trace.markers },
   );
   const gil = two.metrics.gil[0];
+  const slowdown = profile("3.13t", 4).pythonSlowdown;
   nb.finding(
-    `True, and measurable: with the GIL, 4 threads finish the ${TASKS} tasks in ${ms(makespan.threads?.[i4] ?? 0)}, ${times(speed("threads", i4))} the speed of one thread (the serial work is ${ms(serial)}). Processes reach ${times(speed("processes", i4))} and free-threaded 3.13t ${times(speed("free", i4))} at 4 workers, but 3.13t runs each task about 40% slower single-threaded, so its 4-thread makespan (${ms(makespan.free?.[i4] ?? 0)}) trails processes (${ms(makespan.processes?.[i4] ?? 0)}). In the two-thread timeline the GIL changed hands ${gil?.switches ?? 0} times, ${gil?.forced ?? 0} of them forced, and the process's threads spent ${pct(gil?.waitShare ?? 0)} of their time waiting for it.`,
+    `True, and measurable: with the GIL, 4 threads finish the ${TASKS} tasks in ${ms(makespan.threads?.[i4] ?? 0)}, ${times(speed("threads", i4))} the speed of one thread (the serial work is ${ms(serial)}). Processes reach ${times(speed("processes", i4))} and free-threaded 3.13t ${times(speed("free", i4))} at 4 workers, but 3.13t runs each task ${pct(slowdown - 1)} slower single-threaded, so its 4-thread makespan (${ms(makespan.free?.[i4] ?? 0)}) trails processes (${ms(makespan.processes?.[i4] ?? 0)}). In the two-thread timeline the GIL changed hands ${gil?.switches ?? 0} times, ${gil?.forced ?? 0} of them forced, and the process's threads spent ${pct(gil?.waitShare ?? 0)} of their time waiting for it.`,
   );
 }
 

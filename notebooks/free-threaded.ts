@@ -3,9 +3,9 @@
  */
 import { type HeatCell, heatmapChart } from "../src/charts/heatmap.js";
 import { type ScalingPoint, scalingChart } from "../src/charts/scaling.js";
-import type { PythonVersion } from "../src/model/profiles.js";
+import { type PythonVersion, profile } from "../src/model/profiles.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
-import { ms, sim, times } from "./lib/measure.js";
+import { ms, pct, sim, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 
 export const meta: NotebookMeta = {
@@ -102,7 +102,7 @@ export async function run(nb: Notebook): Promise<void> {
   const procs = points.find((p) => p.executor === "processes" && p.workers === 4)?.latency as number;
   const free = points.find((p) => p.executor === "threads-nogil" && p.workers === 4)?.latency as number;
   nb.finding(
-    `True for CPU-bound work, with a cost that depends on the build: with 4 threads, pure-Python work runs ${times(speed("pure-Python CPU", "3.14t"))} faster on 3.14t than on 3.12 and ${times(speed("pure-Python CPU", "3.13t"))} on 3.13t, whose 40% single-thread overhead eats part of the gain. 3.14t threads finish in ${ms(free)} against ${ms(procs)} for 4 processes on 3.12. IO-bound work gains nothing (${times(speed("IO-bound", "3.14t"))}): it never needed more than one core. Mixed work gains ${times(speed("mixed", "3.14t"))}.`,
+    `True for CPU-bound work, with a cost that depends on the build: with 4 threads, pure-Python work runs ${times(speed("pure-Python CPU", "3.14t"))} faster on 3.14t than on 3.12 and ${times(speed("pure-Python CPU", "3.13t"))} on 3.13t, whose ${pct(profile("3.13t", 4).pythonSlowdown - 1)} single-thread overhead eats part of the gain. 3.14t threads finish in ${ms(free)} against ${ms(procs)} for 4 processes on 3.12. IO-bound work gains nothing (${times(speed("IO-bound", "3.14t"))}): it never needed more than one core. Mixed work gains ${times(speed("mixed", "3.14t"))}.`,
   );
 }
 
