@@ -46,15 +46,19 @@ function bootstrap(): string {
   return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
+/** Jobs handed to one worker before its first one comes back: the next is already queued there. */
+const IN_FLIGHT = 2;
+
 /**
  * A pool of `size` worker threads (node:worker_threads), started on first use. Jobs queue in
- * order and go to whichever worker is free; each job carries its own seed, so the results do not
- * depend on the pool size or on which worker ran what.
+ * order and go to the worker with the fewest jobs in flight; each worker gets up to IN_FLIGHT at
+ * once, so it starts its next job without waiting for the main thread to see the last result.
+ * Each job carries its own seed, so the results do not depend on the pool size or on which
+ * worker ran what.
  */
 export class ThreadPool implements JobRunner {
-  private readonly idle: Worker[] = [];
-  private readonly workers = new Set<Worker>();
-  private readonly busy = new Map<Worker, Pending>();
+  /** Per worker, the jobs sent to it and not yet answered, in the order it answers them. */
+  private readonly inflight = new Map<Worker, Pending[]>();
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private closed = false;
@@ -77,29 +81,41 @@ export class ThreadPool implements JobRunner {
     this.closed = true;
     const error = new Error("the worker pool is closed");
     for (const p of this.queue.splice(0)) p.reject(error);
-    const all = [...this.workers];
-    this.workers.clear();
-    this.idle.length = 0;
+    const all = [...this.inflight.keys()];
+    for (const jobs of this.inflight.values()) for (const p of jobs.splice(0)) p.reject(error);
+    this.inflight.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }
 
+  /** The worker with the fewest jobs in flight, if it can take another; spawns one while below size. */
+  private pick(): Worker | undefined {
+    let best: Worker | undefined;
+    let least = IN_FLIGHT;
+    for (const [worker, jobs] of this.inflight) {
+      if (jobs.length < least) {
+        best = worker;
+        least = jobs.length;
+      }
+    }
+    if (least > 0 && this.inflight.size < this.size) return this.spawn();
+    return best;
+  }
+
   private pump(): void {
-    while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.workers.size < this.size ? this.spawn() : undefined);
+    while (this.queue.length > 0 && !this.closed) {
+      const worker = this.pick();
       if (!worker) return;
       const pending = this.queue.shift() as Pending;
-      this.busy.set(worker, pending);
+      this.inflight.get(worker)?.push(pending);
       worker.postMessage(pending.job);
     }
   }
 
   private spawn(): Worker {
     const worker = new Worker(bootstrap(), { eval: true });
-    this.workers.add(worker);
+    this.inflight.set(worker, []);
     worker.on("message", (result: JobResult) => {
-      const pending = this.busy.get(worker);
-      this.busy.delete(worker);
-      if (!this.closed) this.idle.push(worker);
+      const pending = this.inflight.get(worker)?.shift();
       if (pending) {
         try {
           pending.resolve(settle(result));
@@ -110,17 +126,14 @@ export class ThreadPool implements JobRunner {
       this.pump();
     });
     const fail = (error: Error) => {
-      const pending = this.busy.get(worker);
-      this.busy.delete(worker);
-      this.workers.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
-      pending?.reject(error);
+      const jobs = this.inflight.get(worker) ?? [];
+      this.inflight.delete(worker);
+      for (const p of jobs) p.reject(error);
       if (!this.closed) this.pump();
     };
     worker.on("error", fail);
     worker.on("exit", (code) => {
-      if (this.workers.has(worker)) fail(new Error(`a sweep worker stopped with exit code ${code}`));
+      if (this.inflight.has(worker)) fail(new Error(`a sweep worker stopped with exit code ${code}`));
     });
     return worker;
   }
