@@ -19,11 +19,29 @@ export type Op =
 
 export type Program = Generator<Op, void, boolean | undefined>;
 
-export const cpu = (ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op => ({ op: "cpu", ns, mode });
-export const overhead = (ns: Nanos, mode: "python" | "hold" = "python"): Op => ({
-  op: "cpu",
-  ns,
-  mode,
-  overhead: true,
-});
-export const block = (ns: Nanos): Op => ({ op: "block", ns });
+/*
+ * The op helpers below hand out one reused object per kind: a thread carries an op out the moment
+ * its program yields it, before any program runs again, so no op outlives the next one of its
+ * kind. This keeps the hot path free of an allocation per op.
+ */
+const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false };
+const blockOp: Op & { op: "block" } = { op: "block", ns: 0 };
+
+export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op {
+  cpuOp.ns = ns;
+  cpuOp.mode = mode;
+  cpuOp.overhead = false;
+  return cpuOp;
+}
+
+export function overhead(ns: Nanos, mode: "python" | "hold" = "python"): Op {
+  cpuOp.ns = ns;
+  cpuOp.mode = mode;
+  cpuOp.overhead = true;
+  return cpuOp;
+}
+
+export function block(ns: Nanos): Op {
+  blockOp.ns = ns;
+  return blockOp;
+}
