@@ -2,9 +2,12 @@ import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../scenario/errors.js";
+import * as calibrate from "./commands/calibrate.js";
 import * as check from "./commands/check.js";
+import * as compare from "./commands/compare.js";
 import * as merge from "./commands/merge.js";
 import * as presets from "./commands/presets.js";
+import * as real from "./commands/real.js";
 import * as recommend from "./commands/recommend.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
@@ -18,7 +21,7 @@ import { type CliIO, processIO, UsageError } from "./io.js";
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend];
+const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { PYTHON_VERSIONS, type PythonVersion } from "../../model/profiles.js";
-import { loadScenarioInput } from "../../scenario/load.js";
 import { parseLoad } from "../../sweep/arrival-load.js";
 import { createRunner, defaultWorkers } from "../../sweep/pool.js";
 import { createProgress } from "../../sweep/progress.js";
@@ -8,6 +7,7 @@ import { DEFAULT_MAX_WORKERS, recommend } from "../../sweep/recommend.js";
 import { formatRecommendation, recommendationJson } from "../../sweep/recommend-report.js";
 import { type Objective, parseSlo } from "../../sweep/slo.js";
 import { type CliIO, UsageError } from "../io.js";
+import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed, stableJson } from "./simulate.js";
 import { asUsage, parseWorkers } from "./sweep.js";
 
@@ -29,6 +29,7 @@ export function parseMaxWorkers(text: string): number {
 }
 
 interface RecommendFlags {
+  profile?: string;
   slo: Objective[];
   load: number;
   python?: PythonVersion;
@@ -42,8 +43,7 @@ interface RecommendFlags {
 
 /** `gilsim recommend FILE|PRESET --slo "p99<100ms" --load 500/s [--python 3.13t] [--kinds ...]` */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  program
-    .command("recommend")
+  profileOption(program.command("recommend"))
     .description("find the smallest executor layout and worker count that meets a latency or throughput target")
     .argument("<scenario>", "a scenario .json file, or a preset name")
     .requiredOption(
@@ -64,7 +64,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .option("--seed <n>", "base seed (default: the scenario's seed)", parseSeed)
     .option("--json", "print the result as JSON")
     .action(async (file: string, flags: RecommendFlags) => {
-      const raw = loadScenarioInput(file);
+      const raw = loadInput(file, flags.profile);
       const kinds =
         flags.kinds === undefined
           ? null

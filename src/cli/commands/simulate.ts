@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { replicate } from "../../metrics/replicate.js";
 import { simulate } from "../../model/simulate.js";
-import { loadScenario } from "../../scenario/load.js";
+import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
+import { loadInput, profileOption } from "../profile-option.js";
 import { formatReplication, formatSummary } from "../summary.js";
 
 /** Parses --seed: a non-negative integer (the same range as a scenario's "seed"). */
@@ -38,12 +39,12 @@ interface SimulateFlags {
   seed?: number;
   replications?: number;
   json?: boolean;
+  profile?: string;
 }
 
 /** `gilsim simulate FILE|PRESET [--seed N] [--replications N] [--json]` */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  program
-    .command("simulate")
+  profileOption(program.command("simulate"))
     .description("simulate a scenario file or a preset and print its metrics")
     .argument("<scenario>", "a scenario .json file, or a preset name (see `gilsim presets`)")
     .option("--seed <n>", "seed of the run (default: the scenario's seed)", parseSeed)
@@ -54,7 +55,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     )
     .option("--json", "print the metrics as JSON (keys sorted: same seed, same bytes)")
     .action((file: string, flags: SimulateFlags) => {
-      const scenario = loadScenario(file);
+      const scenario = parseScenario(loadInput(file, flags.profile), file);
       const seed = flags.seed ?? scenario.seed;
       const replications = flags.replications ?? scenario.run.replications;
       if (replications > 1) {

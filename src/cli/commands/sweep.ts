@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
-import { loadScenarioInput } from "../../scenario/load.js";
 import { parseAxes } from "../../sweep/axis.js";
 import { SUMMARY_METRICS } from "../../sweep/evaluate.js";
 import { planSweep } from "../../sweep/plan.js";
@@ -13,6 +12,7 @@ import { runSweep } from "../../sweep/run.js";
 import { parseShard, type Shard } from "../../sweep/shard.js";
 import { formatSweepTable } from "../../sweep/table.js";
 import { type CliIO, UsageError } from "../io.js";
+import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed } from "./simulate.js";
 
 /** Parses --workers: a count of worker threads, 0 for none (run on the main thread). */
@@ -47,6 +47,7 @@ export function asUsage<T>(work: () => T): T {
 }
 
 interface SweepFlags {
+  profile?: string;
   vary?: string[];
   replications?: number;
   workers?: number;
@@ -60,8 +61,7 @@ interface SweepFlags {
 
 /** `gilsim sweep FILE|PRESET --vary PATH=VALUES ... [--replications N] [--workers N] [--out DIR] [--shard K/N]` */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  program
-    .command("sweep")
+  profileOption(program.command("sweep"))
     .description("run a scenario over a grid of parameter values, in parallel, with confidence intervals per point")
     .argument("<scenario>", "a scenario .json file, or a preset name")
     .option(
@@ -86,7 +86,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
-      const raw = loadScenarioInput(file);
+      const raw = loadInput(file, flags.profile);
       const plan = asUsage(() =>
         planSweep(raw, file, parseAxes(flags.vary ?? []), {
           replications: flags.replications ?? null,
