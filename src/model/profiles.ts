@@ -26,7 +26,11 @@ export interface RuntimeParams {
   gilHandoff: DistSpec;
   /** Extra hand-off cost per other thread waiting for the same GIL. */
   gilHandoffPerWaiter: Nanos;
-  /** Which waiter a drop_gil signal wakes: seeded random choice (as the OS does), FIFO or LIFO. */
+  /**
+   * Which waiter a drop_gil signal wakes: a seeded random choice (default: the OS decides, and
+   * MODEL.md models it so), FIFO or LIFO. On Linux with glibc, waiters mostly wake in the order they
+   * began waiting: `gilsim calibrate` measures it and its machine profile then sets "fifo".
+   */
   gilWinner: GilWinner;
   /** Factor on pure-Python CPU time with this build (1 on GIL builds; 3.13t about 1.4; 3.14t about 1.07). */
   pythonSlowdown: number;
