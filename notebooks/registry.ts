@@ -6,6 +6,7 @@ import * as gilRelease from "./gil-release.js";
 import * as ioBound from "./io-bound.js";
 import type { NotebookModule } from "./lib/notebook.js";
 import * as mixed from "./mixed.js";
+import * as validation from "./validation.js";
 
 /** Every notebook, in reading order. */
 export const NOTEBOOKS: readonly NotebookModule[] = [
@@ -16,4 +17,5 @@ export const NOTEBOOKS: readonly NotebookModule[] = [
   mixed,
   capacity,
   freeThreaded,
+  validation,
 ];

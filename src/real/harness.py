@@ -18,7 +18,9 @@ argument. Output: JSON lines on stdout, one object each:
 Every time is in integer nanoseconds from t0, the moment the first task could be dispatched,
 read from time.perf_counter_ns() (CLOCK_MONOTONIC on Linux: the same clock in every process).
 Work is sized from rates calibrated in thread CPU time, so a step's CPU time matches its planned
-duration even when the machine is busy; its wall time then shows the waits (GIL, cores).
+duration even when the machine is busy; its wall time then shows the waits (GIL, cores). Pure-Python
+steps go further: they run until the thread has used their CPU time (spin_for), since the rate of a
+core shared with other work changes during a run (unless the job fixes the rates).
 
 The run ends when every task is done and no background thread has work left, or at the job's
 "until" (then tasks not done are left out and the steps still running end there, as partial).
@@ -27,6 +29,7 @@ Step and task records are kept in memory during the run and written after it, so
 them does not take the GIL in the middle of the measurement; only progress lines stream live.
 
 `harness.py --echo-server` runs the loopback echo server used by the "echo" IO mode.
+GILSIM_PRIORITY=N runs the harness (and its worker processes) at nice -N where permitted.
 Test hook: GILSIM_HARNESS_FAIL=error raises inside the first task step (in whichever thread or
 process runs it); GILSIM_HARNESS_FAIL=crash aborts the interpreter after calibration.
 """
@@ -91,6 +94,27 @@ def spin(n):
     for i in range(n):
         x ^= i
     return x
+
+
+SPIN_CHUNK_NS = 50_000
+
+
+def spin_for(ns, rate):
+    """Pure Python until this thread has used `ns` of CPU: loops of about 50 us at the calibrated
+    rate, the thread's CPU clock read between them, the last loop sized to what is left. The rate of
+    a core shared with other work (another hyperthread, a busy host) changes during a run; a step
+    sized by its CPU time keeps the duration the scenario gives it. Returns the iterations run."""
+    end = cpu_time() + ns
+    per_ns = rate / 1000.0
+    chunk = max(1, int(SPIN_CHUNK_NS * per_ns))
+    done = 0
+    left = ns
+    while left > 0:
+        n = min(chunk, max(1, int(left * per_ns)))
+        spin(n)
+        done += n
+        left = end - cpu_time()
+    return done
 
 
 def hold(n):
@@ -175,10 +199,13 @@ def calibrate(kernels, probe_ns, trials):
 class State:
     """What one process needs to run steps: the calibrated rates, the kernels, the thread registry."""
 
-    def __init__(self, rates, kernels, echo_port):
+    def __init__(self, rates, kernels, echo_port, timed=False):
         self.rates = rates
         self.kernels = kernels
         self.echo_port = echo_port
+        # Pure-Python steps run until the thread has used their CPU time (see spin_for), unless the
+        # job fixed the rates (then every step does the same work in every run).
+        self.timed = timed
         self.tl = threading.local()
         self.threads = {}  # key -> thread record (absolute start time)
         self.records = []  # step tuples
@@ -237,7 +264,10 @@ class State:
         start = now()
         self.current[key] = (task, None, path, kind, gil, start, ns, units)
         if kind == "cpu":
-            self.cpu(gil, units)
+            if gil == "python" and self.timed:
+                units = spin_for(ns, self.rates["pythonItersPerUs"])
+            else:
+                self.cpu(gil, units)
         elif sock is not None:
             sock.sendall(struct.pack("!Q", ns))
             recv_exact(sock, 1)
@@ -280,11 +310,11 @@ def thread_run(task, steps, prefix):
     return STATE.run_steps(task, steps, prefix, STATE.records)
 
 
-def process_init(rates, chunk, echo_port, switch_ns):
+def process_init(rates, chunk, echo_port, switch_ns, timed=False):
     global STATE, PID
     PID = os.getpid()
     sys.setswitchinterval(switch_ns / 1e9)
-    STATE = State(rates, Kernels(chunk), echo_port)
+    STATE = State(rates, Kernels(chunk), echo_port, timed)
     STATE.register("process-worker")
 
 
@@ -575,6 +605,28 @@ async def asyncio_main(job, run, pool, loop):
             await sleep_until(arrival)
             spawn(one(task, arrival))
 
+    halt = threading.Event()
+
+    def feeder(items):
+        """Open arrivals come from outside the loop, as requests on a socket do: this thread sleeps
+        until each arrival and hands the task over with call_soon_threadsafe (a self-pipe write that
+        wakes the selector), so its coroutine starts in the iteration after the next, as the model's
+        does. The loop's own timers would round every arrival up to the next millisecond (epoll's
+        timeout resolution), which a request on a socket does not see."""
+        try:
+            for arrival, _, task in items:
+                d = arrival - now()
+                if d > 0 and halt.wait(d / 1e9):
+                    return
+                if halt.is_set():
+                    return
+                loop.call_soon_threadsafe(lambda t=task, a=arrival: spawn(one(t, a)))
+        except RuntimeError:  # the loop closed: the run is over
+            return
+        except BaseException as e:  # noqa: BLE001 - reported by the main coroutine
+            run.error = run.error or e
+            loop.call_soon_threadsafe(finished.set)
+
     async def client(first, rest):
         item = first
         while item is not None:
@@ -596,8 +648,11 @@ async def asyncio_main(job, run, pool, loop):
     if job["arrivals"]["kind"] == "closed":
         for item in heap:
             spawn(client(item, rest))
-    else:
+    elif job["arrivals"]["kind"] == "batch":
         spawn(dispatcher(sorted(heap, key=lambda x: (x[0], x[1]))))
+    else:
+        items = sorted(heap, key=lambda x: (x[0], x[1]))
+        threading.Thread(target=feeder, args=(items,), name="gilsim-arrivals", daemon=True).start()
     if job.get("progress"):
         spawn(ticker())
     try:
@@ -607,6 +662,8 @@ async def asyncio_main(job, run, pool, loop):
             await asyncio.wait_for(finished.wait(), max(run.deadline - now(), 0) / 1e9)
     except asyncio.TimeoutError:
         run.truncated = True
+    finally:
+        halt.set()
     if run.error is not None:
         raise run.error
     return run.deadline if run.truncated else now()
@@ -678,7 +735,7 @@ def make_pool(kind, workers, start_method, st, job, prefix=""):
         # asyncio's own default executor names its threads "asyncio_N"; a plain pool "ThreadPoolExecutor-0_N".
         return futures.ThreadPoolExecutor(max_workers=workers, initializer=thread_init, thread_name_prefix=prefix)
     ctx = multiprocessing.get_context(start_method)
-    args = (st.rates, st.kernels.chunk, st.echo_port, job["switchInterval"])
+    args = (st.rates, st.kernels.chunk, st.echo_port, job["switchInterval"], st.timed)
     return futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=process_init, initargs=args)
 
 
@@ -764,9 +821,35 @@ def step_dict(r, t0):
     return d
 
 
+def raise_priority():
+    """GILSIM_PRIORITY=N (1 to 20) asks to run at nice -N, so that other work on a shared machine
+    disturbs the measurement less. On Linux with autogroups (sched_autogroup_enabled), nice values
+    only weigh within a session's group, and the harness leads its own session: the group's nice is
+    raised too. Needs the privilege to lower nice values (root, CAP_SYS_NICE); without it nothing
+    changes. Returns the niceness it runs at, or None when no raise was asked for."""
+    try:
+        n = int(os.environ.get("GILSIM_PRIORITY", "0") or 0)
+    except ValueError:
+        n = 0
+    if n <= 0 or not hasattr(os, "nice"):
+        return None
+    n = min(n, 20)
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(-n))
+    except OSError:
+        pass
+    try:
+        os.nice(-n)
+    except OSError:
+        pass
+    return os.nice(0)
+
+
 def main(argv, out):
     global STATE
     job = read_job(argv)
+    nice = raise_priority()
     if job.get("watchStdin"):
         watch_stdin()
     ex = job["executor"]
@@ -790,6 +873,7 @@ def main(argv, out):
             "availableCores": available,
             "switchInterval": int(round(sys.getswitchinterval() * 1e9)),
             "echoPort": echo[1] if echo else None,
+            "nice": nice,
         }
     )
     cal = job["calibration"]
@@ -817,7 +901,8 @@ def main(argv, out):
         sys.stderr.flush()
         os.abort()
 
-    st = STATE = State(rates, kernels, echo[1] if echo else 0)
+    timed = not fixed and trial_clock is time.thread_time_ns
+    st = STATE = State(rates, kernels, echo[1] if echo else 0, timed)
     run = Run(job, st, out)
     st.register("loop" if ex["kind"] == "asyncio" else "main")
     pool = None

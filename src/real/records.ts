@@ -33,6 +33,8 @@ const hello = z.object({
   /** sys.getswitchinterval() in ns after the harness set it from the scenario. */
   switchInterval: ns,
   echoPort: z.number().int().nullable(),
+  /** The niceness it runs at when GILSIM_PRIORITY asked for a raise; null or absent when not asked. */
+  nice: z.number().int().nullable().optional(),
 });
 
 const calibration = z.object({

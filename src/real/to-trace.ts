@@ -165,15 +165,14 @@ function comparePaths(a: readonly number[], b: readonly number[]): number {
   return b.length - a.length;
 }
 
-/** A task's steps; an offload step names the thread that ran its first offloaded step. */
+/**
+ * A task's steps. An offload step names the thread whose coroutine awaited it (the loop's, as the
+ * harness records it and as the simulator does); its offloaded steps name the workers that ran them.
+ */
 function taskSteps(steps: StepRecordLine[], ids: Map<string, number>): StepRecord[] {
   const sorted = [...steps].sort((a, b) => comparePaths(a.path, b.path));
   return sorted.map((s): StepRecord => {
-    let thread = ids.get(s.thread) ?? 0;
-    if (s.kind === "offload") {
-      const first = sorted.find((x) => x.path.length === 2 && x.path[0] === s.path[0] && x.path[1] === 0);
-      if (first) thread = ids.get(first.thread) ?? thread;
-    }
+    const thread = ids.get(s.thread) ?? 0;
     const record: StepRecord = { kind: s.kind, thread, start: s.start, end: s.end, demand: s.demand };
     if (s.gil !== undefined) record.gil = s.gil;
     return record;

@@ -196,7 +196,7 @@ describe("runReal in CPython", () => {
       expect(report.steps.map((x) => [x.kind, x.thread === worker.id])).toEqual([
         ["cpu", true],
         ["io", true],
-        ["offload", true],
+        ["offload", false],
         ["cpu", false],
       ]);
     }

@@ -122,7 +122,7 @@ describe("recordsToTrace", () => {
     ]);
   });
 
-  test("recordsToTrace lists a task's steps in completion order, an offload step after its steps, on the thread that ran the first", () => {
+  test("recordsToTrace lists a task's steps in completion order, an offload step after its steps, on the thread that awaited it", () => {
     const trace = recordsToTrace(output(steps, threads, 100), { name: "s", seed: 3 });
     expect(trace.tasks.map((t) => t.id)).toEqual([0, 1]);
     const t0 = trace.tasks[0]!;
@@ -131,7 +131,7 @@ describe("recordsToTrace", () => {
       ["io", "-", 0, 10, 50],
       ["cpu", "release", 1, 55, 80],
       ["io", "-", 1, 80, 85],
-      ["offload", "-", 1, 50, 90],
+      ["offload", "-", 0, 50, 90],
     ]);
     expect(trace.tasks[1]!.steps).toEqual([{ kind: "cpu", gil: "hold", thread: 2, start: 40, end: 60, demand: 20 }]);
   });

@@ -1,0 +1,475 @@
+#!/usr/bin/env python3
+"""gilsim calibration: small experiments that measure this machine's CPython runtime costs.
+
+Standard library only; CPython 3.9 to 3.14. Input: one JSON line on stdin,
+{"format": 1, "scale": 1.0, "only": null | [names]} (scale multiplies the number of rounds; stdin
+stays open, and when it closes the script kills its process group). Output: JSON lines on stdout:
+
+  hello       the interpreter, the machine, the switch interval, the niceness
+  experiment  {"name", "samples": [ns, ...]} or {"name", "points": [[x, ns], ...]} for fits
+  done        when every experiment ran
+  error       a failure (then the exit status is 1)
+
+Every time is an integer number of nanoseconds from time.perf_counter_ns(). Each experiment takes
+a few hundred milliseconds. GILSIM_PRIORITY=N runs at nice -N, as the harness does.
+"""
+
+import asyncio
+import concurrent.futures as futures
+import json
+import math
+import os
+import random
+import signal
+import sys
+import sysconfig
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import raise_priority  # noqa: E402
+
+now = time.perf_counter_ns
+SCALE = 1.0
+
+
+def rounds(n):
+    return max(5, int(n * SCALE))
+
+
+def idle_gaps(n, seed):
+    """Idle times before each wake-up, log-uniform from 0.1 ms to 10 ms (seeded): a core that was
+    idle longer wakes up slower (its idle state is deeper; in a virtual machine the host may have
+    descheduled it), so wake-ups are measured after idle times like a real program's."""
+    rng = random.Random(seed)
+    lo, hi = math.log(1e-4), math.log(1e-2)
+    return [math.exp(rng.uniform(lo, hi)) for _ in range(n)]
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def noop(*args):
+    return None
+
+
+def echo(payload):
+    return payload
+
+
+def stamp():
+    return now()
+
+
+# ---------------------------------------------------------------- the experiments
+
+
+def wakeup():
+    """threading.Event.set() in one thread -> the waiting thread runs (an OS wake-up, then the GIL)."""
+    go = threading.Event()
+    back = threading.Event()
+    box = [0]
+    out = []
+    n = rounds(120)
+
+    def waiter():
+        for _ in range(n):
+            go.wait()
+            out.append(now() - box[0])
+            go.clear()
+            back.set()
+
+    th = threading.Thread(target=waiter)
+    th.start()
+    for gap in idle_gaps(n, 1):
+        time.sleep(gap)  # the waiter is asleep in wait() again
+        back.clear()
+        box[0] = now()
+        go.set()
+        back.wait()  # releases the GIL: the waiter only needs its wake-up
+    th.join()
+    return {"samples": out}
+
+
+def spinners(interval, duration_ns):
+    """Two pure-Python threads under the GIL with sys.setswitchinterval(interval). Each stamps every
+    loop iteration; when a thread finds its own clock jumped while the other thread stamped meanwhile,
+    the GIL changed hands: the gap from the other's last stamp to its own first is the hand-off, and
+    the run before it was one slice."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    stamps = [0, 0]
+    gaps = []
+    slices = []
+    stop_at = now() + duration_ns
+    ready = threading.Barrier(2)
+
+    def spin(me):
+        other = 1 - me
+        ready.wait()
+        last = start = now()
+        while last < stop_at:
+            t = now()
+            if t - last > 20_000 and stamps[other] > last:
+                gaps.append(t - stamps[other])
+                slices.append(last - start)
+                start = t
+            stamps[me] = t
+            last = t
+
+    threads = [threading.Thread(target=spin, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    sys.setswitchinterval(old)
+    # The first slice of each thread started at the barrier, not at a hand-off.
+    return gaps, slices[2:]
+
+
+def gil_handoff():
+    gaps, _ = spinners(0.001, int(300e6 * SCALE))
+    return {"samples": gaps}
+
+
+def switch_slice():
+    _, slices = spinners(0.005, int(400e6 * SCALE))
+    return {"samples": slices, "interval": 5_000_000}
+
+
+def gil_order():
+    """Which GIL waiter wins: the main thread holds the GIL (spinning, with a long switch interval so
+    nobody forces a drop) while three threads start waiting for it one after another; then it lets
+    go, and the order in which they run is recorded. FIFO on Linux (futex wake order), else the OS's."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)
+    orders = []
+    try:
+        for _ in range(rounds(20)):
+            t0 = now()
+            got = []
+
+            def waiter(k):
+                time.sleep(max(0, t0 + (k + 1) * 300_000 - now()) / 1e9)
+                got.append(k)  # ran: it held the GIL
+
+            threads = [threading.Thread(target=waiter, args=(k,)) for k in range(3)]
+            for th in threads:
+                th.start()
+            while now() < t0 + 2_000_000:  # hold the GIL while all three queue up for it
+                pass
+            for th in threads:
+                th.join()
+            orders.append(got)
+    finally:
+        sys.setswitchinterval(old)
+    # samples: which waiter (0 = the first to wait) ran first in each trial
+    return {"samples": [o[0] for o in orders if o], "orders": orders}
+
+
+def asyncio_step():
+    """N tasks each doing K `await asyncio.sleep(0)` (a bare yield: one callback per step); the time
+    per loop iteration for N = 1 and N = 100 gives the cost per step and per iteration."""
+
+    async def worker(k):
+        for _ in range(k):
+            await asyncio.sleep(0)
+
+    async def trial(n, k):
+        t = now()
+        await asyncio.gather(*(worker(k) for _ in range(n)))
+        return now() - t
+
+    loop = asyncio.new_event_loop()
+    points = []
+    try:
+        loop.run_until_complete(trial(10, 50))  # warm-up
+        for _ in range(rounds(7)):
+            for n, k in ((1, 2000), (100, 40)):
+                points.append([n, loop.run_until_complete(trial(n, k)) // k])
+    finally:
+        loop.close()
+    return {"points": points}
+
+
+def executor_handoff():
+    """ThreadPoolExecutor.submit(): the call itself (CPU of the submitter) and from its return to
+    the idle worker running the function (a queue wake-up)."""
+    pool = futures.ThreadPoolExecutor(max_workers=1)
+    pool.submit(noop).result()
+    submit = []
+    handoff = []
+    try:
+        for gap in idle_gaps(rounds(120), 2):
+            time.sleep(gap)
+            t0 = now()
+            fut = pool.submit(stamp)
+            t1 = now()
+            started = fut.result()
+            submit.append(t1 - t0)
+            handoff.append(max(0, started - t1))
+    finally:
+        pool.shutdown(wait=True)
+    return {"samples": handoff, "submit": submit}
+
+
+def threadsafe_wakeup():
+    """loop.call_soon_threadsafe() from another thread while the loop sleeps in select: the
+    self-pipe write wakes it; measured to the callback running."""
+    loop = asyncio.new_event_loop()
+    out = []
+    n = rounds(120)
+
+    async def main():
+        finished = asyncio.Event()  # created inside the running loop (3.9 binds it here)
+
+        def cb(t0):
+            out.append(now() - t0)
+            if len(out) >= n:
+                finished.set()
+
+        def poster():
+            for gap in idle_gaps(n, 3):
+                time.sleep(gap)
+                loop.call_soon_threadsafe(cb, now())
+
+        th = threading.Thread(target=poster)
+        th.start()
+        await finished.wait()
+        th.join()
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+    return {"samples": out}
+
+
+def run_in_executor():
+    """await loop.run_in_executor(pool, f) of a function that does nothing: submit, hand-off,
+    the result back through call_soon_threadsafe, the task resumed. A check of the parts above."""
+    loop = asyncio.new_event_loop()
+    pool = futures.ThreadPoolExecutor(max_workers=1)
+    out = []
+
+    async def main():
+        await loop.run_in_executor(pool, noop)
+        for gap in idle_gaps(rounds(120), 4):
+            await asyncio.sleep(gap)
+            t = now()
+            await loop.run_in_executor(pool, noop)
+            out.append(now() - t)
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+        pool.shutdown(wait=True)
+    return {"samples": out}
+
+
+def slice_runner(duration_ns, out):
+    """Runs on CPU 0 only, stamping; a jump in its clock is a turn of the other runner."""
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    runs = []
+    last = start = now()
+    stop = last + duration_ns
+    while last < stop:
+        t = now()
+        if t - last > 50_000:
+            runs.append(last - start)
+            start = t
+        last = t
+    out.put(runs[1:])
+
+
+def os_slice():
+    """Two CPU-bound processes on one CPU: how long each runs before the OS switches to the other
+    (the scheduler's time slice, rounded to its tick). Linux only (sched_setaffinity)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return {"samples": []}
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    q = ctx.Queue()
+    duration = int(300e6 * SCALE)
+    procs = [ctx.Process(target=slice_runner, args=(duration, q)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    runs = q.get() + q.get()
+    for p in procs:
+        p.join()
+    return {"samples": runs}
+
+
+SIZES = (0, 16384, 65536, 262144, 1048576)
+
+
+def process_roundtrip():
+    """A warm ProcessPoolExecutor(1): submit(f, payload) -> the same payload back, by size."""
+    pool = futures.ProcessPoolExecutor(max_workers=1)
+    points = []
+    try:
+        for _ in range(3):
+            pool.submit(echo, b"").result()
+        for _ in range(rounds(25)):
+            for size in SIZES:
+                payload = b"\0" * size
+                time.sleep(0.0003)
+                t = now()
+                pool.submit(echo, payload).result()
+                points.append([size, now() - t])
+    finally:
+        pool.shutdown(wait=True)
+    return {"points": points}
+
+
+def process_start():
+    """A new ProcessPoolExecutor(1) with the default start method: submit -> result of the first call."""
+    out = []
+    method = None
+    for _ in range(rounds(6)):
+        pool = futures.ProcessPoolExecutor(max_workers=1)
+        try:
+            t = now()
+            pool.submit(noop).result()
+            out.append(now() - t)
+            ctx = getattr(pool, "_mp_context", None)
+            method = ctx.get_start_method() if ctx is not None else method
+        finally:
+            pool.shutdown(wait=True)
+    return {"samples": out, "startMethod": method}
+
+
+def sleep_overshoot():
+    """time.sleep(1 ms): how much longer it takes (timer slack and the wake-up)."""
+    out = []
+    for _ in range(rounds(150)):
+        t = now()
+        time.sleep(0.001)
+        out.append(now() - t - 1_000_000)
+    return {"samples": out}
+
+
+def asyncio_timer():
+    """await asyncio.sleep(1.5 ms) in an idle loop: the timer's real length (epoll rounds its
+    timeout up to whole milliseconds)."""
+    loop = asyncio.new_event_loop()
+    out = []
+
+    async def main():
+        for _ in range(rounds(60)):
+            t = now()
+            await asyncio.sleep(0.0015)
+            out.append(now() - t)
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+    return {"samples": out, "asked": 1_500_000}
+
+
+def thread_start():
+    """threading.Thread(...).start(): it returns once the new thread runs."""
+    out = []
+    for _ in range(rounds(100)):
+        th = threading.Thread(target=noop)
+        t = now()
+        th.start()
+        out.append(now() - t)
+        th.join()
+    return {"samples": out}
+
+
+EXPERIMENTS = (
+    ("wakeup", wakeup),
+    ("gil-handoff", gil_handoff),
+    ("switch-slice", switch_slice),
+    ("gil-order", gil_order),
+    ("asyncio-step", asyncio_step),
+    ("executor-handoff", executor_handoff),
+    ("threadsafe-wakeup", threadsafe_wakeup),
+    ("run-in-executor", run_in_executor),
+    ("process-roundtrip", process_roundtrip),
+    ("process-start", process_start),
+    ("sleep-overshoot", sleep_overshoot),
+    ("asyncio-timer", asyncio_timer),
+    ("thread-start", thread_start),
+    ("os-slice", os_slice),
+)
+
+
+# ---------------------------------------------------------------- main
+
+
+def watch_stdin():
+    """The runner keeps stdin open; when it closes (the runner died), take the process group down."""
+
+    def watch():
+        while os.read(0, 65536):
+            pass
+        try:
+            if os.getpgid(0) == os.getpid():
+                os.killpg(os.getpid(), signal.SIGKILL)
+        finally:
+            os._exit(1)
+
+    threading.Thread(target=watch, name="gilsim-stdin-watch", daemon=True).start()
+
+
+def cpu_count():
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def main():
+    global SCALE
+    job = json.loads(sys.stdin.buffer.readline() or b"{}")
+    if not isinstance(job, dict) or job.get("format") != 1:
+        raise ValueError("the job has no \"format\": 1 field")
+    SCALE = float(job.get("scale") or 1.0)
+    only = job.get("only")
+    watch_stdin()
+    nice = raise_priority()
+    emit(
+        {
+            "type": "hello",
+            "python": "%d.%d.%d" % sys.version_info[:3],
+            "implementation": sys.implementation.name,
+            "freeThreaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            "platform": sys.platform,
+            "cores": cpu_count(),
+            "switchInterval": int(round(sys.getswitchinterval() * 1e9)),
+            "nice": nice,
+            "experiments": [name for name, _ in EXPERIMENTS if not only or name in only],
+        }
+    )
+    for name, fn in EXPERIMENTS:
+        if only and name not in only:
+            continue
+        t = now()
+        result = fn()
+        result.update({"type": "experiment", "name": name, "elapsed": now() - t})
+        emit(result)
+    emit({"type": "done"})
+
+
+if __name__ == "__main__":
+    code = 0
+    try:
+        main()
+    except BaseException as e:  # noqa: BLE001 - every failure becomes one error line
+        message = "%s: %s" % (type(e).__name__, e)
+        try:
+            emit({"type": "error", "message": message})
+        except BaseException:  # noqa: BLE001
+            pass
+        sys.stderr.write("gilsim calibrate: %s\n" % message)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

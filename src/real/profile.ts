@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { writeFileAtomic } from "../io/atomic.js";
+import { formatIssues, ScenarioError } from "../scenario/errors.js";
+import { parseScenario } from "../scenario/scenario.js";
+
+/*
+ * A machine profile: this machine's CPython runtime costs, measured by `gilsim calibrate`, as
+ * overrides of a scenario's `runtime` section, and the OS time slice for its `machine` section. A
+ * scenario run with a profile uses the measured values wherever it does not set a value itself.
+ *
+ *   { "format": 1, "machine": { "cores": 2, "slice": "4ms", ... }, "python": "3.11.7", "created": "...",
+ *     "runtime": { "gilWakeup": { "dist": "lognormal", "median": "14us", "p99": "40us" }, ... },
+ *     "measured": { "wakeup": { "median": 14100, "p99": 40200, "n": 200, "unit": "ns" }, ... } }
+ */
+
+/** One measured quantity (raw, before it is mapped to runtime parameters). */
+export interface MeasuredQuantity {
+  median: number;
+  p99: number;
+  n: number;
+  /** "ns", or "ns/byte" for a slope. */
+  unit: string;
+  /** What was measured, in a few words. */
+  note?: string;
+}
+
+export interface MachineProfile {
+  format: 1;
+  machine: {
+    /** CPUs the calibration could use. */
+    cores: number;
+    /** sys.platform. */
+    platform: string;
+    /** The CPU model, when known. */
+    cpu: string | null;
+    /** The OS release (uname -r), when known. */
+    kernel: string | null;
+    /** The OS time slice measured ("4ms"), applied as machine.slice; null when not measured. */
+    slice: string | null;
+  };
+  /** The interpreter measured: "3.11.7". */
+  python: string;
+  /** When it was measured (ISO 8601). */
+  created: string;
+  /** Overrides of a scenario's runtime section, in scenario syntax ("12us", {"dist": "lognormal", ...}). */
+  runtime: Record<string, unknown>;
+  /** The raw measurements behind them, by experiment. */
+  measured: Record<string, MeasuredQuantity>;
+}
+
+/** Runtime keys a profile may not set: they are the scenario's choices, not the machine's costs. */
+const SCENARIO_CHOICES = ["python", "gil", "switchInterval"] as const;
+
+const measuredSchema = z.strictObject({
+  median: z.number(),
+  p99: z.number(),
+  n: z.number().int().nonnegative(),
+  unit: z.string(),
+  note: z.string().optional(),
+});
+
+const profileSchema = z.strictObject({
+  format: z.literal(1, { error: "expected 1" }),
+  machine: z.strictObject({
+    cores: z.number().int().positive(),
+    platform: z.string(),
+    cpu: z.string().nullable(),
+    kernel: z.string().nullable(),
+    slice: z.string().nullable(),
+  }),
+  python: z.string(),
+  created: z.string(),
+  runtime: z.record(z.string(), z.unknown()),
+  measured: z.record(z.string(), measuredSchema),
+});
+
+/** The profile recorded on the machine that made the validation data (used by compare by default). */
+export const DEFAULT_PROFILE_PATH = fileURLToPath(
+  new URL("../../data/validation/machine-profile.json", import.meta.url),
+);
+
+/** The problems of a profile object, each as "path: what is wrong"; empty when it is good. */
+export function profileProblems(value: unknown): string[] {
+  const result = profileSchema.safeParse(value, { reportInput: true });
+  if (!result.success) return formatIssues(result.error.issues);
+  const problems: string[] = [];
+  for (const key of SCENARIO_CHOICES) {
+    if (key in result.data.runtime) {
+      problems.push(`runtime.${key}: not allowed in a machine profile (the scenario chooses it)`);
+    }
+  }
+  if (problems.length > 0) return problems;
+  try {
+    parseScenario({
+      executor: { kind: "sync" },
+      workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+      runtime: result.data.runtime,
+      machine: result.data.machine.slice === null ? {} : { slice: result.data.machine.slice },
+    });
+  } catch (error) {
+    if (error instanceof ScenarioError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+/** Checks a parsed JSON value as a profile; throws a ScenarioError naming `source` and each problem. */
+export function parseProfile(value: unknown, source = "profile"): MachineProfile {
+  const problems = profileProblems(value);
+  if (problems.length > 0) throw new ScenarioError(problems, source);
+  return value as MachineProfile;
+}
+
+/** Reads and checks a profile file; a missing or unreadable file is a ScenarioError too. */
+export function readProfile(path: string): MachineProfile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(error));
+    throw new ScenarioError([`cannot read the machine profile (${why})`], path);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError([`invalid JSON (${(error as Error).message})`], path);
+  }
+  return parseProfile(value, path);
+}
+
+/** The default profile, or null when the repository has none. */
+export function defaultProfile(): MachineProfile | null {
+  return existsSync(DEFAULT_PROFILE_PATH) ? readProfile(DEFAULT_PROFILE_PATH) : null;
+}
+
+/** Writes a profile atomically, keys in a fixed order, with a final newline. */
+export async function writeProfile(path: string, profile: MachineProfile): Promise<void> {
+  const m = profile.machine;
+  const ordered: MachineProfile = {
+    format: 1,
+    machine: { cores: m.cores, slice: m.slice, platform: m.platform, cpu: m.cpu, kernel: m.kernel },
+    python: profile.python,
+    created: profile.created,
+    runtime: profile.runtime,
+    measured: profile.measured,
+  };
+  await writeFileAtomic(path, `${JSON.stringify(ordered, null, 2)}\n`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The raw scenario input with the profile's runtime overrides merged into its `runtime` section
+ * and the measured slice into `machine.slice`; values the scenario sets itself win. Anything that
+ * is not a scenario object (or has a runtime or machine that is not an object) comes back as it
+ * is, for parseScenario to report.
+ */
+export function applyProfile(input: unknown, profile: MachineProfile | null): unknown {
+  if (profile === null || !isObject(input)) return input;
+  const { runtime, machine } = input;
+  if ((runtime !== undefined && !isObject(runtime)) || (machine !== undefined && !isObject(machine))) return input;
+  const out: Record<string, unknown> = { ...input, runtime: { ...profile.runtime, ...runtime } };
+  if (profile.machine.slice !== null) out.machine = { slice: profile.machine.slice, ...machine };
+  return out;
+}

@@ -1,0 +1,144 @@
+import { mediansByX } from "./fit.js";
+import type { MeasuredQuantity } from "./profile.js";
+
+/*
+ * From calibration measurements to runtime parameters (scenario syntax). Each parameter is what
+ * the model would have to use for its own composition of costs to reproduce the measurement:
+ *
+ * - gilWinner: "fifo" when the first of three GIL waiters ran first in most trials (Linux: futex
+ *   wake-ups are FIFO), "lifo" when the last did, else "random".
+ * - gilWakeup: a forced switch in the model is drop -> gilWakeup -> take -> gilHandoff, so the
+ *   measured hand-off gap minus the (unmeasurable apart) gilHandoff CPU.
+ * - threadHandoff, submitCost: ThreadPoolExecutor.submit() to the idle worker running, and the call.
+ * - loopStepCost, loopIterationCost: the asyncio fit y(N) = iteration + N x step.
+ * - threadsafeWakeup: call_soon_threadsafe() to the callback, minus the iteration and the step
+ *   the model adds after the wake-up.
+ * - ipcLatency: an OS wake-up of a blocked reader (the threading.Event wake-up).
+ * - ipcBase, ipcPerByte: the model's warm round trip is threadHandoff + 4 x (ipcBase + ipcPerByte x
+ *   size) + 2 x ipcLatency, and the caller's wake-up on the future; fitted on the medians by size.
+ * - processStart: the first call of a new pool minus a warm round trip.
+ * - timerSlack: how late time.sleep(1 ms) returns.
+ * - threadStart: Thread.start().
+ * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
+ *   on the same CPU; the scheduler's slice rounded to its tick (4 ms with HZ=250).
+ *
+ * A p99 above TAIL_CAP x the median is capped there: such tails come from other work on the
+ * machine preempting the experiment, not from CPython.
+ */
+
+export const TAIL_CAP = 10;
+/** The share of trials in which the first (last) GIL waiter ran first for gilWinner "fifo" ("lifo"). */
+export const ORDER_SHARE = 0.7;
+/** The gilHandoff CPU the model keeps (its profile default): the hand-off gap is split around it. */
+export const GIL_HANDOFF_NS = 2000;
+const MIN_NS = 500;
+
+type Lognormal = { dist: "lognormal"; median: string; p99: string };
+
+/** A whole number of ns as a duration string, exact: "37.25us", "3.968913ms", "800ns". */
+export function exactDuration(ns: number): string {
+  const n = Math.max(0, Math.round(ns));
+  if (n < 1000) return `${n}ns`;
+  if (n < 1_000_000) return `${Number((n / 1000).toFixed(3))}us`;
+  return `${Number((n / 1_000_000).toFixed(6))}ms`;
+}
+
+const dur = exactDuration;
+
+function lognormal(median: number, p99: number): Lognormal {
+  const m = Math.max(MIN_NS, median);
+  const tail = Math.min(Math.max(p99, m), TAIL_CAP * m);
+  return { dist: "lognormal", median: dur(m), p99: dur(tail) };
+}
+
+/** A measured quantity shifted down by `minus` ns (both quantiles). */
+function shifted(q: MeasuredQuantity, minus: number): Lognormal {
+  return lognormal(q.median - minus, q.p99 - minus);
+}
+
+/** Payloads above this many bytes cross the pipe in several wake-ups each way: left out of the fit. */
+export const FIT_MAX_BYTES = 262_144;
+
+/**
+ * The line through the first (smallest-size) median with the least-squares slope over the points
+ * up to `maxX`: the round trip of an empty payload is measured directly, not extrapolated.
+ */
+export function throughFirst(points: readonly [number, number][], maxX: number): { intercept: number; slope: number } {
+  const first = points[0];
+  if (!first) return { intercept: Number.NaN, slope: Number.NaN };
+  const [x0, y0] = first;
+  let sxx = 0;
+  let sxy = 0;
+  for (const [x, y] of points) {
+    if (x > maxX) continue;
+    sxx += (x - x0) ** 2;
+    sxy += (x - x0) * (y - y0);
+  }
+  return { intercept: y0 - (sxx === 0 ? 0 : (sxy / sxx) * x0), slope: sxx === 0 ? 0 : sxy / sxx };
+}
+
+export interface RuntimeMapping {
+  /** Overrides of a scenario's runtime section. */
+  runtime: Record<string, unknown>;
+  /** Quantities derived on the way (the round-trip fit), to keep beside the raw ones. */
+  derived: Record<string, MeasuredQuantity>;
+  /** The OS time slice for machine.slice, or null when not measured. */
+  slice: string | null;
+}
+
+/** Maps measurements (by the names `measurements()` gives) to runtime parameters; missing ones are left out. */
+export function runtimeFromMeasurements(
+  m: Record<string, MeasuredQuantity>,
+  roundTrips: readonly [number, number][],
+): RuntimeMapping {
+  const runtime: Record<string, unknown> = {};
+  const derived: Record<string, MeasuredQuantity> = {};
+  const first = m["gil-order-first"];
+  const last = m["gil-order-last"];
+  if (first && last)
+    runtime.gilWinner = first.median >= ORDER_SHARE ? "fifo" : last.median >= ORDER_SHARE ? "lifo" : "random";
+  const gap = m["gil-handoff"];
+  if (gap) runtime.gilWakeup = shifted(gap, GIL_HANDOFF_NS);
+  const handoff = m["executor-handoff"];
+  if (handoff) runtime.threadHandoff = lognormal(handoff.median, handoff.p99);
+  const submit = m["executor-submit"];
+  if (submit) runtime.submitCost = dur(submit.median);
+  const step = m["asyncio-step"];
+  const iteration = m["loop-iteration"];
+  if (step) runtime.loopStepCost = dur(step.median);
+  if (iteration) runtime.loopIterationCost = dur(iteration.median);
+  const threadsafe = m["threadsafe-wakeup"];
+  if (threadsafe) runtime.threadsafeWakeup = shifted(threadsafe, (step?.median ?? 0) + (iteration?.median ?? 0));
+  const wake = m.wakeup;
+  if (wake) runtime.ipcLatency = lognormal(wake.median, wake.p99);
+  if (roundTrips.length > 0 && handoff && wake) {
+    const medians = mediansByX(roundTrips);
+    const fit = throughFirst(medians, FIT_MAX_BYTES);
+    const fixed = fit.intercept - handoff.median - 3 * wake.median;
+    runtime.ipcBase = dur(Math.max(1000, fixed / 4));
+    runtime.ipcPerByte = Math.max(0, Math.round((fit.slope / 4) * 1000) / 1000);
+    derived["process-roundtrip-fit"] = {
+      median: Math.round(fit.intercept),
+      p99: Math.round(fit.intercept),
+      n: medians.length,
+      unit: "ns",
+      note: "round trip with an empty payload (median)",
+    };
+    derived["process-roundtrip-per-byte"] = {
+      median: Math.round(fit.slope * 1000) / 1000,
+      p99: Math.round(fit.slope * 1000) / 1000,
+      n: medians.length,
+      unit: "ns/byte",
+      note: `round trip per byte of payload (both ways), least squares on the medians up to ${FIT_MAX_BYTES} bytes`,
+    };
+    const start = m["process-start"];
+    const warm = medians[0]?.[1];
+    if (start && warm !== undefined) runtime.processStart = shifted(start, warm);
+  }
+  const slack = m["sleep-overshoot"];
+  if (slack) runtime.timerSlack = dur(slack.median);
+  const threadStart = m["thread-start"];
+  if (threadStart) runtime.threadStart = dur(threadStart.median);
+  const osSlice = m["os-slice"];
+  return { runtime, derived, slice: osSlice ? dur(osSlice.median) : null };
+}

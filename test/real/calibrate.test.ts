@@ -1,0 +1,74 @@
+import { describe, expect, test } from "vitest";
+import { MS } from "../../src/engine/time.js";
+import { measurements, profileFromCalibration, runCalibration } from "../../src/real/calibrate.js";
+import { RealSetupError } from "../../src/real/errors.js";
+import { profileProblems } from "../../src/real/profile.js";
+import { pythonsOnMachine } from "./pythons.js";
+
+/*
+ * Real CPython on a busy machine: the checks are laws that hold however fast it runs (a sleep is
+ * never shorter than asked, epoll rounds timeouts up to whole milliseconds), not speeds.
+ */
+
+describe("runCalibration in CPython", () => {
+  test("runCalibration measures what it is asked for, and the laws hold: sleeps and asyncio timers are never early", async () => {
+    const run = await runCalibration({
+      only: ["sleep-overshoot", "asyncio-timer", "asyncio-step", "gil-order", "thread-start"],
+      scale: 0.3,
+      handleSignals: false,
+    });
+    expect(Object.keys(run.experiments).sort()).toEqual(
+      ["asyncio-step", "asyncio-timer", "gil-order", "sleep-overshoot", "thread-start"].sort(),
+    );
+    const m = measurements(run);
+    expect(m["sleep-overshoot"]!.median).toBeGreaterThanOrEqual(0);
+    // asyncio.sleep(1.5 ms): epoll's timeout is rounded up to whole ms, so on Linux the wait is at least 2 ms
+    const timer = run.experiments["asyncio-timer"]!.samples!;
+    expect(Math.min(...timer)).toBeGreaterThanOrEqual(process.platform === "linux" ? 2 * MS : 1.5 * MS);
+    expect(m["asyncio-step"]!.median).toBeGreaterThan(0);
+    expect(m["loop-iteration"]).toBeDefined();
+    const first = m["gil-order-first"]!.median;
+    const last = m["gil-order-last"]!.median;
+    expect(first + last).toBeLessThanOrEqual(1);
+    expect(run.experiments["gil-order"]!.samples!.every((k) => k >= 0 && k <= 2)).toBe(true);
+    const profile = profileFromCalibration(run, new Date(0));
+    expect(profile.created).toBe("1970-01-01T00:00:00.000Z");
+    expect(profile.python).toBe(run.python.version);
+    expect(profileProblems(profile)).toEqual([]);
+    expect(Object.keys(profile.runtime).sort()).toEqual(
+      ["gilWinner", "loopIterationCost", "loopStepCost", "threadStart", "timerSlack"].sort(),
+    );
+  });
+
+  test("runCalibration rejects bad options and interpreters it cannot use, naming them", async () => {
+    await expect(runCalibration({ scale: 0 })).rejects.toThrow(
+      "invalid scale: 0 (expected a number above 0, at most 100)",
+    );
+    await expect(runCalibration({ priority: 21 })).rejects.toThrow(RealSetupError);
+    await expect(runCalibration({ only: ["bogus" as never] })).rejects.toThrow(/^invalid only: "bogus"/);
+    await expect(runCalibration({ python: "/no/such/python" })).rejects.toThrow(
+      'invalid python: "/no/such/python" (not found; expected a Python 3.9 or later interpreter)',
+    );
+  });
+
+  test("calibrate.py runs on every CPython 3.9+ on this machine, and refuses older ones with what to install", async () => {
+    const all = await pythonsOnMachine(true);
+    const usable = all.filter((p) => p.major === 3 && p.minor >= 9);
+    expect(usable.length).toBeGreaterThan(0);
+    for (const p of usable) {
+      const run = await runCalibration({
+        python: p.command,
+        only: ["sleep-overshoot", "gil-handoff"],
+        scale: 0.1,
+        handleSignals: false,
+      });
+      expect(run.python.version).toBe(p.version);
+      expect(run.experiments["sleep-overshoot"]!.samples!.length).toBeGreaterThan(0);
+    }
+    for (const p of all.filter((x) => x.major === 3 && x.minor < 9)) {
+      await expect(runCalibration({ python: p.command })).rejects.toThrow(
+        /gilsim needs Python 3\.9 or later: install it, or pass --python PATH$/,
+      );
+    }
+  });
+});

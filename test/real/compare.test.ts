@@ -1,0 +1,134 @@
+import { describe, expect, test } from "vitest";
+import { MS } from "../../src/engine/time.js";
+import { metricsFromTrace } from "../../src/metrics/from-trace.js";
+import type { Metrics } from "../../src/metrics/types.js";
+import { simulate } from "../../src/model/simulate.js";
+import { compare, compareMetrics, comparisonOf, releaseChunkFor } from "../../src/real/compare.js";
+import { RealSetupError } from "../../src/real/errors.js";
+import { REAL_DEFAULTS } from "../../src/real/options.js";
+import { scenario } from "../../src/scenario/scenario.js";
+import type { ScenarioInput } from "../../src/scenario/schema.js";
+import type { Trace } from "../../src/trace/types.js";
+import { pythonsOnMachine } from "./pythons.js";
+
+const INPUT: ScenarioInput = {
+  name: "small",
+  seed: 5,
+  machine: { cores: 2 },
+  runtime: { python: "3.11" },
+  executor: { kind: "asyncio", offload: { kind: "threads", workers: 2 } },
+  workload: {
+    arrivals: { kind: "poisson", rate: "400/s", count: 30 },
+    classes: [{ steps: [{ cpu: "300us" }, { offload: [{ cpu: "1ms" }, { io: "1ms" }] }, { io: "2ms" }] }],
+  },
+};
+
+/** Metrics with only the fields compareMetrics reads set. */
+function metrics(makespan: number, p95: number, idle: Record<string, number>): Metrics {
+  const m = metricsFromTrace(simulate(scenario(INPUT), { trace: true }).trace as Trace, { warmup: 0 });
+  return {
+    ...m,
+    makespan,
+    throughput: 1e9 / makespan,
+    latency: { ...m.latency, p95 },
+    threads: Object.entries(idle).map(([name, share], id) => ({
+      id,
+      name,
+      process: 0,
+      role: "worker",
+      cpu: 0,
+      share: { gil: 1 - share, nogil: 0, "wait-gil": 0, "wait-core": 0, io: 0, idle: share },
+    })),
+  };
+}
+
+describe("compareMetrics", () => {
+  test("compareMetrics gives the real mean, min and max and the error (sim - mean) / mean of each metric", () => {
+    const sim = metrics(110, 50, { A: 0.2, B: 0.5 });
+    const reals = [metrics(90, 40, { A: 0.4, C: 0 }), metrics(110, 60, { A: 0.6, C: 0 })];
+    const rows = compareMetrics(sim, reals);
+    const makespan = rows.find((r) => r.key === "makespan")!;
+    expect(makespan).toMatchObject({ unit: "ns", simulated: 110, real: [90, 110], mean: 100, min: 90, max: 110 });
+    expect(makespan.error).toBeCloseTo(0.1, 12);
+    const p95 = rows.find((r) => r.key === "latency.p95")!;
+    expect([p95.mean, p95.error]).toEqual([50, 0]);
+    // busy = 1 - idle; only threads present on both sides (B and C are not)
+    const busy = rows.filter((r) => r.key.startsWith("busy:"));
+    expect(busy.map((r) => r.key)).toEqual(["busy:A"]);
+    expect(busy[0]!.mean).toBeCloseTo(0.5, 12);
+    expect(busy[0]!.error).toBeCloseTo((0.8 - 0.5) / 0.5, 12);
+    expect(() => compareMetrics(sim, [])).toThrow("invalid reals: [] (expected at least one real run)");
+  });
+
+  test("comparisonOf a simulation's own trace, as if measured, has zero error on every metric", () => {
+    const s = scenario(INPUT);
+    const own = simulate(s, { seed: 9, trace: true }).trace as Trace;
+    const c = comparisonOf(
+      s,
+      9,
+      [{ trace: own, busyBefore: 0, busyAfter: 0, warnings: [], python: "sim" }],
+      "version defaults",
+    );
+    expect(c.rows.length).toBeGreaterThan(5);
+    for (const r of c.rows) expect(r.error === null || Math.abs(r.error) < 1e-12).toBe(true);
+    const busy = comparisonOf(
+      s,
+      9,
+      [{ trace: own, busyBefore: 0.5, busyAfter: 0, warnings: ["w"], python: "sim" }],
+      "x",
+    );
+    expect(busy.warnings[0]).toBe("w");
+    expect(busy.warnings[1]).toMatch(/^the machine was 50% busy around a real run/);
+  });
+});
+
+describe("releaseChunkFor", () => {
+  test("releaseChunkFor sizes one hashing call per release step (2.5 bytes per ns), within [default, 256 MiB]", () => {
+    const chunk = (cpu: unknown) =>
+      releaseChunkFor(
+        scenario({
+          executor: { kind: "threads" },
+          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu, gil: "release" } as never] }] },
+        }),
+      );
+    expect(chunk("40ms")).toBe(Math.ceil((40 * MS * 2.5) / (1 << 20)) * (1 << 20));
+    expect(chunk("100us")).toBe(REAL_DEFAULTS.releaseChunk);
+    expect(chunk("10s")).toBe(256 << 20);
+    expect(chunk({ dist: "uniform", min: "1ms", max: "8ms" })).toBe(Math.ceil((8 * MS * 2.5) / (1 << 20)) * (1 << 20));
+    expect(releaseChunkFor(scenario(INPUT))).toBe(REAL_DEFAULTS.releaseChunk);
+  });
+});
+
+describe("compare in CPython", () => {
+  test("compare runs the scenario's planned tasks for real as many times as asked and compares each metric", async () => {
+    const s = scenario(INPUT);
+    const progress: number[] = [];
+    const c = await compare(s, { runs: 2, handleSignals: false, onProgress: (p) => progress.push(p.run) });
+    expect(c.real).toHaveLength(2);
+    expect(new Set(progress)).toEqual(new Set([1, 2]));
+    for (const r of c.real) expect(r.trace.tasks.map((t) => t.id).sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+    const makespan = c.rows.find((r) => r.key === "makespan")!;
+    expect(makespan.real).toHaveLength(2);
+    expect(makespan.min).toBeLessThanOrEqual(makespan.max);
+    expect(Number.isFinite(makespan.error)).toBe(true);
+    // the real loop and workers are matched by name with the simulated ones
+    expect(c.rows.map((r) => r.key)).toContain("busy:MainThread");
+    expect(c.rows.some((r) => r.key.startsWith("busy:asyncio_"))).toBe(true);
+    expect(c.profile).toBe("version defaults");
+  });
+
+  test("compare rejects bad options before running anything", async () => {
+    const s = scenario(INPUT);
+    await expect(compare(s, { runs: 0 })).rejects.toThrow("invalid runs: 0 (expected an integer from 1 to 100)");
+    await expect(compare(s, { priority: -1 })).rejects.toThrow(RealSetupError);
+    await expect(compare(s, { quietWaitMs: Number.NaN })).rejects.toThrow(/^invalid quietWaitMs/);
+  });
+
+  test("the harness runs the same planned tasks on every CPython 3.9+ on this machine", async () => {
+    for (const p of await pythonsOnMachine()) {
+      const c = await compare(scenario(INPUT), { runs: 1, python: p.command, handleSignals: false });
+      expect(c.real[0]!.python).toBe(p.version);
+      expect(c.real[0]!.trace.tasks).toHaveLength(30);
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { MS, US } from "../../src/engine/time.js";
+import {
+  applyProfile,
+  DEFAULT_PROFILE_PATH,
+  defaultProfile,
+  type MachineProfile,
+  parseProfile,
+  profileProblems,
+  readProfile,
+  writeProfile,
+} from "../../src/real/profile.js";
+import { ScenarioError } from "../../src/scenario/errors.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
+
+const dir = mkdtempSync(join(tmpdir(), "gilsim-profile-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const PROFILE: MachineProfile = {
+  format: 1,
+  machine: { cores: 2, slice: "4ms", platform: "linux", cpu: "test CPU", kernel: "6.6" },
+  python: "3.11.7",
+  created: "2025-01-01T00:00:00.000Z",
+  runtime: {
+    loopStepCost: "2us",
+    timerSlack: "70us",
+    gilWakeup: { dist: "lognormal", median: "10us", p99: "50us" },
+    gilWinner: "fifo",
+  },
+  measured: { wakeup: { median: 10_000, p99: 50_000, n: 100, unit: "ns", note: "test" } },
+};
+
+const SCENARIO = {
+  executor: { kind: "asyncio" },
+  runtime: { python: "3.12", timerSlack: "10us" },
+  workload: { arrivals: { kind: "batch", count: 2 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+};
+
+describe("applyProfile", () => {
+  test("applyProfile fills the runtime and machine.slice from the profile; the scenario's own values win", () => {
+    const s = parseScenario(applyProfile(SCENARIO, PROFILE));
+    expect(s.runtime.loopStepCost).toEqual({ dist: "constant", value: 2 * US });
+    expect(s.runtime.gilWinner).toBe("fifo");
+    expect(s.runtime.timerSlack).toBe(10 * US); // the scenario's
+    expect(s.runtime.python).toBe("3.12");
+    expect(s.machine.slice).toBe(4 * MS);
+    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { cores: 2, slice: "1ms" } }, PROFILE));
+    expect(own.machine.slice).toBe(1 * MS);
+    expect(own.machine.cores).toBe(2);
+  });
+
+  test("applyProfile leaves its input alone and returns non-scenarios unchanged", () => {
+    const input = structuredClone(SCENARIO);
+    applyProfile(input, PROFILE);
+    expect(input).toEqual(SCENARIO);
+    expect(applyProfile(null, PROFILE)).toBeNull();
+    expect(applyProfile([1], PROFILE)).toEqual([1]);
+    const badRuntime = { ...SCENARIO, runtime: "fast" };
+    expect(applyProfile(badRuntime, PROFILE)).toBe(badRuntime);
+    expect(applyProfile(SCENARIO, null)).toBe(SCENARIO);
+  });
+});
+
+describe("profile files", () => {
+  test("writeProfile then readProfile gives the same profile back", async () => {
+    const path = join(dir, "p.json");
+    await writeProfile(path, PROFILE);
+    expect(readProfile(path)).toEqual(PROFILE);
+    expect(readFileSync(path, "utf8").endsWith("}\n")).toBe(true);
+  });
+
+  test("profileProblems names each bad field; the scenario's choices are not allowed in a profile", () => {
+    expect(profileProblems(PROFILE)).toEqual([]);
+    expect(profileProblems({ ...PROFILE, format: 2 })).toEqual(["format: 2 is invalid (expected 1)"]);
+    expect(profileProblems({ ...PROFILE, runtime: { python: "3.12" } })).toEqual([
+      "runtime.python: not allowed in a machine profile (the scenario chooses it)",
+    ]);
+    expect(profileProblems({ ...PROFILE, runtime: { loopStepCost: "fast" } })[0]).toMatch(
+      /^runtime\.loopStepCost: "fast" is invalid/,
+    );
+    expect(profileProblems({ ...PROFILE, machine: { ...PROFILE.machine, slice: "-1ms" } })[0]).toMatch(
+      /^machine\.slice/,
+    );
+  });
+
+  test("readProfile errors name the file: missing, not JSON, not a profile", () => {
+    expect(() => readProfile(join(dir, "none.json"))).toThrow(
+      `${join(dir, "none.json")}: cannot read the machine profile (no such file)`,
+    );
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{");
+    expect(() => readProfile(bad)).toThrow(ScenarioError);
+    expect(() => readProfile(bad)).toThrow(/^.*bad\.json: invalid JSON/);
+    expect(() => parseProfile({ format: 1 }, "x.json")).toThrow(/^x\.json: machine: missing/);
+  });
+
+  test("the repository's default profile is a valid profile of a 2-core machine", () => {
+    const p = defaultProfile();
+    expect(p).not.toBeNull();
+    expect(readProfile(DEFAULT_PROFILE_PATH).machine.cores).toBe(2);
+  });
+});

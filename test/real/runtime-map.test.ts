@@ -1,0 +1,113 @@
+import { describe, expect, test } from "vitest";
+import { US } from "../../src/engine/time.js";
+import type { MeasuredQuantity } from "../../src/real/profile.js";
+import {
+  exactDuration,
+  FIT_MAX_BYTES,
+  GIL_HANDOFF_NS,
+  runtimeFromMeasurements,
+  TAIL_CAP,
+  throughFirst,
+} from "../../src/real/runtime-map.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
+
+const q = (median: number, p99 = median, unit = "ns"): MeasuredQuantity => ({ median, p99, n: 100, unit });
+const LN_Z99 = 2.3263478740408408;
+
+/** The runtime section parsed by the scenario schema, as the simulator would get it. */
+function parsed(runtime: Record<string, unknown>) {
+  return parseScenario({
+    executor: { kind: "sync" },
+    workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+    runtime,
+  }).runtime;
+}
+
+describe("runtimeFromMeasurements", () => {
+  const measured: Record<string, MeasuredQuantity> = {
+    "gil-handoff": q(12 * US, 60 * US),
+    "executor-handoff": q(6 * US, 30 * US),
+    "executor-submit": q(8 * US),
+    "asyncio-step": q(1.5 * US),
+    "loop-iteration": q(1 * US),
+    "threadsafe-wakeup": q(20 * US, 50 * US),
+    wakeup: q(15 * US, 45 * US),
+    "sleep-overshoot": q(75 * US),
+    "thread-start": q(60 * US),
+    "process-start": q(3000 * US, 4000 * US),
+    "os-slice": q(4000 * US),
+    "gil-order-first": q(0.9, 0.9, "share"),
+    "gil-order-last": q(0.05, 0.05, "share"),
+  };
+  // A round trip of 200 us + 2 ns per byte, and a 1 MiB point far above the line (several pipe wake-ups).
+  const trips: [number, number][] = [0, 16384, 65536, 262144].flatMap((x) => [
+    [x, 200_000 + 2 * x] as [number, number],
+    [x, 200_000 + 2 * x] as [number, number],
+  ]);
+  trips.push([1 << 20, 50_000_000]);
+  const { runtime, derived, slice } = runtimeFromMeasurements(measured, trips);
+
+  test("maps each measurement to the parameter whose composition in the model reproduces it", () => {
+    const r = parsed(runtime);
+    // A forced switch is drop -> gilWakeup -> take -> gilHandoff: the gap minus the handoff CPU.
+    expect(r.gilWakeup).toEqual({
+      dist: "lognormal",
+      mu: expect.closeTo(Math.log(12 * US - GIL_HANDOFF_NS), 2),
+      sigma: expect.closeTo(Math.log((60 * US - GIL_HANDOFF_NS) / (12 * US - GIL_HANDOFF_NS)) / LN_Z99, 2),
+    });
+    expect(r.submitCost).toEqual({ dist: "constant", value: 8 * US });
+    expect(r.loopStepCost).toEqual({ dist: "constant", value: 1.5 * US });
+    expect(r.loopIterationCost).toEqual({ dist: "constant", value: 1 * US });
+    // call_soon_threadsafe to the callback, minus the iteration and the step the model adds after the wake-up
+    expect((r.threadsafeWakeup as { mu: number }).mu).toBeCloseTo(Math.log(20 * US - 2.5 * US), 2);
+    expect(r.timerSlack).toBe(75 * US);
+    expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
+    expect(r.gilWinner).toBe("fifo");
+    expect(slice).toBe("4ms");
+  });
+
+  test("fits the process round trip through the empty payload, ignoring payloads above the fit limit", () => {
+    expect(derived["process-roundtrip-fit"]?.median).toBe(200_000);
+    expect(derived["process-roundtrip-per-byte"]?.median).toBeCloseTo(2, 6);
+    // model round trip: threadHandoff + 4 x (ipcBase + ipcPerByte x size) + 2 x ipcLatency, + the caller's wake-up
+    expect(runtime.ipcPerByte).toBeCloseTo(0.5, 6);
+    expect(parsed(runtime).ipcBase).toBe((200_000 - 6 * US - 3 * 15 * US) / 4);
+    // the first call of a new pool minus a warm round trip
+    expect((parsed(runtime).processStart as { mu: number }).mu).toBeCloseTo(Math.log(3000 * US - 200_000), 2);
+  });
+
+  test("caps a p99 tail at TAIL_CAP times the median", () => {
+    const { runtime: r } = runtimeFromMeasurements({ "executor-handoff": q(5 * US, 5000 * US) }, []);
+    expect(r.threadHandoff).toEqual({ dist: "lognormal", median: "5us", p99: `${5 * TAIL_CAP}us` });
+    expect(exactDuration(37_250)).toBe("37.25us");
+    expect(exactDuration(3_968_913)).toBe("3.968913ms");
+    expect(exactDuration(800.4)).toBe("800ns");
+  });
+
+  test("sets gilWinner lifo or random from the order experiment", () => {
+    const order = (first: number, last: number) =>
+      runtimeFromMeasurements(
+        { "gil-order-first": q(first, first, "share"), "gil-order-last": q(last, last, "share") },
+        [],
+      ).runtime.gilWinner;
+    expect(order(0.1, 0.85)).toBe("lifo");
+    expect(order(0.4, 0.3)).toBe("random");
+  });
+
+  test("leaves out what was not measured", () => {
+    expect(runtimeFromMeasurements({}, [])).toEqual({ runtime: {}, derived: {}, slice: null });
+  });
+});
+
+describe("throughFirst", () => {
+  test("recovers an exact line, and skips points beyond maxX", () => {
+    const pts: [number, number][] = [
+      [0, 10],
+      [100, 310],
+      [200, 610],
+      [10_000, 1],
+    ];
+    expect(throughFirst(pts, 1000)).toEqual({ intercept: 10, slope: 3 });
+    expect(throughFirst([[5, 7]], FIT_MAX_BYTES)).toEqual({ intercept: 7, slope: 0 });
+  });
+});
