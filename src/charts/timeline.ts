@@ -79,7 +79,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     height: Math.round(lanes.length * laneHeight + MARGIN_TOP + MARGIN_BOTTOM),
     title: `Thread timeline: ${trace.scenario}`,
     subtitle: `seed ${trace.seed}, ${trace.cores} cores; ${formatNanos(window[1] - window[0])} from ${formatNanos(window[0])}`,
-    caption: defaultCaption(mode, visible, window),
+    caption: defaultCaption(mode, visible, window, showGil && trace.gil.length > 0),
   });
 
   const labels = lanes.map((l) => ellipsize(l.label, LABEL_MAX, AXIS_SIZE));
@@ -225,9 +225,9 @@ function reduceTrace(
   return { rects, holds, points, denseMarkers };
 }
 
-function defaultCaption(mode: Mode, visible: number, window: [Nanos, Nanos]): string {
-  const base =
-    "Each lane is one thread; its colour shows what the thread does over time. The GIL track above each process's threads shows who holds its GIL.";
+function defaultCaption(mode: Mode, visible: number, window: [Nanos, Nanos], gilTrack: boolean): string {
+  const lanes = "Each lane is one thread; its colour shows what the thread does over time.";
+  const base = gilTrack ? `${lanes} The GIL track above each process's threads shows who holds its GIL.` : lanes;
   const count = visible.toLocaleString("en-US");
   if (mode === "none") return `${base} All ${count} intervals in the window are drawn.`;
   const how = mode === "dominant" ? "the state it spent most time in" : "its states stacked by their share of its time";
