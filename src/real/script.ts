@@ -7,24 +7,46 @@ export function scriptPath(name: string): string {
   return fileURLToPath(new URL(`./${name}`, import.meta.url));
 }
 
-export interface ScriptRunOptions {
-  /** What the script is, for messages: "calibration". */
+export interface ScriptRunOptions<R = Record<string, unknown>> {
+  /** What the script is, for messages: "calibration", "harness". */
   label: string;
+  /** Turns one stdout line into a record; throws with a message naming the problem. Default: any JSON object. */
+  parse?: (line: string) => R;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   /** Stop the script on SIGINT or SIGTERM of this process while it runs. */
   handleSignals: boolean;
   /** Added to this process's environment. */
   env?: Record<string, string>;
-  /** Each JSON record as it arrives. */
-  onRecord?: ((record: Record<string, unknown>) => void) | undefined;
+  /** Each record as it arrives. */
+  onRecord?: ((record: R) => void) | undefined;
 }
 
-export interface ScriptRun {
-  /** Every JSON object the script wrote on stdout, in order. */
-  records: Record<string, unknown>[];
+export interface ScriptRun<R = Record<string, unknown>> {
+  /** Every record the script wrote on stdout, in order. */
+  records: R[];
+  /** The script's process id (its process group id). */
   pid: number;
+  /** Wall-clock time from spawn to exit, in ns. */
+  wallNs: number;
+  /** The last lines of its stderr. */
   stderr: string[];
+}
+
+/** The default record parser: any JSON object. */
+function jsonObject(label: string): (text: string) => Record<string, unknown> {
+  return (text) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = null;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new Error(`${label} wrote a line that is not a JSON record: ${JSON.stringify(text.slice(0, 80))}`);
+    }
+    return value as Record<string, unknown>;
+  };
 }
 
 const STDERR_LINES = 20;
@@ -37,18 +59,20 @@ const SIGNALS = ["SIGINT", "SIGTERM"] as const;
  * it exits with status 0 after a {"type": "done"} record; otherwise rejects with a HarnessError
  * and returns nothing.
  */
-export function runScript(
+export function runScript<R extends { type?: unknown } = Record<string, unknown>>(
   python: string,
   script: string,
   input: unknown,
-  options: ScriptRunOptions,
-): Promise<ScriptRun> {
+  options: ScriptRunOptions<R>,
+): Promise<ScriptRun<R>> {
   const { label } = options;
+  const parse = options.parse ?? (jsonObject(label) as unknown as (line: string) => R);
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new HarnessError(`${label} interrupted before it started (aborted)`, "interrupted", null, []));
       return;
     }
+    const started = process.hrtime.bigint();
     const group = process.platform !== "win32";
     const child = spawn(python, [script], {
       detached: group,
@@ -57,7 +81,7 @@ export function runScript(
       windowsHide: true,
     });
     const pid = child.pid ?? -1;
-    const records: Record<string, unknown>[] = [];
+    const records: R[] = [];
     const stderr: string[] = [];
     let partialOut = "";
     let partialErr = "";
@@ -104,18 +128,14 @@ export function runScript(
 
     const line = (text: string): void => {
       if (failure || text.trim() === "") return;
-      let value: unknown;
+      let record: R;
       try {
-        value = JSON.parse(text);
-      } catch {
-        value = null;
-      }
-      if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        fail(`${label} wrote a line that is not a JSON record: ${JSON.stringify(text.slice(0, 80))}`, "protocol");
+        record = parse(text);
+      } catch (e) {
+        fail((e as Error).message, "protocol");
         return;
       }
-      const record = value as Record<string, unknown>;
-      if (record.type === "error") errorMessage = String(record.message);
+      if (record.type === "error") errorMessage = String((record as { message?: unknown }).message);
       if (record.type === "done") done = true;
       records.push(record);
       options.onRecord?.(record);
@@ -162,7 +182,7 @@ export function runScript(
         reject(new HarnessError(`${label} crashed (${status}) before finishing; nothing was kept`, "crash", pid, tail));
       else if (!done)
         reject(new HarnessError(`${label} exited without a "done" record; nothing was kept`, "protocol", pid, tail));
-      else resolve({ records, pid, stderr: tail });
+      else resolve({ records, pid, wallNs: Number(process.hrtime.bigint() - started), stderr: tail });
     });
   });
 }

@@ -164,7 +164,7 @@ describe("runHarness", () => {
     });
     const e = await failure(running);
     expect(e.reason).toBe("interrupted");
-    expect(e.message).toContain("interrupted (aborted): killed the harness and its process group");
+    expect(e.message).toContain("harness interrupted (aborted): killed it and its process group");
     expect(await settle(e.pid ?? -1)).toEqual([]);
   });
 
@@ -184,7 +184,7 @@ describe("runHarness", () => {
     expect(process.listenerCount("SIGINT")).toBe(before + 1);
     const e = await failure(running);
     expect(e.reason).toBe("interrupted");
-    expect(e.message).toContain("interrupted by SIGINT: killed the harness and its process group");
+    expect(e.message).toContain("harness interrupted by SIGINT: killed it and its process group");
     expect(process.listenerCount("SIGINT")).toBe(before);
   });
 });
