@@ -1,5 +1,6 @@
 import { EventQueue } from "../engine/queue.js";
 import { MS, type Nanos } from "../engine/time.js";
+import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import { block, type Op, overhead } from "./ops.js";
 import type { ConcreteStep } from "./plan.js";
@@ -23,8 +24,7 @@ interface Callback {
  * Each callback costs loop CPU with the GIL held; a coroutine runs until it awaits.
  */
 export class EventLoop implements Intake {
-  private ready: Callback[] = [];
-  private head = 0;
+  private readonly ready = new Fifo<Callback>();
   private readonly posted: Callback[] = [];
   private readonly timers = new EventQueue(64);
   private readonly timerFns: (Callback | null)[] = [];
@@ -83,19 +83,15 @@ export class EventLoop implements Intake {
     this.timers.push(when, 0, 0, index);
   }
 
-  private get readyCount(): number {
-    return this.ready.length - this.head;
-  }
-
   *program(): Generator<Op, void, boolean | undefined> {
     const p = this.rt.world.params;
     const expected = this.expected();
     for (;;) {
-      if (this.completed >= expected && this.readyCount === 0 && this.posted.length === 0 && this.timers.size === 0) {
+      if (this.completed >= expected && this.ready.size === 0 && this.posted.length === 0 && this.timers.size === 0) {
         return;
       }
       const start = this.rt.now;
-      if (this.readyCount > 0 || this.posted.length > 0) {
+      if (this.ready.size > 0 || this.posted.length > 0) {
         yield block(0);
       } else if (this.timers.size > 0) {
         const wait = this.timers.peekTime() - this.rt.now;
@@ -115,16 +111,12 @@ export class EventLoop implements Intake {
         this.freeTimers.push(index);
         this.ready.push(cb);
       }
-      const n = this.readyCount;
+      const n = this.ready.size;
       for (let i = 0; i < n; i++) {
-        const cb = this.ready[this.head++] as Callback;
+        const cb = this.ready.shift() as Callback;
         this.rt.recorder.loopLag(this.processId, cb.readyAt, this.rt.now);
         yield overhead(this.rt.world.draw(p.loopStepCost, "loop-step"));
         yield* cb.run();
-      }
-      if (this.head > 4096) {
-        this.ready = this.ready.slice(this.head);
-        this.head = 0;
       }
       this.rt.recorder.loopIteration(this.processId, this.thread?.id ?? -1, start, this.rt.now, n);
     }
@@ -191,8 +183,7 @@ export class EventLoop implements Intake {
         this.callSoon(() => this.runTask(next));
       } else this.permits++;
     }
-    const r = this.rt.recorder;
-    r.taskEnded(this.rt.now, task.plan.id, task.plan.class, task.arrival, task.start, task.steps);
+    task.end(this.rt);
     this.onTaskDone(task);
   }
 }

@@ -1,3 +1,4 @@
+import { Fifo } from "./fifo.js";
 import type { Op } from "./ops.js";
 import type { Runtime } from "./runtime.js";
 import type { TaskRun } from "./task.js";
@@ -11,8 +12,7 @@ import type { Intake } from "./workload.js";
  * it to a pool or, for a plain synchronous program, runs it right there.
  */
 export class Dispatcher implements Intake {
-  private readonly inbox: TaskRun[] = [];
-  private head = 0;
+  private readonly inbox = new Fifo<TaskRun>();
   private readonly sleepers = new WaitQueue("dispatcher");
   private received = 0;
   thread: SimThread | null = null;
@@ -36,12 +36,8 @@ export class Dispatcher implements Intake {
   *program(): Generator<Op, void, boolean | undefined> {
     const expected = this.expected();
     while (this.received < expected) {
-      while (this.head >= this.inbox.length) yield { op: "wait", on: this.sleepers, state: "idle" };
-      const task = this.inbox[this.head++] as TaskRun;
-      if (this.head > 4096) {
-        this.inbox.splice(0, this.head);
-        this.head = 0;
-      }
+      while (this.inbox.size === 0) yield { op: "wait", on: this.sleepers, state: "idle" };
+      const task = this.inbox.shift() as TaskRun;
       this.received++;
       yield* this.handle(task);
     }

@@ -27,11 +27,10 @@ function makePool(rt: Runtime, process: SimProcess, config: PoolConfig, prefix: 
 export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanner): () => void {
   const scenario = rt.world.scenario;
   const executor = scenario.executor;
-  const recorder = rt.recorder;
   const limit = scenario.workload.concurrency;
   let source: ArrivalSource | null = null;
   const ended = (task: TaskRun): void => {
-    recorder.taskEnded(rt.now, task.plan.id, task.plan.class, task.arrival, task.start, task.steps);
+    task.end(rt);
     source?.completed(task);
   };
   const intakes: Intake[] = [];

@@ -1,4 +1,5 @@
 import type { Nanos } from "../engine/time.js";
+import { Fifo } from "./fifo.js";
 import type { SimThread } from "./thread.js";
 import type { World } from "./world.js";
 
@@ -9,8 +10,7 @@ import type { World } from "./world.js";
  */
 export class Machine {
   private readonly running: (SimThread | null)[];
-  private readonly runQueue: SimThread[] = [];
-  private queueHead = 0;
+  private readonly runQueue = new Fifo<SimThread>();
   /** Busy nanoseconds per core. */
   readonly busy: Float64Array;
 
@@ -33,7 +33,7 @@ export class Machine {
   }
 
   get waiting(): number {
-    return this.runQueue.length - this.queueHead;
+    return this.runQueue.size;
   }
 
   /** Threads on a core right now. */
@@ -83,10 +83,7 @@ export class Machine {
 
   /** A thread in the run queue that no longer needs a core (it was told to drop the GIL while waiting). */
   withdraw(thread: SimThread): boolean {
-    const i = this.runQueue.indexOf(thread, this.queueHead);
-    if (i < 0) return false;
-    this.runQueue.splice(i, 1);
-    return true;
+    return this.runQueue.remove(thread);
   }
 
   /** Adds the time of threads still on a core at the end of the run. */
@@ -97,13 +94,7 @@ export class Machine {
   }
 
   private nextWaiting(): SimThread | undefined {
-    if (this.queueHead >= this.runQueue.length) return undefined;
-    const t = this.runQueue[this.queueHead++];
-    if (this.queueHead > 1024 && this.queueHead * 2 > this.runQueue.length) {
-      this.runQueue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
-    return t;
+    return this.runQueue.shift();
   }
 
   private dispatch(thread: SimThread, core: number): void {

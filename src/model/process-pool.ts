@@ -1,3 +1,4 @@
+import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import type { Op } from "./ops.js";
 import { overhead } from "./ops.js";
@@ -16,9 +17,9 @@ import { WaitQueue } from "./wait-queue.js";
  * demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
  */
 export class ProcessPool implements Pool {
-  private readonly pending: Job[] = [];
-  private readonly callQueue: Job[] = [];
-  private readonly results: Job[] = [];
+  private readonly pending = new Fifo<Job>();
+  private readonly callQueue = new Fifo<Job>();
+  private readonly results = new Fifo<Job>();
   private readonly managerWake = new WaitQueue("manager");
   private readonly callGetters = new WaitQueue("call-queue");
   private manager: SimThread | null = null;
@@ -72,7 +73,7 @@ export class ProcessPool implements Pool {
         result.done();
         continue;
       }
-      if (this.pending.length > 0 && this.callQueue.length < this.maxWorkers + 1) {
+      if (this.pending.size > 0 && this.callQueue.size < this.maxWorkers + 1) {
         const job = this.pending.shift() as Job;
         yield overhead(this.ipc(job.payload), "hold");
         this.rt.later(this.latency(), () => {
@@ -97,7 +98,7 @@ export class ProcessPool implements Pool {
     // Interpreter start-up (fork: copy-on-write set-up; spawn/forkserver: a fresh interpreter and imports).
     yield overhead(this.rt.world.draw(this.rt.world.params.processStart, "process-start"), "hold");
     for (;;) {
-      while (this.callQueue.length === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
+      while (this.callQueue.size === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
       const job = this.callQueue.shift() as Job;
       // Room in the call queue: the manager can feed another item.
       this.managerWake.wakeOne(this.latency());

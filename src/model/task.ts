@@ -28,6 +28,11 @@ export class TaskRun {
     rt.recorder.taskStarted(rt.now);
   }
 
+  /** The task's last step is done: it leaves the system now. */
+  end(rt: Runtime): void {
+    rt.recorder.taskEnded(rt.now, this.plan.id, this.plan.class, this.arrival, this.start, this.steps);
+  }
+
   record(step: ConcreteStep, thread: SimThread, start: Nanos, end: Nanos): void {
     if (!this.steps) return;
     const demand = step.kind === "offload" ? 0 : step.ns;

@@ -1,3 +1,4 @@
+import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import type { Op } from "./ops.js";
 import type { SimProcess } from "./process.js";
@@ -13,8 +14,7 @@ import { WaitQueue } from "./wait-queue.js";
  * (another took the item first) goes back to sleep.
  */
 export class ThreadPool implements Pool {
-  private readonly queue: Job[] = [];
-  private head = 0;
+  private readonly queue = new Fifo<Job>();
   private readonly getters = new WaitQueue("work-queue");
   private readonly workers: SimThread[] = [];
   /** Releases of _idle_semaphore not yet taken by a submit. */
@@ -51,12 +51,8 @@ export class ThreadPool implements Pool {
 
   private *worker(thread: SimThread): Generator<Op, void, boolean | undefined> {
     for (;;) {
-      while (this.head >= this.queue.length) yield { op: "wait", on: this.getters, state: "idle" };
-      const job = this.queue[this.head++] as Job;
-      if (this.head > 4096) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
+      while (this.queue.size === 0) yield { op: "wait", on: this.getters, state: "idle" };
+      const job = this.queue.shift() as Job;
       if (job.whole) job.task.markStarted(this.rt);
       yield* runSteps(this.rt, thread, job.steps, job.task);
       job.done();
