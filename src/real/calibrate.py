@@ -20,14 +20,13 @@ import json
 import math
 import os
 import random
-import signal
 import sys
 import sysconfig
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import raise_priority  # noqa: E402
+from harness import raise_priority, watch_stdin  # noqa: E402
 
 now = time.perf_counter_ns
 SCALE = 1.0
@@ -403,21 +402,6 @@ EXPERIMENTS = (
 
 
 # ---------------------------------------------------------------- main
-
-
-def watch_stdin():
-    """The runner keeps stdin open; when it closes (the runner died), take the process group down."""
-
-    def watch():
-        while os.read(0, 65536):
-            pass
-        try:
-            if os.getpgid(0) == os.getpid():
-                os.killpg(os.getpid(), signal.SIGKILL)
-        finally:
-            os._exit(1)
-
-    threading.Thread(target=watch, name="gilsim-stdin-watch", daemon=True).start()
 
 
 def cpu_count():
