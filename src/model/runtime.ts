@@ -25,6 +25,7 @@ export class Runtime {
   readonly WAIT_TIMEOUT: number;
   readonly GIL_TIMEOUT: number;
   readonly GIL_WAKE: number;
+  private readonly LATER: number;
 
   constructor(readonly world: World) {
     this.sim = world.sim;
@@ -43,6 +44,12 @@ export class Runtime {
       const thread = t(id);
       thread.process.gil?.onWake(thread);
     });
+    this.LATER = this.sim.register((slot) => {
+      const fn = this.laterFns[slot] as () => void;
+      this.laterFns[slot] = noop;
+      this.freeLater.push(slot);
+      fn();
+    });
   }
 
   get now(): Nanos {
@@ -57,26 +64,12 @@ export class Runtime {
     if (id >= 0) this.sim.cancel(id);
   }
 
-  /** Runs `fn` after `delay` (for model-level events that are not a thread's). */
+  /** Runs `fn` after `delay` (for model-level events that are not a thread's). Slots are reused. */
   later(delay: Nanos, fn: () => void): void {
-    const id = this.laterFns.length;
-    this.laterFns.push(fn);
-    if (this.LATER < 0) {
-      this.LATER = this.sim.register((slot) => {
-        const f = this.laterFns[slot] as () => void;
-        this.laterFns[slot] = noop;
-        this.freeLater.push(slot);
-        f();
-      });
-    }
-    const slot = this.freeLater.length > 0 ? (this.freeLater.pop() as number) : id;
-    if (slot !== id) {
-      this.laterFns.pop();
-      this.laterFns[slot] = fn;
-    }
+    const slot = this.freeLater.pop() ?? this.laterFns.length;
+    this.laterFns[slot] = fn;
     this.sim.schedule(delay, this.LATER, slot);
   }
-  private LATER = -1;
   private readonly laterFns: (() => void)[] = [];
   private readonly freeLater: number[] = [];
 
