@@ -16,7 +16,7 @@ import { durationSchema, positiveDurationSchema } from "./duration.js";
 
 /**
  * A duration distribution after parsing: every duration in integer nanoseconds. This form is
- * plain JSON, so it crosses worker threads and reaches the Python harness unchanged.
+ * plain JSON, so it crosses to worker processes and reaches the Python harness unchanged.
  */
 export type DistSpec =
   | { dist: "constant"; value: Nanos }

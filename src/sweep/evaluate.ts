@@ -32,7 +32,7 @@ export function isTimeMetric(name: string): boolean {
 
 /**
  * One unit of work of a sweep or a search: a parsed scenario, run `replications` times from
- * `seed`. Plain JSON, so it crosses to a worker thread by structured clone.
+ * `seed`. Plain data, so it crosses to a worker process by structured clone.
  */
 export interface Job {
   /** Set by the caller to match a result with its job. */

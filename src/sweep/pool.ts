@@ -1,8 +1,10 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { Fifo } from "../model/fifo.js";
 import { evaluate, type Job, type JobResult, type Summary } from "./evaluate.js";
+import { type WorkerLaunch, workerLaunch } from "./worker-code.js";
 
-/** Runs jobs and gives back their summaries; `close` frees its threads. */
+/** Runs jobs and gives back their summaries; `close` frees its workers. */
 export interface JobRunner {
   /** How many jobs run at once. */
   readonly size: number;
@@ -35,38 +37,50 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/*
- * Node 20 does not apply `execArgv: ["--import", "tsx"]` hooks before a worker's entry module
- * loads (the .ts entry fails with ERR_UNKNOWN_FILE_EXTENSION), so each worker starts from a small
- * evaluated script that registers tsx's loader and then imports worker.ts.
- */
-function bootstrap(): string {
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./worker.ts", import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 /** Jobs handed to one worker before its first one comes back: the next is already queued there. */
 const IN_FLIGHT = 2;
 
+/** Characters of a worker's stderr kept, to say why it stopped. */
+const STDERR_TAIL = 4096;
+
+interface Worker {
+  child: ChildProcess;
+  /** The jobs sent to it and not yet answered, in the order it answers them. */
+  jobs: Pending[];
+  /** The end of what it wrote to stderr. */
+  stderr: string;
+}
+
 /**
- * A pool of `size` worker threads (node:worker_threads), started on first use. Jobs queue in
- * order and go to the worker with the fewest jobs in flight; each worker gets up to IN_FLIGHT at
- * once, so it starts its next job without waiting for the main thread to see the last result.
- * Each job carries its own seed, so the results do not depend on the pool size or on which
- * worker ran what.
+ * A pool of `size` worker processes (child node processes, see worker-code.ts for why not
+ * threads), started on first use. Jobs queue in order and go to the worker with the fewest jobs
+ * in flight; each worker gets up to IN_FLIGHT at once, so it starts its next job without waiting
+ * for the main process to see the last result. Each job carries its own seed, so the results do
+ * not depend on the pool size or on which worker ran what. A worker that dies fails its jobs in
+ * flight with its exit code and the last line it wrote to stderr; the others go on.
  */
-export class ThreadPool implements JobRunner {
-  /** Per worker, the jobs sent to it and not yet answered, in the order it answers them. */
-  private readonly inflight = new Map<Worker, Pending[]>();
-  private readonly queue: Pending[] = [];
+export class WorkerPool implements JobRunner {
+  private readonly workers = new Set<Worker>();
+  private readonly queue = new Fifo<Pending>();
   private nextId = 0;
   private closed = false;
 
-  constructor(readonly size: number) {
+  /**
+   * @param size how many worker processes
+   * @param launch how a worker process starts (tests start some through tsx)
+   */
+  constructor(
+    readonly size: number,
+    private readonly launch: () => WorkerLaunch = workerLaunch,
+  ) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`invalid workers: ${size} (expected a positive integer)`);
     }
+  }
+
+  /** The process ids of the running workers (the bench reads their memory). */
+  get pids(): number[] {
+    return [...this.workers].flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));
   }
 
   run(job: Omit<Job, "id">): Promise<Summary> {
@@ -80,42 +94,56 @@ export class ThreadPool implements JobRunner {
   async close(): Promise<void> {
     this.closed = true;
     const error = new Error("the worker pool is closed");
-    for (const p of this.queue.splice(0)) p.reject(error);
-    const all = [...this.inflight.keys()];
-    for (const jobs of this.inflight.values()) for (const p of jobs.splice(0)) p.reject(error);
-    this.inflight.clear();
-    await Promise.all(all.map((w) => w.terminate()));
+    while (this.queue.size > 0) this.queue.shift()?.reject(error);
+    const all = [...this.workers];
+    this.workers.clear();
+    for (const w of all) for (const p of w.jobs.splice(0)) p.reject(error);
+    await Promise.all(all.map(stop));
   }
 
   /** The worker with the fewest jobs in flight, if it can take another; spawns one while below size. */
   private pick(): Worker | undefined {
     let best: Worker | undefined;
     let least = IN_FLIGHT;
-    for (const [worker, jobs] of this.inflight) {
-      if (jobs.length < least) {
-        best = worker;
-        least = jobs.length;
+    for (const w of this.workers) {
+      if (w.jobs.length < least) {
+        best = w;
+        least = w.jobs.length;
       }
     }
-    if (least > 0 && this.inflight.size < this.size) return this.spawn();
+    if (least > 0 && this.workers.size < this.size) return this.spawn();
     return best;
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && !this.closed) {
+    while (this.queue.size > 0 && !this.closed) {
       const worker = this.pick();
       if (!worker) return;
       const pending = this.queue.shift() as Pending;
-      this.inflight.get(worker)?.push(pending);
-      worker.postMessage(pending.job);
+      worker.jobs.push(pending);
+      worker.child.send(pending.job);
     }
   }
 
   private spawn(): Worker {
-    const worker = new Worker(bootstrap(), { eval: true });
-    this.inflight.set(worker, []);
-    worker.on("message", (result: JobResult) => {
-      const pending = this.inflight.get(worker)?.shift();
+    const launch = this.launch();
+    const child = spawn(process.execPath, launch.args, {
+      stdio: [launch.source === null ? "ignore" : "pipe", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    const worker: Worker = { child, jobs: [], stderr: "" };
+    this.workers.add(worker);
+    if (launch.source !== null && child.stdin) {
+      // A worker that dies while reading its code breaks this pipe; its exit says why.
+      child.stdin.on("error", () => {});
+      child.stdin.end(launch.source);
+    }
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (text: string) => {
+      worker.stderr = (worker.stderr + text).slice(-STDERR_TAIL);
+    });
+    child.on("message", (result: JobResult) => {
+      const pending = worker.jobs.shift();
       if (pending) {
         try {
           pending.resolve(settle(result));
@@ -126,20 +154,42 @@ export class ThreadPool implements JobRunner {
       this.pump();
     });
     const fail = (error: Error) => {
-      const jobs = this.inflight.get(worker) ?? [];
-      this.inflight.delete(worker);
-      for (const p of jobs) p.reject(error);
+      if (!this.workers.delete(worker)) return;
+      for (const p of worker.jobs.splice(0)) p.reject(error);
       if (!this.closed) this.pump();
     };
-    worker.on("error", fail);
-    worker.on("exit", (code) => {
-      if (this.inflight.has(worker)) fail(new Error(`a sweep worker stopped with exit code ${code}`));
+    child.on("error", (error) => fail(new Error(`a sweep worker failed: ${error.message}`)));
+    child.on("exit", (code, signal) => {
+      const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
+      const last = lastLine(worker.stderr);
+      fail(new Error(`a sweep worker stopped with ${how}${last ? `: ${last}` : ""}`));
     });
     return worker;
   }
 }
 
-/** A thread pool of `workers`, or the calling thread when `workers` is 0. */
+/** The last non-empty line of a text, trimmed. */
+function lastLine(text: string): string {
+  const lines = text.split("\n").map((l) => l.trim());
+  return lines.filter((l) => l.length > 0).pop() ?? "";
+}
+
+/** Ends a worker: closing its channel makes it exit; a kill if it has not within a second. */
+function stop(worker: Worker): Promise<void> {
+  const child = worker.child;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 1000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (child.connected) child.disconnect();
+    else child.kill("SIGKILL");
+  });
+}
+
+/** A pool of `workers` processes, or the calling thread when `workers` is 0. */
 export function createRunner(workers: number): JobRunner {
-  return workers === 0 ? new InlineRunner() : new ThreadPool(workers);
+  return workers === 0 ? new InlineRunner() : new WorkerPool(workers);
 }

@@ -13,7 +13,7 @@ export const POINTS_FILE = "points.jsonl";
 export interface RunOptions {
   /** Output folder; created if missing. */
   out: string;
-  /** Worker threads; 0 runs on the calling thread. Ignored when `runner` is given. */
+  /** Worker processes; 0 runs on the calling thread. Ignored when `runner` is given. */
   workers: number;
   /** Runs the jobs instead of a new pool (the caller closes it). */
   runner?: JobRunner;

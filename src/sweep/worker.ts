@@ -1,13 +1,14 @@
 /*
- * The worker thread of a sweep pool: it runs each job it is sent and posts the result back.
- * Started by pool.ts through a small bootstrap that registers tsx first.
+ * A sweep worker process: it runs each job it is sent over the IPC channel and sends the result
+ * back, and exits when the channel closes (the pool closed, or the main process ended).
+ * pool.ts starts it from a bundle of this module (worker-code.ts).
  */
-import { parentPort } from "node:worker_threads";
 import { evaluate, type Job } from "./evaluate.js";
 
-const port = parentPort;
-if (port) {
-  port.on("message", (job: Job) => {
-    port.postMessage(evaluate(job));
+const send = process.send?.bind(process);
+if (send) {
+  process.on("message", (job: Job) => {
+    send(evaluate(job));
   });
+  process.on("disconnect", () => process.exit(0));
 }

@@ -30,7 +30,7 @@ function plan(options = {}) {
 }
 
 describe("runSweep", () => {
-  test("runSweep gives byte-identical results with 1 and 2 worker threads and on the main thread", async () => {
+  test("runSweep gives byte-identical results with 1 and 2 worker processes and on the main thread", async () => {
     const texts: string[] = [];
     for (const workers of [1, 2, 0]) {
       const report = await runSweep(plan(), { out: tempDir(), workers });

@@ -60,7 +60,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .option("--kinds <list>", "layouts to try, joined by commas (default: all that fit the workload)")
     .option("--max-workers <n>", "the largest worker count to try", parseMaxWorkers, DEFAULT_MAX_WORKERS)
     .option("--replications <n>", "runs per probe (default: the scenario's, at least 3)", parseReplications)
-    .option("--workers <n>", "worker threads (default: one per core; 0 runs on the main thread)", parseWorkers)
+    .option("--workers <n>", "worker processes (default: one per core; 0 runs on the main thread)", parseWorkers)
     .option("--seed <n>", "base seed (default: the scenario's seed)", parseSeed)
     .option("--json", "print the result as JSON")
     .action(async (file: string, flags: RecommendFlags) => {

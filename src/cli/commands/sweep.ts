@@ -15,7 +15,7 @@ import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed } from "./simulate.js";
 
-/** Parses --workers: a count of worker threads, 0 for none (run on the main thread). */
+/** Parses --workers: a count of worker processes, 0 for none (run on the main thread). */
 export function parseWorkers(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) {
@@ -70,7 +70,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       collect,
     )
     .option("--replications <n>", "runs per point (default: the scenario's run.replications)", parseReplications)
-    .option("--workers <n>", "worker threads (default: one per core; 0 runs on the main thread)", parseWorkers)
+    .option("--workers <n>", "worker processes (default: one per core; 0 runs on the main thread)", parseWorkers)
     .option("--out <dir>", "output folder (default: output/sweep-NAME, or output/sweep-NAME-K-of-N for a shard)")
     .option(
       "--shard <K/N>",
