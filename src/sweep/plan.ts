@@ -3,7 +3,8 @@ import { parseScenario, type Scenario } from "../scenario/scenario.js";
 import type { Axis, AxisValue } from "./axis.js";
 import type { Job } from "./evaluate.js";
 import { Grid, pointSeed } from "./grid.js";
-import { setAt } from "./path.js";
+import { type PathSegment, setAt } from "./path.js";
+import { keysOfKind } from "./schema-path.js";
 import type { Shard } from "./shard.js";
 
 /** A sweep ready to run: the base scenario, its axes, and how each point is run. */
@@ -66,8 +67,24 @@ export function pointScenario(plan: SweepPlan, index: number): Scenario {
   let raw = plan.raw;
   plan.axes.forEach((axis, i) => {
     raw = setAt(raw, axis.segments, point.values[i]);
+    if (axis.segments.at(-1) === "kind") raw = keepKeysOfKind(raw, axis.segments.slice(0, -1), point.values[i]);
   });
   return parseScenario(raw, `${plan.source} with ${plan.grid.key(point)}`);
+}
+
+/**
+ * After an axis sets a `kind` (executor.kind=threads on an asyncio scenario), the object at
+ * `parent` keeps only the options its new kind takes: asyncio's `offload` goes, `workers` stays
+ * when the new kind has workers too. Axes after it can set the new kind's own options.
+ */
+function keepKeysOfKind(raw: unknown, parent: readonly PathSegment[], kind: unknown): unknown {
+  const keys = keysOfKind(parent, kind);
+  if (keys === null) return raw;
+  let node: unknown = raw;
+  for (const s of parent) node = (node as Record<string | number, unknown> | undefined)?.[s];
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return raw;
+  const kept = Object.fromEntries(Object.entries(node).filter(([k]) => keys.has(k)));
+  return setAt(raw, parent, kept);
 }
 
 /** Point `index` of the plan: its key, its values and the job that runs it. */

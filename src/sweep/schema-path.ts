@@ -108,3 +108,23 @@ export function acceptedKinds(schemas: readonly Schema[]): Set<string> {
   }
   return kinds;
 }
+
+/**
+ * The keys the object at `parent` takes when its `kind` is `kind`: the keys of the schema branch
+ * whose `kind` is that literal (executor kinds, arrival kinds, pool kinds), or null when no branch
+ * at that path is told apart by a `kind`.
+ */
+export function keysOfKind(parent: readonly PathSegment[], kind: unknown): Set<string> | null {
+  let keys: Set<string> | null = null;
+  for (const s of schemasAt(parent)) {
+    const d = def(s);
+    const tag = d.type === "object" ? d.shape?.kind : undefined;
+    if (!tag) continue;
+    const t = def(tag);
+    if (t.type === "literal" && (t.values ?? []).includes(kind)) {
+      keys ??= new Set();
+      for (const k of Object.keys(d.shape ?? {})) keys.add(k);
+    }
+  }
+  return keys;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ScenarioError } from "../../src/scenario/errors.js";
+import { getPreset } from "../../src/scenario/presets.js";
 import { parseAxes } from "../../src/sweep/axis.js";
 import { pointSeed } from "../../src/sweep/grid.js";
 import { plannedPoint, planSweep, pointScenario } from "../../src/sweep/plan.js";
@@ -29,6 +30,29 @@ describe("planSweep", () => {
   test("planSweep rejects a combination the schema allows field by field but not together", () => {
     expect(() => planSweep(tinyScenario(), "t", parseAxes(["runtime.python=3.12,3.13t", "runtime.gil=off"]))).toThrow(
       't with runtime.gil="off" runtime.python="3.12": runtime.gil: "off" needs a free-threaded build',
+    );
+  });
+
+  test("a kind axis keeps only the options the new kind takes, and later axes set the new kind's own", () => {
+    // web-api runs on asyncio with offload "none": threads have no offload option.
+    const web = planSweep(getPreset("web-api"), "web-api", parseAxes(["executor.kind=threads", "executor.workers=4"]));
+    expect(pointScenario(web, 0).executor).toEqual({ kind: "threads", workers: 4 });
+    // threads -> asyncio: workers goes (asyncio has none) and offload takes its default (cores + 4 threads).
+    const loop = planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=asyncio,threads"]));
+    expect(pointScenario(loop, 0).executor).toEqual({ kind: "asyncio", offload: { kind: "threads", workers: 6 }, loops: 1 });
+    expect(pointScenario(loop, 1).executor).toEqual({ kind: "threads", workers: 2 });
+    // An option asked for explicitly is still checked against the kind.
+    expect(() => planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=asyncio", "executor.workers=4"]))).toThrow(
+      "executor.workers: unknown option",
+    );
+    // threads -> processes: workers is an option of both, so it stays.
+    const procs = planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=processes"]));
+    expect(pointScenario(procs, 0).executor).toMatchObject({ kind: "processes", workers: 2 });
+    // poisson -> fixed keeps rate and count; -> closed drops rate and asks for clients.
+    const fixed = planSweep(tinyScenario(), "tiny", parseAxes(["workload.arrivals.kind=fixed"]));
+    expect(pointScenario(fixed, 0).workload.arrivals).toEqual({ kind: "fixed", rate: 200, count: 30 });
+    expect(() => planSweep(tinyScenario(), "tiny", parseAxes(["workload.arrivals.kind=closed"]))).toThrow(
+      "workload.arrivals.clients",
     );
   });
 

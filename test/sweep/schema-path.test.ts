@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { acceptedKinds, schemasAt } from "../../src/sweep/schema-path.js";
+import { acceptedKinds, keysOfKind, schemasAt } from "../../src/sweep/schema-path.js";
 
 const kinds = (path: (string | number)[]) => [...acceptedKinds(schemasAt(path))].sort();
 
@@ -33,5 +33,18 @@ describe("acceptedKinds", () => {
     // A duration is "2ms" or a number of ms; a duration distribution also takes an object.
     expect(kinds(["runtime", "switchInterval"])).toEqual(["number", "string"]);
     expect(kinds(["workload", "classes", 0, "steps", 0, "cpu"])).toEqual(["number", "object", "string"]);
+  });
+
+  test("keysOfKind gives the keys of the branch with that kind, or null where nothing has a kind", () => {
+    const keys = (path: (string | number)[], kind: string) => {
+      const k = keysOfKind(path, kind);
+      return k === null ? null : [...k].sort();
+    };
+    expect(keys(["executor"], "asyncio")).toEqual(["kind", "loops", "offload"]);
+    expect(keys(["executor"], "processes")).toEqual(["kind", "startMethod", "workers"]);
+    expect(keys(["executor", "offload"], "threads")).toEqual(["kind", "workers"]);
+    expect(keys(["workload", "arrivals"], "closed")).toEqual(["clients", "count", "kind", "think"]);
+    expect(keys(["executor"], "fibers")).toBeNull();
+    expect(keys(["runtime"], "threads")).toBeNull();
   });
 });

@@ -1,0 +1,74 @@
+/*
+ * The README's `npx gilsim` commands, run as written from a scratch folder (with the examples
+ * folder beside them), so the front door cannot drift from what the CLI accepts. The
+ * real-execution block (real, compare, calibrate, and the profile it writes) is left out: it runs
+ * CPython for half a minute and is covered by test/cli and test/real.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SKIP = /gilsim (real|compare|calibrate)\b|--profile /;
+
+/** The shell commands of the README's ```sh blocks that run gilsim: continuation lines and for loops joined. */
+export function readmeCommands(markdown: string): string[] {
+  const commands: string[] = [];
+  for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    let current = "";
+    let depth = 0;
+    for (const raw of (block[1] as string).split("\n")) {
+      const line = raw.replace(/\s+#.*$/, "").trimEnd();
+      if (line.trim() === "") continue;
+      current += (current ? "\n" : "") + line;
+      if (/^\s*for\b/.test(line)) depth++;
+      if (/^\s*done\b/.test(line)) depth--;
+      if (line.endsWith("\\") || depth > 0) continue;
+      if (/\bnpx gilsim\b/.test(current)) commands.push(current);
+      current = "";
+    }
+  }
+  return commands;
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "gilsim-readme-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("README", () => {
+  const all = readmeCommands(readFileSync(join(ROOT, "README.md"), "utf8"));
+  const runnable = all.filter((c) => !SKIP.test(c));
+
+  test("the README's gilsim commands are found, sweeps and recommend among them", () => {
+    expect(runnable.length).toBeGreaterThanOrEqual(10);
+    for (const command of ["simulate", "trace", "check", "sweep", "merge", "recommend"]) {
+      expect(runnable.some((c) => c.includes(`npx gilsim ${command} `))).toBe(true);
+    }
+    expect(all.length - runnable.length).toBe(4);
+  });
+
+  test("every gilsim command in the README runs and exits 0", { timeout: 240_000 }, () => {
+    // `npx gilsim` in the scratch folder runs this checkout's CLI.
+    const bin = join(scratch, "bin");
+    mkdirSync(bin);
+    const shim = join(bin, "npx");
+    writeFileSync(
+      shim,
+      `#!/bin/sh\n[ "$1" = gilsim ] || { echo "not gilsim: $*" >&2; exit 97; }\nshift\nexec "${process.execPath}" "${join(ROOT, "bin/gilsim.js")}" "$@"\n`,
+    );
+    chmodSync(shim, 0o755);
+    symlinkSync(join(ROOT, "examples"), join(scratch, "examples"));
+    const failures: string[] = [];
+    for (const command of runnable) {
+      const r = spawnSync("bash", ["-e", "-c", command], {
+        cwd: scratch,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      if (r.status !== 0) failures.push(`${command}\n  exit ${r.status}: ${r.stderr.trim().split("\n").pop()}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
