@@ -15,7 +15,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SKIP = /gilsim (real|compare|calibrate)\b|--profile /;
 
 /** The shell commands of the README's ```sh blocks that run gilsim: continuation lines and for loops joined. */
-export function readmeCommands(markdown: string): string[] {
+function readmeCommands(markdown: string): string[] {
   const commands: string[] = [];
   for (const block of markdown.matchAll(/```sh\n([\s\S]*?)```/g)) {
     let current = "";

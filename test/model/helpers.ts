@@ -1,4 +1,3 @@
-import type { PythonVersion } from "../../src/model/profiles.js";
 import { simulate } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";

@@ -39,7 +39,11 @@ describe("planSweep", () => {
     expect(pointScenario(web, 0).executor).toEqual({ kind: "threads", workers: 4 });
     // threads -> asyncio: workers goes (asyncio has none) and offload takes its default (cores + 4 threads).
     const loop = planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=asyncio,threads"]));
-    expect(pointScenario(loop, 0).executor).toEqual({ kind: "asyncio", offload: { kind: "threads", workers: 6 }, loops: 1 });
+    expect(pointScenario(loop, 0).executor).toEqual({
+      kind: "asyncio",
+      offload: { kind: "threads", workers: 6 },
+      loops: 1,
+    });
     expect(pointScenario(loop, 1).executor).toEqual({ kind: "threads", workers: 2 });
     // An option asked for explicitly is still checked against the kind.
     expect(() => planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=asyncio", "executor.workers=4"]))).toThrow(
