@@ -50,17 +50,28 @@ export function estimate(values: readonly number[], confidence: number): Estimat
   return { mean, lo: mean - half, hi: mean + half, halfWidth: half };
 }
 
+export interface ReplicateOptions {
+  replications?: number;
+  seed?: number;
+  /** Told, while the runs go, run k (from 0) and its finished tasks so far (see simulate's progress). */
+  progress?: (run: number, completed: number) => void;
+}
+
 /**
  * Runs independent replications (seeds seed, seed + 1, ...; every random stream is derived from
  * its seed, so they share nothing) with the trace off, and summarizes each metric.
  */
-export function replicate(scenario: Scenario, options: { replications?: number; seed?: number } = {}): Replication {
+export function replicate(scenario: Scenario, options: ReplicateOptions = {}): Replication {
   const n = options.replications ?? scenario.run.replications;
   if (!(Number.isInteger(n) && n >= 1))
     throw new RangeError(`invalid replications: ${n} (expected a positive integer)`);
   const seed = options.seed ?? scenario.seed;
   const runs: Metrics[] = [];
-  for (let k = 0; k < n; k++) runs.push(simulate(scenario, { seed: seed + k, trace: false }).metrics);
+  const progress = options.progress;
+  for (let k = 0; k < n; k++) {
+    const report = progress ? (completed: number) => progress(k, completed) : undefined;
+    runs.push(simulate(scenario, { seed: seed + k, trace: false, ...(report ? { progress: report } : {}) }).metrics);
+  }
   const columns = new Map<string, number[]>();
   for (const m of runs) {
     for (const [key, value] of Object.entries(scalarMetrics(m))) {

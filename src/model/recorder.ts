@@ -15,6 +15,9 @@ import type {
   ThreadState,
 } from "../trace/types.js";
 
+/** How many finished tasks apart a run reports its progress. */
+export const PROGRESS_EVERY = 4096;
+
 const STATE_INDEX: Record<ThreadState, number> = { gil: 0, nogil: 1, "wait-gil": 2, "wait-core": 3, io: 4, idle: 5 };
 
 /**
@@ -48,6 +51,8 @@ export class Recorder {
   private waiting = 0;
   private areaSince = 0;
   measuredArrivals = 0;
+  /** Told the count of finished tasks every PROGRESS_EVERY of them (see simulate). */
+  progress: ((completed: number) => void) | null = null;
 
   constructor(
     readonly trace: boolean,
@@ -121,6 +126,7 @@ export class Recorder {
     this.integrate(now);
     this.inSystem--;
     this.completed++;
+    if (this.progress !== null && this.completed % PROGRESS_EVERY === 0) this.progress(this.completed);
     this.lastEnd = Math.max(this.lastEnd, now);
     this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
     if (arrival >= this.warmup) {

@@ -22,6 +22,11 @@ export interface SimulateOptions {
    * of keeping it in memory; the result's trace is then null. Implies recording.
    */
   traceFile?: string;
+  /**
+   * Told the number of finished tasks every PROGRESS_EVERY (4096) tasks while the run goes, for
+   * a progress bar; it must not touch the run.
+   */
+  progress?: (completed: number) => void;
 }
 
 /** CPU bookkeeping of a run, to check that the CPU asked for is the CPU delivered. */
@@ -51,7 +56,7 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
     ? new TraceWriter(options.traceFile, { scenario: scenario.name, seed, cores: scenario.machine.cores })
     : null;
   try {
-    const result = run(scenario, seed, sink !== null || (options.trace ?? scenario.run.trace), sink);
+    const result = run(scenario, seed, sink !== null || (options.trace ?? scenario.run.trace), sink, options.progress);
     sink?.close(result.end);
     return result.result;
   } catch (error) {
@@ -65,9 +70,11 @@ function run(
   seed: number,
   recordTrace: boolean,
   sink: TraceWriter | null,
+  progress: ((completed: number) => void) | undefined,
 ): { result: RunResult; end: Nanos } {
   const sim = new Simulation({ seed });
   const recorder = new Recorder(recordTrace, scenario.run.warmup, sink);
+  if (progress) recorder.progress = progress;
   const world = new World(sim, scenario, recorder);
   const rt = new Runtime(world);
   const main = rt.addProcess("main");

@@ -4,10 +4,12 @@ import type { CliIO } from "../cli/io.js";
 /** Reports finished units of work; shown as a bar with the time left on a terminal only. */
 export interface Progress {
   increment(): void;
+  /** Sets how many units are finished. */
+  update(done: number): void;
   stop(): void;
 }
 
-const SILENT: Progress = { increment() {}, stop() {} };
+const SILENT: Progress = { increment() {}, update() {}, stop() {} };
 
 /**
  * A progress bar on stderr when it is a terminal, nothing otherwise. `done` units are already
@@ -33,6 +35,7 @@ export function createProgress(
   bar.start(total, done);
   return {
     increment: () => bar.increment(),
+    update: (value) => bar.update(value),
     stop: () => bar.stop(),
   };
 }

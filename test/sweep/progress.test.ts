@@ -34,4 +34,12 @@ describe("createProgress", () => {
     expect(text).toMatch(/1\/4 points/);
     expect(text).toContain("left");
   });
+
+  test("update sets the count of finished units, as a long run reports its tasks", () => {
+    const t = terminal(true);
+    const p = createProgress({ out: () => {}, err: () => {}, isTTY: true }, "simulate x", 10_000, 0, "tasks", t.stream);
+    p.update(8192);
+    p.stop();
+    expect(t.text()).toMatch(/8192\/10000 tasks/);
+  });
 });

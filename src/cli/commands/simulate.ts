@@ -5,6 +5,7 @@ import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { formatReplication, formatSummary } from "../summary.js";
+import { withTaskProgress } from "../task-progress.js";
 
 /** Parses --seed: a non-negative integer (the same range as a scenario's "seed"). */
 export function parseSeed(text: string): number {
@@ -58,8 +59,11 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       const scenario = parseScenario(loadInput(file, flags.profile), file);
       const seed = flags.seed ?? scenario.seed;
       const replications = flags.replications ?? scenario.run.replications;
+      const label = `simulate ${scenario.name}`;
       if (replications > 1) {
-        const rep = replicate(scenario, { replications, seed });
+        const rep = withTaskProgress(io, label, scenario, replications, (report) =>
+          replicate(scenario, { replications, seed, progress: report }),
+        );
         io.out(
           flags.json
             ? stableJson({ scenario: scenario.name, seed, replications, ...rep })
@@ -67,7 +71,9 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
         );
         return;
       }
-      const result = simulate(scenario, { seed, trace: false });
+      const result = withTaskProgress(io, label, scenario, 1, (report) =>
+        simulate(scenario, { seed, trace: false, progress: (done) => report(0, done) }),
+      );
       if (flags.json) {
         io.out(stableJson(result.metrics));
         return;

@@ -5,6 +5,7 @@ import { loadScenario } from "../../scenario/load.js";
 import { chromeTraceJson } from "../../trace/chrome.js";
 import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
 import type { CliIO } from "../io.js";
+import { withTaskProgress } from "../task-progress.js";
 import { parseSeed } from "./simulate.js";
 
 type Format = "chrome" | "csv" | "both" | "jsonl";
@@ -46,11 +47,15 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       const seed = flags.seed ?? scenario.seed;
       if (flags.format === "jsonl") {
         const path = traceFiles(flags.out, "jsonl").jsonl as string;
-        simulate(scenario, { seed, traceFile: path });
+        withTaskProgress(io, `trace ${scenario.name}`, scenario, 1, (report) =>
+          simulate(scenario, { seed, traceFile: path, progress: (done) => report(0, done) }),
+        );
         io.out(`wrote ${path} (gilsim trace, one JSON record a line)`);
         return;
       }
-      const result = simulate(scenario, { seed, trace: true });
+      const result = withTaskProgress(io, `trace ${scenario.name}`, scenario, 1, (report) =>
+        simulate(scenario, { seed, trace: true, progress: (done) => report(0, done) }),
+      );
       const trace = result.trace;
       if (!trace) throw new Error("the simulation recorded no trace");
       const files = traceFiles(flags.out, flags.format);
