@@ -209,9 +209,9 @@ export async function run(nb: Notebook): Promise<void> {
     }
   }
 
-  nb.heading("Known gaps");
+  nb.heading("Beyond the target");
   nb.text(
-    "Two scenarios outside the target show where the model is known to miss on this machine. mixed-release: worker threads that hash with the GIL released beside a busy event loop wait longer in CPython than the model draws (a plain Python reproduction without the harness shows the same long waits). convoy-closed: a closed client issuing requests back to back on one thread keeps the GIL between them in CPython, while the model's dispatcher sleeps between tasks, releases the GIL and waits a whole switch interval to get it back.",
+    "Two more scenarios, outside the target, probe harder cases. mixed-release is a known gap: worker threads that hash with the GIL released beside a busy event loop wait longer in CPython than the model draws (a plain Python reproduction without the harness shows the same long waits). convoy-closed is a closed client issuing requests back to back on one thread beside a CPU-bound thread: with no think time the thread goes straight from one request to the next and keeps the GIL, which the model does too (it used to sleep between requests and wait a whole switch interval to get the GIL back).",
   );
   nb.table(
     ["scenario", "makespan error", "p95 sim", "p95 real", "p95 error", "what"],

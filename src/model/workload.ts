@@ -48,7 +48,7 @@ export class ArrivalSource {
         this.intakes[i]?.initial(tasks);
       });
     } else if (arrivals.kind === "closed") {
-      for (let c = 0; c < Math.min(arrivals.clients, this.total); c++) this.issueFor(c);
+      for (let c = 0; c < Math.min(arrivals.clients, this.total); c++) this.issueFor(c, false);
     } else {
       this.scheduleNextOpen();
     }
@@ -56,7 +56,7 @@ export class ArrivalSource {
 
   /** A task ended: a closed-population client thinks, then issues its next one. */
   completed(task: TaskRun): void {
-    if (task.client >= 0) this.issueFor(task.client);
+    if (task.client >= 0) this.issueFor(task.client, true);
   }
 
   private make(plan: NonNullable<ReturnType<TaskPlanner["next"]>>, arrival: Nanos, client: number): TaskRun {
@@ -84,16 +84,17 @@ export class ArrivalSource {
     });
   }
 
-  private issueFor(client: number): void {
+  private issueFor(client: number, afterTask: boolean): void {
     const plan = this.planner.next();
     if (!plan) {
       this.exhausted = true;
       return;
     }
     if (plan.id + 1 === this.total) this.exhausted = true;
-    this.rt.later(plan.think, () => {
-      const task = this.make(plan, this.rt.now, client);
-      this.deliver(task);
-    });
+    const issue = () => this.deliver(this.make(plan, this.rt.now, client));
+    // With no think time the client issues its next request at once, as a loop calling the next
+    // request does: a thread that ran the last one finds the next waiting and keeps the GIL.
+    if (plan.think === 0 && afterTask) issue();
+    else this.rt.later(plan.think, issue);
   }
 }

@@ -71,4 +71,15 @@ describe("recorded runs (data/validation)", () => {
     expect(median).toBeLessThanOrEqual(0.05);
     expect(Math.max(...errors)).toBeLessThanOrEqual(0.15);
   });
+
+  test("a closed client with no think time keeps the GIL between requests: convoy-closed agrees with CPython", () => {
+    // Before the client issued its next request at once, the model slept between requests and
+    // waited a switch interval for the GIL: makespan +55%, p95 +78% against these runs.
+    const rec = readRecording("convoy-closed");
+    const s = parseScenario(applyProfile(rec.input, readProfile(DEFAULT_PROFILE_PATH)), "convoy-closed");
+    const c = comparisonOf(s, s.seed, recordedRuns(rec), "machine profile");
+    for (const key of ["makespan", "latency.p50", "latency.p95"]) {
+      expect(Math.abs(c.rows.find((r) => r.key === key)!.error!), key).toBeLessThanOrEqual(0.15);
+    }
+  });
 });
