@@ -66,7 +66,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .argument("<scenario>", "a scenario .json file, or a preset name")
     .option(
       "--vary <PATH=VALUES>",
-      "a parameter and its values; repeat for a grid. VALUES: 1,2,4 | 1..64 | 1..64:4 (step) | 1..64*2 (doubling) | on,off | 1ms,5ms",
+      "a parameter and its values; repeat for a grid. VALUES: 1,2,4 | 1..64 | 1..64:4 (step) | 1..64*2 (doubling) | on,off | 1ms,5ms. A PATH ending in .kind keeps only the options the new kind takes",
       collect,
     )
     .option("--replications <n>", "runs per point (default: the scenario's run.replications)", parseReplications)
