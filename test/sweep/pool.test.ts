@@ -29,7 +29,7 @@ async function eventually(check: () => boolean, ms: number): Promise<boolean> {
 describe("WorkerPool", () => {
   test("workers start from the esbuild bundle (written to their stdin), not through tsx", () => {
     const launch = workerLaunch();
-    expect(launch.source).toContain("process.on(\"disconnect\"");
+    expect(launch.source).toContain('process.on("disconnect"');
     expect(launch.args).toEqual(["--single-threaded-gc", "--input-type=module", "-"]);
     expect(tsxLaunch().source).toBeNull();
   });
