@@ -14,6 +14,8 @@ export interface LineData {
   metric: string;
   x: string;
   series: LineSeries[];
+  /** The axes that take one value only, "executor.kind=threads"; "" when there are none. */
+  fixed: string;
 }
 
 /** A metric over two varied parameters, at fixed values of any others. */
@@ -71,7 +73,10 @@ function slim(metric: string) {
 export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: string): LineData | null {
   const xAxis = meta.axes.find((a) => a.values.length >= 2 && a.values.every((v) => typeof v === "number"));
   if (!xAxis || !meta.metrics.includes(metric)) return null;
-  const others = meta.axes.filter((a) => a !== xAxis).map((a) => a.path);
+  // An axis with one value labels every line alike: it goes in `fixed` instead.
+  const others = meta.axes.filter((a) => a !== xAxis && a.values.length >= 2).map((a) => a.path);
+  const single = meta.axes.filter((a) => a !== xAxis && a.values.length < 2);
+  const fixed = single.map((a) => `${a.path}=${a.values[0]}`).join(" ");
   const series: LineSeries[] = [];
   for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric))) {
     const line: LineSeries = { label: key, points: [] };
@@ -82,7 +87,7 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);
   }
-  return { metric, x: xAxis.path, series };
+  return { metric, x: xAxis.path, series, fixed };
 }
 
 /**

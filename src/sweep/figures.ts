@@ -43,7 +43,10 @@ export function sweepFigures(
   if (line) {
     out.push({
       file: `${metric}-line.svg`,
-      figure: sweepLineFigure(line, { subtitle, confidence: confidenceOf(meta) }),
+      figure: sweepLineFigure(line, {
+        subtitle: line.fixed === "" ? subtitle : `${subtitle}; ${line.fixed}`,
+        confidence: confidenceOf(meta),
+      }),
     });
   }
   const maps = heatmapData(meta, rows(), metric);

@@ -1,5 +1,5 @@
 import * as Plot from "@observablehq/plot";
-import { linearAxis } from "../charts/axis.js";
+import { axisYMarks, linearAxis, logAxis } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
 import { seriesColor, seriesSymbol } from "../charts/palette.js";
@@ -51,25 +51,34 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const all = series.flatMap((s) => s.points);
   const unit = isTimeMetric(data.metric) ? timeUnitFor(Math.max(...all.map((p) => p.hi))) : null;
   const divisor = unit?.divisor ?? 1;
+  const means = all.map((p) => p.y / divisor);
+  const top = Math.max(...all.map((p) => p.hi / divisor));
+  const bottom = Math.min(...means);
+  // A metric spanning two decades or more (p99 from seconds when overloaded down to milliseconds)
+  // reads on a log axis; on a linear one everything below the top tenth sits on the zero line.
+  const logY = bottom > 0 && top / bottom >= 100;
   const scaled = series.map((s) => ({
     label: s.label,
-    // Every sweep metric is at least 0: a t-interval from few replications can reach below, so clip it there.
-    rows: s.points.map((p): Row => ({ x: p.x, y: p.y / divisor, lo: Math.max(0, p.lo / divisor), hi: p.hi / divisor })),
+    // Every sweep metric is at least 0: a t-interval from few replications can reach below, so
+    // clip it there (on a log axis, at the smallest mean's order of magnitude).
+    rows: s.points.map((p): Row => {
+      const lo = Math.max(0, p.lo / divisor);
+      return { x: p.x, y: p.y / divisor, lo: logY ? Math.max(lo, bottom / 2) : lo, hi: p.hi / divisor };
+    }),
   }));
-  const y = linearAxis(
-    [Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), Math.max(...all.map((p) => p.hi / divisor))],
-    {
-      zero: true,
-      count: Math.max(3, Math.floor(height / 50)),
-    },
-  );
+  const y = logY
+    ? logAxis([Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), top])
+    : linearAxis([Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), top], {
+        zero: true,
+        count: Math.max(3, Math.floor(height / 50)),
+      });
   const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   const x0 = xs[0] as number;
   const x1 = xs[xs.length - 1] as number;
   // Doubling values (1, 2, 4, ... 64) read best on a log axis; anything else on a linear one.
   const log = x0 > 0 && x1 / x0 >= 8 && xs.length >= 3;
   const xTicks = xs.length <= 12 ? xs : linearAxis([x0, x1]).ticks;
-  const yLabel = unit ? `${data.metric} (${unit.label})` : data.metric;
+  const yLabel = `${unit ? `${data.metric} (${unit.label})` : data.metric}${logY ? ", log scale" : ""}`;
 
   const context = createRenderContext();
   const plotWidth = width - 2 * PAD;
@@ -96,7 +105,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     );
   });
   marks.push(
-    Plot.axisY(y.ticks, { tickFormat: y.format, label: yLabel, labelArrow: "none" }),
+    ...axisYMarks(y, yLabel),
     Plot.axisX(xTicks, {
       tickFormat: (v: number) => String(v),
       label: data.x,
@@ -115,7 +124,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     x: log
       ? { type: "log", base: 2, domain: [x0 / 1.2, x1 * 1.2] }
       : { type: "linear", domain: x0 === x1 ? [x0 - 1, x1 + 1] : [x0 - (x1 - x0) * 0.04, x1 + (x1 - x0) * 0.04] },
-    y: { domain: y.domain },
+    y: logY ? { type: "log", domain: y.domain } : { domain: y.domain },
     marks,
   });
   const legends =

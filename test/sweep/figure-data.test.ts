@@ -17,6 +17,22 @@ describe("lineData", () => {
     expect(Object.keys(rows[0]?.summary ?? {})).toEqual(["latency.p99", "throughput"]);
   });
 
+  test("lineData moves an axis with one value out of the line labels into fixed", () => {
+    const { meta, rows } = gridSweep();
+    const one = {
+      ...meta,
+      axes: meta.axes.map((a) => (a.path === "runtime.gil" ? { ...a, values: ["on"] } : a)),
+    };
+    const data = lineData(
+      one,
+      rows.filter((r) => r.values["runtime.gil"] === "on"),
+      "latency.p99",
+    );
+    expect(data?.fixed).toBe("runtime.gil=on");
+    expect(data?.series.map((s) => s.label)).toEqual([""]);
+    expect(lineData(meta, rows, "latency.p99")?.fixed).toBe("");
+  });
+
   test("lineData gives nothing without a numeric axis or for a missing metric", () => {
     const { meta, rows } = gridSweep();
     expect(lineData({ ...meta, axes: meta.axes.slice(1) }, rows, "latency.p99")).toBeNull();

@@ -23,12 +23,27 @@ describe("sweepLineFigure", () => {
     expect(figure.width).toBe(720);
   });
 
+  test("sweepLineFigure uses a log axis when the metric spans two decades, a linear one below", () => {
+    // The fixture's p99 runs from 50 to 200 ms: linear.
+    expect(sweepLineFigure(data()).svg).not.toContain("log scale");
+    // Overloaded at one worker (20 s), 20 ms at four: three decades.
+    const wide = data();
+    wide.series = wide.series.map((s) => ({
+      ...s,
+      points: s.points.map((p) => (p.x === 1 ? { ...p, y: 20e9, lo: 18e9, hi: 22e9 } : p)),
+    }));
+    const svg = sweepLineFigure(wide).svg;
+    expect(svg).toContain("latency.p99 (s), log scale");
+    // Decade ticks, each labelled.
+    for (const tick of [">0.1<", ">1<", ">10<"]) expect(svg).toContain(tick);
+  });
+
   test("sweepLineFigure gives the same bytes for the same data", () => {
     expect(sweepLineFigure(data()).svg).toBe(sweepLineFigure(data()).svg);
   });
 
   test("sweepLineFigure refuses data without points", () => {
-    expect(() => sweepLineFigure({ metric: "throughput", x: "w", series: [] })).toThrow(
+    expect(() => sweepLineFigure({ metric: "throughput", x: "w", series: [], fixed: "" })).toThrow(
       "invalid line data: no points for throughput",
     );
   });
