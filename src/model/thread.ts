@@ -68,17 +68,40 @@ export class SimThread {
     this.since = this.rt.now;
   }
 
-  /** Resumes the program with `value` and carries out the op it yields next. */
+  /**
+   * Resumes the program with `value` and carries out the op it yields next. An op that ends at
+   * once (zero CPU, a free GIL) resumes the program from inside `perform`; that resume is queued
+   * and run by the loop here, so a long run of instant ops cannot overflow the stack.
+   */
   advance(value: boolean | undefined): void {
-    const program = this.program;
-    if (!program) return;
-    const next = program.next(value);
-    if (next.done) {
-      this.exit();
+    if (this.advancing) {
+      this.resumeQueued = true;
+      this.resumeValue = value;
       return;
     }
-    this.perform(next.value);
+    this.advancing = true;
+    try {
+      let v = value;
+      for (;;) {
+        const program = this.program;
+        if (!program) return;
+        const next = program.next(v);
+        if (next.done) {
+          this.exit();
+          return;
+        }
+        this.perform(next.value);
+        if (!this.resumeQueued) return;
+        this.resumeQueued = false;
+        v = this.resumeValue;
+      }
+    } finally {
+      this.advancing = false;
+    }
   }
+  private advancing = false;
+  private resumeQueued = false;
+  private resumeValue: boolean | undefined = undefined;
 
   private perform(op: Op): void {
     const gil = this.process.gil;
