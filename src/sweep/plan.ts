@@ -65,10 +65,15 @@ export function planSweep(raw: unknown, source: string, axes: Axis[], options: P
 export function pointScenario(plan: SweepPlan, index: number): Scenario {
   const point = plan.grid.point(index);
   let raw = plan.raw;
-  plan.axes.forEach((axis, i) => {
-    raw = setAt(raw, axis.segments, point.values[i]);
-    if (axis.segments.at(-1) === "kind") raw = keepKeysOfKind(raw, axis.segments.slice(0, -1), point.values[i]);
-  });
+  // Kinds first, outer before inner, each dropping the options its new kind does not take; then
+  // every other axis, so an option asked for is always checked against the kind, in any axis order.
+  const axes = plan.axes.map((axis, i) => ({ axis, value: point.values[i] }));
+  const isKind = (a: Axis) => a.segments.at(-1) === "kind";
+  const kinds = axes.filter((a) => isKind(a.axis)).sort((a, b) => a.axis.segments.length - b.axis.segments.length);
+  for (const { axis, value } of kinds) {
+    raw = keepKeysOfKind(setAt(raw, axis.segments, value), axis.segments.slice(0, -1), value);
+  }
+  for (const { axis, value } of axes) if (!isKind(axis)) raw = setAt(raw, axis.segments, value);
   return parseScenario(raw, `${plan.source} with ${plan.grid.key(point)}`);
 }
 

@@ -46,9 +46,20 @@ describe("planSweep", () => {
     });
     expect(pointScenario(loop, 1).executor).toEqual({ kind: "threads", workers: 2 });
     // An option asked for explicitly is still checked against the kind.
-    expect(() => planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=asyncio", "executor.workers=4"]))).toThrow(
-      "executor.workers: unknown option",
+    // In either axis order.
+    for (const order of [
+      ["executor.kind=asyncio", "executor.workers=4"],
+      ["executor.workers=4", "executor.kind=asyncio"],
+    ]) {
+      expect(() => planSweep(tinyScenario(), "tiny", parseAxes(order))).toThrow("executor.workers: unknown option");
+    }
+    // An inner kind set by its own axis survives an outer kind axis listed after it.
+    const inner = planSweep(
+      tinyScenario(),
+      "tiny",
+      parseAxes(["executor.offload.kind=processes", "executor.kind=asyncio"]),
     );
+    expect(pointScenario(inner, 0).executor).toMatchObject({ kind: "asyncio", offload: { kind: "processes" } });
     // threads -> processes: workers is an option of both, so it stays.
     const procs = planSweep(tinyScenario(), "tiny", parseAxes(["executor.kind=processes"]));
     expect(pointScenario(procs, 0).executor).toMatchObject({ kind: "processes", workers: 2 });
