@@ -120,8 +120,17 @@ export class WorkerPool implements JobRunner {
       const worker = this.pick();
       if (!worker) return;
       const pending = this.queue.shift() as Pending;
+      const child = worker.child;
+      try {
+        // A send that fails (the worker died) kills it; its close then fails its jobs with why.
+        child.send(pending.job, (error) => {
+          if (error) child.kill("SIGKILL");
+        });
+      } catch (error) {
+        pending.reject(error as Error);
+        continue;
+      }
       worker.jobs.push(pending);
-      worker.child.send(pending.job);
     }
   }
 
@@ -155,11 +164,17 @@ export class WorkerPool implements JobRunner {
     });
     const fail = (error: Error) => {
       if (!this.workers.delete(worker)) return;
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       for (const p of worker.jobs.splice(0)) p.reject(error);
       if (!this.closed) this.pump();
     };
-    child.on("error", (error) => fail(new Error(`a sweep worker failed: ${error.message}`)));
-    child.on("exit", (code, signal) => {
+    // An error with no process is a spawn that failed; any other ends in a close, which says why.
+    child.on("error", (error) => {
+      if (child.pid === undefined) fail(new Error(`a sweep worker could not start: ${error.message}`));
+      else child.kill("SIGKILL");
+    });
+    // "close" comes after the worker's stderr has been read to the end, so its last line is there.
+    child.on("close", (code, signal) => {
       const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
       const last = lastLine(worker.stderr);
       fail(new Error(`a sweep worker stopped with ${how}${last ? `: ${last}` : ""}`));

@@ -91,6 +91,24 @@ describe("WorkerPool", () => {
     }
   });
 
+  test("a worker that cannot start fails every job with its exit code and what it printed", async () => {
+    const scenario = parseScenario(tinyScenario());
+    const pool = new WorkerPool(2, () => ({ args: ["--no-such-gilsim-flag", "-"], source: "" }));
+    try {
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4, 5, 6].map((seed) => pool.run({ scenario, seed, replications: 1 })),
+      );
+      for (const r of results) {
+        expect(r.status).toBe("rejected");
+        const message = (r as PromiseRejectedResult).reason.message as string;
+        // Not "write EPIPE" from the job sent to a dead worker: the exit code and the stderr line.
+        expect(message).toMatch(/^a sweep worker stopped with exit code 9: .*bad option: --no-such-gilsim-flag$/);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("close ends every worker process", async () => {
     const scenario = parseScenario(tinyScenario());
     const pool = new WorkerPool(2);
