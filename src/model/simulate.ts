@@ -23,8 +23,8 @@ export interface SimulateOptions {
    */
   traceFile?: string;
   /**
-   * Told the number of finished tasks every PROGRESS_EVERY (4096) tasks while the run goes, for
-   * a progress bar; it must not touch the run.
+   * Told the number of finished tasks every PROGRESS_EVERY (4096) tasks while the run goes and
+   * once at its end, for a progress bar; it must not touch the run.
    */
   progress?: (completed: number) => void;
 }
@@ -86,6 +86,7 @@ function run(
   start();
   const until = scenario.run.until ?? Number.POSITIVE_INFINITY;
   sim.run(until);
+  progress?.(recorder.completed);
   const end = sim.now;
   for (const t of rt.threads) t.close();
   for (const p of rt.processes) p.gil?.closeHold();

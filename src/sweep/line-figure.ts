@@ -54,9 +54,9 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const means = all.map((p) => p.y / divisor);
   const top = Math.max(...all.map((p) => p.hi / divisor));
   const bottom = Math.min(...means);
-  // A metric spanning two decades or more (p99 from seconds when overloaded down to milliseconds)
+  // A metric whose means span two decades or more (p99 from seconds when overloaded down to milliseconds)
   // reads on a log axis; on a linear one everything below the top tenth sits on the zero line.
-  const logY = bottom > 0 && top / bottom >= 100;
+  const logY = bottom > 0 && Math.max(...means) / bottom >= 100;
   const scaled = series.map((s) => ({
     label: s.label,
     // Every sweep metric is at least 0: a t-interval from few replications can reach below, so
@@ -153,6 +153,6 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
-    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}`,
+    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}`,
   });
 }

@@ -36,6 +36,13 @@ describe("sweepLineFigure", () => {
     expect(svg).toContain("latency.p99 (s), log scale");
     // Decade ticks, each labelled.
     for (const tick of [">0.1<", ">1<", ">10<"]) expect(svg).toContain(tick);
+    // A wide interval alone does not make the axis logarithmic: the means decide.
+    const wideInterval = data();
+    wideInterval.series = wideInterval.series.map((s) => ({
+      ...s,
+      points: s.points.map((p) => (p.x === 1 ? { ...p, hi: 100 * p.y } : p)),
+    }));
+    expect(sweepLineFigure(wideInterval).svg).not.toContain("log scale");
   });
 
   test("sweepLineFigure gives the same bytes for the same data", () => {
