@@ -7,12 +7,13 @@ import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
 import { type Axis, axisXMarks, linearAxis, logAxis } from "./axis.js";
 import { ecdfSteps, nearestRank, sortedSample } from "./ecdf-data.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { stackDownward } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, probabilities } from "./options.js";
 import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
+import { SVG_NS } from "./svg.js";
 import { glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
 import { AXIS_SIZE, GRID, PAD } from "./theme.js";
@@ -162,15 +163,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
           [{ items: series.map((s) => ({ kind: "line" as const, label: s.label, stroke: s.color, glyph: s.symbol })) }],
           plotWidth,
         )
-      : { node: context.document.createElementNS("http://www.w3.org/2000/svg", "g"), width: 0, height: 0 };
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels: [[panel(plot, plotWidth, fig.height)]],
-    caption: fig.caption,
-  });
+      : { node: context.document.createElementNS(SVG_NS, "g"), width: 0, height: 0 };
+  return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }
 
 function format(value: number): string {

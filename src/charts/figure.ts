@@ -20,7 +20,7 @@ import {
   SUBTITLE_SIZE,
   TITLE_SIZE,
 } from "./theme.js";
-import type { Figure } from "./types.js";
+import type { Figure, FigureText } from "./types.js";
 
 export interface FigureSpec {
   width: number;
@@ -133,4 +133,16 @@ export function composeFigure(context: RenderContext, spec: FigureSpec): Figure 
 /** A panel block from a Plot svg of known size. */
 export function panel(node: Element, width: number, height: number): Block {
   return { node, width, height };
+}
+
+/** A chart's figure: its resolved text and width (see figureText), its one legend, its panels. */
+export function chartFigure(context: RenderContext, fig: FigureText, legend: Block, panels: Block[][]): Figure {
+  return composeFigure(context, {
+    width: fig.width,
+    title: fig.title,
+    subtitle: fig.subtitle,
+    legends: [legend],
+    panels,
+    caption: fig.caption,
+  });
 }

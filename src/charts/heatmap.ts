@@ -5,7 +5,7 @@
  * diverging scheme. Both stay readable to colour-blind readers and in grey.
  */
 import * as Plot from "@observablehq/plot";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { rampLegend } from "./legend-ramp.js";
 import { boolean, figureText, invalid, oneOf, optionalText } from "./options.js";
 import { textOn } from "./palette.js";
@@ -133,12 +133,5 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     width: Math.min(RAMP_WIDTH, plotWidth),
     format,
   });
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [ramp],
-    panels: [[panel(plot, plotWidth, fig.height)]],
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, ramp, [[panel(plot, plotWidth, fig.height)]]);
 }

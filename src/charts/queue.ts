@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
 import type { QueuePoint } from "../metrics/types.js";
 import { axisYMarks, linearAxis } from "./axis.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { OKABE_ITO, seriesColor } from "./palette.js";
@@ -171,12 +171,5 @@ export function queueChart(data: QueueData, options: FigureOptions = {}): Figure
     ],
     plotWidth,
   );
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels,
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, legend, panels);
 }

@@ -6,7 +6,7 @@
 import * as Plot from "@observablehq/plot";
 import { type Axis, linearAxis } from "./axis.js";
 import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, optionalText } from "./options.js";
 import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind } from "./palette.js";
@@ -121,14 +121,9 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
     ],
     plotWidth,
   );
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels: [[panel(left, panelWidth, fig.height), panel(right, panelWidth, fig.height)]],
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, legend, [
+    [panel(left, panelWidth, fig.height), panel(right, panelWidth, fig.height)],
+  ]);
 }
 
 function seriesPanel(

@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
 import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis } from "./axis.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, optionalText } from "./options.js";
@@ -168,14 +168,7 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     ],
     plotWidth,
   );
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels: [[panel(plot, width, height)]],
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, legend, [[panel(plot, width, height)]]);
 }
 
 /** Points along the axis to draw the bands through: the ends for linear axes, a geometric series for log ones. */

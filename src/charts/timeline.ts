@@ -9,7 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
 import type { Trace } from "../trace/types.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { boolean, figureText, invalid, oneOf, positiveInteger, positiveNumber, range } from "./options.js";
 import { GIL_HOLD_SHADES, GIL_HOLD_TEXT, STATE_COLORS } from "./palette.js";
@@ -175,14 +175,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     marks,
   });
   const legend = swatchLegend(context, timelineLegend(mode !== "none", data), plotWidth);
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels: [[panel(plot, plotWidth, fig.height)]],
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }
 
 interface Reduced {

@@ -7,7 +7,7 @@
 import * as Plot from "@observablehq/plot";
 import type { ThreadUsage } from "../metrics/types.js";
 import { THREAD_STATES, type ThreadState } from "../trace/types.js";
-import { composeFigure, panel } from "./figure.js";
+import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf } from "./options.js";
 import { STATE_COLORS, STATE_LABELS, STATE_TEXT } from "./palette.js";
@@ -128,12 +128,5 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
     ],
     plotWidth,
   );
-  return composeFigure(context, {
-    width: fig.width,
-    title: fig.title,
-    subtitle: fig.subtitle,
-    legends: [legend],
-    panels: [[panel(plot, plotWidth, fig.height)]],
-    caption: fig.caption,
-  });
+  return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }
