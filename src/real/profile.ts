@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { writeFileAtomic } from "../io/atomic.js";
+import { readFailure } from "../io/read-failure.js";
 import { formatIssues, ScenarioError } from "../scenario/errors.js";
 import { parseScenario } from "../scenario/scenario.js";
 
@@ -119,8 +120,7 @@ export function readProfile(path: string): MachineProfile {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(error));
+    const why = readFailure(error);
     throw new ScenarioError([`cannot read the machine profile (${why})`], path);
   }
   let value: unknown;

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { readFailure } from "../io/read-failure.js";
 import { UsageError } from "../io/usage-error.js";
 import { ScenarioError } from "./errors.js";
 import { getPreset, presetNames } from "./presets.js";
@@ -41,8 +42,7 @@ function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(error));
+    const why = readFailure(error);
     throw new UsageError(`cannot read scenario file ${JSON.stringify(path)} (${why})`);
   }
   if (text.startsWith("\uFEFF")) text = text.slice(1);
