@@ -5,11 +5,11 @@
  * CPython for half a minute and is covered by test/cli and test/real.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { tempDir } from "./temp.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SKIP = /gilsim (real|compare|calibrate)\b|--profile /;
@@ -34,8 +34,7 @@ function readmeCommands(markdown: string): string[] {
   return commands;
 }
 
-const scratch = mkdtempSync(join(tmpdir(), "gilsim-readme-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir("gilsim-readme-");
 
 describe("README", () => {
   const all = readmeCommands(readFileSync(join(ROOT, "README.md"), "utf8"));

@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseOnly, parseScale } from "../../src/cli/commands/calibrate.js";
 import { UsageError } from "../../src/cli/io.js";
 import { readProfile } from "../../src/real/profile.js";
+import { tempDir } from "../temp.js";
 import { run } from "./run.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-cli-calibrate-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-cli-calibrate-");
 
 describe("gilsim calibrate", () => {
   test("calibrate --out FILE measures, prints each quantity and the parameters it sets, and writes a profile", async () => {

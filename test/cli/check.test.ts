@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { tempDir } from "../temp.js";
 import { run } from "./run.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-check-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-check-");
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

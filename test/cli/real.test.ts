@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parsePriority, parseTimeout } from "../../src/cli/commands/real.js";
 import { UsageError } from "../../src/cli/io.js";
 import type { Trace } from "../../src/trace/types.js";
 import { pythonsOnMachine } from "../real/pythons.js";
+import { tempDir } from "../temp.js";
 import { run } from "./run.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-cli-real-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-cli-real-");
 
 const FILE = join(dir, "small.json");
 writeFileSync(

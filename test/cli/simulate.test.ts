@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseReplications, parseSeed, stableJson } from "../../src/cli/commands/simulate.js";
 import { UsageError } from "../../src/cli/io.js";
 import { MS } from "../../src/engine/time.js";
 import type { Metrics } from "../../src/metrics/types.js";
+import { tempDir } from "../temp.js";
 import { run } from "./run.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-simulate-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-simulate-");
 
 function file(name: string, value: unknown): string {
   const path = join(dir, name);

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { traceFiles } from "../../src/cli/commands/trace.js";
+import { tempDir } from "../temp.js";
 import { run } from "./run.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-trace-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-trace-");
 
 describe("traceFiles", () => {
   test("traceFiles drops a .json or .csv suffix and names the files of each format", () => {

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { writeFileAtomic, writeFileAtomicSync } from "../../src/io/atomic.js";
+import { tempDir } from "../temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-atomic-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-atomic-");
 
 describe("writeFileAtomic", () => {
   test("writeFileAtomic writes text and bytes, replaces an old file and leaves no temporary file", async () => {

@@ -1,16 +1,15 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { buildJob, type HarnessJob } from "../../src/real/job.js";
 import { normalizeRealOptions } from "../../src/real/options.js";
 import { harnessPath } from "../../src/real/process.js";
 import { type HarnessRecord, parseRecord } from "../../src/real/records.js";
 import { scenario } from "../../src/scenario/scenario.js";
+import { tempDir } from "../temp.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "gilsim-harness-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("gilsim-harness-");
 
 /** Runs `python harness.py <job file>` (the harness's own command line) and returns its lines and exit status. */
 function runFile(

@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { HarnessError } from "../../src/real/errors.js";
 import { buildJob, type HarnessJob } from "../../src/real/job.js";
 import { normalizeRealOptions } from "../../src/real/options.js";
 import { harnessPath, runHarness } from "../../src/real/process.js";
 import { scenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
+import { tempDir } from "../temp.js";
 
-const tmp = mkdtempSync(join(tmpdir(), "gilsim-process-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("gilsim-process-");
 
 const quick = normalizeRealOptions({ calibration: { trials: 3, probeMs: 1 } });
 const jobFor = (input: ScenarioInput): HarnessJob => buildJob(scenario(input), quick);

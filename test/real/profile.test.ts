@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MS, US } from "../../src/engine/time.js";
 import {
   applyProfile,
@@ -15,9 +14,9 @@ import {
 } from "../../src/real/profile.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
+import { tempDir } from "../temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-profile-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-profile-");
 
 const PROFILE: MachineProfile = {
   format: 1,

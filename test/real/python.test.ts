@@ -1,14 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { RealSetupError } from "../../src/real/errors.js";
 import { findPython, parseProbe } from "../../src/real/python.js";
+import { tempDir } from "../temp.js";
 
 const PYENV = "/root/.pyenv/versions";
-const tmp = mkdtempSync(join(tmpdir(), "gilsim-python-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("gilsim-python-");
 
 describe("findPython", () => {
   test("findPython() finds python3 on PATH and reports the version python3 --version prints", async () => {

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { simulate } from "../../src/model/simulate.js";
 import { readRecording, recordedRuns, recordingPath, toRecording, writeRecording } from "../../src/real/recording.js";
 import { suiteEntry } from "../../src/real/suite.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import type { Trace } from "../../src/trace/types.js";
+import { tempDir } from "../temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-recording-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-recording-");
 
 describe("recordings", () => {
   test("writeRecording then readRecording gives back the same runs (one run per line, atomically)", async () => {

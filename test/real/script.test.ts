@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { HarnessError } from "../../src/real/errors.js";
 import { runScript, scriptPath } from "../../src/real/script.js";
+import { tempDir } from "../temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-script-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-script-");
 
 function script(name: string, body: string): string {
   const path = join(dir, name);

@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { UsageError } from "../../src/cli/io.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
 import { findJsonError, loadScenario, loadScenarioInput } from "../../src/scenario/load.js";
 import { presetNames } from "../../src/scenario/presets.js";
+import { tempDir } from "../temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gilsim-load-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("gilsim-load-");
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { tempDir as makeTempDir } from "../temp.js";
 
-const made: string[] = [];
-
-// Each test file that makes folders removes them when it ends.
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+/** A fresh temporary folder, removed when the test file ends. */
+export function tempDir(): string {
+  return makeTempDir("gilsim-sweep-");
+}
 
 /** A scenario small enough to run hundreds of times in a test: 30 tasks on a thread pool. */
 export function tinyScenario(): Record<string, unknown> {
@@ -41,13 +38,6 @@ export function mmcScenario(count = 2000): Record<string, unknown> {
     },
     run: { replications: 3, trace: false },
   };
-}
-
-/** A fresh temporary folder. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "gilsim-sweep-"));
-  made.push(dir);
-  return dir;
 }
 
 /** Writes a scenario object to `name` in a fresh temporary folder; returns the file path. */
