@@ -1,3 +1,4 @@
+import { type RunResult, type SimulateOptions, simulate } from "../model/simulate.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { createProgress } from "../sweep/progress.js";
 import type { CliIO } from "./io.js";
@@ -21,4 +22,16 @@ export function withTaskProgress<T>(
   } finally {
     bar.stop();
   }
+}
+
+/** One run of `scenario` with a bar of its finished tasks on a terminal (see withTaskProgress). */
+export function simulateWithProgress(
+  io: CliIO,
+  label: string,
+  scenario: Scenario,
+  options: Omit<SimulateOptions, "progress">,
+): RunResult {
+  return withTaskProgress(io, label, scenario, 1, (report) =>
+    simulate(scenario, { ...options, progress: (done) => report(0, done) }),
+  );
 }

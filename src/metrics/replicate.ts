@@ -69,8 +69,8 @@ export function replicate(scenario: Scenario, options: ReplicateOptions = {}): R
   const runs: Metrics[] = [];
   const progress = options.progress;
   for (let k = 0; k < n; k++) {
-    const report = progress ? (completed: number) => progress(k, completed) : undefined;
-    runs.push(simulate(scenario, { seed: seed + k, trace: false, ...(report ? { progress: report } : {}) }).metrics);
+    const report = progress && ((completed: number) => progress(k, completed));
+    runs.push(simulate(scenario, { seed: seed + k, trace: false, progress: report }).metrics);
   }
   const columns = new Map<string, number[]>();
   for (const m of runs) {

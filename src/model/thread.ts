@@ -68,6 +68,11 @@ export class SimThread {
     this.since = this.rt.now;
   }
 
+  /** Inside advance(); a resume asked for meanwhile waits in resumeQueued / resumeValue. */
+  private advancing = false;
+  private resumeQueued = false;
+  private resumeValue: boolean | undefined = undefined;
+
   /**
    * Resumes the program with `value` and carries out the op it yields next. An op that ends at
    * once (zero CPU, a free GIL) resumes the program from inside `perform`; that resume is queued
@@ -99,9 +104,6 @@ export class SimThread {
       this.advancing = false;
     }
   }
-  private advancing = false;
-  private resumeQueued = false;
-  private resumeValue: boolean | undefined = undefined;
 
   private perform(op: Op): void {
     const gil = this.process.gil;

@@ -66,9 +66,10 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
       return { x: p.x, y: p.y / divisor, lo: logY ? Math.max(lo, bottom / 2) : lo, hi: p.hi / divisor };
     }),
   }));
+  const floor = Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo)));
   const y = logY
-    ? logAxis([Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), top])
-    : linearAxis([Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo))), top], {
+    ? logAxis([floor, top])
+    : linearAxis([floor, top], {
         zero: true,
         count: Math.max(3, Math.floor(height / 50)),
       });

@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { replicate } from "../../metrics/replicate.js";
-import { simulate } from "../../model/simulate.js";
 import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { formatReplication, formatSummary } from "../summary.js";
-import { withTaskProgress } from "../task-progress.js";
+import { simulateWithProgress, withTaskProgress } from "../task-progress.js";
 
 /** Parses --seed: a non-negative integer (the same range as a scenario's "seed"). */
 export function parseSeed(text: string): number {
@@ -71,9 +70,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
         );
         return;
       }
-      const result = withTaskProgress(io, label, scenario, 1, (report) =>
-        simulate(scenario, { seed, trace: false, progress: (done) => report(0, done) }),
-      );
+      const result = simulateWithProgress(io, label, scenario, { seed, trace: false });
       if (flags.json) {
         io.out(stableJson(result.metrics));
         return;

@@ -1,11 +1,10 @@
 import { type Command, Option } from "commander";
 import { writeFileAtomic } from "../../io/atomic.js";
-import { simulate } from "../../model/simulate.js";
 import { loadScenario } from "../../scenario/load.js";
 import { chromeTraceJson } from "../../trace/chrome.js";
 import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
 import type { CliIO } from "../io.js";
-import { withTaskProgress } from "../task-progress.js";
+import { simulateWithProgress } from "../task-progress.js";
 import { parseSeed } from "./simulate.js";
 
 type Format = "chrome" | "csv" | "both" | "jsonl";
@@ -47,15 +46,11 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       const seed = flags.seed ?? scenario.seed;
       if (flags.format === "jsonl") {
         const path = traceFiles(flags.out, "jsonl").jsonl as string;
-        withTaskProgress(io, `trace ${scenario.name}`, scenario, 1, (report) =>
-          simulate(scenario, { seed, traceFile: path, progress: (done) => report(0, done) }),
-        );
+        simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, traceFile: path });
         io.out(`wrote ${path} (gilsim trace, one JSON record a line)`);
         return;
       }
-      const result = withTaskProgress(io, `trace ${scenario.name}`, scenario, 1, (report) =>
-        simulate(scenario, { seed, trace: true, progress: (done) => report(0, done) }),
-      );
+      const result = simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, trace: true });
       const trace = result.trace;
       if (!trace) throw new Error("the simulation recorded no trace");
       const files = traceFiles(flags.out, flags.format);
