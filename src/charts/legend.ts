@@ -10,8 +10,11 @@ import { textWidth } from "./text-measure.js";
 import { LEGEND_SIZE, MUTED } from "./theme.js";
 
 export type LegendItem =
-  /** A filled square, for areas and bars; with `fill2`, its right half takes that colour. */
-  | { kind: "box"; label: string; fill: string; fill2?: string; stroke?: string; opacity?: number }
+  /**
+   * A filled square, for areas and bars; with `fill2`, its right half takes that colour; with
+   * `hatch`, diagonal lines of that colour cross it.
+   */
+  | { kind: "box"; label: string; fill: string; fill2?: string; stroke?: string; opacity?: number; hatch?: string }
   /** A short line with an optional glyph on it, for line series. */
   | { kind: "line"; label: string; stroke: string; glyph?: GlyphName; dash?: string }
   /** A lone glyph, for point marks. */
@@ -60,18 +63,38 @@ function drawSwatch(context: RenderContext, item: LegendItem, x: number, cy: num
       if (item.stroke) attrs.stroke = item.stroke;
       if (item.opacity !== undefined) attrs["fill-opacity"] = item.opacity;
       const box = el(context, "rect", attrs);
-      if (item.fill2 === undefined) return box;
+      if (item.fill2 === undefined && item.hatch === undefined) return box;
       const g = el(context, "g", {});
       g.appendChild(box);
-      g.appendChild(
-        el(context, "rect", {
-          x: x + SWATCH / 2,
-          y: cy - SWATCH / 2,
-          width: SWATCH / 2,
-          height: SWATCH,
-          fill: item.fill2,
-        }),
-      );
+      if (item.fill2 !== undefined) {
+        g.appendChild(
+          el(context, "rect", {
+            x: x + SWATCH / 2,
+            y: cy - SWATCH / 2,
+            width: SWATCH / 2,
+            height: SWATCH,
+            fill: item.fill2,
+          }),
+        );
+      }
+      if (item.hatch !== undefined) {
+        // Lines u + v = k across the square, clipped to it by their end points.
+        const top = cy - SWATCH / 2;
+        for (const k of [4, 10, 16, 22]) {
+          const [u1, v1] = [Math.max(0, k - SWATCH), Math.min(SWATCH, k)];
+          const [u2, v2] = [Math.min(SWATCH, k), Math.max(0, k - SWATCH)];
+          g.appendChild(
+            el(context, "line", {
+              x1: x + u1,
+              y1: top + v1,
+              x2: x + u2,
+              y2: top + v2,
+              stroke: item.hatch,
+              "stroke-width": 1.5,
+            }),
+          );
+        }
+      }
       return g;
     }
     case "line": {

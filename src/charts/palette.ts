@@ -1,8 +1,10 @@
 /**
- * Data colours. Hues come from the Okabe-Ito palette (Okabe and Ito, 2008), chosen so readers
- * with the common colour-vision deficiencies can still tell them apart; each thread state and each
- * executor kind has one fixed colour in every figure. Lines also differ by point symbol, so a grey
- * print keeps them apart.
+ * Data colours, the one module every figure (and the explorable page) takes them from; it imports
+ * no DOM. Executor kinds take Okabe-Ito hues (Okabe and Ito, 2008) and also differ by point
+ * symbol, so a grey print keeps them apart. Thread states were chosen by CIEDE2000 distance
+ * under simulated deuteranopia and protanopia (Machado et al. 2009), not only under normal
+ * vision: the states spread over lightness and the blue-yellow axis, which those readers keep.
+ * test/charts/palette.test.ts checks both.
  */
 import { THREAD_STATES, type ThreadState } from "../trace/types.js";
 import type { GlyphName } from "./symbols.js";
@@ -18,15 +20,25 @@ export const OKABE_ITO = {
   reddishPurple: "#CC79A7",
 } as const;
 
-/** One colour per thread state. Idle is a light neutral grey: "nothing happens" should recede. */
+/**
+ * One colour per thread state. Running with the GIL is a strong vermillion, running without it a
+ * dark teal, waiting for the GIL a magenta, waiting for a core a light yellow, IO a sky blue; idle
+ * is a light neutral grey: "nothing happens" should recede.
+ */
 export const STATE_COLORS: Readonly<Record<ThreadState, string>> = {
-  gil: OKABE_ITO.vermillion,
-  nogil: OKABE_ITO.bluishGreen,
-  "wait-gil": OKABE_ITO.reddishPurple,
-  "wait-core": OKABE_ITO.orange,
-  io: OKABE_ITO.skyBlue,
-  idle: "#d4d4d4",
+  gil: "#E3541C",
+  nogil: "#0F5A4A",
+  "wait-gil": "#D22CA5",
+  "wait-core": "#F2D532",
+  io: "#52B8F5",
+  idle: "#cfcfcf",
 };
+
+/**
+ * A lane before its thread starts or after it ends: a near-white fill crossed by grey hatching,
+ * so it reads apart from idle by its texture as well as its shade.
+ */
+export const NOT_STARTED = { fill: "#f7f7f7", hatch: "#bdbdbd", label: "not started / ended" } as const;
 
 export const STATE_LABELS: Readonly<Record<ThreadState, string>> = {
   gil: "running, holds GIL",
@@ -99,6 +111,45 @@ export const AGREEMENT_COLORS = {
   outer: OKABE_ITO.orange,
   outside: OKABE_ITO.vermillion,
 } as const;
+
+/** WCAG relative luminance of "#rrggbb". */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two "#rrggbb" colours, from 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * The colour to write text in when it names a series drawn in `color`, on white: the colour
+ * itself when it reaches WCAG AA (4.5:1), else the same hue mixed with black just until it does
+ * (orange #E69F00, 2.2:1 on white, becomes a dark ochre).
+ */
+export function textColorOf(color: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(color))
+    throw new RangeError(`invalid colour: ${JSON.stringify(color)} (expected #rrggbb)`);
+  const parts = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+  const hex = (k: number): string =>
+    `#${parts
+      .map((c) =>
+        Math.round(c * k)
+          .toString(16)
+          .padStart(2, "0"),
+      )
+      .join("")}`;
+  if (contrastRatio(color, "#ffffff") >= 4.5) return color;
+  for (let k = 1; k > 0; k -= 0.02) {
+    if (contrastRatio(hex(k), "#ffffff") >= 4.5) return hex(k);
+  }
+  return "#000000";
+}
 
 /** Black or white, whichever reads better on `fill` ("#rrggbb" or "rgb(r, g, b)"), by WCAG relative luminance. */
 export function textOn(fill: string): "#000000" | "#ffffff" {

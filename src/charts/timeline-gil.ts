@@ -14,8 +14,10 @@ export interface HoldRect {
   end: Nanos;
   /** Holder thread id; -1 for an aggregated stretch. */
   thread: number;
-  /** Alternates 0, 1 from one hold to the next of the same process, so each hand-off shows. */
+  /** Flips between 0 and 1 whenever the holder changes within a process, so each hand-off shows. */
   shade: 0 | 1;
+  /** The hold before it in the same process was another thread's: a hand-off happens at `start`. */
+  handoff: boolean;
   /** Share of the stretch during which the GIL was held (1 for single holds). */
   held: number;
   reason: GilHold["reason"] | "mixed";
@@ -27,18 +29,26 @@ export interface MarkerPoint {
   kind: Marker["kind"];
 }
 
-/** Holds overlapping the window, clipped to it; shades alternate in each process's order of holds. */
+/**
+ * Holds overlapping the window, clipped to it. The shade flips at each change of holder in a
+ * process's order of holds (a thread that drops and retakes the GIL keeps its shade), so a
+ * hand-off always shows, even when the holder before and after it has the same name.
+ */
 export function rawHolds(holds: readonly GilHold[], window: [Nanos, Nanos]): HoldRect[] {
   const sorted = [...holds].sort((a, b) => a.process - b.process || a.start - b.start);
   const rects: HoldRect[] = [];
   let process = Number.NaN;
-  let n = 0;
+  let holder = Number.NaN;
+  let shade: 0 | 1 = 1;
   for (const hold of sorted) {
     if (hold.process !== process) {
       process = hold.process;
-      n = 0;
+      holder = Number.NaN;
+      shade = 1;
     }
-    const shade = (n++ % 2) as 0 | 1;
+    const handoff = !Number.isNaN(holder) && hold.thread !== holder;
+    if (hold.thread !== holder) shade = shade === 0 ? 1 : 0;
+    holder = hold.thread;
     if (hold.end <= window[0] || hold.start >= window[1]) continue;
     rects.push({
       process: hold.process,
@@ -46,6 +56,7 @@ export function rawHolds(holds: readonly GilHold[], window: [Nanos, Nanos]): Hol
       end: Math.min(hold.end, window[1]),
       thread: hold.thread,
       shade,
+      handoff,
       held: 1,
       reason: hold.reason,
     });
@@ -89,6 +100,7 @@ export function bucketHolds(
           end: start + k * width,
           thread: -1,
           shade: 0,
+          handoff: false,
           held: level / levels,
           reason: "mixed",
         });

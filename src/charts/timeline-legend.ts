@@ -5,7 +5,7 @@
 import type { Marker } from "../trace/types.js";
 import { THREAD_STATES } from "../trace/types.js";
 import type { LegendGroup } from "./legend.js";
-import { GIL_HOLD_SHADES, STATE_COLORS, STATE_LABELS } from "./palette.js";
+import { GIL_HOLD_SHADES, NOT_STARTED, STATE_COLORS, STATE_LABELS } from "./palette.js";
 import type { GlyphName } from "./symbols.js";
 import { INK } from "./theme.js";
 import type { MarkerPoint } from "./timeline-gil.js";
@@ -17,15 +17,22 @@ export const MARKER_STYLE: Record<Marker["kind"], { glyph: GlyphName; fill: stri
   convoy: { glyph: "diamond", fill: INK, stroke: "#ffffff", label: "convoy (back from a release, GIL taken)" },
 };
 
+/** `notStarted`: some lane shows a thread before it starts or after it ends (the hatched fill). */
 export function timelineLegend(
   aggregated: boolean,
   data: { holds: readonly unknown[]; points: readonly MarkerPoint[] },
+  notStarted = false,
 ): LegendGroup[] {
   const present = new Set(data.points.map((p) => p.kind));
   return [
     {
       title: "Thread state",
-      items: THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+      items: [
+        ...THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+        ...(notStarted
+          ? [{ kind: "box" as const, label: NOT_STARTED.label, fill: NOT_STARTED.fill, hatch: NOT_STARTED.hatch }]
+          : []),
+      ],
     },
     {
       title: "GIL",
@@ -36,7 +43,7 @@ export function timelineLegend(
               !aggregated
                 ? {
                     kind: "box",
-                    label: "held (shade flips at each hand-off)",
+                    label: "held (shade flips and a white line marks each hand-off)",
                     fill: GIL_HOLD_SHADES[0],
                     fill2: GIL_HOLD_SHADES[1],
                   }

@@ -12,8 +12,9 @@ import type { Trace } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { boolean, figureText, invalid, oneOf, positiveInteger, positiveNumber, range } from "./options.js";
-import { GIL_HOLD_SHADES, GIL_HOLD_TEXT, STATE_COLORS } from "./palette.js";
-import { createRenderContext, plotSvg } from "./render.js";
+import { GIL_HOLD_SHADES, GIL_HOLD_TEXT, NOT_STARTED, STATE_COLORS } from "./palette.js";
+import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
+import { SVG_NS } from "./svg.js";
 import { glyph } from "./symbols.js";
 import { ellipsize, textWidth } from "./text-measure.js";
 import { AXIS_SIZE, PAD, RULE } from "./theme.js";
@@ -22,6 +23,7 @@ import {
   bucketStates,
   countVisible,
   dominantRects,
+  type LaneMap,
   rawRects,
   type StateRect,
   shareRects,
@@ -57,6 +59,9 @@ const LABEL_MAX = 200;
 const HOLD_LABEL_SIZE = 9;
 /** At most one marker of a kind per this many px of a lane (about a glyph's width). */
 const MARKER_SPACING = 9;
+/** A GIL hold is drawn at least this wide, so a brief hold between two long ones still shows. */
+const MIN_HOLD_PX = 4;
+const HATCH_ID = "not-started-hatch";
 
 export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figure {
   const window = range("window", options.window, [0, Math.max(trace.end, 1)]);
@@ -100,13 +105,24 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     const name = names.get(h.thread);
     return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
   });
+  // Brief holds widen about their middle to MIN_HOLD_PX; dividers mark each hand-off.
+  const minHold = MIN_HOLD_PX / pxPerUnit;
+  const holdX = (d: HoldRect): [number, number] => {
+    const [a, b] = [x(d.start), x(d.end)];
+    if (b - a >= minHold || d.thread < 0) return [a, b];
+    const mid = (a + b) / 2;
+    return [mid - minHold / 2, mid + minHold / 2];
+  };
+  const handoffs = data.holds.filter((d) => d.handoff);
+  const gilLanes = new Set(layout.gilLane.values());
   const marks: Plot.Markish[] = [
+    // Lanes of threads not running (before they start, after they end) show the hatching; states paint over it.
     Plot.rect(lanes, {
       x1: x(window[0]),
       x2: x(window[1]),
       y1: (_, i) => y(i, 0),
       y2: (_, i) => y(i, 1),
-      fill: "#f4f4f4",
+      fill: (lane: (typeof lanes)[number]) => (lane.kind === "gil" ? "#f4f4f4" : `url(#${HATCH_ID})`),
     }),
     Plot.rect(data.rects, {
       x1: (d: StateRect) => x(d.start),
@@ -117,13 +133,20 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       shapeRendering: "crispEdges",
     }),
     Plot.rect(data.holds, {
-      x1: (d: HoldRect) => x(d.start),
-      x2: (d: HoldRect) => x(d.end),
+      x1: (d: HoldRect) => holdX(d)[0],
+      x2: (d: HoldRect) => holdX(d)[1],
       y1: (d: HoldRect) => gilY(d, 0),
       y2: (d: HoldRect) => gilY(d, 1),
       fill: (d: HoldRect) => GIL_HOLD_SHADES[d.shade],
       fillOpacity: (d: HoldRect) => d.held,
       shapeRendering: "crispEdges",
+    }),
+    Plot.ruleX(handoffs, {
+      x: (d: HoldRect) => holdX(d)[0],
+      y1: (d: HoldRect) => gilY(d, 0),
+      y2: (d: HoldRect) => gilY(d, 1),
+      stroke: "#ffffff",
+      strokeWidth: 1,
     }),
     Plot.text(holdLabels, {
       x: (d: HoldRect) => (x(d.start) + x(d.end)) / 2,
@@ -139,7 +162,8 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
         {
           x: (d: MarkerPoint) => x(d.time),
           // Dense markers (a few px apart all along a lane) go smaller, on the lane's top edge, so its colours still show.
-          y: (d: MarkerPoint) => y(d.lane, data.denseMarkers ? 0 : 0.5),
+          // On a GIL track a marker sits on the top edge, so the brief hold it marks stays in view below it.
+          y: (d: MarkerPoint) => y(d.lane, data.denseMarkers || gilLanes.has(d.lane) ? 0 : 0.5),
           r: data.denseMarkers ? 2.6 : 3.6,
           symbol: glyph(style.glyph),
           fill: style.fill,
@@ -174,8 +198,51 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     opacity: { type: "identity" },
     marks,
   });
-  const legend = swatchLegend(context, timelineLegend(mode !== "none", data), plotWidth);
+  addHatch(context, plot);
+  const legend = swatchLegend(
+    context,
+    timelineLegend(mode !== "none", data, hasGaps(trace, layout.threadLane, window)),
+    plotWidth,
+  );
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
+}
+
+/** Whether some shown thread lane is not covered by its intervals over the whole window. */
+function hasGaps(trace: Trace, threadLane: LaneMap, window: [Nanos, Nanos]): boolean {
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  for (const iv of trace.intervals) {
+    if ((threadLane[iv.thread] ?? -1) < 0) continue;
+    first.set(iv.thread, Math.min(first.get(iv.thread) ?? Infinity, iv.start));
+    last.set(iv.thread, Math.max(last.get(iv.thread) ?? -Infinity, iv.end));
+  }
+  return trace.threads.some((t) => {
+    if ((threadLane[t.id] ?? -1) < 0) return false;
+    const a = first.get(t.id);
+    const b = last.get(t.id);
+    return a === undefined || b === undefined || a > window[0] || b < window[1];
+  });
+}
+
+/** The hatching of lanes whose thread is not running, as an SVG pattern in the plot's defs. */
+function addHatch(context: RenderContext, plot: SVGSVGElement): void {
+  const make = (name: string, attributes: Record<string, string | number>): Element => {
+    const node = context.document.createElementNS(SVG_NS, name);
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    return node;
+  };
+  const pattern = make("pattern", {
+    id: HATCH_ID,
+    width: 6,
+    height: 6,
+    patternUnits: "userSpaceOnUse",
+    patternTransform: "rotate(45)",
+  });
+  pattern.appendChild(make("rect", { width: 6, height: 6, fill: NOT_STARTED.fill }));
+  pattern.appendChild(make("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: NOT_STARTED.hatch, "stroke-width": 1.5 }));
+  const defs = make("defs", {});
+  defs.appendChild(pattern);
+  plot.insertBefore(defs, plot.firstChild);
 }
 
 interface Reduced {

@@ -1,73 +1,52 @@
+import { type Color, differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, parse } from "culori";
 import { describe, expect, it } from "vitest";
 import {
+  contrastRatio,
   EXECUTOR_KINDS,
   EXECUTOR_STYLES,
   GIL_HOLD_SHADES,
   GIL_HOLD_TEXT,
+  NOT_STARTED,
+  OKABE_ITO,
   STATE_COLORS,
   STATE_LABELS,
   STATE_TEXT,
   seriesColor,
+  textColorOf,
   textOn,
 } from "../../src/charts/palette.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
 
-// Colour-vision deficiency simulation (Machado, Oliveira and Fernandes 2009, severity 1.0),
-// applied in linear RGB, then CIE Lab (D65) distances between the simulated colours.
-const CVD: Record<string, number[][]> = {
-  protanopia: [
-    [0.152286, 1.052583, -0.204868],
-    [0.114503, 0.786281, 0.099216],
-    [-0.003882, -0.048116, 1.051998],
-  ],
-  deuteranopia: [
-    [0.367322, 0.860646, -0.227968],
-    [0.280085, 0.672501, 0.047413],
-    [-0.01182, 0.04294, 0.968881],
-  ],
-  tritanopia: [
-    [1.255528, -0.076749, -0.178779],
-    [-0.078411, 0.930809, 0.147602],
-    [0.004733, 0.691367, 0.3039],
-  ],
-  normal: [
-    [1, 0, 0],
-    [0, 1, 0],
-    [0, 0, 1],
-  ],
+// Colour-vision deficiency simulated by culori (Machado, Oliveira and Fernandes 2009, full
+// severity), distances in CIEDE2000, the CIE's perceptual colour difference: about 2 is just
+// noticeable, and two fills of a thin lane need far more to be named apart at a glance.
+const SIGHT: Record<string, (c: Color) => Color> = {
+  normal: (c) => c,
+  deuteranopia: filterDeficiencyDeuter(1),
+  protanopia: filterDeficiencyProt(1),
 };
+const deltaE = differenceCiede2000();
+
+/** The closest pair of `colors` as seen through `see`, and its distance. */
+function closest(colors: Record<string, string>, see: (c: Color) => Color): { pair: string; distance: number } {
+  const names = Object.keys(colors);
+  let best = { pair: "", distance: Infinity };
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i + 1; j < names.length; j++) {
+      const a = see(parse(colors[names[i] as string] as string) as Color);
+      const b = see(parse(colors[names[j] as string] as string) as Color);
+      const d = deltaE(a, b);
+      if (d < best.distance) best = { pair: `${names[i]} / ${names[j]}`, distance: d };
+    }
+  }
+  return best;
+}
 
 function linear(hex: string): number[] {
   return [1, 3, 5].map((i) => {
     const v = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
     return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   });
-}
-
-function lab(rgb: number[]): number[] {
-  const [r, g, b] = rgb.map((v) => Math.min(1, Math.max(0, v))) as [number, number, number];
-  const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
-  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  const z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
-  return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
-}
-
-function simulate(hex: string, matrix: number[][]): number[] {
-  const c = linear(hex);
-  return lab(matrix.map((row) => row.reduce((s, m, i) => s + m * (c[i] as number), 0)));
-}
-
-function minDistance(colors: string[], matrix: number[][]): number {
-  let min = Infinity;
-  for (let i = 0; i < colors.length; i++) {
-    for (let j = i + 1; j < colors.length; j++) {
-      const a = simulate(colors[i] as string, matrix);
-      const b = simulate(colors[j] as string, matrix);
-      min = Math.min(min, Math.hypot(...a.map((v, k) => v - (b[k] as number))));
-    }
-  }
-  return min;
 }
 
 describe("palette", () => {
@@ -77,19 +56,51 @@ describe("palette", () => {
     expect(new Set(Object.values(STATE_LABELS)).size).toBe(THREAD_STATES.length);
   });
 
-  it("STATE_COLORS stay apart (CIE Lab distance >= 15) under normal vision, protanopia, deuteranopia and tritanopia", () => {
-    for (const [name, matrix] of Object.entries(CVD)) {
-      const d = minDistance(Object.values(STATE_COLORS), matrix);
-      expect(d, name).toBeGreaterThanOrEqual(15);
+  it("STATE_COLORS stay apart (CIEDE2000 >= 18 for every pair) under normal vision, deuteranopia and protanopia", () => {
+    for (const [sight, see] of Object.entries(SIGHT)) {
+      const { pair, distance } = closest(STATE_COLORS, see);
+      expect(distance, `${sight}: ${pair}`).toBeGreaterThanOrEqual(18);
     }
   });
 
-  it("EXECUTOR_STYLES stay apart in colour (distance >= 15) under each deficiency and differ in symbol", () => {
-    const colors = EXECUTOR_KINDS.map((k) => EXECUTOR_STYLES[k].color);
-    for (const [name, matrix] of Object.entries(CVD)) {
-      expect(minDistance(colors, matrix), name).toBeGreaterThanOrEqual(15);
+  it("the check can fail: the old Okabe-Ito state colours fall under it (holds GIL / waiting for a core)", () => {
+    const old = {
+      gil: "#D55E00",
+      nogil: "#009E73",
+      "wait-gil": "#CC79A7",
+      "wait-core": "#E69F00",
+      io: "#56B4E9",
+      idle: "#d4d4d4",
+    };
+    expect(closest(old, SIGHT.deuteranopia as (c: Color) => Color).distance).toBeLessThan(18);
+  });
+
+  it("the not-started fill differs from idle and from every state by more than a shade (CIEDE2000 >= 8), and is hatched", () => {
+    for (const [sight, see] of Object.entries(SIGHT)) {
+      const { pair, distance } = closest({ ...STATE_COLORS, "not started": NOT_STARTED.fill }, see);
+      expect(distance, `${sight}: ${pair}`).toBeGreaterThanOrEqual(8);
+    }
+    expect(NOT_STARTED.hatch).not.toBe(NOT_STARTED.fill);
+  });
+
+  it("EXECUTOR_STYLES stay apart in colour (CIEDE2000 >= 15) under each deficiency and differ in symbol", () => {
+    const colors = Object.fromEntries(EXECUTOR_KINDS.map((k) => [k, EXECUTOR_STYLES[k].color]));
+    for (const [sight, see] of Object.entries(SIGHT)) {
+      const { pair, distance } = closest(colors, see);
+      expect(distance, `${sight}: ${pair}`).toBeGreaterThanOrEqual(15);
     }
     expect(new Set(EXECUTOR_KINDS.map((k) => EXECUTOR_STYLES[k].symbol)).size).toBe(EXECUTOR_KINDS.length);
+  });
+
+  it("textColorOf keeps colours that read on white and darkens the others just to WCAG AA", () => {
+    expect(textColorOf("#0072B2")).toBe("#0072B2");
+    for (const color of [...Object.values(OKABE_ITO), ...Object.values(STATE_COLORS), "#F0E442", "#ffffff"]) {
+      const text = textColorOf(color);
+      expect(contrastRatio(text, "#ffffff"), color).toBeGreaterThanOrEqual(4.5);
+      if (contrastRatio(color, "#ffffff") < 4.5) expect(contrastRatio(text, "#ffffff"), color).toBeLessThan(5.2);
+      else expect(text).toBe(color);
+    }
+    expect(() => textColorOf("orange")).toThrow('invalid colour: "orange" (expected #rrggbb)');
   });
 
   it("textOn picks white on dark fills and black on light ones, in hex or rgb() form", () => {

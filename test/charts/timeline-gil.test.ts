@@ -11,13 +11,32 @@ const holds: GilHold[] = [
 ];
 
 describe("GIL track", () => {
-  it("rawHolds alternates shades per process in time order and keeps them when zooming", () => {
+  it("rawHolds flips the shade at each change of holder per process, marks hand-offs, and keeps both when zooming", () => {
     const all = rawHolds(holds, [0, 10]);
-    expect(all.filter((h) => h.process === 0).map((h) => h.shade)).toEqual([0, 1, 0]);
+    expect(all.filter((h) => h.process === 0).map((h) => [h.shade, h.handoff])).toEqual([
+      [0, false],
+      [1, true],
+      [0, true],
+    ]);
     const zoomed = rawHolds(holds, [5, 9]);
     expect(zoomed.filter((h) => h.process === 0)).toEqual([
-      { process: 0, start: 5, end: 6, thread: 2, shade: 1, held: 1, reason: "forced" },
-      { process: 0, start: 8, end: 9, thread: 1, shade: 0, held: 1, reason: "exit" },
+      { process: 0, start: 5, end: 6, thread: 2, shade: 1, handoff: true, held: 1, reason: "forced" },
+      { process: 0, start: 8, end: 9, thread: 1, shade: 0, handoff: true, held: 1, reason: "exit" },
+    ]);
+  });
+
+  it("rawHolds keeps the shade, with no hand-off, when the same thread drops and retakes the GIL", () => {
+    const same: GilHold[] = [
+      { process: 0, thread: 1, start: 0, end: 2, reason: "voluntary" },
+      { process: 0, thread: 1, start: 3, end: 5, reason: "voluntary" },
+      { process: 0, thread: 2, start: 5, end: 6, reason: "forced" },
+      { process: 0, thread: 1, start: 6, end: 9, reason: "exit" },
+    ];
+    expect(rawHolds(same, [0, 10]).map((h) => [h.shade, h.handoff])).toEqual([
+      [0, false],
+      [0, false],
+      [1, true],
+      [0, true],
     ]);
   });
 

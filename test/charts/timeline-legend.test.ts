@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GIL_HOLD_SHADES } from "../../src/charts/palette.js";
+import { GIL_HOLD_SHADES, NOT_STARTED } from "../../src/charts/palette.js";
 import { MARKER_STYLE, timelineLegend } from "../../src/charts/timeline-legend.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
 
@@ -8,6 +8,17 @@ describe("timelineLegend", () => {
     const groups = timelineLegend(false, { holds: [{}], points: [{ lane: 0, time: 1, kind: "convoy" }] });
     expect(groups[0]?.items).toHaveLength(THREAD_STATES.length);
     expect(groups[2]?.items.map((i) => i.label)).toEqual([MARKER_STYLE.convoy.label]);
+  });
+
+  it("timelineLegend adds the hatched not-started fill only when some lane shows it", () => {
+    const without = timelineLegend(false, { holds: [], points: [] })[0]?.items ?? [];
+    const withGaps = timelineLegend(false, { holds: [], points: [] }, true)[0]?.items ?? [];
+    expect(without.map((i) => i.label)).not.toContain(NOT_STARTED.label);
+    expect(withGaps.at(-1)).toMatchObject({
+      label: NOT_STARTED.label,
+      fill: NOT_STARTED.fill,
+      hatch: NOT_STARTED.hatch,
+    });
   });
 
   it("timelineLegend shows both GIL shades for single holds and opacity for aggregated ones", () => {
