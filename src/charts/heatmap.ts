@@ -3,15 +3,23 @@
  * a colour ramp legend and, when cells are few and wide enough, the value written in each cell.
  * Sequential values use viridis; values around a pivot (a speedup around 1) use a red-blue
  * diverging scheme. Both stay readable to colour-blind readers and in grey.
+ *
+ * The caller declares what x, y and the colour hold. The colour goes log by itself when the
+ * values span a decade, so a 20x difference is not lost among the top shades. A target outlines
+ * the cells that meet it; a cap marks the cells at or above it as capped (hatched, "≥ cap").
  */
 import * as Plot from "@observablehq/plot";
+import { dimensionLabel } from "./dimension.js";
 import { chartFigure, panel } from "./figure.js";
+import type { Block } from "./legend.js";
+import { swatchLegend } from "./legend.js";
 import { rampLegend } from "./legend-ramp.js";
-import { boolean, figureText, invalid, oneOf, optionalText } from "./options.js";
+import { boolean, figureText, invalid, oneOf } from "./options.js";
 import { textOn } from "./palette.js";
-import { createRenderContext, plotSvg } from "./render.js";
+import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
+import { SVG_NS } from "./svg.js";
 import { textWidth } from "./text-measure.js";
-import { AXIS_SIZE, PAD } from "./theme.js";
+import { AXIS_SIZE, GAP, INK, PAD } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
 
 export interface HeatCell {
@@ -20,12 +28,19 @@ export interface HeatCell {
   value: number;
 }
 
+/** What an axis or the colour holds: the quantity and its unit, e.g. {quantity: "threads"}. */
+export interface HeatDimension {
+  quantity: string;
+  unit?: string;
+}
+
 export interface HeatmapOptions extends FigureOptions {
-  /** Axis labels with units, e.g. "workers (threads)", "switch interval (ms)". Default "x" and "y". */
-  xLabel?: string;
-  yLabel?: string;
-  /** What the colour shows, with its unit, e.g. "p99 latency (ms)". Default "value". */
-  valueLabel?: string;
+  /** What the columns are, e.g. {quantity: "threads"}. Required. */
+  x: HeatDimension;
+  /** What the rows are, e.g. {quantity: "Python CPU per request"}. Required. */
+  y: HeatDimension;
+  /** What the colour shows, e.g. {quantity: "p99 latency", unit: "ms"}; scale default "auto" (log over a decade). */
+  value: HeatDimension & { scale?: "linear" | "log" | "auto" };
   /** "sequential" (default, viridis) or "diverging" (red-blue around `pivot`). */
   scheme?: "sequential" | "diverging";
   /** Centre of a diverging scheme; default 1 (a ratio such as a speedup). */
@@ -36,7 +51,14 @@ export interface HeatmapOptions extends FigureOptions {
   cellLabels?: boolean;
   /** Formats values in cells and on the ramp; default 3 significant digits. */
   format?: (value: number) => string;
+  /** Outline the cells whose value meets this target ("lower": at most it; "higher": at least it). */
+  target?: { value: number; better: "lower" | "higher"; label: string };
+  /** Values at or above this were capped by the caller: such cells read "≥ cap" and are hatched. */
+  cap?: number;
 }
+
+/** Ratio of largest to smallest value from which "auto" colours on a log scale. */
+export const LOG_COLOR_SPAN = 10;
 
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 40;
@@ -49,14 +71,29 @@ function domainOf(values: readonly (string | number)[]): (string | number)[] {
   return distinct.every((v) => typeof v === "number") ? (distinct as number[]).sort((a, b) => a - b) : distinct;
 }
 
-export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions = {}): Figure {
+function checkDimension(name: string, value: unknown): HeatDimension {
+  const d = value as HeatDimension | undefined;
+  if (typeof d?.quantity !== "string" || d.quantity === "")
+    throw invalid(name, value, "{quantity, unit?} declaring what it holds");
+  return d;
+}
+
+export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions): Figure {
   if (!Array.isArray(cells) || cells.length === 0) throw invalid("cells", cells, "a non-empty array of HeatCell");
   cells.forEach((c, i) => {
     if (!Number.isFinite(c.value)) throw invalid(`cells[${i}].value`, c.value, "a finite number");
   });
-  const xLabel = optionalText("xLabel", options.xLabel, "x") ?? "x";
-  const yLabel = optionalText("yLabel", options.yLabel, "y") ?? "y";
-  const valueLabel = optionalText("valueLabel", options.valueLabel, "value") ?? "value";
+  const xLabel = dimensionLabel(checkDimension("x", options?.x));
+  const yLabel = dimensionLabel(checkDimension("y", options.y));
+  const valueDim = checkDimension("value", options.value);
+  const valueLabel = dimensionLabel(valueDim);
+  const valueScale = oneOf("value.scale", options.value.scale, ["linear", "log", "auto"] as const, "auto");
+  const cap = options.cap;
+  if (cap !== undefined && !Number.isFinite(cap)) throw invalid("cap", cap, "a finite number");
+  const target = options.target;
+  if (target !== undefined && (!Number.isFinite(target.value) || !["lower", "higher"].includes(target.better))) {
+    throw invalid("target", target.value, '{value, better: "lower" or "higher", label}');
+  }
   const scheme = oneOf("scheme", options.scheme, ["sequential", "diverging"] as const, "sequential");
   const pivot = options.pivot ?? 1;
   if (!Number.isFinite(pivot)) throw invalid("pivot", options.pivot, "a finite number");
@@ -69,9 +106,15 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const fig = figureText(options, {
     width: 720,
     height: Math.round(Math.min(480, Math.max(160, ys.length * 44)) + MARGIN_TOP + MARGIN_BOTTOM),
-    title: `${valueLabel} by ${xLabel} and ${yLabel}`,
+    title: `${valueLabel.charAt(0).toUpperCase()}${valueLabel.slice(1)} by ${xLabel} and ${yLabel}`,
     subtitle: `${cells.length} variants`,
-    caption: `Each cell is one variant; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
+    caption: [
+      `Each cell is one variant; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
+      target ? `Outlined cells meet ${target.label}.` : "",
+      cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${format(cap)}.` : "",
+    ]
+      .filter(Boolean)
+      .join(" "),
   });
 
   const values = cells.map((c) => c.value);
@@ -79,9 +122,17 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const hi = Math.max(...values);
   // Ratios around a positive pivot diverge on a log scale, so 0.5x and 2x get the same strength.
   const logDiverging = scheme === "diverging" && lo > 0 && pivot > 0;
+  const logSequential =
+    scheme === "sequential" && (valueScale === "log" || (valueScale === "auto" && lo > 0 && hi / lo >= LOG_COLOR_SPAN));
+  if (logSequential && !(lo > 0)) throw invalid("value.scale", "log", "linear when a value is 0 or less");
   const colorOptions: Plot.ScaleOptions =
     scheme === "sequential"
-      ? { type: "linear", scheme: "viridis", domain: [lo, hi === lo ? lo + 1 : hi], reverse }
+      ? {
+          type: logSequential ? "log" : "linear",
+          scheme: "viridis",
+          domain: [lo, hi === lo ? lo * 2 || 1 : hi],
+          reverse,
+        }
       : {
           type: logDiverging ? "diverging-log" : "diverging",
           scheme: "rdbu",
@@ -96,7 +147,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const marginLeft = Math.ceil(Math.max(...ys.map((y) => textWidth(String(y), AXIS_SIZE)))) + 14;
   const cellWidth = (plotWidth - marginLeft - MARGIN_RIGHT) / xs.length;
   const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
-  const fits = cells.every((c) => textWidth(format(c.value), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
+  const isCapped = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
+  const meets = (c: HeatCell): boolean =>
+    target !== undefined && (target.better === "lower" ? c.value <= target.value : c.value >= target.value);
+  const cellText = (c: HeatCell): string => (isCapped(c) ? `≥ ${format(cap as number)}` : format(c.value));
+  const fits = cells.every((c) => textWidth(cellText(c), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
   const labels = boolean("cellLabels", options.cellLabels, cells.length <= 120 && fits);
 
   const context = createRenderContext();
@@ -112,26 +167,99 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     color: { type: "identity" },
     marks: [
       Plot.cell(cells, { x: "x", y: "y", fill: fillOf }),
-      labels
-        ? Plot.text(cells, {
-            x: "x",
-            y: "y",
-            text: (c: HeatCell) => format(c.value),
-            fill: (c: HeatCell) => textOn(fillOf(c)),
-          })
-        : null,
+      Plot.cell(cells.filter(isCapped), { x: "x", y: "y", fill: () => `url(#${HATCH_ID})` }),
+      // Cells that meet the target: a white ring inside a dark one, so it shows on light and dark fills.
+      Plot.cell(cells.filter(meets), { x: "x", y: "y", fill: "none", stroke: "#ffffff", strokeWidth: 5, inset: 3 }),
+      Plot.cell(cells.filter(meets), { x: "x", y: "y", fill: "none", stroke: INK, strokeWidth: 2.5, inset: 1.5 }),
+      ...(labels
+        ? [false, true].map((bold) =>
+            Plot.text(
+              cells.filter((c) => meets(c) === bold),
+              {
+                x: "x",
+                y: "y",
+                text: cellText,
+                fill: (c: HeatCell) => textOn(fillOf(c)),
+                ...(bold ? { fontWeight: "bold" } : {}),
+              },
+            ),
+          )
+        : []),
       Plot.axisX({ label: xLabel, labelAnchor: "center", labelArrow: "none", tickSize: 0 }),
       Plot.axisY({ label: yLabel, labelAnchor: "top", labelArrow: "none", tickSize: 0 }),
     ],
   });
+  if (cells.some(isCapped)) addHatch(context, plot);
   const [d0, d1] = color.domain as [number, number];
   const ramp = rampLegend(context, {
     color: (v) => String(color.apply(v)),
     domain: scheme === "diverging" ? [d0, pivot, d1] : [d0, d1],
-    type: logDiverging ? "log" : "linear",
-    label: valueLabel,
+    type: logDiverging || logSequential ? "log" : "linear",
+    label: `${valueLabel}${logSequential ? ", log scale" : ""}`,
     width: Math.min(RAMP_WIDTH, plotWidth),
-    format,
+    format: (v) => (cap !== undefined && v >= cap ? `≥ ${format(v)}` : format(v)),
   });
-  return chartFigure(context, fig, ramp, [[panel(plot, plotWidth, fig.height)]]);
+  const marks = swatchLegend(
+    context,
+    [
+      {
+        items: [
+          ...(cells.some(meets) && target
+            ? [{ kind: "box" as const, label: `meets ${target.label}`, fill: "#ffffff", stroke: INK }]
+            : []),
+          ...(cells.some(isCapped)
+            ? [
+                {
+                  kind: "box" as const,
+                  label: `capped at ${format(cap as number)}: at least this`,
+                  fill: "#777777",
+                  hatch: "#ffffff",
+                },
+              ]
+            : []),
+        ],
+      },
+    ],
+    plotWidth - RAMP_WIDTH - 2 * GAP,
+  );
+  return chartFigure(context, fig, beside(context, ramp, marks), [[panel(plot, plotWidth, fig.height)]]);
+}
+
+const HATCH_ID = "capped-hatch";
+
+/** White hatching over capped cells, as an SVG pattern in the plot's defs. */
+function addHatch(context: RenderContext, plot: SVGSVGElement): void {
+  const make = (name: string, attributes: Record<string, string | number>): Element => {
+    const node = context.document.createElementNS(SVG_NS, name);
+    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+    return node;
+  };
+  const pattern = make("pattern", {
+    id: HATCH_ID,
+    width: 8,
+    height: 8,
+    patternUnits: "userSpaceOnUse",
+    patternTransform: "rotate(45)",
+  });
+  pattern.appendChild(
+    make("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#ffffff", "stroke-width": 2, "stroke-opacity": 0.7 }),
+  );
+  const defs = make("defs", {});
+  defs.appendChild(pattern);
+  plot.insertBefore(defs, plot.firstChild);
+}
+
+/** The ramp with the cell-mark legend to its right, as one block. */
+function beside(context: RenderContext, ramp: Block, marks: Block): Block {
+  if (marks.height === 0) return ramp;
+  const g = context.document.createElementNS(SVG_NS, "g");
+  g.appendChild(ramp.node);
+  const right = context.document.createElementNS(SVG_NS, "g");
+  right.setAttribute(
+    "transform",
+    `translate(${ramp.width + 2 * GAP},${Math.max(0, (ramp.height - marks.height) / 2)})`,
+  );
+  right.appendChild(marks.node);
+  g.appendChild(right);
+  return { node: g, width: ramp.width + 2 * GAP + marks.width, height: Math.max(ramp.height, marks.height) };
 }

@@ -1,165 +1,317 @@
 /**
- * Scaling: throughput and a latency quantile against the number of workers, one line per executor
- * kind, side by side. Each point can carry a confidence interval (drawn as a whisker); series
- * at the same worker count are nudged apart a few px so whiskers do not hide each other.
+ * Scaling: a rate (throughput) and a time (a latency quantile, a makespan) against one varied
+ * setting, side by side, one line per series. Nothing on an axis is assumed: the caller declares
+ * what x holds (quantity, unit, categorical / linear / log) and what each panel measures; the
+ * measured panels go log by themselves when their means span two decades.
+ *
+ * Each series takes its executor kind's colour and symbol (the same in every figure); a second
+ * series of the same kind is told apart by a dashed line. Points can carry a confidence interval
+ * (a whisker); series at the same x are nudged a few px apart so whiskers do not hide each other.
+ * A latency target draws a labelled line on the time panel; baselines draw dotted reference lines.
  */
 import * as Plot from "@observablehq/plot";
-import { type Axis, linearAxis } from "./axis.js";
+import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis } from "./axis.js";
+import { checkDimension, type Dimension, dimensionLabel, measureAxis, resolveScale } from "./dimension.js";
 import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
 import { chartFigure, panel } from "./figure.js";
-import { swatchLegend } from "./legend.js";
-import { figureText, invalid, oneOf, optionalText } from "./options.js";
+import { type LegendItem, swatchLegend } from "./legend.js";
+import { figureText, invalid } from "./options.js";
 import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
 import { glyph } from "./symbols.js";
-import { GAP, GRID, PAD } from "./theme.js";
-import { timeUnitFor } from "./time-axis.js";
+import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD } from "./theme.js";
+import { type TimeUnit, timeUnitFor } from "./time-axis.js";
 import type { Figure, FigureOptions } from "./types.js";
 
 export interface ScalingPoint {
   executor: ExecutorKind;
-  /** Pool size (threads or processes); 1 for sync and a single loop. */
-  workers: number;
-  /** Tasks per second. */
+  /** The series' name in the legend; default the executor kind's label. */
+  series?: string;
+  /** Where the point sits on x, in the unit `x` declares (a string on a categorical axis). */
+  x: number | string;
+  /** The rate the left panel shows, in the unit `throughput` declares. */
   throughput: Estimate;
-  /** The latency quantile named by the `quantile` option, in ns. */
+  /** The time the right panel shows, in ns. */
   latency: Estimate;
 }
 
+/** A measured panel: what it shows; values of the time panel are ns and its unit follows them. */
+export interface Measure {
+  quantity: string;
+  /** Default "auto": log when the means span two decades. */
+  scale?: "linear" | "log" | "auto";
+}
+
 export interface ScalingOptions extends FigureOptions {
-  /** Name of the latency quantile shown, for labels; default "p99". */
-  quantile?: string;
-  /** Worker axis: "log" (base 2, default) or "linear". */
-  workersScale?: "log" | "linear";
+  /** What x holds, e.g. {quantity: "switch interval", unit: "ms", scale: "log"}. Required. */
+  x: Dimension;
+  /** The left panel, e.g. {quantity: "throughput", unit: "requests/s"}. Required. */
+  throughput: Measure & { unit: string };
+  /** The right panel, e.g. {quantity: "p99 latency"}. Required. */
+  latency: Measure;
+  /** A latency target, drawn as a labelled line on the right panel. */
+  target?: { latency: number; label: string };
+  /** Reference values drawn as dotted lines across a panel, e.g. "IO thread alone". */
+  baselines?: { label: string; throughput?: number; latency?: number }[];
 }
 
 interface Row {
-  executor: ExecutorKind;
-  workers: number;
+  key: string;
+  x: number | string;
   value: Resolved;
+}
+
+interface Series {
+  key: string;
+  executor: ExecutorKind;
+  dash: string | undefined;
 }
 
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 36;
 const MARGIN_RIGHT = 14;
 const DODGE = 4;
+/** Dashes telling apart the series of one executor kind, in order of appearance. */
+const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
+const TARGET_DASH = "6,3";
+const BASELINE_DASH = "1.5,3";
 
-function checkPoints(points: readonly ScalingPoint[]): void {
+function checkPoints(points: readonly ScalingPoint[], categorical: boolean): void {
   if (!Array.isArray(points) || points.length === 0)
     throw invalid("points", points, "a non-empty array of ScalingPoint");
   points.forEach((p, i) => {
     if (!EXECUTOR_KINDS.includes(p.executor)) {
       throw invalid(`points[${i}].executor`, p.executor, `one of ${EXECUTOR_KINDS.join(", ")}`);
     }
-    if (!Number.isSafeInteger(p.workers) || p.workers <= 0) {
-      throw invalid(`points[${i}].workers`, p.workers, "a positive integer");
+    if (categorical ? typeof p.x !== "string" && typeof p.x !== "number" : !Number.isFinite(p.x)) {
+      throw invalid(`points[${i}].x`, p.x, categorical ? "a string or number" : "a finite number");
     }
   });
 }
 
-export function scalingChart(points: readonly ScalingPoint[], options: ScalingOptions = {}): Figure {
-  checkPoints(points);
-  const quantile = optionalText("quantile", options.quantile, "p99") ?? "p99";
-  const workersScale = oneOf("workersScale", options.workersScale, ["log", "linear"] as const, "log");
-  const kinds = EXECUTOR_KINDS.filter((k) => points.some((p) => p.executor === k));
+/** The series in order of first appearance, each with its dash. */
+function seriesOf(points: readonly ScalingPoint[]): Series[] {
+  const out: Series[] = [];
+  for (const p of points) {
+    const key = p.series ?? EXECUTOR_STYLES[p.executor].label;
+    const same = out.find((s) => s.key === key);
+    if (same) {
+      if (same.executor !== p.executor) throw invalid("points", key, "one executor kind per series");
+      continue;
+    }
+    const ofKind = out.filter((s) => s.executor === p.executor).length;
+    out.push({ key, executor: p.executor, dash: DASHES[ofKind % DASHES.length] });
+  }
+  return out;
+}
+
+export function scalingChart(points: readonly ScalingPoint[], options: ScalingOptions): Figure {
+  const x = checkDimension("x", options?.x, false);
+  const rateDim = checkDimension("throughput", { scale: "auto", ...options.throughput }, true);
+  const timeDim = checkDimension("latency", { scale: "auto", ...options.latency }, true);
+  if (!options.throughput.unit) throw invalid("throughput.unit", options.throughput.unit, "a unit such as tasks/s");
+  checkPoints(points, x.scale === "categorical");
+  if (x.scale === "log" && points.some((p) => !((p.x as number) > 0))) {
+    throw invalid("x.scale", "log", "linear when an x value is 0 or less");
+  }
+  const series = seriesOf(points);
+  const keyOf = (p: ScalingPoint): string => p.series ?? EXECUTOR_STYLES[p.executor].label;
+  const throughput: Row[] = points.map((p, i) => ({
+    key: keyOf(p),
+    x: p.x,
+    value: resolveEstimate(`points[${i}].throughput`, p.throughput),
+  }));
+  const latencyNs: Row[] = points.map((p, i) => ({
+    key: keyOf(p),
+    x: p.x,
+    value: resolveEstimate(`points[${i}].latency`, p.latency),
+  }));
+  const target = options.target;
+  if (target !== undefined && !(Number.isFinite(target.latency) && target.latency > 0)) {
+    throw invalid("target.latency", target.latency, "a positive time in ns");
+  }
+  const baselines = options.baselines ?? [];
+  const unit = timeUnitFor(
+    Math.max(...latencyNs.map((r) => r.value.hi), target?.latency ?? 0, ...baselines.map((b) => b.latency ?? 0)),
+  );
+  const latency = latencyNs.map((r) => ({ ...r, value: scaleResolved(r.value, unit) }));
+  const rateScale = resolveScale(rateDim.scale, [
+    ...throughput.map((r) => r.value.mean),
+    ...baselines.flatMap((b) => (b.throughput === undefined ? [] : [b.throughput])),
+  ]);
+  const timeScale = resolveScale(timeDim.scale, [
+    ...latency.map((r) => r.value.mean),
+    ...(target ? [target.latency / unit.divisor] : []),
+    ...baselines.flatMap((b) => (b.latency === undefined ? [] : [b.latency / unit.divisor])),
+  ]);
+  const intervals = points.some((p) => typeof p.throughput !== "number" || typeof p.latency !== "number");
+  const rateLabel = `${dimensionLabel(rateDim)}${rateScale === "log" ? ", log scale" : ""}`;
+  const timeLabel = `${timeDim.quantity} (${unit.label})${timeScale === "log" ? ", log scale" : ""}`;
   const fig = figureText(options, {
     width: 960,
     height: 320,
-    title: `Throughput and ${quantile} latency against workers`,
+    title: capitalize(`${rateDim.quantity} and ${timeDim.quantity} against ${x.quantity}`),
     subtitle: undefined,
-    caption: `One line per executor kind. Left: completed tasks per second (higher is better). Right: ${quantile} latency from arrival to completion (lower is better).${points.some((p) => typeof p.throughput !== "number" || typeof p.latency !== "number") ? " Whiskers show confidence intervals over replications." : ""}`,
+    caption: [
+      `Left: ${rateDim.quantity} (higher is better). Right: ${timeDim.quantity} (lower is better).`,
+      intervals ? "Whiskers show 95% confidence intervals over replications." : "",
+      target ? `The dashed line on the right is the target, ${target.label}.` : "",
+      baselines.length > 0 ? `Dotted lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
+    ]
+      .filter(Boolean)
+      .join(" "),
   });
-  const throughput = points.map((p, i) => ({ ...p, value: resolveEstimate(`points[${i}].throughput`, p.throughput) }));
-  const latencyNs = points.map((p, i) => ({ ...p, value: resolveEstimate(`points[${i}].latency`, p.latency) }));
-  const unit = timeUnitFor(Math.max(...latencyNs.map((r) => r.value.hi)));
-  const latency = latencyNs.map((r) => ({
-    ...r,
-    value: {
-      ...r.value,
-      mean: r.value.mean / unit.divisor,
-      lo: r.value.lo / unit.divisor,
-      hi: r.value.hi / unit.divisor,
-    },
-  }));
 
   const context = createRenderContext();
   const plotWidth = fig.width - 2 * PAD;
   const panelWidth = Math.floor((plotWidth - GAP) / 2);
-  const workers = [...new Set(points.map((p) => p.workers))].sort((a, b) => a - b);
-  const left = seriesPanel(
-    context,
-    throughput,
-    kinds,
-    workers,
-    workersScale,
-    "throughput (tasks/s)",
-    panelWidth,
-    fig.height,
-  );
-  const right = seriesPanel(
-    context,
-    latency,
-    kinds,
-    workers,
-    workersScale,
-    `${quantile} latency (${unit.label})`,
-    panelWidth,
-    fig.height,
-  );
-  const legend = swatchLegend(
-    context,
-    [
-      {
-        title: "Executor",
-        items: kinds.map((k) => ({
-          kind: "line" as const,
-          label: EXECUTOR_STYLES[k].label,
-          stroke: EXECUTOR_STYLES[k].color,
-          glyph: EXECUTOR_STYLES[k].symbol,
-        })),
-      },
-    ],
-    plotWidth,
-  );
+  const xs = distinct(points.map((p) => p.x));
+  const frame = { context, series, xs, x, width: panelWidth, height: fig.height };
+  const left = seriesPanel(frame, throughput, rateScale, rateLabel, {
+    lines: baselines.flatMap((b) => (b.throughput === undefined ? [] : [{ value: b.throughput, label: b.label }])),
+  });
+  const right = seriesPanel(frame, latency, timeScale, timeLabel, {
+    lines: baselines.flatMap((b) =>
+      b.latency === undefined ? [] : [{ value: b.latency / unit.divisor, label: b.label }],
+    ),
+    ...(target ? { target: { value: target.latency / unit.divisor, label: target.label } } : {}),
+  });
+  const items: LegendItem[] = series.map((s) => ({
+    kind: "line" as const,
+    label: s.key,
+    stroke: EXECUTOR_STYLES[s.executor].color,
+    glyph: EXECUTOR_STYLES[s.executor].symbol,
+    ...(s.dash ? { dash: s.dash } : {}),
+  }));
+  if (target) items.push({ kind: "line", label: `target: ${target.label}`, stroke: INK, dash: TARGET_DASH });
+  for (const b of baselines) items.push({ kind: "line", label: b.label, stroke: MUTED, dash: BASELINE_DASH });
+  const legend = swatchLegend(context, [{ items }], plotWidth);
   return chartFigure(context, fig, legend, [
     [panel(left, panelWidth, fig.height), panel(right, panelWidth, fig.height)],
   ]);
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function scaleResolved(v: Resolved, unit: TimeUnit): Resolved {
+  return { ...v, mean: v.mean / unit.divisor, lo: v.lo / unit.divisor, hi: v.hi / unit.divisor };
+}
+
+/** Distinct x values: numbers ascending, anything else in order of appearance. */
+function distinct(values: readonly (number | string)[]): (number | string)[] {
+  const seen = [...new Set(values)];
+  return seen.every((v) => typeof v === "number") ? (seen as number[]).sort((a, b) => a - b) : seen;
+}
+
+/** The x axis: categorical (Plot's point scale), or numeric with the data's own values as ticks when few. */
+function xAxis(dim: Dimension, xs: readonly (number | string)[]): { scale: Plot.ScaleOptions; marks: Plot.Markish[] } {
+  const label = dimensionLabel(dim);
+  if (dim.scale === "categorical") {
+    return {
+      scale: { type: "point", domain: xs.map(String), padding: 0.4 },
+      marks: [Plot.axisX({ label, labelAnchor: "center", labelArrow: "none", tickSize: 4 })],
+    };
+  }
+  const nums = xs as number[];
+  const lo = nums[0] as number;
+  const hi = nums[nums.length - 1] as number;
+  const few = nums.length <= 12;
+  const format = (v: number): string => String(Number(v.toPrecision(6)));
+  const axis: Axis =
+    dim.scale === "log"
+      ? few
+        ? { ...logAxis([lo, hi]), ticks: nums, format }
+        : logAxis([lo, hi])
+      : few
+        ? { ...linearAxis([Math.min(0, lo), hi]), ticks: nums, format }
+        : linearAxis([Math.min(0, lo), hi]);
+  const span = dim.scale === "log" ? hi / lo : 0;
+  const domain: [number, number] =
+    dim.scale === "log"
+      ? span === 1
+        ? [lo / 2, hi * 2]
+        : [lo / span ** 0.06, hi * span ** 0.06]
+      : [lo === hi ? lo - 1 : Math.min(0, lo), hi + (hi - Math.min(0, lo)) * 0.05 || 1];
+  return {
+    scale: dim.scale === "log" ? { type: "log", domain } : { type: "linear", domain },
+    marks: axisXMarks({ ...axis, domain }, label),
+  };
+}
+
+interface PanelFrame {
+  context: RenderContext;
+  series: readonly Series[];
+  xs: readonly (number | string)[];
+  x: Dimension;
+  width: number;
+  height: number;
+}
+
 function seriesPanel(
-  context: RenderContext,
+  frame: PanelFrame,
   rows: readonly Row[],
-  kinds: readonly ExecutorKind[],
-  workers: readonly number[],
-  scale: "log" | "linear",
+  scale: "linear" | "log",
   label: string,
-  width: number,
-  height: number,
+  refs: { lines: { value: number; label: string }[]; target?: { value: number; label: string } },
 ): SVGSVGElement {
-  const y: Axis = linearAxis([Math.min(...rows.map((r) => r.value.lo)), Math.max(...rows.map((r) => r.value.hi))], {
-    zero: true,
-    count: Math.max(3, Math.floor(height / 50)),
-  });
+  const { context, series, height, width } = frame;
+  const refValues = [...refs.lines.map((l) => l.value), ...(refs.target ? [refs.target.value] : [])];
+  const extent = [...rows.map((r) => r.value), ...refValues.map((v) => ({ mean: v, lo: v, hi: v }))];
+  const { axis: y, floor } = measureAxis(extent, scale, Math.max(3, Math.floor(height / 50)));
+  const categorical = frame.x.scale === "categorical";
+  const xv = (r: Row): number | string => (categorical ? String(r.x) : r.x);
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
-  kinds.forEach((kind, k) => {
-    const style = EXECUTOR_STYLES[kind];
-    const series = rows.filter((r) => r.executor === kind).sort((a, b) => a.workers - b.workers);
-    const dx = (k - (kinds.length - 1) / 2) * DODGE;
+  for (const line of refs.lines) {
+    marks.push(Plot.ruleY([line.value], { stroke: MUTED, strokeWidth: 1.5, strokeDasharray: BASELINE_DASH }));
+  }
+  if (refs.target) {
+    const t = refs.target;
+    marks.push(
+      Plot.ruleY([t.value], { stroke: INK, strokeWidth: 1.25, strokeDasharray: TARGET_DASH }),
+      Plot.text([t.value], {
+        y: (v: number) => v,
+        text: () => `target ${t.label}`,
+        frameAnchor: "right",
+        textAnchor: "end",
+        lineAnchor: "bottom",
+        dy: -3,
+        dx: -2,
+        fill: INK,
+        fontSize: AXIS_SIZE,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+    );
+  }
+  series.forEach((s, k) => {
+    const style = EXECUTOR_STYLES[s.executor];
+    const own = rows.filter((r) => r.key === s.key).sort((a, b) => frame.xs.indexOf(a.x) - frame.xs.indexOf(b.x));
+    const dx = (k - (series.length - 1) / 2) * DODGE;
     marks.push(
       Plot.ruleX(
-        series.filter((r) => r.value.hasInterval),
+        own.filter((r) => r.value.hasInterval),
         {
-          x: "workers",
-          y1: (r: Row) => r.value.lo,
+          x: xv,
+          y1: (r: Row) => floor(r.value.lo),
           y2: (r: Row) => r.value.hi,
           stroke: style.color,
           strokeWidth: 1.5,
           dx,
         },
       ),
-      Plot.line(series, { x: "workers", y: (r: Row) => r.value.mean, stroke: style.color, strokeWidth: 2, dx }),
-      Plot.dot(series, {
-        x: "workers",
+      Plot.line(own, {
+        x: xv,
+        y: (r: Row) => r.value.mean,
+        stroke: style.color,
+        strokeWidth: 2,
+        dx,
+        ...(s.dash ? { strokeDasharray: s.dash } : {}),
+      }),
+      Plot.dot(own, {
+        x: xv,
         y: (r: Row) => r.value.mean,
         symbol: glyph(style.symbol),
         r: 4.5,
@@ -170,17 +322,8 @@ function seriesPanel(
       }),
     );
   });
-  marks.push(
-    Plot.axisY(y.ticks, { tickFormat: y.format, label, labelArrow: "none" }),
-    Plot.axisX(workers, {
-      tickFormat: (v: number) => String(v),
-      label: "workers (pool size)",
-      labelAnchor: "center",
-      labelArrow: "none",
-    }),
-    Plot.ruleY([y.domain[0]]),
-  );
-  const span = workers.length > 1 ? 0 : 1;
+  const xa = xAxis(frame.x, frame.xs);
+  marks.push(...axisYMarks(y, label), ...xa.marks, Plot.ruleY([y.domain[0]]));
   return plotSvg(context, {
     width,
     height,
@@ -188,15 +331,8 @@ function seriesPanel(
     marginBottom: MARGIN_BOTTOM,
     marginRight: MARGIN_RIGHT,
     marginLeft: Math.ceil(y.labelWidth) + 12,
-    x:
-      scale === "log"
-        ? {
-            type: "log",
-            base: 2,
-            domain: [(workers[0] as number) / 1.25 - span, (workers[workers.length - 1] as number) * 1.25],
-          }
-        : { type: "linear", domain: [0, (workers[workers.length - 1] as number) * 1.05] },
-    y: { domain: y.domain },
+    x: xa.scale,
+    y: scale === "log" ? { type: "log", domain: y.domain } : { domain: y.domain },
     marks,
   });
 }

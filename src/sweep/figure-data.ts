@@ -1,11 +1,14 @@
 import type { AxisValue } from "./axis.js";
+import { describeValue } from "./labels.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./store.js";
 
 /** One line of a line figure: the metric against the x axis, at fixed values of the other axes. */
 export interface LineSeries {
-  /** The other axes' values, "runtime.gil=off machine.cores=4"; "" when there are none. */
+  /** The other axes' values, "GIL: off, cores: 4"; "" when there are none. */
   label: string;
+  /** The other varied axes' values on this line, by path. */
+  values: Record<string, AxisValue>;
   points: { x: number; y: number; lo: number; hi: number }[];
 }
 
@@ -14,7 +17,7 @@ export interface LineData {
   metric: string;
   x: string;
   series: LineSeries[];
-  /** The axes that take one value only, "executor.kind=threads"; "" when there are none. */
+  /** The axes that take one value only, "executor: threads"; "" when there are none. */
   fixed: string;
 }
 
@@ -35,7 +38,7 @@ export const MAX_SERIES = 12;
 export const MAX_HEATMAPS = 6;
 
 function label(values: Record<string, AxisValue>, paths: readonly string[]): string {
-  return paths.map((p) => `${p}=${values[p]}`).join(" ");
+  return paths.map((p) => describeValue(p, values[p])).join(", ");
 }
 
 /**
@@ -76,10 +79,15 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
   // An axis with one value labels every line alike: it goes in `fixed` instead.
   const others = meta.axes.filter((a) => a !== xAxis && a.values.length >= 2).map((a) => a.path);
   const single = meta.axes.filter((a) => a !== xAxis && a.values.length < 2);
-  const fixed = single.map((a) => `${a.path}=${a.values[0]}`).join(" ");
+  const fixed = single.map((a) => describeValue(a.path, a.values[0])).join(", ");
   const series: LineSeries[] = [];
   for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric))) {
-    const line: LineSeries = { label: key, points: [] };
+    const first = points[0]?.values ?? {};
+    const line: LineSeries = {
+      label: key,
+      values: Object.fromEntries(others.map((p) => [p, first[p] as AxisValue])),
+      points: [],
+    };
     for (const p of points) {
       const s = p.summary[metric];
       if (s) line.points.push({ x: p.values[xAxis.path] as number, y: s.mean, lo: s.lo, hi: s.hi });

@@ -6,6 +6,7 @@ import { writeFigure } from "../charts/write.js";
 import type { AxisValue } from "./axis.js";
 import { isTimeMetric } from "./evaluate.js";
 import { heatmapData, lineData } from "./figure-data.js";
+import { metricQuantity, pathQuantity } from "./labels.js";
 import { sweepLineFigure } from "./line-figure.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./store.js";
@@ -53,12 +54,16 @@ export function sweepFigures(
   maps.forEach((map, i) => {
     if (map.cells.length === 0) return;
     const unit = isTimeMetric(metric) ? timeUnitFor(Math.max(...map.cells.map((c) => c.value))) : null;
+    const quantity = metricQuantity(metric);
     const figure = heatmapChart(
       map.cells.map((c) => ({ x: cellKey(c.x), y: cellKey(c.y), value: c.value / (unit?.divisor ?? 1) })),
       {
-        xLabel: map.x,
-        yLabel: map.y,
-        valueLabel: unit ? `${metric} (${unit.label})` : metric,
+        x: pathQuantity(map.x),
+        y: pathQuantity(map.y),
+        value: {
+          quantity: quantity.quantity,
+          ...(unit || quantity.unit ? { unit: unit?.label ?? quantity.unit } : {}),
+        },
         subtitle: map.fixed === "" ? subtitle : `${subtitle}; ${map.fixed}`,
         // Dark for worse: high times, low throughput.
         reverse: unit !== null,
@@ -69,7 +74,7 @@ export function sweepFigures(
   return out;
 }
 
-/** Writes the figures of `sweepFigures` into `out`; returns their paths. */
+/** Writes the figures of `sweepFigures` into `out`, each as SVG and as PNG (2x) beside it; returns their paths. */
 export function writeSweepFigures(
   meta: SweepMeta,
   count: number,
@@ -77,9 +82,11 @@ export function writeSweepFigures(
   metric: string,
   out: string,
 ): string[] {
-  return sweepFigures(meta, count, rows, metric).map(({ file, figure }) => {
-    const path = join(out, file);
-    writeFigure(path, figure);
-    return path;
+  return sweepFigures(meta, count, rows, metric).flatMap(({ file, figure }) => {
+    const svg = join(out, file);
+    const png = svg.replace(/\.svg$/, ".png");
+    writeFigure(svg, figure);
+    writeFigure(png, figure);
+    return [svg, png];
   });
 }

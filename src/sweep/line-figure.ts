@@ -2,14 +2,15 @@ import * as Plot from "@observablehq/plot";
 import { axisYMarks, linearAxis, logAxis } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
-import { seriesColor, seriesSymbol } from "../charts/palette.js";
+import { EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
-import { glyph } from "../charts/symbols.js";
+import { type GlyphName, glyph } from "../charts/symbols.js";
 import { GRID, PAD } from "../charts/theme.js";
 import { timeUnitFor } from "../charts/time-axis.js";
 import type { Figure } from "../charts/types.js";
 import { isTimeMetric } from "./evaluate.js";
-import type { LineData } from "./figure-data.js";
+import type { LineData, LineSeries } from "./figure-data.js";
+import { metricQuantity, pathQuantity } from "./labels.js";
 
 /*
  * The line figure of a sweep: one metric against one varied parameter, a line per combination of
@@ -22,7 +23,7 @@ export interface LineFigureOptions {
   width?: number;
   /** Height of the plot area; default 320 px. */
   height?: number;
-  /** Default "<metric> against <x>". */
+  /** Default "<metric's quantity> against <x's quantity>", e.g. "P99 latency against workers". */
   title?: string;
   subtitle?: string;
   /** Confidence level of the whiskers, for the caption; default 0.95. */
@@ -79,13 +80,17 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   // Doubling values (1, 2, 4, ... 64) read best on a log axis; anything else on a linear one.
   const log = x0 > 0 && x1 / x0 >= 8 && xs.length >= 3;
   const xTicks = xs.length <= 12 ? xs : linearAxis([x0, x1]).ticks;
-  const yLabel = `${unit ? `${data.metric} (${unit.label})` : data.metric}${logY ? ", log scale" : ""}`;
+  const metric = metricQuantity(data.metric);
+  const xName = pathQuantity(data.x);
+  const yUnit = unit?.label ?? metric.unit;
+  const yLabel = `${metric.quantity}${yUnit ? ` (${yUnit})` : ""}${logY ? ", log scale" : ""}`;
+  const styles = series.map((s, k) => styleOf(s, k));
 
   const context = createRenderContext();
   const plotWidth = width - 2 * PAD;
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
   scaled.forEach((s, k) => {
-    const color = seriesColor(k);
+    const { color, symbol } = styles[k] as { color: string; symbol: GlyphName };
     const dx = (k - (scaled.length - 1) / 2) * DODGE;
     marks.push(
       Plot.ruleX(
@@ -96,7 +101,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
       Plot.dot(s.rows, {
         x: "x",
         y: "y",
-        symbol: glyph(seriesSymbol(k)),
+        symbol: glyph(symbol),
         r: 4.5,
         fill: color,
         stroke: "#ffffff",
@@ -109,7 +114,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     ...axisYMarks(y, yLabel),
     Plot.axisX(xTicks, {
       tickFormat: (v: number) => String(v),
-      label: data.x,
+      label: xName.unit ? `${xName.quantity} (${xName.unit})` : xName.quantity,
       labelAnchor: "center",
       labelArrow: "none",
     }),
@@ -138,8 +143,8 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
                 items: scaled.map((s, k) => ({
                   kind: "line" as const,
                   label: s.label,
-                  stroke: seriesColor(k),
-                  glyph: seriesSymbol(k),
+                  stroke: (styles[k] as { color: string }).color,
+                  glyph: (styles[k] as { symbol: GlyphName }).symbol,
                 })),
               },
             ],
@@ -150,10 +155,33 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const level = Math.round((options.confidence ?? 0.95) * 100);
   return composeFigure(context, {
     width,
-    title: options.title ?? `${data.metric} against ${data.x}`,
+    title: options.title ?? capitalize(`${metric.quantity} against ${xName.quantity}`),
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
     caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}`,
   });
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The executor family a sweep's executor.kind value stands for, on a build with or without a GIL. */
+function executorKind(values: LineSeries["values"]): ExecutorKind | null {
+  const kind = values["executor.kind"];
+  if (kind === undefined) return null;
+  const noGil = values["runtime.gil"] === "off" || /t$/.test(String(values["runtime.python"] ?? ""));
+  if (kind === "threads") return noGil ? "threads-nogil" : "threads-gil";
+  return kind === "asyncio" || kind === "processes" || kind === "sync" ? kind : null;
+}
+
+/**
+ * A line's colour and symbol: its executor kind's, the same as in every other figure, when the
+ * lines differ by executor (and only by it); otherwise the series colours in order.
+ */
+function styleOf(s: LineSeries, k: number): { color: string; symbol: GlyphName } {
+  const kind = Object.keys(s.values).length === 1 ? executorKind(s.values) : null;
+  if (kind) return { color: EXECUTOR_STYLES[kind].color, symbol: EXECUTOR_STYLES[kind].symbol };
+  return { color: seriesColor(k), symbol: seriesSymbol(k) };
 }

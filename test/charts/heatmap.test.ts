@@ -3,12 +3,18 @@ import { heatmapChart } from "../../src/charts/heatmap.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
 import { p99Grid, speedupGrid } from "../fixtures/heatmap.js";
 
+const DIMS = {
+  x: { quantity: "threads" },
+  y: { quantity: "CPU per request" },
+  value: { quantity: "p99 latency", unit: "ms" },
+};
+
 describe("heatmapChart", () => {
   it("heatmapChart(p99 grid) matches its golden file and writes each cell's closed-form value", () => {
     const figure = heatmapChart(p99Grid(), {
-      xLabel: "workers (threads)",
-      yLabel: "switch interval",
-      valueLabel: "p99 latency (ms)",
+      x: { quantity: "workers", unit: "threads" },
+      y: { quantity: "switch interval" },
+      value: { quantity: "p99 latency", unit: "ms", scale: "linear" },
     });
     expectSvgInvariants(figure.svg);
     const texts = svgTexts(figure.svg);
@@ -21,9 +27,9 @@ describe("heatmapChart", () => {
 
   it("heatmapChart(speedup grid, diverging) matches its golden file with 1 in the middle of the ramp", () => {
     const figure = heatmapChart(speedupGrid(), {
-      xLabel: "workers (threads)",
-      yLabel: "CPU-bound share of each task",
-      valueLabel: "speedup without the GIL (×)",
+      x: { quantity: "workers", unit: "threads" },
+      y: { quantity: "CPU-bound share of each task" },
+      value: { quantity: "speedup without the GIL", unit: "×" },
       scheme: "diverging",
     });
     expectSvgInvariants(figure.svg);
@@ -33,12 +39,50 @@ describe("heatmapChart", () => {
 
   it("heatmapChart leaves cells unlabelled when there are too many to read", () => {
     const cells = Array.from({ length: 400 }, (_, i) => ({ x: i % 20, y: Math.floor(i / 20), value: i }));
-    const texts = svgTexts(heatmapChart(cells, { valueLabel: "v (count)" }).svg);
+    const texts = svgTexts(
+      heatmapChart(cells, {
+        x: { quantity: "column" },
+        y: { quantity: "row" },
+        value: { quantity: "v", unit: "count" },
+      }).svg,
+    );
     expect(texts).not.toContain("399");
   });
 
-  it("heatmapChart rejects non-finite values by index", () => {
-    expect(() => heatmapChart([{ x: 1, y: 1, value: Number.NaN }])).toThrow(
+  it("heatmapChart colours on a log scale when the values span a decade, and says so on the ramp", () => {
+    // 20x between the fastest and slowest cell: on a linear ramp the fast cells all look alike.
+    const cells = [5, 20, 40, 100].map((value, i) => ({ x: 2 ** i, y: "a", value }));
+    const texts = svgTexts(heatmapChart(cells, DIMS).svg);
+    expect(texts).toContain("p99 latency (ms), log scale");
+    const narrow = cells.map((c, i) => ({ ...c, value: 10 + i }));
+    expect(svgTexts(heatmapChart(narrow, DIMS).svg)).toContain("p99 latency (ms)");
+  });
+
+  it("heatmapChart outlines the cells that meet the target and marks capped cells as capped", () => {
+    const cells = [
+      { x: 8, y: "1 ms", value: 2000 },
+      { x: 16, y: "1 ms", value: 80 },
+      { x: 32, y: "1 ms", value: 120 },
+    ];
+    const svg = heatmapChart(cells, {
+      ...DIMS,
+      target: { value: 100, better: "lower", label: "p99 at most 100 ms" },
+      cap: 2000,
+    }).svg;
+    const texts = svgTexts(svg);
+    expect(texts).toContain("≥ 2000");
+    expect(texts).not.toContain("2000");
+    expect(texts).toContain("meets p99 at most 100 ms");
+    expect(texts).toContain("capped at 2000: at least this");
+    // One outlined cell (two rings), one hatched cell.
+    expect(svg.match(/stroke-width="2.5"/g)).toHaveLength(1);
+    expect(svg).toMatch(/<pattern id="capped-hatch-1"/);
+    expect(svg.match(/fill="url\(#capped-hatch-1\)"/g)).toHaveLength(1);
+  });
+
+  it("heatmapChart requires what x, y and the colour hold, and rejects non-finite values by index", () => {
+    expect(() => heatmapChart([{ x: 1, y: 1, value: 1 }], {} as never)).toThrow("invalid x: undefined");
+    expect(() => heatmapChart([{ x: 1, y: 1, value: Number.NaN }], DIMS)).toThrow(
       "invalid cells[0].value: NaN (expected a finite number)",
     );
   });

@@ -1,52 +1,127 @@
 import { describe, expect, it } from "vitest";
 import { EXECUTOR_STYLES } from "../../src/charts/palette.js";
-import { scalingChart } from "../../src/charts/scaling.js";
+import { type ScalingPoint, scalingChart } from "../../src/charts/scaling.js";
+import { MS, SECOND } from "../../src/engine/time.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
-import { scalingPoints } from "../fixtures/scaling.js";
+import { SCALING_AXES, scalingPoints } from "../fixtures/scaling.js";
 
 describe("scalingChart", () => {
   it("scalingChart(points with intervals) matches its golden file", () => {
-    const figure = scalingChart(scalingPoints());
+    const figure = scalingChart(scalingPoints(), SCALING_AXES);
     expectSvgInvariants(figure.svg);
     expectGolden("scaling", figure.svg);
   });
 
-  it("scalingChart labels both axes with units and lists each executor kind in the legend", () => {
-    const texts = svgTexts(scalingChart(scalingPoints(false), { quantile: "p95" }).svg);
-    expect(texts).toContain("throughput (tasks/s)");
-    expect(texts).toContain("p95 latency (ms)");
-    expect(texts.filter((t) => t === "workers (pool size)")).toHaveLength(2);
+  it("scalingChart labels each axis with exactly what the caller declares, and no template label", () => {
+    const texts = svgTexts(
+      scalingChart(scalingPoints(false), {
+        x: { quantity: "switch interval", unit: "ms", scale: "log" },
+        throughput: { quantity: "round trips", unit: "per second" },
+        latency: { quantity: "time per round trip" },
+      }).svg,
+    );
+    expect(texts).toContain("round trips (per second)");
+    expect(texts.filter((t) => t === "switch interval (ms)")).toHaveLength(2);
+    expect(texts.some((t) => t.startsWith("time per round trip ("))).toBe(true);
+    expect(texts.join(" ")).not.toMatch(/pool size|workers|one line per executor kind/i);
     for (const kind of ["asyncio", "threads-gil", "threads-nogil", "processes"] as const) {
       expect(texts).toContain(EXECUTOR_STYLES[kind].label);
     }
     expect(texts).not.toContain(EXECUTOR_STYLES.sync.label);
   });
 
+  it("scalingChart requires the axes to be declared, and names the missing one", () => {
+    const points = scalingPoints(false);
+    expect(() => scalingChart(points, {} as never)).toThrow("invalid x: undefined");
+    expect(() =>
+      scalingChart(points, { ...SCALING_AXES, x: { quantity: "workers", scale: "sideways" } } as never),
+    ).toThrow('invalid x.scale: "sideways" (expected one of categorical, linear, log)');
+  });
+
+  it("scalingChart puts a latency panel whose means span two decades on a log axis, and says so", () => {
+    const spread: ScalingPoint[] = [1, 2, 4, 8].map((w) => ({
+      executor: "threads-gil",
+      x: w,
+      throughput: 100 * w,
+      latency: (4 * SECOND) / w ** 3,
+    }));
+    const log = svgTexts(scalingChart(spread, SCALING_AXES).svg);
+    expect(log).toContain("p99 latency (s), log scale");
+    const narrow = spread.map((p, i) => ({ ...p, latency: SECOND + i * 100 * MS }));
+    expect(svgTexts(scalingChart(narrow, SCALING_AXES).svg)).toContain("p99 latency (ms)");
+  });
+
+  it("scalingChart draws a labelled target line and dotted baselines, listed in the legend", () => {
+    const svg = scalingChart(scalingPoints(false), {
+      ...SCALING_AXES,
+      target: { latency: 500 * MS, label: "p99 at most 500 ms" },
+      baselines: [{ label: "one thread alone", throughput: 100, latency: 640 * MS }],
+    }).svg;
+    const texts = svgTexts(svg);
+    expect(texts).toContain("target p99 at most 500 ms");
+    expect(texts).toContain("target: p99 at most 500 ms");
+    expect(texts).toContain("one thread alone");
+    expect(svg).toContain('stroke-dasharray="1.5,3"');
+  });
+
+  it("scalingChart keeps the executor's colour and symbol for a second series of one kind and dashes it", () => {
+    const two: ScalingPoint[] = [1, 2, 4].flatMap((w) => [
+      { executor: "threads-gil", series: "large buffers", x: w, throughput: 50 * w, latency: (600 * MS) / w },
+      { executor: "threads-gil", series: "small pieces", x: w, throughput: 50, latency: 600 * MS },
+    ]);
+    const svg = scalingChart(two, SCALING_AXES).svg;
+    const texts = svgTexts(svg);
+    expect(texts).toContain("large buffers");
+    expect(texts).toContain("small pieces");
+    expect(texts).not.toContain(EXECUTOR_STYLES["threads-gil"].label);
+    expect(svg).toContain('stroke-dasharray="7,4"');
+    expect(svg).not.toContain(EXECUTOR_STYLES.asyncio.color);
+  });
+
+  it("scalingChart draws a categorical x axis with the values as given", () => {
+    const texts = svgTexts(
+      scalingChart(
+        ["3.12", "3.13t", "3.14t"].map((v, i) => ({
+          executor: "threads-nogil",
+          x: v,
+          throughput: 10 + i,
+          latency: SECOND,
+        })),
+        { ...SCALING_AXES, x: { quantity: "Python build", scale: "categorical" } },
+      ).svg,
+    );
+    expect(texts).toContain("3.13t");
+    expect(texts).toContain("Python build");
+  });
+
   it("scalingChart draws whiskers only for points that carry an interval", () => {
-    const withCi = scalingChart(scalingPoints(true)).svg;
-    const without = scalingChart(scalingPoints(false)).svg;
+    const withCi = scalingChart(scalingPoints(true), SCALING_AXES).svg;
+    const without = scalingChart(scalingPoints(false), SCALING_AXES).svg;
     const whiskers = `aria-label="rule" stroke="${EXECUTOR_STYLES.asyncio.color}"`;
     expect(withCi).toContain(whiskers);
     expect(without).not.toContain(whiskers);
-    expect(withCi).toContain("Whiskers show confidence intervals");
+    expect(withCi).toContain("Whiskers show 95% confidence intervals");
   });
 
   it("scalingChart gives the same bytes for the same points", () => {
-    expect(scalingChart(scalingPoints()).svg).toBe(scalingChart(scalingPoints()).svg);
+    expect(scalingChart(scalingPoints(), SCALING_AXES).svg).toBe(scalingChart(scalingPoints(), SCALING_AXES).svg);
   });
 
-  it("scalingChart rejects unknown executors, bad worker counts and inverted intervals by name", () => {
+  it("scalingChart rejects unknown executors, bad x values and inverted intervals by name", () => {
     const [first] = scalingPoints(false);
     if (!first) throw new Error("fixture is empty");
-    expect(() => scalingChart([{ ...first, executor: "greenlets" as "sync" }])).toThrow(
+    expect(() => scalingChart([{ ...first, executor: "greenlets" as "sync" }], SCALING_AXES)).toThrow(
       'invalid points[0].executor: "greenlets" (expected one of asyncio, threads-gil, threads-nogil, processes, sync)',
     );
-    expect(() => scalingChart([{ ...first, workers: 0 }])).toThrow(
-      "invalid points[0].workers: 0 (expected a positive integer)",
+    expect(() => scalingChart([{ ...first, x: Number.NaN }], SCALING_AXES)).toThrow(
+      "invalid points[0].x: NaN (expected a finite number)",
     );
-    expect(() => scalingChart([{ ...first, throughput: { mean: 5, lo: 6, hi: 7 } }])).toThrow(
+    expect(() => scalingChart([{ ...first, x: 0 }], SCALING_AXES)).toThrow("invalid x.scale");
+    expect(() => scalingChart([{ ...first, throughput: { mean: 5, lo: 6, hi: 7 } }], SCALING_AXES)).toThrow(
       "invalid points[0].throughput",
     );
-    expect(() => scalingChart([])).toThrow("invalid points: [] (expected a non-empty array of ScalingPoint)");
+    expect(() => scalingChart([], SCALING_AXES)).toThrow(
+      "invalid points: [] (expected a non-empty array of ScalingPoint)",
+    );
   });
 });

@@ -7,7 +7,7 @@ describe("lineData", () => {
     const { meta, rows } = gridSweep();
     const data = lineData(meta, rows, "latency.p99");
     expect(data?.x).toBe("executor.workers");
-    expect(data?.series.map((s) => s.label)).toEqual(["runtime.gil=on", "runtime.gil=off"]);
+    expect(data?.series.map((s) => s.label)).toEqual(["GIL: on", "GIL: off"]);
     expect(data?.series[0]?.points).toEqual([
       { x: 1, y: 200e6, lo: 180e6, hi: 220e6 },
       { x: 2, y: 100e6, lo: 90e6, hi: 110e6 },
@@ -28,7 +28,7 @@ describe("lineData", () => {
       rows.filter((r) => r.values["runtime.gil"] === "on"),
       "latency.p99",
     );
-    expect(data?.fixed).toBe("runtime.gil=on");
+    expect(data?.fixed).toBe("GIL: on");
     expect(data?.series.map((s) => s.label)).toEqual([""]);
     expect(lineData(meta, rows, "latency.p99")?.fixed).toBe("");
   });

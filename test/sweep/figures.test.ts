@@ -11,9 +11,11 @@ describe("sweepFigures", () => {
     const figures = sweepFigures(meta, rows.length, () => rows, "latency.p99");
     expect(figures.map((f) => f.file)).toEqual(["latency.p99-line.svg", "latency.p99-heatmap.svg"]);
     const heatmap = figures[1]?.figure.svg ?? "";
-    expect(heatmap).toContain("executor.workers");
-    expect(heatmap).toContain("runtime.gil");
-    expect(heatmap).toContain("latency.p99 (ms)");
+    // Readable names, never the raw paths.
+    expect(heatmap).toContain(">workers<");
+    expect(heatmap).toContain(">GIL<");
+    expect(heatmap).toContain("p99 latency (ms)");
+    expect(heatmap).not.toMatch(/executor\.workers|runtime\.gil|latency\.p99/);
   });
 
   test("sweepFigures gives only the line figure when one parameter varies", () => {
@@ -25,14 +27,19 @@ describe("sweepFigures", () => {
 });
 
 describe("writeSweepFigures", () => {
-  test("writeSweepFigures writes each figure into the folder", () => {
+  test("writeSweepFigures writes each figure into the folder as SVG and PNG", () => {
     const out = tempDir();
     const { meta, rows } = gridSweep();
     const files = writeSweepFigures(meta, rows.length, () => rows, "throughput", out);
-    expect(files).toEqual([join(out, "throughput-line.svg"), join(out, "throughput-heatmap.svg")]);
-    for (const f of files) {
-      expect(existsSync(f)).toBe(true);
+    expect(files).toEqual(
+      ["throughput-line.svg", "throughput-line.png", "throughput-heatmap.svg", "throughput-heatmap.png"].map((f) =>
+        join(out, f),
+      ),
+    );
+    for (const f of files) expect(existsSync(f)).toBe(true);
+    for (const f of files.filter((f) => f.endsWith(".svg")))
       expect(readFileSync(f, "utf8").startsWith("<svg")).toBe(true);
-    }
+    for (const f of files.filter((f) => f.endsWith(".png")))
+      expect(readFileSync(f).subarray(1, 4).toString("latin1")).toBe("PNG");
   });
 });

@@ -25,7 +25,9 @@ describe("writeSweepResults", () => {
       join(out, "sweep.json"),
       join(out, "sweep.csv"),
       join(out, "latency.p99-line.svg"),
+      join(out, "latency.p99-line.png"),
       join(out, "latency.p99-heatmap.svg"),
+      join(out, "latency.p99-heatmap.png"),
     ]);
     const { meta: expected, rows } = gridSweep();
     expect(meta).toEqual(expected);
