@@ -4,6 +4,7 @@ import { svgToPng } from "../../src/charts/png.js";
 import type { Figure } from "../../src/charts/types.js";
 import { writeFileAtomic } from "../../src/io/atomic.js";
 import { escapeHtml, inline, PAGE_STYLE } from "./html.js";
+import { type Comparison, compare, type Sense, type Verdict } from "./words.js";
 
 /** What a notebook states before it does any work. */
 export interface NotebookMeta {
@@ -20,9 +21,9 @@ export interface NotebookMeta {
 type Block =
   | { kind: "text"; html: string }
   | { kind: "heading"; text: string }
-  | { kind: "finding"; html: string }
+  | { kind: "finding"; html: string; verdict: Verdict | null }
   | { kind: "table"; head: string[]; rows: string[][] }
-  | { kind: "figure"; name: string; caption: string; width: number };
+  | { kind: "figure"; name: string; caption: string; alt: string; width: number };
 
 /** The folder notebooks write into: $GILSIM_OUTPUT, or output/ at the repository root. */
 export function outputRoot(): string {
@@ -39,6 +40,10 @@ export class Notebook {
   /** Files written, relative to the output root. */
   readonly files: string[] = [];
   summary = "";
+  /** The verdict on the notebook's claim, when it gives one (see `verdict`). */
+  verdictWord: Verdict | null = null;
+  /** Every comparison the narrative states, written to claims.json for the wording test. */
+  readonly comparisons: Comparison[] = [];
 
   constructor(
     readonly meta: NotebookMeta,
@@ -59,15 +64,36 @@ export class Notebook {
   /** What the simulation finds about the claim. The first finding is the notebook's summary. */
   finding(paragraph: string): void {
     if (!this.summary) this.summary = paragraph;
-    this.blocks.push({ kind: "finding", html: inline(paragraph) });
+    this.blocks.push({ kind: "finding", html: inline(paragraph), verdict: null });
+  }
+
+  /** The verdict on the claim (computed, see words.ts) and the finding that argues it; it becomes the summary. */
+  verdict(word: Verdict, paragraph: string): void {
+    if (this.verdictWord !== null) throw new Error(`${this.meta.id}: a notebook gives one verdict`);
+    this.verdictWord = word;
+    this.summary = paragraph;
+    this.blocks.push({ kind: "finding", html: inline(paragraph), verdict: word });
+  }
+
+  /**
+   * The phrase comparing `value` with `reference` ("much worse than", "hardly better than"...),
+   * recorded so a test can check the words against the numbers. `sense`: which way is better.
+   */
+  compare(what: string, value: number, reference: number, sense: Sense): string {
+    const c = compare(what, value, reference, sense);
+    this.comparisons.push(c);
+    return c.phrase;
   }
 
   table(head: string[], rows: (string | number)[][]): void {
     this.blocks.push({ kind: "table", head, rows: rows.map((r) => r.map(String)) });
   }
 
-  /** Writes the figure as SVG and PNG, and the data behind it as JSON. */
-  async figure(name: string, figure: Figure, caption: string, data: unknown): Promise<void> {
+  /**
+   * Writes the figure as SVG and PNG, and the data behind it as JSON. Its alt text is its title
+   * followed by `conclusion` (what the reader should take from it, computed like the title).
+   */
+  async figure(name: string, figure: Figure, caption: string, data: unknown, conclusion = ""): Promise<void> {
     if (!/^[a-z0-9-]+$/.test(name))
       throw new RangeError(`invalid figure name: ${name} (expected lowercase words and dashes)`);
     await mkdir(this.dir, { recursive: true });
@@ -75,7 +101,14 @@ export class Notebook {
     await writeFileAtomic(join(this.dir, `${name}.png`), svgToPng(figure.svg));
     await writeFileAtomic(join(this.dir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
     this.files.push(`${this.meta.id}/${name}.svg`, `${this.meta.id}/${name}.png`, `${this.meta.id}/${name}.json`);
-    this.blocks.push({ kind: "figure", name, caption, width: figure.width });
+    const alt = conclusion ? `${figure.title}. ${conclusion}` : figure.title;
+    this.blocks.push({ kind: "figure", name, caption, alt, width: figure.width });
+  }
+
+  /** The alt text of the figure called `name`, if the notebook wrote one. */
+  altText(name: string): string | undefined {
+    for (const b of this.blocks) if (b.kind === "figure" && b.name === name) return b.alt;
+    return undefined;
   }
 
   /** Writes index.html. */
@@ -101,7 +134,9 @@ ${body}
 </html>
 `;
     await writeFileAtomic(join(this.dir, "index.html"), html);
-    this.files.push(`${m.id}/index.html`);
+    const claims = { claim: m.claim, verdict: this.verdictWord, comparisons: this.comparisons };
+    await writeFileAtomic(join(this.dir, "claims.json"), `${JSON.stringify(claims, null, 2)}\n`);
+    this.files.push(`${m.id}/index.html`, `${m.id}/claims.json`);
   }
 }
 
@@ -112,7 +147,9 @@ function render(b: Block): string {
     case "text":
       return `<p>${b.html}</p>`;
     case "finding":
-      return `<p class="finding"><strong>What the simulation finds.</strong> ${b.html}</p>`;
+      return b.verdict === null
+        ? `<p class="finding"><strong>What the simulation finds.</strong> ${b.html}</p>`
+        : `<p class="finding"><strong>What the simulation finds: <span class="verdict">${b.verdict}</span>.</strong> ${b.html}</p>`;
     case "table": {
       const head = `<tr>${b.head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
       const rows = b.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`).join("\n");
@@ -120,8 +157,8 @@ function render(b: Block): string {
     }
     case "figure":
       return `<figure id="${b.name}">
-<img src="${b.name}.svg" alt="${escapeHtml(b.caption)}" width="${b.width}">
-<figcaption>${inline(b.caption)}<br><a href="${b.name}.svg">SVG</a><a href="${b.name}.png">PNG (2x)</a><a href="${b.name}.json">data (JSON)</a></figcaption>
+<img src="${b.name}.svg" alt="${escapeHtml(b.alt)}" width="${b.width}">
+<figcaption>${inline(b.caption)}<br><span class="downloads">Download: <a href="${b.name}.svg" download>SVG</a><a href="${b.name}.png" download>PNG (2x)</a><a href="${b.name}.json" download>data (JSON)</a></span></figcaption>
 </figure>`;
   }
 }

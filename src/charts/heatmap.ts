@@ -26,6 +26,8 @@ export interface HeatCell {
   x: string | number;
   y: string | number;
   value: number;
+  /** Whether the cell meets the target, when the caller decides it otherwise than by `value` (say, by a confidence bound). */
+  meetsTarget?: boolean;
 }
 
 /** What an axis or the colour holds: the quantity and its unit, e.g. {quantity: "threads"}. */
@@ -149,7 +151,8 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
   const isCapped = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
   const meets = (c: HeatCell): boolean =>
-    target !== undefined && (target.better === "lower" ? c.value <= target.value : c.value >= target.value);
+    target !== undefined &&
+    (c.meetsTarget ?? (target.better === "lower" ? c.value <= target.value : c.value >= target.value));
   const cellText = (c: HeatCell): string => (isCapped(c) ? `≥ ${format(cap as number)}` : format(c.value));
   const fits = cells.every((c) => textWidth(cellText(c), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
   const labels = boolean("cellLabels", options.cellLabels, cells.length <= 120 && fits);
@@ -242,7 +245,7 @@ function addHatch(context: RenderContext, plot: SVGSVGElement): void {
     patternTransform: "rotate(45)",
   });
   pattern.appendChild(
-    make("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#ffffff", "stroke-width": 2, "stroke-opacity": 0.7 }),
+    make("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#ffffff", "stroke-width": 1.5, "stroke-opacity": 0.45 }),
   );
   const defs = make("defs", {});
   defs.appendChild(pattern);

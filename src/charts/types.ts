@@ -1,8 +1,9 @@
-/** A finished figure: one standalone SVG document and its size in CSS px. */
+/** A finished figure: one standalone SVG document, its size in CSS px and its title (for alt text). */
 export interface Figure {
   svg: string;
   width: number;
   height: number;
+  title: string;
 }
 
 /** Options every chart takes. */

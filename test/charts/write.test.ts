@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { writeFigure } from "../../src/charts/write.js";
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" viewBox="0 0 20 10"><rect width="20" height="10" fill="#ffffff"/></svg>\n`;
-const figure = { svg, width: 20, height: 10 };
+const figure = { svg, width: 20, height: 10, title: "a square" };
 const dirs: string[] = [];
 
 function dir(): string {
