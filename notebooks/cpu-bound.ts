@@ -8,6 +8,7 @@ import { profile } from "../src/model/profiles.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
 import { measure, ms, pct, sim, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
+import { SLIGHT, verdictOf } from "./lib/words.js";
 
 export const meta: NotebookMeta = {
   id: "cpu-bound",
@@ -39,9 +40,27 @@ export async function run(nb: Notebook): Promise<void> {
     const t = measure(scenario({ kind: "threads", workers: w }), 1, "makespan");
     const p = measure(scenario({ kind: "processes", workers: w, startMethod: "fork" }), 1, "makespan");
     const f = measure(scenario({ kind: "threads", workers: w }, "3.13t"), 1, "makespan");
-    points.push({ executor: "threads-gil", workers: w, throughput: t.throughput, latency: t.latency });
-    points.push({ executor: "processes", workers: w, throughput: p.throughput, latency: p.latency });
-    points.push({ executor: "threads-nogil", workers: w, throughput: f.throughput, latency: f.latency });
+    points.push({
+      executor: "threads-gil",
+      series: "threads, 3.12",
+      x: w,
+      throughput: t.throughput,
+      latency: t.latency,
+    });
+    points.push({
+      executor: "processes",
+      series: "processes, 3.12",
+      x: w,
+      throughput: p.throughput,
+      latency: p.latency,
+    });
+    points.push({
+      executor: "threads-nogil",
+      series: "threads, 3.13t (GIL off)",
+      x: w,
+      throughput: f.throughput,
+      latency: f.latency,
+    });
     makespan.threads?.push(t.makespan);
     makespan.processes?.push(p.makespan);
     makespan.free?.push(f.makespan);
@@ -49,15 +68,21 @@ export async function run(nb: Notebook): Promise<void> {
   const speed = (k: string, i: number) => (makespan[k]?.[0] as number) / (makespan[k]?.[i] as number);
   const i4 = WORKERS.indexOf(4);
   const serial = TASKS * 50 * MS;
+  const caption = `Left: tasks per second. Right: time until the last task ends; the dotted line is the serial work, ${TASKS} × 50 ms. Threads with the GIL stay flat; processes and free-threaded threads scale up to the 4 cores.`;
   await nb.figure(
     "scaling",
     scalingChart(points, {
-      quantile: "makespan",
-      title: "Pure-Python CPU work: throughput and makespan against workers",
-      subtitle: `${TASKS} tasks of 50 ms pure Python, 4 cores; Python 3.12 (threads, processes) and 3.13t with the GIL off`,
+      x: { quantity: "workers", unit: "threads or processes", scale: "log" },
+      throughput: { quantity: "throughput", unit: "tasks/s" },
+      latency: { quantity: "makespan" },
+      baselines: [{ label: `serial work (${TASKS} × 50 ms)`, latency: serial }],
+      title: `4 workers: threads ${times(speed("threads", i4))} as fast as one on 3.12, processes ${times(speed("processes", i4))}, threads on 3.13t ${times(speed("free", i4))}`,
+      subtitle: `${TASKS} tasks of 50 ms pure Python, 4 cores`,
+      caption,
     }),
-    "Left: tasks per second. Right: time until the last task ends. Threads with the GIL stay flat; processes and free-threaded threads scale up to the 4 cores.",
+    caption,
     points,
+    `With the GIL, more threads give no speedup; processes and 3.13t threads do.`,
   );
   nb.table(
     ["workers", "threads 3.12", "processes 3.12", "threads 3.13t"],
@@ -80,19 +105,26 @@ export async function run(nb: Notebook): Promise<void> {
   );
   const trace = two.trace;
   if (!trace) throw new Error("trace missing");
+  const timelineCaption =
+    "Each worker runs with the GIL for about one switch interval; then the waiter's drop request (circle) forces a switch (triangle) and the GIL track's shade flips.";
   await nb.figure(
     "timeline",
     timelineChart(trace, {
-      title: "Two CPU-bound threads take turns holding the GIL",
-      subtitle: "2 × 30 ms pure Python, switch interval 5 ms, Python 3.12",
+      title: `Two CPU-bound threads take turns holding the GIL: ${two.metrics.gil[0]?.switches ?? 0} hand-offs, ${two.metrics.gil[0]?.forced ?? 0} of them forced, in ${ms(two.metrics.makespan)}`,
+      subtitle: "2 × 30 ms pure Python, switch interval 5 ms, Python 3.12, 4 cores",
+      caption: timelineCaption,
     }),
-    "Each worker runs with the GIL for about one switch interval, then the waiter's drop request forces a switch (triangles). While one runs, the other waits for the GIL: two threads on four cores, one core's worth of progress.",
+    timelineCaption,
     { intervals: trace.intervals.length, gil: trace.gil, markers: trace.markers },
+    `While one thread runs, the other waits for the GIL: two threads on four cores make one core's worth of progress.`,
   );
   const gil = two.metrics.gil[0];
   const slowdown = profile("3.13t", 4).pythonSlowdown;
-  nb.finding(
-    `True, and measurable: with the GIL, 4 threads finish the ${TASKS} tasks in ${ms(makespan.threads?.[i4] ?? 0)}, ${times(speed("threads", i4))} the speed of one thread (the serial work is ${ms(serial)}). Processes reach ${times(speed("processes", i4))} and free-threaded 3.13t ${times(speed("free", i4))} at 4 workers, but 3.13t runs each task ${pct(slowdown - 1)} slower single-threaded, so its 4-thread makespan (${ms(makespan.free?.[i4] ?? 0)}) trails processes (${ms(makespan.processes?.[i4] ?? 0)}). In the two-thread timeline the GIL changed hands ${gil?.switches ?? 0} times, ${gil?.forced ?? 0} of them forced, and the process's threads spent ${pct(gil?.waitShare ?? 0)} of their time waiting for it.`,
+  const threadsFlat = speed("threads", i4) <= 1 + SLIGHT;
+  const processesScale = speed("processes", i4) >= 2;
+  nb.verdict(
+    verdictOf([threadsFlat, processesScale]),
+    `Measurably so: with the GIL, 4 threads finish the ${TASKS} tasks in ${ms(makespan.threads?.[i4] ?? 0)}, ${times(speed("threads", i4))} the speed of one thread (the serial work is ${ms(serial)}). Processes reach ${times(speed("processes", i4))} and free-threaded 3.13t ${times(speed("free", i4))} at 4 workers, but 3.13t runs each task ${pct(slowdown - 1)} slower single-threaded, so its 4-thread makespan (${ms(makespan.free?.[i4] ?? 0)}) is ${nb.compare("makespan at 4 workers: 3.13t threads vs 3.12 processes", makespan.free?.[i4] ?? 0, makespan.processes?.[i4] ?? 0, "lower")} that of processes (${ms(makespan.processes?.[i4] ?? 0)}). In the two-thread timeline the GIL changed hands ${gil?.switches ?? 0} times, ${gil?.forced ?? 0} of them forced, and the process's threads spent ${pct(gil?.waitShare ?? 0)} of their time waiting for it.`,
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Estimate as ChartEstimate } from "../../src/charts/estimate.js";
-import { formatDuration, type Nanos } from "../../src/engine/time.js";
+import { formatNanos } from "../../src/charts/time-axis.js";
+import type { Nanos } from "../../src/engine/time.js";
 import { replicate } from "../../src/metrics/replicate.js";
 import { type RunResult, simulate } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
@@ -25,8 +26,8 @@ export function measure(
   return { throughput: pick("throughput"), latency: pick(quantile), makespan: pick("makespan").mean };
 }
 
-/** "12.3ms" style. */
-export const ms = (ns: Nanos): string => formatDuration(ns);
+/** A duration to 3 significant digits in the largest fitting unit, as the figures write it: "12.3 ms". */
+export const ms = (ns: Nanos): string => formatNanos(ns);
 
 /** A ratio with one decimal and a times sign: "3.9×". */
 export const times = (x: number): string => `${x.toFixed(1)}×`;

@@ -11,7 +11,14 @@ import { chartFigure, panel } from "./figure.js";
 import { stackDownward } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, probabilities } from "./options.js";
-import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "./palette.js";
+import {
+  EXECUTOR_KINDS,
+  EXECUTOR_STYLES,
+  type ExecutorKind,
+  seriesColor,
+  seriesSymbol,
+  textColorOf,
+} from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { SVG_NS } from "./svg.js";
 import { glyph } from "./symbols.js";
@@ -24,7 +31,7 @@ export interface EcdfSeries {
   label: string;
   /** Latencies in ns. */
   values: ArrayLike<number>;
-  /** Takes the executor's colour and symbol when given. */
+  /** Takes the executor's colour and symbol when given; a second series of the same kind is dashed. */
   executor?: ExecutorKind;
 }
 
@@ -58,7 +65,21 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       throw invalid("scale", scale, "linear when latencies can be 0 or less");
     }
     const style = s.executor ? EXECUTOR_STYLES[s.executor] : { color: seriesColor(i), symbol: seriesSymbol(i) };
-    return { label: s.label, sorted, color: style.color, symbol: style.symbol };
+    const sameKind = s.executor ? list.slice(0, i).filter((o) => o.executor === s.executor).length : 0;
+    const dash = [undefined, "7,4", "2,3"][sameKind % 3];
+    // A series sharing its colour with another names its line style in its quantile labels.
+    const shared = s.executor !== undefined && list.filter((o) => o.executor === s.executor).length > 1;
+    const style2 = shared ? ` (${["solid", "dashed", "dotted"][sameKind % 3]})` : "";
+    // Labels are text: a light series colour (orange on white is 2.2:1) is darkened just enough to read.
+    return {
+      label: s.label,
+      sorted,
+      color: style.color,
+      symbol: style.symbol,
+      dash,
+      ink: textColorOf(style.color),
+      suffix: style2,
+    };
   });
   const max = Math.max(...series.map((s) => s.sorted[s.sorted.length - 1] as number));
   const min = Math.min(...series.map((s) => s.sorted[0] as number));
@@ -86,7 +107,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   const marked = series.flatMap((s) =>
     quantiles.map((p) => ({ series: s, p, value: nearestRank(s.sorted, p) / unit.divisor })),
   );
-  const text = (m: { p: number; value: number }): string => `${label(m.p)} ${format(m.value)} ${unit.label}`;
+  const text = (m: { p: number; value: number; series: { suffix: string } }): string =>
+    `${label(m.p)} ${format(m.value)} ${unit.label}${m.series.suffix}`;
   const widest = Math.max(...marked.map((m) => textWidth(text(m), AXIS_SIZE, "bold")));
   const marginRight = Math.ceil(widest) + 14;
   // Place quantile labels in px, as Plot will: the scales below mirror the plot's.
@@ -104,7 +126,16 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   );
   for (const s of series) {
     const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));
-    marks.push(Plot.line(steps, { x: "x", y: "y", curve: "step-after", stroke: s.color, strokeWidth: 2 }));
+    marks.push(
+      Plot.line(steps, {
+        x: "x",
+        y: "y",
+        curve: "step-after",
+        stroke: s.color,
+        strokeWidth: 2,
+        ...(s.dash ? { strokeDasharray: s.dash } : {}),
+      }),
+    );
   }
   const labels = marked.map((m, i) => ({ ...m, ly: py.invert(ys[i] as number), lx: px.invert(px(m.value) + 10) }));
   marks.push(
@@ -129,7 +160,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       text,
       textAnchor: "start",
       dx: 3,
-      fill: (m) => m.series.color,
+      fill: (m) => m.series.ink,
       stroke: "#ffffff",
       strokeWidth: 3,
       paintOrder: "stroke",
@@ -160,7 +191,17 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     series.length > 1
       ? swatchLegend(
           context,
-          [{ items: series.map((s) => ({ kind: "line" as const, label: s.label, stroke: s.color, glyph: s.symbol })) }],
+          [
+            {
+              items: series.map((s) => ({
+                kind: "line" as const,
+                label: s.label,
+                stroke: s.color,
+                glyph: s.symbol,
+                ...(s.dash ? { dash: s.dash } : {}),
+              })),
+            },
+          ],
           plotWidth,
         )
       : { node: context.document.createElementNS(SVG_NS, "g"), width: 0, height: 0 };

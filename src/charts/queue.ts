@@ -9,7 +9,7 @@ import type { QueuePoint } from "../metrics/types.js";
 import { axisYMarks, linearAxis } from "./axis.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
-import { figureText, invalid } from "./options.js";
+import { figureText, invalid, range } from "./options.js";
 import { OKABE_ITO, seriesColor } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { thinSeries } from "./series-thin.js";
@@ -52,12 +52,29 @@ function check(data: QueueData): void {
   });
 }
 
-export function queueChart(data: QueueData, options: FigureOptions = {}): Figure {
+export interface QueueOptions extends FigureOptions {
+  /** [startNs, endNs] shown by both panels; default from the first to the last sample of either series. */
+  window?: [Nanos, Nanos];
+}
+
+/** The samples inside `window`, led by the last one before it (a step series holds that value into the window). */
+function within<T extends { time: Nanos }>(series: readonly T[], window: [Nanos, Nanos]): T[] {
+  const before = series.filter((p) => p.time < window[0]).at(-1);
+  const inside = series.filter((p) => p.time >= window[0] && p.time <= window[1]);
+  return before ? [{ ...before, time: window[0] }, ...inside] : inside;
+}
+
+export function queueChart(data: QueueData, options: QueueOptions = {}): Figure {
   check(data);
+  const times = [...data.queue.map((p) => p.time), ...(data.lag ?? []).map((p) => p.time)];
+  const window = range("window", options.window, [
+    Math.min(...times),
+    Math.max(Math.max(...times), Math.min(...times) + 1),
+  ]);
+  const queueData = within(data.queue, window);
+  if (queueData.length === 0) throw invalid("window", options.window, "a window holding some of the queue series");
+  data = { queue: queueData, lag: (data.lag ?? []).filter((p) => p.time >= window[0] && p.time <= window[1]) };
   const lag = data.lag ?? [];
-  const times = [...data.queue.map((p) => p.time), ...lag.map((p) => p.time)];
-  const window: [Nanos, Nanos] = [Math.min(...times), Math.max(...times)];
-  if (window[1] === window[0]) window[1] = window[0] + 1;
   const peak = Math.max(...data.queue.map((p) => p.waiting + p.running));
   const fig = figureText(options, {
     width: 960,

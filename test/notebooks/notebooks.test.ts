@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Comparison } from "../../notebooks/lib/words.js";
 import { NOTEBOOKS } from "../../notebooks/registry.js";
 import { listFiles, read, runBatch } from "./batch.js";
+import { checkComparison } from "./wording.js";
 
 // Two batch runs side by side (2 cores): every notebook must write its page, figures and data,
 // and the two output folders must be byte-identical.
@@ -41,7 +43,7 @@ describe("the notebook batch (npm start)", () => {
       }
       const page = read(first, `${id}/index.html`).toString("utf8");
       expect(page).toContain(nb.meta.title.replace(/&/g, "&amp;").replace(/'/g, "&#39;"));
-      expect(page).toContain("What the simulation finds.");
+      expect(page).toContain("What the simulation finds");
     }
     const gallery = read(first, "index.html").toString("utf8");
     for (const nb of NOTEBOOKS) expect(gallery).toContain(`href="${nb.meta.id}/index.html"`);
@@ -54,10 +56,42 @@ describe("the notebook batch (npm start)", () => {
     expect(differ).toEqual([]);
   });
 
+  it("states every comparative word in agreement with its numbers (claims.json), on the page", () => {
+    let checked = 0;
+    for (const nb of NOTEBOOKS) {
+      const claims = JSON.parse(read(first, `${nb.meta.id}/claims.json`).toString("utf8")) as {
+        verdict: string | null;
+        comparisons: Comparison[];
+      };
+      const page = read(first, `${nb.meta.id}/index.html`).toString("utf8");
+      for (const c of claims.comparisons) {
+        expect(checkComparison(c), `${nb.meta.id}: ${c.what}`).toBeNull();
+        expect(page, `${nb.meta.id}: "${c.phrase}" is on the page`).toContain(c.phrase);
+        checked++;
+      }
+      if (claims.verdict !== null) expect(page).toContain(`<span class="verdict">${claims.verdict}</span>`);
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it("writes no hand-typed comparative word: better, worse and hardly appear only where a comparison put them", () => {
+    for (const nb of NOTEBOOKS) {
+      const claims = JSON.parse(read(first, `${nb.meta.id}/claims.json`).toString("utf8")) as {
+        comparisons: Comparison[];
+      };
+      let text = read(first, `${nb.meta.id}/index.html`)
+        .toString("utf8")
+        .replace(/<[^>]*>/g, " ");
+      for (const c of claims.comparisons) text = text.replace(c.phrase, "");
+      expect(text, nb.meta.id).not.toMatch(/\b(better|worse|hardly)\b/i);
+    }
+  });
+
   it("computes the numbers in each finding from the run: no finding is left without a number", () => {
     for (const nb of NOTEBOOKS) {
       const page = read(first, `${nb.meta.id}/index.html`).toString("utf8");
-      const finding = /What the simulation finds.<\/strong>([^<]*)/.exec(page)?.[1] ?? "";
+      const finding =
+        /What the simulation finds[^<]*(?:<span[^>]*>[^<]*<\/span>\.)?<\/strong>([^<]*)/.exec(page)?.[1] ?? "";
       expect(finding, nb.meta.id).toMatch(/\d/);
       expect(finding).not.toMatch(/NaN|undefined|Infinity/);
     }

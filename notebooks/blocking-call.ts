@@ -1,0 +1,141 @@
+/**
+ * A blocking call inside a coroutine (a sync HTTP client, time.sleep, a sync database driver)
+ * stops the event loop, and with it every other request in flight.
+ */
+import { type EcdfSeries, ecdfChart } from "../src/charts/ecdf.js";
+import { timelineChart } from "../src/charts/timeline.js";
+import { MS } from "../src/engine/time.js";
+import type { ScenarioInput } from "../src/scenario/schema.js";
+import type { TaskRecord } from "../src/trace/types.js";
+import { ms, pct, sim } from "./lib/measure.js";
+import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
+import { direction, verdictOf } from "./lib/words.js";
+
+export const meta: NotebookMeta = {
+  id: "blocking-call",
+  title: "A blocking call in a coroutine stalls every request",
+  question:
+    "An asyncio service answers 200 requests/s (0.3 ms of Python and an awaited database call of about 20 ms each). One request in 50 also calls a slow API for 40 ms with a blocking client instead of awaiting it. What does that do to the other 49?",
+  claim: "asyncio keeps serving other requests while one waits.",
+  seed: 808,
+};
+
+const RATE = 200;
+const COUNT = 4000;
+const WARMUP = 2e9;
+const BLOCK_MS = 40;
+const BLOCK = `${BLOCK_MS}ms`;
+
+type Steps = ScenarioInput["workload"]["classes"][number]["steps"];
+const API: Steps = [{ cpu: "300us" }, { io: { dist: "lognormal", median: "20ms", p99: "35ms" } }];
+
+interface Design {
+  label: string;
+  slow: Steps | null;
+}
+
+function scenario(slow: Steps | null): ScenarioInput {
+  return {
+    seed: meta.seed,
+    machine: { cores: 4 },
+    runtime: { python: "3.12" },
+    executor: { kind: "asyncio", offload: { kind: "threads", workers: 4 } },
+    workload: {
+      arrivals: { kind: "poisson", rate: RATE, count: COUNT },
+      classes: [
+        { name: "api", weight: 49, steps: API },
+        // Without the slow call the 50th request is like the others.
+        { name: "slow", weight: 1, steps: slow ?? API },
+      ],
+    },
+    run: { warmup: "2s", trace: true },
+  };
+}
+
+/** Latencies of the measured (after warm-up) requests of one class. */
+function latencies(tasks: readonly TaskRecord[], name: string): number[] {
+  return tasks.filter((t) => t.class === name && t.arrival >= WARMUP).map((t) => t.end - t.arrival);
+}
+
+function quantile(values: ArrayLike<number>, p: number): number {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+}
+
+export async function run(nb: Notebook): Promise<void> {
+  const designs: Design[] = [
+    { label: "no slow call", slow: null },
+    { label: "slow call awaited (async client)", slow: [...API, { io: BLOCK }] },
+    { label: "slow call offloaded (run_in_executor)", slow: [...API, { offload: [{ block: BLOCK }] }] },
+    { label: "slow call blocking in the coroutine", slow: [...API, { block: BLOCK }] },
+  ];
+  const series: EcdfSeries[] = [];
+  const rows: (string | number)[][] = [];
+  const p99: Record<string, number> = {};
+  const lag: Record<string, number> = {};
+  let blockedTrace = null;
+  for (const d of designs) {
+    const r = sim(scenario(d.slow), { trace: true });
+    if (!r.trace) throw new Error("trace missing");
+    const api = latencies(r.trace.tasks, "api");
+    p99[d.label] = quantile(api, 0.99);
+    lag[d.label] = r.metrics.loops[0]?.lag.p99 ?? 0;
+    series.push({ label: d.label, values: api });
+    rows.push([d.label, ms(quantile(api, 0.5)), ms(p99[d.label] as number), ms(lag[d.label] as number)]);
+    if (d.label.includes("blocking in the coroutine")) blockedTrace = r.trace;
+  }
+  const none = p99["no slow call"] as number;
+  const blocked = p99["slow call blocking in the coroutine"] as number;
+  const awaited = p99["slow call awaited (async client)"] as number;
+  const offloaded = p99["slow call offloaded (run_in_executor)"] as number;
+  const caption =
+    "Latency of the 49 ordinary requests in 50 (arrival to response), warm-up removed, on a log axis; marks at p50 and p99. The slow requests themselves are left out: the question is what they do to the others.";
+  await nb.figure(
+    "latency",
+    ecdfChart(series, {
+      scale: "log",
+      quantiles: [0.5, 0.99],
+      title: `A ${BLOCK_MS} ms blocking call in 2% of requests raises the others' p99 from ${ms(none)} to ${ms(blocked)}; awaited or offloaded it stays at ${ms(awaited)} and ${ms(offloaded)}`,
+      subtitle: `asyncio, Poisson ${RATE}/s, 0.3 ms Python + awaited IO (median 20 ms, p99 35 ms) per request; one in 50 also makes a ${BLOCK_MS} ms call; 4 cores, Python 3.12`,
+      caption,
+    }),
+    caption,
+    series.map((s) => ({ label: s.label, count: s.values.length, p99: quantile(s.values, 0.99) })),
+    `Blocking in the coroutine makes the ordinary requests' p99 ${nb.compare("ordinary requests' p99: blocking in the coroutine vs no slow call", blocked, none, "lower")} without the slow call.`,
+  );
+  nb.table(["design", "p50 of the others", "p99 of the others", "loop lag p99"], rows);
+
+  if (!blockedTrace) throw new Error("no blocking run traced");
+  const trace = blockedTrace;
+  // Zoom on the first blocking call after warm-up.
+  const firstBlock = trace.tasks
+    .filter((t) => t.class === "slow" && t.arrival >= WARMUP)
+    .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
+    .sort((a, b) => a.start - b.start)[0];
+  if (!firstBlock) throw new Error("no blocking step");
+  const from = firstBlock.start - 20 * MS;
+  const to = firstBlock.end + 40 * MS;
+  const during = trace.tasks.filter(
+    (t) => t.class === "api" && t.arrival >= firstBlock.start && t.arrival < firstBlock.end,
+  );
+  const timelineCaption =
+    "The event loop's thread (MainThread) sits in the blocking call (IO / sleep) for the whole 40 ms: nothing else runs, and requests that arrive or whose database answer comes back wait until it returns.";
+  await nb.figure(
+    "timeline",
+    timelineChart(trace, {
+      window: [from, to],
+      title: `During one ${BLOCK_MS} ms blocking call the loop runs nothing else; ${during.length} requests arrive meanwhile and wait`,
+      subtitle: "The event loop's thread around the first blocking call after warm-up",
+      caption: timelineCaption,
+    }),
+    timelineCaption,
+    { block: firstBlock, arrivedDuring: during.length },
+    `The loop thread is in the blocking call from ${ms(firstBlock.start - from)} to ${ms(firstBlock.end - from)} of the window.`,
+  );
+  nb.verdict(
+    verdictOf([direction(awaited, none, "lower") !== "worse", direction(blocked, none, "lower") !== "worse"]),
+    `asyncio keeps serving others only while a request awaits. Awaiting the slow API, the other requests' p99 is ${ms(awaited)}, ${nb.compare("ordinary p99: slow call awaited vs none", awaited, none, "lower")} the ${ms(none)} without any slow call. Calling it with a blocking client in the coroutine freezes the loop for ${BLOCK_MS} ms each time: the others' p99 becomes ${ms(blocked)}, loop lag p99 ${ms(lag["slow call blocking in the coroutine"] as number)}, although only ${pct(1 / 50)} of requests make the call. Moving the same blocking call to a thread with run_in_executor (or asyncio.to_thread) gives ${ms(offloaded)}, ${nb.compare("ordinary p99: offloaded vs awaited", offloaded, awaited, "lower")} awaiting it: the thread releases the GIL while it waits.`,
+  );
+}
+
+await runIfMain(import.meta.url, { meta, run });

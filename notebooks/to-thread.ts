@@ -1,0 +1,150 @@
+/**
+ * asyncio.to_thread with pure-Python work: the work leaves the coroutine but not the GIL, so the
+ * event loop still waits for it, and health checks time out.
+ */
+import { type EcdfSeries, ecdfChart } from "../src/charts/ecdf.js";
+import { queueChart } from "../src/charts/queue.js";
+import { profile } from "../src/model/profiles.js";
+import type { ScenarioInput } from "../src/scenario/schema.js";
+import type { TaskRecord } from "../src/trace/types.js";
+import { ms, pct, sim } from "./lib/measure.js";
+import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
+import { direction, verdictOf } from "./lib/words.js";
+
+export const meta: NotebookMeta = {
+  id: "to-thread",
+  title: "asyncio.to_thread does not free the event loop from pure-Python work",
+  question:
+    "An asyncio service answers API requests (0.3 ms of Python and a database call of about 20 ms) and, 8 times a second, builds a report with 50 ms of pure Python. The report was moved to asyncio.to_thread so it would stop blocking the loop. Does the loop stay responsive? How late are the health checks?",
+  claim: "Move blocking work to asyncio.to_thread and the event loop stays responsive.",
+  seed: 909,
+};
+
+const RATE = 120;
+/** One request in 15 is a report: 8 a second. */
+const COUNT = 3600;
+const WARMUP = 2e9;
+const REPORT_MS = 50;
+/** A load balancer's health check that waits this long before marking the service down. */
+const HEALTH_TIMEOUT_MS = 10;
+
+type Steps = ScenarioInput["workload"]["classes"][number]["steps"];
+const API: Steps = [{ cpu: "300us" }, { io: { dist: "lognormal", median: "20ms", p99: "35ms" } }];
+const HEALTH: Steps = [{ cpu: "50us" }];
+
+function scenario(report: Steps | null, offload: "threads" | "processes"): ScenarioInput {
+  return {
+    seed: meta.seed,
+    machine: { cores: 4 },
+    runtime: { python: "3.12" },
+    executor: {
+      kind: "asyncio",
+      offload: offload === "threads" ? { kind: "threads" } : { kind: "processes", workers: 4, startMethod: "fork" },
+    },
+    workload: {
+      arrivals: { kind: "poisson", rate: RATE, count: COUNT },
+      classes: [
+        { name: "api", weight: 26, steps: API },
+        { name: "health", weight: 2, steps: HEALTH },
+        { name: "report", weight: 2, steps: report ?? API },
+      ],
+    },
+    run: { warmup: "2s", trace: true },
+  };
+}
+
+function latencies(tasks: readonly TaskRecord[], name: string): number[] {
+  return tasks.filter((t) => t.class === name && t.arrival >= WARMUP).map((t) => t.end - t.arrival);
+}
+
+function quantile(values: ArrayLike<number>, p: number): number {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+}
+
+export async function run(nb: Notebook): Promise<void> {
+  const cpu = [{ cpu: `${REPORT_MS}ms` }];
+  const designs = [
+    { label: "no report", input: scenario(null, "threads") },
+    { label: "report in the coroutine", input: scenario(cpu, "threads") },
+    { label: "report in asyncio.to_thread", input: scenario([{ offload: cpu }], "threads") },
+    { label: "report in a process pool", input: scenario([{ offload: cpu }], "processes") },
+  ];
+  const series: EcdfSeries[] = [];
+  const rows: (string | number)[][] = [];
+  const stats: Record<string, { healthP99: number; late: number; lagP99: number; apiP99: number }> = {};
+  const lagSeries: Record<string, { time: number; lag: number }[]> = {};
+  for (const d of designs) {
+    const r = sim(d.input, { trace: true });
+    if (!r.trace) throw new Error("trace missing");
+    const health = latencies(r.trace.tasks, "health");
+    const api = latencies(r.trace.tasks, "api");
+    const late = health.filter((v) => v > HEALTH_TIMEOUT_MS * 1e6).length / Math.max(1, health.length);
+    const loop = r.metrics.loops[0];
+    stats[d.label] = {
+      healthP99: quantile(health, 0.99),
+      late,
+      lagP99: loop?.lag.p99 ?? 0,
+      apiP99: quantile(api, 0.99),
+    };
+    lagSeries[d.label] = loop?.lagSeries ?? [];
+    series.push({ label: d.label, values: health });
+    rows.push([d.label, ms(loop?.lag.p99 ?? 0), ms(quantile(health, 0.99)), pct(late), ms(quantile(api, 0.99))]);
+  }
+  const s = (label: string) => stats[label] as { healthP99: number; late: number; lagP99: number; apiP99: number };
+  const none = s("no report");
+  const inline = s("report in the coroutine");
+  const toThread = s("report in asyncio.to_thread");
+  const procs = s("report in a process pool");
+  const caption = `Latency of the health checks (50 µs of Python each, so nearly all of it is waiting for the loop), warm-up removed, on a log axis. A load balancer that waits ${HEALTH_TIMEOUT_MS} ms marks the service down on every check to the right of that.`;
+  await nb.figure(
+    "health",
+    ecdfChart(series, {
+      scale: "log",
+      quantiles: [0.5, 0.99],
+      title: `With the report in asyncio.to_thread, ${pct(toThread.late)} of health checks take over ${HEALTH_TIMEOUT_MS} ms (p99 ${ms(toThread.healthP99)}); in a process pool ${pct(procs.late)}`,
+      subtitle: `asyncio, Poisson ${RATE}/s: API requests, health checks, and one report (${REPORT_MS} ms of pure Python) in 15; 4 cores, Python 3.12`,
+      caption,
+    }),
+    caption,
+    Object.fromEntries(Object.entries(stats)),
+    `The worker thread holds the GIL for a whole switch interval at a time, and the loop waits for it each time it wakes.`,
+  );
+  nb.table(
+    ["design", "loop lag p99", "health check p99", `health checks over ${HEALTH_TIMEOUT_MS} ms`, "API p99"],
+    rows,
+  );
+
+  const label = "report in asyncio.to_thread";
+  const lag = lagSeries[label] ?? [];
+  const start = WARMUP;
+  const end = start + 3e9;
+  const peak = Math.max(0, ...lag.filter((p) => p.time >= start && p.time <= end).map((p) => p.lag));
+  const short = sim(designs[2]?.input as ScenarioInput, { trace: false }).metrics;
+  const lagCaption =
+    "Top: requests waiting to start, stacked on requests running. Bottom: event-loop lag, how long a ready callback waited for the loop, with the report in asyncio.to_thread. Three seconds after warm-up; each pixel keeps the highest value of its time.";
+  await nb.figure(
+    "loop-lag",
+    queueChart(
+      { queue: short.queue, lag },
+      {
+        window: [start, end],
+        title: `With asyncio.to_thread, loop lag still reaches ${ms(peak)} each time a report runs`,
+        subtitle: `Loop lag p99 ${ms(toThread.lagP99)}, against ${ms(none.lagP99)} with no report and ${ms(procs.lagP99)} with a process pool`,
+        caption: lagCaption,
+      },
+    ),
+    lagCaption,
+    { lag },
+    `Each report thread takes the GIL from the loop for switch intervals at a time.`,
+  );
+  nb.verdict(
+    verdictOf([
+      direction(toThread.lagP99, inline.lagP99, "lower") === "better",
+      direction(toThread.healthP99, none.healthP99, "lower") !== "worse",
+    ]),
+    `asyncio.to_thread moves the report out of the coroutine but not off the GIL. Loop lag p99 is ${ms(toThread.lagP99)} with it, ${nb.compare("loop lag p99: to_thread vs in the coroutine", toThread.lagP99, inline.lagP99, "lower")} the ${ms(inline.lagP99)} of running the report in the coroutine, but ${nb.compare("loop lag p99: to_thread vs no report", toThread.lagP99, none.lagP99, "lower")} the ${ms(none.lagP99)} with no report at all: the report thread holds the GIL for a switch interval (${ms(profile("3.12", 4).switchInterval)}) at a time, and the loop must win it back each time it wakes. ${pct(toThread.late)} of health checks take longer than ${HEALTH_TIMEOUT_MS} ms (${pct(none.late)} without the report). Pure-Python work needs a process pool (loop lag p99 ${ms(procs.lagP99)}, ${pct(procs.late)} of checks late), or C code that releases the GIL; to_thread is for blocking calls that release it (file and socket IO, sleep).`,
+  );
+}
+
+await runIfMain(import.meta.url, { meta, run });
