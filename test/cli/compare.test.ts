@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { formatError, parseQuietWait, parseRuns } from "../../src/cli/commands/compare.js";
+import { formatError, parseQuietWait, parseRuns, profileLabel } from "../../src/cli/commands/compare.js";
 import { UsageError } from "../../src/cli/io.js";
 import { tempDir } from "../temp.js";
 import { run } from "./run.js";
@@ -41,14 +41,15 @@ describe("gilsim compare", () => {
     const json = JSON.parse(r.out) as { profile: string; rows: { key: string; real: number[] }[] };
     expect(json.profile).toBe("version defaults");
     expect(json.rows.find((x) => x.key === "makespan")?.real).toHaveLength(1);
-    expect(readdirSync(out).sort()).toEqual([
-      "comparison.json",
-      "real-timeline.svg",
-      "sim-vs-real.svg",
-      "simulated-timeline.svg",
-    ]);
-    for (const f of ["real-timeline.svg", "sim-vs-real.svg", "simulated-timeline.svg"]) {
-      expect(readFileSync(join(out, f), "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    const parity = ["latency.p50", "latency.p95", "latency.p99", "makespan"].map((m) => `sim-vs-real-${m}.svg`);
+    expect(readdirSync(out).sort()).toEqual(
+      ["comparison.json", "real-timeline.svg", ...parity, "simulated-timeline.svg"].sort(),
+    );
+    for (const f of ["real-timeline.svg", ...parity, "simulated-timeline.svg"]) {
+      const svg = readFileSync(join(out, f), "utf8");
+      expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      // No absolute path of the user's in any figure.
+      expect(svg).not.toContain(dir);
     }
     expect(JSON.parse(readFileSync(join(out, "comparison.json"), "utf8"))).toEqual(json);
   });
@@ -64,5 +65,10 @@ describe("gilsim compare", () => {
     expect(() => parseQuietWait("-1")).toThrow(UsageError);
     expect(parseRuns("7")).toBe(7);
     expect([formatError(0.0321), formatError(-0.004), formatError(null)]).toEqual(["+3.2%", "-0.4%", "n/a"]);
+  });
+
+  test("profileLabel names a profile by its file name, never the user's absolute path", () => {
+    expect(profileLabel("profile /home/ada/work/machine-profile.json")).toBe("profile machine-profile.json");
+    expect(profileLabel("version defaults")).toBe("version defaults");
   });
 });

@@ -4,6 +4,7 @@ import { getPreset } from "../../src/scenario/presets.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import { type ChromeEvent, chromeTraceEvents, chromeTraceJson, toMicros } from "../../src/trace/chrome.js";
 import type { Trace } from "../../src/trace/types.js";
+import { checkTraceEvents } from "./chrome-format.js";
 
 /**
  * Two threads in the main process and one in a worker process, over 3 us. The main thread holds
@@ -107,6 +108,11 @@ const EXPECTED: ChromeEvent[] = [
   },
   { name: "convoy", cat: "marker", ph: "i", s: "t", ts: 1.5, pid: 1, tid: 1 },
   { name: "forced-switch", cat: "marker", ph: "i", s: "t", ts: 2, pid: 1, tid: 2 },
+  // Threads waiting for process 0's GIL: worker-0 over [0, 1) us, MainThread over [1.5, 2.001) us.
+  { name: "GIL waiters", cat: "counter", ph: "C", ts: 0, pid: 1, tid: 1, args: { threads: 1 } },
+  { name: "GIL waiters", cat: "counter", ph: "C", ts: 1, pid: 1, tid: 1, args: { threads: 0 } },
+  { name: "GIL waiters", cat: "counter", ph: "C", ts: 1.5, pid: 1, tid: 1, args: { threads: 1 } },
+  { name: "GIL waiters", cat: "counter", ph: "C", ts: 2.001, pid: 1, tid: 1, args: { threads: 0 } },
 ];
 
 /** X events of one track must not overlap (the viewers nest or drop overlapping slices). */
@@ -184,5 +190,55 @@ describe("chromeTraceJson", () => {
     expect(events.filter((e) => e.ph === "i")).toHaveLength(trace.markers.length);
     expect(holds.length).toBeGreaterThan(0);
     expect(overlaps(events)).toEqual([]);
+  });
+});
+
+describe("chromeTraceJson against the Trace Event format", () => {
+  const traceOf = (preset: string) => {
+    const scenario = parseScenario(getPreset(preset), preset);
+    const r = simulate(scenario, { trace: true });
+    return { trace: r.trace as Trace, loops: r.metrics.loops };
+  };
+
+  test("the checker finds a broken trace: an unclosed span, a dangling flow, a text counter", () => {
+    const problems = checkTraceEvents([
+      { name: "r", ph: "b", cat: "request", id: 1, ts: 0, pid: 1, tid: 1 },
+      { name: "x", ph: "s", cat: "gil-flow", id: 1, ts: 0, pid: 1, tid: 1 },
+      { name: "c", ph: "C", ts: 0, pid: 1, tid: 1, args: { n: "three" } },
+    ]);
+    expect(problems).toHaveLength(3);
+  });
+
+  for (const preset of ["convoy", "web-api", "asyncio-offload", "process-pool"]) {
+    test(`chromeTraceJson of the ${preset} preset is well formed: requests, counters and flows`, () => {
+      const { trace, loops } = traceOf(preset);
+      const events = JSON.parse(chromeTraceJson(trace, { loops })).traceEvents as ChromeEvent[];
+      expect(checkTraceEvents(events)).toEqual([]);
+      // One async span per request, holding its steps.
+      const begins = events.filter((e) => e.ph === "b" && e.name.startsWith("request "));
+      expect(begins).toHaveLength(trace.tasks.length);
+      const steps = trace.tasks.reduce((n, t) => n + t.steps.length, 0);
+      expect(events.filter((e) => e.ph === "b" && !e.name.startsWith("request ") && e.name !== "queued").length).toBe(
+        steps,
+      );
+      // The tasks counter ends with nothing waiting or running.
+      const tasks = events.filter((e) => e.ph === "C" && e.name === "tasks");
+      expect(tasks.at(-1)?.args).toEqual({ waiting: 0, running: 0 });
+      const peak = Math.max(...tasks.map((e) => Number(e.args?.running) + Number(e.args?.waiting)));
+      expect(peak).toBeGreaterThan(0);
+      if (trace.gil.length > 0) expect(events.some((e) => e.ph === "C" && e.name === "GIL waiters")).toBe(true);
+      if (loops.length > 0) expect(events.some((e) => e.ph === "C" && e.name === "loop lag (ms)")).toBe(true);
+    });
+  }
+
+  test("chromeTraceJson draws a flow from each drop request to the forced switch it causes", () => {
+    const { trace } = traceOf("convoy");
+    const events = JSON.parse(chromeTraceJson(trace)).traceEvents as ChromeEvent[];
+    const forced = trace.markers.filter((m) => m.kind === "forced-switch").length;
+    const starts = events.filter((e) => e.ph === "s");
+    expect(forced).toBeGreaterThan(0);
+    expect(starts).toHaveLength(forced);
+    expect(events.filter((e) => e.ph === "f")).toHaveLength(forced);
+    for (const s of starts) expect(s.name).toBe("drop request");
   });
 });

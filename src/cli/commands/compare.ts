@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { type SimRealPoint, simRealChart } from "../../charts/simreal.js";
 import { timelineChart } from "../../charts/timeline.js";
@@ -65,32 +65,54 @@ export function formatComparison(c: Comparison): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A profile as figures name it: "profile machine-profile.json", never the user's absolute path. */
+export function profileLabel(profile: string): string {
+  return profile.replace(/^profile (.*)$/, (_, path: string) => `profile ${basename(path)}`);
+}
+
+/** The last moment any thread of `trace` is doing something other than idling. */
+function lastActivity(trace: Comparison["simulated"]["trace"]): number {
+  let end = 0;
+  for (const iv of trace.intervals) if (iv.state !== "idle" && iv.end > end) end = iv.end;
+  return end;
+}
+
 /**
- * The figures of a comparison: simulated against measured for the time metrics (makespan and
- * latency quantiles), and the simulated and one real timeline over the same window.
+ * The figures of a comparison: one simulated-against-measured plot per time metric (makespan and
+ * latency quantiles; one point per real run, so the runs' spread shows), and the simulated and one
+ * real timeline over the same window, cut where the last thread stops working.
  */
-export function comparisonFigures(c: Comparison): { simReal: Figure; simulated: Figure; real: Figure } {
-  const points: SimRealPoint[] = c.rows
-    .filter((r) => r.unit === "ns" && r.mean > 0)
-    .map((r) => ({ label: r.key, simulated: r.simulated / 1e6, measured: r.mean / 1e6 }));
-  const values = points.flatMap((p) => [p.simulated, p.measured]);
-  const wide = Math.max(...values) / Math.max(1e-9, Math.min(...values)) > 20;
-  const simReal = simRealChart(points, {
-    quantity: "time (ms)",
-    scale: wide && values.every((v) => v > 0) ? "log" : "linear",
-    title: `${c.scenario}: simulated against measured`,
-    subtitle: `mean of ${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${c.profile}`,
-    caption:
-      "Each point is one metric of the scenario: measured in CPython across (mean of the real runs), simulated up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
-  });
+export function comparisonFigures(c: Comparison): {
+  simReal: { metric: string; figure: Figure }[];
+  simulated: Figure;
+  real: Figure;
+} {
+  const simReal = c.rows
+    .filter((r) => r.unit === "ns" && r.mean > 0 && r.real.every((v) => v > 0))
+    .map((r) => {
+      const points: SimRealPoint[] = r.real.map((v, k) => ({
+        label: `run ${k + 1}`,
+        simulated: r.simulated / 1e6,
+        measured: v / 1e6,
+      }));
+      const figure = simRealChart(points, {
+        quantity: `${r.key} (ms)`,
+        title: `${c.scenario}, ${r.key}: simulated ${formatDuration(r.simulated)}, measured ${formatDuration(r.mean)} on average (${formatError(r.error)})`,
+        subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}`,
+        caption:
+          "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
+      });
+      return { metric: r.key, figure };
+    });
   const real = c.real[0];
   if (!real) throw new Error("a comparison without real runs");
-  const end = Math.max(c.simulated.trace.end, real.trace.end, 1);
-  const window: [number, number] = [0, end];
+  // Both timelines end where the later of the two last does anything: no long idle tail.
+  const busyEnd = Math.max(lastActivity(c.simulated.trace), lastActivity(real.trace), 1);
+  const window: [number, number] = [0, Math.ceil(busyEnd * 1.02)];
   const simulated = timelineChart(c.simulated.trace, {
     window,
     title: `${c.scenario}: simulated`,
-    subtitle: `seed ${c.seed}; ${c.profile}`,
+    subtitle: `seed ${c.seed}; ${profileLabel(c.profile)}`,
   });
   const realFigure = timelineChart(real.trace, {
     window,
@@ -126,7 +148,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--python <path>", "the interpreter to run (Python 3.9 or later; default: python3 on PATH)")
     .option("--seed <n>", "seed of the run and its planned tasks (default: the scenario's seed)", parseSeed)
     .option("--json", "print the comparison as JSON")
-    .option("--out <dir>", "write sim-vs-real.svg, simulated-timeline.svg, real-timeline.svg and comparison.json")
+    .option(
+      "--out <dir>",
+      "write sim-vs-real-METRIC.svg (one per time metric), simulated-timeline.svg, real-timeline.svg and comparison.json",
+    )
     .option(
       "--priority <n>",
       "run the harness at nice -N when permitted, so other work disturbs it less",
@@ -165,14 +190,16 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         }
         if (flags.out) {
           const figures = comparisonFigures(c);
-          writeFigure(join(flags.out, "sim-vs-real.svg"), figures.simReal);
+          for (const { metric, figure } of figures.simReal) {
+            writeFigure(join(flags.out, `sim-vs-real-${metric}.svg`), figure);
+          }
           writeFigure(join(flags.out, "simulated-timeline.svg"), figures.simulated);
           writeFigure(join(flags.out, "real-timeline.svg"), figures.real);
           await writeFileAtomic(join(flags.out, "comparison.json"), stableJson(summaryJson(c)));
         }
         io.out(flags.json ? stableJson(summaryJson(c)) : formatComparison(c));
         if (flags.out && !flags.json)
-          io.out(`wrote ${flags.out}/{sim-vs-real,simulated-timeline,real-timeline}.svg and comparison.json`);
+          io.out(`wrote ${flags.out}/{sim-vs-real-*,simulated-timeline,real-timeline}.svg and comparison.json`);
       }),
     );
 }

@@ -55,7 +55,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       if (!trace) throw new Error("the simulation recorded no trace");
       const files = traceFiles(flags.out, flags.format);
       if (files.chrome) {
-        await writeFileAtomic(files.chrome, chromeTraceJson(trace));
+        await writeFileAtomic(files.chrome, chromeTraceJson(trace, { loops: result.metrics.loops }));
         io.out(`wrote ${files.chrome} (Chrome trace: open it in https://ui.perfetto.dev)`);
       }
       if (files.intervals && files.tasks) {
