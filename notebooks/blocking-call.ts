@@ -31,6 +31,8 @@ const API: Steps = [{ cpu: "300us" }, { io: { dist: "lognormal", median: "20ms",
 
 interface Design {
   label: string;
+  /** Where the slow call runs: in the loop's thread (asyncio) or a pool thread. */
+  executor: "asyncio" | "threads-gil";
   slow: Steps | null;
 }
 
@@ -64,10 +66,14 @@ function quantile(values: ArrayLike<number>, p: number): number {
 
 export async function run(nb: Notebook): Promise<void> {
   const designs: Design[] = [
-    { label: "no slow call", slow: null },
-    { label: "slow call awaited (async client)", slow: [...API, { io: BLOCK }] },
-    { label: "slow call offloaded (run_in_executor)", slow: [...API, { offload: [{ block: BLOCK }] }] },
-    { label: "slow call blocking in the coroutine", slow: [...API, { block: BLOCK }] },
+    { label: "no slow call", executor: "asyncio", slow: null },
+    { label: "slow call awaited (async client)", executor: "asyncio", slow: [...API, { io: BLOCK }] },
+    { label: "slow call blocking in the coroutine", executor: "asyncio", slow: [...API, { block: BLOCK }] },
+    {
+      label: "slow call offloaded (run_in_executor)",
+      executor: "threads-gil",
+      slow: [...API, { offload: [{ block: BLOCK }] }],
+    },
   ];
   const series: EcdfSeries[] = [];
   const rows: (string | number)[][] = [];
@@ -80,7 +86,7 @@ export async function run(nb: Notebook): Promise<void> {
     const api = latencies(r.trace.tasks, "api");
     p99[d.label] = quantile(api, 0.99);
     lag[d.label] = r.metrics.loops[0]?.lag.p99 ?? 0;
-    series.push({ label: d.label, values: api });
+    series.push({ label: d.label, executor: d.executor, values: api });
     rows.push([d.label, ms(quantile(api, 0.5)), ms(p99[d.label] as number), ms(lag[d.label] as number)]);
     if (d.label.includes("blocking in the coroutine")) blockedTrace = r.trace;
   }

@@ -65,10 +65,19 @@ function quantile(values: ArrayLike<number>, p: number): number {
 export async function run(nb: Notebook): Promise<void> {
   const cpu = [{ cpu: `${REPORT_MS}ms` }];
   const designs = [
-    { label: "no report", input: scenario(null, "threads") },
-    { label: "report in the coroutine", input: scenario(cpu, "threads") },
-    { label: "report in asyncio.to_thread", input: scenario([{ offload: cpu }], "threads") },
-    { label: "report in a process pool", input: scenario([{ offload: cpu }], "processes") },
+    // Colour and symbol by where the report runs: the loop (asyncio), a thread, a process.
+    { label: "no report", executor: "asyncio" as const, input: scenario(null, "threads") },
+    { label: "report in the coroutine", executor: "asyncio" as const, input: scenario(cpu, "threads") },
+    {
+      label: "report in asyncio.to_thread",
+      executor: "threads-gil" as const,
+      input: scenario([{ offload: cpu }], "threads"),
+    },
+    {
+      label: "report in a process pool",
+      executor: "processes" as const,
+      input: scenario([{ offload: cpu }], "processes"),
+    },
   ];
   const series: EcdfSeries[] = [];
   const rows: (string | number)[][] = [];
@@ -88,7 +97,7 @@ export async function run(nb: Notebook): Promise<void> {
       apiP99: quantile(api, 0.99),
     };
     lagSeries[d.label] = loop?.lagSeries ?? [];
-    series.push({ label: d.label, values: health });
+    series.push({ label: d.label, executor: d.executor, values: health });
     rows.push([d.label, ms(loop?.lag.p99 ?? 0), ms(quantile(health, 0.99)), pct(late), ms(quantile(api, 0.99))]);
   }
   const s = (label: string) => stats[label] as { healthP99: number; late: number; lagP99: number; apiP99: number };
