@@ -23,7 +23,7 @@ type Block =
   | { kind: "heading"; text: string }
   | { kind: "finding"; html: string; verdict: Verdict | null }
   | { kind: "table"; head: string[]; rows: string[][] }
-  | { kind: "figure"; name: string; caption: string; alt: string; width: number };
+  | { kind: "figure"; name: string; caption: string; alt: string; width: number; captionInFigure: boolean };
 
 /** The folder notebooks write into: $GILSIM_OUTPUT, or output/ at the repository root. */
 export function outputRoot(): string {
@@ -102,7 +102,14 @@ export class Notebook {
     await writeFileAtomic(join(this.dir, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
     this.files.push(`${this.meta.id}/${name}.svg`, `${this.meta.id}/${name}.png`, `${this.meta.id}/${name}.json`);
     const alt = conclusion ? `${figure.title}. ${conclusion}` : figure.title;
-    this.blocks.push({ kind: "figure", name, caption, alt, width: figure.width });
+    this.blocks.push({
+      kind: "figure",
+      name,
+      caption,
+      alt,
+      width: figure.width,
+      captionInFigure: figure.caption === caption,
+    });
   }
 
   /** The alt text of the figure called `name`, if the notebook wrote one. */
@@ -158,7 +165,7 @@ function render(b: Block): string {
     case "figure":
       return `<figure id="${b.name}">
 <img src="${b.name}.svg" alt="${escapeHtml(b.alt)}" width="${b.width}">
-<figcaption>${inline(b.caption)}<br><span class="downloads">Download: <a href="${b.name}.svg" download>SVG</a><a href="${b.name}.png" download>PNG (2x)</a><a href="${b.name}.json" download>data (JSON)</a></span></figcaption>
+<figcaption>${b.captionInFigure ? "" : `${inline(b.caption)}<br>`}<span class="downloads">Download: <a href="${b.name}.svg" download>SVG</a><a href="${b.name}.png" download>PNG (2x)</a><a href="${b.name}.json" download>data (JSON)</a></span></figcaption>
 </figure>`;
   }
 }

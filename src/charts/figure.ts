@@ -127,7 +127,7 @@ export function composeFigure(context: RenderContext, spec: FigureSpec): Figure 
   root.setAttribute("height", String(height));
   root.setAttribute("viewBox", `0 0 ${width} ${height}`);
   page.setAttribute("height", String(height));
-  return { svg: finishSvg(root, context.serializer), width, height, title: spec.title };
+  return { svg: finishSvg(root, context.serializer), width, height, title: spec.title, caption: spec.caption };
 }
 
 /** A panel block from a Plot svg of known size. */

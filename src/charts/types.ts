@@ -4,6 +4,8 @@ export interface Figure {
   width: number;
   height: number;
   title: string;
+  /** The caption drawn under the plot, when there is one. */
+  caption?: string | undefined;
 }
 
 /** Options every chart takes. */
