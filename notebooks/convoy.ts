@@ -68,7 +68,7 @@ export async function run(nb: Notebook): Promise<void> {
     timelineChart(trace, {
       window: [0, 40 * MS],
       title: `Convoy: each return from IO waits ${ms(meanWait)} for the GIL, ${(meanWait / intervalNs).toFixed(1)} switch intervals`,
-      subtitle: `An IO thread (1 ms IO + 50 µs Python) beside a CPU-bound thread, Python 3.12, switch interval ${DEFAULT_INTERVAL}`,
+      subtitle: `An IO thread (1 ms IO + 50 µs Python) beside a CPU-bound thread, Python 3.12, switch interval ${ms(intervalNs)}`,
     }),
     "The IO thread comes back from each 1 ms wait to find the GIL taken (diamonds), waits for a whole interval, asks for a drop (circle), and only then runs its 50 µs; the GIL track shows the brief hand-off to it.",
     { gil: trace.gil, markers: trace.markers },
@@ -90,7 +90,7 @@ export async function run(nb: Notebook): Promise<void> {
         throughput: { quantity: "round trips", unit: "per second" },
         latency: { quantity: "time per round trip" },
         baselines: [{ label: "IO thread alone", throughput: 1e9 / alone, latency: alone }],
-        title: `A round trip takes ${times(slow)} as long beside a CPU-bound thread at the default ${DEFAULT_INTERVAL} interval, ${times(shortest.perRound / alone)} at ${shortest.interval}`,
+        title: `A round trip takes ${times(slow)} as long beside a CPU-bound thread at the default ${ms(intervalNs)} interval, ${times(shortest.perRound / alone)} at ${ms(shortest.ms * MS)}`,
         subtitle: `${ROUNDS} round trips of 1 ms IO + 50 µs Python, Python 3.12, 4 cores`,
       },
     ),
@@ -103,7 +103,7 @@ export async function run(nb: Notebook): Promise<void> {
   const besideFine = slow - 1 <= SLIGHT;
   nb.verdict(
     verdictOf([aloneFine, besideFine]),
-    `Alone, a round trip takes ${ms(alone)}, ${nb.compare("round trip alone vs its 1.05 ms of work", alone, 1 * MS + 50_000, "lower")} the work itself: the GIL is indeed released while waiting. Beside a CPU-bound thread it takes ${ms(p5.perRound)} at the default ${DEFAULT_INTERVAL} interval, ${nb.compare("round trip beside a CPU-bound thread vs alone", p5.perRound, alone, "lower")} alone (${times(slow)}): every return from IO queues behind the cruncher for about a whole interval. Shrinking the interval to ${shortest.interval} brings it to ${ms(shortest.perRound)}; the real fix is to keep CPU work out of the IO process (or to release the GIL in it).`,
+    `Alone, a round trip takes ${ms(alone)}, ${nb.compare("round trip alone vs its 1.05 ms of work", alone, 1 * MS + 50_000, "lower")} the work itself: the GIL is indeed released while waiting. Beside a CPU-bound thread it takes ${ms(p5.perRound)} at the default ${ms(intervalNs)} interval, ${nb.compare("round trip beside a CPU-bound thread vs alone", p5.perRound, alone, "lower")} alone (${times(slow)}): every return from IO queues behind the cruncher for about a whole interval. Shrinking the interval to ${ms(shortest.ms * MS)} brings it to ${ms(shortest.perRound)}; the real fix is to keep CPU work out of the IO process (or to release the GIL in it).`,
   );
 }
 
