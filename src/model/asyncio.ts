@@ -33,7 +33,7 @@ export class EventLoop implements Intake {
   private completed = 0;
   private permits: number;
   private readonly limited: boolean;
-  private readonly semWaiters: TaskRun[] = [];
+  private readonly semWaiters = new Fifo<TaskRun>();
   private readonly permitted = new WeakSet<TaskRun>();
   thread: SimThread | null = null;
 
