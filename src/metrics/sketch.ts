@@ -1,4 +1,6 @@
-import * as hdr from "hdr-histogram-js";
+// The one histogram class used, imported alone: the package's index also loads its WebAssembly
+// build and its log encoder (zlib), several times the start-up cost.
+import Float64HistogramModule from "hdr-histogram-js/dist/Float64Histogram.js";
 import type { Nanos } from "../engine/time.js";
 import type { Quantiles } from "./types.js";
 
@@ -12,13 +14,26 @@ export const SKETCH_RELATIVE_ERROR = 10 ** -SKETCH_DIGITS;
  * quantile is within 0.1% of the exact value) plus an exact count, sum and maximum. Memory stays
  * a few hundred kilobytes whatever the number of samples.
  */
+type Float64Histogram = InstanceType<typeof Float64HistogramModule.default>;
+
+/**
+ * A Float64Histogram. Node gives a CommonJS module's exports as the default import; a bundler may
+ * give its `default` export instead (the class itself): both are accepted.
+ */
+function newHistogram(): Float64Histogram {
+  const exported = Float64HistogramModule as unknown as
+    | typeof Float64HistogramModule
+    | typeof Float64HistogramModule.default;
+  const Histogram = typeof exported === "function" ? exported : exported.default;
+  const histogram = new Histogram(1, 2, SKETCH_DIGITS);
+  histogram.autoResize = true;
+  return histogram;
+}
+
 export class LatencySketch {
-  private readonly histogram = hdr.build({
-    bitBucketSize: 64,
-    autoResize: true,
-    numberOfSignificantValueDigits: SKETCH_DIGITS,
-    useWebAssembly: false,
-  });
+  // What hdr.build({ bitBucketSize: 64, autoResize: true, numberOfSignificantValueDigits }) makes:
+  // a Float64Histogram over [1, 2], resized as values come.
+  private readonly histogram = newHistogram();
   private count = 0;
   private sum = 0;
   private max = 0;

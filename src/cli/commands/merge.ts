@@ -23,12 +23,15 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .requiredOption("--out <dir>", "output folder of the merged sweep")
     .option("--metric <name>", "the metric the figures show", parseMetric, DEFAULT_FIGURE_METRIC)
     .option("--no-figures", "write only sweep.json and sweep.csv")
-    .action((shards: string[], flags: MergeFlags) => {
+    .action(async (shards: string[], flags: MergeFlags) => {
       const pointsFile = join(flags.out, POINTS_FILE);
       const header = mergeShards(shards.map(pointsFileOf), pointsFile);
       const points = PointFile.open(pointsFile);
       try {
-        const { meta, files } = writeSweepResults(points, flags.out, { figures: flags.figures, metric: flags.metric });
+        const { meta, files } = await writeSweepResults(points, flags.out, {
+          figures: flags.figures,
+          metric: flags.metric,
+        });
         io.out(`merged ${shards.length} shards of sweep ${header.name}: ${points.count} points`);
         io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
         io.out(`wrote ${[pointsFile, ...files].join(", ")}`);

@@ -107,7 +107,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       const seconds = (performance.now() - started) / 1000;
       const points = PointFile.open(report.pointsFile);
       try {
-        const { meta, files } = writeSweepResults(points, out, { figures: flags.figures, metric: flags.metric });
+        const { meta, files } = await writeSweepResults(points, out, { figures: flags.figures, metric: flags.metric });
         const part = plan.shard === null ? "" : ` (shard ${plan.shard.k}/${plan.shard.n} of ${plan.grid.size})`;
         const where = workers === 0 ? "main thread" : workers === 1 ? "1 worker" : `${workers} workers`;
         io.out(
