@@ -109,12 +109,14 @@ export class Simulation {
   run(until: Nanos = Number.POSITIVE_INFINITY): void {
     const queue = this.queue;
     const handlers = this.handlers;
-    // A cancelled event at the head is popped and skipped; one later than `until` ends the run
-    // as a real one would, since every event after it is later still.
-    while (queue.size > 0 && queue.peekTime() <= until) {
+    // peekTime is Infinity on an empty queue, and pop then gives -1. A cancelled event at the head
+    // is popped and skipped; one later than `until` ends the run as a real one would, since every
+    // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.)
+    while (queue.peekTime() <= until) {
       const slot = queue.pop();
+      if (slot < 0) break;
       const handler = queue.handlerOf(slot);
-      if (handler === CANCELLED) continue;
+      if (handler < 0) continue;
       this.clock = queue.timeOf(slot);
       this.processed++;
       (handlers[handler] as Handler)(queue.argOf(slot));
