@@ -24,7 +24,8 @@ describe("dealShard", () => {
         for (let k = 1; k <= n; k++) {
           for (const { index, from, to } of unitsOf(dealShard(costs, reps, { k, n }))) {
             expect(to).toBeGreaterThan(from);
-            for (let j = from; j < to; j++) seen[index][j] = (seen[index][j] ?? 0) + 1;
+            const marks = seen[index] as Uint8Array;
+            for (let j = from; j < to; j++) marks[j] = (marks[j] ?? 0) + 1;
           }
         }
         for (const s of seen) expect([...s].every((c) => c === 1)).toBe(true);
