@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { dealShard, partRange, SPLIT, type Unit } from "../../src/sweep/deal.js";
+import { dealShard, partRange, SPLIT, TOLERANCE, type Unit } from "../../src/sweep/deal.js";
 
 function unitsOf(work: ReturnType<typeof dealShard>): Unit[] {
   return Array.from({ length: work.count }, (_, u) => work.unit(u));
@@ -55,15 +55,34 @@ describe("dealShard", () => {
     );
   });
 
-  test("dealShard cuts a point only when it is heavier than a fair share / SPLIT, into parts no heavier where replications allow", () => {
+  test("dealShard cuts points, heavier than a fair share / SPLIT, into parts no heavier where replications allow, only when that ends sooner", () => {
     fc.assert(
       fc.property(sweeps, fc.integer({ min: 2, max: 12 }), ({ costs, reps }, n) => {
-        const limit = costs.reduce((a, b) => a + b, 0) / n / SPLIT;
+        const total = costs.reduce((a, b) => a + b, 0);
+        const limit = total / n / SPLIT;
         const parts = new Map<number, Unit[]>();
         for (let k = 1; k <= n; k++) {
-          for (const u of unitsOf(dealShard(costs, reps, { k, n })))
+          for (const u of unitsOf(dealShard(costs, reps, { k, n }))) {
             parts.set(u.index, [...(parts.get(u.index) ?? []), u]);
+          }
         }
+        const work = dealShard(costs, reps, { k: 1, n });
+        const cut = [...parts.values()].filter((list) => list.length > 1).length;
+        expect(work.split).toBe(cut);
+        // Whole points dealt greedily, costliest first (ties in grid order), to the least loaded shard.
+        const loads = new Array<number>(n).fill(0);
+        const byCost = [...costs.keys()].sort((a, b) => (costs[b] as number) - (costs[a] as number) || a - b);
+        for (const i of byCost) {
+          const least = loads.indexOf(Math.min(...loads));
+          loads[least] = (loads[least] as number) + (costs[i] as number);
+        }
+        const wholeMax = Math.max(...loads);
+        if (cut === 0) {
+          expect(Math.max(...work.loads)).toBeCloseTo(wholeMax, 6);
+          return;
+        }
+        expect(wholeMax).toBeGreaterThan((total / n) * (1 + TOLERANCE));
+        expect(Math.max(...work.loads)).toBeLessThan(wholeMax);
         for (const [i, list] of parts) {
           const cost = costs[i] as number;
           const r = reps[i] as number;
@@ -72,6 +91,18 @@ describe("dealShard", () => {
         }
       }),
     );
+  });
+
+  test("dealShard deals whole points when they balance within TOLERANCE, and cuts them when too few for the shards", () => {
+    const six = new Float64Array(6).fill(1);
+    const reps = new Float64Array(6).fill(2);
+    expect(dealShard(six, reps, { k: 1, n: 2 }).split).toBe(0);
+    expect(dealShard(six, reps, { k: 1, n: 3 }).split).toBe(0);
+    // 6 points on 4 shards: 2, 2, 1, 1 whole (33% above the fair 1.5); cut in halves, 1.5 each.
+    const four = dealShard(six, reps, { k: 1, n: 4 });
+    expect(four.split).toBe(6);
+    expect([...four.loads]).toEqual([1.5, 1.5, 1.5, 1.5]);
+    expect(TOLERANCE).toBe(0.1);
   });
 
   test("dealShard gives a shard its units costliest first, ties in grid order", () => {
