@@ -14,7 +14,7 @@ describe("gilsim merge", () => {
     for (const [i, out] of shards.entries()) {
       const r = await runCli(["sweep", file, ...vary, "--shard", `${i + 1}/2`, "--out", out]);
       expect(r.out).toMatch(
-        /^sweep tiny: 3 units \(shard \d\/2 of 6 points; 50\.0% of the estimated cost, the largest shard 50\.0%\), 3 run, /,
+        /^sweep tiny: shard \d\/2: 3 units of 6 points \(50\.0% of the estimated cost; the largest shard 50\.0%\), 3 run, /,
       );
     }
     const merged = tempDir();

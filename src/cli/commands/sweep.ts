@@ -188,11 +188,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (plan.shard === null) {
           io.out(`sweep ${plan.name}: ${report.total} points, ${done}`);
         } else {
-          const from = auto === null ? "" : ` from ${auto.source}`;
+          const from = auto === null ? "" : ` (${auto.source})`;
           const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-          const split = report.split === 0 ? "" : `, ${report.split} points cut into parts`;
+          const split = report.split === 0 ? "" : `, ${report.split} of them cut into parts`;
           io.out(
-            `sweep ${plan.name}: ${report.total} units (shard ${plan.shard.k}/${plan.shard.n}${from} of ${plan.grid.size} points${split}; ${pct(report.share)} of the estimated cost, the largest shard ${pct(report.largestShare)}), ${done}`,
+            `sweep ${plan.name}: shard ${plan.shard.k}/${plan.shard.n}${from}: ${report.total} units of ${plan.grid.size} points${split} (${pct(report.share)} of the estimated cost; the largest shard ${pct(report.largestShare)}), ${done}`,
           );
         }
         io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
