@@ -18,10 +18,11 @@ export type { Evaluation, Recommendation, RecommendOptions } from "./recommend.j
 export { recommend } from "./recommend.js";
 export type { ResultOptions } from "./results.js";
 export { DEFAULT_FIGURE_METRIC, writeSweepResults } from "./results.js";
+export type { PointRow } from "./rows.js";
 export type { RunOptions, RunReport } from "./run.js";
 export { POINTS_FILE, runSweep } from "./run.js";
 export type { Shard } from "./shard.js";
 export { parseShard } from "./shard.js";
 export type { Objective } from "./slo.js";
 export { parseSlo } from "./slo.js";
-export type { PointRow, SweepHeader } from "./store.js";
+export type { SweepHeader } from "./store.js";
