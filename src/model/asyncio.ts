@@ -54,9 +54,14 @@ export class EventLoop implements Intake {
     for (const task of tasks) this.callSoon(() => this.runTask(task), 0);
   }
 
-  /** A request arrives on a socket: the selector reports it, its callback creates the task. */
+  /**
+   * A request arrives on a socket: the selector reports it at the next select (waking the loop
+   * when it sleeps in one, as a pipe written by another process does), its reader callback
+   * creates the task.
+   */
   arrive(task: TaskRun): void {
-    this.post(() => this.accept(task));
+    this.posted.push({ readyAt: this.rt.now, run: () => this.accept(task) });
+    this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
   }
 
   private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
@@ -156,6 +161,7 @@ export class EventLoop implements Intake {
         };
         const extra = (this.pool as Pool).submit(job);
         if (extra > 0) yield overhead(extra);
+        yield overhead(this.rt.world.draw(this.rt.world.params.submitReturn, "submit-return"));
         return;
       }
       yield* stepOps(this.rt, step);

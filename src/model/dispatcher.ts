@@ -7,9 +7,10 @@ import { WaitQueue } from "./wait-queue.js";
 import type { Intake } from "./workload.js";
 
 /**
- * The main thread of a thread- or process-pool program: it takes each task as it arrives (a
- * sleep until the arrival, or the whole batch at once) and hands it to `handle`, which submits
- * it to a pool or, for a plain synchronous program, runs it right there.
+ * The main thread of a thread- or process-pool program, as a server's accept loop: it takes each
+ * task as it arrives (a blocking read of the request, or the whole batch at once) and hands it to
+ * `handle`, which submits it to a pool or, for a plain synchronous program, runs it right there.
+ * Completions do not come back through it: a worker ends its own task.
  */
 export class Dispatcher implements Intake {
   private readonly inbox = new Fifo<TaskRun>();
@@ -29,8 +30,9 @@ export class Dispatcher implements Intake {
 
   arrive(task: TaskRun): void {
     this.inbox.push(task);
-    // The main thread sleeps until the arrival time; the sleep ends timer-slack late.
-    this.sleepers.wakeOne(this.rt.world.params.timerSlack);
+    // The request comes in on a socket (or a pipe): the main thread, blocked reading it, wakes up
+    // as a reader of a pipe written by another process does. No timer is involved.
+    this.sleepers.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
   }
 
   *program(): Generator<Op, void, boolean | undefined> {

@@ -40,8 +40,15 @@ export interface RuntimeParams {
   loopStepCost: DistSpec;
   /** CPU on the loop thread for each _run_once iteration (selector poll bookkeeping, timers). */
   loopIterationCost: DistSpec;
-  /** CPU (GIL held) that executor.submit / run_in_executor costs the submitting thread. */
+  /** CPU (GIL held) that executor.submit / run_in_executor costs the submitting thread before its work item is queued (and a worker woken). */
   submitCost: DistSpec;
+  /** CPU (GIL held) of submit after the work item is queued (_adjust_thread_count, lock releases): the woken worker may find the GIL still held. */
+  submitReturn: DistSpec;
+  /**
+   * CPU (GIL held) the main thread of a thread- or process-pool program spends per request besides
+   * submit: reading the request and its accept loop's bookkeeping, before it blocks for the next.
+   */
+  acceptCost: DistSpec;
   /** Latency from a submit to the idle worker thread waking up (queue.get wake-up). */
   threadHandoff: DistSpec;
   /** CPU to start a new worker thread (lazy creation in ThreadPoolExecutor). */
@@ -58,6 +65,8 @@ export interface RuntimeParams {
   startMethod: StartMethod;
   /** Start-up time of one worker process with that start method. */
   processStart: DistSpec;
+  /** Start-up times measured per start method (a machine profile): the pool's own method is used. */
+  processStartBy: Partial<Record<StartMethod, DistSpec>>;
   /** Timer slack: a sleep or a timed wait ends this much later than asked (Linux default 50 us). */
   timerSlack: Nanos;
   /** ThreadPoolExecutor max_workers default for a machine of `cores`. */
@@ -105,6 +114,8 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     loopStepCost: c(step),
     loopIterationCost: c(5 * US),
     submitCost: c(8 * US),
+    submitReturn: c(3 * US),
+    acceptCost: c(10 * US),
     threadHandoff: ln(30 * US, 120 * US),
     threadStart: c(80 * US),
     threadsafeWakeup: ln(20 * US, 80 * US),
@@ -113,6 +124,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     ipcLatency: ln(25 * US, 100 * US),
     startMethod,
     processStart: START[startMethod],
+    processStartBy: {},
     timerSlack: 50 * US,
     defaultThreadWorkers: Math.min(32, cores + 4),
     defaultProcessWorkers: cores,
