@@ -135,15 +135,16 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
   const loadRecord = run.records.find((r) => r.type === "load");
   const load = (loadRecord?.load as LoadShare | null | undefined) ?? null;
   const cores = Number(hello.cores) || 1;
+  const nice = typeof hello.nice === "number" ? hello.nice : null;
   return {
     python,
     cores,
     platform: String(hello.platform),
-    nice: typeof hello.nice === "number" ? hello.nice : null,
+    nice,
     experiments,
     loadBefore,
     load,
-    busy: busyReasons(loadBefore, load, cores),
+    busy: busyReasons(loadBefore, load, cores, nice),
   };
 }
 

@@ -16,8 +16,10 @@ import { readFileSync } from "node:fs";
  *
  * The rules (BUSY, stated in `gilsim calibrate --help`):
  * - a trial (one run of one experiment) is noisy when othersUnniced > NOISY_SHARE during it;
- * - a run is busy when othersUnniced > NOISY_SHARE over the whole run, or the 1-minute load
- *   average before it exceeded LOAD_PER_CORE x cores.
+ * - a run is busy when othersUnniced > NOISY_SHARE over the whole run, or, for a run that did
+ *   not get a raised priority (nice below 0), when the 1-minute load average before it exceeded
+ *   LOAD_PER_CORE x cores. The load average counts runnable tasks of every priority and cannot
+ *   tell them apart, so a run at nice -20 goes by the /proc/stat reading alone.
  * GILSIM_ASSUME_BUSY=1 makes every run busy (a test hook).
  */
 
@@ -29,7 +31,8 @@ export const LOAD_PER_CORE = 2;
 /** The rule as a sentence, for --help and for the record. */
 export const BUSY_RULE =
   `busy: other processes at nice 0 or below used more than ${NOISY_SHARE * 100}% of all cores during the run ` +
-  `(/proc/stat less the run's own CPU), or the 1-minute load average before it exceeded ${LOAD_PER_CORE} per core (/proc/loadavg)`;
+  `(/proc/stat less the run's own CPU), or, when the run could not raise its priority (--priority), ` +
+  `the 1-minute load average before it exceeded ${LOAD_PER_CORE} per core (/proc/loadavg)`;
 
 /** The CPU share other processes used during a span, as mechanisms.py and calibrate.py report it. */
 export interface LoadShare {
@@ -78,7 +81,12 @@ export function combineShares(shares: readonly (LoadShare | null | undefined)[])
 }
 
 /** Why a run was busy (empty when it was not), each reason a phrase with its numbers. */
-export function busyReasons(loadBefore: number | null, share: LoadShare | null, cores: number): string[] {
+export function busyReasons(
+  loadBefore: number | null,
+  share: LoadShare | null,
+  cores: number,
+  nice: number | null,
+): string[] {
   const reasons: string[] = [];
   // Test hook: a machine that counts as busy whatever it measures.
   if (process.env.GILSIM_ASSUME_BUSY === "1") reasons.push("GILSIM_ASSUME_BUSY=1 is set");
@@ -87,7 +95,8 @@ export function busyReasons(loadBefore: number | null, share: LoadShare | null, 
       `other processes at nice 0 or below used ${(share.othersUnniced * 100).toFixed(0)}% of all cores (limit ${NOISY_SHARE * 100}%)`,
     );
   }
-  if (loadBefore !== null && loadBefore > LOAD_PER_CORE * cores) {
+  const raised = nice !== null && nice < 0;
+  if (!raised && loadBefore !== null && loadBefore > LOAD_PER_CORE * cores) {
     reasons.push(`the 1-minute load average was ${loadBefore.toFixed(2)} before the run (limit ${LOAD_PER_CORE * cores})`);
   }
   return reasons;

@@ -274,7 +274,8 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
   }
   const cores = Number(h.cores) || 1;
   const during = combineShares(trials.map((t) => t.load));
-  const reasons = busyReasons(before?.[0] ?? null, during, cores);
+  const nice = typeof h.nice === "number" ? h.nice : null;
+  const reasons = busyReasons(before?.[0] ?? null, during, cores, nice);
   const build = (h.build as Record<string, unknown>) ?? {};
   return {
     format: RECORD_FORMAT,
@@ -293,7 +294,7 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
       kernel: release() || null,
     },
     date,
-    settings: { repeats, scale, priority, nice: typeof h.nice === "number" ? h.nice : null },
+    settings: { repeats, scale, priority, nice },
     load: { before, after: loadAverage(), during, busy: reasons.length > 0, reasons, rule: BUSY_RULE },
     experiments,
     flags,
