@@ -1,8 +1,8 @@
 import { cpus, release } from "node:os";
 import { HarnessError, RealSetupError } from "./errors.js";
 import { type Summary, summarize } from "./fit.js";
-import type { MachineProfile, MeasuredQuantity } from "./profile.js";
 import { busyReasons, type LoadShare, loadAverage } from "./mechanisms/load.js";
+import type { MachineProfile, MeasuredQuantity } from "./profile.js";
 import { findPython, type PythonInfo } from "./python.js";
 import { runtimeFromMeasurements } from "./runtime-map.js";
 import { runScript, scriptPath } from "./script.js";

@@ -162,7 +162,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--json", "print the profile (or the comparison rows) as JSON")
     .option("--force", "save a profile even when the machine was busy (it is marked so)")
     .option("--quiet-wait <seconds>", "first wait up to this long for the machine to be quiet", parseQuietWait, 0)
-    .option("--timeout <seconds>", "kill the experiments (and every process they started) after this long", parseTimeout)
+    .option(
+      "--timeout <seconds>",
+      "kill the experiments (and every process they started) after this long",
+      parseTimeout,
+    )
     .option("--mechanisms", "record the mechanism suite instead of a profile")
     .option("--compare", "with --mechanisms: compare the recordings with the model instead of recording")
     .option("--repeats <n>", "with --mechanisms: runs of each experiment", parseRepeats, 5)
@@ -183,7 +187,9 @@ async function profileAction(io: CliIO, setExit: (code: number) => void, flags: 
   const only = flags.only === undefined ? undefined : parseOnly(flags.only);
   const pythons = flags.python === undefined ? [undefined] : await resolveInterpreters(flags.python);
   if (pythons.length > 1 && !flags.out.includes("{version}")) {
-    throw new UsageError(`invalid --out: ${flags.out} (measuring ${pythons.length} interpreters needs {version} in it)`);
+    throw new UsageError(
+      `invalid --out: ${flags.out} (measuring ${pythons.length} interpreters needs {version} in it)`,
+    );
   }
   if (flags.quietWait > 0) await waitForQuiet({ maxWaitMs: flags.quietWait * 1000 });
   for (const p of pythons) {
@@ -210,7 +216,8 @@ async function profileAction(io: CliIO, setExit: (code: number) => void, flags: 
     const profile = profileFromCalibration(run);
     await writeProfile(out, profile);
     io.out(flags.json ? stableJson(profile) : formatProfile(profile));
-    if (!flags.json) io.out(`wrote ${out}${run.busy.length > 0 ? " (busy machine, forced)" : ""} (use it with --profile ${out})`);
+    if (!flags.json)
+      io.out(`wrote ${out}${run.busy.length > 0 ? " (busy machine, forced)" : ""} (use it with --profile ${out})`);
   }
 }
 
@@ -250,7 +257,8 @@ async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
 
 async function compareAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
   const recordings = readRecordings(flags.dir);
-  if (recordings.length === 0) throw new UsageError(`no recordings in ${flags.dir} (record them with --mechanisms first)`);
+  if (recordings.length === 0)
+    throw new UsageError(`no recordings in ${flags.dir} (record them with --mechanisms first)`);
   const wanted = flags.python === undefined ? null : new Set(flags.python.split(",").map((s) => s.trim()));
   const chosen = wanted ? recordings.filter((r) => wanted.has(r.python.minor)) : recordings;
   const line = progressLine(io);

@@ -200,7 +200,13 @@ export function markdownReport(rows: readonly ComparisonRow[], recordings: reado
     );
   }
   const compared = rows.filter((r) => r.simulated !== null);
-  lines.push("", "## Summary", "", "| params | figures simulated | within target | format gaps |", "| --- | --- | --- | --- |");
+  lines.push(
+    "",
+    "## Summary",
+    "",
+    "| params | figures simulated | within target | format gaps |",
+    "| --- | --- | --- | --- |",
+  );
   for (const p of PARAM_SETS) {
     const mine = rows.filter((r) => r.params === p);
     const sim = compared.filter((r) => r.params === p);

@@ -18,7 +18,11 @@ export function minorOf(p: Pick<PythonInfo, "major" | "minor" | "freeThreaded">)
 
 function pyenvRoot(): string {
   try {
-    const out = execFileSync("pyenv", ["root"], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync("pyenv", ["root"], {
+      encoding: "utf8",
+      timeout: 10_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     if (out.trim() !== "") return out.trim();
   } catch {
     // no pyenv on PATH
@@ -60,7 +64,10 @@ export async function resolveInterpreters(spec = "all"): Promise<PythonInfo[]> {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  if (parts.length === 0) throw new RealSetupError(`invalid python: ${JSON.stringify(spec)} (expected "all", a version like 3.12, or a path)`);
+  if (parts.length === 0)
+    throw new RealSetupError(
+      `invalid python: ${JSON.stringify(spec)} (expected "all", a version like 3.12, or a path)`,
+    );
   let present: PythonInfo[] | null = null;
   const out = new Map<string, PythonInfo>();
   for (const part of parts) {

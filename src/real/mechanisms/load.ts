@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
  *   not get a raised priority (nice below 0), when the 1-minute load average before it exceeded
  *   LOAD_PER_CORE x cores. The load average counts runnable tasks of every priority and cannot
  *   tell them apart, so a run at nice -20 goes by the /proc/stat reading alone.
- * GILSIM_ASSUME_BUSY=1 makes every run busy (a test hook).
+ * GILSIM_ASSUME_BUSY=1 makes every trial noisy and every run busy (a test hook).
  */
 
 /** A trial or a run is noisy/busy when other un-niced work used more than this share of all cores. */
@@ -59,6 +59,7 @@ export function loadAverage(): [number, number, number] | null {
 
 /** Whether a span's load share makes it noisy. Unknown (null) is not noisy. */
 export function isNoisy(share: LoadShare | null | undefined): boolean {
+  if (process.env.GILSIM_ASSUME_BUSY === "1") return true;
   return share !== null && share !== undefined && share.othersUnniced > NOISY_SHARE;
 }
 
@@ -97,7 +98,9 @@ export function busyReasons(
   }
   const raised = nice !== null && nice < 0;
   if (!raised && loadBefore !== null && loadBefore > LOAD_PER_CORE * cores) {
-    reasons.push(`the 1-minute load average was ${loadBefore.toFixed(2)} before the run (limit ${LOAD_PER_CORE * cores})`);
+    reasons.push(
+      `the 1-minute load average was ${loadBefore.toFixed(2)} before the run (limit ${LOAD_PER_CORE * cores})`,
+    );
   }
   return reasons;
 }

@@ -99,6 +99,8 @@ export interface RecordOptions {
   priority?: number;
   only?: readonly string[];
   timeoutMs?: number;
+  /** Extra rounds for noisy or wide experiments. Default MAX_RETRY_ROUNDS. */
+  retryRounds?: number;
   onProgress?: (p: RecordProgress) => void;
   signal?: AbortSignal;
   handleSignals?: boolean;
@@ -144,7 +146,9 @@ function summarize(trials: readonly Trial[]): Record<string, FigureSummary> {
   for (const t of trials) for (const k of Object.keys(t.figures)) keys.add(k);
   const out: Record<string, FigureSummary> = {};
   for (const k of [...keys].sort()) {
-    const values = trials.map((t) => t.figures[k]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+    const values = trials
+      .map((t) => t.figures[k])
+      .filter((v): v is number => typeof v === "number" && Number.isFinite(v));
     if (values.length > 0) out[k] = summarizeFigure(values);
   }
   return out;
@@ -153,7 +157,11 @@ function summarize(trials: readonly Trial[]): Record<string, FigureSummary> {
 function wideFigures(id: string, trials: readonly Trial[]): string[] {
   const units = figureUnits(id);
   return Object.entries(summarize(trials))
-    .filter(([k, s]) => (mechanism(id)?.figures.find((f) => f.key === k)?.role ?? "input") === "compared" && isWide(s, units.get(k) ?? "ns"))
+    .filter(
+      ([k, s]) =>
+        (mechanism(id)?.figures.find((f) => f.key === k)?.role ?? "input") === "compared" &&
+        isWide(s, units.get(k) ?? "ns"),
+    )
     .map(([k]) => k);
 }
 
@@ -170,7 +178,8 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
   const priority = options.priority ?? 0;
   const ids = options.only ?? MECHANISM_IDS;
   for (const id of ids) {
-    if (!MECHANISM_IDS.includes(id)) throw new RealSetupError(`invalid experiment: ${id} (expected one of ${MECHANISM_IDS.join(", ")})`);
+    if (!MECHANISM_IDS.includes(id))
+      throw new RealSetupError(`invalid experiment: ${id} (expected one of ${MECHANISM_IDS.join(", ")})`);
   }
   const date = new Date().toISOString();
   const before = loadAverage();
@@ -210,7 +219,12 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
       if (r.type === "hello") hello ??= r;
       if (r.type !== "trial") continue;
       if (!MECHANISM_IDS.includes(String(r.id))) {
-        throw new HarnessError(`mechanism suite wrote an unknown experiment: ${JSON.stringify(r.id)}`, "protocol", run.pid, run.stderr);
+        throw new HarnessError(
+          `mechanism suite wrote an unknown experiment: ${JSON.stringify(r.id)}`,
+          "protocol",
+          run.pid,
+          run.stderr,
+        );
       }
       trials.push({
         id: String(r.id),
@@ -225,7 +239,7 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
 
   await pass(ids, repeats, 0);
   const widened = new Set<string>();
-  for (let round = 1; round <= MAX_RETRY_ROUNDS; round++) {
+  for (let round = 1; round <= (options.retryRounds ?? MAX_RETRY_ROUNDS); round++) {
     const redo: string[] = [];
     let need = 0;
     for (const id of ids) {
@@ -255,7 +269,8 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
     if (use === all && clean.length < all.length) {
       expFlags.push(`busy: only ${clean.length} of ${all.length} trials ran while the machine was quiet; all are kept`);
     }
-    for (const k of wideFigures(id, use)) expFlags.push(`wide: ${k} spread more than the limit across ${use.length} trials`);
+    for (const k of wideFigures(id, use))
+      expFlags.push(`wide: ${k} spread more than the limit across ${use.length} trials`);
     const figures = summarize(use);
     experiments[id] = {
       id,

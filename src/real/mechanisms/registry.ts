@@ -107,13 +107,16 @@ const gilThreads: Experiment = {
     fig(`slice.median.n${n}`, "ns", `median GIL slice, ${n} threads`),
     fig(`slice.p90.n${n}`, "ns", `p90 GIL slice, ${n} threads`),
     fig(`handoff.median.n${n}`, "ns", `median hand-off gap, ${n} threads`),
-    ...(n >= 3
-      ? [fig(`winner.last.n${n}`, "share", `switches won by the thread displaced last, ${n} threads`)]
-      : []),
+    ...(n >= 3 ? [fig(`winner.last.n${n}`, "share", `switches won by the thread displaced last, ${n} threads`)] : []),
     fig(`switches.n${n}`, "count", `switches seen, ${n} threads`, "input"),
   ]),
   cases: GIL_N.map((n) => ({
-    figures: [`slice.median.n${n}`, `slice.p90.n${n}`, `handoff.median.n${n}`, ...(n >= 3 ? [`winner.last.n${n}`] : [])],
+    figures: [
+      `slice.median.n${n}`,
+      `slice.p90.n${n}`,
+      `handoff.median.n${n}`,
+      ...(n >= 3 ? [`winner.last.n${n}`] : []),
+    ],
     scenarios: (ctx) => [
       {
         ...base(ctx, `gil-threads-${n}`),
@@ -190,7 +193,8 @@ const releaseSpeedup: Experiment = {
   title: "Speed-up of k threads sharing GIL-releasing calls",
   description:
     "W calls of sha256 (64 KiB: W = 64; 1 MiB: W = 32) shared by k threads (k = 1, 2, 4), each making W/k calls back to back; the speed-up is T(1)/T(k), T the wall time from starting the work to the last thread ending. The simulation runs W tasks of one GIL-releasing step (the one-thread time per call) on a pool of k threads and takes the ratio of makespans.",
-  informs: "cores and the OS run queue, cCallEdge (the GIL-held part of each call), the hand-off costs between releases.",
+  informs:
+    "cores and the OS run queue, cCallEdge (the GIL-held part of each call), the hand-off costs between releases.",
   figures: SPEEDUP_CALLS.flatMap((c) => [
     fig(`percall.${c}`, "ns", `${c}: time per call, one thread`, "input"),
     ...SPEEDUP_K.map((k) => fig(`speedup.${c}.k${k}`, "ratio", `${c}: speed-up of ${k} threads`)),
@@ -232,7 +236,8 @@ const asyncioCosts: Experiment = {
   title: "The event loop's own costs",
   description:
     "With nothing else running: N tasks each await asyncio.sleep(0) K times (N = 1, K = 2000; N = 100, K = 40); the time per round is iteration + N × step, which gives the cost of a step and of an iteration. create-task: inside a running coroutine, create_task() of 2,000 coroutines that return at once, then await each: time per task. gather: asyncio.gather of 1,000, 10,000 and 100,000 such coroutines: total time. semaphore: 10,000 gathered tasks, each `async with Semaphore(100): await asyncio.sleep(0)`: time per task. The simulation runs the same tasks as a batch into one loop (a batch is what gather does: every task ready in the first iteration), a Semaphore as the workload's concurrency limit.",
-  informs: "loopStepCost, loopIterationCost; the per-task cost of creating tasks and of gather's done callbacks; the Semaphore's FIFO hand-over.",
+  informs:
+    "loopStepCost, loopIterationCost; the per-task cost of creating tasks and of gather's done callbacks; the Semaphore's FIFO hand-over.",
   figures: [
     fig("step", "ns", "CPU per task step"),
     fig("iteration", "ns", "CPU per loop iteration"),
@@ -252,7 +257,10 @@ const asyncioCosts: Experiment = {
         ].map(([n, k]) => ({
           ...base(ctx, `asyncio-rounds-${n}`),
           executor: { kind: "asyncio" as const, offload: "none" as const },
-          workload: { arrivals: { kind: "batch" as const, count: n as number }, classes: [{ steps: yields(k as number) as Step[] }] },
+          workload: {
+            arrivals: { kind: "batch" as const, count: n as number },
+            classes: [{ steps: yields(k as number) as Step[] }],
+          },
         })) as ScenarioInput[],
       extract: ([one, hundred]) => {
         const y1 = (one as RunResult).metrics.makespan / 2000;
@@ -287,7 +295,11 @@ const asyncioCosts: Experiment = {
         {
           ...base(ctx, "asyncio-semaphore"),
           executor: { kind: "asyncio", offload: "none" },
-          workload: { arrivals: { kind: "batch", count: 10000 }, concurrency: 100, classes: [{ steps: [{ io: "0us" }] }] },
+          workload: {
+            arrivals: { kind: "batch", count: 10000 },
+            concurrency: 100,
+            classes: [{ steps: [{ io: "0us" }] }],
+          },
           run: { trace: false },
         },
       ],
@@ -302,7 +314,8 @@ const asyncioCosts: Experiment = {
   ],
 };
 
-const BESIDE_RUN = { solo: 100e6, busy: 400e6 } as const;
+/** Simulated windows of the sleep(0) loop: a steady rate needs only a few switch intervals. */
+const BESIDE_RUN = { solo: 20e6, busy: 100e6 } as const;
 
 const asyncioBesideCpu: Experiment = {
   id: "asyncio-beside-cpu",
@@ -324,14 +337,17 @@ const asyncioBesideCpu: Experiment = {
         {
           ...base(ctx, `asyncio-${mode}-sleep0`),
           executor: { kind: "asyncio", offload: "none" },
-          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: yields(400_000) as Step[] }] },
+          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: yields(100_000) as Step[] }] },
           background: spinners(mode === "busy" ? 1 : 0),
           run: { until: ns(BESIDE_RUN[mode]) },
         },
         {
           ...base(ctx, `asyncio-${mode}-sleep1ms`),
           executor: { kind: "asyncio", offload: "none" },
-          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ repeat: 50, steps: [{ io: "1ms" }] }] }] },
+          workload: {
+            arrivals: { kind: "batch", count: 1 },
+            classes: [{ steps: [{ repeat: 50, steps: [{ io: "1ms" }] }] }],
+          },
           background: spinners(mode === "busy" ? 1 : 0),
           run: { until: "2s" },
         },
@@ -357,7 +373,8 @@ const asyncioExecutor: Experiment = {
   title: "run_in_executor and to_thread",
   description:
     "From a coroutine, await loop.run_in_executor(None, f) and await asyncio.to_thread(f) of a function that returns at once (the loop's default ThreadPoolExecutor, its workers started first). single: 200 awaits one after another: the median round trip. bulk: asyncio.gather of 1,000 at once: time per offload. The simulation runs one task of 200 offload steps one after another (single), or 1,000 tasks of one offload step each (bulk), on a loop whose offload pool is the default thread pool; to_thread is the same scenario as run_in_executor (the model does not tell them apart).",
-  informs: "submitCost, threadHandoff (the worker's wake-up), threadsafeWakeup (the result back through the self-pipe), loopStepCost.",
+  informs:
+    "submitCost, threadHandoff (the worker's wake-up), threadsafeWakeup (the result back through the self-pipe), loopStepCost.",
   figures: [
     fig("single.executor", "ns", "await run_in_executor(None, f), one at a time"),
     fig("bulk.executor", "ns", "gather of 1,000 run_in_executor: per call"),
@@ -467,7 +484,9 @@ const processRoundtrip: Experiment = {
   description:
     "A warm ProcessPoolExecutor(1): submit(echo, payload).result(), the same bytes pickled to the worker and back, for payloads of 0 B, 4 KiB, 64 KiB, 256 KiB, 1 MiB and 4 MiB: the median round trip. The simulation runs a pool of one process with one client issuing tasks one after another (closed arrivals), the task's payload the same size, and takes the median latency after the first task (the worker's start-up).",
   informs: "ipcBase, ipcPerByte, ipcLatency, threadHandoff (the pool's manager thread).",
-  figures: PAYLOADS.map(([label]) => fig(`roundtrip.${label}`, "ns", `round trip, ${label === "0" ? "0 B" : label} payload`)),
+  figures: PAYLOADS.map(([label]) =>
+    fig(`roundtrip.${label}`, "ns", `round trip, ${label === "0" ? "0 B" : label} payload`),
+  ),
   cases: PAYLOADS.map(
     ([label, size]): SimCase => ({
       figures: [`roundtrip.${label}`],
@@ -518,7 +537,10 @@ const processMap: Experiment = {
   description:
     "A warm ProcessPoolExecutor(2): list(pool.map(f, range(1000), chunksize=c)) of a function that returns at once, for c = 1 and c = 50: time per item. The simulation runs chunksize 1 as a batch of 1,000 tasks on a pool of 2 processes, timed from the first result to the last (the pool is warm in the real run).",
   informs: "the per-task IPC cost (ipcBase, ipcLatency) and how chunking amortizes it.",
-  figures: [fig("map.chunk1", "ns", "map, chunksize 1: per item"), fig("map.chunk50", "ns", "map, chunksize 50: per item")],
+  figures: [
+    fig("map.chunk1", "ns", "map, chunksize 1: per item"),
+    fig("map.chunk50", "ns", "map, chunksize 50: per item"),
+  ],
   cases: [
     {
       figures: ["map.chunk1"],
@@ -553,8 +575,11 @@ const sockets: Experiment = {
   title: "A loopback echo server thread beside CPU-bound threads",
   description:
     "An echo server thread serves one client connection over loopback beside k pure-Python threads (k = 0, 1, 2, 4) at switch intervals of 5 ms, 1 ms and 0.1 ms. The client runs in another process (its own GIL), sending a 64-byte request and waiting for the echo, back to back, for 0.3 s. The server's recv() and sendall() each release the GIL and take it back from the spinners. Figure: round trips per second.",
-  informs: "the convoy effect on socket IO (bpo-7946), gilWakeup, and the switch interval's effect on IO latency; the wake-up of a socket is not a timer (no timer slack).",
-  figures: SOCKET_I.flatMap((i) => SOCKET_K.map((k) => fig(`rps.k${k}.i${i}`, "per-second", `round trips/s, ${k} CPU threads, interval ${i}`))),
+  informs:
+    "the convoy effect on socket IO (bpo-7946), gilWakeup, and the switch interval's effect on IO latency; the wake-up of a socket is not a timer (no timer slack).",
+  figures: SOCKET_I.flatMap((i) =>
+    SOCKET_K.map((k) => fig(`rps.k${k}.i${i}`, "per-second", `round trips/s, ${k} CPU threads, interval ${i}`)),
+  ),
   cases: [],
   gaps: [
     {
@@ -580,7 +605,10 @@ const sleeps: Experiment = {
         (["0us", "1ms"] as const).map((d) => ({
           ...base(ctx, `sleep-${d}`),
           executor: { kind: "sync" as const },
-          workload: { arrivals: { kind: "batch" as const, count: d === "0us" ? 500 : 150 }, classes: [{ steps: [{ block: d }] }] },
+          workload: {
+            arrivals: { kind: "batch" as const, count: d === "0us" ? 500 : 150 },
+            classes: [{ steps: [{ block: d }] }],
+          },
         })),
       extract: ([zero, one]) => {
         const times = (r: RunResult) => stepsOf(traceOf(r), "block").map((s) => s.end - s.start);
