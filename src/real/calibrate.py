@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import raise_priority, watch_stdin  # noqa: E402
-from mechanisms import load_between, load_sample  # noqa: E402
+from mechanisms import leave_idle_policy, load_between, load_sample  # noqa: E402
 
 now = time.perf_counter_ns
 SCALE = 1.0
@@ -421,6 +421,7 @@ def main():
     only = job.get("only")
     watch_stdin()
     nice = raise_priority()
+    policy = leave_idle_policy()
     emit(
         {
             "type": "hello",
@@ -431,6 +432,7 @@ def main():
             "cores": cpu_count(),
             "switchInterval": int(round(sys.getswitchinterval() * 1e9)),
             "nice": nice,
+            "policy": policy,
             "experiments": [name for name, _ in EXPERIMENTS if not only or name in only],
         }
     )

@@ -733,6 +733,34 @@ def load_between(a, b):
 
 # ---------------------------------------------------------------- main
 
+POLICIES = {
+    getattr(os, "SCHED_OTHER", -1): "other",
+    getattr(os, "SCHED_BATCH", -2): "batch",
+    getattr(os, "SCHED_IDLE", -3): "idle",
+    getattr(os, "SCHED_FIFO", -4): "fifo",
+    getattr(os, "SCHED_RR", -5): "rr",
+}
+
+
+def leave_idle_policy():
+    """With GILSIM_PRIORITY set, a process started under SCHED_IDLE or SCHED_BATCH (as a shell may
+    run everything in the background) moves to SCHED_OTHER: a nice value weighs nothing against
+    other idle-class work while the process itself is in the idle class. Linux applies it to the
+    calling thread; threads and processes started later inherit it. Returns the policy's name."""
+    if not hasattr(os, "sched_getscheduler"):
+        return None
+    policy = os.sched_getscheduler(0)
+    if os.environ.get("GILSIM_PRIORITY", "0") not in ("", "0") and policy in (
+        getattr(os, "SCHED_IDLE", None),
+        getattr(os, "SCHED_BATCH", None),
+    ):
+        try:
+            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+        except OSError:
+            pass
+        policy = os.sched_getscheduler(0)
+    return POLICIES.get(policy, str(policy))
+
 
 def cpu_count():
     if hasattr(os, "sched_getaffinity"):
@@ -761,6 +789,7 @@ def main():
     only = job.get("only")
     watch_stdin()
     nice = raise_priority()
+    policy = leave_idle_policy()
     chosen = [(name, fn) for name, fn in EXPERIMENTS if not only or name in only]
     emit(
         {
@@ -774,6 +803,7 @@ def main():
             "switchInterval": int(round(sys.getswitchinterval() * 1e9)),
             "startMethod": multiprocessing.get_start_method(),
             "nice": nice,
+            "policy": policy,
             "experiments": [name for name, _ in chosen],
         }
     )

@@ -67,7 +67,8 @@ export interface MechanismRecording {
   machine: { cores: number; platform: string; cpu: string | null; kernel: string | null };
   /** ISO 8601, when the recording began. */
   date: string;
-  settings: { repeats: number; scale: number; priority: number; nice: number | null };
+  /** nice and policy: what the Python side ran at ("other", "idle", ...). */
+  settings: { repeats: number; scale: number; priority: number; nice: number | null; policy: string | null };
   load: {
     /** 1-, 5-, 15-minute load averages before and after. */
     before: [number, number, number] | null;
@@ -309,7 +310,7 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
       kernel: release() || null,
     },
     date,
-    settings: { repeats, scale, priority, nice },
+    settings: { repeats, scale, priority, nice, policy: typeof h.policy === "string" ? h.policy : null },
     load: { before, after: loadAverage(), during, busy: reasons.length > 0, reasons, rule: BUSY_RULE },
     experiments,
     flags,
