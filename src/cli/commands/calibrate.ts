@@ -133,8 +133,9 @@ A profile measured on a busy machine is not saved unless --force (then it says s
 Mechanism suite (--mechanisms): every experiment of docs/mechanisms.md, in every interpreter
 --python names (default: all present), repeated --repeats times; noisy trials (same rule, per
 trial) and experiments that spread too widely run again, and what stays untrustworthy is flagged
-in the record. Writes --dir/<version>.json. Record one version per command, under the machine's
-measurement lock:  flock /work/measure.lock nice -n -20 gilsim calibrate --mechanisms --python 3.12 --priority 20
+in the record. Writes --dir/<version>.json. On a shared machine record one version per command,
+holding its measurement lock if it has one:
+  flock /work/measure.lock gilsim calibrate --mechanisms --python 3.12 --priority 20
 
 --mechanisms --compare simulates each experiment with the version defaults and with
 --profiles/<version>.json, prints real against simulated per figure and writes --dir/report.md.
