@@ -205,6 +205,32 @@ export function groupBy(
     .map(([group, list]) => ({ group, results: list }));
 }
 
+/**
+ * How well real CPython predicts itself: per metric, each real run against the mean of the other
+ * runs of its scenario, (run - mean of the others) / mean of the others, pooled over scenarios and
+ * runs. A model cannot be expected to beat this by much: it is the measurement's own noise.
+ */
+export function noiseFloor(results: readonly ScenarioResult[]): ErrorSummary[] {
+  const points = (key: MetricKey) =>
+    results.flatMap((r) => {
+      const e = r.errors.profile.find((x) => x.key === key) as MetricError;
+      if (e.real.length < 2) return [];
+      return e.real.map((v, k) => {
+        const others = e.real.filter((_, j) => j !== k);
+        const mean = others.reduce((a, b) => a + b, 0) / others.length;
+        return { error: (v - mean) / mean, id: r.id };
+      });
+    });
+  const rows = ERROR_METRICS.map(({ key }) => summary(key, points(key)));
+  rows.push(
+    summary(
+      "all",
+      ERROR_METRICS.flatMap(({ key }) => points(key)),
+    ),
+  );
+  return rows;
+}
+
 /** The accuracy targets of issue 11 for random scenarios. */
 export const TARGETS = {
   /** Machine profile: median |error| of p50, p95 and p99, each. */

@@ -4,6 +4,7 @@ import {
   type ErrorSummary,
   groupBy,
   median,
+  noiseFloor,
   PARAM_SET_LABELS,
   type ParamSet,
   type ScenarioResult,
@@ -61,6 +62,19 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
   );
 }
 
+/** Real CPython against itself: each run against the mean of its scenario's other runs, per metric. */
+export function noiseTable(results: readonly ScenarioResult[]): string {
+  return table(
+    ["metric", "median abs. difference", "within 15%", "largest"],
+    noiseFloor(results).map((s) => [
+      metricLabel(s.metric),
+      percent(s.medianAbs),
+      percent(s.within15),
+      `${percent(s.worst.error, true)} (${s.worst.id})`,
+    ]),
+  );
+}
+
 /** The targets, each with its value and whether it is met. */
 export function targetsTable(results: readonly ScenarioResult[]): string {
   return table(
@@ -74,20 +88,26 @@ export function targetsTable(results: readonly ScenarioResult[]): string {
   );
 }
 
+/** A table's header and rows, for Markdown here or a notebook's table. */
+export interface Rows {
+  head: string[];
+  rows: string[][];
+}
+
 /** Mean signed error per metric for each group (executor family, version or arrivals), for one parameter set. */
-export function groupTable(
+export function groupRows(
   results: readonly ScenarioResult[],
   by: "family" | "version" | "arrivals",
   set: ParamSet,
-): string {
-  return table(
-    [
+): Rows {
+  return {
+    head: [
       by === "family" ? "executor" : by,
       "n",
       ...ERROR_METRICS.map((m) => `${m.label} mean signed`),
       "median abs. error",
     ],
-    groupBy(results, by).map(({ group, results: list }) => {
+    rows: groupBy(results, by).map(({ group, results: list }) => {
       const s = summarize(list, set);
       return [
         group,
@@ -96,7 +116,16 @@ export function groupTable(
         percent((s[ERROR_METRICS.length] as ErrorSummary).medianAbs),
       ];
     }),
-  );
+  };
+}
+
+export function groupTable(
+  results: readonly ScenarioResult[],
+  by: "family" | "version" | "arrivals",
+  set: ParamSet,
+): string {
+  const { head, rows } = groupRows(results, by, set);
+  return table(head, rows);
 }
 
 /** Every scenario's signed errors, one row each, for one parameter set. */
@@ -168,6 +197,10 @@ export function setReport(title: string, records: readonly RandomRecord[], resul
     summaryTable(results),
     "",
     targetsTable(results),
+    "",
+    "The measurement's own noise: each real run against the mean of the other runs of its scenario.",
+    "",
+    noiseTable(results),
     "",
   ].join("\n");
 }

@@ -12,6 +12,7 @@ import {
   groupBy,
   type MetricError,
   type MetricKey,
+  noiseFloor,
   profileSource,
   type ScenarioResult,
   summarize,
@@ -179,6 +180,21 @@ describe("summarize", () => {
       ["asyncio", 2],
       ["sync", 1],
     ]);
+  });
+});
+
+describe("noiseFloor", () => {
+  test("each real run against the mean of the other runs of its scenario, pooled per metric", () => {
+    const r = result("a", "sync", {});
+    // Real p99s of 1, 2 and 3: 1 vs 2.5 (-60%), 2 vs 2 (0%), 3 vs 1.5 (+100%).
+    r.errors.profile = r.errors.profile.map((e) => (e.key === "latency.p99" ? { ...e, real: [1, 2, 3] } : e));
+    const p99 = noiseFloor([r]).find((x) => x.metric === "latency.p99");
+    expect(p99?.n).toBe(3);
+    expect(p99?.medianAbs).toBeCloseTo(0.6, 12);
+    expect(p99?.meanSigned).toBeCloseTo((-0.6 + 0 + 1) / 3, 12);
+    expect(p99?.worst).toEqual({ error: 1, id: "a" });
+    // A metric with a single run has nothing to compare.
+    expect(noiseFloor([r]).find((x) => x.metric === "makespan")?.n).toBe(0);
   });
 });
 
