@@ -3,7 +3,7 @@
  * (a scenario), one panel per way of computing them (with a machine profile, with defaults). The
  * error axis is symmetric-log in percent: linear within ±10%, where the targets live, logarithmic
  * beyond, so that a +400% outlier and a -3% bias share one axis. The ±inner and ±outer bands are
- * shaded, and each row's median error is a black tick, its value at the row's right end.
+ * shaded, and each row's median error is a black tick, its value to the right of the row.
  */
 import * as Plot from "@observablehq/plot";
 import { chartFigure, panel } from "./figure.js";
@@ -47,14 +47,17 @@ const MARGIN_BOTTOM = 40;
 const ROW_HEIGHT = 44;
 /** Percent: the symlog scale is linear within this many percent of 0. */
 const LINEAR_WITHIN = 10;
-const TICKS = [-100, -50, -15, -5, 0, 5, 15, 50, 100, 300, 1000, 3000, 10000];
+const TICKS = [-100, -50, -15, 0, 15, 50, 100, 300, 1000, 3000, 10000];
 
 /** A deterministic spread in [-0.5, 0.5) for the k-th point of a row (golden-ratio sequence). */
 function jitter(k: number): number {
   return ((k * 0.6180339887498949) % 1) - 0.5;
 }
 
-const pct = (x: number): string => `${x > 0 ? "+" : ""}${Number(x.toPrecision(3))}%`;
+/** Percent with one decimal below 10, none above: "+0.3%", "-45%". */
+const pct = (x: number): string => `${x > 0 ? "+" : ""}${Math.abs(x) < 10 ? x.toFixed(1) : x.toFixed(0)}%`;
+/** The right margin holds each row's median label. */
+const LABEL_COLUMN = 78;
 
 export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStripOptions): Figure {
   if (points.length === 0) throw invalid("points", points, "a non-empty array of ErrorPoint");
@@ -146,10 +149,10 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       }),
       Plot.text(medians, {
         x: domain[1],
-        y: (d: { y: number }) => d.y - 0.3,
-        text: (d: { x: number }) => `median ${pct(d.x)}`,
-        textAnchor: "end",
-        dx: -2,
+        y: "y",
+        text: (d: { x: number }) => `median\n${pct(d.x)}`,
+        textAnchor: "start",
+        dx: 8,
         fontSize: AXIS_SIZE - 1,
         fill: INK,
         stroke: "#ffffff",
@@ -157,7 +160,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
         paintOrder: "stroke",
       }),
       Plot.axisX(ticks, {
-        tickFormat: (t: number) => (t === 0 ? "0" : pct(t)),
+        tickFormat: (t: number) => `${t > 0 ? "+" : ""}${t}%`,
         label: `${name}: signed error (simulated − measured) / measured`,
         labelAnchor: "center",
         labelArrow: "none",
@@ -173,7 +176,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       marginTop: MARGIN_TOP + 14,
       marginBottom: MARGIN_BOTTOM,
       marginLeft: labelWidth,
-      marginRight: 12,
+      marginRight: LABEL_COLUMN,
       x: { type: "symlog", constant: LINEAR_WITHIN, domain },
       y: { domain: [rows.length - 0.5, -0.5] },
       marks,
