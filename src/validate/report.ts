@@ -179,9 +179,9 @@ export function headline(results: readonly ScenarioResult[], set: ParamSet): str
     label: m.label,
     value: median(results.map((r) => (r.errors[set].find((e) => e.key === m.key) as { error: number }).error)),
   }));
-  const byBias = [...medians].sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
-  const worst = byBias[0] as { label: string; value: number };
-  const best = byBias[byBias.length - 1] as { label: string; value: number };
+  // Ties go to the metric listed first.
+  const worst = medians.reduce((a, b) => (Math.abs(b.value) > Math.abs(a.value) ? b : a));
+  const best = medians.reduce((a, b) => (Math.abs(b.value) < Math.abs(a.value) ? b : a));
   const off = `${worst.label} ${percent(Math.abs(worst.value))} ${worst.value < 0 ? "low" : "high"} in the median scenario`;
   return `${off}, ${best.label} within ${percent(Math.abs(best.value))}`;
 }
@@ -202,5 +202,61 @@ export function setReport(title: string, records: readonly RandomRecord[], resul
     "",
     noiseTable(results),
     "",
+  ].join("\n");
+}
+
+/** The README's summary of a recorded set: per metric, both parameter sets and the noise floor. */
+export function readmeTable(results: readonly ScenarioResult[]): string {
+  const p = summarize(results, "profile");
+  const d = summarize(results, "defaults");
+  const noise = noiseFloor(results);
+  return table(
+    [
+      "metric",
+      "median abs. error (profile)",
+      "within 15%",
+      "mean signed",
+      "median abs. error (defaults)",
+      "mean signed",
+      "real vs real",
+    ],
+    p.map((row, i) => {
+      const def = d[i] as ErrorSummary;
+      const n = noise[i] as ErrorSummary;
+      return [
+        metricLabel(row.metric),
+        percent(row.medianAbs),
+        percent(row.within15),
+        percent(row.meanSigned, true),
+        percent(def.medianAbs),
+        percent(def.meanSigned, true),
+        percent(n.medianAbs),
+      ];
+    }),
+  );
+}
+
+/**
+ * The README's section on the random scenarios: the held-out set's table and targets, and a line
+ * on the development set. `scripts/validation-table.ts --write` puts it between the README's markers.
+ */
+export function readmeSection(
+  heldOut: { records: readonly RandomRecord[]; results: readonly ScenarioResult[] },
+  development: { results: readonly ScenarioResult[] },
+): string {
+  const targets = checkTargets(heldOut.results);
+  const missed = targets.filter((t) => !t.met);
+  const dev = summarize(development.results, "profile");
+  const get = (rows: ErrorSummary[], m: ErrorSummary["metric"]) => rows.find((r) => r.metric === m) as ErrorSummary;
+  return [
+    `Held-out set: ${provenance(heldOut.records)}. Error = (simulated − real mean) / real mean, with this machine's profile and with the version defaults; "real vs real" is one real run against the mean of the other two, the measurement's own noise.`,
+    "",
+    readmeTable(heldOut.results),
+    "",
+    `Targets (issue 11) on the held-out set: ${targets.length - missed.length} of ${targets.length} met${
+      missed.length > 0
+        ? `; missed: ${missed.map((t) => `${t.name} ${percent(t.value, t.name.includes("signed"))} (needed ${t.target})`).join("; ")}`
+        : ""
+    }. The development set (${development.results.length} scenarios) gives median abs. errors of ${percent(get(dev, "latency.p50").medianAbs)}, ${percent(get(dev, "latency.p95").medianAbs)} and ${percent(get(dev, "latency.p99").medianAbs)} for p50, p95 and p99 with the profile.`,
   ].join("\n");
 }
