@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../../io/atomic.js";
 import { evaluateRecord, profileSource, type ScenarioResult } from "../../validate/errors.js";
 import { findPythons } from "../../validate/pythons.js";
 import { readSet, setDir } from "../../validate/record.js";
-import { planRecording, type RecordEvent, recordScenarios } from "../../validate/record-runs.js";
+import { planRecording, type RecordEvent, recordScenarios, schedPolicy } from "../../validate/record-runs.js";
 import { groupTable, scenarioTable, setReport } from "../../validate/report.js";
 import { drawScenarios, GENERATOR_VERSION, RANDOM_VERSIONS, type RandomScenario } from "../../validate/space.js";
 import { type CliIO, UsageError } from "../io.js";
@@ -146,17 +146,28 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           io.err(
             `validate seed ${flags.seed}: ${plan.recorded.length} of ${scenarios.length} scenarios recorded, ${plan.toRun.length} to run ${flags.runs} times each: about ${seconds(plan.seconds)}${flags.maxTime ? ` (stopping after ${flags.maxTime} min)` : ""}`,
           );
+          if (schedPolicy() === "SCHED_IDLE") {
+            io.err(
+              "gilsim: warning: this process runs under SCHED_IDLE, so any other work delays the real runs by up to a scheduler slice; record with `chrt -o 0 nice -n -20 ...` (see docs/validation.md)",
+            );
+          }
           const line = progressLine(io);
           const t0 = performance.now();
+          // Time left: the planned seconds still to run, at the pace of the scenarios done so far
+          // (planned seconds against real ones), less the time the current scenario has run.
           let doneEstimate = 0;
+          let doneAt = 0;
           let current = 0;
           const onEvent = (e: RecordEvent) => {
-            if (e.kind === "scenario") current = e.position;
-            if (e.kind === "recorded") doneEstimate += e.scenario.seconds * flags.runs;
-            if (e.kind !== "run") return;
             const elapsed = (performance.now() - t0) / 1000;
-            const pace = doneEstimate > 0 ? elapsed / doneEstimate : 1;
-            const left = Math.max(0, (plan.seconds - doneEstimate) * pace);
+            if (e.kind === "scenario") current = e.position;
+            if (e.kind === "recorded") {
+              doneEstimate += e.scenario.seconds * flags.runs;
+              doneAt = elapsed;
+            }
+            if (e.kind !== "run") return;
+            const pace = doneEstimate > 0 ? doneAt / doneEstimate : 1;
+            const left = Math.max(0, (plan.seconds - doneEstimate) * pace - (elapsed - doneAt));
             line.update(
               `[${current + 1}/${plan.toRun.length}] ${e.scenario.id} run ${e.run}/${e.runs}: ${describeProgress(e.progress)} · about ${seconds(left)} left`,
             );
