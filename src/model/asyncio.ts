@@ -8,7 +8,7 @@ import type { Runtime } from "./runtime.js";
 import { stepOps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
-import type { Intake } from "./workload.js";
+import type { ArrivalVia, Intake } from "./workload.js";
 
 type Body = () => Generator<Op, void, boolean | undefined>;
 interface Callback {
@@ -59,10 +59,44 @@ export class EventLoop implements Intake {
    * when it sleeps in one, as a pipe written by another process does), its reader callback
    * creates the task.
    */
-  arrive(task: TaskRun): void {
+  arrive(task: TaskRun, via: ArrivalVia): void {
+    if (via === "inline") {
+      // The client coroutine goes straight on to its next request, in the same step.
+      this.inlineNext = task;
+      return;
+    }
+    if (via === "timer") {
+      const fired = this.clientFired.get(task.client);
+      if (fired) {
+        this.clientFired.delete(task.client);
+        this.callSoon(() => this.runTask(task));
+      } else this.clientTask.set(task.client, task);
+      return;
+    }
     this.posted.push({ readyAt: this.rt.now, run: () => this.accept(task) });
     this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
   }
+
+  /**
+   * A closed-loop client coroutine sleeps until its next request (asyncio.sleep: a loop timer,
+   * rounded up to epoll's millisecond); when it fires, the future's result wakes the coroutine in
+   * the next iteration, which runs the request inline.
+   */
+  expect(client: number, when: Nanos): void {
+    this.callAt(when, () => this.clientTimer(client));
+  }
+
+  private *clientTimer(client: number): Generator<Op, void, boolean | undefined> {
+    const task = this.clientTask.get(client);
+    if (task) {
+      this.clientTask.delete(client);
+      this.callSoon(() => this.runTask(task));
+    } else this.clientFired.set(client, true);
+  }
+
+  private inlineNext: TaskRun | null = null;
+  private readonly clientTask = new Map<number, TaskRun>();
+  private readonly clientFired = new Map<number, boolean>();
 
   private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
     // create_task: the coroutine's first step runs in the next iteration.
@@ -146,7 +180,9 @@ export class EventLoop implements Intake {
       const start = this.rt.now;
       if (step.kind === "io") {
         // await asyncio.sleep(d) / a socket read: a timer, the loop runs others meanwhile.
-        this.callAt(this.rt.now + step.ns, () => this.resume(task, step, start));
+        // The timer sets the sleep's future; its done callback (call_soon) resumes the coroutine
+        // in the iteration after.
+        this.callAt(this.rt.now + step.ns, () => this.wakeLater(task, step, start));
         return;
       }
       if (step.kind === "offload") {
@@ -168,6 +204,11 @@ export class EventLoop implements Intake {
       task.record(step, thread, start, this.rt.now);
     }
     this.finish(task);
+    const next = this.inlineNext;
+    if (next) {
+      this.inlineNext = null;
+      yield* this.runTask(next);
+    }
   }
 
   private *wakeLater(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {

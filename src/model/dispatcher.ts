@@ -4,7 +4,7 @@ import type { Runtime } from "./runtime.js";
 import type { TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
-import type { Intake } from "./workload.js";
+import type { ArrivalVia, Intake } from "./workload.js";
 
 /**
  * The main thread of a thread- or process-pool program, as a server's accept loop: it takes each
@@ -28,11 +28,20 @@ export class Dispatcher implements Intake {
     for (const t of tasks) this.inbox.push(t);
   }
 
-  arrive(task: TaskRun): void {
+  arrive(task: TaskRun, via: ArrivalVia): void {
     this.inbox.push(task);
-    // The request comes in on a socket (or a pipe): the main thread, blocked reading it, wakes up
-    // as a reader of a pipe written by another process does. No timer is involved.
-    this.sleepers.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
+    const p = this.rt.world.params;
+    // An open arrival comes in on a socket (a pipe): the main thread, blocked reading it, wakes as
+    // a reader of a pipe written by another process does. A closed client's next request ends the
+    // main thread's timed wait (timer slack); one issued at a task's end wakes it from that
+    // completion (a queue put from the worker).
+    const latency =
+      via === "socket"
+        ? this.rt.world.draw(p.ipcLatency, "arrival-wakeup")
+        : via === "timer"
+          ? p.timerSlack
+          : this.rt.world.draw(p.threadHandoff, "arrival-wakeup");
+    this.sleepers.wakeOne(latency);
   }
 
   *program(): Generator<Op, void, boolean | undefined> {
