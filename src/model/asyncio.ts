@@ -50,9 +50,28 @@ export class EventLoop implements Intake {
   }
 
   /** gather(*tasks): every task's first step is ready in the first iteration. */
+  /**
+   * A batch, as the harness's dispatcher coroutine (or asyncio.gather) starts it: one step
+   * creates every task (create_task each), and their first steps run in the next iteration.
+   */
   initial(tasks: TaskRun[]): void {
-    for (const task of tasks) this.callSoon(() => this.runTask(task), 0);
+    if (tasks.length === 0) return;
+    this.callSoon(() => this.createAll(tasks), 0);
   }
+
+  private *createAll(tasks: TaskRun[]): Generator<Op, void, boolean | undefined> {
+    const p = this.rt.world.params;
+    let cost = 0;
+    for (const task of tasks) {
+      cost += this.rt.world.draw(p.createTaskCost, "create-task");
+      this.spawned.add(task);
+      this.callSoon(() => this.runTask(task));
+    }
+    if (cost > 0) yield overhead(cost);
+  }
+
+  /** Tasks made by create_task: when one ends, its done callback runs as one more step. */
+  private readonly spawned = new WeakSet<TaskRun>();
 
   /**
    * A request arrives on a socket: the selector reports it at the next select (waking the loop
@@ -100,6 +119,8 @@ export class EventLoop implements Intake {
 
   private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
     // create_task: the coroutine's first step runs in the next iteration.
+    yield overhead(this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task"));
+    this.spawned.add(task);
     this.callSoon(() => this.runTask(task));
   }
 
@@ -179,6 +200,11 @@ export class EventLoop implements Intake {
       const step = steps[task.pc++] as ConcreteStep;
       const start = this.rt.now;
       if (step.kind === "io") {
+        if (step.ns <= 0) {
+          // asyncio.sleep(0): a bare yield; the task's next step is scheduled with call_soon.
+          this.callSoon(() => this.resume(task, step, start));
+          return;
+        }
         // await asyncio.sleep(d) / a socket read: a timer, the loop runs others meanwhile.
         // The timer sets the sleep's future; its done callback (call_soon) resumes the coroutine
         // in the iteration after.
@@ -231,6 +257,10 @@ export class EventLoop implements Intake {
       } else this.permits++;
     }
     task.end(this.rt);
+    if (this.spawned.has(task)) this.callSoon(doneCallback);
     this.onTaskDone(task);
   }
 }
+
+/** A finished task's done callback (the harness's set bookkeeping, gather's counter): one loop step. */
+function* doneCallback(): Generator<Op, void, boolean | undefined> {}

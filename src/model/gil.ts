@@ -12,6 +12,8 @@ interface Waiter {
   timeout: number;
   /** Back from a GIL release (IO, C code): finding the GIL taken then is a convoy. */
   afterRelease: boolean;
+  /** Signalled again while awake (the condition's futex moved): it goes round again instead of sleeping. */
+  resignalled: boolean;
 }
 
 /**
@@ -38,6 +40,10 @@ export class Gil {
   /** Woken (signalled or timed out), not yet back on a CPU to look at the GIL. */
   private runnable = 0;
   private readonly byThread = new Map<number, Waiter>();
+  /** Woken waiters not yet back asleep (they may catch the next release). */
+  private readonly awake: Waiter[] = [];
+  /** The thread the last forced drop displaced (for the recency-biased winner). */
+  private displaced: SimThread | null = null;
   private switchWaiters: { thread: SimThread; resume: () => void }[] = [];
   private holdStart = 0;
   private readonly rng: Random;
@@ -71,7 +77,7 @@ export class Gil {
       this.convoys++;
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "convoy");
     }
-    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1, afterRelease };
+    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1, afterRelease, resignalled: false };
     this.byThread.set(thread.id, w);
     this.sleep(w);
   }
@@ -96,6 +102,8 @@ export class Gil {
       thread.setState("wait-gil");
       this.switchWaiters.push({ thread, resume: then as () => void });
       this.signal();
+      // Signalled first: the thread displaced before this one may win; this one is next.
+      if (reason === "forced") this.displaced = thread;
       thread.leaveCore();
       return;
     }
@@ -115,34 +123,57 @@ export class Gil {
     w.timeout = -1;
     this.unsleep(w);
     this.runnable++;
+    this.awake.push(w);
     thread.needCore(() => this.afterTimeout(w), 0);
   }
 
-  /** The timed-out waiter runs: take the GIL if free, else ask for a drop when no switch happened. */
+  /**
+   * The timed-out waiter runs: when no switch happened during its wait it sets the drop request,
+   * and it waits again; the holder sees the request at its next check point, by when the waiter
+   * is asleep again (a signal then wakes it).
+   */
   private afterTimeout(w: Waiter): void {
-    this.runnable--;
-    if (!this.locked) {
-      this.byThread.delete(w.thread.id);
-      this.acquire(w.thread, w.resume);
+    if (!this.locked || w.resignalled) {
+      this.settle(w);
       return;
     }
     const noSwitch = this.switchNumber === w.saved;
-    // Back on the condition before the holder reaches its next check point.
-    w.saved = this.switchNumber;
-    this.sleep(w);
+    this.settle(w);
     if (noSwitch) this.requestDrop(w.thread);
   }
 
-  /** A signalled waiter runs: the GIL is its if still free, else a whole new interval of waiting. */
+  /** A signalled waiter runs: it looks at the GIL (settle). */
   private afterSignal(w: Waiter): void {
-    this.runnable--;
+    this.settle(w);
+  }
+
+  /**
+   * An awake waiter, on its CPU, looks at the GIL: it takes it if free. Else, when a signal came
+   * while it was awake (the condition's futex moved, so its next wait returns at once), it goes
+   * round take_gil's loop again; otherwise it sleeps a whole new interval.
+   */
+  private settle(w: Waiter): void {
     if (!this.locked) {
+      this.runnable--;
+      this.dropAwake(w);
       this.byThread.delete(w.thread.id);
       this.acquire(w.thread, w.resume);
       return;
     }
+    if (w.resignalled) {
+      w.resignalled = false;
+      w.thread.spin(this.rt.world.params.syscallCost, () => this.settle(w));
+      return;
+    }
+    this.runnable--;
+    this.dropAwake(w);
     w.saved = this.switchNumber;
     this.sleep(w);
+  }
+
+  private dropAwake(w: Waiter): void {
+    const i = this.awake.indexOf(w);
+    if (i >= 0) this.awake.splice(i, 1);
   }
 
   private sleep(w: Waiter): void {
@@ -158,20 +189,36 @@ export class Gil {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
-  /** COND_SIGNAL: one sleeping waiter wakes (the OS picks which) and becomes runnable. */
+  /**
+   * COND_SIGNAL: one sleeping waiter wakes (the OS picks which) and becomes runnable. With none
+   * asleep, a waiter that is awake but has not looked yet sees the signal (it goes round again).
+   */
   private signal(): void {
-    if (this.waiters.length === 0) return;
-    const policy = this.rt.world.params.gilWinner;
-    const i =
+    if (this.waiters.length === 0) {
+      const w = this.awake[0];
+      if (w) w.resignalled = true;
+      return;
+    }
+    const p = this.rt.world.params;
+    const policy = p.gilWinner;
+    let i =
       policy === "fifo"
         ? 0
         : policy === "lifo"
           ? this.waiters.length - 1
           : Math.floor(this.rng.next() * this.waiters.length);
+    if (p.gilRecency > 0 && this.displaced) {
+      // The thread displaced last wins more often than FIFO would have it (glibc's condition
+      // groups: it waits in the newer group, which a signal reaches when the older one is empty
+      // or its waiters are in the middle of timing out).
+      const d = this.waiters.findIndex((x) => x.thread === this.displaced);
+      if (d >= 0 && this.rng.next() < p.gilRecency) i = d;
+    }
     const [w] = this.waiters.splice(i, 1) as [Waiter];
     this.rt.cancel(w.timeout);
     w.timeout = -1;
     this.runnable++;
+    this.awake.push(w);
     const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, this.wakeupRng);
     w.thread.needCore(() => this.afterSignal(w), latency);
   }

@@ -29,6 +29,10 @@ interface Cpu {
   tickEvent: number;
   balanceEvent: number;
   reschedEvent: number;
+  /** When the CPU last went idle (nothing running, queued or incoming). */
+  idleSince: Nanos;
+  /** How long its idle periods have lasted lately (an average, each new one weighing half). */
+  avgIdle: Nanos;
 }
 
 const EPS = 1e-6;
@@ -82,6 +86,14 @@ export class Machine {
     readonly kernel: KernelScheduler,
     /** sched_migration_cost: a thread that ran this recently is cache-hot and not pulled when a CPU goes idle. */
     readonly migrationCost: Nanos,
+    /**
+     * A thread woken onto an idle CPU runs this much later on top of its wake-up latency, growing
+     * with how long its sleeps have lasted lately, which is about how long the CPU it wakes on was
+     * idle (deeper idle states chosen for longer idles; in a virtual machine, KVM's halt polling
+     * shrinking, so the host must schedule the halted vCPU again): max x (1 - exp(-s / tau)), s an
+     * average of the thread's recent sleeps, the last one weighing half.
+     */
+    private readonly idleWake: { max: Nanos; tau: Nanos } = { max: 0, tau: 1 },
   ) {
     this.cpus = [];
     for (let i = 0; i < cores; i++) {
@@ -100,6 +112,8 @@ export class Machine {
         tickEvent: -1,
         balanceEvent: -1,
         reschedEvent: -1,
+        idleSince: 0,
+        avgIdle: 0,
       });
     }
     this.busy = new Float64Array(cores);
@@ -143,7 +157,12 @@ export class Machine {
     }
     const idle = this.idleCpuFor(thread);
     if (idle) {
-      this.handTo(thread, idle, Math.max(0, latency), false);
+      // How long this thread's sleeps have lasted lately: the CPU it wakes on was idle about that long.
+      const recent = (this.world.now - thread.sleptAt + thread.avgSleep) / 2;
+      thread.avgSleep = recent;
+      let delay = Math.max(0, latency);
+      if (this.idleWake.max > 0) delay += Math.round(this.idleWake.max * (1 - Math.exp(-recent / this.idleWake.tau)));
+      this.handTo(thread, idle, delay, false);
       return;
     }
     const cpu = this.cpus[thread.lastCpu >= 0 ? thread.lastCpu : this.shortestQueue()] as Cpu;
@@ -160,6 +179,7 @@ export class Machine {
     const v = this.vNow(cpu);
     const lag = this.avg(cpu) - v;
     this.stopCurrent(cpu, thread);
+    thread.sleptAt = this.world.now;
     thread.v = v;
     if (lag < -EPS && this.kernel === "eevdf" && !thread.finished) {
       // Not eligible: it stays counted here until the others have run its debt off.
@@ -359,6 +379,7 @@ export class Machine {
       this.handTo(pulled, cpu, 0, false);
       return;
     }
+    cpu.idleSince = this.world.now;
     if (this.queued > 0) this.armBalance(cpu);
   }
 

@@ -35,6 +35,9 @@ export class SimThread {
   vlag = 0;
   /** Asleep but still counted on this CPU (DELAY_DEQUEUE), or -1. */
   delayedOn = -1;
+  /** When it last went to sleep, and how long its sleeps have lasted lately (see Machine). */
+  sleptAt = 0;
+  avgSleep = 0;
 
   private program: Program | null = null;
   // The CPU work in progress.
@@ -143,9 +146,10 @@ export class SimThread {
       }
       case "block":
         if (op.ns <= 0) {
-          // A call that does not sleep (select with a zero timeout): the GIL is dropped and taken
-          // back, and the thread keeps its CPU.
-          this.releaseGil(this.retakeThenResume);
+          // A call that does not sleep (select with a zero timeout): the GIL is dropped for the
+          // system call and taken back, and the thread keeps its CPU.
+          this.pendingNs = this.rt.world.params.syscallCost;
+          this.releaseGil(this.runNogil);
           return;
         }
         this.pendingNs = op.ns;
@@ -349,6 +353,11 @@ export class SimThread {
     if (this.hasGil) this.process.gil?.release(this, "exit", null);
     this.setState("idle");
     this.leaveCore();
+  }
+
+  /** CPU without the GIL, then `then` (a waiter going round its condition variable again). */
+  spin(ns: Nanos, then: () => void): void {
+    this.runCpu(ns, "nogil", false, then);
   }
 
   /** True while CPU work or a blocking call is pending (for invariants). */

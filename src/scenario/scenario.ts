@@ -24,7 +24,7 @@ export interface Scenario {
   name: string;
   description: string;
   seed: number;
-  machine: { cores: number; slice: Nanos; tick: Nanos; scheduler: "eevdf" | "cfs"; migrationCost: Nanos };
+  machine: { cores: number; slice: Nanos; tick: Nanos; scheduler: "eevdf" | "cfs"; migrationCost: Nanos; idleWake: { max: Nanos; tau: Nanos } };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
   workload: { arrivals: Arrivals; concurrency: number | null; classes: TaskClass[] };
@@ -147,6 +147,7 @@ function resolve(s: ParsedScenario): Scenario {
       tick: s.machine.tick,
       scheduler: s.machine.kernel === "cfs" ? "cfs" : "eevdf",
       migrationCost: s.machine.migrationCost,
+      idleWake: s.machine.idleWake,
     },
     runtime,
     executor,
