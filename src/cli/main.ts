@@ -12,6 +12,7 @@ import * as recommend from "./commands/recommend.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
 import * as trace from "./commands/trace.js";
+import * as validate from "./commands/validate.js";
 import { type CliIO, endQuietlyOnBrokenPipe, processIO, UsageError } from "./io.js";
 
 /*
@@ -21,7 +22,7 @@ import { type CliIO, endQuietlyOnBrokenPipe, processIO, UsageError } from "./io.
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate];
+const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate, validate];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
