@@ -214,6 +214,11 @@ function stepInput(s: Shape, unitNs: number): unknown {
   return s.kind === "python" ? { cpu: value } : { cpu: value, gil: s.kind };
 }
 
+/** The id of scenario `index` (from 0) of `seed`: "s1-007" for the 7th of seed 1. */
+export function scenarioId(seed: number, index: number): string {
+  return `s${seed}-${String(index + 1).padStart(3, "0")}`;
+}
+
 /** Draws scenario `index` (from 0) of `seed`. */
 export function drawScenario(seed: number, index: number): RandomScenario {
   if (!Number.isSafeInteger(seed) || seed < 0)
@@ -221,7 +226,7 @@ export function drawScenario(seed: number, index: number): RandomScenario {
   if (!Number.isSafeInteger(index) || index < 0)
     throw new RangeError(`invalid index: ${index} (expected a non-negative integer)`);
   const rng = new Random(seed, `random-scenario:${index}`);
-  const id = `s${seed}-${String(index + 1).padStart(3, "0")}`;
+  const id = scenarioId(seed, index);
   const version = oneOf(rng, RANDOM_VERSIONS);
   const f = pick(
     rng,

@@ -12,7 +12,7 @@ import { run } from "./run.js";
 
 const dir = tempDir("gilsim-cli-validate-");
 
-describe("gilsim validate: options", () => {
+describe("gilsim validate: options", { timeout: 600_000 }, () => {
   test("--random and --seed are required; bad values are usage errors (exit 2) naming the option", async () => {
     expect(await run("validate", "--seed", "1")).toMatchObject({
       code: 2,
@@ -55,7 +55,8 @@ describe("gilsim validate: options", () => {
   });
 });
 
-describe("gilsim validate: reporting from recorded runs", () => {
+// Reports simulate every recorded scenario twice; recording runs CPython: slow on a loaded machine.
+describe("gilsim validate: reporting from recorded runs", { timeout: 600_000 }, () => {
   test("--no-run reports the recorded development set: provenance, both parameter sets, targets, groups", async () => {
     const r = await run("validate", "--random", "6", "--seed", "1", "--no-run", "--dir", RANDOM_DATA_DIR);
     expect(r.code).toBe(0);
@@ -117,7 +118,7 @@ describe("gilsim validate: recording", () => {
   const scenario = drawScenario(137, 0);
 
   test("records a scenario in its version's interpreter, then resumes without running it again", {
-    timeout: 120_000,
+    timeout: 600_000,
   }, async () => {
     const pythons = await findPythons();
     const runs = join(dir, "runs");

@@ -71,7 +71,9 @@ describe("estimateCapacity", () => {
     expect(d.io).toBeCloseTo(1 * MS, 6);
   });
 
-  test("for saturating batches the model's throughput is within a factor 0.6 to 1.8 of the estimate", () => {
+  test("for saturating batches the model's throughput is within a factor 0.6 to 1.8 of the estimate", {
+    timeout: 600_000,
+  }, () => {
     const cases = [
       base({ kind: "threads", workers: 4 }, [{ cpu: "1ms" }, { io: "5ms" }]),
       base({ kind: "processes", workers: 2 }, [{ cpu: "2ms" }]),

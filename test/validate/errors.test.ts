@@ -77,7 +77,8 @@ function handMade(factors: number[]): RandomRecord {
 
 const error = (rows: readonly MetricError[], key: MetricKey) => (rows.find((r) => r.key === key) as MetricError).error;
 
-describe("evaluateRecord", () => {
+// Each case simulates a scenario of a few hundred tasks several times: slow on a loaded machine.
+describe("evaluateRecord", { timeout: 600_000 }, () => {
   const source = profileSource({ fixed: EMPTY_PROFILE });
 
   test("real runs that are the simulation itself give errors of about 0 (times kept to the microsecond)", () => {

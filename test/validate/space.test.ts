@@ -12,12 +12,15 @@ import {
   HARNESS_SECONDS,
   MIN_NS,
   RANDOM_VERSIONS,
+  scenarioId,
   TASKS,
   UTILIZATION,
 } from "../../src/validate/space.js";
 
-// A sample of the space big enough to see every family, arrival kind and version.
+// A sample of the space big enough to see every family, arrival kind and version. Each draw parses
+// its scenario some fifty times (sizing by bisection): slow on a loaded machine, hence SLOW.
 const SAMPLE = drawScenarios(120, 7);
+const SLOW = { timeout: 600_000 };
 
 function steps(s: ReturnType<typeof parseScenario>): Step[] {
   const out: Step[] = [];
@@ -32,11 +35,11 @@ function steps(s: ReturnType<typeof parseScenario>): Step[] {
 }
 
 describe("drawScenarios", () => {
-  test("is deterministic: the same seed draws the same scenarios, byte for byte", () => {
+  test("is deterministic: the same seed draws the same scenarios, byte for byte", SLOW, () => {
     expect(JSON.stringify(drawScenarios(12, 3))).toBe(JSON.stringify(drawScenarios(12, 3)));
   });
 
-  test("scenario i of a seed does not depend on how many are drawn", () => {
+  test("scenario i of a seed does not depend on how many are drawn", SLOW, () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 8 }), (seed, i) => {
         expect(drawScenario(seed, i)).toEqual(drawScenarios(i + 1, seed)[i]);
@@ -45,15 +48,16 @@ describe("drawScenarios", () => {
     );
   });
 
-  test("different seeds draw different scenarios, ids named by seed and position", () => {
+  test("different seeds draw different scenarios, ids named by seed and position", SLOW, () => {
     const a = drawScenarios(5, 1);
     const b = drawScenarios(5, 2);
     expect(a.map((s) => s.id)).toEqual(["s1-001", "s1-002", "s1-003", "s1-004", "s1-005"]);
+    expect(scenarioId(12, 41)).toBe("s12-042");
     expect(b[0]?.id).toBe("s2-001");
     expect(a.map((s) => JSON.stringify(s.input.workload))).not.toEqual(b.map((s) => JSON.stringify(s.input.workload)));
   });
 
-  test("every scenario parses, on 2 cores, with a version from the fixed list and 200 to 400 tasks", () => {
+  test("every scenario parses, on 2 cores, with a version from the fixed list and 200 to 400 tasks", SLOW, () => {
     for (const s of SAMPLE) {
       const parsed = parseScenario(s.input, s.id);
       expect(parsed.machine.cores).toBe(2);

@@ -26,7 +26,7 @@ function heldOut(): ScenarioResult[] {
 }
 
 describe("random-scenario targets on the held-out set (seed 2)", () => {
-  test("the held-out set is all there: 60 scenarios", (ctx) => {
+  test("the held-out set is all there: 60 scenarios", { timeout: 600_000 }, (ctx) => {
     if (pending) ctx.skip(reason);
     expect(heldOut()).toHaveLength(RANDOM_SETS.heldOut.count);
   });
@@ -39,7 +39,7 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
     "mean signed error of p99, machine profile",
     "median |error| of all metrics, version defaults",
   ].entries()) {
-    test(`target: ${name}`, { timeout: 120_000 }, (ctx) => {
+    test(`target: ${name}`, { timeout: 600_000 }, (ctx) => {
       if (pending) ctx.skip(reason);
       const t = checkTargets(heldOut())[i];
       expect(t?.name).toBe(name);

@@ -31,8 +31,9 @@ The space (docs/validation.md has the details; scenario i of a seed is always th
   runtime    Python ${RANDOM_VERSIONS.join(", ")} (a version not installed is skipped), switch interval 0.5-10 ms,
              2 cores
 Interpreters: python3 on PATH, pyenv's versions, /usr/bin/python3.N and $GILSIM_PYTHONS (paths, ":").
-Record under the measurement lock on a shared machine, in chunks:
-  flock /work/measure.lock nice -n -20 npx gilsim validate --random 40 --seed 1 --dir DIR --priority 20 --max-time 15`;
+Record on a quiet machine, or on a shared one under its measurement lock, with the normal scheduling
+policy (other work there may run under SCHED_IDLE, where nice means nothing), in chunks:
+  flock /work/measure.lock chrt -o 0 nice -n -20 npx gilsim validate --random 40 --seed 1 --dir DIR --priority 20 --max-time 15`;
 
 export function parseCount(text: string): number {
   const n = Number(text);
