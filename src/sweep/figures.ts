@@ -9,7 +9,7 @@ import { heatmapData, lineData } from "./figure-data.js";
 import { metricQuantity, pathQuantity } from "./labels.js";
 import { sweepLineFigure } from "./line-figure.js";
 import type { SweepMeta } from "./output.js";
-import type { PointRow } from "./store.js";
+import type { PointRow } from "./rows.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {

@@ -1,10 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Command } from "commander";
-import { type SimRealPoint, simRealChart } from "../../charts/simreal.js";
-import { timelineChart } from "../../charts/timeline.js";
-import type { Figure } from "../../charts/types.js";
-import { writeFigure } from "../../charts/write.js";
 import { formatDuration } from "../../engine/time.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { type Comparison, compare, type MetricComparison } from "../../real/compare.js";
@@ -68,60 +64,6 @@ export function formatComparison(c: Comparison): string {
 /** A profile as figures name it: "profile machine-profile.json", never the user's absolute path. */
 export function profileLabel(profile: string): string {
   return profile.replace(/^profile (.*)$/, (_, path: string) => `profile ${basename(path)}`);
-}
-
-/** The last moment any thread of `trace` is doing something other than idling. */
-function lastActivity(trace: Comparison["simulated"]["trace"]): number {
-  let end = 0;
-  for (const iv of trace.intervals) if (iv.state !== "idle" && iv.end > end) end = iv.end;
-  return end;
-}
-
-/**
- * The figures of a comparison: one simulated-against-measured plot per time metric (makespan and
- * latency quantiles; one point per real run, so the runs' spread shows), and the simulated and one
- * real timeline over the same window, cut where the last thread stops working.
- */
-export function comparisonFigures(c: Comparison): {
-  simReal: { metric: string; figure: Figure }[];
-  simulated: Figure;
-  real: Figure;
-} {
-  const simReal = c.rows
-    .filter((r) => r.unit === "ns" && r.mean > 0 && r.real.every((v) => v > 0))
-    .map((r) => {
-      const points: SimRealPoint[] = r.real.map((v, k) => ({
-        label: `run ${k + 1}`,
-        simulated: r.simulated / 1e6,
-        measured: v / 1e6,
-      }));
-      const figure = simRealChart(points, {
-        quantity: `${r.key} (ms)`,
-        title: `${c.scenario}, ${r.key}: simulated ${formatDuration(r.simulated)}, measured ${formatDuration(r.mean)} on average (${formatError(r.error)})`,
-        subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}`,
-        caption:
-          "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
-      });
-      return { metric: r.key, figure };
-    });
-  const real = c.real[0];
-  if (!real) throw new Error("a comparison without real runs");
-  // Both timelines end where the later of the two last does anything: no long idle tail.
-  const busyEnd = Math.max(lastActivity(c.simulated.trace), lastActivity(real.trace), 1);
-  const window: [number, number] = [0, Math.ceil(busyEnd * 1.02)];
-  const simulated = timelineChart(c.simulated.trace, {
-    window,
-    title: `${c.scenario}: simulated`,
-    subtitle: `seed ${c.seed}; ${profileLabel(c.profile)}`,
-  });
-  const realFigure = timelineChart(real.trace, {
-    window,
-    gil: false,
-    markers: false,
-    title: `${c.scenario}: measured in CPython ${real.python}`,
-    subtitle: "run 1; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)",
-  });
-  return { simReal, simulated, real: realFigure };
 }
 
 interface CompareFlags {
@@ -189,12 +131,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           line.done();
         }
         if (flags.out) {
-          const figures = comparisonFigures(c);
-          for (const { metric, figure } of figures.simReal) {
-            writeFigure(join(flags.out, `sim-vs-real-${metric}.svg`), figure);
-          }
-          writeFigure(join(flags.out, "simulated-timeline.svg"), figures.simulated);
-          writeFigure(join(flags.out, "real-timeline.svg"), figures.real);
+          // The charts (jsdom, Plot, resvg) load here, only when figures are written.
+          const { writeComparisonFigures } = await import("../compare-figures.js");
+          writeComparisonFigures(c, flags.out);
           await writeFileAtomic(join(flags.out, "comparison.json"), stableJson(summaryJson(c)));
         }
         io.out(flags.json ? stableJson(summaryJson(c)) : formatComparison(c));

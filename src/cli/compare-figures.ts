@@ -1,0 +1,78 @@
+import { join } from "node:path";
+import { type SimRealPoint, simRealChart } from "../charts/simreal.js";
+import { timelineChart } from "../charts/timeline.js";
+import type { Figure } from "../charts/types.js";
+import { writeFigure } from "../charts/write.js";
+import { formatDuration } from "../engine/time.js";
+import type { Comparison } from "../real/compare.js";
+import { formatError, profileLabel } from "./commands/compare.js";
+
+/*
+ * The figures of `gilsim compare --out`, in a module of their own: the command loads it (and with
+ * it the charts: jsdom, Plot, resvg) only when it writes figures.
+ */
+
+/** The last moment any thread of `trace` is doing something other than idling. */
+function lastActivity(trace: Comparison["simulated"]["trace"]): number {
+  let end = 0;
+  for (const iv of trace.intervals) if (iv.state !== "idle" && iv.end > end) end = iv.end;
+  return end;
+}
+
+/**
+ * The figures of a comparison: one simulated-against-measured plot per time metric (makespan and
+ * latency quantiles; one point per real run, so the runs' spread shows), and the simulated and one
+ * real timeline over the same window, cut where the last thread stops working.
+ */
+export function comparisonFigures(c: Comparison): {
+  simReal: { metric: string; figure: Figure }[];
+  simulated: Figure;
+  real: Figure;
+} {
+  const simReal = c.rows
+    .filter((r) => r.unit === "ns" && r.mean > 0 && r.real.every((v) => v > 0))
+    .map((r) => {
+      const points: SimRealPoint[] = r.real.map((v, k) => ({
+        label: `run ${k + 1}`,
+        simulated: r.simulated / 1e6,
+        measured: v / 1e6,
+      }));
+      const figure = simRealChart(points, {
+        quantity: `${r.key} (ms)`,
+        title: `${c.scenario}, ${r.key}: simulated ${formatDuration(r.simulated)}, measured ${formatDuration(r.mean)} on average (${formatError(r.error)})`,
+        subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}`,
+        caption:
+          "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
+      });
+      return { metric: r.key, figure };
+    });
+  const real = c.real[0];
+  if (!real) throw new Error("a comparison without real runs");
+  // Both timelines end where the later of the two last does anything: no long idle tail.
+  const busyEnd = Math.max(lastActivity(c.simulated.trace), lastActivity(real.trace), 1);
+  const window: [number, number] = [0, Math.ceil(busyEnd * 1.02)];
+  const simulated = timelineChart(c.simulated.trace, {
+    window,
+    title: `${c.scenario}: simulated`,
+    subtitle: `seed ${c.seed}; ${profileLabel(c.profile)}`,
+  });
+  const realFigure = timelineChart(real.trace, {
+    window,
+    gil: false,
+    markers: false,
+    title: `${c.scenario}: measured in CPython ${real.python}`,
+    subtitle: "run 1; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)",
+  });
+  return { simReal, simulated, real: realFigure };
+}
+
+/**
+ * Writes sim-vs-real-METRIC.svg (one per time metric), simulated-timeline.svg and
+ * real-timeline.svg (each with its PNG) into `out`.
+ */
+export function writeComparisonFigures(c: Comparison, out: string): void {
+  const figures = comparisonFigures(c);
+  for (const { metric, figure } of figures.simReal) writeFigure(join(out, `sim-vs-real-${metric}.svg`), figure);
+  writeFigure(join(out, "simulated-timeline.svg"), figures.simulated);
+  writeFigure(join(out, "real-timeline.svg"), figures.real);
+}
