@@ -264,7 +264,7 @@ export class Machine {
   /** select_idle_sibling: the previous CPU if idle, else the first idle CPU after it. */
   private idleCpuFor(thread: SimThread): Cpu | null {
     const n = this.cores;
-    const prev = thread.lastCpu >= 0 ? thread.lastCpu : 0;
+    const prev = Math.max(thread.lastCpu, 0);
     for (let k = 0; k < n; k++) {
       const c = this.cpus[(prev + k) % n] as Cpu;
       if (this.isIdle(c)) return c;

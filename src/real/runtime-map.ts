@@ -128,7 +128,10 @@ export function runtimeFromMeasurements(
   if (threadsafe)
     runtime.threadsafeWakeup = shifted(
       threadsafe,
-      Math.min((step?.median ?? 0) + (iteration?.median ?? 0) + defaultIdleExtra(TYPICAL_GAP), threadsafe.median - 1000),
+      Math.min(
+        (step?.median ?? 0) + (iteration?.median ?? 0) + defaultIdleExtra(TYPICAL_GAP),
+        threadsafe.median - 1000,
+      ),
     );
   const wake = m.wakeup;
   if (wake) runtime.ipcLatency = ownWake(wake);

@@ -24,7 +24,14 @@ export interface Scenario {
   name: string;
   description: string;
   seed: number;
-  machine: { cores: number; slice: Nanos; tick: Nanos; scheduler: "eevdf" | "cfs"; migrationCost: Nanos; idleWake: { max: Nanos; tau: Nanos } };
+  machine: {
+    cores: number;
+    slice: Nanos;
+    tick: Nanos;
+    scheduler: "eevdf" | "cfs";
+    migrationCost: Nanos;
+    idleWake: { max: Nanos; tau: Nanos };
+  };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
   workload: { arrivals: Arrivals; concurrency: number | null; classes: TaskClass[] };

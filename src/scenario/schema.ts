@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { MS, US } from "../engine/time.js";
 import { PYTHON_VERSIONS } from "../model/profiles.js";
 import { type DistSpec, distributionSchema } from "./distribution.js";
-import { MS, US } from "../engine/time.js";
 import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
 
 /*
@@ -171,7 +171,11 @@ const runtimeSchema = z.strictObject({
   gilHandoff: distributionSchema.optional(),
   gilHandoffPerWaiter: durationSchema.optional(),
   gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
-  gilRecency: z.number().min(0, { error: "expected a share from 0 to 1" }).max(1, { error: "expected a share from 0 to 1" }).optional(),
+  gilRecency: z
+    .number()
+    .min(0, { error: "expected a share from 0 to 1" })
+    .max(1, { error: "expected a share from 0 to 1" })
+    .optional(),
   syscallCost: durationSchema.optional(),
   pythonSlowdown: z.number().min(1, { error: "expected a factor of at least 1" }).optional(),
   cCallEdge: distributionSchema.optional(),
@@ -220,7 +224,10 @@ const machineSchema = z.strictObject({
     }),
   migrationCost: durationSchema
     .default(500 * US)
-    .meta({ description: "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU." }),
+    .meta({
+      description:
+        "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",
+    }),
 });
 
 const backgroundSchema = z.strictObject({
