@@ -11,6 +11,7 @@
 import * as Plot from "@observablehq/plot";
 import { dimensionLabel } from "./dimension.js";
 import { chartFigure, panel } from "./figure.js";
+import { addHatch } from "./hatch.js";
 import type { Block } from "./legend.js";
 import { swatchLegend } from "./legend.js";
 import { rampLegend } from "./legend-ramp.js";
@@ -192,7 +193,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
       Plot.axisY({ label: yLabel, labelAnchor: "top", labelArrow: "none", tickSize: 0 }),
     ],
   });
-  if (cells.some(isCapped)) addHatch(context, plot);
+  if (cells.some(isCapped)) addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
   const [d0, d1] = color.domain as [number, number];
   const ramp = rampLegend(context, {
     color: (v) => String(color.apply(v)),
@@ -229,28 +230,6 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
 }
 
 const HATCH_ID = "capped-hatch";
-
-/** White hatching over capped cells, as an SVG pattern in the plot's defs. */
-function addHatch(context: RenderContext, plot: SVGSVGElement): void {
-  const make = (name: string, attributes: Record<string, string | number>): Element => {
-    const node = context.document.createElementNS(SVG_NS, name);
-    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
-    return node;
-  };
-  const pattern = make("pattern", {
-    id: HATCH_ID,
-    width: 8,
-    height: 8,
-    patternUnits: "userSpaceOnUse",
-    patternTransform: "rotate(45)",
-  });
-  pattern.appendChild(
-    make("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#ffffff", "stroke-width": 1.5, "stroke-opacity": 0.45 }),
-  );
-  const defs = make("defs", {});
-  defs.appendChild(pattern);
-  plot.insertBefore(defs, plot.firstChild);
-}
 
 /** The ramp with the cell-mark legend to its right, as one block. */
 function beside(context: RenderContext, ramp: Block, marks: Block): Block {

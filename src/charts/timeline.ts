@@ -10,11 +10,11 @@ import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
 import type { Trace } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
+import { addHatch } from "./hatch.js";
 import { swatchLegend } from "./legend.js";
 import { boolean, figureText, invalid, oneOf, positiveInteger, positiveNumber, range } from "./options.js";
 import { GIL_HOLD_SHADES, GIL_HOLD_TEXT, NOT_STARTED, STATE_COLORS } from "./palette.js";
-import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
-import { SVG_NS } from "./svg.js";
+import { createRenderContext, plotSvg } from "./render.js";
 import { glyph } from "./symbols.js";
 import { ellipsize, textWidth } from "./text-measure.js";
 import { AXIS_SIZE, PAD, RULE } from "./theme.js";
@@ -198,7 +198,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     opacity: { type: "identity" },
     marks,
   });
-  addHatch(context, plot);
+  addHatch(context, plot, { id: HATCH_ID, size: 6, background: NOT_STARTED.fill, stroke: NOT_STARTED.hatch });
   const legend = swatchLegend(
     context,
     timelineLegend(mode !== "none", data, hasGaps(trace, layout.threadLane, window)),
@@ -222,27 +222,6 @@ function hasGaps(trace: Trace, threadLane: LaneMap, window: [Nanos, Nanos]): boo
     const b = last.get(t.id);
     return a === undefined || b === undefined || a > window[0] || b < window[1];
   });
-}
-
-/** The hatching of lanes whose thread is not running, as an SVG pattern in the plot's defs. */
-function addHatch(context: RenderContext, plot: SVGSVGElement): void {
-  const make = (name: string, attributes: Record<string, string | number>): Element => {
-    const node = context.document.createElementNS(SVG_NS, name);
-    for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
-    return node;
-  };
-  const pattern = make("pattern", {
-    id: HATCH_ID,
-    width: 6,
-    height: 6,
-    patternUnits: "userSpaceOnUse",
-    patternTransform: "rotate(45)",
-  });
-  pattern.appendChild(make("rect", { width: 6, height: 6, fill: NOT_STARTED.fill }));
-  pattern.appendChild(make("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: NOT_STARTED.hatch, "stroke-width": 1.5 }));
-  const defs = make("defs", {});
-  defs.appendChild(pattern);
-  plot.insertBefore(defs, plot.firstChild);
 }
 
 interface Reduced {

@@ -1,6 +1,7 @@
 /**
  * Utilization: one horizontal bar per thread, split into the shares of the measured window the
- * thread spent in each state (they add up to 100%). Running with the GIL and without it show
+ * thread spent in each state (they add up to 100%, or less for a thread that started or ended
+ * inside the window: the rest is drawn hatched, "not started / ended"). Running with the GIL and without it show
  * where CPU went; the "waiting for GIL" segment is the GIL wait. Segments wide enough carry their
  * percentage.
  */
@@ -8,9 +9,10 @@ import * as Plot from "@observablehq/plot";
 import type { ThreadUsage } from "../metrics/types.js";
 import { THREAD_STATES, type ThreadState } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
+import { addHatch } from "./hatch.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf } from "./options.js";
-import { STATE_COLORS, STATE_LABELS, STATE_TEXT } from "./palette.js";
+import { NOT_STARTED, STATE_COLORS, STATE_LABELS, STATE_TEXT } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { ellipsize, textWidth } from "./text-measure.js";
 import { AXIS_SIZE, GRID, PAD } from "./theme.js";
@@ -23,7 +25,8 @@ export interface UtilizationOptions extends FigureOptions {
 
 interface Segment {
   row: string;
-  state: ThreadState;
+  /** "absent": the part of the window before the thread started or after it ended. */
+  state: ThreadState | "absent";
   x1: number;
   x2: number;
 }
@@ -33,6 +36,7 @@ const MARGIN_TOP = 8;
 const MARGIN_BOTTOM = 36;
 const MARGIN_RIGHT = 16;
 const LABEL_MAX = 220;
+const HATCH_ID = "absent-hatch";
 
 function checkShares(threads: readonly ThreadUsage[]): void {
   if (!Array.isArray(threads) || threads.length === 0)
@@ -46,7 +50,8 @@ function checkShares(threads: readonly ThreadUsage[]): void {
       }
       sum += v;
     }
-    if (Math.abs(sum - 1) > 1e-6 && sum !== 0) throw invalid(`threads[${i}].share (sum)`, sum, "shares adding up to 1");
+    if (sum > 1 + 1e-6)
+      throw invalid(`threads[${i}].share (sum)`, sum, "shares adding up to 1, or less for a thread started late");
   });
 }
 
@@ -80,12 +85,16 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
       segments.push({ row: rows[i] as string, state, x1: x, x2: x + share });
       x += share;
     }
+    if (x < 100 - 1e-4) segments.push({ row: rows[i] as string, state: "absent", x1: x, x2: 100 });
   });
+  const absent = segments.some((s) => s.state === "absent");
   const plotWidth = fig.width - 2 * PAD;
   const marginLeft = Math.ceil(Math.max(...rows.map((r) => textWidth(r, AXIS_SIZE)))) + 12;
   const pxPerPercent = (plotWidth - marginLeft - MARGIN_RIGHT) / 100;
   const percent = (s: Segment): string => `${Math.round(s.x2 - s.x1)}%`;
-  const labelled = segments.filter((s) => (s.x2 - s.x1) * pxPerPercent >= textWidth(percent(s), AXIS_SIZE) + 6);
+  const labelled = segments.filter(
+    (s) => s.state !== "absent" && (s.x2 - s.x1) * pxPerPercent >= textWidth(percent(s), AXIS_SIZE) + 6,
+  );
   const ticks = [0, 20, 40, 60, 80, 100];
   const context = createRenderContext();
   const plot = plotSvg(context, {
@@ -104,7 +113,7 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
         x1: "x1",
         x2: "x2",
         y: "row",
-        fill: (s: Segment) => STATE_COLORS[s.state],
+        fill: (s: Segment) => (s.state === "absent" ? `url(#${HATCH_ID})` : STATE_COLORS[s.state]),
         stroke: "#ffffff",
         strokeWidth: 0.5,
       }),
@@ -112,18 +121,25 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
         x: (s: Segment) => (s.x1 + s.x2) / 2,
         y: "row",
         text: percent,
-        fill: (s: Segment) => STATE_TEXT[s.state],
+        fill: (s: Segment) => STATE_TEXT[s.state as ThreadState],
       }),
       Plot.axisY({ tickSize: 0, label: null }),
       Plot.axisX(ticks, { label: "share of the measured window (%)", labelAnchor: "center", labelArrow: "none" }),
     ],
   });
+  if (absent)
+    addHatch(context, plot, { id: HATCH_ID, size: 6, background: NOT_STARTED.fill, stroke: NOT_STARTED.hatch });
   const legend = swatchLegend(
     context,
     [
       {
         title: "Thread state",
-        items: THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+        items: [
+          ...THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+          ...(absent
+            ? [{ kind: "box" as const, label: NOT_STARTED.label, fill: NOT_STARTED.fill, hatch: NOT_STARTED.hatch }]
+            : []),
+        ],
       },
     ],
     plotWidth,

@@ -12,7 +12,10 @@ export interface Quantiles {
   max: Nanos;
 }
 
-/** Share of the measured window each thread spent in each state (the shares add up to 1). */
+/**
+ * Share of the measured window each thread spent in each state: the shares add up to 1, or less
+ * for a thread that started (a pool's worker is created on first use) or ended inside the window.
+ */
 export interface ThreadUsage extends ThreadInfo {
   share: Record<ThreadState, number>;
   /** CPU it used, in nanoseconds (gil + nogil). */

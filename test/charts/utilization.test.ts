@@ -27,11 +27,28 @@ describe("utilizationChart", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it("utilizationChart rejects shares that do not add up to 1", () => {
+  it("utilizationChart rejects shares adding up to more than 1", () => {
     const [first] = smallUsage();
     if (!first) throw new Error("fixture is empty");
     expect(() => utilizationChart([{ ...first, share: { ...first.share, idle: 0.5 } }])).toThrow(
-      /invalid threads\[0\]\.share \(sum\): 1\.5\d* \(expected shares adding up to 1\)/,
+      /invalid threads\[0\]\.share \(sum\): 1\.5\d* \(expected shares adding up to 1, or less for a thread started late\)/,
     );
+  });
+
+  it("utilizationChart hatches the part of the window before a late thread started, and says so in the legend", () => {
+    const [first] = smallUsage();
+    if (!first) throw new Error("fixture is empty");
+    // A thread that existed for the last 60% of the window: its shares add up to 0.6.
+    const late = { ...first, share: { gil: 0.2, nogil: 0, "wait-gil": 0.1, "wait-core": 0, io: 0.3, idle: 0 } };
+    const { svg } = utilizationChart([late]);
+    expect(svgTexts(svg)).toContain("not started / ended");
+    const id = /<pattern id="(absent-hatch[-\w]*)"/.exec(svg)?.[1];
+    expect(id).toBeDefined();
+    // One hatched bar segment: from 60% of the window to its end.
+    expect(svg.split(`fill="url(#${id})"`).length - 1).toBe(1);
+    // Without a late thread, neither the hatching nor its legend entry appears.
+    const full = utilizationChart(smallUsage()).svg;
+    expect(svgTexts(full)).not.toContain("not started / ended");
+    expect(full).not.toContain("absent-hatch");
   });
 });
