@@ -303,11 +303,18 @@ export async function run(nb: Notebook): Promise<void> {
     });
   const data = (key: string) =>
     rows.map((r) => ({ scenario: r.entry.id, target: r.entry.target, ...metric(r.comparison, key) }));
+  /** The title's conclusion: how many scenarios fall within ±5%, and the worst error with its sign. */
+  const agreement = (key: string): string => {
+    const errors = target.map((r) => ({ id: r.entry.id, error: metric(r.comparison, key).error }));
+    const close = errors.filter((e) => Math.abs(e.error) <= 0.05).length;
+    const worst = errors.reduce((a, b) => (Math.abs(b.error) > Math.abs(a.error) ? b : a));
+    return `within ±5% of measured in ${close} of ${errors.length} scenarios, at worst ${pct(worst.error)} (${worst.id})`;
+  };
   await nb.figure(
     "makespan",
     simRealChart(points("makespan", target), {
       quantity: "makespan (ms)",
-      title: "Makespan: simulated against measured",
+      title: `Makespan: simulated ${agreement("makespan")}`,
       subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}`,
     }),
     "Each point is one scenario: measured across, simulated up; on the dashed line they agree.",
@@ -318,7 +325,7 @@ export async function run(nb: Notebook): Promise<void> {
     simRealChart(points("latency.p95", target), {
       quantity: "p95 latency (ms)",
       scale: "log",
-      title: "p95 latency: simulated against measured",
+      title: `p95 latency: simulated ${agreement("latency.p95")}`,
       subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes`,
     }),
     "The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL.",
