@@ -222,12 +222,10 @@ const machineSchema = z.strictObject({
       description:
         "A thread woken onto an idle CPU runs up to max x (1 - exp(-idle / tau)) later than its wake-up latency, idle being how long that CPU's recent idle periods lasted: deeper idle states, or a halted vCPU the host schedules again.",
     }),
-  migrationCost: durationSchema
-    .default(500 * US)
-    .meta({
-      description:
-        "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",
-    }),
+  migrationCost: durationSchema.default(500 * US).meta({
+    description:
+      "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",
+  }),
 });
 
 const backgroundSchema = z.strictObject({
