@@ -12,7 +12,7 @@ import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
   { name: "median |error| of p50, machine profile", value: 0.142, met: false, better: "lower" },
-  { name: "median |error| of p95, machine profile", value: 0.191, met: false, better: "lower" },
+  { name: "median |error| of p95, machine profile", value: 0.197, met: false, better: "lower" },
   { name: "median |error| of p99, machine profile", value: 0.203, met: false, better: "lower" },
   { name: "scenario-metrics within 15%, machine profile", value: 0.67, met: false, better: "higher" },
   { name: "mean signed error of p99, machine profile", value: -0.244, met: false, better: "nearer-zero" },
