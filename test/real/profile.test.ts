@@ -10,6 +10,7 @@ import {
   parseProfile,
   profileProblems,
   readProfile,
+  tickOf,
   writeProfile,
 } from "../../src/real/profile.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
@@ -100,5 +101,16 @@ describe("profile files", () => {
     const p = defaultProfile();
     expect(p).not.toBeNull();
     expect(readProfile(DEFAULT_PROFILE_PATH).machine.cores).toBe(2);
+  });
+});
+
+describe("tickOf", () => {
+  test("a measured slice near a 1/HZ tick is that tick; one far from every tick is dropped", () => {
+    expect(tickOf("3.93ms")).toBe("3.93ms");
+    expect(tickOf("1.1ms")).toBe("1.1ms");
+    expect(tickOf("9ms")).toBe("9ms");
+    expect(tickOf("337.509us")).toBeNull();
+    expect(tickOf("6ms")).toBeNull();
+    expect(tickOf(null)).toBeNull();
   });
 });
