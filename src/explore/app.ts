@@ -9,7 +9,7 @@
 import type { Figure } from "../charts/types.js";
 import type { Nanos } from "../engine/time.js";
 import { getPreset, type PresetName } from "../scenario/presets.js";
-import { cliCommand, presetOf, scenarioFileText } from "./cli-command.js";
+import { cliCommand, presetOf, scenarioFileText, sweepCommand } from "./cli-command.js";
 import { Column } from "./column.js";
 import { compareSentence } from "./compare.js";
 import { Controls } from "./controls.js";
@@ -323,6 +323,9 @@ export class App {
         index: s.index,
         latencies: s.latencies,
         truncated: s.outcome.truncated,
+        sweepCommand: this.runner.isBig(s.parsed.scenario)
+          ? sweepCommand(s.knobs.executor, sweepWorkers(s.knobs.workers))
+          : null,
       },
       this.state.slo,
       this.state.window,

@@ -3,6 +3,7 @@
  * else the scenario's JSON written to scenario.json by a here-document, then `gilsim simulate`.
  */
 import { getPreset, presetNames } from "../scenario/presets.js";
+import type { ExecutorChoice } from "./knobs.js";
 
 /** The file name the page's scenario is saved under, and that its error messages name. */
 export const SCENARIO_FILE = "scenario.json";
@@ -24,4 +25,19 @@ export function cliCommand(input: unknown, seed: number): string {
   if (preset !== null) return `npx gilsim simulate ${preset} --seed ${seed}`;
   const text = scenarioFileText(input);
   return `cat > ${SCENARIO_FILE} <<'EOF'\n${text}EOF\nnpx gilsim simulate ${SCENARIO_FILE} --seed ${seed}`;
+}
+
+const WORKERS_PATH: Readonly<Record<ExecutorChoice, string | null>> = {
+  sync: null,
+  asyncio: "executor.loops",
+  "asyncio-threads": "executor.offload.workers",
+  "asyncio-processes": "executor.offload.workers",
+  threads: "executor.workers",
+  processes: "executor.workers",
+};
+
+/** The `gilsim sweep` that varies what the page's workers knob varies, or null for one thread. */
+export function sweepCommand(executor: ExecutorChoice, workers: readonly number[]): string | null {
+  const path = WORKERS_PATH[executor];
+  return path === null ? null : `npx gilsim sweep ${SCENARIO_FILE} --vary ${path}=${workers.join(",")} --out sweep`;
 }

@@ -27,6 +27,8 @@ export interface ColumnData {
   index: TraceIndex;
   latencies: readonly Nanos[];
   truncated: boolean;
+  /** For a scenario too big to sweep in the page: the CLI command that does it; else null. */
+  sweepCommand: string | null;
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -148,6 +150,7 @@ export class Column {
       );
     const lag = find(this.root, ".plot.lag");
     const loops = d.metrics.loops.filter((l) => l.lagSeries.length > 0);
+    find(this.root, ".lag-hint").hidden = loops.length === 0;
     if (loops.length === 0)
       lag.replaceChildren(
         el(
@@ -174,8 +177,16 @@ export class Column {
     if (!d) return;
     const k = d.knobs;
     title.textContent = k.executor === "asyncio" ? "p99 against event-loop processes" : "p99 against workers";
+    find(this.root, ".workers-hint").hidden = k.workers === null;
     if (k.workers === null) {
       node.replaceChildren(el("p", { class: "placeholder" }, "One thread: there are no workers to vary."));
+      return;
+    }
+    if (d.sweepCommand !== null && this.sweep.length <= 1) {
+      node.replaceChildren(
+        el("p", { class: "placeholder" }, "Too big to run eight times in the page. The CLI sweeps it:"),
+        el("code", { class: "command" }, d.sweepCommand),
+      );
       return;
     }
     if (this.sweep.length === 0) {

@@ -15,31 +15,66 @@ const STEP_NAMES: Readonly<Record<StepKnob, string>> = {
   io: "IO",
 };
 
-/** The knobs that differ from `a` to `b`, each as "<b's value> instead of <a's>". */
+/** The knobs that differ from `a` to `b`, each as "<b's value> instead of <a's>" ("8 cores instead of 4"). */
 export function knobDifferences(a: Knobs, b: Knobs): string[] {
   const out: string[] = [];
-  const differ = (what: (k: Knobs) => string) => {
-    const x = what(a);
-    const y = what(b);
-    // An empty text: the knob does not apply to one side (a rate for batch arrivals).
-    if (x !== y && x !== "" && y !== "") out.push(`${y} instead of ${x}`);
+  // `short` is the value alone, for the "instead of" side; an empty text: the knob does not
+  // apply to that side (a rate for batch arrivals), so it is not compared.
+  const differ = (short: (k: Knobs) => string, full: (k: Knobs) => string = short) => {
+    const x = short(a);
+    const y = short(b);
+    if (x !== y && x !== "" && y !== "") out.push(`${full(b)} instead of ${x}`);
   };
+  const ms = (ns: number) => durationText(ns);
   differ((k) => EXECUTOR_LABELS[k.executor]);
-  if (a.executor === b.executor)
-    differ((k) => `${k.workers ?? 1} ${k.executor === "asyncio" ? "event loops" : "workers"}`);
-  differ((k) => `python ${k.python}`);
-  differ((k) => `GIL ${k.gil ? "on" : "off"}`);
-  differ((k) => `a ${durationText(k.switchInterval)} switch interval`);
-  differ((k) => `${k.cores} ${k.cores === 1 ? "core" : "cores"}`);
-  for (const step of STEP_KNOBS)
-    differ((k) =>
-      k.steps[step] > 0 ? `${durationText(k.steps[step])} of ${STEP_NAMES[step]}` : `no ${STEP_NAMES[step]}`,
+  if (a.executor === b.executor) {
+    differ(
+      (k) => String(k.workers ?? 1),
+      (k) => `${k.workers ?? 1} ${k.executor === "asyncio" ? "event loops" : "workers"}`,
     );
-  differ((k) => `${k.arrivals} arrivals`);
-  differ((k) => (k.rate === null ? "" : `${formatNumber(k.rate)} tasks/s`));
-  differ((k) => (k.clients === null ? "" : `${k.clients} clients`));
-  differ((k) => `${k.count} tasks`);
-  differ((k) => `seed ${k.seed}`);
+  }
+  differ(
+    (k) => k.python,
+    (k) => `python ${k.python}`,
+  );
+  differ(
+    (k) => (k.gil ? "on" : "off"),
+    (k) => `GIL ${k.gil ? "on" : "off"}`,
+  );
+  differ(
+    (k) => ms(k.switchInterval),
+    (k) => `a ${ms(k.switchInterval)} switch interval`,
+  );
+  differ(
+    (k) => String(k.cores),
+    (k) => `${k.cores} ${k.cores === 1 ? "core" : "cores"}`,
+  );
+  for (const step of STEP_KNOBS) {
+    differ(
+      (k) => (k.steps[step] > 0 ? ms(k.steps[step]) : "none"),
+      (k) => (k.steps[step] > 0 ? `${ms(k.steps[step])} of ${STEP_NAMES[step]}` : `no ${STEP_NAMES[step]}`),
+    );
+  }
+  differ(
+    (k) => k.arrivals,
+    (k) => `${k.arrivals} arrivals`,
+  );
+  differ(
+    (k) => (k.rate === null ? "" : formatNumber(k.rate)),
+    (k) => `${formatNumber(k.rate ?? 0)} tasks/s`,
+  );
+  differ(
+    (k) => (k.clients === null ? "" : String(k.clients)),
+    (k) => `${k.clients} clients`,
+  );
+  differ(
+    (k) => String(k.count),
+    (k) => `${k.count} tasks`,
+  );
+  differ(
+    (k) => String(k.seed),
+    (k) => `seed ${k.seed}`,
+  );
   return out;
 }
 

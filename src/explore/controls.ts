@@ -155,7 +155,7 @@ export class Controls {
     byId("preset-description").textContent = preset ? presetDescription(preset) : "";
     if (error !== null) byId<HTMLDetailsElement>("json-box").open = true;
     for (const input of this.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
-      "fieldset:not(:first-of-type) input, fieldset:not(:first-of-type) select",
+      ".knobs input, .knobs select",
     )) {
       if (input.id !== "slo") input.disabled = knobs === null;
     }
@@ -183,17 +183,16 @@ export class Controls {
         slider.value = String(value);
       }
     }
+    byId("row-workers").hidden = knobs.workers === null;
     byId("row-rate").hidden = knobs.rate === null;
     byId("row-clients").hidden = knobs.clients === null;
     byId("count-label").textContent = knobs.arrivals === "batch" ? "Tasks in the batch" : "Tasks in the run";
     byId("workers-label").textContent =
       knobs.executor === "asyncio"
         ? "Event-loop processes"
-        : knobs.executor === "sync"
-          ? "Workers (one thread)"
-          : knobs.executor.includes("process")
-            ? "Worker processes"
-            : "Worker threads";
+        : knobs.executor.includes("process")
+          ? "Worker processes"
+          : "Worker threads";
     byId("class-hint").textContent = classHint(knobs);
   }
 

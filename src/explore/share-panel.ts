@@ -82,6 +82,8 @@ export class SharePanel {
 
   /** Shows the command for the active configuration. */
   command(text: string): void {
-    byId<HTMLTextAreaElement>("cli").value = text;
+    const box = byId<HTMLTextAreaElement>("cli");
+    box.value = text;
+    box.rows = Math.min(16, text.split("\n").length);
   }
 }

@@ -1,12 +1,13 @@
 /**
- * The latency distribution of the measured tasks (arrived after the warm-up): a histogram, with
- * rules at the run's p50, p95 and p99 (the numbers `gilsim simulate` prints) and at the p99
- * target. The axis turns logarithmic when the tail is two decades past the median.
+ * The latency distribution of the measured tasks (arrived after the warm-up): a histogram, or one
+ * tick per task when there are few, with rules at the run's p50, p95 and p99 (the numbers
+ * `gilsim simulate` prints) and at the p99 target. The axis turns logarithmic when the tail is
+ * two decades past the median.
  */
 import * as Plot from "@observablehq/plot";
 import { OKABE_ITO } from "../../charts/palette.js";
 import { timeUnitFor } from "../../charts/time-axis.js";
-import type { Nanos } from "../../engine/time.js";
+import { formatDuration, type Nanos } from "../../engine/time.js";
 import type { Quantiles } from "../../metrics/types.js";
 import { plotStyle, type Theme } from "../theme.js";
 
@@ -17,7 +18,9 @@ export interface LatencyData {
   slo: Nanos;
 }
 
-const MARGIN = { left: 44, right: 12, top: 34, bottom: 32 };
+const MARGIN = { left: 44, right: 14, top: 34, bottom: 32 };
+/** Below this many tasks a histogram says little: each task gets a tick. */
+const FEW = 40;
 
 export function drawLatency(
   document: Document,
@@ -27,12 +30,16 @@ export function drawLatency(
   const q = data.quantiles;
   const theme = o.theme;
   const values = data.latencies;
-  const unit = timeUnitFor(Math.max(q.max, data.slo));
+  // The target widens the axis only when it is near the data, else it would squash the histogram.
+  const sloShown = data.slo <= 3 * q.max;
+  const top = Math.max(q.max, sloShown ? data.slo : 0) * 1.04;
+  const unit = timeUnitFor(top);
   const min = values.reduce((a, v) => Math.min(a, v), Number.POSITIVE_INFINITY);
   const log = values.length > 1 && min > 0 && q.p99 / Math.max(1, q.p50) >= 100;
   const scaled = values.map((v) => v / unit.divisor);
-  const hi = Math.max(q.max, data.slo * 1.05) / unit.divisor;
-  const lo = log ? min / unit.divisor : 0;
+  const hi = top / unit.divisor;
+  const lo = log ? (min / unit.divisor) * 0.95 : 0;
+  const few = values.length < FEW;
   const thresholds = log
     ? Array.from({ length: 41 }, (_, i) => lo * (hi / lo) ** (i / 40))
     : Array.from({ length: 41 }, (_, i) => (hi * i) / 40);
@@ -50,11 +57,21 @@ export function drawLatency(
     const close = last !== undefined && px(value / unit.divisor) - px(last.value / unit.divisor) < 26;
     rules.push({ name, value, row: close ? (last.row + 1) % 3 : 0 });
   }
+  const distribution: Plot.Markish[] = few
+    ? [Plot.tickX(scaled, { x: (d: number) => d, stroke: OKABE_ITO.blue, strokeWidth: 2, strokeOpacity: 0.8 })]
+    : [
+        Plot.rectY(scaled, {
+          ...Plot.binX({ y: "count" }, { x: (d: number) => d, thresholds }),
+          fill: OKABE_ITO.blue,
+          inset: 0.5,
+        }),
+        Plot.ruleY([0], { stroke: theme.rule }),
+      ];
   return Plot.plot({
     document,
     width: o.width,
     height: o.height,
-    marginLeft: MARGIN.left,
+    marginLeft: few ? MARGIN.right : MARGIN.left,
     marginTop: MARGIN.top,
     marginBottom: MARGIN.bottom,
     marginRight: MARGIN.right,
@@ -65,15 +82,18 @@ export function drawLatency(
       label: `latency (${unit.label})`,
       labelAnchor: "center",
       labelArrow: "none",
+      ticks: Math.max(2, Math.floor(inner / 70)),
     },
-    y: { label: "tasks", grid: true, labelArrow: "none" },
+    y: few
+      ? { axis: null }
+      : {
+          label: "tasks",
+          grid: true,
+          labelArrow: "none",
+          tickFormat: (d: number) => (Number.isInteger(d) ? String(d) : ""),
+        },
     marks: [
-      Plot.rectY(scaled, {
-        ...Plot.binX({ y: "count" }, { x: (d: number) => d, thresholds }),
-        fill: OKABE_ITO.blue,
-        inset: 0.5,
-      }),
-      Plot.ruleY([0], { stroke: theme.rule }),
+      ...distribution,
       Plot.ruleX(rules, { x: (d) => d.value / unit.divisor, stroke: theme.ink, strokeDasharray: "2,2" }),
       ...[0, 1, 2].map((row) =>
         Plot.text(
@@ -88,7 +108,14 @@ export function drawLatency(
           },
         ),
       ),
-      Plot.ruleX([data.slo / unit.divisor], { stroke: theme.target, strokeWidth: 1.5 }),
+      sloShown
+        ? Plot.ruleX([data.slo / unit.divisor], { stroke: theme.target, strokeWidth: 1.5 })
+        : Plot.text([`target ${formatDuration(data.slo)} \u2192`], {
+            frameAnchor: "top-right",
+            dy: -MARGIN.top + 6,
+            fill: theme.target,
+            fontSize: 10,
+          }),
     ],
   }) as unknown as SVGSVGElement;
 }

@@ -66,6 +66,16 @@ const LANE_PAD = 0.12;
 const HOLD_LABEL_SIZE = 9;
 const MARKER_SPACING = 9;
 
+/** `text`, or its end after an ellipsis, whichever fits in `room` px. */
+function clipStart(text: string, room: number, measure: (t: string) => number): string {
+  if (measure(text) <= room) return text;
+  for (let cut = 1; cut < text.length; cut++) {
+    const shorter = `\u2026${text.slice(cut)}`;
+    if (measure(shorter) <= room) return shorter;
+  }
+  return text.slice(-3);
+}
+
 function laneHeightFor(lanes: number): number {
   return lanes > 40 ? 10 : lanes > 20 ? 14 : 20;
 }
@@ -84,7 +94,10 @@ export function drawTimeline(
   });
   const laneHeight = laneHeightFor(lanes.length);
   const height = lanes.length * laneHeight + MARGIN_TOP + MARGIN_BOTTOM;
-  const marginLeft = Math.ceil(Math.min(width * 0.3, Math.max(...lanes.map((l) => options.measure(l.label))))) + 8;
+  // Labels longer than a third of the width keep their end ("...Executor-0_3"): that is what tells threads apart.
+  const room = Math.max(60, width / 3);
+  const labels = lanes.map((l) => clipStart(l.label, room, options.measure));
+  const marginLeft = Math.ceil(Math.max(...labels.map((l) => options.measure(l)))) + 8;
   const axis = timeAxis(window, width - marginLeft, 80);
   const marginRight = Math.ceil(Math.max(10, axis.labelWidth / 2 + 2));
   const plotWidth = Math.max(10, width - marginLeft - marginRight);
@@ -184,7 +197,7 @@ export function drawTimeline(
       ),
       Plot.axisY(
         lanes.map((_, i) => i + 0.5),
-        { tickFormat: (v: number) => lanes[Math.floor(v)]?.label ?? "", tickSize: 0, label: null },
+        { tickFormat: (v: number) => labels[Math.floor(v)] ?? "", tickSize: 0, label: null },
       ),
       Plot.axisX(axis.ticks, { tickFormat: axis.format, label: axis.label, labelAnchor: "center", labelArrow: "none" }),
     ],
