@@ -2,9 +2,10 @@
  * The page: its state (one configuration, or two in compare mode), the URL that holds it, and the
  * path from a change to the figures: parse, run, draw, then the sparkline's sweep.
  *
- * The page says when it is idle on <html data-state="ready"> and with an "explore:ready" event
- * whose detail gives the time from the change to the main views (mainMs) and to every view,
- * the sparkline included (allMs): the bench reads these.
+ * The page says when it is idle on <html data-state="ready" data-updates="N"> (N counts the
+ * times it became idle) and with an "explore:ready" event whose detail gives the time from the
+ * change to the main views (mainMs) and to every view, the sparkline included (allMs): tests
+ * wait on these, and the bench reads them.
  */
 import type { Figure } from "../charts/types.js";
 import type { Nanos } from "../engine/time.js";
@@ -67,6 +68,7 @@ export class App {
   private busy = 0;
   private changedAt = 0;
   private mainMs = 0;
+  private updates = 0;
 
   constructor() {
     this.state = decodeState(location.hash);
@@ -110,7 +112,7 @@ export class App {
     byId("theme").addEventListener("click", () => this.setTheme(this.theme === "dark" ? "light" : "dark"));
     byId("cancel").addEventListener("click", () => this.runner.cancel());
     window.addEventListener("hashchange", () => {
-      if (location.hash.slice(1) !== encodeState(this.state)) this.load(decodeState(location.hash));
+      if (location.hash.slice(1) !== encodeState(this.current())) this.load(decodeState(location.hash));
     });
     let resize = 0;
     window.addEventListener("resize", () => {
@@ -161,11 +163,15 @@ export class App {
     this.schedule(name);
   }
 
+  /** One column or two; the figures take the new widths. */
   private layout(): void {
     const two = this.sides.has("b");
-    byId("columns").classList.toggle("two", two);
+    const columns = byId("columns");
+    const changed = columns.classList.contains("two") !== two;
+    columns.classList.toggle("two", two);
     byId("sides").hidden = !two;
     byId("compare-sentence").hidden = !two;
+    if (changed) for (const s of this.sides.values()) this.draw(s);
   }
 
   private compare(on: boolean): void {
@@ -348,6 +354,7 @@ export class App {
     this.setBusy(+1);
     try {
       const done = await this.runner.sweep(
+        s.name,
         input,
         scenario,
         sweepWorkers(current).filter((w) => w !== current),
@@ -403,10 +410,13 @@ export class App {
     });
   }
 
+  /** The state as the page now has it (the texts of its configurations, not those it loaded). */
+  private current(): PageState {
+    return { ...this.state, a: this.side("a")?.text ?? this.state.a, b: this.side("b")?.text ?? null };
+  }
+
   private writeUrl(): void {
-    this.state.a = this.side("a")?.text ?? this.state.a;
-    this.state.b = this.side("b")?.text ?? null;
-    const hash = encodeState(this.state);
+    const hash = encodeState(this.current());
     if (location.hash.slice(1) !== hash) history.replaceState(null, "", `#${hash}`);
   }
 
@@ -426,6 +436,7 @@ export class App {
     }
     const allMs = performance.now() - this.changedAt;
     root.dataset.state = "ready";
+    root.dataset.updates = String(++this.updates);
     root.dataset.mainMs = this.mainMs.toFixed(1);
     root.dataset.allMs = allMs.toFixed(1);
     document.dispatchEvent(new CustomEvent("explore:ready", { detail: { mainMs: this.mainMs, allMs } }));

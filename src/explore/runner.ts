@@ -44,7 +44,8 @@ export class Runner {
   private runWorker: Worker | null = null;
   private pending: ((r: RunResult) => void) | null = null;
   private sweepWorker: Worker | null | undefined;
-  private sweepGeneration = 0;
+  /** The latest sweep of each key (a configuration): an older one of the same key stops. */
+  private readonly sweepGeneration = new Map<string, number>();
   private nextId = 1;
 
   /** Whether a run of `scenario` goes to the worker (and shows progress). */
@@ -99,34 +100,33 @@ export class Runner {
     if (this.pending) this.finish({ state: "cancelled" });
   }
 
-  /** Whether a worker run is in progress. */
-  get running(): boolean {
-    return this.pending !== null;
-  }
-
   /**
    * Runs the scenario at each worker count, trace off, reporting each point as it comes; a later
-   * call outdates this one (its remaining points are dropped). Resolves when every point is in.
+   * call with the same key (a configuration) outdates this one: its remaining points are dropped.
+   * Resolves true when every point is in.
    */
   async sweep(
+    key: string,
     input: unknown,
     scenario: Scenario,
     counts: readonly number[],
     point: (p: SweepPointResult) => void,
   ): Promise<boolean> {
-    const generation = ++this.sweepGeneration;
+    const generation = (this.sweepGeneration.get(key) ?? 0) + 1;
+    this.sweepGeneration.set(key, generation);
+    const current = () => this.sweepGeneration.get(key) === generation;
     if (this.sweepWorker === undefined) this.sweepWorker = startWorker();
     const worker = this.sweepWorker;
     for (const workers of counts) {
-      if (generation !== this.sweepGeneration) return false;
+      if (!current()) return false;
       let p: SweepPointResult | null;
       if (worker) p = await this.workerPoint(worker, input, workers);
       else {
         await new Promise((r) => setTimeout(r, 0));
-        if (generation !== this.sweepGeneration) return false;
+        if (!current()) return false;
         p = { workers, ...p99WithWorkers(input, scenario, workers) };
       }
-      if (generation !== this.sweepGeneration) return false;
+      if (!current()) return false;
       if (p) point(p);
     }
     return true;
