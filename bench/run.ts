@@ -4,6 +4,7 @@
  *
  * Each benchmark is a module exporting a `Bench`; add new ones to BENCHES.
  */
+import { exploreBench } from "./explore.js";
 import { memoryBench } from "./memory.js";
 import { mmcBench } from "./mmc.js";
 import { modelBench } from "./model.js";
@@ -11,7 +12,7 @@ import { renderBench } from "./render.js";
 import { sweepBench } from "./sweep.js";
 import type { Bench, BenchLine } from "./types.js";
 
-const BENCHES: readonly Bench[] = [mmcBench, modelBench, sweepBench, memoryBench, renderBench];
+const BENCHES: readonly Bench[] = [mmcBench, modelBench, sweepBench, memoryBench, renderBench, exploreBench];
 
 interface Row {
   bench: string;

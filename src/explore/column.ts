@@ -64,6 +64,8 @@ export class Column {
   readonly timeline: TimelineView;
   private data: ColumnData | null = null;
   private sweep: SweepPoint[] = [];
+  /** The small figures' widths, read once per show (reading a width lays the page out). */
+  private widths = { latency: 300, lag: 300, workers: 300 };
 
   constructor(template: HTMLTemplateElement, host: TimelineHost, label: string) {
     this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
@@ -84,9 +86,13 @@ export class Column {
     this.data = data;
     this.sweep = [];
     find(this.root, ".side-title").textContent = data.title;
+    // Every width is read before anything is drawn, so the page is laid out once, not per figure.
+    const timelineWidth = this.timeline.width();
+    const width = (name: string) => Math.max(220, Math.floor(find(this.root, `.plot.${name}`).clientWidth || 300));
+    this.widths = { latency: width("latency"), lag: width("lag"), workers: width("workers") };
     this.readout(slo);
     this.facts();
-    this.timeline.render(data.index, window, theme, data.knobs.python.endsWith("t") && !data.knobs.gil);
+    this.timeline.render(data.index, window, theme, data.knobs.python.endsWith("t") && !data.knobs.gil, timelineWidth);
     this.smallFigures(slo, theme);
   }
 
@@ -134,7 +140,6 @@ export class Column {
   private smallFigures(slo: Nanos, theme: Theme): void {
     const d = this.data as ColumnData;
     const latency = find(this.root, ".plot.latency");
-    const width = (node: HTMLElement) => Math.max(220, Math.floor(node.clientWidth || 300));
     if (d.latencies.length === 0) latency.replaceChildren(el("p", { class: "placeholder" }, "No task was measured."));
     else
       latency.replaceChildren(
@@ -142,7 +147,7 @@ export class Column {
           document,
           { latencies: d.latencies, quantiles: d.metrics.latency, slo },
           {
-            width: width(latency),
+            width: this.widths.latency,
             height: 170,
             theme,
           },
@@ -160,7 +165,9 @@ export class Column {
         ),
       );
     else
-      lag.replaceChildren(drawLag(document, loops, { width: width(lag), height: 170, theme, end: d.index.trace.end }));
+      lag.replaceChildren(
+        drawLag(document, loops, { width: this.widths.lag, height: 170, theme, end: d.index.trace.end }),
+      );
     this.drawSweep(slo, theme);
   }
 
@@ -196,7 +203,7 @@ export class Column {
     const range: [number, number] = [1, Math.max(64, k.workers)];
     node.replaceChildren(
       drawSparkline(document, this.sweep, {
-        width: Math.max(220, Math.floor(node.clientWidth || 300)),
+        width: this.widths.workers,
         height: 170,
         theme,
         current: k.workers,

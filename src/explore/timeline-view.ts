@@ -53,14 +53,24 @@ export class TimelineView {
     });
   }
 
-  /** Draws the trace over `window` (null: the whole run). */
-  render(index: TraceIndex, window: [Nanos, Nanos] | null, theme: Theme, freeThreaded: boolean): void {
+  /** The width the timeline can take, in px (reading it lays the page out: read before drawing). */
+  width(): number {
+    return Math.max(280, Math.floor(this.plot.clientWidth || this.root.clientWidth || 600));
+  }
+
+  /** Draws the trace over `window` (null: the whole run), `width` px wide (default: measured). */
+  render(
+    index: TraceIndex,
+    window: [Nanos, Nanos] | null,
+    theme: Theme,
+    freeThreaded: boolean,
+    width = this.width(),
+  ): void {
     this.index = index;
     this.freeThreaded = freeThreaded;
     const end = Math.max(1, index.trace.end);
     const w: [Nanos, Nanos] = window ? [Math.max(0, window[0]), Math.min(end, window[1])] : [0, end];
     if (w[1] - w[0] < MIN_SPAN) w[1] = w[0] + MIN_SPAN;
-    const width = Math.max(280, Math.floor(this.plot.clientWidth || this.root.clientWidth || 600));
     const { svg, geometry } = drawTimeline(document, index.trace, {
       width,
       window: w,
