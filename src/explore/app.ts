@@ -39,6 +39,8 @@ interface Side {
   knobs: Knobs | null;
   latencies: Nanos[];
   sweep: SweepPointResult[];
+  /** The window its timeline was last drawn over. */
+  drawnWindow: [Nanos, Nanos] | null;
 }
 
 const THEME_KEY = "gilsim-explore-theme";
@@ -158,6 +160,7 @@ export class App {
       knobs: null,
       latencies: [],
       sweep: [],
+      drawnWindow: null,
     };
     this.sides.set(name, side);
     this.schedule(name);
@@ -230,9 +233,26 @@ export class App {
   private setWindow(w: [Nanos, Nanos] | null): void {
     this.state.window = w;
     this.writeUrl();
-    for (const s of this.sides.values())
-      if (s.index) s.column.timeline.render(s.index, w, THEMES[this.theme], this.freeThreaded(s));
+    for (const s of this.sides.values()) this.drawTimeline(s);
     this.showActive();
+  }
+
+  /**
+   * The timelines' window: the reader's zoom, else the whole run; in compare mode the longer of
+   * the two runs, so both timelines share one time axis.
+   */
+  private window(): [Nanos, Nanos] | null {
+    if (this.state.window) return this.state.window;
+    if (!this.sides.has("b")) return null;
+    const end = Math.max(0, ...[...this.sides.values()].map((s) => s.outcome?.trace.end ?? 0));
+    return end > 0 ? [0, end] : null;
+  }
+
+  private drawTimeline(s: Side): void {
+    const w = this.window();
+    if (!s.index) return;
+    s.drawnWindow = w;
+    s.column.timeline.render(s.index, w, THEMES[this.theme], this.freeThreaded(s));
   }
 
   private setTheme(theme: ThemeName): void {
@@ -334,9 +354,15 @@ export class App {
           : null,
       },
       this.state.slo,
-      this.state.window,
+      this.window(),
       THEMES[this.theme],
     );
+    s.drawnWindow = this.window();
+    // A longer run in the other column widens the shared time axis: redraw that timeline too.
+    for (const other of this.sides.values()) {
+      if (other !== s && other.index && JSON.stringify(other.drawnWindow) !== JSON.stringify(this.window()))
+        this.drawTimeline(other);
+    }
     if (s.sweep.length > 0) s.column.sweepPoints(s.sweep, this.state.slo, THEMES[this.theme]);
     if (s.name === this.active) this.showActive();
     this.sentence();
@@ -373,8 +399,7 @@ export class App {
     const s = this.side(this.active);
     if (s?.parsed.state !== "ok") return;
     this.share.command(cliCommand(s.parsed.input, s.parsed.scenario.seed));
-    if (s.index)
-      this.why.show(s.index, this.state.window, s.parsed.scenario.runtime.switchInterval, this.freeThreaded(s));
+    if (s.index) this.why.show(s.index, this.window(), s.parsed.scenario.runtime.switchInterval, this.freeThreaded(s));
   }
 
   private sentence(): void {
@@ -404,7 +429,7 @@ export class App {
       trace: s.outcome.trace,
       metrics: s.outcome.metrics,
       knobs: s.knobs,
-      window: this.state.window ?? [0, Math.max(1, s.outcome.trace.end)],
+      window: this.window() ?? [0, Math.max(1, s.outcome.trace.end)],
       latencies: s.latencies,
       sweep: s.sweep,
     });

@@ -69,7 +69,7 @@ export class TimelineView {
     this.index = index;
     this.freeThreaded = freeThreaded;
     const end = Math.max(1, index.trace.end);
-    const w: [Nanos, Nanos] = window ? [Math.max(0, window[0]), Math.min(end, window[1])] : [0, end];
+    const w: [Nanos, Nanos] = window ? [Math.max(0, window[0]), window[1]] : [0, end];
     if (w[1] - w[0] < MIN_SPAN) w[1] = w[0] + MIN_SPAN;
     const { svg, geometry } = drawTimeline(document, index.trace, {
       width,
