@@ -32,6 +32,8 @@ export interface ColumnData {
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+/** The legend's marker swatches sit on the idle state's light grey, in both themes. */
+const MARKER_CHIP = STATE_COLORS.idle;
 
 function legend(): HTMLElement[] {
   const items: HTMLElement[] = THREAD_STATES.map((s) => {
@@ -45,10 +47,16 @@ function legend(): HTMLElement[] {
   for (const kind of MARKER_KINDS) {
     const style = MARKER_STYLE[kind];
     const svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("width", "12");
-    svg.setAttribute("height", "12");
-    svg.setAttribute("viewBox", "-6 -6 12 12");
+    svg.setAttribute("width", "14");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("viewBox", "-7 -7 14 14");
     svg.setAttribute("aria-hidden", "true");
+    // On a light chip, as the markers sit on coloured lanes: a dark page would hide the black ones.
+    const chip = document.createElementNS(SVG_NS, "rect");
+    for (const [k, v] of Object.entries({ x: "-7", y: "-7", width: "14", height: "14", rx: "2", fill: MARKER_CHIP })) {
+      chip.setAttribute(k, v);
+    }
+    svg.append(chip);
     const path = document.createElementNS(SVG_NS, "path");
     path.setAttribute("d", glyphPath(style.glyph, 4.5));
     path.setAttribute("fill", style.fill);

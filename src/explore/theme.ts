@@ -2,8 +2,11 @@
  * The page's two themes. Data colours (thread states, GIL shades, markers) come from the figures'
  * palette (src/charts/palette.ts) and are the same in both; only the page's ink, grid and lane
  * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn fainter on
- * dark so it still recedes.
+ * dark so it still recedes; the one-series colour is the palette's blue on light and its sky blue
+ * on dark, where the deep blue has too little contrast.
  */
+import { OKABE_ITO, SERIES_COLORS } from "../charts/palette.js";
+
 export type ThemeName = "light" | "dark";
 
 export interface Theme {
@@ -17,6 +20,8 @@ export interface Theme {
   /** The SLO line. */
   target: string;
   idleOpacity: number;
+  /** Series colours in order (the first for a figure with one series). */
+  series: readonly string[];
 }
 
 export const THEMES: Readonly<Record<ThemeName, Theme>> = {
@@ -29,6 +34,7 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     rule: "#8c8c8c",
     target: "#b2182b",
     idleOpacity: 1,
+    series: SERIES_COLORS,
   },
   dark: {
     name: "dark",
@@ -39,6 +45,7 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     rule: "#7c848c",
     target: "#ff8a80",
     idleOpacity: 0.35,
+    series: [OKABE_ITO.skyBlue, ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.skyBlue && c !== OKABE_ITO.black)],
   },
 };
 

@@ -55,7 +55,7 @@ export class WhyPanel {
             ? "No GIL in this run (a free-threaded build with the GIL off): threads never wait for one another to run Python."
             : "No thread contends for a GIL in this run."
           : "No GIL event in the timeline's window: zoom out, or pick another stretch."
-        : `${count === 2000 ? "The first 2,000" : count} GIL ${count === 1 ? "event" : "events"} between ${formatDuration(this.window[0])} and ${formatDuration(this.window[1])}. Zoom the timeline to step through a shorter stretch.`;
+        : `${count === 2000 ? "The first 2,000" : count} GIL ${count === 1 ? "event" : "events"} ${window === null ? "in the whole run" : `between ${this.window[0] === 0 ? "0" : formatDuration(this.window[0])} and ${formatDuration(this.window[1])}`}.${window === null || count > 50 ? " Zoom the timeline to step through a shorter stretch." : ""}`;
     this.render(false);
   }
 

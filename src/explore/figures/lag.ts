@@ -3,7 +3,6 @@
  * bucket, as the run's metrics keep it), against the p99 target for scale.
  */
 import * as Plot from "@observablehq/plot";
-import { seriesColor } from "../../charts/palette.js";
 import { timeAxis, timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
 import type { LoopStats } from "../../metrics/types.js";
@@ -42,7 +41,7 @@ export function drawLag(
           {
             x: (d) => axis.value(d.time),
             y: (d) => d.lag / unit.divisor,
-            fill: seriesColor(i),
+            fill: o.theme.series[i % o.theme.series.length] as string,
             fillOpacity: 0.25,
             curve: "step-after",
           },
@@ -54,7 +53,7 @@ export function drawLag(
           {
             x: (d) => axis.value(d.time),
             y: (d) => d.lag / unit.divisor,
-            stroke: seriesColor(i),
+            stroke: o.theme.series[i % o.theme.series.length] as string,
             strokeWidth: 1.2,
             curve: "step-after",
           },

@@ -5,7 +5,6 @@
  * two decades past the median.
  */
 import * as Plot from "@observablehq/plot";
-import { OKABE_ITO } from "../../charts/palette.js";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import { formatDuration, type Nanos } from "../../engine/time.js";
 import type { Quantiles } from "../../metrics/types.js";
@@ -29,6 +28,7 @@ export function drawLatency(
 ): SVGSVGElement {
   const q = data.quantiles;
   const theme = o.theme;
+  const color = theme.series[0] as string;
   const values = data.latencies;
   // The target widens the axis only when it is near the data, else it would squash the histogram.
   const sloShown = data.slo <= 3 * q.max;
@@ -58,11 +58,11 @@ export function drawLatency(
     rules.push({ name, value, row: close ? (last.row + 1) % 3 : 0 });
   }
   const distribution: Plot.Markish[] = few
-    ? [Plot.tickX(scaled, { x: (d: number) => d, stroke: OKABE_ITO.blue, strokeWidth: 2, strokeOpacity: 0.8 })]
+    ? [Plot.tickX(scaled, { x: (d: number) => d, stroke: color, strokeWidth: 2, strokeOpacity: 0.8 })]
     : [
         Plot.rectY(scaled, {
           ...Plot.binX({ y: "count" }, { x: (d: number) => d, thresholds }),
-          fill: OKABE_ITO.blue,
+          fill: color,
           inset: 0.5,
         }),
         Plot.ruleY([0], { stroke: theme.rule }),

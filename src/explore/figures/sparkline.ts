@@ -4,7 +4,6 @@
  * dashed. Points fill in as the worker reports them.
  */
 import * as Plot from "@observablehq/plot";
-import { OKABE_ITO } from "../../charts/palette.js";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
 import { plotStyle, type Theme } from "../theme.js";
@@ -65,10 +64,15 @@ export function drawSparkline(
       Plot.line(points, {
         x: "workers",
         y: (d: SweepPoint) => d.p99 / unit.divisor,
-        stroke: OKABE_ITO.blue,
+        stroke: o.theme.series[0] as string,
         strokeWidth: 1.5,
       }),
-      Plot.dot(points, { x: "workers", y: (d: SweepPoint) => d.p99 / unit.divisor, fill: OKABE_ITO.blue, r: 2.5 }),
+      Plot.dot(points, {
+        x: "workers",
+        y: (d: SweepPoint) => d.p99 / unit.divisor,
+        fill: o.theme.series[0] as string,
+        r: 2.5,
+      }),
       Plot.dot(current, {
         x: "workers",
         y: (d: SweepPoint) => d.p99 / unit.divisor,
