@@ -282,7 +282,6 @@ export class App {
     this.setBusy(+1);
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
     if (name === this.active) this.showControls();
-    this.writeUrl();
   }
 
   private async flush(): Promise<void> {
@@ -293,6 +292,8 @@ export class App {
       try {
         await this.process(name);
       } finally {
+        // After the views: history.replaceState is slow enough (from file://) to count.
+        this.writeUrl();
         this.setBusy(-1);
       }
     }

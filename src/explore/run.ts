@@ -11,7 +11,7 @@ import { parseScenario, type Scenario } from "../scenario/scenario.js";
 import type { Step } from "../scenario/schema.js";
 import type { Trace } from "../trace/types.js";
 import { SCENARIO_FILE } from "./cli-command.js";
-import { applyKnob, readKnobs } from "./knobs.js";
+import { applyKnob } from "./knobs.js";
 
 export type Parsed =
   | { state: "ok"; input: unknown; scenario: Scenario }
@@ -96,9 +96,4 @@ export function p99WithWorkers(
   const edited = parseScenario(applyKnob(input, scenario, { knob: "workers", value: workers }), SCENARIO_FILE);
   const { metrics } = simulate(edited, { seed: edited.seed, trace: false });
   return { p99: metrics.latency.p99, throughput: metrics.throughput };
-}
-
-/** Whether the scenario has something to vary in the sparkline (a pool, or event loops). */
-export function hasWorkers(scenario: Scenario): boolean {
-  return readKnobs(scenario).workers !== null;
 }

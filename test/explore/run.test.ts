@@ -2,14 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { applyKnob } from "../../src/explore/knobs.js";
-import {
-  hasWorkers,
-  p99WithWorkers,
-  parseText,
-  runScenario,
-  sweepWorkers,
-  workEstimate,
-} from "../../src/explore/run.js";
+import { p99WithWorkers, parseText, runScenario, sweepWorkers, workEstimate } from "../../src/explore/run.js";
 import { simulate } from "../../src/model/simulate.js";
 import { getPreset } from "../../src/scenario/presets.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
@@ -80,7 +73,5 @@ describe("the sparkline's sweep", () => {
     const s = parseScenario(input);
     const edited = parseScenario(applyKnob(input, s, { knob: "workers", value: 2 }));
     expect(p99WithWorkers(input, s, 2).p99).toBe(simulate(edited, { trace: false }).metrics.latency.p99);
-    expect(hasWorkers(s)).toBe(true);
-    expect(hasWorkers(parseScenario(getPreset("convoy")))).toBe(false);
   });
 });

@@ -56,7 +56,7 @@ export interface TimelineOptions {
   theme: Theme;
   /** Width in px of a label in the page's font. */
   measure: (text: string) => number;
-  /** Visible intervals above which columns are summed; default 3,000. */
+  /** Visible intervals above which columns are summed; default 1,500 (a few per pixel column). */
   maxIntervals?: number;
 }
 
@@ -104,7 +104,7 @@ export function drawTimeline(
   const columns = Math.max(1, Math.round(plotWidth));
 
   const visible = countVisible(trace.intervals, layout.threadLane, window);
-  const aggregated = visible > (options.maxIntervals ?? 3000);
+  const aggregated = visible > (options.maxIntervals ?? 1500);
   const buckets = aggregated ? bucketStates(trace.intervals, layout.threadLane, lanes.length, window, columns) : null;
   const rects = buckets ? dominantRects(buckets) : rawRects(trace.intervals, layout.threadLane, window);
   const shownHolds = trace.gil.filter((h) => layout.gilLane.has(h.process));
