@@ -36,18 +36,6 @@ export function drawLag(
     marks: [
       Plot.ruleY([0], { stroke: o.theme.rule }),
       ...processes.map((process, i) =>
-        Plot.areaY(
-          points.filter((p) => p.process === process),
-          {
-            x: (d) => axis.value(d.time),
-            y: (d) => d.lag / unit.divisor,
-            fill: o.theme.series[i % o.theme.series.length] as string,
-            fillOpacity: 0.25,
-            curve: "step-after",
-          },
-        ),
-      ),
-      ...processes.map((process, i) =>
         Plot.lineY(
           points.filter((p) => p.process === process),
           {
