@@ -94,10 +94,15 @@ async function downloaded(page: Page, button: string): Promise<string> {
   return readFileSync(await file.path(), "utf8");
 }
 
-/** `gilsim simulate FILE --json --seed N` in-process on the scenario the page saves. */
-async function cliMetrics(scenarioText: string, seed: number): Promise<string> {
-  const path = join(dir, `scenario-${seed}-${scenarioText.length}.json`);
+/** Saves the scenario the page downloaded, as a reader would, and returns its path. */
+function save(scenarioText: string, name: string): string {
+  const path = join(dir, `${name}.json`);
   writeFileSync(path, scenarioText);
+  return path;
+}
+
+/** `gilsim simulate FILE --json --seed N`, in-process. */
+async function cliMetrics(path: string, seed: number): Promise<string> {
   const r = await run("simulate", path, "--json", "--seed", String(seed));
   expect(r.err).toBe("");
   return r.out;
@@ -127,7 +132,8 @@ describe("the explore page in Chromium", () => {
     await change(page, () => page.fill("#k-seed", "7"));
     const scenario = await downloaded(page, "#dl-scenario");
     expect(JSON.parse(scenario).seed).toBe(7);
-    const cli = await cliMetrics(scenario, 7);
+    const file = save(scenario, "edited");
+    const cli = await cliMetrics(file, 7);
     // The metrics JSON the page saves is gilsim simulate --json's, byte for byte.
     expect(await downloaded(page, "#dl-metrics")).toBe(cli);
     const m = JSON.parse(cli) as Metrics;
@@ -141,6 +147,11 @@ describe("the explore page in Chromium", () => {
     expect(facts).toContain(`${m.tasks.completed} of ${m.tasks.arrived} done, ${m.tasks.measured} measured`);
     // The command the page offers names the same file and seed.
     expect(await page.inputValue("#cli")).toContain("npx gilsim simulate scenario.json --seed 7");
+    // The Chrome trace is gilsim trace's, byte for byte.
+    const base = join(dir, "trace-7");
+    const traced = await run("trace", file, "--seed", "7", "--out", base);
+    expect(traced.code).toBe(0);
+    expect(await downloaded(page, "#dl-trace")).toBe(readFileSync(`${base}.json`, "utf8"));
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -270,6 +281,22 @@ describe("the explore page in Chromium", () => {
     // The page still works: back to 5,000 tasks gives the first numbers again.
     await change(page, () => page.fill("#k-count", "5000"));
     expect((await shown(page)).numbers).toBe(before.numbers);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  test("a figure downloads as SVG and as a PNG at twice its size", { timeout: 240_000 }, async (ctx) => {
+    ctx.skip(!executable, NO_CHROMIUM);
+    const { page, errors } = await open("#preset=threads-cpu");
+    for (const figure of ["timeline", "latency", "lag", "workers"]) {
+      await page.selectOption("#figure-choice", figure);
+      const svg = await downloaded(page, "#dl-svg");
+      const width = Number(/^<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1]);
+      const [file] = await Promise.all([page.waitForEvent("download"), page.click("#dl-png")]);
+      const png = readFileSync(await file.path());
+      expect(png.subarray(1, 4).toString("latin1"), figure).toBe("PNG");
+      expect(png.readUInt32BE(16), figure).toBe(Math.round(2 * width));
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   });
