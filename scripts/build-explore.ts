@@ -3,17 +3,35 @@
  * self-contained HTML file with its script and style inline, nothing fetched at run time, so it
  * opens from file:// or any static host. `npm run explore` runs this; `npm start` calls it too.
  *
- * One esbuild bundle for the browser (the package's "browser" field swaps the charts' JSDOM
- * document for the page's own), inlined into src/explore/page.html; the page starts its workers
- * from the same script's text.
+ * One esbuild bundle for the browser (the plugin below swaps the charts' JSDOM document for the
+ * page's own), inlined into src/explore/page.html; the page starts its workers from the same
+ * script's text.
  */
 import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { writeFileAtomic } from "../src/io/atomic.js";
 
 const SOURCE = fileURLToPath(new URL("../src/explore/", import.meta.url));
+const CHARTS = fileURLToPath(new URL("../src/charts", import.meta.url));
+
+/**
+ * The charts draw into src/charts/document.ts's JSDOM document in Node; in the page they draw into
+ * document-browser.ts's, from the page's own DOM. A plugin rather than a package.json "browser"
+ * field: the package ships dist/ alone, whose exports are Node entries, so such a field would name
+ * files a user's install does not have. (Without it the build fails: jsdom needs Node's modules.)
+ */
+const browserDocument: Plugin = {
+  name: "gilsim-browser-document",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/document\.js$/ }, (args) =>
+      dirname(args.importer) === CHARTS && !args.importer.endsWith("document-browser.ts")
+        ? { path: join(CHARTS, "document-browser.ts") }
+        : undefined,
+    );
+  },
+};
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({
@@ -26,6 +44,7 @@ async function bundle(entry: string): Promise<string> {
     minify: true,
     charset: "utf8",
     logLevel: "silent",
+    plugins: [browserDocument],
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error(`esbuild wrote nothing for ${entry}`);

@@ -1,5 +1,5 @@
 /**
- * document.ts for a browser bundle (package.json "browser" maps one to the other): a fresh,
+ * document.ts for a browser bundle (scripts/build-explore.ts swaps one for the other): a fresh,
  * detached document from the page's own DOM, so the charts draw the same figures with no JSDOM.
  */
 import type { RenderContext } from "./document.js";

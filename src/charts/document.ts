@@ -1,7 +1,7 @@
 /**
  * Where a figure is drawn: one render = one fresh JSDOM document (in Node). Plot gets it through
  * its `document` option, so nothing touches a global DOM and renders can run side by side.
- * A bundle for a browser takes document-browser.ts instead (package.json "browser").
+ * The explore page's bundle takes document-browser.ts instead (scripts/build-explore.ts).
  */
 import { JSDOM } from "jsdom";
 
