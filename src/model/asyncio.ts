@@ -146,7 +146,12 @@ export class EventLoop implements Intake {
   *program(): Generator<Op, void, boolean | undefined> {
     const p = this.rt.world.params;
     for (;;) {
-      if (this.completed >= this.expected() && this.ready.size === 0 && this.posted.length === 0 && this.timers.size === 0) {
+      if (
+        this.completed >= this.expected() &&
+        this.ready.size === 0 &&
+        this.posted.length === 0 &&
+        this.timers.size === 0
+      ) {
         return;
       }
       const start = this.rt.now;
