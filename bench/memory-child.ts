@@ -5,6 +5,7 @@
  */
 import { simulate } from "../src/model/simulate.js";
 import { parseScenario } from "../src/scenario/scenario.js";
+import { traceFile as traceFileSink } from "../src/trace/stream.js";
 import { WORKLOADS } from "./workloads.js";
 
 const [workload = "io-asyncio", countText = "1000000", traceFile] = process.argv.slice(2);
@@ -12,7 +13,7 @@ const make = WORKLOADS[workload];
 if (!make) throw new Error(`invalid workload: ${workload}`);
 const count = Number(countText);
 const t0 = performance.now();
-const result = simulate(parseScenario(make(count)), traceFile ? { traceFile } : {});
+const result = simulate(parseScenario(make(count)), traceFile ? { traceSink: traceFileSink(traceFile) } : {});
 const seconds = (performance.now() - t0) / 1000;
 if (result.metrics.tasks.completed !== count) throw new Error("not every task completed");
 process.stdout.write(

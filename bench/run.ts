@@ -4,6 +4,7 @@
  *
  * Each benchmark is a module exporting a `Bench`; add new ones to BENCHES.
  */
+import { exploreBench } from "./explore.js";
 import { memoryBench } from "./memory.js";
 import { mmcBench } from "./mmc.js";
 import { modelBench } from "./model.js";
@@ -12,7 +13,15 @@ import { startupBench } from "./startup.js";
 import { sweepBench } from "./sweep.js";
 import type { Bench, BenchLine } from "./types.js";
 
-const BENCHES: readonly Bench[] = [mmcBench, modelBench, startupBench, sweepBench, memoryBench, renderBench];
+const BENCHES: readonly Bench[] = [
+  mmcBench,
+  modelBench,
+  startupBench,
+  sweepBench,
+  memoryBench,
+  renderBench,
+  exploreBench,
+];
 
 interface Row {
   bench: string;

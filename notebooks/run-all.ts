@@ -1,11 +1,13 @@
 /**
  * `npm start`: runs every notebook into output/ (or $GILSIM_OUTPUT) with progress on a terminal,
- * then writes output/index.html. `npm start -- --watch` re-renders a notebook when it or the
- * source changes. `npm start -- NAME ...` runs only those notebooks.
+ * builds the explorable page (output/explore/index.html), then writes output/index.html.
+ * `npm start -- --watch` re-renders a notebook when it or the source changes.
+ * `npm start -- NAME ...` runs only those notebooks.
  */
 import { spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { join, relative } from "node:path";
+import { buildExplore } from "../scripts/build-explore.js";
 import { writeGallery } from "./lib/gallery.js";
 import { type Notebook, outputRoot, runNotebook } from "./lib/notebook.js";
 import { NOTEBOOKS } from "./registry.js";
@@ -45,7 +47,10 @@ async function runBatch(): Promise<boolean> {
       process.stderr.write(`gilsim: notebook ${mod.meta.id} failed: ${(error as Error).stack ?? error}\n`);
     }
   }
-  if (names.length === 0 && ok) await writeGallery(root, done);
+  if (names.length === 0 && ok) {
+    await buildExplore(root);
+    await writeGallery(root, done);
+  }
   if (tty)
     process.stderr.write(
       `wrote ${relative(process.cwd(), join(root, "index.html"))} in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,

@@ -52,7 +52,8 @@ export { defaultSlice, parseScenario, scenario, validateScenario } from "./scena
 export type { ScenarioInput, Step } from "./scenario/schema.js";
 export { chromeTraceJson } from "./trace/chrome.js";
 export { intervalsCsv, tasksCsv } from "./trace/csv.js";
-export { readTraceFile, TraceWriter } from "./trace/stream.js";
+export type { TraceHeader, TraceSink, TraceSinkFactory } from "./trace/sink.js";
+export { readTraceFile, TraceWriter, traceFile } from "./trace/stream.js";
 export type {
   GilHold,
   LoopIteration,

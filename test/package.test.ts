@@ -76,6 +76,26 @@ describe("the packed package", () => {
     expect(existsSync(join(pkg, "src"))).toBe(false);
   });
 
+  test("every file its package.json names (main, types, bin, exports, browser) is in the package", () => {
+    const pkg = join(project, "node_modules/gilsim");
+    const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as Record<string, unknown>;
+    // Strings anywhere in main, types, bin and exports' values; a browser map's relative paths
+    // (its keys and values; a bare module name or false is not a file of this package).
+    const values = (v: unknown): string[] =>
+      typeof v === "string" ? [v] : v && typeof v === "object" ? Object.values(v).flatMap(values) : [];
+    const browser = manifest.browser;
+    const files = [
+      ...["main", "types", "bin", "exports"].flatMap((field) => values(manifest[field])),
+      ...(typeof browser === "string"
+        ? [browser]
+        : Object.entries(browser ?? {})
+            .flatMap(([k, v]) => [k, ...values(v)])
+            .filter((p) => p.startsWith("."))),
+    ];
+    expect(files).toContain("./dist/index.js");
+    for (const f of files) expect(existsSync(join(pkg, f)), f).toBe(true);
+  });
+
   test("the README's TypeScript example runs as .mjs with plain node, loading no renderer", () => {
     writeFileSync(join(project, "example.mjs"), readmeExample());
     const r = nodeInProject(["example.mjs"]);

@@ -50,6 +50,8 @@ ${figures}
 <p>Each notebook tests a piece of the classic advice on Python concurrency against a deterministic
 simulation of CPython's GIL, event loop and executors. Every number and every comparative word is
 computed by the notebook.</p>
+<p class="finding"><a href="explore/index.html"><strong>Explore</strong></a>: turn the knobs yourself. One page,
+nothing to install: the simulator runs in your browser, with the thread timeline, p99 and the GIL's events.</p>
 ${items}
 </body>
 </html>

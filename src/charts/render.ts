@@ -1,22 +1,14 @@
 /**
- * One render = one fresh JSDOM document. Plot gets it through its `document` option, so nothing
- * touches a global DOM and renders can run side by side.
+ * Renders a Plot into a render context (document.ts: one fresh document per render, JSDOM in Node,
+ * the page's DOM in a browser bundle).
  */
 import * as Plot from "@observablehq/plot";
-import { JSDOM } from "jsdom";
+import type { RenderContext } from "./document.js";
 import { cleanPlotSvg, SVG_NS } from "./svg.js";
 import { CLASS_NAME } from "./theme.js";
 
-export interface RenderContext {
-  document: Document;
-  serializer: { serializeToString(node: Node): string };
-}
-
-/** A fresh, empty document of its own. */
-export function createRenderContext(): RenderContext {
-  const { window } = new JSDOM("<!DOCTYPE html><html><body></body></html>");
-  return { document: window.document, serializer: new window.XMLSerializer() };
-}
+export type { RenderContext } from "./document.js";
+export { createRenderContext } from "./document.js";
 
 /** Options the figure owns; a chart must not hand them to Plot. */
 const FIGURE_OWNED = ["title", "subtitle", "caption", "figure", "document", "className", "style"] as const;

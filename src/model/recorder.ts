@@ -2,7 +2,7 @@ import type { Nanos } from "../engine/time.js";
 import { PeakSeries } from "../metrics/peak-series.js";
 import { LatencySketch } from "../metrics/sketch.js";
 import type { QueuePoint } from "../metrics/types.js";
-import type { TraceWriter } from "../trace/stream.js";
+import type { TraceSink } from "../trace/sink.js";
 import type {
   GilHold,
   LoopIteration,
@@ -58,7 +58,7 @@ export class Recorder {
     readonly trace: boolean,
     readonly warmup: Nanos,
     /** Where trace records go instead of the arrays above (streamed to disk). */
-    private readonly sink: TraceWriter | null = null,
+    private readonly sink: TraceSink | null = null,
   ) {
     this.areaSince = warmup;
   }

@@ -4,7 +4,7 @@ import { collectMetrics } from "../metrics/collect.js";
 import type { LatencySketch } from "../metrics/sketch.js";
 import type { Metrics } from "../metrics/types.js";
 import type { Scenario } from "../scenario/scenario.js";
-import { TraceWriter } from "../trace/stream.js";
+import type { TraceSink, TraceSinkFactory } from "../trace/sink.js";
 import type { Trace } from "../trace/types.js";
 import { backgroundProgram } from "./background.js";
 import { buildExecutor } from "./executor.js";
@@ -19,10 +19,11 @@ export interface SimulateOptions {
   /** Record the trace. Default: the scenario's run.trace. Metrics are the same either way. */
   trace?: boolean;
   /**
-   * Stream the trace to this file (JSON lines, see src/trace/stream.ts) as the run goes instead
-   * of keeping it in memory; the result's trace is then null. Implies recording.
+   * Stream the trace into the sink this opens as the run goes, instead of keeping it in memory;
+   * the result's trace is then null. Implies recording. For a file (JSON lines), pass
+   * `traceFile(path)` from src/trace/stream.ts (Node only; the model itself touches no files).
    */
-  traceFile?: string;
+  traceSink?: TraceSinkFactory;
   /**
    * Told the number of finished tasks every PROGRESS_EVERY (4096) tasks while the run goes and
    * once at its end, for a progress bar; it must not touch the run.
@@ -43,7 +44,7 @@ export interface CpuAccounting {
 export interface RunResult {
   scenario: Scenario;
   metrics: Metrics;
-  /** Null when recording was off, or when the trace was streamed to a file (traceFile). */
+  /** Null when recording was off, or when the trace was streamed to a sink (traceSink). */
   trace: Trace | null;
   /** Whether the run stopped at run.until with work left. */
   truncated: boolean;
@@ -55,8 +56,8 @@ export interface RunResult {
 /** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
-  const sink = options.traceFile
-    ? new TraceWriter(options.traceFile, { scenario: scenario.name, seed, cores: scenario.machine.cores })
+  const sink = options.traceSink
+    ? options.traceSink({ scenario: scenario.name, seed, cores: scenario.machine.cores })
     : null;
   try {
     const result = run(scenario, seed, sink !== null || (options.trace ?? scenario.run.trace), sink, options.progress);
@@ -72,7 +73,7 @@ function run(
   scenario: Scenario,
   seed: number,
   recordTrace: boolean,
-  sink: TraceWriter | null,
+  sink: TraceSink | null,
   progress: ((completed: number) => void) | undefined,
 ): { result: RunResult; end: Nanos } {
   const sim = new Simulation({ seed });

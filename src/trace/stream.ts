@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Nanos } from "../engine/time.js";
+import type { TraceHeader, TraceSink } from "./sink.js";
 import type {
   GilHold,
   LoopIteration,
@@ -23,7 +24,7 @@ const FLUSH_AT = 1 << 20;
  * iteration), and last ["end", time]. The file is written to a temporary name beside the target
  * and renamed when the run ends; an aborted run leaves nothing.
  */
-export class TraceWriter {
+export class TraceWriter implements TraceSink {
   private readonly fd: number;
   private readonly temp: string;
   private buffer = "";
@@ -31,7 +32,7 @@ export class TraceWriter {
 
   constructor(
     readonly path: string,
-    header: { scenario: string; seed: number; cores: number },
+    header: TraceHeader,
   ) {
     this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     this.fd = openSync(this.temp, "w");
@@ -84,6 +85,11 @@ export class TraceWriter {
     closeSync(this.fd);
     rmSync(this.temp, { force: true });
   }
+}
+
+/** simulate's `traceSink` for a file: `simulate(s, { traceSink: traceFile("run.jsonl") })`. */
+export function traceFile(path: string): (header: TraceHeader) => TraceWriter {
+  return (header) => new TraceWriter(path, header);
 }
 
 /** Reads a trace written by TraceWriter back into memory. */

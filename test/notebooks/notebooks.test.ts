@@ -6,6 +6,7 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comparison } from "../../notebooks/lib/words.js";
 import { NOTEBOOKS } from "../../notebooks/registry.js";
+import { CHROMIUM_ARGS, chromiumPath } from "../chromium.js";
 import { listFiles, read, runBatch } from "./batch.js";
 import { checkComparison } from "./wording.js";
 
@@ -47,6 +48,8 @@ describe("the notebook batch (npm start)", () => {
     }
     const gallery = read(first, "index.html").toString("utf8");
     for (const nb of NOTEBOOKS) expect(gallery).toContain(`href="${nb.meta.id}/index.html"`);
+    expect(files).toContain("explore/index.html");
+    expect(gallery).toContain('href="explore/index.html"');
   });
 
   it("gives byte-identical output on two runs", () => {
@@ -140,23 +143,6 @@ describe("the gallery in headless Chromium", () => {
     }
   });
 });
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-function chromiumPath(): string | null {
-  for (const p of [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) {
-    if (p && existsSync(p)) return p;
-  }
-  return null;
-}
 
 /** A static file server for `dir` on a loopback port. */
 function serve(dir: string): Promise<{ url: string; close(): void }> {

@@ -1,10 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../../src/cli/io.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
-import { findJsonError, loadScenario, loadScenarioInput } from "../../src/scenario/load.js";
+import { loadScenario, loadScenarioInput } from "../../src/scenario/load.js";
 import { presetNames } from "../../src/scenario/presets.js";
 import { tempDir } from "../temp.js";
 
@@ -86,51 +85,5 @@ describe("loadScenarioInput", () => {
     expect(loadScenarioInput(file("raw.json", GOOD))).toEqual(JSON.parse(GOOD));
     const preset = loadScenarioInput("web-api") as { workload: { classes: { steps: unknown[] }[] } };
     expect(preset.workload.classes[0]?.steps[0]).toEqual({ cpu: "2ms" });
-  });
-});
-
-describe("findJsonError", () => {
-  test.each([
-    ['{"a": }', 6, 'expected a value, found "}"'],
-    ['{"a": 1,}', 8, 'expected a property name in double quotes, found "}"'],
-    ["{a: 1}", 1, 'expected a property name in double quotes, found "a"'],
-    ['{"a" 1}', 5, 'expected ":", found "1"'],
-    ["[1, 2", 5, 'expected "," or "]", found the end of the file'],
-    ['{"a": "x', 8, 'expected a closing ", found the end of the file'],
-    ['{"a": "\\q"}', 7, 'expected an escape like \\n, \\" or \\u00e9, found "\\\\"'],
-    ['{"a": tru}', 6, 'expected a value, found "t"'],
-    ['{"a": 1} x', 9, 'expected the end of the file after the value, found "x"'],
-    ["[01]", 2, 'expected "," or "]", found "1"'],
-    ['"a\tb"', 2, 'expected a closing " (or an escape like \\n), found "\\t"'],
-  ])("findJsonError(%j) points at offset %i", (text, offset, message) => {
-    expect(findJsonError(text)).toEqual({ offset, message });
-  });
-
-  test("findJsonError finds no error exactly when JSON.parse succeeds", () => {
-    const parses = (t: string) => {
-      try {
-        JSON.parse(t);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    fc.assert(
-      fc.property(fc.json(), (t) => {
-        expect(findJsonError(t)).toBeNull();
-      }),
-    );
-    const mangled = fc
-      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "x", "1", " ", "\n"))
-      .map(([t, i, c]) => {
-        const at = t.length === 0 ? 0 : i % t.length;
-        return t.slice(0, at) + c + t.slice(at + 1);
-      });
-    fc.assert(
-      fc.property(fc.oneof(mangled, fc.string()), (t) => {
-        expect(findJsonError(t) === null).toBe(parses(t));
-      }),
-      { numRuns: 2000 },
-    );
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { simulate } from "../../src/model/simulate.js";
 import { getPreset } from "../../src/scenario/presets.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
-import { readTraceFile, TraceWriter } from "../../src/trace/stream.js";
+import { readTraceFile, TraceWriter, traceFile } from "../../src/trace/stream.js";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -17,13 +17,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe("simulate with traceFile", () => {
+describe("simulate with traceSink: traceFile(path)", () => {
   for (const name of ["convoy", "asyncio-offload", "process-pool"]) {
     it(`streams the same trace ${name} records in memory, and the same metrics`, () => {
       const scenario = parseScenario(getPreset(name));
       const path = join(tempDir(), "run.jsonl");
       const inMemory = simulate(scenario, { trace: true });
-      const streamed = simulate(scenario, { traceFile: path });
+      const streamed = simulate(scenario, { traceSink: traceFile(path) });
       expect(streamed.trace).toBeNull();
       expect(JSON.stringify(streamed.metrics)).toBe(JSON.stringify(inMemory.metrics));
       expect(readTraceFile(path)).toEqual(inMemory.trace);
@@ -36,7 +36,7 @@ describe("simulate with traceFile", () => {
     w.interval(0, "gil", 0, 10);
     w.abort();
     expect(readdirSync(dir)).toEqual([]);
-    simulate(parseScenario(getPreset("convoy")), { traceFile: join(dir, "y.jsonl") });
+    simulate(parseScenario(getPreset("convoy")), { traceSink: traceFile(join(dir, "y.jsonl")) });
     expect(readdirSync(dir)).toEqual(["y.jsonl"]);
   });
 

@@ -3,8 +3,11 @@ import { replicate } from "../../metrics/replicate.js";
 import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
+import { stableJson } from "../stable-json.js";
 import { formatReplication, formatSummary } from "../summary.js";
 import { simulateWithProgress, withTaskProgress } from "../task-progress.js";
+
+export { stableJson } from "../stable-json.js";
 
 /** Parses --seed: a non-negative integer (the same range as a scenario's "seed"). */
 export function parseSeed(text: string): number {
@@ -22,17 +25,6 @@ export function parseReplications(text: string): number {
     throw new UsageError(`invalid --replications: ${text} (expected a positive integer)`);
   }
   return n;
-}
-
-/** JSON with every object's keys sorted, two-space indents and a final newline: same value, same bytes. */
-export function stableJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sorted);
-    if (v === null || typeof v !== "object") return v;
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([k, x]) => [k, sorted(x)]));
-  };
-  return `${JSON.stringify(sorted(value), null, 2)}\n`;
 }
 
 interface SimulateFlags {

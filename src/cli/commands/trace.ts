@@ -3,6 +3,7 @@ import { writeFileAtomic } from "../../io/atomic.js";
 import { loadScenario } from "../../scenario/load.js";
 import { chromeTraceJson } from "../../trace/chrome.js";
 import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
+import { traceFile } from "../../trace/stream.js";
 import type { CliIO } from "../io.js";
 import { simulateWithProgress } from "../task-progress.js";
 import { parseSeed } from "./simulate.js";
@@ -46,7 +47,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       const seed = flags.seed ?? scenario.seed;
       if (flags.format === "jsonl") {
         const path = traceFiles(flags.out, "jsonl").jsonl as string;
-        simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, traceFile: path });
+        simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, traceSink: traceFile(path) });
         io.out(`wrote ${path} (gilsim trace, one JSON record a line)`);
         return;
       }

@@ -1,0 +1,58 @@
+/**
+ * The page's two themes. Data colours (thread states, GIL shades, markers) come from the figures'
+ * palette (src/charts/palette.ts) and are the same in both; only the page's ink, grid and lane
+ * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn fainter on
+ * dark so it still recedes; the one-series colour is the palette's blue on light and its sky blue
+ * on dark, where the deep blue has too little contrast.
+ */
+import { OKABE_ITO, SERIES_COLORS } from "../charts/palette.js";
+
+export type ThemeName = "light" | "dark";
+
+export interface Theme {
+  name: ThemeName;
+  ink: string;
+  muted: string;
+  grid: string;
+  /** A lane's background, where a thread has no interval. */
+  lane: string;
+  rule: string;
+  /** The SLO line. */
+  target: string;
+  idleOpacity: number;
+  /** Series colours in order (the first for a figure with one series). */
+  series: readonly string[];
+}
+
+export const THEMES: Readonly<Record<ThemeName, Theme>> = {
+  light: {
+    name: "light",
+    ink: "#1a1a1a",
+    muted: "#555555",
+    grid: "#e8e8e8",
+    lane: "#f4f4f4",
+    rule: "#8c8c8c",
+    target: "#b2182b",
+    idleOpacity: 1,
+    series: SERIES_COLORS,
+  },
+  dark: {
+    name: "dark",
+    ink: "#e8e8e8",
+    muted: "#a8a8a8",
+    grid: "#333a40",
+    lane: "#262b30",
+    rule: "#7c848c",
+    target: "#ff8a80",
+    idleOpacity: 0.35,
+    series: [OKABE_ITO.skyBlue, ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.skyBlue && c !== OKABE_ITO.black)],
+  },
+};
+
+/** The page's font, for the figures Plot draws and for measuring their labels. */
+export const PAGE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
+
+/** The inline style of a figure Plot draws in the page. */
+export function plotStyle(theme: Theme): Record<string, string> {
+  return { color: theme.ink, background: "transparent", fontSize: "11px", fontFamily: PAGE_FONT };
+}
