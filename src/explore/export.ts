@@ -72,8 +72,13 @@ export function reportFigure(name: FigureName, d: ExportData): Figure | null {
       if (d.sweep.length === 0) return null;
       const executor = executorKind(d.knobs);
       return scalingChart(
-        d.sweep.map((p) => ({ executor, workers: p.workers, throughput: p.throughput, latency: p.p99 })),
-        { subtitle: `${d.name}, seed ${d.metrics.seed}` },
+        d.sweep.map((p) => ({ executor, x: p.workers, throughput: p.throughput, latency: p.p99 })),
+        {
+          x: { quantity: "pool size", unit: "workers", scale: "log" },
+          throughput: { quantity: "throughput", unit: "tasks/s" },
+          latency: { quantity: "p99 latency" },
+          subtitle: `${d.name}, seed ${d.metrics.seed}`,
+        },
       );
     }
   }
