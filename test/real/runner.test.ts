@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MS } from "../../src/engine/time.js";
-import { type ConcreteStep, planTasks } from "../../src/model/plan.js";
+import { planTasks, type UnrolledStep } from "../../src/model/plan.js";
 import type { RealProgress } from "../../src/real/options.js";
 import type { StepRecordLine } from "../../src/real/records.js";
 import { type RealResult, runReal } from "../../src/real/runner.js";
@@ -64,7 +64,7 @@ function maxOverlap(spans: { start: number; end: number }[]): number {
 }
 
 /** The planned steps in the order the trace lists them: the steps an offload step ran, then the offload step (demand 0). */
-function flatten(steps: ConcreteStep[]): { kind: string; demand: number }[] {
+function flatten(steps: UnrolledStep[]): { kind: string; demand: number }[] {
   return steps.flatMap((s) =>
     s.kind === "offload" ? [...flatten(s.steps), { kind: "offload", demand: 0 }] : [{ kind: s.kind, demand: s.ns }],
   );
