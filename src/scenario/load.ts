@@ -1,5 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
-import { readFailure } from "../io/read-failure.js";
+import { statSync } from "node:fs";
+import { parseJsonText } from "../io/json-text.js";
+import { InputReadError, readInputFile } from "../io/read-input.js";
+import { shorten } from "../io/shorten.js";
 import { UsageError } from "../io/usage-error.js";
 import { ScenarioError } from "./errors.js";
 import { getPreset, presetNames } from "./presets.js";
@@ -7,14 +9,18 @@ import { parseScenario, type Scenario } from "./scenario.js";
 
 /*
  * Where the CLI, sweeps and notebooks get a scenario from: a JSON file, or a preset by name.
- * A path ending in .json, or any existing file, is read as a file; anything else is a preset name.
+ * A path ending in .json, or anything that exists and is not a folder (a pipe such as
+ * `<(cat file.json)` too), is read as a file; then a preset's name; then a path with a slash.
  */
 
-function isFile(path: string): boolean {
+export { findJsonError } from "../io/json-text.js";
+
+/** "file" for anything that exists and is not a folder (a pipe like `<(cat f.json)` too), "folder", or null. */
+function pathKind(path: string): "file" | "folder" | null {
   try {
-    return statSync(path).isFile();
+    return statSync(path).isDirectory() ? "folder" : "file";
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -24,11 +30,13 @@ function isFile(path: string): boolean {
  * Throws a UsageError for a missing file or an unknown name, a ScenarioError for bad JSON.
  */
 export function loadScenarioInput(fileOrPreset: string): unknown {
-  if (fileOrPreset.endsWith(".json") || isFile(fileOrPreset)) return readJsonFile(fileOrPreset);
+  const kind = pathKind(fileOrPreset);
+  if (fileOrPreset.endsWith(".json") || kind === "file") return readJsonFile(fileOrPreset);
   const preset = getPreset(fileOrPreset);
   if (preset) return preset;
+  if (kind === "folder" || /[/\\]/.test(fileOrPreset)) return readJsonFile(fileOrPreset);
   throw new UsageError(
-    `unknown scenario: ${JSON.stringify(fileOrPreset)} (expected a .json file or a preset: ${presetNames().join(", ")})`,
+    `unknown scenario: ${JSON.stringify(shorten(fileOrPreset))} (expected a .json file or a preset: ${presetNames().join(", ")})`,
   );
 }
 
@@ -40,133 +48,12 @@ export function loadScenario(fileOrPreset: string): Scenario {
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readInputFile(path);
   } catch (error) {
-    const why = readFailure(error);
-    throw new UsageError(`cannot read scenario file ${JSON.stringify(path)} (${why})`);
+    if (!(error instanceof InputReadError)) throw error;
+    throw new UsageError(`cannot read scenario file ${JSON.stringify(shorten(path))} (${error.why})`);
   }
-  if (text.startsWith("\uFEFF")) text = text.slice(1);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const found = findJsonError(text);
-    if (!found) throw new ScenarioError([`invalid JSON (${(error as Error).message})`], path);
-    const { line, column } = lineAndColumn(text, found.offset);
-    throw new ScenarioError([`invalid JSON at line ${line}, column ${column}: ${found.message}`], path);
-  }
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-class JsonSyntax extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
-
-/**
- * The first syntax error in a JSON text, with its offset: JSON.parse's own messages differ
- * between Node versions and do not always give a position, so the text is scanned again.
- */
-export function findJsonError(text: string): { offset: number; message: string } | null {
-  let i = 0;
-  const fail = (expected: string): never => {
-    const found = i >= text.length ? "the end of the file" : JSON.stringify(text[i]);
-    throw new JsonSyntax(i, `expected ${expected}, found ${found}`);
-  };
-  const space = () => {
-    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
-  };
-  const string = () => {
-    i++; // the opening quote
-    for (;;) {
-      if (i >= text.length) fail('a closing "');
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c < 32) fail('a closing " (or an escape like \\n)');
-      if (c === 92) {
-        ESCAPE.lastIndex = i;
-        if (!ESCAPE.test(text)) fail('an escape like \\n, \\" or \\u00e9');
-        i = ESCAPE.lastIndex;
-      } else i++;
-    }
-    i++;
-  };
-  const value = (): void => {
-    space();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      space();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail("a property name in double quotes");
-        string();
-        space();
-        if (text[i] !== ":") fail('":"');
-        i++;
-        value();
-        space();
-        if (text[i] === "}") break;
-        if (text[i] !== ",") fail('"," or "}"');
-        i++;
-      }
-      i++;
-    } else if (c === "[") {
-      i++;
-      space();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        space();
-        if (text[i] === "]") break;
-        if (text[i] !== ",") fail('"," or "]"');
-        i++;
-      }
-      i++;
-    } else if (c === '"') string();
-    else {
-      for (const word of ["true", "false", "null"]) {
-        if (text.startsWith(word, i)) {
-          i += word.length;
-          return;
-        }
-      }
-      NUMBER.lastIndex = i;
-      if (!NUMBER.test(text)) fail("a value");
-      i = NUMBER.lastIndex;
-    }
-  };
-  try {
-    value();
-    space();
-    if (i < text.length) fail("the end of the file after the value");
-    return null;
-  } catch (error) {
-    if (error instanceof JsonSyntax) return { offset: error.offset, message: error.message };
-    throw error;
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new ScenarioError([parsed.problem], path);
+  return parsed.value;
 }
