@@ -13,7 +13,8 @@ import * as recommend from "./commands/recommend.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
 import * as trace from "./commands/trace.js";
-import { type CliIO, processIO, UsageError } from "./io.js";
+import * as validate from "./commands/validate.js";
+import { type CliIO, endQuietlyOnBrokenPipe, processIO, UsageError } from "./io.js";
 
 /*
  * The gilsim command line. Exit codes: 0 success; 2 a usage or scenario problem (bad option,
@@ -22,7 +23,7 @@ import { type CliIO, processIO, UsageError } from "./io.js";
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate];
+const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate, validate];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -80,5 +81,15 @@ function isEntryPoint(): boolean {
   }
 }
 
-// `tsx src/cli/main.ts ...` (npm run gilsim) runs the CLI; bin/gilsim.js imports main instead.
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));
+/** Commands that start child processes (workers, python3): SIGPIPE must not end them (see io.ts). */
+const WITH_CHILDREN = new Set(["sweep", "recommend", "real", "compare", "calibrate"]);
+
+/** Runs the CLI as this process: its arguments, its exit code, a quiet end on a broken pipe. */
+export async function runProcess(): Promise<void> {
+  const argv = process.argv.slice(2);
+  endQuietlyOnBrokenPipe(!argv.some((a) => WITH_CHILDREN.has(a)));
+  process.exitCode = await main(argv);
+}
+
+// `tsx src/cli/main.ts ...` (npm run gilsim) runs the CLI; bin/gilsim.js calls runProcess instead.
+if (isEntryPoint()) await runProcess();

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { ClockRangeError, Simulation } from "../engine/simulation.js";
 import { formatDuration, type Nanos } from "../engine/time.js";
 import { collectMetrics } from "../metrics/collect.js";
+import type { LatencySketch } from "../metrics/sketch.js";
 import type { Metrics } from "../metrics/types.js";
 import { ScenarioError } from "../scenario/errors.js";
 import type { Scenario } from "../scenario/scenario.js";
@@ -67,6 +68,8 @@ export interface RunResult {
   /** What stopped the run before its work was done: run.until, the maxEvents limit, or nothing (null). */
   stoppedBy: "run.until" | "max-events" | null;
   cpu: CpuAccounting;
+  /** The measured tasks' latencies, metrics.latency's source: sketches of several runs add up to their pooled quantiles. */
+  latency: LatencySketch;
 }
 
 /** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
@@ -259,6 +262,7 @@ function finishRun(
       truncated,
       stoppedBy: stoppedAtLimit ? "max-events" : truncated ? "run.until" : null,
       cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
+      latency: recorder.latency,
     },
   };
 }

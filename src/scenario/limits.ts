@@ -37,6 +37,8 @@ export const INTEGER_RANGES = {
 export const NUMBER_RANGES = {
   /** A task class's weight in the class mix. */
   weight: { min: 0, max: 1e9, minOpen: true },
+  /** runtime.gilRecency: the share of hand-offs the thread displaced last wins. */
+  gilRecency: { min: 0, max: 1 },
   /** runtime.pythonSlowdown: a factor on Python CPU time. */
   pythonSlowdown: { min: 1, max: 100 },
   /** runtime.ipcPerByte: nanoseconds per pickled byte. */
