@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseDuration } from "../engine/time.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readFailure } from "../io/read-failure.js";
 import { formatIssues, ScenarioError } from "../scenario/errors.js";
@@ -173,6 +174,21 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   }
   const out: Record<string, unknown> = { ...input, runtime: { ...fromProfile, ...runtime } };
   // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
-  if (profile.machine.slice !== null) out.machine = { tick: profile.machine.slice, ...machine };
+  const tick = tickOf(profile.machine.slice);
+  if (tick !== null) out.machine = { tick, ...machine };
   return out;
+}
+
+/** Linux's tick lengths, 1/HZ for HZ = 1000, 300, 250 and 100. */
+const TICKS_NS = [1_000_000, 3_333_333, 4_000_000, 10_000_000];
+
+/**
+ * The tick a measured slice stands for: the nearest 1/HZ within 25%, else null (a measurement
+ * disturbed by other work, such as a 0.34 ms slice, is no tick; the scenario's default stays).
+ */
+export function tickOf(slice: string | null): string | null {
+  const ns = slice === null ? undefined : parseDuration(slice);
+  if (ns === undefined) return null;
+  const near = TICKS_NS.find((t) => Math.abs(ns - t) <= 0.25 * t);
+  return near === undefined ? null : slice;
 }

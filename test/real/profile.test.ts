@@ -10,6 +10,7 @@ import {
   parseProfile,
   profileProblems,
   readProfile,
+  tickOf,
   writeProfile,
 } from "../../src/real/profile.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
@@ -39,15 +40,15 @@ const SCENARIO = {
 };
 
 describe("applyProfile", () => {
-  test("applyProfile fills the runtime and machine.slice from the profile; the scenario's own values win", () => {
+  test("applyProfile fills the runtime and machine.tick (the measured scheduler period) from the profile; the scenario's own values win", () => {
     const s = parseScenario(applyProfile(SCENARIO, PROFILE));
     expect(s.runtime.loopStepCost).toEqual({ dist: "constant", value: 2 * US });
     expect(s.runtime.gilWinner).toBe("fifo");
     expect(s.runtime.timerSlack).toBe(10 * US); // the scenario's
     expect(s.runtime.python).toBe("3.12");
-    expect(s.machine.slice).toBe(4 * MS);
-    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { cores: 2, slice: "1ms" } }, PROFILE));
-    expect(own.machine.slice).toBe(1 * MS);
+    expect(s.machine.tick).toBe(4 * MS);
+    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { cores: 2, tick: "1ms" } }, PROFILE));
+    expect(own.machine.tick).toBe(1 * MS);
     expect(own.machine.cores).toBe(2);
   });
 
@@ -100,5 +101,16 @@ describe("profile files", () => {
     const p = defaultProfile();
     expect(p).not.toBeNull();
     expect(readProfile(DEFAULT_PROFILE_PATH).machine.cores).toBe(2);
+  });
+});
+
+describe("tickOf", () => {
+  test("a measured slice near a 1/HZ tick is that tick; one far from every tick is dropped", () => {
+    expect(tickOf("3.93ms")).toBe("3.93ms");
+    expect(tickOf("1.1ms")).toBe("1.1ms");
+    expect(tickOf("9ms")).toBe("9ms");
+    expect(tickOf("337.509us")).toBeNull();
+    expect(tickOf("6ms")).toBeNull();
+    expect(tickOf(null)).toBeNull();
   });
 });

@@ -135,7 +135,7 @@ Mechanism suite (--mechanisms): every experiment of docs/mechanisms.md, in every
 trial) and experiments that spread too widely run again, and what stays untrustworthy is flagged
 in the record. Writes --dir/<version>.json. On a shared machine record one version per command,
 holding its measurement lock if it has one:
-  flock /work/measure.lock gilsim calibrate --mechanisms --python 3.12 --priority 20
+  flock "$LOCK" gilsim calibrate --mechanisms --python 3.12 --priority 20
 
 --mechanisms --compare simulates each experiment with the version defaults and with
 --profiles/<version>.json, prints real against simulated per figure and writes --dir/report.md.

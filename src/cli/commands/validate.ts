@@ -33,7 +33,7 @@ The space (docs/validation.md has the details; scenario i of a seed is always th
 Interpreters: python3 on PATH, pyenv's versions, /usr/bin/python3.N and $GILSIM_PYTHONS (paths, ":").
 Record on a quiet machine, or on a shared one under its measurement lock, with the normal scheduling
 policy (other work there may run under SCHED_IDLE, where nice means nothing), in chunks:
-  flock /work/measure.lock chrt -o 0 nice -n -20 npx gilsim validate --random 40 --seed 1 --dir DIR --priority 20 --max-time 15`;
+  flock "$LOCK" chrt -o 0 nice -n -20 npx gilsim validate --random 40 --seed 1 --dir DIR --priority 20 --max-time 15`;
 
 export function parseCount(text: string): number {
   const n = Number(text);
