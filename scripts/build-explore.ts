@@ -14,6 +14,7 @@ import { build, type Plugin } from "esbuild";
 import { writeFileAtomic } from "../src/io/atomic.js";
 
 const SOURCE = fileURLToPath(new URL("../src/explore/", import.meta.url));
+const MODEL = fileURLToPath(new URL("../src/model", import.meta.url));
 const CHARTS = fileURLToPath(new URL("../src/charts", import.meta.url));
 
 /**
@@ -29,6 +30,10 @@ const browserDocument: Plugin = {
       dirname(args.importer) === CHARTS && !args.importer.endsWith("document-browser.ts")
         ? { path: join(CHARTS, "document-browser.ts") }
         : undefined,
+    );
+    // The run budget's heap limit: node:v8 in Node, the browser's own figure in the page.
+    b.onResolve({ filter: /^\.\/heap\.js$/ }, (args) =>
+      dirname(args.importer) === MODEL ? { path: join(MODEL, "heap-browser.ts") } : undefined,
     );
   },
 };

@@ -35,7 +35,7 @@ export type { Estimate, Replication } from "./metrics/replicate.js";
 export { estimate, replicate, scalarMetrics } from "./metrics/replicate.js";
 export { LatencySketch, SKETCH_RELATIVE_ERROR } from "./metrics/sketch.js";
 export type { GilStats, LoopStats, Metrics, Quantiles, QueuePoint, ThreadUsage } from "./metrics/types.js";
-export type { ConcreteStep, PlannedTask } from "./model/plan.js";
+export type { ConcreteStep, FlatStep, PlannedTask, UnrolledStep } from "./model/plan.js";
 export { planTasks, TaskPlanner } from "./model/plan.js";
 export type { PythonVersion, RuntimeParams } from "./model/profiles.js";
 export { PYTHON_VERSIONS, profile } from "./model/profiles.js";

@@ -49,7 +49,7 @@ describe("README", () => {
     expect(all.length - runnable.length).toBe(5);
   });
 
-  test("every gilsim command in the README runs and exits 0", { timeout: 240_000 }, () => {
+  test("every gilsim command in the README runs and exits 0", { timeout: 900_000 }, () => {
     // `npx gilsim` in the scratch folder runs this checkout's CLI.
     const bin = join(scratch, "bin");
     mkdirSync(bin);

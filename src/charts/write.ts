@@ -2,8 +2,8 @@
  * Writing figures to disk: the format follows the file extension (.svg or .png), and the bytes go
  * to a temporary file in the same folder that is then renamed, so a reader never sees half a file.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, extname } from "node:path";
+import { extname } from "node:path";
+import { writeFileAtomicSync } from "../io/atomic.js";
 import { type PngOptions, svgToPng } from "./png.js";
 import type { Figure } from "./types.js";
 
@@ -13,8 +13,5 @@ export function writeFigure(path: string, figure: Figure, options: PngOptions = 
   if (extension === ".svg") bytes = figure.svg;
   else if (extension === ".png") bytes = svgToPng(figure.svg, options);
   else throw new RangeError(`invalid figure path: ${JSON.stringify(path)} (expected a .svg or .png file name)`);
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, bytes);
-  renameSync(temporary, path);
+  writeFileAtomicSync(path, bytes);
 }

@@ -1,6 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { removeTempsOnSignal } from "../io/temp-files.js";
 import { ScenarioError } from "../scenario/errors.js";
 import * as calibrate from "./commands/calibrate.js";
 import * as check from "./commands/check.js";
@@ -45,6 +46,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
 /** Runs the CLI with `argv` (the arguments after the program name) and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  // As the command line (not in-process, as tests run it), Ctrl-C and SIGTERM remove the temporary files in use.
+  if (io === processIO) removeTempsOnSignal();
   let code = 0;
   const program = buildProgram(io, (c) => {
     code = c;

@@ -1,6 +1,17 @@
 import { CANCELLED, EventQueue } from "./queue.js";
 import { type Random, Streams } from "./random.js";
-import type { Nanos } from "./time.js";
+import { MAX_TIME, type Nanos } from "./time.js";
+
+/**
+ * An event was scheduled past 2^53 ns (about 104 days), where the clock stops being exact, or at
+ * a time that is not a number: the run cannot go on correctly.
+ */
+export class ClockRangeError extends RangeError {
+  constructor(readonly time: number) {
+    super(`the clock would pass 2^53 ns (104 days), the most it holds exactly (an event at ${time} ns)`);
+    this.name = "ClockRangeError";
+  }
+}
 
 /** A function run when an event fires; it receives the numeric argument it was scheduled with. */
 export type Handler = (arg: number) => void;
@@ -62,13 +73,18 @@ export class Simulation {
    * Returns the event's id for `cancel`.
    */
   schedule(delay: Nanos, handler: number, arg = 0, priority = 0): number {
-    if (!(delay >= 0)) throw new RangeError(`invalid delay: ${delay} (expected a duration of at least 0 ns)`);
-    return this.queue.push(this.clock + delay, priority, handler, arg);
+    const time = this.clock + delay;
+    if (!(delay >= 0 && time <= MAX_TIME)) {
+      if (!(delay >= 0)) throw new RangeError(`invalid delay: ${delay} (expected a duration of at least 0 ns)`);
+      throw new ClockRangeError(time);
+    }
+    return this.queue.push(time, priority, handler, arg);
   }
 
   /** Schedules at an absolute time, which must not be in the past. */
   at(time: Nanos, handler: number, arg = 0, priority = 0): number {
     if (!(time >= this.clock)) throw new RangeError(`invalid time: ${time} (the clock is at ${this.clock})`);
+    if (time > MAX_TIME) throw new ClockRangeError(time);
     return this.queue.push(time, priority, handler, arg);
   }
 
@@ -104,23 +120,33 @@ export class Simulation {
 
   /**
    * Runs events until none is left or the next one is later than `until`; the clock then stands
-   * at `until` (when given and finite) or at the last event.
+   * at `until` (when given and finite) or at the last event. With `maxEvents`, stops after that
+   * many events instead when some are left (the clock stays at the last one) and returns true:
+   * call run again to go on, as a loop that stops now and then to show progress does.
    */
-  run(until: Nanos = Number.POSITIVE_INFINITY): void {
+  run(until: Nanos = Number.POSITIVE_INFINITY, maxEvents = Number.POSITIVE_INFINITY): boolean {
     const queue = this.queue;
     const handlers = this.handlers;
+    let handled = 0;
     // peekTime is Infinity on an empty queue, and pop then gives -1. A cancelled event at the head
     // is popped and skipped; one later than `until` ends the run as a real one would, since every
-    // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.)
+    // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.) With
+    // `maxEvents` handled, the run stops before the next real event and says more are left.
     while (queue.peekTime() <= until) {
+      if (handled >= maxEvents) {
+        if (this.peek() <= until) return true;
+        break;
+      }
       const slot = queue.pop();
       if (slot < 0) break;
       const handler = queue.handlerOf(slot);
       if (handler < 0) continue;
       this.clock = queue.timeOf(slot);
       this.processed++;
+      handled++;
       (handlers[handler] as Handler)(queue.argOf(slot));
     }
     if (Number.isFinite(until) && until > this.clock) this.clock = until;
+    return false;
   }
 }

@@ -1,4 +1,5 @@
-import { simulate } from "../model/simulate.js";
+import { checkBudget } from "../model/budget.js";
+import { type RunResult, type SimulateOptions, simulate, simulateAsync } from "../model/simulate.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { studentTQuantile } from "./student-t.js";
 import type { Metrics } from "./types.js";
@@ -55,6 +56,12 @@ export interface ReplicateOptions {
   seed?: number;
   /** Told, while the runs go, run k (from 0) and its finished tasks so far (see simulate's progress). */
   progress?: (run: number, completed: number) => void;
+  /** A limit on the events of each run (see simulate). */
+  maxEvents?: number | null;
+  /** Refuse runs estimated to need more memory than this (see simulate). */
+  memoryLimit?: number;
+  /** Stops replicateAsync between slices of work. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,16 +69,48 @@ export interface ReplicateOptions {
  * its seed, so they share nothing) with the trace off, and summarizes each metric.
  */
 export function replicate(scenario: Scenario, options: ReplicateOptions = {}): Replication {
+  const { n, runOptions } = prepare(scenario, options);
+  const runs: Metrics[] = [];
+  for (let k = 0; k < n; k++) runs.push(simulate(scenario, runOptions(k)).metrics);
+  return summarize(runs, scenario.run.confidence);
+}
+
+/** replicate, each run in slices that let the event loop turn (see simulateAsync): same result. */
+export async function replicateAsync(scenario: Scenario, options: ReplicateOptions = {}): Promise<Replication> {
+  const { n, runOptions } = prepare(scenario, options);
+  const runs: Metrics[] = [];
+  for (let k = 0; k < n; k++) {
+    const result: RunResult = await simulateAsync(scenario, {
+      ...runOptions(k),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    runs.push(result.metrics);
+  }
+  return summarize(runs, scenario.run.confidence);
+}
+
+function prepare(scenario: Scenario, options: ReplicateOptions) {
   const n = options.replications ?? scenario.run.replications;
   if (!(Number.isInteger(n) && n >= 1))
     throw new RangeError(`invalid replications: ${n} (expected a positive integer)`);
   const seed = options.seed ?? scenario.seed;
-  const runs: Metrics[] = [];
+  const limits = {
+    ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
+    ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
+  };
+  checkBudget(scenario, { traceInMemory: false, runs: n, ...limits });
   const progress = options.progress;
-  for (let k = 0; k < n; k++) {
-    const report = progress && ((completed: number) => progress(k, completed));
-    runs.push(simulate(scenario, { seed: seed + k, trace: false, progress: report }).metrics);
-  }
+  const runOptions = (k: number): SimulateOptions => ({
+    seed: seed + k,
+    trace: false,
+    ...limits,
+    ...(progress ? { progress: (completed: number) => progress(k, completed) } : {}),
+  });
+  return { n, runOptions };
+}
+
+/** Each scalar metric's mean and confidence interval over the runs. */
+function summarize(runs: Metrics[], confidence: number): Replication {
   const columns = new Map<string, number[]>();
   for (const m of runs) {
     for (const [key, value] of Object.entries(scalarMetrics(m))) {
@@ -84,6 +123,6 @@ export function replicate(scenario: Scenario, options: ReplicateOptions = {}): R
     }
   }
   const summary: Record<string, Estimate> = {};
-  for (const [key, col] of columns) summary[key] = estimate(col, scenario.run.confidence);
-  return { runs, summary, confidence: scenario.run.confidence };
+  for (const [key, col] of columns) summary[key] = estimate(col, confidence);
+  return { runs, summary, confidence };
 }

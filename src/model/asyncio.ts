@@ -3,7 +3,7 @@ import { MS, type Nanos } from "../engine/time.js";
 import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import { block, type Op, overhead } from "./ops.js";
-import type { ConcreteStep } from "./plan.js";
+import type { FlatStep } from "./plan.js";
 import type { Runtime } from "./runtime.js";
 import { stepOps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
@@ -198,10 +198,8 @@ export class EventLoop implements Intake {
       this.permitted.add(task);
     }
     task.markStarted(this.rt);
-    const steps = task.plan.steps;
     const thread = this.thread as SimThread;
-    while (task.pc < steps.length) {
-      const step = steps[task.pc++] as ConcreteStep;
+    for (let step = task.nextStep(); step !== undefined; step = task.nextStep()) {
       const start = this.rt.now;
       if (step.kind === "io") {
         if (step.ns <= 0) {
@@ -243,11 +241,11 @@ export class EventLoop implements Intake {
     }
   }
 
-  private *wakeLater(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {
+  private *wakeLater(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {
     this.callSoon(() => this.resume(task, step, start));
   }
 
-  private *resume(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {
+  private *resume(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {
     task.record(step, this.thread as SimThread, start, this.rt.now);
     yield* this.runTask(task);
   }

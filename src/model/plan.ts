@@ -6,15 +6,35 @@ import { type DistSpec, makeDistribution } from "../scenario/distribution.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { GilMode, Step } from "../scenario/schema.js";
 
-/** A step with its duration drawn: what one task really does. Repeats are unrolled. */
-export type ConcreteStep =
-  | { kind: "cpu"; ns: Nanos; gil: GilMode }
-  | { kind: "io"; ns: Nanos }
-  | { kind: "block"; ns: Nanos }
-  | { kind: "offload"; steps: ConcreteStep[] };
+type Leaf = { kind: "cpu"; ns: Nanos; gil: GilMode } | { kind: "io"; ns: Nanos } | { kind: "block"; ns: Nanos };
+
+/** A step with its duration drawn: what one task really does, one step at a time. */
+export type FlatStep = Leaf | { kind: "offload"; steps: ConcreteStep[] };
+
+/** A step with every repeat unrolled, inside offloads too: what the real harness runs. */
+export type UnrolledStep = Leaf | { kind: "offload"; steps: UnrolledStep[] };
+
+/**
+ * A repeat too long to unroll (more than UNROLL_MAX steps): its steps, its count, and the random
+ * stream as it stood when the repeat began. Its durations are drawn again from that copy while
+ * the task runs (see flatSteps), the very numbers unrolling would have drawn, so a task of a
+ * billion steps takes the memory of one iteration.
+ */
+export interface CompactRepeat {
+  kind: "repeat";
+  times: number;
+  steps: readonly Step[];
+  from: Random;
+}
+
+/** A planned step: a flat step, or a long repeat kept compact. */
+export type ConcreteStep = FlatStep | CompactRepeat;
+
+/** A repeat of at most this many steps (count times steps per iteration) is unrolled when planned. */
+export const UNROLL_MAX = 1024;
 
 /** One task with everything random about it already drawn. */
-export interface PlannedTask {
+export interface PlannedTask<S extends ConcreteStep = ConcreteStep> {
   id: number;
   class: string;
   classIndex: number;
@@ -24,7 +44,7 @@ export interface PlannedTask {
   think: Nanos;
   /** Bytes pickled each way when it runs in a worker process. */
   payload: number;
-  steps: ConcreteStep[];
+  steps: S[];
 }
 
 /** Caches one sampler per distribution spec object. */
@@ -108,7 +128,7 @@ export class TaskPlanner {
       arrival,
       think,
       payload: cls.payload,
-      steps: this.concrete(cls.steps, rng),
+      steps: drawSteps(cls.steps, rng, this.samplers),
     };
   }
 
@@ -118,39 +138,105 @@ export class TaskPlanner {
     const i = this.cumulative.findIndex((c) => u < c);
     return i < 0 ? this.cumulative.length - 1 : i;
   }
+}
 
-  /** Draws concrete steps (repeats with a count are unrolled; "forever" is only for background threads). */
-  concrete(steps: readonly Step[], rng: Random): ConcreteStep[] {
-    const out: ConcreteStep[] = [];
-    for (const step of steps) {
-      switch (step.kind) {
-        case "cpu":
-          out.push({ kind: "cpu", ns: this.samplers.draw(step.duration, rng), gil: step.gil });
-          break;
-        case "io":
-          out.push({ kind: "io", ns: this.samplers.draw(step.duration, rng) });
-          break;
-        case "block":
-          out.push({ kind: "block", ns: this.samplers.draw(step.duration, rng) });
-          break;
-        case "offload":
-          out.push({ kind: "offload", steps: this.concrete(step.steps, rng) });
-          break;
-        case "repeat": {
-          if (step.times === "forever") throw new Error("a task cannot repeat forever");
-          for (let i = 0; i < step.times; i++) out.push(...this.concrete(step.steps, rng));
+/** Whether drawing these steps takes numbers from the random stream (a constant draws none). */
+function drawsRandom(steps: readonly Step[]): boolean {
+  return steps.some((step) =>
+    step.kind === "repeat" || step.kind === "offload" ? drawsRandom(step.steps) : step.duration.dist !== "constant",
+  );
+}
+
+/** Steps one pass over `steps` takes, repeats multiplied out; stops counting past `limit`. */
+function countTo(steps: readonly Step[], limit: number): number {
+  let n = 0;
+  for (const step of steps) {
+    if (step.kind === "repeat") {
+      const per = countTo(step.steps, limit);
+      n += step.times === "forever" ? per : per * step.times;
+    } else if (step.kind === "offload") n += 1 + countTo(step.steps, limit);
+    else n += 1;
+    if (n > limit) return n;
+  }
+  return n;
+}
+
+/**
+ * Draws concrete steps from `rng`, in order. A repeat of at most UNROLL_MAX steps is unrolled; a
+ * longer one is kept compact with a copy of the stream, and the stream is moved on past the
+ * numbers its iterations draw, so the steps after it get the same durations either way.
+ * "forever" is only for background threads.
+ */
+export function drawSteps(steps: readonly Step[], rng: Random, samplers: Samplers): ConcreteStep[] {
+  const out: ConcreteStep[] = [];
+  for (const step of steps) {
+    switch (step.kind) {
+      case "cpu":
+        out.push({ kind: "cpu", ns: samplers.draw(step.duration, rng), gil: step.gil });
+        break;
+      case "io":
+        out.push({ kind: "io", ns: samplers.draw(step.duration, rng) });
+        break;
+      case "block":
+        out.push({ kind: "block", ns: samplers.draw(step.duration, rng) });
+        break;
+      case "offload":
+        out.push({ kind: "offload", steps: drawSteps(step.steps, rng, samplers) });
+        break;
+      case "repeat": {
+        if (step.times === "forever") throw new Error("a task cannot repeat forever");
+        if (countTo(step.steps, UNROLL_MAX) * step.times <= UNROLL_MAX) {
+          for (let i = 0; i < step.times; i++) for (const s of drawSteps(step.steps, rng, samplers)) out.push(s);
           break;
         }
+        out.push({ kind: "repeat", times: step.times, steps: step.steps, from: rng.clone() });
+        if (drawsRandom(step.steps)) for (let i = 0; i < step.times; i++) drawSteps(step.steps, rng, samplers);
+        break;
       }
     }
-    return out;
+  }
+  return out;
+}
+
+const replaySamplers = new Samplers();
+
+/**
+ * The flat steps of a planned list in order, compact repeats drawn again iteration by iteration
+ * from their copy of the stream: the same steps, and the same durations, as unrolling them.
+ */
+export function* flatSteps(steps: readonly ConcreteStep[]): Generator<FlatStep, void, undefined> {
+  for (const step of steps) {
+    if (step.kind !== "repeat") {
+      yield step;
+      continue;
+    }
+    const rng = step.from.clone();
+    for (let i = 0; i < step.times; i++) yield* flatSteps(drawSteps(step.steps, rng, replaySamplers));
   }
 }
 
-/** All the tasks of a scenario (for the real harness and for tests; the simulator draws lazily). */
-export function planTasks(scenario: Scenario, seed = scenario.seed): PlannedTask[] {
-  const planner = new TaskPlanner(scenario, seed);
-  const out: PlannedTask[] = [];
-  for (let t = planner.next(); t; t = planner.next()) out.push(t);
+/** A planned list with every compact repeat unrolled (offloaded steps too): for the real harness and tests. */
+export function unrolled(steps: readonly ConcreteStep[]): UnrolledStep[] {
+  const out: UnrolledStep[] = [];
+  for (const step of flatSteps(steps)) {
+    out.push(step.kind === "offload" ? { kind: "offload", steps: unrolled(step.steps) } : step);
+  }
   return out;
+}
+
+/**
+ * All the tasks of a scenario with every step unrolled (for the real harness and for tests; the
+ * simulator draws lazily and keeps long repeats compact).
+ */
+export function planTasks(scenario: Scenario, seed = scenario.seed): PlannedTask<UnrolledStep>[] {
+  const planner = new TaskPlanner(scenario, seed);
+  const out: PlannedTask<UnrolledStep>[] = [];
+  for (let t = planner.next(); t; t = planner.next()) {
+    out.push(t.steps.some(isCompact) ? { ...t, steps: unrolled(t.steps) } : (t as PlannedTask<UnrolledStep>));
+  }
+  return out;
+}
+
+function isCompact(step: ConcreteStep): boolean {
+  return step.kind === "repeat" || (step.kind === "offload" && step.steps.some(isCompact));
 }

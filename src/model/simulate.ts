@@ -1,12 +1,14 @@
-import { Simulation } from "../engine/simulation.js";
-import type { Nanos } from "../engine/time.js";
+import { ClockRangeError, Simulation } from "../engine/simulation.js";
+import { formatDuration, type Nanos } from "../engine/time.js";
 import { collectMetrics } from "../metrics/collect.js";
 import type { LatencySketch } from "../metrics/sketch.js";
 import type { Metrics } from "../metrics/types.js";
+import { ScenarioError } from "../scenario/errors.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { TraceSink, TraceSinkFactory } from "../trace/sink.js";
 import type { Trace } from "../trace/types.js";
 import { backgroundProgram } from "./background.js";
+import { checkBudget } from "./budget.js";
 import { buildExecutor } from "./executor.js";
 import { TaskPlanner } from "./plan.js";
 import { Recorder } from "./recorder.js";
@@ -29,6 +31,21 @@ export interface SimulateOptions {
    * once at its end, for a progress bar; it must not touch the run.
    */
   progress?: (completed: number) => void;
+  /**
+   * Stop after this many events of the engine, with the tasks finished so far (the result's
+   * `stoppedBy` says so). Default: no limit; a run estimated at more than 1e10 steps is then refused.
+   */
+  maxEvents?: number | null;
+  /**
+   * Refuse a run estimated to need more memory than this many bytes (see src/model/budget.ts).
+   * Default: three quarters of the JavaScript heap this process may grow to.
+   */
+  memoryLimit?: number;
+}
+
+/** Options of simulateAsync: simulate's, and a signal that stops the run between slices of work. */
+export interface SimulateAsyncOptions extends SimulateOptions {
+  signal?: AbortSignal;
 }
 
 /** CPU bookkeeping of a run, to check that the CPU asked for is the CPU delivered. */
@@ -46,8 +63,10 @@ export interface RunResult {
   metrics: Metrics;
   /** Null when recording was off, or when the trace was streamed to a sink (traceSink). */
   trace: Trace | null;
-  /** Whether the run stopped at run.until with work left. */
+  /** Whether the run stopped (at run.until, or at maxEvents) with work left. */
   truncated: boolean;
+  /** What stopped the run before its work was done: run.until, the maxEvents limit, or nothing (null). */
+  stoppedBy: "run.until" | "max-events" | null;
   cpu: CpuAccounting;
   /** The measured tasks' latencies, metrics.latency's source: sketches of several runs add up to their pooled quantiles. */
   latency: LatencySketch;
@@ -55,27 +74,135 @@ export interface RunResult {
 
 /** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
+  const run = startRun(scenario, options);
+  try {
+    const stopped = run.sim.run(run.until, run.maxEvents);
+    return run.finish(stopped);
+  } catch (error) {
+    throw run.fail(error);
+  }
+}
+
+/** Lets the event loop turn (timers, signals, I/O), in Node and in a browser alike. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** How long a slice of simulateAsync runs before it lets the event loop turn (signals, timers), ms. */
+const SLICE_MS = 50;
+const SLICE_EVENTS = 20_000;
+
+/**
+ * simulate, in slices of about 50 ms between which the event loop turns: a signal handler can
+ * then run (and remove a temporary file), a progress bar can redraw, and `signal` can stop the
+ * run. The result is the same, to the byte, as simulate's.
+ */
+export async function simulateAsync(scenario: Scenario, options: SimulateAsyncOptions = {}): Promise<RunResult> {
+  const run = startRun(scenario, options);
+  try {
+    let left = run.maxEvents;
+    let slice = SLICE_EVENTS;
+    for (;;) {
+      const t0 = performance.now();
+      const before = run.sim.eventsProcessed;
+      const more = run.sim.run(run.until, Math.min(slice, left));
+      left -= run.sim.eventsProcessed - before;
+      if (!more || left <= 0) return run.finish(more);
+      // Slices of about SLICE_MS whatever the speed of the machine.
+      const ms = performance.now() - t0;
+      slice = Math.max(1000, Math.min(1_000_000, Math.round((slice * SLICE_MS) / Math.max(ms, 1))));
+      await nextTurn();
+      options.signal?.throwIfAborted();
+    }
+  } catch (error) {
+    throw run.fail(error);
+  }
+}
+
+/** The output of a run that went out of range, in the scenario's words rather than the engine's. */
+function explain(scenario: Scenario, error: unknown): unknown {
+  if (error instanceof ClockRangeError) {
+    const at = Number.isFinite(error.time) ? ` (an event at ${formatDuration(error.time)})` : "";
+    return new ScenarioError(
+      [
+        `the run passed 104 days of simulated time, the most the clock holds exactly (2^53 ns)${at}: a duration drawn from a long-tailed distribution, a long wait or a late arrival pushed it there (set run.until to stop earlier)`,
+      ],
+      scenario.name,
+    );
+  }
+  return error;
+}
+
+/** The first number in `value` that is not finite, with its path; null when all are. */
+function nonFinite(value: unknown, path = ""): { path: string; value: number } | null {
+  if (typeof value === "number") return Number.isFinite(value) ? null : { path, value };
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = nonFinite(child, path === "" ? key : Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+interface StartedRun {
+  sim: Simulation;
+  until: Nanos;
+  maxEvents: number;
+  finish: (stoppedAtLimit: boolean) => RunResult;
+  fail: (error: unknown) => unknown;
+}
+
+function startRun(scenario: Scenario, options: SimulateOptions): StartedRun {
   const seed = options.seed ?? scenario.seed;
+  const recordTrace = options.traceSink !== undefined || (options.trace ?? scenario.run.trace);
+  const maxEvents = options.maxEvents ?? null;
+  if (maxEvents !== null && !(Number.isInteger(maxEvents) && maxEvents >= 1)) {
+    throw new RangeError(`invalid maxEvents: ${maxEvents} (expected a positive integer)`);
+  }
+  checkBudget(scenario, {
+    traceInMemory: recordTrace && options.traceSink === undefined,
+    maxEvents,
+    ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
+  });
   const sink = options.traceSink
     ? options.traceSink({ scenario: scenario.name, seed, cores: scenario.machine.cores })
     : null;
   try {
-    const result = run(scenario, seed, sink !== null || (options.trace ?? scenario.run.trace), sink, options.progress);
-    sink?.close(result.end);
-    return result.result;
+    const state = build(scenario, seed, recordTrace, sink, options.progress);
+    return {
+      sim: state.sim,
+      until: scenario.run.until ?? Number.POSITIVE_INFINITY,
+      maxEvents: maxEvents ?? Number.POSITIVE_INFINITY,
+      finish: (stoppedAtLimit) => {
+        const { result, end } = state.finish(stoppedAtLimit);
+        const bad = nonFinite(result.metrics);
+        if (bad) {
+          throw new ScenarioError(
+            [`the run's ${bad.path} came out as ${bad.value}: a result that is not a finite number is an error`],
+            scenario.name,
+          );
+        }
+        sink?.close(end);
+        return result;
+      },
+      fail: (error) => {
+        sink?.abort();
+        return explain(scenario, error);
+      },
+    };
   } catch (error) {
     sink?.abort();
-    throw error;
+    throw explain(scenario, error);
   }
 }
 
-function run(
+function build(
   scenario: Scenario,
   seed: number,
   recordTrace: boolean,
   sink: TraceSink | null,
   progress: ((completed: number) => void) | undefined,
-): { result: RunResult; end: Nanos } {
+): { sim: Simulation; finish: (stoppedAtLimit: boolean) => { result: RunResult; end: Nanos } } {
   const sim = new Simulation({ seed });
   const recorder = new Recorder(recordTrace, scenario.run.warmup, sink);
   if (progress) recorder.progress = progress;
@@ -88,8 +215,26 @@ function run(
     rt.spawn(main, b.name, "background", backgroundProgram(rt, b.steps, sim.random(`background:${i}`)));
   });
   start();
-  const until = scenario.run.until ?? Number.POSITIVE_INFINITY;
-  sim.run(until);
+  return {
+    sim,
+    finish: (stoppedAtLimit) =>
+      finishRun(scenario, seed, recordTrace, sink, progress, sim, rt, recorder, world, planner, stoppedAtLimit),
+  };
+}
+
+function finishRun(
+  scenario: Scenario,
+  seed: number,
+  recordTrace: boolean,
+  sink: TraceSink | null,
+  progress: ((completed: number) => void) | undefined,
+  sim: Simulation,
+  rt: Runtime,
+  recorder: Recorder,
+  world: World,
+  planner: TaskPlanner,
+  stoppedAtLimit: boolean,
+): { result: RunResult; end: Nanos } {
   progress?.(recorder.completed);
   const end = sim.now;
   for (const t of rt.threads) t.close();
@@ -120,6 +265,7 @@ function run(
       metrics,
       trace,
       truncated,
+      stoppedBy: stoppedAtLimit ? "max-events" : truncated ? "run.until" : null,
       cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
       latency: recorder.latency,
     },

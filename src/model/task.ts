@@ -1,7 +1,7 @@
 import type { Nanos } from "../engine/time.js";
 import type { StepRecord } from "../trace/types.js";
 import { block, cpu, type Op, overhead } from "./ops.js";
-import type { ConcreteStep, PlannedTask } from "./plan.js";
+import { type ConcreteStep, type FlatStep, flatSteps, type PlannedTask } from "./plan.js";
 import type { Runtime } from "./runtime.js";
 import type { SimThread } from "./thread.js";
 
@@ -11,6 +11,8 @@ export class TaskRun {
   steps: StepRecord[] | null;
   /** Index of the next step to run (asyncio resumes a coroutine here). */
   pc = 0;
+  /** The steps still to run when the plan keeps a long repeat compact; null for a plain list. */
+  private cursor: Generator<FlatStep, void, undefined> | null;
 
   constructor(
     readonly plan: PlannedTask,
@@ -20,6 +22,18 @@ export class TaskRun {
     readonly client = -1,
   ) {
     this.steps = trace ? [] : null;
+    this.cursor = plan.steps.some((s) => s.kind === "repeat") ? flatSteps(plan.steps) : null;
+  }
+
+  /** The task's next step, or undefined after its last (a coroutine resumes here after each await). */
+  nextStep(): FlatStep | undefined {
+    if (this.cursor === null) {
+      const steps = this.plan.steps;
+      return this.pc < steps.length ? (steps[this.pc++] as FlatStep) : undefined;
+    }
+    this.pc++;
+    const next = this.cursor.next();
+    return next.done ? undefined : next.value;
   }
 
   markStarted(rt: Runtime): void {
@@ -33,7 +47,7 @@ export class TaskRun {
     rt.recorder.taskEnded(rt.now, this.plan.id, this.plan.class, this.arrival, this.start, this.steps);
   }
 
-  record(step: ConcreteStep, thread: SimThread, start: Nanos, end: Nanos): void {
+  record(step: FlatStep, thread: SimThread, start: Nanos, end: Nanos): void {
     if (!this.steps) return;
     const demand = step.kind === "offload" ? 0 : step.ns;
     const rec: StepRecord = { kind: step.kind, thread: thread.id, start, end, demand };
@@ -47,7 +61,7 @@ export class TaskRun {
  * process): IO and blocking calls both block the thread with the GIL released. A sleep or a
  * blocking wait ends `timerSlack` late, as on Linux.
  */
-export function* stepOps(rt: Runtime, step: ConcreteStep): Generator<Op, void, boolean | undefined> {
+export function* stepOps(rt: Runtime, step: FlatStep): Generator<Op, void, boolean | undefined> {
   const p = rt.world.params;
   switch (step.kind) {
     case "cpu":
@@ -74,10 +88,14 @@ export function* stepOps(rt: Runtime, step: ConcreteStep): Generator<Op, void, b
 export function* runSteps(
   rt: Runtime,
   thread: SimThread,
-  steps: readonly ConcreteStep[],
+  steps: Iterable<ConcreteStep>,
   task: TaskRun | null,
 ): Generator<Op, void, boolean | undefined> {
   for (const step of steps) {
+    if (step.kind === "repeat") {
+      yield* runSteps(rt, thread, flatSteps([step]), task);
+      continue;
+    }
     const start = rt.now;
     yield* stepOps(rt, step);
     task?.record(step, thread, start, rt.now);

@@ -61,7 +61,7 @@ function drawSteps(steps: readonly Step[], rng: Random, samplers: Samplers, dept
           for (let k = 1; k < draws; k++) iterations.push(drawSteps(step.steps, rng, samplers, depth + 1));
           out.push({ kind: "forever", iterations });
         } else {
-          for (let k = 0; k < step.times; k++) out.push(...drawSteps(step.steps, rng, samplers, depth));
+          for (let k = 0; k < step.times; k++) for (const s of drawSteps(step.steps, rng, samplers, depth)) out.push(s);
         }
         break;
     }

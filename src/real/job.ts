@@ -1,5 +1,5 @@
 import type { Nanos } from "../engine/time.js";
-import { type PlannedTask, planTasks } from "../model/plan.js";
+import { type PlannedTask, planTasks, type UnrolledStep } from "../model/plan.js";
 import type { PoolConfig, Scenario } from "../scenario/scenario.js";
 import type { Arrivals } from "../scenario/schema.js";
 import { type BackgroundPlan, planBackground } from "./background.js";
@@ -35,7 +35,7 @@ export interface HarnessJob {
   watchStdin: boolean;
   calibration: { trials: number; probeNs: Nanos; releaseChunk: number; fixed: CalibrationRates | null };
   /** planTasks(scenario, seed), unchanged. */
-  tasks: PlannedTask[];
+  tasks: PlannedTask<UnrolledStep>[];
   /** planBackground(scenario, seed). */
   background: BackgroundPlan[];
 }

@@ -1,5 +1,5 @@
 import type { Nanos } from "../engine/time.js";
-import type { PlannedTask } from "../model/plan.js";
+import type { PlannedTask, UnrolledStep } from "../model/plan.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { Trace } from "../trace/types.js";
 import { HarnessError } from "./errors.js";
@@ -52,7 +52,7 @@ export interface RealResult {
   /** Wall-clock time of the whole harness process (start-up and calibration included), in ns. */
   wallNs: Nanos;
   /** The tasks it ran: planTasks(scenario, seed). */
-  tasks: PlannedTask[];
+  tasks: PlannedTask<UnrolledStep>[];
   completed: number;
   /** True when run.until stopped the run before every task completed. */
   truncated: boolean;

@@ -11,8 +11,9 @@ import {
   uniform,
   Z99,
 } from "../engine/distributions.js";
-import { MS, type Nanos, NS, SECOND, US } from "../engine/time.js";
+import { formatDuration, MAX_TIME, MS, type Nanos, NS, SECOND, US } from "../engine/time.js";
 import { durationSchema, positiveDurationSchema } from "./duration.js";
+import { integerIn, numberIn } from "./limits.js";
 
 /**
  * A duration distribution after parsing: every duration in integer nanoseconds. This form is
@@ -30,8 +31,6 @@ export type DistSpec =
 
 const LOG_UNITS = { ns: NS, us: US, ms: MS, s: SECOND } as const;
 
-const positive = z.number({ error: "expected a number" }).positive({ error: "expected a number above 0" });
-
 const distObject = z.discriminatedUnion(
   "dist",
   [
@@ -47,10 +46,7 @@ const distObject = z.discriminatedUnion(
         median: positiveDurationSchema.optional(),
         p99: positiveDurationSchema.optional(),
         mu: z.number({ error: "expected a number" }).optional(),
-        sigma: z
-          .number({ error: "expected a number" })
-          .nonnegative({ error: "expected a number of at least 0" })
-          .optional(),
+        sigma: numberIn("lognormalSigma", "expected a number of at least 0").optional(),
         unit: z.enum(["ns", "us", "ms", "s"]).default("ms").meta({ description: "The unit of exp(mu)." }),
       })
       .refine(
@@ -63,17 +59,17 @@ const distObject = z.discriminatedUnion(
         error: "expected p99 to be at least the median",
         path: ["p99"],
       }),
-    z.strictObject({ dist: z.literal("gamma"), shape: positive, mean: positiveDurationSchema }),
     z.strictObject({
-      dist: z.literal("erlang"),
-      k: z.number().int({ error: "expected a positive integer" }).positive({ error: "expected a positive integer" }),
+      dist: z.literal("gamma"),
+      shape: numberIn("gammaShape", "expected a number above 0"),
       mean: positiveDurationSchema,
     }),
+    z.strictObject({ dist: z.literal("erlang"), k: integerIn("erlangK"), mean: positiveDurationSchema }),
     z
       .strictObject({
         dist: z.literal("empirical"),
         values: z.array(durationSchema).min(1, { error: "expected at least one value" }),
-        weights: z.array(z.number().nonnegative({ error: "expected a weight of at least 0" })).optional(),
+        weights: z.array(numberIn("weightOfValue", "expected a weight of at least 0")).optional(),
       })
       .refine((d) => d.weights === undefined || d.weights.length === d.values.length, {
         error: "expected one weight per value",
@@ -107,6 +103,22 @@ export const distributionSchema = z
         return { dist: "empirical", values: d.values, weights: d.weights ?? d.values.map(() => 1) };
       default:
         return d;
+    }
+  })
+  .superRefine((d, ctx) => {
+    // Each parameter is in range, but together they can still ask for more than the clock holds:
+    // a lognormal with mu 1000 has a mean of Infinity.
+    let mean: number;
+    try {
+      mean = meanOf(d);
+    } catch {
+      mean = Number.NaN;
+    }
+    if (!(mean <= MAX_TIME)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a distribution whose mean is at most 104 days (2^53 ns, the most the clock holds exactly); this one's is ${formatDuration(mean)}`,
+      });
     }
   })
   .meta({ description: 'A duration ("2ms") or a distribution: {"dist": "exponential", "mean": "2ms"}, ...' });

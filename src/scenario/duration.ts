@@ -1,7 +1,11 @@
 import { z } from "zod";
-import { fromMillis, type Nanos, parseDuration } from "../engine/time.js";
+import { fromMillis, MAX_TIME, type Nanos, parseDuration } from "../engine/time.js";
+import { MAX_PAYLOAD_BYTES, RATE_RANGE } from "./limits.js";
 
 const DURATION_HINT = 'a duration like "250us", "2ms", "1.5s", or a number of milliseconds';
+
+/** What a duration beyond the clock's range is told. */
+export const TOO_LONG = "expected a duration of at most 104 days (2^53 ns, the most the clock holds exactly)";
 
 function durationAbove(lowest: "zero" | "positive") {
   const expected = lowest === "zero" ? "expected a duration of at least 0" : "expected a duration above 0";
@@ -16,6 +20,10 @@ function durationAbove(lowest: "zero" | "positive") {
       }
       if (lowest === "zero" ? ns < 0 : ns <= 0) {
         ctx.addIssue({ code: "custom", message: expected, input: value });
+        return z.NEVER;
+      }
+      if (ns > MAX_TIME) {
+        ctx.addIssue({ code: "custom", message: TOO_LONG, input: value });
         return z.NEVER;
       }
       return ns;
@@ -56,6 +64,17 @@ export const rateSchema = z
       });
       return z.NEVER;
     }
+    if (perSecond < RATE_RANGE.min || perSecond > RATE_RANGE.max) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          perSecond < RATE_RANGE.min
+            ? "expected a rate of at least one arrival in 104 days (the clock's range)"
+            : "expected a rate of at most 1e9/s (one arrival a nanosecond)",
+        input: value,
+      });
+      return z.NEVER;
+    }
     return perSecond;
   })
   .meta({ description: 'Events per second: "500/s", "2/ms", "30/min", or a number per second.' });
@@ -87,6 +106,10 @@ export const sizeSchema = z
         message: 'expected a size of at least 0 like "64KiB" or a number of bytes',
         input: value,
       });
+      return z.NEVER;
+    }
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      ctx.addIssue({ code: "custom", message: "expected a size of at most 1TiB", input: value });
       return z.NEVER;
     }
     return Math.round(bytes);

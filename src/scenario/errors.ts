@@ -1,4 +1,23 @@
 import type { z } from "zod";
+import { shorten } from "../io/shorten.js";
+
+/** The most lines an error message shows: the problems beyond it are counted, not printed. */
+export const MAX_PROBLEM_LINES = 20;
+/** The longest line of an error message. */
+const MAX_LINE = 300;
+
+/**
+ * The message of a list of problems: one line per problem, each starting with the source; with
+ * more than MAX_PROBLEM_LINES, the first ones and then "... and N more problems", so a file of a
+ * million unknown keys prints 20 lines, not a million.
+ */
+export function problemLines(problems: readonly string[], source: string): string[] {
+  const fits = problems.length <= MAX_PROBLEM_LINES;
+  const shown = fits ? problems : problems.slice(0, MAX_PROBLEM_LINES - 1);
+  const lines = shown.map((p) => shorten(`${source}: ${p}`, MAX_LINE));
+  if (!fits) lines.push(`${shorten(source, MAX_LINE / 2)}: ... and ${problems.length - shown.length} more problems`);
+  return lines;
+}
 
 /** A scenario that failed validation: one line per problem, each naming the path, the value and what was expected. */
 export class ScenarioError extends Error {
@@ -6,7 +25,7 @@ export class ScenarioError extends Error {
     readonly problems: readonly string[],
     readonly source = "scenario",
   ) {
-    super(problems.map((p) => `${source}: ${p}`).join("\n"));
+    super(problemLines(problems, source).join("\n"));
     this.name = "ScenarioError";
   }
 }
@@ -14,13 +33,22 @@ export class ScenarioError extends Error {
 type Issue = z.core.$ZodIssue;
 type PathKey = PropertyKey;
 
-/** Formats a path as `workload.classes[0].steps[1].cpu`. */
+/** The longest key a path shows (a 1 MB key is cut, marked with "..."). */
+const MAX_KEY = 40;
+/** The longest path shown: the start and the end of a deeper one, with "..." between. */
+const MAX_PATH = 160;
+
+/** Formats a path as `workload.classes[0].steps[1].cpu`, cutting long keys and long paths. */
 export function formatPath(path: readonly PathKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
+    else {
+      const text = shorten(String(key), MAX_KEY);
+      out += out === "" ? text : `.${text}`;
+    }
   }
+  if (out.length > MAX_PATH) out = `${out.slice(0, MAX_PATH / 2 - 2)}...${out.slice(-(MAX_PATH / 2 - 2))}`;
   return out === "" ? "(top level)" : out;
 }
 

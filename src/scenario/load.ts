@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
-import { readFailure } from "../io/read-failure.js";
+import { statSync } from "node:fs";
+import { InputReadError, readInputFile } from "../io/read-input.js";
+import { shorten } from "../io/shorten.js";
 import { UsageError } from "../io/usage-error.js";
 import { parseJsonText } from "./json-text.js";
 import { getPreset, presetNames } from "./presets.js";
@@ -7,14 +8,18 @@ import { parseScenario, type Scenario } from "./scenario.js";
 
 /*
  * Where the CLI, sweeps and notebooks get a scenario from: a JSON file, or a preset by name.
- * A path ending in .json, or any existing file, is read as a file; anything else is a preset name.
+ * A path ending in .json, or anything that exists and is not a folder (a pipe such as
+ * `<(cat file.json)` too), is read as a file; then a preset's name; then a path with a slash.
  */
 
-function isFile(path: string): boolean {
+export { findJsonError } from "../io/json-text.js";
+
+/** "file" for anything that exists and is not a folder (a pipe like `<(cat f.json)` too), "folder", or null. */
+function pathKind(path: string): "file" | "folder" | null {
   try {
-    return statSync(path).isFile();
+    return statSync(path).isDirectory() ? "folder" : "file";
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -24,11 +29,13 @@ function isFile(path: string): boolean {
  * Throws a UsageError for a missing file or an unknown name, a ScenarioError for bad JSON.
  */
 export function loadScenarioInput(fileOrPreset: string): unknown {
-  if (fileOrPreset.endsWith(".json") || isFile(fileOrPreset)) return readJsonFile(fileOrPreset);
+  const kind = pathKind(fileOrPreset);
+  if (fileOrPreset.endsWith(".json") || kind === "file") return readJsonFile(fileOrPreset);
   const preset = getPreset(fileOrPreset);
   if (preset) return preset;
+  if (kind === "folder" || /[/\\]/.test(fileOrPreset)) return readJsonFile(fileOrPreset);
   throw new UsageError(
-    `unknown scenario: ${JSON.stringify(fileOrPreset)} (expected a .json file or a preset: ${presetNames().join(", ")})`,
+    `unknown scenario: ${JSON.stringify(shorten(fileOrPreset))} (expected a .json file or a preset: ${presetNames().join(", ")})`,
   );
 }
 
@@ -40,10 +47,10 @@ export function loadScenario(fileOrPreset: string): Scenario {
 function readJsonFile(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readInputFile(path);
   } catch (error) {
-    const why = readFailure(error);
-    throw new UsageError(`cannot read scenario file ${JSON.stringify(path)} (${why})`);
+    if (!(error instanceof InputReadError)) throw error;
+    throw new UsageError(`cannot read scenario file ${JSON.stringify(shorten(path))} (${error.why})`);
   }
   return parseJsonText(text, path);
 }

@@ -1,6 +1,9 @@
 import { formatDuration, MS, type Nanos, US } from "../engine/time.js";
 import { processStartFor, profile, type RuntimeParams, type StartMethod } from "../model/profiles.js";
+import { MAX_DEPTH, tooDeep } from "./depth.js";
+import { meanOf } from "./distribution.js";
 import { formatIssues, formatPath, ScenarioError } from "./errors.js";
+import { formatLimit, MAX_STEPS_PER_TASK } from "./limits.js";
 import {
   type Arrivals,
   type ParsedScenario,
@@ -48,6 +51,13 @@ export function defaultSlice(kernel: "eevdf" | "eevdf-6.15" | "cfs", cores: numb
 
 /** Parses and checks a scenario; throws a ScenarioError listing every problem. */
 export function parseScenario(input: unknown, source = "scenario"): Scenario {
+  const deep = tooDeep(input);
+  if (deep) {
+    throw new ScenarioError(
+      [`${formatPath(deep)}: nested more than ${MAX_DEPTH} lists and objects deep (at most ${MAX_DEPTH})`],
+      source,
+    );
+  }
   const result = scenarioObjectSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ScenarioError(formatIssues(result.error.issues), source);
   const problems = checkSemantics(result.data);
@@ -101,6 +111,10 @@ function checkSemantics(s: ParsedScenario): string[] {
             );
           } else if (s.run.until === undefined) {
             problems.push(`${formatPath([...at, "repeat"])}: "forever" never ends without run.until`);
+          } else if (!(meanTime(step.steps) > 0)) {
+            problems.push(
+              `${formatPath([...at, "steps"])}: a "forever" loop whose steps take no time never lets the clock move (give a step a duration above 0)`,
+            );
           }
         }
         walk(step.steps, [...at, "steps"], inTask, offloaded);
@@ -109,6 +123,12 @@ function checkSemantics(s: ParsedScenario): string[] {
   };
   s.workload.classes.forEach((c, i) => {
     walk(c.steps, ["workload", "classes", i, "steps"], true, false);
+    const n = stepCount(c.steps);
+    if (n > MAX_STEPS_PER_TASK) {
+      problems.push(
+        `${formatPath(["workload", "classes", i, "steps"])}: a task runs ${formatLimit(n)} steps with its repeats multiplied out (expected at most ${formatLimit(MAX_STEPS_PER_TASK)})`,
+      );
+    }
   });
   s.background.forEach((b, i) => {
     walk(b.steps, ["background", i, "steps"], false, false);
@@ -119,6 +139,28 @@ function checkSemantics(s: ParsedScenario): string[] {
     );
   }
   return problems;
+}
+
+/** Steps one run of `steps` takes, repeats multiplied out (an offload counts itself and its steps); "forever" counts once. */
+export function stepCount(steps: readonly Step[]): number {
+  let n = 0;
+  for (const step of steps) {
+    if (step.kind === "repeat") n += (step.times === "forever" ? 1 : step.times) * stepCount(step.steps);
+    else if (step.kind === "offload") n += 1 + stepCount(step.steps);
+    else n += 1;
+  }
+  return n;
+}
+
+/** The mean time one run of `steps` asks for (CPU, IO and blocking), repeats multiplied out, in ns. */
+export function meanTime(steps: readonly Step[]): number {
+  let t = 0;
+  for (const step of steps) {
+    if (step.kind === "repeat") t += (step.times === "forever" ? 1 : step.times) * meanTime(step.steps);
+    else if (step.kind === "offload") t += meanTime(step.steps);
+    else t += meanOf(step.duration);
+  }
+  return t;
 }
 
 function resolve(s: ParsedScenario): Scenario {

@@ -3,16 +3,12 @@ import { MS, US } from "../engine/time.js";
 import { PYTHON_VERSIONS } from "../model/profiles.js";
 import { type DistSpec, distributionSchema } from "./distribution.js";
 import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
+import { integerIn, numberIn } from "./limits.js";
 
 /*
  * The scenario file format. Every default is written here, once; the runtime defaults that depend
  * on the Python version live in the version profiles (src/model/profiles.ts).
  */
-
-const positiveInt = z
-  .number({ error: "expected a positive integer" })
-  .int({ error: "expected a positive integer" })
-  .positive({ error: "expected a positive integer" });
 
 /** A discriminated union's message: a wrong type asks for the object, a wrong "kind" lists the kinds. */
 function kindError(what: string, kinds: string) {
@@ -82,7 +78,7 @@ export const stepSchema: z.ZodType<Step, unknown> = z.union(
       .transform((s): Step => ({ kind: "offload", steps: s.offload })),
     z
       .strictObject({
-        repeat: z.union([positiveInt, z.literal("forever")], {
+        repeat: z.union([integerIn("repeat"), z.literal("forever")], {
           error: 'expected a positive integer or "forever"',
         }),
         get steps() {
@@ -99,7 +95,7 @@ export const stepSchema: z.ZodType<Step, unknown> = z.union(
 
 const taskClassSchema = z.strictObject({
   name: z.string().min(1, { error: "expected a non-empty name" }).default("task"),
-  weight: z.number().positive({ error: "expected a weight above 0" }).default(1),
+  weight: numberIn("weight", "expected a weight above 0").default(1),
   payload: sizeSchema
     .default(1024)
     .meta({ description: "Bytes pickled to and from a worker process per task (process pools only)." }),
@@ -110,14 +106,14 @@ export type TaskClass = z.output<typeof taskClassSchema>;
 const arrivalsSchema = z.discriminatedUnion(
   "kind",
   [
-    z.strictObject({ kind: z.literal("batch"), count: positiveInt }),
-    z.strictObject({ kind: z.literal("poisson"), rate: rateSchema, count: positiveInt }),
-    z.strictObject({ kind: z.literal("fixed"), rate: rateSchema, count: positiveInt }),
+    z.strictObject({ kind: z.literal("batch"), count: integerIn("count") }),
+    z.strictObject({ kind: z.literal("poisson"), rate: rateSchema, count: integerIn("count") }),
+    z.strictObject({ kind: z.literal("fixed"), rate: rateSchema, count: integerIn("count") }),
     z.strictObject({
       kind: z.literal("closed"),
-      clients: positiveInt,
+      clients: integerIn("clients"),
       think: distributionSchema.prefault(0),
-      count: positiveInt,
+      count: integerIn("count"),
     }),
   ],
   { error: kindError("an arrivals", "batch, poisson, fixed, closed") },
@@ -127,10 +123,10 @@ export type Arrivals = z.output<typeof arrivalsSchema>;
 const poolSchema = z.discriminatedUnion(
   "kind",
   [
-    z.strictObject({ kind: z.literal("threads"), workers: positiveInt.optional() }),
+    z.strictObject({ kind: z.literal("threads"), workers: integerIn("workers").optional() }),
     z.strictObject({
       kind: z.literal("processes"),
-      workers: positiveInt.optional(),
+      workers: integerIn("workers").optional(),
       startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
     }),
   ],
@@ -149,12 +145,12 @@ const executorSchema = z.discriminatedUnion(
         })
         .default({ kind: "threads" })
         .meta({ description: 'The executor behind run_in_executor; "none" forbids offload steps.' }),
-      loops: positiveInt.default(1).meta({ description: "Processes, each running one event loop." }),
+      loops: integerIn("loops").default(1).meta({ description: "Processes, each running one event loop." }),
     }),
-    z.strictObject({ kind: z.literal("threads"), workers: positiveInt.optional() }),
+    z.strictObject({ kind: z.literal("threads"), workers: integerIn("workers").optional() }),
     z.strictObject({
       kind: z.literal("processes"),
-      workers: positiveInt.optional(),
+      workers: integerIn("workers").optional(),
       startMethod: z.enum(["fork", "forkserver", "spawn"]).optional(),
     }),
   ],
@@ -171,13 +167,9 @@ const runtimeSchema = z.strictObject({
   gilHandoff: distributionSchema.optional(),
   gilHandoffPerWaiter: durationSchema.optional(),
   gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
-  gilRecency: z
-    .number()
-    .min(0, { error: "expected a share from 0 to 1" })
-    .max(1, { error: "expected a share from 0 to 1" })
-    .optional(),
+  gilRecency: numberIn("gilRecency", "expected a share from 0 to 1").optional(),
   syscallCost: durationSchema.optional(),
-  pythonSlowdown: z.number().min(1, { error: "expected a factor of at least 1" }).optional(),
+  pythonSlowdown: numberIn("pythonSlowdown", "expected a factor of at least 1").optional(),
   cCallEdge: distributionSchema.optional(),
   loopStepCost: distributionSchema.optional(),
   loopIterationCost: distributionSchema.optional(),
@@ -197,14 +189,14 @@ const runtimeSchema = z.strictObject({
   threadStart: distributionSchema.optional(),
   threadsafeWakeup: distributionSchema.optional(),
   ipcBase: durationSchema.optional(),
-  ipcPerByte: z.number().nonnegative({ error: "expected nanoseconds per byte, at least 0" }).optional(),
+  ipcPerByte: numberIn("ipcPerByte", "expected nanoseconds per byte, at least 0").optional(),
   ipcLatency: distributionSchema.optional(),
   processStart: distributionSchema.optional(),
   timerSlack: durationSchema.optional(),
 });
 
 const machineSchema = z.strictObject({
-  cores: positiveInt.default(4),
+  cores: integerIn("cores").default(4),
   kernel: z
     .enum(["eevdf", "eevdf-6.15", "cfs"], { error: 'expected "eevdf", "eevdf-6.15" or "cfs"' })
     .default("eevdf")
@@ -238,7 +230,7 @@ const runSchema = z.strictObject({
   warmup: durationSchema
     .default(0)
     .meta({ description: "Tasks that arrive before this time are left out of the metrics." }),
-  replications: positiveInt.default(1),
+  replications: integerIn("replications").default(1),
   confidence: z
     .number()
     .gt(0, { error: "expected a level between 0 and 1" })
@@ -258,7 +250,7 @@ export const scenarioObjectSchema = z.strictObject(
     executor: executorSchema,
     workload: z.strictObject({
       arrivals: arrivalsSchema,
-      concurrency: positiveInt.optional().meta({
+      concurrency: integerIn("concurrency").optional().meta({
         description: "At most this many tasks in progress (asyncio.Semaphore, bounded submission).",
       }),
       classes: z.array(taskClassSchema).min(1, { error: "expected at least one task class" }),

@@ -1,6 +1,8 @@
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Nanos } from "../engine/time.js";
+import { outputTarget, writeFailure } from "../io/atomic.js";
+import { removeStaleTemps, trackTemp, untrackTemp } from "../io/temp-files.js";
 import type { TraceHeader, TraceSink } from "./sink.js";
 import type {
   GilHold,
@@ -22,11 +24,14 @@ const FLUSH_AT = 1 << 20;
  * long run takes no memory for the trace itself. Lines: a header object, then arrays tagged
  * "thread", "i" (state interval), "g" (GIL hold), "m" (marker), "t" (task), "l" (loop
  * iteration), and last ["end", time]. The file is written to a temporary name beside the target
- * and renamed when the run ends; an aborted run leaves nothing.
+ * (its folder created if needed) and renamed when the run ends; an aborted run leaves nothing. A
+ * device or a pipe (/dev/stdout) is written straight through (see src/io/atomic.ts).
  */
 export class TraceWriter implements TraceSink {
   private readonly fd: number;
-  private readonly temp: string;
+  /** The temporary file, or null when writing straight through to a device or a pipe. */
+  private readonly temp: string | null;
+  private readonly target: string;
   private buffer = "";
   private closed = false;
 
@@ -34,8 +39,22 @@ export class TraceWriter implements TraceSink {
     readonly path: string,
     header: TraceHeader,
   ) {
-    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    this.fd = openSync(this.temp, "w");
+    const target = outputTarget(path);
+    this.target = target.path;
+    let temp: string | null = null;
+    try {
+      if (target.kind === "stream") this.fd = openSync(target.path, "w");
+      else {
+        mkdirSync(dirname(target.path), { recursive: true });
+        removeStaleTemps(target.path);
+        temp = trackTemp(target.path);
+        this.fd = openSync(temp, "w");
+      }
+    } catch (error) {
+      if (temp !== null) untrackTemp(temp);
+      throw writeFailure(path, error);
+    }
+    this.temp = temp;
     this.line({ format: "gilsim-trace", version: 1, ...header });
   }
 
@@ -45,7 +64,11 @@ export class TraceWriter implements TraceSink {
   }
 
   private flush(): void {
-    if (this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    try {
+      if (this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
     this.buffer = "";
   }
 
@@ -75,7 +98,20 @@ export class TraceWriter implements TraceSink {
     this.flush();
     closeSync(this.fd);
     this.closed = true;
-    renameSync(this.temp, this.path);
+    if (this.temp === null) return;
+    try {
+      renameSync(this.temp, this.target);
+    } catch (error) {
+      this.removeTemp();
+      throw writeFailure(this.path, error);
+    }
+    untrackTemp(this.temp);
+  }
+
+  private removeTemp(): void {
+    if (this.temp === null) return;
+    rmSync(this.temp, { force: true });
+    untrackTemp(this.temp);
   }
 
   /** Removes the partial file (the run failed). */
@@ -83,7 +119,7 @@ export class TraceWriter implements TraceSink {
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
-    rmSync(this.temp, { force: true });
+    this.removeTemp();
   }
 }
 

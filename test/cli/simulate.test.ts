@@ -104,7 +104,7 @@ describe("gilsim simulate", () => {
     ["--seed", "-3", "gilsim: invalid --seed: -3 (expected a non-negative integer)\n"],
     ["--seed", "1.5", "gilsim: invalid --seed: 1.5 (expected a non-negative integer)\n"],
     ["--seed", "abc", "gilsim: invalid --seed: abc (expected a non-negative integer)\n"],
-    ["--replications", "0", "gilsim: invalid --replications: 0 (expected a positive integer)\n"],
+    ["--replications", "0", "gilsim: invalid --replications: 0 (expected a positive integer of at most 10,000)\n"],
   ])("simulate %s %s returns 2 with one line", async (option, value, message) => {
     const r = await run("simulate", "web-api", option, value);
     expect(r).toEqual({ code: 2, out: "", err: message });
@@ -155,9 +155,14 @@ describe("simulate's option parsers", () => {
       expect(() => parseSeed(bad)).toThrow(UsageError);
   });
 
-  test("parseReplications accepts positive integers only", () => {
+  test("parseReplications accepts positive integers up to the scenario format's 10,000 only", () => {
     expect(parseReplications("7")).toBe(7);
-    expect(() => parseReplications("0")).toThrow("invalid --replications: 0 (expected a positive integer)");
+    expect(parseReplications("10000")).toBe(10_000);
+    for (const bad of ["0", "10001", "1000000000"]) {
+      expect(() => parseReplications(bad)).toThrow(
+        `invalid --replications: ${bad} (expected a positive integer of at most 10,000)`,
+      );
+    }
   });
 
   test("stableJson sorts keys at every depth and keeps array order", () => {

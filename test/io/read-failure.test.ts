@@ -15,9 +15,10 @@ function failureOf(path: string): unknown {
 }
 
 describe("readFailure", () => {
-  test("readFailure says no such file, it is a folder, or else the error's code", () => {
+  test("readFailure says no such file, it is a folder, permission denied, or else the error's code", () => {
     expect(readFailure(failureOf(join(tmpdir(), "gilsim-no-such-file-here.json")))).toBe("no such file");
     expect(readFailure(failureOf(tmpdir()))).toBe("it is a folder");
-    expect(readFailure(Object.assign(new Error("denied"), { code: "EACCES" }))).toBe("EACCES");
+    expect(readFailure(Object.assign(new Error("denied"), { code: "EACCES" }))).toBe("permission denied");
+    expect(readFailure(Object.assign(new Error("broken"), { code: "EIO" }))).toBe("EIO");
   });
 });

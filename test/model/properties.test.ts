@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { SECOND } from "../../src/engine/time.js";
 import { metricsFromTrace } from "../../src/metrics/from-trace.js";
 import type { Metrics } from "../../src/metrics/types.js";
-import { type ConcreteStep, type PlannedTask, planTasks } from "../../src/model/plan.js";
+import { type PlannedTask, planTasks, type UnrolledStep } from "../../src/model/plan.js";
 import { type RunResult, simulate } from "../../src/model/simulate.js";
 import { parseScenario, type Scenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
@@ -25,7 +25,7 @@ interface Run {
   scenario: Scenario;
   result: RunResult;
   trace: Trace;
-  plan: PlannedTask[];
+  plan: PlannedTask<UnrolledStep>[];
   /** Nothing stopped the run: no run.until, so it went on until no event was left. */
   drained: boolean;
 }
@@ -87,7 +87,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, 
 }
 
 /** The steps of a planned task as the trace records them (an offload, then each offloaded step). */
-function stepKeys(steps: readonly ConcreteStep[]): string[] {
+function stepKeys(steps: readonly UnrolledStep[]): string[] {
   return steps.flatMap((s) =>
     s.kind === "offload"
       ? ["offload:0:", ...stepKeys(s.steps)]

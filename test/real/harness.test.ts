@@ -20,7 +20,7 @@ function runFile(
   const file = join(tmp, `${name}.json`);
   writeFileSync(file, typeof job === "string" ? job : JSON.stringify(job));
   return new Promise((resolve) => {
-    execFile(python, [harnessPath(), file], { timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile(python, [harnessPath(), file], { timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
       resolve({
         code,

@@ -134,7 +134,8 @@ describe("runHarness", () => {
     poll();
     const running = runHarness("python3", job, {
       ...base,
-      timeoutMs: 3000,
+      // Long enough for python3 and its two workers to start on a machine at load 8.
+      timeoutMs: 8000,
       onRecord: (r) => {
         if (r.type === "hello") pid = r.pid;
       },
@@ -142,7 +143,7 @@ describe("runHarness", () => {
     const e = await failure(running);
     stop = true;
     expect(e.reason).toBe("timeout");
-    expect(e.message).toBe(`harness timed out after 3000 ms: killed it and its process group (pid ${e.pid})`);
+    expect(e.message).toBe(`harness timed out after 8000 ms: killed it and its process group (pid ${e.pid})`);
     expect(e.pid).toBe(pid);
     expect(during.length).toBeGreaterThanOrEqual(3); // the harness and its two worker processes were running
     expect(await settle(pid)).toEqual([]);

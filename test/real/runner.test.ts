@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MS } from "../../src/engine/time.js";
-import { type ConcreteStep, planTasks } from "../../src/model/plan.js";
+import { planTasks, type UnrolledStep } from "../../src/model/plan.js";
 import type { RealProgress } from "../../src/real/options.js";
 import type { StepRecordLine } from "../../src/real/records.js";
 import { type RealResult, runReal } from "../../src/real/runner.js";
@@ -10,38 +9,16 @@ import type { ScenarioInput } from "../../src/scenario/schema.js";
 import type { TaskRecord } from "../../src/trace/types.js";
 
 /*
- * These run real CPython (python3 on PATH) on a busy 2-core machine: every bound is wide, and
- * "parallel" is judged from the CPU time the threads really used (time.thread_time_ns), which
- * does not depend on how fast the machine happened to be when the rates were calibrated.
+ * These run real CPython (python3 on PATH) on a shared 2-core machine, possibly at load 8 or more:
+ * they assert behaviour (which thread ran, counts, order, overlap of intervals), never speed. A
+ * bound on elapsed time may only be a lower one (other work can only make a run slower), and
+ * "at once" is judged from intervals overlapping and from the CPU time the threads really used
+ * (time.thread_time_ns), which does not depend on how fast the machine happened to be.
  */
 
 const quick = { calibration: { trials: 3, probeMs: 1 } };
 const run = (input: ScenarioInput, options: Parameters<typeof runReal>[1] = quick): Promise<RealResult> =>
   runReal(scenario(input), { handleSignals: false, ...options });
-
-/**
- * Share of the time since the call that some task on this machine waited for a CPU (Linux PSI,
- * /proc/pressure/cpu); share() is null where PSI is not available.
- */
-function cpuStall(): { share: () => number | null } {
-  const read = (): number | null => {
-    try {
-      const m = /some .*total=(\d+)/.exec(readFileSync("/proc/pressure/cpu", "utf8"));
-      return m ? Number(m[1]) : null;
-    } catch {
-      return null;
-    }
-  };
-  const t0 = process.hrtime.bigint();
-  const s0 = read();
-  return {
-    share: () => {
-      const s1 = read();
-      if (s0 === null || s1 === null) return null;
-      return (s1 - s0) / (Number(process.hrtime.bigint() - t0) / 1000);
-    },
-  };
-}
 
 const makespan = (r: RealResult): number => Math.max(...r.trace.tasks.map((t) => t.end));
 const cpuSteps = (r: RealResult): StepRecordLine[] => r.raw.steps.filter((s) => s.kind === "cpu" && s.task !== null);
@@ -64,7 +41,7 @@ function maxOverlap(spans: { start: number; end: number }[]): number {
 }
 
 /** The planned steps in the order the trace lists them: the steps an offload step ran, then the offload step (demand 0). */
-function flatten(steps: ConcreteStep[]): { kind: string; demand: number }[] {
+function flatten(steps: UnrolledStep[]): { kind: string; demand: number }[] {
   return steps.flatMap((s) =>
     s.kind === "offload" ? [...flatten(s.steps), { kind: "offload", demand: 0 }] : [{ kind: s.kind, demand: s.ns }],
   );
@@ -91,18 +68,19 @@ describe("runReal in CPython", () => {
     const steps = cpuSteps(r);
     const serial = sum(steps.map((s) => s.cpu ?? 0)); // the CPU the work needed: its time run one after another
     const wall = sum(steps.map((s) => s.end - s.start));
-    // One thread at a time runs Python: the elapsed time is at least the serial time.
+    // One thread at a time runs Python: the elapsed time is at least the serial time, and the CPU
+    // the threads used is never more than about one core's worth of it (load only lowers it).
     expect(makespan(r)).toBeGreaterThan(0.87 * serial);
-    expect(makespan(r)).toBeLessThan(6 * serial + 50 * MS);
+    expect(serial / makespan(r)).toBeLessThan(1.15);
     // Each thread spent much of its step waiting for the GIL.
     expect(wall).toBeGreaterThan(1.5 * serial);
-    // The calibrated loop did about 4 x 60 ms of work.
+    // The calibrated loop did about 4 x 60 ms of work, in CPU time (calibrated in CPU time too, so load does not change it).
     expect(serial).toBeGreaterThan(0.3 * 240 * MS);
     expect(serial).toBeLessThan(3 * 240 * MS);
     expect(r.trace.intervals.filter((i) => i.state === "gil").length).toBeGreaterThanOrEqual(4);
   });
 
-  test("runReal: hashing that releases the GIL runs 2 threads at once, faster than serial; pure Python does not", async () => {
+  test("runReal: hashing that releases the GIL runs in 2 threads at once (their steps overlap); pure Python does not", async () => {
     const pair = (gil: "python" | "release") =>
       run(
         {
@@ -111,29 +89,23 @@ describe("runReal in CPython", () => {
         },
         {},
       );
-    // CPU used per elapsed time: at most about 1 while the GIL serializes the threads.
-    const parallelism = (r: RealResult) => sum(cpuSteps(r).map((s) => s.cpu ?? 0)) / makespan(r);
     const python = await pair("python");
-    const stall = cpuStall();
     const release = await pair("release");
-    const busy = stall.share();
-    expect(parallelism(python)).toBeLessThan(1.15);
-    const [a, b] = cpuSteps(release);
-    if (!a || !b) throw new Error("expected two steps");
+    // Pure Python: the CPU both threads used is at most about one core's worth of the elapsed time,
+    // however the machine is loaded (load can only lower it).
+    expect(sum(cpuSteps(python).map((s) => s.cpu ?? 0)) / makespan(python)).toBeLessThan(1.15);
+    expect(python.trace.intervals.filter((i) => i.state === "nogil").length).toBe(0);
+    // Releasing the GIL: each thread is inside its C call, without the GIL, while the other is in
+    // its own: the two GIL-free intervals overlap for most of the shorter one. (How much faster
+    // that makes the pair depends on free cores, which a shared machine does not promise: the
+    // speed-up is measured by the validation suite, data/validation/gil-release.json.)
+    const nogil = release.trace.intervals.filter((i) => i.state === "nogil");
+    expect(nogil).toHaveLength(2);
+    expect(new Set(nogil.map((i) => i.thread)).size).toBe(2);
+    const [a, b] = nogil;
+    if (!a || !b) throw new Error("expected two GIL-free intervals");
     const overlap = Math.min(a.end, b.end) - Math.max(a.start, b.start);
     expect(overlap).toBeGreaterThan(0.5 * Math.min(a.end - a.start, b.end - b.start));
-    expect(release.trace.intervals.filter((i) => i.state === "nogil").length).toBe(2);
-    expect(python.trace.intervals.filter((i) => i.state === "nogil").length).toBe(0);
-    // A speed-up needs two free cores: checked unless other work kept the CPUs saturated meanwhile.
-    if (busy !== null && busy > 0.3) {
-      console.warn(
-        `speed-up not checked: tasks waited for a CPU ${(busy * 100).toFixed(0)}% of the time (busy machine)`,
-      );
-      return;
-    }
-    const serial = sum(cpuSteps(release).map((s) => s.cpu ?? 0)); // the same work one thread after the other
-    expect(makespan(release)).toBeLessThan(0.9 * serial);
-    expect(parallelism(release)).toBeGreaterThan(1.2);
   });
 
   test("runReal: asyncio runs 200 concurrent 20 ms sleeps in far less than 200 x 20 ms, on one thread", async () => {
@@ -147,7 +119,10 @@ describe("runReal in CPython", () => {
     );
     expect(r.trace.tasks).toHaveLength(200);
     expect(makespan(r)).toBeGreaterThanOrEqual(20 * MS);
-    expect(makespan(r)).toBeLessThan(400 * MS);
+    // Far more than one sleep at a time, all on the loop's one thread.
+    const sleeps = r.raw.steps.filter((s) => s.kind === "io");
+    expect(sleeps).toHaveLength(200);
+    expect(maxOverlap(sleeps)).toBeGreaterThanOrEqual(100);
     expect(r.trace.threads).toEqual([{ id: 0, name: "MainThread", process: 0, role: "loop" }]);
     expect(r.raw.steps.every((s) => s.awaited === true)).toBe(true);
     expect(r.trace.intervals.every((i) => i.state === "idle")).toBe(true);
@@ -282,23 +257,24 @@ describe("runReal in CPython", () => {
   });
 
   test("runReal stops at run.until: the finished tasks only, the cut step up to the end, no end calibration", async () => {
+    // The second task ends at about 200 ms: 90 ms of margin for the wake-ups of a busy machine.
     const r = await run({
       executor: { kind: "threads", workers: 1 },
       workload: { arrivals: { kind: "batch", count: 10 }, classes: [{ steps: [{ io: "100ms" }] }] },
-      run: { until: "250ms" },
+      run: { until: "290ms" },
     });
     expect(r.truncated).toBe(true);
-    expect(r.trace.end).toBe(250 * MS);
+    expect(r.trace.end).toBe(290 * MS);
     expect(r.completed).toBe(2);
     expect(r.trace.tasks.map((t) => t.id)).toEqual([0, 1]);
     expect(r.drift).toBeNull();
     expect(r.warnings).toContain("run.until stopped the run with 2 of 10 tasks completed");
     const cut = r.raw.steps.find((s) => s.partial);
-    expect(cut).toMatchObject({ task: 2, kind: "io", end: 250 * MS });
+    expect(cut).toMatchObject({ task: 2, kind: "io", end: 290 * MS });
     const worker = r.trace.threads.find((t) => t.role === "worker")!;
     expect(r.trace.intervals.filter((i) => i.thread === worker.id).at(-1)).toMatchObject({
       state: "io",
-      end: 250 * MS,
+      end: 290 * MS,
     });
   });
 
@@ -312,7 +288,9 @@ describe("runReal in CPython", () => {
       const io = r.raw.steps.filter((s) => s.kind === "io");
       expect(io).toHaveLength(6);
       expect(io.every((s) => s.end - s.start >= 10 * MS)).toBe(true);
-      expect(makespan(r)).toBeLessThan(500 * MS);
+      // Round trips at once: several on the loop, at most one per worker in the pool.
+      if (executor.kind === "asyncio") expect(maxOverlap(io)).toBeGreaterThanOrEqual(2);
+      else expect(maxOverlap(io)).toBeLessThanOrEqual(2);
     }
   });
 

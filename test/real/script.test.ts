@@ -93,7 +93,8 @@ describe("runScript", () => {
         {},
         {
           ...options,
-          timeoutMs: 1500,
+          // Long enough for python3 to start and print its child's pid on a machine at load 8.
+          timeoutMs: 5000,
           onRecord: (r) => {
             child = Number(r.pid);
           },
@@ -101,7 +102,7 @@ describe("runScript", () => {
       ),
     );
     expect(err.reason).toBe("timeout");
-    expect(err.message).toMatch(/^test script timed out after 1500 ms: killed it and its process group \(pid \d+\)$/);
+    expect(err.message).toMatch(/^test script timed out after 5000 ms: killed it and its process group \(pid \d+\)$/);
     expect(child).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(child)).toBe(false);

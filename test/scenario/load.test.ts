@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../../src/cli/io.js";
@@ -70,6 +71,25 @@ describe("loadScenario", () => {
     const error = errorOf(() => loadScenario(path));
     expect(error).toBeInstanceOf(ScenarioError);
     expect(error.message).toBe(`${path}: invalid JSON at line 4, column 3: expected "," or "}", found "\\""`);
+  });
+
+  test("loadScenario reads a pipe as a file, as bash's <(cat file.json) hands it over, not as a preset name", async () => {
+    const fifo = join(dir, "63");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // The writer is another process: the read blocks this one until the pipe ends.
+    const writer = spawn("sh", ["-c", `cat "${file("piped.txt", GOOD)}" > "${fifo}"`]);
+    expect(loadScenario(fifo).name).toBe("from-file");
+    await new Promise((resolve) => writer.on("exit", resolve));
+  });
+
+  test("loadScenario refuses a file larger than 4 MiB, and a symlink to /dev/zero, with one line", () => {
+    const link = join(dir, "zero.json");
+    symlinkSync("/dev/zero", link);
+    const error = errorOf(() => loadScenario(link));
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toBe(
+      `cannot read scenario file ${JSON.stringify(link)} (larger than 4 MiB, the most gilsim reads)`,
+    );
   });
 
   test("loadScenario reports an empty file as JSON that ends too soon", () => {

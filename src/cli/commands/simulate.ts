@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { replicate } from "../../metrics/replicate.js";
+import { INTEGER_RANGES } from "../../scenario/limits.js";
 import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
+import { type LimitFlags, limitOptions, limitsOf } from "../limit-options.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { stableJson } from "../stable-json.js";
 import { formatReplication, formatSummary } from "../summary.js";
-import { simulateWithProgress, withTaskProgress } from "../task-progress.js";
+import { replicateWithProgress, simulateWithProgress } from "../task-progress.js";
 
 export { stableJson } from "../stable-json.js";
 
@@ -18,16 +19,19 @@ export function parseSeed(text: string): number {
   return n;
 }
 
-/** Parses --replications: a positive integer. */
+/** Parses --replications: a positive integer, at most the scenario format's limit (10,000). */
 export function parseReplications(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`invalid --replications: ${text} (expected a positive integer)`);
+  const { max } = INTEGER_RANGES.replications;
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max) {
+    throw new UsageError(
+      `invalid --replications: ${text} (expected a positive integer of at most ${max.toLocaleString("en-US")})`,
+    );
   }
   return n;
 }
 
-interface SimulateFlags {
+interface SimulateFlags extends LimitFlags {
   seed?: number;
   replications?: number;
   json?: boolean;
@@ -36,7 +40,7 @@ interface SimulateFlags {
 
 /** `gilsim simulate FILE|PRESET [--seed N] [--replications N] [--json]` */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  profileOption(program.command("simulate"))
+  limitOptions(profileOption(program.command("simulate")))
     .description("simulate a scenario file or a preset and print its metrics")
     .argument("<scenario>", "a scenario .json file, or a preset name (see `gilsim presets`)")
     .option("--seed <n>", "seed of the run (default: the scenario's seed)", parseSeed)
@@ -46,15 +50,14 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       parseReplications,
     )
     .option("--json", "print the metrics as JSON (keys sorted: same seed, same bytes)")
-    .action((file: string, flags: SimulateFlags) => {
+    .action(async (file: string, flags: SimulateFlags) => {
       const scenario = parseScenario(loadInput(file, flags.profile), file);
       const seed = flags.seed ?? scenario.seed;
       const replications = flags.replications ?? scenario.run.replications;
       const label = `simulate ${scenario.name}`;
+      const limits = limitsOf(flags);
       if (replications > 1) {
-        const rep = withTaskProgress(io, label, scenario, replications, (report) =>
-          replicate(scenario, { replications, seed, progress: report }),
-        );
+        const rep = await replicateWithProgress(io, label, scenario, file, { replications, seed, ...limits });
         io.out(
           flags.json
             ? stableJson({ scenario: scenario.name, seed, replications, ...rep })
@@ -62,15 +65,18 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
         );
         return;
       }
-      const result = simulateWithProgress(io, label, scenario, { seed, trace: false });
+      const result = await simulateWithProgress(io, label, scenario, file, { seed, trace: false, ...limits });
       if (flags.json) {
         io.out(stableJson(result.metrics));
         return;
       }
       const unfinished = result.metrics.tasks.arrived - result.metrics.tasks.completed;
-      const note = result.truncated
-        ? `stopped at run.until with ${unfinished} of ${result.metrics.tasks.arrived} arrived tasks unfinished`
-        : undefined;
+      const note =
+        result.stoppedBy === "max-events"
+          ? `stopped at --max-events ${flags.maxEvents} with ${result.metrics.tasks.completed} of ${scenario.workload.arrivals.count} tasks finished`
+          : result.truncated
+            ? `stopped at run.until with ${unfinished} of ${result.metrics.tasks.arrived} arrived tasks unfinished`
+            : undefined;
       io.out(formatSummary(result.metrics, note));
     });
 }

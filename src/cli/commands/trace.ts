@@ -1,10 +1,11 @@
 import { type Command, Option } from "commander";
-import { writeFileAtomic } from "../../io/atomic.js";
+import { outputTarget, writeFilesAtomic } from "../../io/atomic.js";
 import { loadScenario } from "../../scenario/load.js";
 import { chromeTraceJson } from "../../trace/chrome.js";
 import { intervalsCsv, tasksCsv } from "../../trace/csv.js";
 import { traceFile } from "../../trace/stream.js";
 import type { CliIO } from "../io.js";
+import { type LimitFlags, limitOptions, limitsOf } from "../limit-options.js";
 import { simulateWithProgress } from "../task-progress.js";
 import { parseSeed } from "./simulate.js";
 
@@ -26,13 +27,15 @@ export function traceFiles(
   };
 }
 
-/** `gilsim trace FILE|PRESET --out PATH [--seed N] [--format chrome|csv|both]` */
+/** `gilsim trace FILE|PRESET [--out PATH] [--seed N] [--format chrome|csv|both|jsonl]` */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  program
-    .command("trace")
+  limitOptions(program.command("trace"))
     .description("simulate a scenario and write its trace for Perfetto / chrome://tracing or as CSV")
     .argument("<scenario>", "a scenario .json file, or a preset name (see `gilsim presets`)")
-    .requiredOption("--out <path>", "base path of the output: PATH.json, PATH.intervals.csv, PATH.tasks.csv")
+    .option(
+      "--out <path>",
+      "base path of the output: PATH.json, PATH.intervals.csv, PATH.tasks.csv (default: the scenario's name, in this folder)",
+    )
     .option("--seed <n>", "seed of the run (default: the scenario's seed)", parseSeed)
     .addOption(
       new Option(
@@ -42,26 +45,36 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
         .choices(["chrome", "csv", "both", "jsonl"])
         .default("chrome"),
     )
-    .action(async (file: string, flags: { out: string; seed?: number; format: Format }) => {
+    .action(async (file: string, flags: LimitFlags & { out?: string; seed?: number; format: Format }) => {
       const scenario = loadScenario(file);
       const seed = flags.seed ?? scenario.seed;
+      const out = flags.out ?? scenario.name;
+      const label = `trace ${scenario.name}`;
+      const limits = limitsOf(flags);
       if (flags.format === "jsonl") {
-        const path = traceFiles(flags.out, "jsonl").jsonl as string;
-        simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, traceSink: traceFile(path) });
+        const path = traceFiles(out, "jsonl").jsonl as string;
+        await simulateWithProgress(io, label, scenario, file, { seed, traceSink: traceFile(path), ...limits });
         io.out(`wrote ${path} (gilsim trace, one JSON record a line)`);
         return;
       }
-      const result = simulateWithProgress(io, `trace ${scenario.name}`, scenario, { seed, trace: true });
+      const files = traceFiles(out, flags.format);
+      // Refuse an output that cannot be written (a folder, a socket) before the run, not after it.
+      for (const path of Object.values(files)) outputTarget(path);
+      const result = await simulateWithProgress(io, label, scenario, file, { seed, trace: true, ...limits });
       const trace = result.trace;
       if (!trace) throw new Error("the simulation recorded no trace");
-      const files = traceFiles(flags.out, flags.format);
-      if (files.chrome) {
-        await writeFileAtomic(files.chrome, chromeTraceJson(trace, { loops: result.metrics.loops }));
-        io.out(`wrote ${files.chrome} (Chrome trace: open it in https://ui.perfetto.dev)`);
-      }
+      const outputs: { path: string; data: string }[] = [];
+      if (files.chrome)
+        outputs.push({ path: files.chrome, data: chromeTraceJson(trace, { loops: result.metrics.loops }) });
       if (files.intervals && files.tasks) {
-        await writeFileAtomic(files.intervals, intervalsCsv(trace));
-        await writeFileAtomic(files.tasks, tasksCsv(trace));
+        outputs.push(
+          { path: files.intervals, data: intervalsCsv(trace) },
+          { path: files.tasks, data: tasksCsv(trace) },
+        );
+      }
+      await writeFilesAtomic(outputs);
+      if (files.chrome) io.out(`wrote ${files.chrome} (Chrome trace: open it in https://ui.perfetto.dev)`);
+      if (files.intervals && files.tasks) {
         io.out(
           `wrote ${files.intervals} (${trace.intervals.length} intervals) and ${files.tasks} (${trace.tasks.length} tasks)`,
         );
