@@ -99,7 +99,7 @@ export class App {
       },
       traceText: () => {
         const o = this.side(this.active)?.outcome;
-        return o ? chromeTrace(o.trace) : null;
+        return o ? chromeTrace(o.trace, o.metrics) : null;
       },
       stem: () => {
         const s = this.side(this.active);

@@ -89,8 +89,9 @@ export function metricsJson(metrics: Metrics): string {
   return stableJson(metrics);
 }
 
-export function chromeTrace(trace: Trace): string {
-  return chromeTraceJson(trace);
+/** The Chrome trace `gilsim trace` writes: the run's trace, with the loops' lag as counters. */
+export function chromeTrace(trace: Trace, metrics: Metrics): string {
+  return chromeTraceJson(trace, { loops: metrics.loops });
 }
 
 /** A PNG of an SVG figure at `scale` times its size, drawn by the browser. */

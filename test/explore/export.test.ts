@@ -49,6 +49,8 @@ describe("reportFigure", () => {
 describe("metricsJson, chromeTrace", () => {
   test("metricsJson is the CLI's stable JSON, and chromeTrace the trace command's", () => {
     expect(metricsJson(outcome.metrics)).toBe(stableJson(outcome.metrics));
-    expect(chromeTrace(outcome.trace)).toBe(chromeTraceJson(outcome.trace));
+    expect(chromeTrace(outcome.trace, outcome.metrics)).toBe(
+      chromeTraceJson(outcome.trace, { loops: outcome.metrics.loops }),
+    );
   });
 });

@@ -123,6 +123,15 @@ describe("the gallery in headless Chromium", () => {
       for (const path of ["index.html", ...NOTEBOOKS.map((nb) => `${nb.meta.id}/index.html`)]) {
         const response = await page.goto(`${server.url}/${path}`, { waitUntil: "load" });
         expect(response?.status(), path).toBe(200);
+        // The gallery loads its figures lazily, as a reader scrolls: load them all now.
+        await page.$$eval("img", (imgs) =>
+          Promise.all(
+            imgs.map((img) => {
+              img.loading = "eager";
+              return img.decode().catch(() => undefined);
+            }),
+          ),
+        );
         const sizes = await page.$$eval("img", (imgs) =>
           imgs.map((img) => ({
             src: img.getAttribute("src"),
