@@ -186,8 +186,23 @@ export class EventLoop implements Intake {
     }
   }
 
-  /** One step of a task's coroutine: run until it awaits or returns. */
-  private *runTask(task: TaskRun): Generator<Op, void, boolean | undefined> {
+  /**
+   * One step of a task's coroutine: run until it awaits or returns. A closed client with no think
+   * time goes on to its next request in the same step: a loop, not a nested generator per task,
+   * so a long chain of requests that never await neither grows the stack nor slows down.
+   */
+  private *runTask(first: TaskRun): Generator<Op, void, boolean | undefined> {
+    let task = first;
+    for (;;) {
+      yield* this.stepTask(task);
+      const next = this.inlineNext;
+      if (!next) return;
+      this.inlineNext = null;
+      task = next;
+    }
+  }
+
+  private *stepTask(task: TaskRun): Generator<Op, void, boolean | undefined> {
     if (this.limited && !this.permitted.has(task)) {
       // async with semaphore: wait FIFO for a permit.
       if (this.permits <= 0) {
@@ -234,11 +249,6 @@ export class EventLoop implements Intake {
       task.record(step, thread, start, this.rt.now);
     }
     this.finish(task);
-    const next = this.inlineNext;
-    if (next) {
-      this.inlineNext = null;
-      yield* this.runTask(next);
-    }
   }
 
   private *wakeLater(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {

@@ -6,7 +6,7 @@ describe("instant ops", () => {
   test("a long run of ops that take no time goes through without growing the stack", () => {
     // Each op ends at once and resumes its thread from inside the last; 200,000 of them in a row
     // (a closed client with no think time issues each next task at once) used to overflow the stack.
-    for (const executor of [{ kind: "sync" }, { kind: "threads", workers: 2 }] as const) {
+    for (const executor of [{ kind: "sync" }, { kind: "threads", workers: 2 }, { kind: "asyncio" }] as const) {
       const s = parseScenario({
         name: "instant",
         executor,
