@@ -29,6 +29,8 @@ interface Cpu {
   tickEvent: number;
   balanceEvent: number;
   reschedEvent: number;
+  /** cfs: the thread whose wake-up asked for the pending resched; it runs next if still queued here. */
+  wokenFor: SimThread | null;
   /** When the CPU last went idle (nothing running, queued or incoming). */
   idleSince: Nanos;
   /** How long its idle periods have lasted lately (an average, each new one weighing half). */
@@ -112,6 +114,7 @@ export class Machine {
         tickEvent: -1,
         balanceEvent: -1,
         reschedEvent: -1,
+        wokenFor: null,
         idleSince: 0,
         avgIdle: 0,
       });
@@ -423,21 +426,28 @@ export class Machine {
     const cur = cpu.current;
     if (!cur) return;
     const go = this.kernel === "cfs" || this.pick(cpu, true) === woken || this.vNow(cpu) >= cpu.vprot - EPS;
+    // CFS's check_preempt_wakeup: the woken thread (the smallest vruntime, by its sleeper credit)
+    // is the one that preempts, not the oldest queued.
+    if (go && this.kernel === "cfs") cpu.wokenFor = woken;
     if (go && cpu.reschedEvent < 0) cpu.reschedEvent = this.world.sim.schedule(0, this.RESCHED, cpu.index);
   }
 
   private onResched(index: number): void {
     const cpu = this.cpus[index] as Cpu;
     cpu.reschedEvent = -1;
-    this.repick(cpu, this.kernel !== "cfs");
+    const woken = cpu.wokenFor;
+    cpu.wokenFor = null;
+    this.repick(cpu, this.kernel !== "cfs", woken !== null && cpu.queue.includes(woken) ? woken : null);
   }
 
   /** schedule() on a CPU with a current thread: it goes on, or gives way to the thread EEVDF picks. */
-  private repick(cpu: Cpu, protect: boolean): void {
+  private repick(cpu: Cpu, protect: boolean, prefer: SimThread | null = null): void {
     const cur = cpu.current;
     if (!cur || cpu.queue.length + cpu.delayed.length === 0) return;
+    let first = prefer;
     for (;;) {
-      const best = this.kernel === "cfs" && !protect ? this.firstQueued(cpu) : this.pick(cpu, protect);
+      const best = first ?? (this.kernel === "cfs" && !protect ? this.firstQueued(cpu) : this.pick(cpu, protect));
+      first = null;
       if (!best) return;
       if (best.delayedOn >= 0) {
         this.finishDelay(best, cpu);

@@ -183,8 +183,10 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
 const TICKS_NS = [1_000_000, 3_333_333, 4_000_000, 10_000_000];
 
 /**
- * The tick a measured slice stands for: the nearest 1/HZ within 25%, else null (a measurement
- * disturbed by other work, such as a 0.34 ms slice, is no tick; the scenario's default stays).
+ * The measured slice, applied as the tick when it lies within 25% of a 1/HZ tick; else null (a
+ * measurement disturbed by other work, such as a 0.34 ms slice, is no tick, and the scenario's
+ * default stays). A slice is the base slice rounded up to ticks, so with HZ=1000 it may measure a
+ * few ms and be left out: the default tick then stays, a known limit.
  */
 export function tickOf(slice: string | null): string | null {
   const ns = slice === null ? undefined : parseDuration(slice);

@@ -90,7 +90,7 @@ describe("recorded runs (data/validation)", () => {
     expect(over.map((o) => o.split(" ").slice(0, 2).join(" "))).toEqual(listed);
   });
 
-  test("a closed client with no think time keeps the GIL between requests: convoy-closed agrees with CPython", () => {
+  test("a closed client with no think time keeps the GIL between requests: convoy-closed's makespan and p50 agree with CPython within 15%", () => {
     // Before the client issued its next request at once, the model slept between requests and
     // waited a switch interval for the GIL: makespan +55%, p95 +78% against these runs.
     const rec = readRecording("convoy-closed");
