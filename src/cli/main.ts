@@ -9,6 +9,7 @@ import * as merge from "./commands/merge.js";
 import * as presets from "./commands/presets.js";
 import * as real from "./commands/real.js";
 import * as recommend from "./commands/recommend.js";
+import * as recordCommand from "./commands/record.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
 import * as trace from "./commands/trace.js";
@@ -21,7 +22,7 @@ import { type CliIO, processIO, UsageError } from "./io.js";
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate];
+const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate, recordCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
