@@ -17,16 +17,15 @@ And in code the program controls:
       gilsim_record.name("GET /items", request_start=headers.get("x-request-start"))
 
 Per task it records wall time and thread CPU time (time.thread_time_ns), and each call into code
-that releases the GIL or holds it without check points, with its wall time:
+that releases the GIL or holds it without check points, with its wall and thread CPU time:
   class "r": C code that releases the GIL while it works: hashlib (inputs of 2 KiB or more),
-             zlib, sqlite3 (execute and fetch); their thread CPU time is read too
+             zlib, sqlite3 (execute and fetch: one GIL release per row stepped, n rows)
   class "h": C code that holds the GIL with no check points: json, hashlib below 2 KiB
-  class "w": calls that wait: socket (recv, send, accept, connect, ...), select.select
+  class "w": calls that wait: socket (recv, send, accept, connect, close), select.select
   class "s": time.sleep (the requested time is kept)
 Asyncio tasks also record each callback run of their coroutine (class "run"), and each call they
 offload with run_in_executor or asyncio.to_thread (class "off"), with the calls made inside it.
-Thread CPU time is read only around "r" calls and at a task's ends (it is a system call, about
-1-3 us); "h", "w" and "s" calls read only the monotonic clock.
+Thread CPU time is a system call (about 1-3 us on a VM); it is read twice per recorded call.
 
 Output: one JSON object per line. A "recording" header per process (the interpreter, the machine,
 the clocks), then one line per task:
@@ -264,29 +263,9 @@ def _track():
     return getattr(_local, "track", 0)
 
 
-def _seg(t, cls, label, start, wall, cpu, n, c0):
-    t.segs.append((cls, label, start - t.start, wall, cpu, n, c0, _track()))
-
-
-def _timed(cls, label, fn):
-    """Wraps a call that waits or holds the GIL: the monotonic clock only."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        t = _current.get()
-        if t is None:
-            return fn(*args, **kwargs)
-        w0 = _perf()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _seg(t, cls, label, w0, _perf() - w0, -1, 1, -1)
-
-    return wrapper
-
-
-def _cpu_call(t, label, fn, args, kwargs, n_of=None):
-    """Runs a call that releases the GIL while it computes: wall and thread CPU time."""
+def _call(t, cls, label, fn, args, kwargs, n_of=None):
+    """Runs a recorded call: its wall time and its thread CPU time (c0: the CPU already used on
+    this track, from the task's start, or from the callback run's start on an event loop)."""
     w0 = _perf()
     c0 = _cpu()
     result = None
@@ -299,16 +278,18 @@ def _cpu_call(t, label, fn, args, kwargs, n_of=None):
         track = _track()
         base = t.run_c0 if t.loop is not None else t.cpu0
         n = n_of(result) if n_of is not None and result is not None else 1
-        t.segs.append(("r", label, w0 - t.start, wall, c1 - c0, n, c0 - base if track == 0 else -1, track))
+        t.segs.append((cls, label, w0 - t.start, wall, c1 - c0, n, c0 - base if track == 0 else -1, track))
 
 
-def _cpu_timed(label, fn, n_of=None):
+def _recorded(cls, label, fn, n_of=None):
+    """Wraps `fn` so that, inside a task, each call is recorded as a segment of class `cls`."""
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         t = _current.get()
         if t is None:
             return fn(*args, **kwargs)
-        return _cpu_call(t, label, fn, args, kwargs, n_of)
+        return _call(t, cls, label, fn, args, kwargs, n_of)
 
     return wrapper
 
@@ -316,17 +297,19 @@ def _cpu_timed(label, fn, n_of=None):
 def _patch_socket():
     import socket
 
-    for method in ("recv", "recv_into", "recvfrom", "recvfrom_into", "send", "sendall", "sendto", "connect"):
+    for method in ("recv", "recv_into", "recvfrom", "recvfrom_into", "send", "sendall", "sendto", "connect", "accept"):
         original = getattr(socket.socket, method, None)
         if original is not None:
-            setattr(socket.socket, method, _timed("w", "socket", original))
-    socket.socket.accept = _timed("w", "socket", socket.socket.accept)
+            label = "socket.recv" if method.startswith("recv") else "socket.send" if method.startswith("send") else f"socket.{method}"
+            setattr(socket.socket, method, _recorded("w", label, original))
+    # close() releases the GIL around the system call (a TCP close does the FIN's work there)
+    socket.socket._real_close = _recorded("w", "socket.close", socket.socket._real_close)
 
 
 def _patch_select():
     import select
 
-    select.select = _timed("w", "select", select.select)
+    select.select = _recorded("w", "select", select.select)
 
 
 def _patch_sleep():
@@ -337,25 +320,22 @@ def _patch_sleep():
         t = _current.get()
         if t is None:
             return original(seconds)
-        w0 = _perf()
-        try:
-            return original(seconds)
-        finally:
-            _seg(t, "s", "sleep", w0, _perf() - w0, -1, int(max(0.0, seconds) * 1e9), -1)
+        requested = int(max(0.0, seconds) * 1e9)
+        return _call(t, "s", "sleep", original, (seconds,), {}, lambda _: requested)
 
     time.sleep = sleep
 
 
 def _patch_json():
-    json.loads = _timed("h", "json", json.loads)
-    json.dumps = _timed("h", "json", json.dumps)
+    json.loads = _recorded("h", "json", json.loads)
+    json.dumps = _recorded("h", "json", json.dumps)
 
 
 def _patch_zlib():
     import zlib
 
-    zlib.compress = _cpu_timed("zlib", zlib.compress)
-    zlib.decompress = _cpu_timed("zlib", zlib.decompress)
+    zlib.compress = _recorded("r", "zlib", zlib.compress)
+    zlib.decompress = _recorded("r", "zlib", zlib.decompress)
 
 
 class _Hash:
@@ -370,13 +350,7 @@ class _Hash:
         t = _current.get()
         if t is None:
             return self._h.update(data)
-        if len(memoryview(data)) >= 2048:
-            return _cpu_call(t, "hashlib", self._h.update, (data,), {})
-        w0 = _perf()
-        try:
-            return self._h.update(data)
-        finally:
-            _seg(t, "h", "hashlib", w0, _perf() - w0, -1, 1, -1)
+        return _call(t, "r" if len(memoryview(data)) >= 2048 else "h", "hashlib", self._h.update, (data,), {})
 
     def copy(self):
         return _Hash(self._h.copy())
@@ -393,14 +367,7 @@ def _hash_constructor(fn):
             return fn(*args, **kwargs)
         data = args[-1] if args and not isinstance(args[-1], str) else kwargs.get("data", kwargs.get("string", b""))
         size = len(memoryview(data)) if data else 0
-        if size >= 2048:
-            h = _cpu_call(t, "hashlib", fn, args, kwargs)
-        elif size:
-            w0 = _perf()
-            h = fn(*args, **kwargs)
-            _seg(t, "h", "hashlib", w0, _perf() - w0, -1, 1, -1)
-        else:
-            h = fn(*args, **kwargs)
+        h = _call(t, "r" if size >= 2048 else "h", "hashlib", fn, args, kwargs) if size else fn(*args, **kwargs)
         return _Hash(h)
 
     return make
@@ -427,37 +394,37 @@ def _patch_sqlite():
             t = _current.get()
             if t is None:
                 return super().execute(*args, **kwargs)
-            return _cpu_call(t, "sqlite", super().execute, args, kwargs)
+            return _call(t, "r", "sqlite", super().execute, args, kwargs)
 
         def executemany(self, *args, **kwargs):
             t = _current.get()
             if t is None:
                 return super().executemany(*args, **kwargs)
-            return _cpu_call(t, "sqlite", super().executemany, args, kwargs)
+            return _call(t, "r", "sqlite", super().executemany, args, kwargs)
 
         def fetchall(self):
             t = _current.get()
             if t is None:
                 return super().fetchall()
-            return _cpu_call(t, "sqlite", super().fetchall, (), {}, rows)
+            return _call(t, "r", "sqlite", super().fetchall, (), {}, rows)
 
         def fetchmany(self, *args, **kwargs):
             t = _current.get()
             if t is None:
                 return super().fetchmany(*args, **kwargs)
-            return _cpu_call(t, "sqlite", super().fetchmany, args, kwargs, rows)
+            return _call(t, "r", "sqlite", super().fetchmany, args, kwargs, rows)
 
         def fetchone(self):
             t = _current.get()
             if t is None:
                 return super().fetchone()
-            return _cpu_call(t, "sqlite", super().fetchone, (), {})
+            return _call(t, "r", "sqlite", super().fetchone, (), {})
 
         def __next__(self):
             t = _current.get()
             if t is None:
                 return super().__next__()
-            return _cpu_call(t, "sqlite", super().__next__, (), {})
+            return _call(t, "r", "sqlite", super().__next__, (), {})
 
     class Connection(sqlite3.Connection):
         def cursor(self, factory=Cursor):
@@ -561,9 +528,9 @@ def _asyncio_executor(loop):
 def _close_run(t):
     """Ends the callback run in progress when a task ends inside it."""
     if t.run_w0:
-        now = _perf()
-        _seg(t, "run", "", t.run_w0, now - t.run_w0, _cpu() - t.run_c0, 1, -1)
-        t.cpu += _cpu() - t.run_c0
+        cpu = _cpu() - t.run_c0
+        t.segs.append(("run", "", t.run_w0 - t.start, _perf() - t.run_w0, cpu, 1, -1, 0))
+        t.cpu += cpu
         t.run_w0 = 0
 
 
