@@ -5,6 +5,7 @@ import { ScenarioError } from "../scenario/errors.js";
 import * as calibrate from "./commands/calibrate.js";
 import * as check from "./commands/check.js";
 import * as compare from "./commands/compare.js";
+import * as fit from "./commands/fit.js";
 import * as merge from "./commands/merge.js";
 import * as presets from "./commands/presets.js";
 import * as real from "./commands/real.js";
@@ -22,7 +23,20 @@ import { type CliIO, processIO, UsageError } from "./io.js";
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate, recordCommand];
+const COMMANDS = [
+  simulate,
+  check,
+  trace,
+  presets,
+  sweep,
+  merge,
+  recommend,
+  real,
+  compare,
+  calibrate,
+  recordCommand,
+  fit,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
