@@ -2,7 +2,8 @@
  * The README's `npx gilsim` commands, run as written from a scratch folder (with the examples
  * folder beside them), so the front door cannot drift from what the CLI accepts. The
  * real-execution block (real, compare, calibrate, and the profile it writes) is left out: it runs
- * CPython for half a minute and is covered by test/cli and test/real.
+ * CPython for half a minute and is covered by test/cli and test/real; so is the "your own app" block
+ * (record, fit, and simulating what fit wrote), covered by test/fit/record-fit-simulate.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { describe, expect, test } from "vitest";
 import { tempDir } from "./temp.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SKIP = /gilsim (real|compare|calibrate)\b|--profile /;
+const SKIP = /gilsim (real|compare|calibrate|record|fit)\b|--profile |app\.json/;
 
 /** The shell commands of the README's ```sh blocks that run gilsim: continuation lines and for loops joined. */
 function readmeCommands(markdown: string): string[] {
@@ -45,7 +46,7 @@ describe("README", () => {
     for (const command of ["simulate", "trace", "check", "sweep", "merge", "recommend"]) {
       expect(runnable.some((c) => c.includes(`npx gilsim ${command} `))).toBe(true);
     }
-    expect(all.length - runnable.length).toBe(4);
+    expect(all.length - runnable.length).toBe(7);
   });
 
   test("every gilsim command in the README runs and exits 0", { timeout: 240_000 }, () => {
