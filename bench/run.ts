@@ -8,10 +8,11 @@ import { memoryBench } from "./memory.js";
 import { mmcBench } from "./mmc.js";
 import { modelBench } from "./model.js";
 import { renderBench } from "./render.js";
+import { startupBench } from "./startup.js";
 import { sweepBench } from "./sweep.js";
 import type { Bench, BenchLine } from "./types.js";
 
-const BENCHES: readonly Bench[] = [mmcBench, modelBench, sweepBench, memoryBench, renderBench];
+const BENCHES: readonly Bench[] = [mmcBench, modelBench, startupBench, sweepBench, memoryBench, renderBench];
 
 interface Row {
   bench: string;

@@ -87,7 +87,7 @@ async function measure(sweep: SweepPlan, workers: number): Promise<Measured> {
     // sweep.json and sweep.csv too (not the figures), as `gilsim sweep` writes them.
     const points = PointFile.open(report.pointsFile);
     try {
-      writeSweepResults(points, out, { figures: false });
+      await writeSweepResults(points, out, { figures: false });
     } finally {
       points.close();
     }

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so `npx gilsim` works right after `npm install`.
-import { register } from "tsx/esm/api";
+// The gilsim command: the CLI compiled by `npm run build` (dist/bin, one bundled module), run by
+// plain node. From a checkout, `npm install` builds it (prepare); `npm run gilsim` runs the source.
+import { runProcess } from "../dist/bin/gilsim.js";
 
-register();
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+await runProcess();

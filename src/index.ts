@@ -1,28 +1,12 @@
-// gilsim's public entry: the engine, scenarios, the runtime model, metrics and traces.
+/*
+ * gilsim's core entry: the engine, scenarios, the runtime model, metrics and traces. It loads no
+ * DOM, no Plot and no renderer: figures are `gilsim/charts`, the real-execution runner is
+ * `gilsim/real`, sweeps and recommendations are `gilsim/sweep`, each loaded only when imported.
+ */
 
-export type {
-  EcdfSeries,
-  Figure,
-  FigureOptions,
-  HeatCell,
-  LagPoint,
-  ScalingPoint,
-  SimRealPoint,
-  TimelineOptions,
-} from "./charts/index.js";
-export {
-  ecdfChart,
-  heatmapChart,
-  queueChart,
-  scalingChart,
-  simRealChart,
-  svgToPng,
-  timelineChart,
-  utilizationChart,
-  writeFigure,
-} from "./charts/index.js";
 export type { Distribution, Handler, Nanos, SimulationOptions } from "./engine/index.js";
 export {
+  CANCELLED,
   constant,
   EventQueue,
   empirical,
@@ -57,16 +41,6 @@ export type { PythonVersion, RuntimeParams } from "./model/profiles.js";
 export { PYTHON_VERSIONS, profile } from "./model/profiles.js";
 export type { CpuAccounting, RunResult, SimulateOptions } from "./model/simulate.js";
 export { simulate } from "./model/simulate.js";
-export { profileFromCalibration, runCalibration } from "./real/calibrate.js";
-export type { Comparison, MetricComparison } from "./real/compare.js";
-export { compare, compareMetrics, comparisonOf } from "./real/compare.js";
-export { HarnessError, RealSetupError } from "./real/errors.js";
-export type { RealOptions } from "./real/options.js";
-export type { MachineProfile } from "./real/profile.js";
-export { applyProfile, readProfile, writeProfile } from "./real/profile.js";
-export { findPython } from "./real/python.js";
-export type { RealResult } from "./real/runner.js";
-export { runReal } from "./real/runner.js";
 export type { DistSpec } from "./scenario/distribution.js";
 export { makeDistribution } from "./scenario/distribution.js";
 export { ScenarioError } from "./scenario/errors.js";

@@ -13,9 +13,12 @@ import { parseRecording, type Recording } from "./recording.js";
  * checked and renamed into place, so a recording appears whole or not at all.
  */
 
-/** The folder holding gilsim_record.py and sitecustomize.py (beside this module, in src/ and in a build). */
+/**
+ * The folder holding gilsim_record.py and sitecustomize.py: src/capture/py, or dist/capture/py in
+ * a build (where the CLI bundle in dist/bin, at the same depth, finds it by the same path).
+ */
 export function recorderDir(): string {
-  return fileURLToPath(new URL("./py/", import.meta.url));
+  return fileURLToPath(new URL("../capture/py/", import.meta.url));
 }
 
 export interface RecordOptions {

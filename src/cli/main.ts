@@ -14,7 +14,8 @@ import * as recordCommand from "./commands/record.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
 import * as trace from "./commands/trace.js";
-import { type CliIO, processIO, UsageError } from "./io.js";
+import * as validate from "./commands/validate.js";
+import { type CliIO, endQuietlyOnBrokenPipe, processIO, UsageError } from "./io.js";
 
 /*
  * The gilsim command line. Exit codes: 0 success; 2 a usage or scenario problem (bad option,
@@ -34,6 +35,7 @@ const COMMANDS = [
   real,
   compare,
   calibrate,
+  validate,
   recordCommand,
   fit,
 ];
@@ -92,5 +94,15 @@ function isEntryPoint(): boolean {
   }
 }
 
-// `tsx src/cli/main.ts ...` (npm run gilsim) runs the CLI; bin/gilsim.js imports main instead.
-if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));
+/** Commands that start child processes (workers, python3): SIGPIPE must not end them (see io.ts). */
+const WITH_CHILDREN = new Set(["sweep", "recommend", "real", "compare", "calibrate"]);
+
+/** Runs the CLI as this process: its arguments, its exit code, a quiet end on a broken pipe. */
+export async function runProcess(): Promise<void> {
+  const argv = process.argv.slice(2);
+  endQuietlyOnBrokenPipe(!argv.some((a) => WITH_CHILDREN.has(a)));
+  process.exitCode = await main(argv);
+}
+
+// `tsx src/cli/main.ts ...` (npm run gilsim) runs the CLI; bin/gilsim.js calls runProcess instead.
+if (isEntryPoint()) await runProcess();

@@ -1,17 +1,38 @@
 /**
  * A binary min-heap of pending events ordered by (time, priority, insertion number).
  *
- * Keys live in typed arrays indexed by slot; the heap itself is an Int32Array of slots, so a
- * push or pop allocates nothing once the arrays have grown to the largest number of pending
- * events. Each event carries a handler index and a numeric argument rather than a closure.
+ * The heap keeps its keys in heap order in typed arrays (no indirection on compare); each entry
+ * also names a slot, where the event's handler index, numeric argument and copies of its keys
+ * live. A push or pop allocates nothing once the arrays have grown to the largest number of
+ * pending events. Each event carries a handler index and a numeric argument rather than a closure.
+ *
+ * Cancellation costs no lookup: an event's id is its slot plus SLOTS times the slot's generation,
+ * the generation goes up when the slot is freed, so an id names one event for good, and cancelling
+ * marks the slot. A cancelled event stays in the heap until it reaches the top, where the caller
+ * sees its handler as CANCELLED and discards it.
  */
+
+/** The handler index a cancelled event reports. */
+export const CANCELLED = -1;
+
+/** Slots an id can name: at most this many events can be pending at once. */
+const SLOTS = 2 ** 26;
+/** Generations a slot goes through before it is retired (so ids stay below 2^53 and never repeat). */
+const GENERATIONS = 2 ** 27;
+
 export class EventQueue {
-  private heap: Int32Array;
+  // Keys in heap order.
+  private heapTimes: Float64Array;
+  private heapPriorities: Int32Array;
+  private heapSeqs: Float64Array;
+  private heapSlots: Int32Array;
+  // Per slot.
   private times: Float64Array;
   private priorities: Int32Array;
   private seqs: Float64Array;
   private handlers: Int32Array;
   private args: Float64Array;
+  private generations: Float64Array;
   private free: Int32Array;
   private freeCount = 0;
   private capacity: number;
@@ -20,17 +41,22 @@ export class EventQueue {
   private seq = 0;
 
   constructor(initialCapacity = 1024) {
-    const n = Math.max(16, initialCapacity | 0);
+    const n = Math.min(SLOTS, Math.max(16, initialCapacity | 0));
     this.capacity = n;
-    this.heap = new Int32Array(n);
+    this.heapTimes = new Float64Array(n);
+    this.heapPriorities = new Int32Array(n);
+    this.heapSeqs = new Float64Array(n);
+    this.heapSlots = new Int32Array(n);
     this.times = new Float64Array(n);
     this.priorities = new Int32Array(n);
     this.seqs = new Float64Array(n);
     this.handlers = new Int32Array(n);
     this.args = new Float64Array(n);
+    this.generations = new Float64Array(n);
     this.free = new Int32Array(n);
   }
 
+  /** Events in the heap, cancelled ones not yet popped included. */
   get size(): number {
     return this.count;
   }
@@ -40,77 +66,124 @@ export class EventQueue {
     return this.seq;
   }
 
-  /** Adds an event and returns its insertion number, which identifies it for cancellation. */
+  /** Adds an event (handler at least 0) and returns its id, for `cancel`. */
   push(time: number, priority: number, handler: number, arg: number): number {
-    const slot = this.allocate();
+    const slot = this.freeCount > 0 ? (this.free[--this.freeCount] as number) : this.fresh();
     const seq = this.seq++;
     this.times[slot] = time;
     this.priorities[slot] = priority;
     this.seqs[slot] = seq;
     this.handlers[slot] = handler;
     this.args[slot] = arg;
+    const times = this.heapTimes;
+    const priorities = this.heapPriorities;
+    const seqs = this.heapSeqs;
+    const slots = this.heapSlots;
     let i = this.count++;
-    const heap = this.heap;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as number;
-      if (!this.less(slot, p)) break;
-      heap[i] = p;
+      const pt = times[parent] as number;
+      if (pt < time || (pt === time && before(priorities[parent] as number, seqs[parent] as number, priority, seq))) {
+        break;
+      }
+      times[i] = pt;
+      priorities[i] = priorities[parent] as number;
+      seqs[i] = seqs[parent] as number;
+      slots[i] = slots[parent] as number;
       i = parent;
     }
-    heap[i] = slot;
-    return seq;
+    times[i] = time;
+    priorities[i] = priority;
+    seqs[i] = seq;
+    slots[i] = slot;
+    return (this.generations[slot] as number) * SLOTS + slot;
+  }
+
+  /**
+   * Cancels the pending event with this id: it will pop with handler CANCELLED. Returns false,
+   * doing nothing, when the id names no pending event (it ran, was cancelled, or never existed).
+   */
+  cancel(id: number): boolean {
+    if (!(id >= 0 && id < 2 ** 53)) return false;
+    const slot = id % SLOTS;
+    if (slot >= this.nextSlot || (this.generations[slot] as number) * SLOTS + slot !== id) return false;
+    if (this.handlers[slot] === CANCELLED) return false;
+    this.handlers[slot] = CANCELLED;
+    return true;
   }
 
   /** Slot of the earliest event (its fields readable through the accessors); -1 when empty. */
   peekSlot(): number {
-    return this.count === 0 ? -1 : (this.heap[0] as number);
+    return this.count === 0 ? -1 : (this.heapSlots[0] as number);
   }
 
-  /** Insertion numbers of the pending events, in no particular order. */
+  /** Ids of the pending events that are not cancelled, in no particular order. */
   pendingIds(): number[] {
     const ids: number[] = [];
-    for (let i = 0; i < this.count; i++) ids.push(this.seqs[this.heap[i] as number] as number);
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.heapSlots[i] as number;
+      if (this.handlers[slot] !== CANCELLED) ids.push((this.generations[slot] as number) * SLOTS + slot);
+    }
     return ids;
   }
 
   /** Time of the earliest event; Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Number.POSITIVE_INFINITY : (this.times[this.heap[0] as number] as number);
+    return this.count === 0 ? Number.POSITIVE_INFINITY : (this.heapTimes[0] as number);
   }
 
   /**
    * Removes the earliest event and returns its slot. The slot's fields stay readable through
-   * the accessors below until the next push.
+   * the accessors below until the next push; its id no longer names it.
    */
   pop(): number {
     if (this.count === 0) return -1;
-    const heap = this.heap;
-    const top = heap[0] as number;
-    const last = heap[--this.count] as number;
-    const n = this.count;
+    const times = this.heapTimes;
+    const priorities = this.heapPriorities;
+    const seqs = this.heapSeqs;
+    const slots = this.heapSlots;
+    const top = slots[0] as number;
+    const n = --this.count;
     if (n > 0) {
+      const lt = times[n] as number;
+      const lp = priorities[n] as number;
+      const ls = seqs[n] as number;
+      const lslot = slots[n] as number;
       let i = 0;
       for (;;) {
-        const left = 2 * i + 1;
-        if (left >= n) break;
-        const right = left + 1;
-        let child = left;
-        let c = heap[left] as number;
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        let ct = times[child] as number;
+        const right = child + 1;
         if (right < n) {
-          const r = heap[right] as number;
-          if (this.less(r, c)) {
+          const rt = times[right] as number;
+          if (
+            rt < ct ||
+            (rt === ct &&
+              before(
+                priorities[right] as number,
+                seqs[right] as number,
+                priorities[child] as number,
+                seqs[child] as number,
+              ))
+          ) {
             child = right;
-            c = r;
+            ct = rt;
           }
         }
-        if (!this.less(c, last)) break;
-        heap[i] = c;
+        if (lt < ct || (lt === ct && before(lp, ls, priorities[child] as number, seqs[child] as number))) break;
+        times[i] = ct;
+        priorities[i] = priorities[child] as number;
+        seqs[i] = seqs[child] as number;
+        slots[i] = slots[child] as number;
         i = child;
       }
-      heap[i] = last;
+      times[i] = lt;
+      priorities[i] = lp;
+      seqs[i] = ls;
+      slots[i] = lslot;
     }
-    this.free[this.freeCount++] = top;
+    this.release(top);
     return top;
   }
 
@@ -123,6 +196,7 @@ export class EventQueue {
   seqOf(slot: number): number {
     return this.seqs[slot] as number;
   }
+  /** The event's handler index, or CANCELLED. */
   handlerOf(slot: number): number {
     return this.handlers[slot] as number;
   }
@@ -130,39 +204,47 @@ export class EventQueue {
     return this.args[slot] as number;
   }
 
+  /** Empties the queue; the ids of the events it held name nothing from now on. */
   clear(): void {
+    for (let i = 0; i < this.count; i++) this.release(this.heapSlots[i] as number);
     this.count = 0;
-    this.freeCount = 0;
-    this.nextSlot = 0;
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.times[a] as number;
-    const tb = this.times[b] as number;
-    if (ta !== tb) return ta < tb;
-    const pa = this.priorities[a] as number;
-    const pb = this.priorities[b] as number;
-    if (pa !== pb) return pa < pb;
-    return (this.seqs[a] as number) < (this.seqs[b] as number);
+  /** Frees a slot: a new generation, so old ids miss it; retired after its last generation. */
+  private release(slot: number): void {
+    const g = (this.generations[slot] as number) + 1;
+    this.generations[slot] = g;
+    if (g < GENERATIONS) this.free[this.freeCount++] = slot;
   }
 
-  private allocate(): number {
-    if (this.freeCount > 0) return this.free[--this.freeCount] as number;
+  private fresh(): number {
     if (this.nextSlot === this.capacity) this.grow();
     return this.nextSlot++;
   }
 
   private grow(): void {
-    const n = this.capacity * 2;
-    this.heap = growInt(this.heap, n);
-    this.priorities = growInt(this.priorities, n);
-    this.handlers = growInt(this.handlers, n);
-    this.free = growInt(this.free, n);
+    if (this.capacity >= SLOTS) {
+      throw new RangeError(`invalid event count: more than ${SLOTS} pending events (expected at most ${SLOTS})`);
+    }
+    const n = Math.min(SLOTS, this.capacity * 2);
+    this.heapTimes = growFloat(this.heapTimes, n);
+    this.heapPriorities = growInt(this.heapPriorities, n);
+    this.heapSeqs = growFloat(this.heapSeqs, n);
+    this.heapSlots = growInt(this.heapSlots, n);
     this.times = growFloat(this.times, n);
+    this.priorities = growInt(this.priorities, n);
     this.seqs = growFloat(this.seqs, n);
+    this.handlers = growInt(this.handlers, n);
     this.args = growFloat(this.args, n);
+    this.generations = growFloat(this.generations, n);
+    this.free = growInt(this.free, n);
     this.capacity = n;
   }
+}
+
+/** (priority, seq) order between two events at the same time. */
+function before(pa: number, sa: number, pb: number, sb: number): boolean {
+  return pa !== pb ? pa < pb : sa < sb;
 }
 
 function growInt(a: Int32Array, n: number): Int32Array {

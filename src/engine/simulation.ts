@@ -1,4 +1,4 @@
-import { EventQueue } from "./queue.js";
+import { CANCELLED, EventQueue } from "./queue.js";
 import { type Random, Streams } from "./random.js";
 import type { Nanos } from "./time.js";
 
@@ -23,7 +23,6 @@ export class Simulation {
   private clock: Nanos = 0;
   private readonly queue: EventQueue;
   private readonly handlers: Handler[] = [];
-  private readonly cancelled = new Set<number>();
   private readonly streams: Streams;
   private processed = 0;
 
@@ -73,33 +72,34 @@ export class Simulation {
     return this.queue.push(time, priority, handler, arg);
   }
 
-  /** Cancels a pending event; cancelling one that already ran (or was cancelled) does nothing. */
+  /**
+   * Cancels a pending event; cancelling one that already ran (or was cancelled) does nothing.
+   * No lookup: the id names the event's slot and generation (see EventQueue).
+   */
   cancel(id: number): void {
-    if (!(Number.isInteger(id) && id >= 0 && id < this.queue.inserted)) return;
-    this.cancelled.add(id);
-    // Ids of events that already ran would stay in the set forever: sweep them out once the set
-    // outgrows twice the queue. A sweep leaves at most `queue.size` ids, so its cost is paid for
-    // by the cancels since the last one and cancel stays O(1) amortized.
-    if (this.cancelled.size > 2 * this.queue.size + 64) this.forgetStale();
+    this.queue.cancel(id);
   }
 
   /** Time of the next event that will run, or Infinity when none is pending. */
   peek(): Nanos {
-    if (this.cancelled.size > 0) this.dropCancelled();
-    return this.queue.peekTime();
+    const queue = this.queue;
+    while (queue.size > 0 && queue.handlerOf(queue.peekSlot()) === CANCELLED) queue.pop();
+    return queue.peekTime();
   }
 
   /** Handles exactly one event. Returns false when there was none. */
   step(): boolean {
     const queue = this.queue;
-    if (this.cancelled.size > 0) this.dropCancelled();
-    const slot = queue.pop();
-    if (slot < 0) return false;
-    this.clock = queue.timeOf(slot);
-    const handler = this.handlers[queue.handlerOf(slot)] as Handler;
-    this.processed++;
-    handler(queue.argOf(slot));
-    return true;
+    for (;;) {
+      const slot = queue.pop();
+      if (slot < 0) return false;
+      const handler = queue.handlerOf(slot);
+      if (handler === CANCELLED) continue;
+      this.clock = queue.timeOf(slot);
+      this.processed++;
+      (this.handlers[handler] as Handler)(queue.argOf(slot));
+      return true;
+    }
   }
 
   /**
@@ -108,25 +108,19 @@ export class Simulation {
    */
   run(until: Nanos = Number.POSITIVE_INFINITY): void {
     const queue = this.queue;
-    for (;;) {
-      // Cancelled events at the head must not stand in for the next real one in the check below.
-      if (this.cancelled.size > 0) this.dropCancelled();
-      if (queue.size === 0 || queue.peekTime() > until) break;
-      this.step();
+    const handlers = this.handlers;
+    // peekTime is Infinity on an empty queue, and pop then gives -1. A cancelled event at the head
+    // is popped and skipped; one later than `until` ends the run as a real one would, since every
+    // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.)
+    while (queue.peekTime() <= until) {
+      const slot = queue.pop();
+      if (slot < 0) break;
+      const handler = queue.handlerOf(slot);
+      if (handler < 0) continue;
+      this.clock = queue.timeOf(slot);
+      this.processed++;
+      (handlers[handler] as Handler)(queue.argOf(slot));
     }
     if (Number.isFinite(until) && until > this.clock) this.clock = until;
-  }
-
-  /** Discards cancelled events at the head of the queue. */
-  private dropCancelled(): void {
-    const queue = this.queue;
-    const cancelled = this.cancelled;
-    while (queue.size > 0 && cancelled.delete(queue.seqOf(queue.peekSlot()))) queue.pop();
-  }
-
-  /** Forgets cancelled ids that are no longer pending (they ran before being cancelled). */
-  private forgetStale(): void {
-    const pending = new Set(this.queue.pendingIds());
-    for (const id of this.cancelled) if (!pending.has(id)) this.cancelled.delete(id);
   }
 }

@@ -1,4 +1,6 @@
-import * as hdr from "hdr-histogram-js";
+// The one histogram class used, imported alone: the package's index also loads its WebAssembly
+// build and its log encoder (zlib), several times the start-up cost.
+import Float64HistogramModule from "hdr-histogram-js/dist/Float64Histogram.js";
 import type { Nanos } from "../engine/time.js";
 import type { Quantiles } from "./types.js";
 
@@ -8,17 +10,43 @@ export const SKETCH_DIGITS = 3;
 export const SKETCH_RELATIVE_ERROR = 10 ** -SKETCH_DIGITS;
 
 /**
+ * A LatencySketch as plain data, to cross to another process or into a file: the same sketch
+ * gives the same data, to the byte, on every machine (no compressor whose output may vary).
+ */
+export interface SketchData {
+  count: number;
+  /** Sum of the recorded values, ns (each rounded to an integer, so the sum is exact below 2^53). */
+  sum: number;
+  max: Nanos;
+  /** The histogram's non-empty buckets, in increasing order: each bucket's highest value, then its count. */
+  buckets: number[];
+}
+
+/**
  * Latencies in bounded memory: an HDR histogram (hdr-histogram-js, 3 significant digits, so a
  * quantile is within 0.1% of the exact value) plus an exact count, sum and maximum. Memory stays
  * a few hundred kilobytes whatever the number of samples.
  */
+type Float64Histogram = InstanceType<typeof Float64HistogramModule.default>;
+
+/**
+ * A Float64Histogram. Node gives a CommonJS module's exports as the default import; a bundler may
+ * give its `default` export instead (the class itself): both are accepted.
+ */
+function newHistogram(): Float64Histogram {
+  const exported = Float64HistogramModule as unknown as
+    | typeof Float64HistogramModule
+    | typeof Float64HistogramModule.default;
+  const Histogram = typeof exported === "function" ? exported : exported.default;
+  const histogram = new Histogram(1, 2, SKETCH_DIGITS);
+  histogram.autoResize = true;
+  return histogram;
+}
+
 export class LatencySketch {
-  private readonly histogram = hdr.build({
-    bitBucketSize: 64,
-    autoResize: true,
-    numberOfSignificantValueDigits: SKETCH_DIGITS,
-    useWebAssembly: false,
-  });
+  // What hdr.build({ bitBucketSize: 64, autoResize: true, numberOfSignificantValueDigits }) makes:
+  // a Float64Histogram over [1, 2], resized as values come.
+  private readonly histogram = newHistogram();
   private count = 0;
   private sum = 0;
   private max = 0;
@@ -29,6 +57,38 @@ export class LatencySketch {
     this.count++;
     this.sum += v;
     if (v > this.max) this.max = v;
+  }
+
+  /**
+   * Adds another sketch's samples: the sketch of several runs pooled, whose quantiles are those
+   * of all their samples together (not an average of each run's quantiles).
+   */
+  add(other: LatencySketch): void {
+    this.histogram.add(other.histogram);
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  toData(): SketchData {
+    const buckets: number[] = [];
+    const it = this.histogram.recordedValuesIterator;
+    it.reset();
+    while (it.hasNext()) {
+      const bucket = it.next();
+      buckets.push(bucket.valueIteratedTo, bucket.countAtValueIteratedTo);
+    }
+    return { count: this.count, sum: this.sum, max: this.max, buckets };
+  }
+
+  static fromData(data: SketchData): LatencySketch {
+    const sketch = new LatencySketch();
+    const b = data.buckets;
+    for (let i = 0; i + 1 < b.length; i += 2) sketch.histogram.recordValueWithCount(b[i] as number, b[i + 1] as number);
+    sketch.count = data.count;
+    sketch.sum = data.sum;
+    sketch.max = data.max;
+    return sketch;
   }
 
   get size(): number {

@@ -8,7 +8,7 @@ import type { Runtime } from "./runtime.js";
 import { stepOps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
-import type { Intake } from "./workload.js";
+import type { ArrivalVia, Intake } from "./workload.js";
 
 type Body = () => Generator<Op, void, boolean | undefined>;
 interface Callback {
@@ -33,7 +33,7 @@ export class EventLoop implements Intake {
   private completed = 0;
   private permits: number;
   private readonly limited: boolean;
-  private readonly semWaiters: TaskRun[] = [];
+  private readonly semWaiters = new Fifo<TaskRun>();
   private readonly permitted = new WeakSet<TaskRun>();
   thread: SimThread | null = null;
 
@@ -50,17 +50,77 @@ export class EventLoop implements Intake {
   }
 
   /** gather(*tasks): every task's first step is ready in the first iteration. */
+  /**
+   * A batch, as the harness's dispatcher coroutine (or asyncio.gather) starts it: one step
+   * creates every task (create_task each), and their first steps run in the next iteration.
+   */
   initial(tasks: TaskRun[]): void {
-    for (const task of tasks) this.callSoon(() => this.runTask(task), 0);
+    if (tasks.length === 0) return;
+    this.callSoon(() => this.createAll(tasks), 0);
   }
 
-  /** A request arrives on a socket: the selector reports it, its callback creates the task. */
-  arrive(task: TaskRun): void {
-    this.post(() => this.accept(task));
+  private *createAll(tasks: TaskRun[]): Generator<Op, void, boolean | undefined> {
+    const p = this.rt.world.params;
+    let cost = 0;
+    for (const task of tasks) {
+      cost += this.rt.world.draw(p.createTaskCost, "create-task");
+      this.spawned.add(task);
+      this.callSoon(() => this.runTask(task));
+    }
+    if (cost > 0) yield overhead(cost);
   }
+
+  /** Tasks made by create_task: when one ends, its done callback runs as one more step. */
+  private readonly spawned = new WeakSet<TaskRun>();
+
+  /**
+   * A request arrives on a socket: the selector reports it at the next select (waking the loop
+   * when it sleeps in one, as a pipe written by another process does), its reader callback
+   * creates the task.
+   */
+  arrive(task: TaskRun, via: ArrivalVia): void {
+    if (via === "inline") {
+      // The client coroutine goes straight on to its next request, in the same step.
+      this.inlineNext = task;
+      return;
+    }
+    if (via === "timer") {
+      const fired = this.clientFired.get(task.client);
+      if (fired) {
+        this.clientFired.delete(task.client);
+        this.callSoon(() => this.runTask(task));
+      } else this.clientTask.set(task.client, task);
+      return;
+    }
+    this.posted.push({ readyAt: this.rt.now, run: () => this.accept(task) });
+    this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
+  }
+
+  /**
+   * A closed-loop client coroutine sleeps until its next request (asyncio.sleep: a loop timer,
+   * rounded up to epoll's millisecond); when it fires, the future's result wakes the coroutine in
+   * the next iteration, which runs the request inline.
+   */
+  expect(client: number, when: Nanos): void {
+    this.callAt(when, () => this.clientTimer(client));
+  }
+
+  private *clientTimer(client: number): Generator<Op, void, boolean | undefined> {
+    const task = this.clientTask.get(client);
+    if (task) {
+      this.clientTask.delete(client);
+      this.callSoon(() => this.runTask(task));
+    } else this.clientFired.set(client, true);
+  }
+
+  private inlineNext: TaskRun | null = null;
+  private readonly clientTask = new Map<number, TaskRun>();
+  private readonly clientFired = new Map<number, boolean>();
 
   private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
     // create_task: the coroutine's first step runs in the next iteration.
+    yield overhead(this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task"));
+    this.spawned.add(task);
     this.callSoon(() => this.runTask(task));
   }
 
@@ -140,8 +200,15 @@ export class EventLoop implements Intake {
       const step = steps[task.pc++] as ConcreteStep;
       const start = this.rt.now;
       if (step.kind === "io") {
+        if (step.ns <= 0) {
+          // asyncio.sleep(0): a bare yield; the task's next step is scheduled with call_soon.
+          this.callSoon(() => this.resume(task, step, start));
+          return;
+        }
         // await asyncio.sleep(d) / a socket read: a timer, the loop runs others meanwhile.
-        this.callAt(this.rt.now + step.ns, () => this.resume(task, step, start));
+        // The timer sets the sleep's future; its done callback (call_soon) resumes the coroutine
+        // in the iteration after.
+        this.callAt(this.rt.now + step.ns, () => this.wakeLater(task, step, start));
         return;
       }
       if (step.kind === "offload") {
@@ -156,12 +223,18 @@ export class EventLoop implements Intake {
         };
         const extra = (this.pool as Pool).submit(job);
         if (extra > 0) yield overhead(extra);
+        yield overhead(this.rt.world.draw(this.rt.world.params.submitReturn, "submit-return"));
         return;
       }
       yield* stepOps(this.rt, step);
       task.record(step, thread, start, this.rt.now);
     }
     this.finish(task);
+    const next = this.inlineNext;
+    if (next) {
+      this.inlineNext = null;
+      yield* this.runTask(next);
+    }
   }
 
   private *wakeLater(task: TaskRun, step: ConcreteStep, start: Nanos): Generator<Op, void, boolean | undefined> {
@@ -184,6 +257,10 @@ export class EventLoop implements Intake {
       } else this.permits++;
     }
     task.end(this.rt);
+    if (this.spawned.has(task)) this.callSoon(doneCallback);
     this.onTaskDone(task);
   }
 }
+
+/** A finished task's done callback (the harness's set bookkeeping, gather's counter): one loop step. */
+function* doneCallback(): Generator<Op, void, boolean | undefined> {}

@@ -4,12 +4,13 @@ import type { Runtime } from "./runtime.js";
 import type { TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
-import type { Intake } from "./workload.js";
+import type { ArrivalVia, Intake } from "./workload.js";
 
 /**
- * The main thread of a thread- or process-pool program: it takes each task as it arrives (a
- * sleep until the arrival, or the whole batch at once) and hands it to `handle`, which submits
- * it to a pool or, for a plain synchronous program, runs it right there.
+ * The main thread of a thread- or process-pool program, as a server's accept loop: it takes each
+ * task as it arrives (a blocking read of the request, or the whole batch at once) and hands it to
+ * `handle`, which submits it to a pool or, for a plain synchronous program, runs it right there.
+ * Completions do not come back through it: a worker ends its own task.
  */
 export class Dispatcher implements Intake {
   private readonly inbox = new Fifo<TaskRun>();
@@ -27,10 +28,20 @@ export class Dispatcher implements Intake {
     for (const t of tasks) this.inbox.push(t);
   }
 
-  arrive(task: TaskRun): void {
+  arrive(task: TaskRun, via: ArrivalVia): void {
     this.inbox.push(task);
-    // The main thread sleeps until the arrival time; the sleep ends timer-slack late.
-    this.sleepers.wakeOne(this.rt.world.params.timerSlack);
+    const p = this.rt.world.params;
+    // An open arrival comes in on a socket (a pipe): the main thread, blocked reading it, wakes as
+    // a reader of a pipe written by another process does. A closed client's next request ends the
+    // main thread's timed wait (timer slack); one issued at a task's end wakes it from that
+    // completion (a queue put from the worker).
+    const latency =
+      via === "socket"
+        ? this.rt.world.draw(p.ipcLatency, "arrival-wakeup")
+        : via === "timer"
+          ? p.timerSlack
+          : this.rt.world.draw(p.threadHandoff, "arrival-wakeup");
+    this.sleepers.wakeOne(latency);
   }
 
   *program(): Generator<Op, void, boolean | undefined> {

@@ -65,6 +65,7 @@ export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanne
         task.markStarted(rt);
         yield* runSteps(rt, thread, task.plan.steps, task);
         ended(task);
+        yield overhead(rt.world.draw(rt.world.params.acceptCost, "accept"));
       };
     } else {
       const pool = makePool(
@@ -87,6 +88,9 @@ export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanne
           },
         });
         if (extra > 0) yield overhead(extra);
+        // The rest of submit and of the accept loop, GIL held: the woken worker may find the GIL taken.
+        const p = rt.world.params;
+        yield overhead(rt.world.draw(p.submitReturn, "submit-return") + rt.world.draw(p.acceptCost, "accept"));
       };
     }
     const d = new Dispatcher(rt, () => source?.expectedFor(0) ?? 0, handle);

@@ -28,6 +28,16 @@ export class Fifo<T> {
     return item;
   }
 
+  /** The oldest item without taking it, or undefined when empty. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /** Calls `fn` on each item, oldest first. */
+  forEach(fn: (item: T) => void): void {
+    for (let i = this.head; i < this.items.length; i++) fn(this.items[i] as T);
+  }
+
   /** Removes `item` wherever it stands. Returns false when it is not queued. */
   remove(item: T): boolean {
     const i = this.items.indexOf(item, this.head);

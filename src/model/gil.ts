@@ -8,15 +8,26 @@ interface Waiter {
   resume: () => void;
   /** switch_number when this timed wait began. */
   saved: number;
-  /** The pending timeout event, or -1 while being woken. */
+  /** The pending timeout event while asleep on the condition, else -1. */
   timeout: number;
+  /** Back from a GIL release (IO, C code): finding the GIL taken then is a convoy. */
+  afterRelease: boolean;
+  /** Signalled again while awake (the condition's futex moved): it goes round again instead of sleeping. */
+  resignalled: boolean;
 }
 
 /**
- * One process's GIL, as Python/ceval_gil.c runs it (FORCE_SWITCHING): a waiter sleeps on a
- * condition for one switch interval; when the interval passes with no switch it sets the drop
- * request and waits again; the holder drops at its next check point, wakes one waiter (which
- * one is up to the OS) and, when forced, waits until another thread has taken the GIL.
+ * One process's GIL, as Python/ceval_gil.c runs it (FORCE_SWITCHING).
+ *
+ * take_gil: a thread finding the GIL locked sleeps on a condition for one switch interval. When
+ * the interval passes with no switch it sets the drop request and waits again; a wait that a
+ * signal or a switch ended starts a whole new interval. drop_gil: unlock, signal one waiter (which
+ * one is up to the OS), and when a drop request is pending (a forced drop, or any drop while one
+ * is pending), wait on switch_cond until another thread has taken the GIL.
+ *
+ * Every step of this runs on a CPU: a signalled or timed-out waiter is only runnable, and it
+ * checks the GIL (and sets the drop request) once the machine gives it a CPU. A thread that
+ * released the GIL briefly and is still on its CPU usually takes it back first.
  */
 export class Gil {
   locked = false;
@@ -24,9 +35,15 @@ export class Gil {
   private lastHolder: SimThread | null = null;
   switchNumber = 0;
   dropRequest = false;
+  /** Asleep on the condition. */
   private readonly waiters: Waiter[] = [];
-  private readonly waking = new Map<number, Waiter>();
+  /** Woken (signalled or timed out), not yet back on a CPU to look at the GIL. */
+  private runnable = 0;
   private readonly byThread = new Map<number, Waiter>();
+  /** Woken waiters not yet back asleep (they may catch the next release). */
+  private readonly awake: Waiter[] = [];
+  /** The thread the last forced drop displaced (for the recency-biased winner). */
+  private displaced: SimThread | null = null;
   private switchWaiters: { thread: SimThread; resume: () => void }[] = [];
   private holdStart = 0;
   private readonly rng: Random;
@@ -45,12 +62,12 @@ export class Gil {
     this.handoffRng = rt.world.rng(`gil-handoff:${process}`);
   }
 
-  /** Threads asleep waiting for this GIL (timed waits and those being woken). */
+  /** Threads waiting for this GIL (asleep on it, or woken and about to look again). */
   get waiting(): number {
-    return this.waiters.length + this.waking.size;
+    return this.waiters.length + this.runnable;
   }
 
-  /** take_gil: acquire now if free, else sleep in timed waits until it is ours; then run `then`. */
+  /** take_gil, on a CPU: acquire now if free, else sleep in timed waits until it is ours; then run `then`. */
   take(thread: SimThread, then: () => void, afterRelease: boolean): void {
     if (!this.locked) {
       this.acquire(thread, then);
@@ -60,26 +77,38 @@ export class Gil {
       this.convoys++;
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "convoy");
     }
-    thread.setState("wait-gil");
-    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1 };
+    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1, afterRelease, resignalled: false };
     this.byThread.set(thread.id, w);
     this.sleep(w);
   }
 
-  /** drop_gil. A forced drop leaves the dropper waiting until another thread has taken the GIL. */
-  release(thread: SimThread, reason: SwitchReason, afterForced?: () => void): void {
+  /**
+   * drop_gil. `then` runs on a CPU after it; with a drop request pending (always so for a forced
+   * drop) only once another thread has taken the GIL. `then` null: the thread exits.
+   */
+  release(thread: SimThread, reason: SwitchReason, then: (() => void) | null): void {
     if (this.holder !== thread) throw new Error(`thread ${thread.name} drops a GIL it does not hold`);
     this.locked = false;
     this.holder = null;
     thread.hasGil = false;
     this.rt.recorder.gilHold(this.process, thread.id, this.holdStart, this.rt.now, reason);
-    if (reason === "forced" && afterForced) {
-      this.forced++;
-      this.rt.recorder.marker(this.rt.now, thread.id, this.process, "forced-switch");
+    const waitForSwitch = this.dropRequest && then !== null;
+    this.dropRequest = false;
+    if (waitForSwitch) {
+      if (reason === "forced") {
+        this.forced++;
+        this.rt.recorder.marker(this.rt.now, thread.id, this.process, "forced-switch");
+      }
       thread.setState("wait-gil");
-      this.switchWaiters.push({ thread, resume: afterForced });
+      this.switchWaiters.push({ thread, resume: then as () => void });
+      this.signal();
+      // Signalled first: the thread displaced before this one may win; this one is next.
+      if (reason === "forced") this.displaced = thread;
+      thread.leaveCore();
+      return;
     }
     this.signal();
+    then?.();
   }
 
   /** Records the hold still open when the run ends (its reason is "end"). */
@@ -87,60 +116,111 @@ export class Gil {
     if (this.holder) this.rt.recorder.gilHold(this.process, this.holder.id, this.holdStart, this.rt.now, "end");
   }
 
-  /** A timed wait ran out (handler of the kernel's GIL_TIMEOUT event). */
+  /** A timed wait ran out (the kernel's GIL_TIMEOUT event): the waiter is runnable. */
   onTimeout(thread: SimThread): void {
     const w = this.byThread.get(thread.id);
-    if (!w) return;
+    if (!w || w.timeout < 0) return;
     w.timeout = -1;
-    const i = this.waiters.indexOf(w);
-    if (i >= 0) this.waiters.splice(i, 1);
-    if (!this.locked) {
-      this.byThread.delete(thread.id);
-      this.acquire(thread, w.resume);
+    this.unsleep(w);
+    this.runnable++;
+    this.awake.push(w);
+    thread.needCore(() => this.afterTimeout(w), 0);
+  }
+
+  /**
+   * The timed-out waiter runs: when no switch happened during its wait it sets the drop request,
+   * and it waits again; the holder sees the request at its next check point, by when the waiter
+   * is asleep again (a signal then wakes it).
+   */
+  private afterTimeout(w: Waiter): void {
+    if (!this.locked || w.resignalled) {
+      this.settle(w);
       return;
     }
     const noSwitch = this.switchNumber === w.saved;
-    // The waiter is back on the condition before the holder reaches its next check point.
-    w.saved = this.switchNumber;
-    this.sleep(w);
-    if (noSwitch) this.requestDrop(thread);
+    this.settle(w);
+    if (noSwitch) this.requestDrop(w.thread);
   }
 
-  /** A signalled waiter is awake (handler of the kernel's GIL_WAKE event). */
-  onWake(thread: SimThread): void {
-    const w = this.waking.get(thread.id);
-    if (!w) return;
-    this.waking.delete(thread.id);
+  /** A signalled waiter runs: it looks at the GIL (settle). */
+  private afterSignal(w: Waiter): void {
+    this.settle(w);
+  }
+
+  /**
+   * An awake waiter, on its CPU, looks at the GIL: it takes it if free. Else, when a signal came
+   * while it was awake (the condition's futex moved, so its next wait returns at once), it goes
+   * round take_gil's loop again; otherwise it sleeps a whole new interval.
+   */
+  private settle(w: Waiter): void {
     if (!this.locked) {
-      this.byThread.delete(thread.id);
-      this.acquire(thread, w.resume);
+      this.runnable--;
+      this.dropAwake(w);
+      this.byThread.delete(w.thread.id);
+      this.acquire(w.thread, w.resume);
       return;
     }
+    if (w.resignalled) {
+      w.resignalled = false;
+      w.thread.spin(this.rt.world.params.syscallCost, () => this.settle(w));
+      return;
+    }
+    this.runnable--;
+    this.dropAwake(w);
     w.saved = this.switchNumber;
     this.sleep(w);
+  }
+
+  private dropAwake(w: Waiter): void {
+    const i = this.awake.indexOf(w);
+    if (i >= 0) this.awake.splice(i, 1);
   }
 
   private sleep(w: Waiter): void {
     const p = this.rt.world.params;
+    w.thread.setState("wait-gil");
     this.waiters.push(w);
     w.timeout = this.rt.schedule(p.switchInterval + p.timerSlack, this.rt.GIL_TIMEOUT, w.thread.id);
+    w.thread.leaveCore();
   }
 
+  private unsleep(w: Waiter): void {
+    const i = this.waiters.indexOf(w);
+    if (i >= 0) this.waiters.splice(i, 1);
+  }
+
+  /**
+   * COND_SIGNAL: one sleeping waiter wakes (the OS picks which) and becomes runnable. With none
+   * asleep, a waiter that is awake but has not looked yet sees the signal (it goes round again).
+   */
   private signal(): void {
-    if (this.waiters.length === 0) return;
-    const policy = this.rt.world.params.gilWinner;
-    const i =
+    if (this.waiters.length === 0) {
+      const w = this.awake[0];
+      if (w) w.resignalled = true;
+      return;
+    }
+    const p = this.rt.world.params;
+    const policy = p.gilWinner;
+    let i =
       policy === "fifo"
         ? 0
         : policy === "lifo"
           ? this.waiters.length - 1
           : Math.floor(this.rng.next() * this.waiters.length);
+    if (p.gilRecency > 0 && this.displaced) {
+      // The thread displaced last wins more often than FIFO would have it (glibc's condition
+      // groups: it waits in the newer group, which a signal reaches when the older one is empty
+      // or its waiters are in the middle of timing out).
+      const d = this.waiters.findIndex((x) => x.thread === this.displaced);
+      if (d >= 0 && this.rng.next() < p.gilRecency) i = d;
+    }
     const [w] = this.waiters.splice(i, 1) as [Waiter];
     this.rt.cancel(w.timeout);
     w.timeout = -1;
-    this.waking.set(w.thread.id, w);
+    this.runnable++;
+    this.awake.push(w);
     const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, this.wakeupRng);
-    this.rt.schedule(latency, this.rt.GIL_WAKE, w.thread.id);
+    w.thread.needCore(() => this.afterSignal(w), latency);
   }
 
   private requestDrop(requester: SimThread): void {
@@ -154,17 +234,20 @@ export class Gil {
     this.locked = true;
     this.holder = thread;
     thread.hasGil = true;
-    this.dropRequest = false;
     this.holdStart = this.rt.now;
     const switched = this.lastHolder !== null && this.lastHolder !== thread;
     this.lastHolder = thread;
     if (switched) {
       this.switchNumber++;
       this.switches++;
+      // COND_SIGNAL(switch_cond): a forced dropper waiting for the switch wakes and takes its turn.
       const waiting = this.switchWaiters;
       this.switchWaiters = [];
-      for (const s of waiting) s.thread.takeGil(s.resume, false);
       const p = this.rt.world.params;
+      for (const s of waiting) {
+        const latency = this.rt.world.draw(p.gilWakeup, this.wakeupRng);
+        s.thread.needCore(s.resume, latency);
+      }
       const cost = this.rt.world.draw(p.gilHandoff, this.handoffRng) + p.gilHandoffPerWaiter * this.waiting;
       thread.runOverhead(cost, then);
       return;

@@ -32,6 +32,12 @@ export interface RuntimeParams {
    * began waiting: `gilsim calibrate` measures it and its machine profile then sets "fifo".
    */
   gilWinner: GilWinner;
+  /** The share of hand-offs the thread displaced last wins when it waits (a recency bias on top of gilWinner); 0: none. */
+  gilRecency: number;
+  /** CPU of a system call that does not block (select with a zero timeout), run with the GIL released. */
+  syscallCost: Nanos;
+  /** time.sleep(0) sleeps on a timer (clock_nanosleep, 3.11+: the timer slack) rather than returning at once (select, up to 3.10). */
+  sleepZeroIsTimer: boolean;
   /** Factor on pure-Python CPU time with this build (1 on GIL builds; 3.13t about 1.4; 3.14t about 1.07). */
   pythonSlowdown: number;
   /** GIL-held CPU at entry and at exit of a C call that releases the GIL (each). */
@@ -40,8 +46,17 @@ export interface RuntimeParams {
   loopStepCost: DistSpec;
   /** CPU on the loop thread for each _run_once iteration (selector poll bookkeeping, timers). */
   loopIterationCost: DistSpec;
-  /** CPU (GIL held) that executor.submit / run_in_executor costs the submitting thread. */
+  /** CPU of create_task on the loop thread (the Task object, its context, call_soon of its first step). */
+  createTaskCost: DistSpec;
+  /** CPU (GIL held) that executor.submit / run_in_executor costs the submitting thread before its work item is queued (and a worker woken). */
   submitCost: DistSpec;
+  /** CPU (GIL held) of submit after the work item is queued (_adjust_thread_count, lock releases): the woken worker may find the GIL still held. */
+  submitReturn: DistSpec;
+  /**
+   * CPU (GIL held) the main thread of a thread- or process-pool program spends per request besides
+   * submit: reading the request and its accept loop's bookkeeping, before it blocks for the next.
+   */
+  acceptCost: DistSpec;
   /** Latency from a submit to the idle worker thread waking up (queue.get wake-up). */
   threadHandoff: DistSpec;
   /** CPU to start a new worker thread (lazy creation in ThreadPoolExecutor). */
@@ -58,6 +73,8 @@ export interface RuntimeParams {
   startMethod: StartMethod;
   /** Start-up time of one worker process with that start method. */
   processStart: DistSpec;
+  /** Start-up times measured per start method (a machine profile): the pool's own method is used. */
+  processStartBy: Partial<Record<StartMethod, DistSpec>>;
   /** Timer slack: a sleep or a timed wait ends this much later than asked (Linux default 50 us). */
   timerSlack: Nanos;
   /** ThreadPoolExecutor max_workers default for a machine of `cores`. */
@@ -73,10 +90,35 @@ const ln = (medianNs: Nanos, p99Ns: Nanos): DistSpec => ({
   sigma: Math.log(p99Ns / medianNs) / 2.3263478740408408,
 });
 
+/**
+ * Start-up of one worker process, to its first task: fork copies the parent; spawn starts a new
+ * interpreter and imports the main module; forkserver first starts its server the same way. The
+ * medians of the mechanism suite (process-start) on a 2-core AMD EPYC virtual machine, with a
+ * module of the standard library's size to import; a program importing more takes longer.
+ */
 const START: Record<StartMethod, DistSpec> = {
-  fork: ln(3 * MS, 8 * MS),
-  forkserver: ln(25 * MS, 60 * MS),
-  spawn: ln(50 * MS, 120 * MS),
+  fork: ln(10 * MS, 14 * MS),
+  forkserver: ln(195 * MS, 240 * MS),
+  spawn: ln(180 * MS, 230 * MS),
+};
+
+interface LoopCosts {
+  step: Nanos;
+  iteration: Nanos;
+  createTask: Nanos;
+}
+
+/**
+ * asyncio's own CPU per callback step, per _run_once iteration and per create_task, by minor
+ * version: the medians of the mechanism suite (data/mechanisms, experiment asyncio-costs) on a
+ * 2-core AMD EPYC virtual machine, CPython built with GCC 12. 3.14 takes 3.13's.
+ */
+const LOOP_COSTS: Record<number, LoopCosts> = {
+  9: { step: 5590, iteration: 3680, createTask: 5200 },
+  10: { step: 5150, iteration: 3750, createTask: 8250 },
+  11: { step: 3530, iteration: 2820, createTask: 5900 },
+  12: { step: 3700, iteration: 2910, createTask: 2700 },
+  13: { step: 3400, iteration: 2180, createTask: 3000 },
 };
 
 /** The default process start-up time for a start method. */
@@ -89,30 +131,39 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
   const freeThreaded = python.endsWith("t");
   const minor = Number(python.replace(/t$/, "").split(".")[1]);
   const startMethod: StartMethod = minor >= 14 ? "forkserver" : "fork";
-  // asyncio got its C-accelerated task stepping in 3.6 and faster call paths in 3.11 and 3.12.
-  const step = minor <= 10 ? 20 * US : minor === 11 ? 15 * US : 12 * US;
+  const loop = LOOP_COSTS[Math.min(13, Math.max(9, minor))] as LoopCosts;
   return {
     python,
     freeThreadedBuild: freeThreaded,
     gil: !freeThreaded,
     switchInterval: 5 * MS,
-    gilWakeup: ln(6 * US, 40 * US),
+    gilWakeup: ln(8 * US, 40 * US),
     gilHandoff: c(2 * US),
     gilHandoffPerWaiter: 300,
-    gilWinner: "random",
+    gilWinner: "fifo",
+    // FIFO, as glibc's condition variable wakes its older waiters first. A share for the thread
+    // displaced last (0.35 matched the winner.last experiment of CPU-bound threads) put the
+    // convoy scenario's worker behind the CPU-bound thread: p50 +139%, p95 +125% against CPython.
+    gilRecency: 0,
+    syscallCost: 1 * US,
+    sleepZeroIsTimer: minor >= 11,
     pythonSlowdown: python === "3.13t" ? 1.4 : python === "3.14t" ? 1.07 : 1,
     cCallEdge: c(1 * US),
-    loopStepCost: c(step),
-    loopIterationCost: c(5 * US),
+    loopStepCost: c(loop.step),
+    loopIterationCost: c(loop.iteration),
+    createTaskCost: c(loop.createTask),
     submitCost: c(8 * US),
-    threadHandoff: ln(30 * US, 120 * US),
+    submitReturn: c(3 * US),
+    acceptCost: c(10 * US),
+    threadHandoff: ln(12 * US, 60 * US),
     threadStart: c(80 * US),
-    threadsafeWakeup: ln(20 * US, 80 * US),
+    threadsafeWakeup: ln(15 * US, 60 * US),
     ipcBase: 60 * US,
     ipcPerByte: 1,
-    ipcLatency: ln(25 * US, 100 * US),
+    ipcLatency: ln(12 * US, 60 * US),
     startMethod,
     processStart: START[startMethod],
+    processStartBy: {},
     timerSlack: 50 * US,
     defaultThreadWorkers: Math.min(32, cores + 4),
     defaultProcessWorkers: cores,

@@ -21,28 +21,22 @@ export class Runtime {
 
   readonly CPU_DONE: number;
   readonly BLOCK_DONE: number;
-  readonly WAKE: number;
   readonly WAIT_TIMEOUT: number;
   readonly GIL_TIMEOUT: number;
-  readonly GIL_WAKE: number;
   private readonly LATER: number;
 
   constructor(readonly world: World) {
     this.sim = world.sim;
     this.recorder = world.recorder;
-    this.machine = new Machine(world, world.scenario.machine.cores, world.scenario.machine.slice);
+    const m = world.scenario.machine;
+    this.machine = new Machine(world, m.cores, m.slice, m.tick, m.scheduler, m.migrationCost, m.idleWake);
     const t = (id: number): SimThread => this.threads[id] as SimThread;
     this.CPU_DONE = this.sim.register((id) => t(id).onCpuDone());
     this.BLOCK_DONE = this.sim.register((id) => t(id).onBlockDone());
-    this.WAKE = this.sim.register((id) => t(id).onWake());
     this.WAIT_TIMEOUT = this.sim.register((id) => t(id).onWaitTimeout());
     this.GIL_TIMEOUT = this.sim.register((id) => {
       const thread = t(id);
       thread.process.gil?.onTimeout(thread);
-    });
-    this.GIL_WAKE = this.sim.register((id) => {
-      const thread = t(id);
-      thread.process.gil?.onWake(thread);
     });
     this.LATER = this.sim.register((slot) => {
       const fn = this.laterFns[slot] as () => void;

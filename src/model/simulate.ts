@@ -1,6 +1,7 @@
 import { Simulation } from "../engine/simulation.js";
 import type { Nanos } from "../engine/time.js";
 import { collectMetrics } from "../metrics/collect.js";
+import type { LatencySketch } from "../metrics/sketch.js";
 import type { Metrics } from "../metrics/types.js";
 import type { Scenario } from "../scenario/scenario.js";
 import { TraceWriter } from "../trace/stream.js";
@@ -47,6 +48,8 @@ export interface RunResult {
   /** Whether the run stopped at run.until with work left. */
   truncated: boolean;
   cpu: CpuAccounting;
+  /** The measured tasks' latencies, metrics.latency's source: sketches of several runs add up to their pooled quantiles. */
+  latency: LatencySketch;
 }
 
 /** Runs one simulation of the scenario. Same scenario and seed, same result, to the byte. */
@@ -117,6 +120,7 @@ function run(
       trace,
       truncated,
       cpu: { demand: world.demandCpu, overhead: world.overheadCpu, delivered },
+      latency: recorder.latency,
     },
   };
 }

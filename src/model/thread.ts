@@ -9,16 +9,35 @@ type CpuState = "gil" | "nogil";
 
 /**
  * A thread of a simulated process. It runs a program (a generator of ops), takes and drops its
- * process's GIL around them as CPython does, and competes for cores through the machine.
+ * process's GIL around them as CPython does, and runs only on a CPU the machine gives it.
+ *
+ * A thread keeps its CPU while it has work, from one op to the next, and gives it up only when
+ * it sleeps: on a wait queue, in a blocking call, waiting for the GIL, or when it exits. Every
+ * wake-up (a signal, a timer, the GIL) makes it runnable, and it goes on (take_gil included) once
+ * the machine has given it a CPU again; the OS may also preempt it, GIL held or not.
  */
 export class SimThread {
   state: ThreadState = "idle";
   private since: Nanos;
   hasGil = false;
   finished = false;
-  /** Core it runs on, or -1. */
+  /** CPU it runs on, or -1. */
   core = -1;
-  coreSince = 0;
+  /** CPU it ran on last (Linux wakes a thread there when it can), or -1. */
+  lastCpu = -1;
+  /** When it last left a CPU: within migration_cost of this it is cache-hot. */
+  lastRanAt = Number.NEGATIVE_INFINITY;
+  /** The CPU whose run queue it waits in, or -1. */
+  queuedOn = -1;
+  /** EEVDF: virtual runtime, virtual deadline, and the lag kept while asleep (see Machine). */
+  v = 0;
+  deadline = 0;
+  vlag = 0;
+  /** Asleep but still counted on this CPU (DELAY_DEQUEUE), or -1. */
+  delayedOn = -1;
+  /** When it last went to sleep, and how long its sleeps have lasted lately (see Machine). */
+  sleptAt = 0;
+  avgSleep = 0;
 
   private program: Program | null = null;
   // The CPU work in progress.
@@ -28,13 +47,12 @@ export class SimThread {
   private cpuThen: (() => void) | null = null;
   private segStart = 0;
   private segEvent = -1;
-  private segEnd = 0;
-  private sliceEnd = 0;
-  private inRunQueue = false;
+  /** What to do once the machine gives this thread a CPU. */
+  private onCoreThen: (() => void) | null = null;
   // A wait in progress.
   private waitingOn: WaitQueue | null = null;
   private waitTimeout = -1;
-  private wakeEvent = -1;
+  private blockEvent = -1;
   /** CPU used, ns. */
   cpuUsed = 0;
 
@@ -48,10 +66,10 @@ export class SimThread {
     this.since = rt.now;
   }
 
-  /** Starts the program now. */
+  /** Starts the program: the new thread runs once it has a CPU. */
   start(program: Program): void {
     this.program = program;
-    this.advance(undefined);
+    this.needCore(this.resume, 0);
   }
 
   setState(state: ThreadState): void {
@@ -115,8 +133,8 @@ export class SimThread {
           this.runCpu(ns, "nogil", false, this.resume);
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
-          this.releaseGil();
-          this.runCpu(op.ns, "nogil", false, this.retakeThenResume);
+          this.pendingNs = op.ns;
+          this.releaseGil(this.runNogil);
         } else {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
@@ -127,18 +145,19 @@ export class SimThread {
         return;
       }
       case "block":
-        this.releaseGil();
-        this.setState("io");
-        this.wakeEvent = this.rt.schedule(op.ns, this.rt.BLOCK_DONE, this.id);
+        if (op.ns <= 0) {
+          // A call that does not sleep (select with a zero timeout): the GIL is dropped for the
+          // system call and taken back, and the thread keeps its CPU.
+          this.pendingNs = this.rt.world.params.syscallCost;
+          this.releaseGil(this.runNogil);
+          return;
+        }
+        this.pendingNs = op.ns;
+        this.releaseGil(this.sleepBlock);
         return;
       case "wait":
-        this.releaseGil();
-        this.setState(op.state ?? "idle");
-        this.waitingOn = op.on;
-        op.on.add(this);
-        if (op.timeout !== undefined && Number.isFinite(op.timeout)) {
-          this.waitTimeout = this.rt.schedule(op.timeout, this.rt.WAIT_TIMEOUT, this.id);
-        }
+        this.pendingWait = op;
+        this.releaseGil(this.sleepWait);
         return;
     }
   }
@@ -159,40 +178,102 @@ export class SimThread {
   private readonly resumeWoken = (): void => this.advance(true);
   private readonly resumeTimedOut = (): void => this.advance(false);
   private readonly retakeThenResume = (): void => this.takeGil(this.resume, true);
+  private readonly retakeThenWoken = (): void => this.takeGil(this.resumeWoken, false);
+  private readonly retakeThenTimedOut = (): void => this.takeGil(this.resumeTimedOut, false);
   private pendingNs = 0;
   private pendingCheckpoints = false;
+  private pendingWait: (Op & { op: "wait" }) | null = null;
   /** Runs the CPU op waiting for the GIL, now that the thread holds it. */
-  private readonly runPending = (): void => this.runCpu(this.pendingNs, "gil", this.pendingCheckpoints, this.resume);
+  private readonly runPending = (): void => {
+    if (this.pendingCheckpoints && this.process.gil?.dropRequest) {
+      // Asked to drop before the first check point: the eval breaker runs at once.
+      this.cpuLeft = this.pendingNs;
+      this.cpuState = "gil";
+      this.checkpoints = true;
+      this.cpuThen = this.resume;
+      this.forcedDrop();
+      return;
+    }
+    this.runCpu(this.pendingNs, "gil", this.pendingCheckpoints, this.resume);
+  };
+  private readonly runNogil = (): void => this.runCpu(this.pendingNs, "nogil", false, this.retakeThenResume);
+  private readonly sleepBlock = (): void => {
+    this.setState("io");
+    this.blockEvent = this.rt.schedule(this.pendingNs, this.rt.BLOCK_DONE, this.id);
+    this.leaveCore();
+  };
+  private readonly sleepWait = (): void => {
+    const op = this.pendingWait as Op & { op: "wait" };
+    this.pendingWait = null;
+    this.setState(op.state ?? "idle");
+    this.waitingOn = op.on;
+    op.on.add(this);
+    if (op.timeout !== undefined && Number.isFinite(op.timeout)) {
+      this.waitTimeout = this.rt.schedule(op.timeout, this.rt.WAIT_TIMEOUT, this.id);
+    }
+    this.leaveCore();
+  };
 
-  /** A blocking call ended (BLOCK_DONE): take the GIL back, then go on. */
-  onBlockDone(): void {
-    this.wakeEvent = -1;
-    this.takeGil(this.resume, true);
+  /** Becomes runnable: `then` runs once the machine gives this thread a CPU (after `latency` on an idle one). */
+  needCore(then: () => void, latency: Nanos): void {
+    this.onCoreThen = then;
+    this.rt.machine.wake(this, latency);
   }
 
-  /** Woken from a wait queue, after `latency`. */
+  /** Gives up the CPU to sleep. */
+  leaveCore(): void {
+    if (this.core >= 0) this.rt.machine.leave(this);
+  }
+
+  /** The machine gave this thread a CPU. */
+  onCore(): void {
+    const then = this.onCoreThen;
+    this.onCoreThen = null;
+    if (then) then();
+  }
+
+  /** The OS took the CPU away (its slice ended and others wait): the CPU work goes on later. */
+  onPreempted(): void {
+    if (this.segEvent < 0) throw new Error(`thread ${this.name} preempted outside CPU work`);
+    this.rt.cancel(this.segEvent);
+    this.segEvent = -1;
+    this.stopSegment();
+    this.onCoreThen = this.resumeCpu;
+  }
+
+  /** Back on a CPU after a preemption: a drop request that came meanwhile is seen at once. */
+  private readonly resumeCpu = (): void => {
+    if (this.checkpoints && this.hasGil && this.process.gil?.dropRequest) {
+      this.forcedDrop();
+      return;
+    }
+    this.runCpu(this.cpuLeft, this.cpuState, this.checkpoints, this.cpuThen as () => void);
+  };
+
+  /** A blocking call ended (BLOCK_DONE, a timer: its slack is in the duration): run, take the GIL back, go on. */
+  onBlockDone(): void {
+    this.blockEvent = -1;
+    this.needCore(this.retakeThenResume, 0);
+  }
+
+  /** Woken from a wait queue: runnable, running after `latency` on an idle CPU. */
   wake(latency: Nanos): void {
     this.waitingOn = null;
     if (this.waitTimeout >= 0) {
       this.rt.cancel(this.waitTimeout);
       this.waitTimeout = -1;
     }
-    this.wakeEvent = this.rt.schedule(latency, this.rt.WAKE, this.id);
-  }
-
-  onWake(): void {
-    this.wakeEvent = -1;
-    this.takeGil(this.resumeWoken, false);
+    this.needCore(this.retakeThenWoken, latency);
   }
 
   onWaitTimeout(): void {
     this.waitTimeout = -1;
     this.waitingOn?.remove(this);
     this.waitingOn = null;
-    this.takeGil(this.resumeTimedOut, false);
+    this.needCore(this.retakeThenTimedOut, 0);
   }
 
-  /** take_gil, or straight on when the process has no GIL. */
+  /** take_gil (on a CPU), or straight on when the process has no GIL or this thread holds it. */
   takeGil(then: () => void, afterRelease: boolean): void {
     const gil = this.process.gil;
     if (gil === null || this.hasGil) {
@@ -202,8 +283,11 @@ export class SimThread {
     gil.take(this, then, afterRelease);
   }
 
-  private releaseGil(): void {
-    if (this.hasGil) this.process.gil?.release(this, "voluntary");
+  /** drop_gil before a blocking call or C code that releases it; `then` runs after (on a CPU). */
+  private releaseGil(then: () => void): void {
+    const gil = this.process.gil;
+    if (gil && this.hasGil) gil.release(this, "voluntary", then);
+    else then();
   }
 
   private runCpu(ns: Nanos, state: CpuState, checkpoints: boolean, then: () => void): void {
@@ -215,39 +299,9 @@ export class SimThread {
     this.cpuState = state;
     this.checkpoints = checkpoints;
     this.cpuThen = then;
-    this.inRunQueue = true;
-    this.rt.machine.request(this);
-  }
-
-  /** The machine gave this thread a core. */
-  onCore(othersWaiting: boolean): void {
-    this.inRunQueue = false;
-    const gil = this.process.gil;
-    if (this.checkpoints && this.hasGil && gil?.dropRequest) {
-      // Told to drop while it waited for a core: it drops at its first check point.
-      this.rt.machine.release(this);
-      this.forcedDrop();
-      return;
-    }
-    this.setState(this.cpuState);
-    this.sliceEnd = this.rt.now + this.rt.machine.slice;
-    this.startSegment(othersWaiting);
-  }
-
-  private startSegment(othersWaiting: boolean): void {
-    const len = othersWaiting ? Math.min(this.cpuLeft, Math.max(0, this.sliceEnd - this.rt.now)) : this.cpuLeft;
+    this.setState(state);
     this.segStart = this.rt.now;
-    this.segEnd = this.rt.now + len;
-    this.segEvent = this.rt.schedule(len, this.rt.CPU_DONE, this.id);
-  }
-
-  /** Others wait for a core: stop at the end of this slice at the latest. */
-  limitToSlice(): void {
-    if (this.segEvent < 0 || this.segEnd <= this.sliceEnd) return;
-    this.rt.cancel(this.segEvent);
-    const at = Math.max(this.sliceEnd, this.rt.now);
-    this.segEnd = at;
-    this.segEvent = this.rt.schedule(at - this.rt.now, this.rt.CPU_DONE, this.id);
+    this.segEvent = this.rt.schedule(ns, this.rt.CPU_DONE, this.id);
   }
 
   private stopSegment(): void {
@@ -257,25 +311,14 @@ export class SimThread {
     this.segStart = this.rt.now;
   }
 
-  /** The current CPU segment ended (CPU_DONE). */
+  /** The current CPU work is done (CPU_DONE). */
   onCpuDone(): void {
     this.segEvent = -1;
     this.stopSegment();
-    if (this.cpuLeft > 0) {
-      if (this.rt.machine.waiting > 0) {
-        this.inRunQueue = true;
-        this.rt.machine.preempt(this);
-      } else {
-        this.sliceEnd = this.rt.now + this.rt.machine.slice;
-        this.startSegment(false);
-      }
-      return;
-    }
-    this.rt.machine.release(this);
+    this.cpuLeft = 0;
     const gil = this.process.gil;
     if (this.hasGil && gil?.dropRequest && (this.checkpoints || this.cpuState === "gil")) {
       // The eval breaker runs right after the work (the end of a C call holding the GIL).
-      this.cpuLeft = 0;
       this.forcedDrop();
       return;
     }
@@ -284,41 +327,41 @@ export class SimThread {
     then();
   }
 
-  /** A waiter asked for the GIL. Python code drops it at its next check point. */
+  /** A waiter asked for the GIL. Python code running now drops it at its next check point. */
   onDropRequest(): void {
-    if (!this.checkpoints || this.cpuThen === null) return;
-    if (this.segEvent >= 0) {
-      this.rt.cancel(this.segEvent);
-      this.segEvent = -1;
-      this.stopSegment();
-      this.rt.machine.release(this);
-      this.forcedDrop();
-    } else if (this.inRunQueue && this.rt.machine.withdraw(this)) {
-      this.inRunQueue = false;
-      this.forcedDrop();
-    }
+    if (!this.checkpoints || this.segEvent < 0 || this.cpuState !== "gil") return;
+    this.rt.cancel(this.segEvent);
+    this.segEvent = -1;
+    this.stopSegment();
+    this.forcedDrop();
   }
 
-  /** Forced drop: wait until someone else holds the GIL, wait to get it back, then resume the CPU work. */
+  /** Forced drop: wait until another thread holds the GIL, take it back, then go on with the CPU work. */
   private forcedDrop(): void {
     const left = this.cpuLeft;
     const state = this.cpuState;
     const checkpoints = this.checkpoints;
     const then = this.cpuThen as () => void;
     this.cpuThen = null;
-    const resume = () => this.runCpu(left, state, checkpoints, then);
+    const resume = () => this.takeGil(() => this.runCpu(left, state, checkpoints, then), false);
     this.process.gil?.release(this, "forced", resume);
   }
 
   private exit(): void {
-    if (this.hasGil) this.process.gil?.release(this, "exit");
     this.finished = true;
     this.program = null;
+    if (this.hasGil) this.process.gil?.release(this, "exit", null);
     this.setState("idle");
+    this.leaveCore();
   }
 
-  /** True while a wake-up or a block is pending (for invariants). */
+  /** CPU without the GIL, then `then` (a waiter going round its condition variable again). */
+  spin(ns: Nanos, then: () => void): void {
+    this.runCpu(ns, "nogil", false, then);
+  }
+
+  /** True while CPU work or a blocking call is pending (for invariants). */
   get busy(): boolean {
-    return this.wakeEvent >= 0 || this.segEvent >= 0;
+    return this.blockEvent >= 0 || this.segEvent >= 0;
   }
 }

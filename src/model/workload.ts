@@ -3,12 +3,27 @@ import type { TaskPlanner } from "./plan.js";
 import type { Runtime } from "./runtime.js";
 import { TaskRun } from "./task.js";
 
+/**
+ * How a task reaches its executor, as the real harness delivers it:
+ * - socket: an open arrival, written on a pipe by another process (a request on a socket);
+ * - timer: a closed-loop client's next request after its think time (the harness's main thread
+ *   waits for it with a timeout);
+ * - inline: a closed-loop client's next request right after its last one ended, with no think time.
+ */
+export type ArrivalVia = "socket" | "timer" | "inline";
+
 /** Where arriving tasks go: an executor's front door. */
 export interface Intake {
   /** Tasks present at time 0 (a batch): handed over before anything runs. */
   initial(tasks: TaskRun[]): void;
   /** A task arriving now. */
-  arrive(task: TaskRun): void;
+  arrive(task: TaskRun, via: ArrivalVia): void;
+  /**
+   * A closed-loop client will issue its next request at `when` (after its think time); an intake
+   * that waits for it itself (an event loop's client coroutine sleeps on a loop timer) says so,
+   * and then gets the task through `arrive(task, "timer")` at that time.
+   */
+  expect?(client: number, when: Nanos): void;
 }
 
 /**
@@ -64,9 +79,11 @@ export class ArrivalSource {
     return new TaskRun(plan, arrival, this.rt.recorder.trace, client);
   }
 
-  private deliver(task: TaskRun): void {
-    const intake = this.intakes[this.issued++ % this.intakes.length] as Intake;
-    intake.arrive(task);
+  private deliver(task: TaskRun, via: ArrivalVia): void {
+    const n = this.intakes.length;
+    const intake = this.intakes[(task.client >= 0 ? task.client : this.issued) % n] as Intake;
+    this.issued++;
+    intake.arrive(task, via);
   }
 
   private scheduleNextOpen(): void {
@@ -79,7 +96,7 @@ export class ArrivalSource {
     this.rt.later(Math.max(0, at - this.rt.now), () => {
       const task = this.make(plan, this.rt.now, -1);
       if (this.planner.count === plan.id + 1) this.exhausted = true;
-      this.deliver(task);
+      this.deliver(task, "socket");
       if (!this.exhausted) this.scheduleNextOpen();
     });
   }
@@ -91,10 +108,14 @@ export class ArrivalSource {
       return;
     }
     if (plan.id + 1 === this.total) this.exhausted = true;
-    const issue = () => this.deliver(this.make(plan, this.rt.now, client));
     // With no think time the client issues its next request at once, as a loop calling the next
     // request does: a thread that ran the last one finds the next waiting and keeps the GIL.
-    if (plan.think === 0 && afterTask) issue();
-    else this.rt.later(plan.think, issue);
+    if (plan.think === 0 && afterTask) {
+      this.deliver(this.make(plan, this.rt.now, client), "inline");
+      return;
+    }
+    const intake = this.intakes[client % this.intakes.length] as Intake;
+    intake.expect?.(client, this.rt.now + plan.think);
+    this.rt.later(plan.think, () => this.deliver(this.make(plan, this.rt.now, client), "timer"));
   }
 }

@@ -7,6 +7,7 @@ stays open, and when it closes the script kills its process group). Output: JSON
 
   hello       the interpreter, the machine, the switch interval, the niceness
   experiment  {"name", "samples": [ns, ...]} or {"name", "points": [[x, ns], ...]} for fits
+  load        the CPU other processes used while the experiments ran (see mechanisms.py)
   done        when every experiment ran
   error       a failure (then the exit status is 1)
 
@@ -27,6 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import raise_priority, watch_stdin  # noqa: E402
+from mechanisms import leave_idle_policy, load_between, load_sample  # noqa: E402
 
 now = time.perf_counter_ns
 SCALE = 1.0
@@ -419,6 +421,7 @@ def main():
     only = job.get("only")
     watch_stdin()
     nice = raise_priority()
+    policy = leave_idle_policy()
     emit(
         {
             "type": "hello",
@@ -429,9 +432,11 @@ def main():
             "cores": cpu_count(),
             "switchInterval": int(round(sys.getswitchinterval() * 1e9)),
             "nice": nice,
+            "policy": policy,
             "experiments": [name for name, _ in EXPERIMENTS if not only or name in only],
         }
     )
+    before = load_sample()
     for name, fn in EXPERIMENTS:
         if only and name not in only:
             continue
@@ -439,6 +444,7 @@ def main():
         result = fn()
         result.update({"type": "experiment", "name": name, "elapsed": now() - t})
         emit(result)
+    emit({"type": "load", "load": load_between(before, load_sample())})
     emit({"type": "done"})
 
 

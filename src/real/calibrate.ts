@@ -1,6 +1,7 @@
 import { cpus, release } from "node:os";
 import { HarnessError, RealSetupError } from "./errors.js";
 import { type Summary, summarize } from "./fit.js";
+import { busyReasons, type LoadShare, loadAverage } from "./mechanisms/load.js";
 import type { MachineProfile, MeasuredQuantity } from "./profile.js";
 import { findPython, type PythonInfo } from "./python.js";
 import { runtimeFromMeasurements } from "./runtime-map.js";
@@ -67,6 +68,12 @@ export interface CalibrationRun {
   /** The niceness it ran at, when a priority was asked for; null otherwise or when it could not. */
   nice: number | null;
   experiments: Partial<Record<ExperimentName, ExperimentRecord>>;
+  /** The 1-minute load average before the run, where /proc/loadavg exists. */
+  loadBefore: number | null;
+  /** The CPU other processes used during the run (Linux), or null. */
+  load: LoadShare | null;
+  /** Why the machine counts as busy (mechanisms/load.ts); empty when it was quiet. */
+  busy: string[];
 }
 
 function invalid(name: string, value: unknown, expected: string): RealSetupError {
@@ -90,6 +97,7 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
     if (!EXPERIMENTS.includes(name)) throw invalid("only", name, `experiments among ${EXPERIMENTS.join(", ")}`);
   }
   const python = await findPython(options.python);
+  const loadBefore = loadAverage()?.[0] ?? null;
   const total = only ? only.length : EXPERIMENTS.length;
   let completed = 0;
   const run = await runScript(
@@ -124,12 +132,19 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
     }
     experiments[name] = r as unknown as ExperimentRecord;
   }
+  const loadRecord = run.records.find((r) => r.type === "load");
+  const load = (loadRecord?.load as LoadShare | null | undefined) ?? null;
+  const cores = Number(hello.cores) || 1;
+  const nice = typeof hello.nice === "number" ? hello.nice : null;
   return {
     python,
-    cores: Number(hello.cores) || 1,
+    cores,
     platform: String(hello.platform),
-    nice: typeof hello.nice === "number" ? hello.nice : null,
+    nice,
     experiments,
+    loadBefore,
+    load,
+    busy: busyReasons(loadBefore, load, cores, nice),
   };
 }
 
@@ -228,6 +243,18 @@ function bySize(points: readonly [number, number][]): Map<number, number[]> {
 /** The machine profile of a calibration run. */
 export function profileFromCalibration(run: CalibrationRun, created = new Date()): MachineProfile {
   const measured = measurements(run);
+  if (run.load) {
+    measured["machine-load"] = {
+      median: run.load.othersUnniced,
+      p99: run.load.others,
+      n: run.load.ticks,
+      unit: "share",
+      note:
+        run.busy.length > 0
+          ? `BUSY, saved with --force: ${run.busy.join("; ")}`
+          : "CPU share other processes used during the run: at nice 0 or below (median), at any nice (p99)",
+    };
+  }
   const points = run.experiments["process-roundtrip"]?.points ?? [];
   const { runtime, derived, slice } = runtimeFromMeasurements(measured, points);
   return {

@@ -370,6 +370,117 @@ def start_echo_server():
     return proc, int(line)
 
 
+# ---------------------------------------------------------------- open arrivals (a separate process)
+
+ARRIVAL = struct.Struct("!qq")  # (task index, or END / DEADLINE; the time it was sent)
+END = -1
+DEADLINE = -2
+
+
+def arrivals_main(fd):
+    """Sends open arrivals as a load generator does: from another process, on a pipe the program
+    reads, each at its time. Input on stdin: one JSON line {"at": [absolute ns...], "until": ns or
+    null}. Each record carries the time it was written, which the program takes as the arrival
+    (a request's latency starts when it is sent). It ends when stdin closes or the list is done."""
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    line = sys.stdin.buffer.readline()
+    if not line.strip():
+        os._exit(0)
+    plan = json.loads(line)
+    until = plan.get("until")
+    times = plan["at"]
+    i = 0
+    while i < len(times):
+        t = times[i]
+        if until is not None and t >= until:
+            break
+        d = t - now()
+        if d > 0:
+            time.sleep(d / 1e9)
+        if not send(fd, i):
+            os._exit(0)
+        i += 1
+    if i >= len(times) and not send(fd, END):
+        os._exit(0)
+    if until is not None:
+        d = until - now()
+        if d > 0:
+            time.sleep(d / 1e9)
+        send(fd, DEADLINE)
+    sys.stdin.buffer.read()  # ends when the harness closes the pipe or dies
+    os._exit(0)
+
+
+def send(fd, index):
+    """Writes one record; False when the harness is gone (the pipe is closed)."""
+    try:
+        os.write(fd, ARRIVAL.pack(index, now()))
+        return True
+    except OSError:
+        return False
+
+
+class Feeder:
+    """The arrivals process and the read end of its pipe."""
+
+    def __init__(self):
+        self.r, w = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--arrivals", str(w)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            pass_fds=(w,),
+        )
+        os.close(w)
+        self.buf = b""
+        self.ready = False
+
+    def wait_ready(self):
+        """Waits until the arrivals process has started (its interpreter start-up must not delay arrivals)."""
+        if not self.ready:
+            if self.proc.stdout.readline().strip() != b"ready":
+                raise RuntimeError("the arrivals process did not start")
+            self.ready = True
+
+    def start(self, times, until):
+        self.wait_ready()
+        self.proc.stdin.write((json.dumps({"at": times, "until": until}) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def read_one(self):
+        """Blocks (the GIL released) until the next record: (index, sent)."""
+        while len(self.buf) < ARRIVAL.size:
+            more = os.read(self.r, 4096)
+            if not more:
+                raise RuntimeError("the arrivals process ended early")
+            self.buf += more
+        rec, self.buf = self.buf[: ARRIVAL.size], self.buf[ARRIVAL.size :]
+        return ARRIVAL.unpack(rec)
+
+    def take_ready(self):
+        """The records waiting on the pipe now (the pipe is non-blocking), for an event loop's reader."""
+        try:
+            self.buf += os.read(self.r, 65536)
+        except BlockingIOError:
+            pass
+        n = len(self.buf) // ARRIVAL.size
+        out = [ARRIVAL.unpack_from(self.buf, k * ARRIVAL.size) for k in range(n)]
+        self.buf = self.buf[n * ARRIVAL.size :]
+        return out
+
+    def close(self):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.close(self.r)
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -504,6 +615,85 @@ def run_blocking(job, run, pool):
     return now() if not run.truncated else run.deadline
 
 
+def run_open_blocking(job, run, pool, feeder):
+    """Open arrivals (poisson, fixed) for sync, threads or processes: the main thread reads each
+    arrival from the arrivals process's pipe (a blocking read releases the GIL, as a server's
+    accept does) and runs or submits it. Completions do not wake the main thread: a worker records
+    its task's end, as a server's worker sends its own response."""
+    st = run.state
+    limit = job.get("concurrency")
+    sem = threading.BoundedSemaphore(limit) if limit and pool is not None else None
+    is_proc = job["executor"]["kind"] == "processes"
+    tasks = job["tasks"]
+    finished = []
+    all_done = threading.Event()
+    feeder.wait_ready()
+    run.begin()
+    feeder.start([run.t0 + t["arrival"] for t in tasks], run.deadline)
+    if not tasks:
+        all_done.set()
+
+    def on_done(fut, task, arrival, dispatched):
+        end = now()
+        if sem is not None:
+            sem.release()
+        finished.append((fut, task, arrival, dispatched, end))
+        if len(finished) == len(tasks):
+            all_done.set()
+
+    while True:
+        index, sent = feeder.read_one()
+        if index == DEADLINE:
+            run.truncated = True
+            break
+        if index == END:
+            break
+        task = tasks[index]
+        if sem is not None:
+            while not sem.acquire(timeout=0.05):
+                if past(run):
+                    run.truncated = True
+                    break
+            if run.truncated:
+                break
+        dispatched = now()
+        if pool is None:
+            start, end = st.run_steps(task["id"], task["steps"], [], st.records)
+            run.finish(task, sent, dispatched, start if start is not None else dispatched, end or dispatched)
+            if run.completed >= run.total:
+                all_done.set()
+        else:
+            if is_proc:
+                fut = pool.submit(process_run, task["id"], task["steps"], [], b"\0" * task["payload"])
+            else:
+                fut = pool.submit(thread_run, task["id"], task["steps"], [])
+            fut.add_done_callback(lambda f, t=task, a=sent, d=dispatched: on_done(f, t, a, d))
+        run.tick()
+        if past(run):
+            run.truncated = True
+            break
+    while not run.truncated and not all_done.is_set():
+        wait = PROGRESS_EVERY if run.deadline is None else min(PROGRESS_EVERY, max(run.deadline - now(), 0))
+        if all_done.wait(wait / 1e9):
+            break
+        if past(run):
+            run.truncated = True
+        run.tick()
+    for fut, task, arrival, dispatched, end in list(finished):
+        if run.truncated and end > run.deadline:
+            continue
+        result = fut.result()
+        if is_proc:
+            recs, _payload, info = result
+            st.records.extend(recs)
+            st.threads.setdefault(info["thread"], info)
+            start = recs[0][6] if recs else dispatched
+        else:
+            start = result[0] if result[0] is not None else dispatched
+        run.finish(task, arrival, dispatched, start, end)
+    return run.deadline if run.truncated else now()
+
+
 def wait_background(run):
     """The tasks are done; like the simulator, the run goes on while background threads have work,
     up to run.until (a forever loop runs until then)."""
@@ -519,13 +709,13 @@ def past(run):
     return run.deadline is not None and now() >= run.deadline
 
 
-def run_asyncio(job, run, pool):
+def run_asyncio(job, run, pool, feeder):
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    return loop.run_until_complete(asyncio_main(job, run, pool, loop))
+    return loop.run_until_complete(asyncio_main(job, run, pool, loop, feeder))
 
 
-async def asyncio_main(job, run, pool, loop):
+async def asyncio_main(job, run, pool, loop, feeder):
     st = run.state
     limit = job.get("concurrency")
     sem = asyncio.Semaphore(limit) if limit else None
@@ -605,27 +795,15 @@ async def asyncio_main(job, run, pool, loop):
             await sleep_until(arrival)
             spawn(one(task, arrival))
 
-    halt = threading.Event()
-
-    def feeder(items):
-        """Open arrivals come from outside the loop, as requests on a socket do: this thread sleeps
-        until each arrival and hands the task over with call_soon_threadsafe (a self-pipe write that
-        wakes the selector), so its coroutine starts in the iteration after the next, as the model's
-        does. The loop's own timers would round every arrival up to the next millisecond (epoll's
-        timeout resolution), which a request on a socket does not see."""
-        try:
-            for arrival, _, task in items:
-                d = arrival - now()
-                if d > 0 and halt.wait(d / 1e9):
-                    return
-                if halt.is_set():
-                    return
-                loop.call_soon_threadsafe(lambda t=task, a=arrival: spawn(one(t, a)))
-        except RuntimeError:  # the loop closed: the run is over
-            return
-        except BaseException as e:  # noqa: BLE001 - reported by the main coroutine
-            run.error = run.error or e
-            loop.call_soon_threadsafe(finished.set)
+    def on_arrivals():
+        """The arrivals pipe is readable: a request came in. Its coroutine starts in the next
+        iteration (create_task), as a request read from a socket does."""
+        for index, sent in feeder.take_ready():
+            if index == DEADLINE:
+                finished.set()
+            elif index >= 0:
+                task = job["tasks"][index]
+                spawn(one(task, sent))
 
     async def client(first, rest):
         item = first
@@ -641,6 +819,8 @@ async def asyncio_main(job, run, pool, loop):
             await asyncio.sleep(PROGRESS_EVERY / 1e9)
             run.tick()
 
+    if feeder is not None:
+        feeder.wait_ready()
     run.begin()
     heap, rest = run.initial()
     if run.total == 0:
@@ -651,8 +831,9 @@ async def asyncio_main(job, run, pool, loop):
     elif job["arrivals"]["kind"] == "batch":
         spawn(dispatcher(sorted(heap, key=lambda x: (x[0], x[1]))))
     else:
-        items = sorted(heap, key=lambda x: (x[0], x[1]))
-        threading.Thread(target=feeder, args=(items,), name="gilsim-arrivals", daemon=True).start()
+        os.set_blocking(feeder.r, False)
+        loop.add_reader(feeder.r, on_arrivals)
+        feeder.start([run.t0 + t["arrival"] for t in job["tasks"]], run.deadline)
     if job.get("progress"):
         spawn(ticker())
     try:
@@ -662,8 +843,10 @@ async def asyncio_main(job, run, pool, loop):
             await asyncio.wait_for(finished.wait(), max(run.deadline - now(), 0) / 1e9)
     except asyncio.TimeoutError:
         run.truncated = True
-    finally:
-        halt.set()
+    if feeder is not None:
+        loop.remove_reader(feeder.r)
+        if run.completed < run.total:
+            run.truncated = True
     if run.error is not None:
         raise run.error
     return run.deadline if run.truncated else now()
@@ -857,6 +1040,8 @@ def main(argv, out):
     if job.get("io") == "echo":
         echo = start_echo_server()
     cores, available = pin_cores(int(job["cores"]))
+    # Open arrivals come from another process, started now so that its start-up is over by t0.
+    feeder = Feeder() if job["arrivals"]["kind"] in ("poisson", "fixed") else None
     sys.setswitchinterval(job["switchInterval"] / 1e9)
     gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
     out.emit(
@@ -919,7 +1104,12 @@ def main(argv, out):
         th = threading.Thread(target=background_thread, args=(st, i, b["steps"], stop, run), name=b["name"], daemon=True)
         run.background.append(th)
     POOLS.append(pool)
-    end = run_asyncio(job, run, pool) if ex["kind"] == "asyncio" else run_blocking(job, run, pool)
+    if ex["kind"] == "asyncio":
+        end = run_asyncio(job, run, pool, feeder)
+    elif feeder is not None:
+        end = run_open_blocking(job, run, pool, feeder)
+    else:
+        end = run_blocking(job, run, pool)
     if run.error is not None:
         raise run.error
     if not run.truncated and any(th.is_alive() for th in run.background):
@@ -978,6 +1168,8 @@ def main(argv, out):
         }
     )
     out.emit_many(lines)
+    if feeder is not None:
+        feeder.close()
     if echo is not None:
         echo[0].stdin.close()
     return 0
@@ -986,6 +1178,9 @@ def main(argv, out):
 def entry():
     if len(sys.argv) > 1 and sys.argv[1] == "--echo-server":
         echo_server_main()
+        return
+    if len(sys.argv) > 2 and sys.argv[1] == "--arrivals":
+        arrivals_main(int(sys.argv[2]))
         return
     out = Output(sys.stdout)
     code = 1

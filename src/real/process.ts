@@ -1,11 +1,10 @@
-import { fileURLToPath } from "node:url";
 import type { HarnessJob } from "./job.js";
 import { type HarnessRecord, parseRecord } from "./records.js";
-import { runScript, type ScriptRun } from "./script.js";
+import { runScript, type ScriptRun, scriptPath } from "./script.js";
 
 /** The harness script shipped beside this file. */
 export function harnessPath(): string {
-  return fileURLToPath(new URL("./harness.py", import.meta.url));
+  return scriptPath("harness.py");
 }
 
 export interface HarnessRunOptions {

@@ -155,7 +155,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /**
  * The raw scenario input with the profile's runtime overrides merged into its `runtime` section
- * and the measured slice into `machine.slice`; values the scenario sets itself win. Anything that
+ * and the measured scheduler period into `machine.tick`; values the scenario sets itself win, and
+ * a profile never overrides what a scenario chose: its process start-up is a measurement for the
+ * start method it was measured with (fork), used only by pools that start that way. Anything that
  * is not a scenario object (or has a runtime or machine that is not an object) comes back as it
  * is, for parseScenario to report.
  */
@@ -163,7 +165,14 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   if (profile === null || !isObject(input)) return input;
   const { runtime, machine } = input;
   if ((runtime !== undefined && !isObject(runtime)) || (machine !== undefined && !isObject(machine))) return input;
-  const out: Record<string, unknown> = { ...input, runtime: { ...profile.runtime, ...runtime } };
-  if (profile.machine.slice !== null) out.machine = { slice: profile.machine.slice, ...machine };
+  const { processStart, ...measured } = profile.runtime as Record<string, unknown>;
+  const fromProfile: Record<string, unknown> = { ...measured };
+  if (processStart !== undefined) {
+    const by = isObject(measured.processStartBy) ? measured.processStartBy : {};
+    fromProfile.processStartBy = { fork: processStart, ...by };
+  }
+  const out: Record<string, unknown> = { ...input, runtime: { ...fromProfile, ...runtime } };
+  // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
+  if (profile.machine.slice !== null) out.machine = { tick: profile.machine.slice, ...machine };
   return out;
 }

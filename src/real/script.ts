@@ -2,9 +2,12 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { HarnessError, type HarnessFailure } from "./errors.js";
 
-/** A Python script shipped beside this file (calibrate.py). */
+/**
+ * A Python script shipped beside this file (calibrate.py), found through ../real/ so the path
+ * holds from src/real, dist/real and the CLI bundle in dist/bin alike.
+ */
 export function scriptPath(name: string): string {
-  return fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../real/${name}`, import.meta.url));
 }
 
 export interface ScriptRunOptions<R = Record<string, unknown>> {

@@ -24,7 +24,14 @@ export interface Scenario {
   name: string;
   description: string;
   seed: number;
-  machine: { cores: number; slice: Nanos };
+  machine: {
+    cores: number;
+    slice: Nanos;
+    tick: Nanos;
+    scheduler: "eevdf" | "cfs";
+    migrationCost: Nanos;
+    idleWake: { max: Nanos; tau: Nanos };
+  };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
   workload: { arrivals: Arrivals; concurrency: number | null; classes: TaskClass[] };
@@ -123,7 +130,11 @@ function resolve(s: ParsedScenario): Scenario {
   const pool = (p: { kind: "threads" | "processes"; workers?: number | undefined; startMethod?: StartMethod }) => {
     if (p.kind === "threads") return { kind: "threads", workers: p.workers ?? runtime.defaultThreadWorkers } as const;
     const startMethod = p.startMethod ?? runtime.startMethod;
-    if (p.startMethod && s.runtime.processStart === undefined) runtime.processStart = processStartFor(startMethod);
+    // The start-up of the pool's own start method: the scenario's processStart if it sets one, else
+    // a measured one for that method (a profile), else the default for that method.
+    if (s.runtime.processStart === undefined) {
+      runtime.processStart = runtime.processStartBy[startMethod] ?? processStartFor(startMethod);
+    }
     return { kind: "processes", workers: p.workers ?? runtime.defaultProcessWorkers, startMethod } as const;
   };
   const e = s.executor;
@@ -137,7 +148,14 @@ function resolve(s: ParsedScenario): Scenario {
     name: s.name,
     description: s.description,
     seed: s.seed,
-    machine: { cores, slice: s.machine.slice ?? defaultSlice(s.machine.kernel, cores) },
+    machine: {
+      cores,
+      slice: s.machine.slice ?? defaultSlice(s.machine.kernel, cores),
+      tick: s.machine.tick,
+      scheduler: s.machine.kernel === "cfs" ? "cfs" : "eevdf",
+      migrationCost: s.machine.migrationCost,
+      idleWake: s.machine.idleWake,
+    },
     runtime,
     executor,
     workload: {

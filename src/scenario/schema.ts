@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MS, US } from "../engine/time.js";
 import { PYTHON_VERSIONS } from "../model/profiles.js";
 import { type DistSpec, distributionSchema } from "./distribution.js";
 import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
@@ -170,11 +171,28 @@ const runtimeSchema = z.strictObject({
   gilHandoff: distributionSchema.optional(),
   gilHandoffPerWaiter: durationSchema.optional(),
   gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
+  gilRecency: z
+    .number()
+    .min(0, { error: "expected a share from 0 to 1" })
+    .max(1, { error: "expected a share from 0 to 1" })
+    .optional(),
+  syscallCost: durationSchema.optional(),
   pythonSlowdown: z.number().min(1, { error: "expected a factor of at least 1" }).optional(),
   cCallEdge: distributionSchema.optional(),
   loopStepCost: distributionSchema.optional(),
   loopIterationCost: distributionSchema.optional(),
+  createTaskCost: distributionSchema.optional(),
   submitCost: distributionSchema.optional(),
+  submitReturn: distributionSchema.optional(),
+  acceptCost: distributionSchema.optional(),
+  processStartBy: z
+    .strictObject({
+      fork: distributionSchema.optional(),
+      forkserver: distributionSchema.optional(),
+      spawn: distributionSchema.optional(),
+    })
+    .optional()
+    .meta({ description: "Start-up of one worker process per start method (a machine profile's measurements)." }),
   threadHandoff: distributionSchema.optional(),
   threadStart: distributionSchema.optional(),
   threadsafeWakeup: distributionSchema.optional(),
@@ -191,7 +209,23 @@ const machineSchema = z.strictObject({
     .enum(["eevdf", "eevdf-6.15", "cfs"], { error: 'expected "eevdf", "eevdf-6.15" or "cfs"' })
     .default("eevdf")
     .meta({ description: "Linux scheduler, for the default time slice." }),
-  slice: positiveDurationSchema.optional().meta({ description: "OS time slice; default from the kernel." }),
+  slice: positiveDurationSchema
+    .optional()
+    .meta({ description: "The scheduler's base time slice; default from the kernel and the cores." }),
+  tick: positiveDurationSchema
+    .default(4 * MS)
+    .meta({ description: "The scheduler tick, 1/HZ (4 ms with HZ=250, Debian's kernels; 1 ms with HZ=1000)." }),
+  idleWake: z
+    .strictObject({ max: durationSchema, tau: positiveDurationSchema })
+    .default({ max: 130 * US, tau: 4 * MS })
+    .meta({
+      description:
+        "A thread woken onto an idle CPU runs up to max x (1 - exp(-idle / tau)) later than its wake-up latency, idle being how long that CPU's recent idle periods lasted: deeper idle states, or a halted vCPU the host schedules again.",
+    }),
+  migrationCost: durationSchema.default(500 * US).meta({
+    description:
+      "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",
+  }),
 });
 
 const backgroundSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { PathSegment } from "./path.js";
-import { acceptedKinds, schemasAt } from "./schema-path.js";
+import { acceptedKinds, schemasAt, suggestPaths } from "./schema-path.js";
 import { parseVary, type VaryOption } from "./vary.js";
 
 /** A value a sweep sets: numbers stay numbers, durations and names stay strings. */
@@ -19,7 +19,11 @@ export interface Axis {
  */
 export function resolveAxis(option: VaryOption): Axis {
   const schemas = schemasAt(option.segments);
-  if (schemas.length === 0) throw new RangeError(`unknown --vary path: ${option.path}`);
+  if (schemas.length === 0) {
+    const like = suggestPaths(option.segments);
+    const hint = like.length === 0 ? "" : ` (did you mean ${like.join(" or ")}?)`;
+    throw new RangeError(`unknown --vary path: ${option.path}${hint}`);
+  }
   const kinds = acceptedKinds(schemas);
   const values = option.items.map((item): AxisValue => {
     if (item.number !== null && kinds.has("number")) return item.number;

@@ -1,4 +1,6 @@
-import { type Estimate, replicate } from "../metrics/replicate.js";
+import { type Estimate, estimate, scalarMetrics } from "../metrics/replicate.js";
+import { LatencySketch, type SketchData } from "../metrics/sketch.js";
+import { simulate } from "../model/simulate.js";
 import type { Scenario } from "../scenario/scenario.js";
 
 /** Metric name ("latency.p99", "throughput", ...) -> its mean and confidence interval across replications. */
@@ -42,30 +44,63 @@ export interface Job {
   replications: number;
 }
 
+/** Metric name -> its value in each replication of a job, in replication order. */
+export type Runs = Record<string, number[]>;
+
+/** What a job gives back. */
+export interface Outcome {
+  /** Each metric's mean and confidence interval over the job's replications (`summarize(runs)`). */
+  summary: Summary;
+  /** Each metric in each replication: the replications of a point run in parts join from these. */
+  runs: Runs;
+  /** The latencies of every measured task of the job's runs in one sketch. */
+  latency: SketchData;
+}
+
 export type JobResult =
-  | { id: number; state: "done"; summary: Summary }
+  | { id: number; state: "done"; outcome: Outcome }
   | { id: number; state: "failed"; error: string };
 
 /**
- * Runs a job: `replicate` with trace recording off. Only the summary comes back, so the runs'
- * full metrics (queue series, per-thread usage) are dropped where they were made.
+ * Runs a job: replications seed, seed + 1, ... (as `replicate` runs them) with trace recording
+ * off. Each run's scalar metrics and latency sketch are kept, its other metrics (queue series,
+ * per-thread usage) dropped where they were made.
  */
 export function evaluate(job: Job): JobResult {
   try {
+    const n = job.replications;
+    if (!(Number.isInteger(n) && n >= 1))
+      throw new RangeError(`invalid replications: ${n} (expected a positive integer)`);
     const scenario: Scenario = { ...job.scenario, run: { ...job.scenario.run, trace: false } };
-    const { summary } = replicate(scenario, { replications: job.replications, seed: job.seed });
-    return { id: job.id, state: "done", summary: sortKeys(summary) };
+    const runs: Runs = {};
+    const latency = new LatencySketch();
+    for (let k = 0; k < n; k++) {
+      const result = simulate(scenario, { seed: job.seed + k, trace: false });
+      for (const [name, value] of Object.entries(scalarMetrics(result.metrics))) {
+        const column = runs[name];
+        if (column) column.push(value);
+        else runs[name] = [value];
+      }
+      latency.add(result.latency);
+    }
+    const sorted: Runs = {};
+    for (const name of Object.keys(runs).sort()) sorted[name] = runs[name] as number[];
+    const outcome = { summary: summarize(sorted, scenario.run.confidence), runs: sorted, latency: latency.toData() };
+    return { id: job.id, state: "done", outcome };
   } catch (error) {
     return { id: job.id, state: "failed", error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-/** The summary with its metrics in name order, so its JSON is the same bytes every time. */
-function sortKeys(summary: Summary): Summary {
+/**
+ * Each metric's mean and Student-t confidence interval over its replications (as `replicate`
+ * computes them), in name order so its JSON is the same bytes every time.
+ */
+export function summarize(runs: Readonly<Runs>, confidence: number): Summary {
   const out: Summary = {};
-  for (const name of Object.keys(summary).sort()) {
-    const s = summary[name];
-    if (s) out[name] = { mean: s.mean, lo: s.lo, hi: s.hi, halfWidth: s.halfWidth };
+  for (const name of Object.keys(runs).sort()) {
+    const s = estimate(runs[name] as number[], confidence);
+    out[name] = { mean: s.mean, lo: s.lo, hi: s.hi, halfWidth: s.halfWidth };
   }
   return out;
 }

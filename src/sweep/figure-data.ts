@@ -1,6 +1,6 @@
 import type { AxisValue } from "./axis.js";
 import type { SweepMeta } from "./output.js";
-import type { PointRow } from "./store.js";
+import type { PointRow } from "./rows.js";
 
 /** One line of a line figure: the metric against the x axis, at fixed values of the other axes. */
 export interface LineSeries {

@@ -8,7 +8,7 @@ import { isTimeMetric } from "./evaluate.js";
 import { heatmapData, lineData } from "./figure-data.js";
 import { sweepLineFigure } from "./line-figure.js";
 import type { SweepMeta } from "./output.js";
-import type { PointRow } from "./store.js";
+import type { PointRow } from "./rows.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {

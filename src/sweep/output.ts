@@ -1,5 +1,6 @@
 import type { AxisValue } from "./axis.js";
-import type { PointRow, SweepHeader } from "./store.js";
+import type { PointRow, PooledLatency } from "./rows.js";
+import type { SweepHeader } from "./store.js";
 
 /** What sweep.json says about a sweep besides its points. Times in nanoseconds. */
 export interface SweepMeta {
@@ -63,14 +64,19 @@ function csvField(value: AxisValue | null | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The pooled latency columns of sweep.csv, after the metrics. */
+const POOLED: readonly (keyof PooledLatency)[] = ["count", "p50", "p90", "p95", "p99", "max"];
+
 /**
  * sweep.csv in pieces: one row per point; the varied paths, then each metric's mean and
- * confidence bounds (`latency.p99`, `latency.p99.lo`, `latency.p99.hi`). Times in nanoseconds,
+ * confidence bounds (`latency.p99`, `latency.p99.lo`, `latency.p99.hi`), then the latency
+ * quantiles of all the point's replications pooled (`pooledLatency.p99`). Times in nanoseconds,
  * throughput per second.
  */
 export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Generator<string> {
   const header = ["index", "seed", "replications", ...meta.axes.map((a) => a.path)];
   for (const m of meta.metrics) header.push(m, `${m}.lo`, `${m}.hi`);
+  for (const q of POOLED) header.push(`pooledLatency.${q}`);
   yield `${header.map(csvField).join(",")}\n`;
   for (const p of rows) {
     const row: (AxisValue | null | undefined)[] = [p.index, p.seed, p.replications];
@@ -79,6 +85,7 @@ export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Gene
       const s = p.summary[m];
       row.push(s?.mean, s?.lo, s?.hi);
     }
+    for (const q of POOLED) row.push(p.pooledLatency?.[q]);
     yield `${row.map(csvField).join(",")}\n`;
   }
 }

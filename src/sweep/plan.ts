@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { hashSeed } from "../engine/random.js";
 import { parseScenario, type Scenario } from "../scenario/scenario.js";
 import type { Axis, AxisValue } from "./axis.js";
+import { runCost } from "./cost.js";
 import type { Job } from "./evaluate.js";
 import { Grid, pointSeed } from "./grid.js";
 import { type PathSegment, setAt } from "./path.js";
@@ -23,6 +25,10 @@ export interface SweepPlan {
   /** Base seed; null to use each point's scenario seed. */
   seed: number | null;
   shard: Shard | null;
+  /** Each point's replications. */
+  pointReplications: Float64Array;
+  /** Each point's estimated cost: one run's (cost.ts) times its replications. */
+  costs: Float64Array;
 }
 
 export interface PlanOptions {
@@ -36,7 +42,10 @@ export interface PlannedPoint {
   index: number;
   key: string;
   values: Record<string, AxisValue>;
+  /** All its replications, from the point's seed. */
   job: Omit<Job, "id">;
+  /** The point's run.confidence. */
+  confidence: number;
 }
 
 /**
@@ -56,8 +65,16 @@ export function planSweep(raw: unknown, source: string, axes: Axis[], options: P
   const id = sweepId(raw, axes, replications, seed);
   const probe = raw as { name?: unknown };
   const name = typeof probe?.name === "string" ? probe.name : "scenario";
-  const plan: SweepPlan = { id, name, source, raw, axes, grid, replications, seed, shard: options.shard ?? null };
-  for (let i = 0; i < grid.size; i++) pointScenario(plan, i);
+  const pointReplications = new Float64Array(grid.size);
+  const costs = new Float64Array(grid.size);
+  const shard = options.shard ?? null;
+  const plan: SweepPlan = { id, name, source, raw, axes, grid, replications, seed, shard, pointReplications, costs };
+  for (let i = 0; i < grid.size; i++) {
+    const scenario = pointScenario(plan, i);
+    const r = replications ?? scenario.run.replications;
+    pointReplications[i] = r;
+    costs[i] = runCost(scenario) * r;
+  }
   return plan;
 }
 
@@ -99,17 +116,31 @@ export function plannedPoint(plan: SweepPlan, index: number): PlannedPoint {
   const scenario = pointScenario(plan, index);
   const replications = plan.replications ?? scenario.run.replications;
   const seed = pointSeed(plan.seed ?? scenario.seed, key);
-  return { index, key, values: plan.grid.assignment(point), job: { scenario, seed, replications } };
+  return {
+    index,
+    key,
+    values: plan.grid.assignment(point),
+    job: { scenario, seed, replications },
+    confidence: scenario.run.confidence,
+  };
 }
 
-/** 16 hex digits hashing the scenario, the axes, the replications and the seed. */
-export function sweepId(raw: unknown, axes: readonly Axis[], replications: number | null, seed: number | null): string {
+/**
+ * The sweep's specification hash: the first 16 hex digits of the SHA-256 of the scenario, the
+ * axes, the replications and the seed, as JSON. Every shard's points file carries it, so shards of
+ * different sweeps are never merged.
+ */
+export function sweepId(
+  raw: unknown,
+  axes: readonly Pick<Axis, "path" | "values">[],
+  replications: number | null,
+  seed: number | null,
+): string {
   const text = JSON.stringify({
     raw,
     axes: axes.map((a) => ({ path: a.path, values: a.values })),
     replications,
     seed,
   });
-  const hex = (n: number) => n.toString(16).padStart(8, "0");
-  return hex(hashSeed(0, text)) + hex(hashSeed(0x9e3779b9, text));
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }

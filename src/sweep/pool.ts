@@ -1,15 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { Fifo } from "../model/fifo.js";
-import { evaluate, type Job, type JobResult, type Summary } from "./evaluate.js";
+import { evaluate, type Job, type JobResult, type Outcome } from "./evaluate.js";
 import { type WorkerLaunch, workerLaunch } from "./worker-code.js";
 
-/** Runs jobs and gives back their summaries; `close` frees its workers. */
+/** Runs jobs and gives back their outcomes; `close` frees its workers. */
 export interface JobRunner {
   /** How many jobs run at once. */
   readonly size: number;
-  run(job: Omit<Job, "id">): Promise<Summary>;
-  close(): Promise<void>;
+  run(job: Omit<Job, "id">): Promise<Outcome>;
+  /** Frees the workers: idle ones at once, busy ones after their job (or at once, killed, with `now`). */
+  close(options?: { now?: boolean }): Promise<void>;
 }
 
 /** The default number of workers: one per core. */
@@ -17,15 +18,19 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-function settle(result: JobResult): Summary {
+function settle(result: JobResult): Outcome {
   if (result.state === "failed") throw new Error(result.error);
-  return result.summary;
+  return result.outcome;
 }
 
-/** Runs each job on the calling thread, one at a time (tests, and searches too small to share). */
+/**
+ * Runs each job on the calling thread, one at a time (tests, and searches too small to share).
+ * Each job waits for the event loop's next turn first, so timers and signal handlers run between jobs.
+ */
 export class InlineRunner implements JobRunner {
   readonly size = 1;
-  async run(job: Omit<Job, "id">): Promise<Summary> {
+  async run(job: Omit<Job, "id">): Promise<Outcome> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     return settle(evaluate({ ...job, id: 0 }));
   }
   async close(): Promise<void> {}
@@ -33,7 +38,7 @@ export class InlineRunner implements JobRunner {
 
 interface Pending {
   job: Job;
-  resolve: (summary: Summary) => void;
+  resolve: (outcome: Outcome) => void;
   reject: (error: Error) => void;
 }
 
@@ -83,7 +88,7 @@ export class WorkerPool implements JobRunner {
     return [...this.workers].flatMap((w) => (w.child.pid === undefined ? [] : [w.child.pid]));
   }
 
-  run(job: Omit<Job, "id">): Promise<Summary> {
+  run(job: Omit<Job, "id">): Promise<Outcome> {
     if (this.closed) return Promise.reject(new Error("the worker pool is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ job: { ...job, id: this.nextId++ }, resolve, reject });
@@ -91,14 +96,14 @@ export class WorkerPool implements JobRunner {
     });
   }
 
-  async close(): Promise<void> {
+  async close(options: { now?: boolean } = {}): Promise<void> {
     this.closed = true;
     const error = new Error("the worker pool is closed");
     while (this.queue.size > 0) this.queue.shift()?.reject(error);
     const all = [...this.workers];
     this.workers.clear();
     for (const w of all) for (const p of w.jobs.splice(0)) p.reject(error);
-    await Promise.all(all.map(stop));
+    await Promise.all(all.map((w) => stop(w, options.now ?? false)));
   }
 
   /** The worker with the fewest jobs in flight, if it can take another; spawns one while below size. */
@@ -189,8 +194,8 @@ function lastLine(text: string): string {
   return lines.filter((l) => l.length > 0).pop() ?? "";
 }
 
-/** Ends a worker: closing its channel makes it exit; a kill if it has not within a second. */
-function stop(worker: Worker): Promise<void> {
+/** Ends a worker: closing its channel makes it exit; a kill if it has not within a second, or at once with `now`. */
+function stop(worker: Worker, now: boolean): Promise<void> {
   const child = worker.child;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -199,7 +204,7 @@ function stop(worker: Worker): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
-    if (child.connected) child.disconnect();
+    if (child.connected && !now) child.disconnect();
     else child.kill("SIGKILL");
   });
 }

@@ -1,4 +1,4 @@
-import { SingleBar } from "cli-progress";
+import { createRequire } from "node:module";
 import type { CliIO } from "../cli/io.js";
 
 /** Reports finished units of work; shown as a bar with the time left on a terminal only. */
@@ -24,6 +24,8 @@ export function createProgress(
   stream: NodeJS.WritableStream = process.stderr,
 ): Progress {
   if (!io.isTTY || total <= 0) return SILENT;
+  // Loaded on a terminal only: a command whose output is piped does not pay for it at start-up.
+  const { SingleBar } = createRequire(import.meta.url)("cli-progress") as typeof import("cli-progress");
   const bar = new SingleBar({
     format: `${label} [{bar}] {value}/{total} ${unit} | {percentage}% | {duration_formatted} elapsed | {eta_formatted} left`,
     stream,

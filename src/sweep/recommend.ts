@@ -105,7 +105,7 @@ export async function recommend(raw: unknown, source: string, options: Recommend
   const searchOne = async (c: Candidate): Promise<KindResult> => {
     const search = await smallestMeeting(maxWorkers, async (size) => {
       const scenario = scenarioAt(c, size);
-      const summary = await options.runner.run({ scenario, seed, replications });
+      const { summary } = await options.runner.run({ scenario, seed, replications });
       progress?.increment();
       const standings = options.objectives.map((o) => stand(o, summary));
       const margin = Math.min(...standings.map((s) => s.headroom));

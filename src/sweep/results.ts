@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { UsageError } from "../io/usage-error.js";
 import { writeChunksAtomic } from "./atomic-chunks.js";
-import { writeSweepFigures } from "./figures.js";
 import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "./output.js";
 import type { PointFile } from "./point-file.js";
 
@@ -18,13 +17,14 @@ export interface ResultOptions {
 /**
  * Writes a finished sweep's sweep.json and sweep.csv and its figures into `out`, reading the
  * points file one point at a time in grid order (each file is written whole, then renamed into
- * place); returns the meta fields and the paths written.
+ * place); returns the meta fields and the paths written. The figures' module, and with it the
+ * charts (jsdom, Plot, resvg), is loaded only when figures are drawn.
  */
-export function writeSweepResults(
+export async function writeSweepResults(
   points: PointFile,
   out: string,
   options: ResultOptions = {},
-): { meta: SweepMeta; files: string[] } {
+): Promise<{ meta: SweepMeta; files: string[] }> {
   const meta = sweepMeta(points.header, points.metrics);
   const metric = options.metric ?? DEFAULT_FIGURE_METRIC;
   if (points.count > 0 && !meta.metrics.includes(metric)) {
@@ -34,9 +34,10 @@ export function writeSweepResults(
   const csv = join(out, "sweep.csv");
   writeChunksAtomic(json, sweepJsonChunks(meta, points.rows()));
   writeChunksAtomic(csv, sweepCsvChunks(meta, points.rows()));
-  const figures =
-    options.figures === false || points.count === 0
-      ? []
-      : writeSweepFigures(meta, points.count, () => points.rows(), metric, out);
+  let figures: string[] = [];
+  if (options.figures !== false && points.count > 0) {
+    const { writeSweepFigures } = await import("./figures.js");
+    figures = writeSweepFigures(meta, points.count, () => points.rows(), metric, out);
+  }
   return { meta, files: [json, csv, ...figures] };
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { scenarioObjectSchema } from "../scenario/schema.js";
-import type { PathSegment } from "./path.js";
+import { formatPathSegments, type PathSegment } from "./path.js";
 
 /*
  * Finds what the scenario schema accepts at a path, by walking zod's schema definitions. A path
@@ -127,4 +127,61 @@ export function keysOfKind(parent: readonly PathSegment[], kind: unknown): Set<s
     }
   }
   return keys;
+}
+
+/** Every path the schema has, down to `depth` segments (lists as their element [0]), in walk order. */
+function allPaths(depth: number, root: Schema = scenarioObjectSchema): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  const walk = (schemas: Schema[], prefix: PathSegment[]) => {
+    if (prefix.length >= depth) return;
+    const keys = new Map<PathSegment, Schema[]>();
+    for (const s of schemas) {
+      const d = def(s);
+      if (d.type === "object" && d.shape) for (const k of Object.keys(d.shape)) keys.set(k, []);
+      if ((d.type === "array" && d.element) || d.type === "tuple") keys.set(0, []);
+    }
+    for (const [k, list] of keys) {
+      for (const s of schemas) for (const c of child(s, k)) concrete(c, list);
+      const path = [...prefix, k];
+      out.push(path);
+      walk(list, path);
+    }
+  };
+  walk(concrete(root), []);
+  return out;
+}
+
+/** Levenshtein distance, for suggestions. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/**
+ * Paths of the schema a mistyped path may have meant, best first (at most three): the same last
+ * key under another parent (`workers` -> `executor.workers`), or a path one or two letters away.
+ * Array indices are written [0].
+ */
+export function suggestPaths(segments: readonly PathSegment[]): string[] {
+  const wanted = formatPathSegments(segments).toLowerCase();
+  const last = String(segments.at(-1) ?? "").toLowerCase();
+  const scored: { path: string; score: number }[] = [];
+  for (const path of allPaths(Math.max(4, segments.length + 3))) {
+    const text = formatPathSegments(path);
+    const tail = String(path.at(-1)).toLowerCase();
+    const whole = distance(wanted, text.toLowerCase());
+    const near = whole <= Math.min(2, Math.floor(wanted.length / 5));
+    const score = tail === last ? text.length / 100 : near ? 1 + whole : Number.POSITIVE_INFINITY;
+    if (Number.isFinite(score)) scored.push({ path: text, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.path.localeCompare(b.path));
+  return [...new Set(scored.map((s) => s.path))].slice(0, 3);
 }

@@ -1,7 +1,7 @@
 import { formatDuration } from "../engine/time.js";
 import { isTimeMetric } from "./evaluate.js";
 import type { SweepMeta } from "./output.js";
-import type { PointRow } from "./store.js";
+import type { PointRow } from "./rows.js";
 
 /** Sweeps with more points than this print a one-line note instead of a table. */
 export const MAX_TABLE_ROWS = 40;

@@ -11,7 +11,8 @@
  * transform per module), so worker.ts and everything it imports are bundled once per process with
  * esbuild (which tsx itself uses to compile TypeScript) into one ES module, which each worker reads
  * from its standard input: it starts in about 70 ms and no file is written. If esbuild cannot be
- * loaded or fails, workers load worker.ts through tsx instead.
+ * loaded or fails, workers load worker.ts through tsx instead. From the built package (dist/, where
+ * this module is JavaScript) workers run the compiled dist/sweep/worker.js with plain node.
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -28,13 +29,20 @@ export interface WorkerLaunch {
   source: string | null;
 }
 
-const ENTRY = new URL("./worker.ts", import.meta.url);
+/** Whether this module runs compiled (dist/, or the CLI bundle in dist/bin) rather than from src/. */
+const BUILT = !import.meta.url.endsWith(".ts");
+
+// Through ../sweep/ so the path holds from src/sweep, dist/sweep and dist/bin alike.
+const ENTRY = new URL(BUILT ? "../sweep/worker.js" : "../sweep/worker.ts", import.meta.url);
 
 let cached: WorkerLaunch | undefined;
 
-/** The launch of a worker process: from the bundle (built on the first call, then kept), else through tsx. */
+/**
+ * The launch of a worker process: compiled, the built worker with plain node; from source, the
+ * bundle (built on the first call, then kept), else through tsx.
+ */
 export function workerLaunch(): WorkerLaunch {
-  cached ??= bundled() ?? tsxLaunch();
+  cached ??= BUILT ? { args: [...WORKER_FLAGS, fileURLToPath(ENTRY)], source: null } : (bundled() ?? tsxLaunch());
   return cached;
 }
 

@@ -1,5 +1,7 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, test } from "vitest";
 import { parseOnly, parseScale } from "../../src/cli/commands/calibrate.js";
 import { UsageError } from "../../src/cli/io.js";
 import { readProfile } from "../../src/real/profile.js";
@@ -19,12 +21,14 @@ describe("gilsim calibrate", () => {
       "sleep-overshoot,asyncio-step,thread-start",
       "--scale",
       "0.3",
+      "--force", // the test machine may be busy; the refusal is tested below
     );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^machine profile: CPython 3\.\d+\.\d+ on \w+, \d+ cores/);
     expect(r.out).toMatch(/\n {4}sleep-overshoot +\S+ +\S+ +\d+ +time\.sleep\(1 ms\) minus 1 ms\n/);
     expect(r.out).toMatch(/\n {4}runtime\.timerSlack +\d/);
-    expect(r.out).toContain(`wrote ${out} (use it with --profile ${out})`);
+    expect(r.out).toContain(`wrote ${out}`);
+    expect(r.out).toContain(`(use it with --profile ${out})`);
     const p = readProfile(out);
     expect(Object.keys(p.runtime).sort()).toEqual(["loopIterationCost", "loopStepCost", "threadStart", "timerSlack"]);
     // the profile it wrote is usable by simulate
@@ -43,4 +47,63 @@ describe("gilsim calibrate", () => {
     expect(() => parseScale("abc")).toThrow(UsageError);
     expect(parseOnly("wakeup, os-slice")).toEqual(["wakeup", "os-slice"]);
   });
+
+  afterEach(() => {
+    delete process.env.GILSIM_ASSUME_BUSY;
+  });
+
+  test("calibrate on a busy machine refuses to save the profile unless --force, which marks it", async () => {
+    process.env.GILSIM_ASSUME_BUSY = "1";
+    const out = join(dir, "busy.json");
+    const args = ["calibrate", "--out", out, "--only", "sleep-overshoot", "--scale", "0.2"];
+    const refused = await run(...args);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /^gilsim: the machine was busy \(GILSIM_ASSUME_BUSY=1 is set[;)].*busy\.json not saved \(use --force/,
+    );
+    expect(existsSync(out)).toBe(false);
+    const forced = await run(...args, "--force");
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain("(busy machine, forced)");
+    expect(readProfile(out).measured["machine-load"]?.note).toMatch(/^BUSY, saved with --force: /);
+  });
+
+  test("calibrate with several interpreters needs {version} in --out", async () => {
+    const r = await run("calibrate", "--python", "3.9,3.11", "--out", join(dir, "p.json"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/invalid (--out: .* \(measuring 2 interpreters needs \{version\} in it\)|python: 3\.9)/);
+  });
+
+  test("calibrate --mechanisms rejects bad options naming them", async () => {
+    expect((await run("calibrate", "--compare")).err).toBe("gilsim: --compare needs --mechanisms\n");
+    expect((await run("calibrate", "--mechanisms", "--repeats", "0")).err).toBe(
+      "gilsim: invalid --repeats: 0 (expected an integer from 1 to 50)\n",
+    );
+    const only = await run("calibrate", "--mechanisms", "--only", "bogus");
+    expect(only.code).toBe(2);
+    expect(only.err).toMatch(/^gilsim: invalid --only: bogus \(expected experiments among gil-threads, gil-release, /);
+    const none = await run("calibrate", "--mechanisms", "--compare", "--dir", join(dir, "empty"));
+    expect(none).toMatchObject({ code: 2, err: expect.stringMatching(/^gilsim: no recordings in /) });
+  });
+
+  test("calibrate --mechanisms --compare prints real against simulated per figure and writes report.md", async () => {
+    const recordings = join(dir, "mechanisms");
+    mkdirSync(recordings, { recursive: true });
+    copyFileSync(
+      fileURLToPath(new URL("../../data/mechanisms/3.12.json", import.meta.url)),
+      join(recordings, "3.12.json"),
+    );
+    const profiles = fileURLToPath(new URL("../../data/profiles", import.meta.url));
+    const r = await run("calibrate", "--mechanisms", "--compare", "--dir", recordings, "--profiles", profiles);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^figure +version +params +real median \[range\] +simulated +error +within\n/);
+    expect(r.out).toMatch(
+      /\ngil-threads\/slice\.median\.n2 +3\.12 +defaults +\S+ ms \[\S+ ms\.\.\S+ ms\] +\S+ ms +[+-]\d/,
+    );
+    expect(r.out).toMatch(/\nsockets\/rps\.k1\.i5ms +3\.12 +profile .* - \(format gap\) +-\n/);
+    expect(r.out).toMatch(/\n\d+ of \d+ simulated figures within target; 15 figure-versions are format gaps\n/);
+    const report = readFileSync(join(recordings, "report.md"), "utf8");
+    expect(report).toMatch(/^# Mechanism suite: real CPython against the model\n/);
+    expect(report).toContain("| gil-threads/slice.median.n2 | 3.12 | defaults |");
+  }, 120_000);
 });

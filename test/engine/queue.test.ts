@@ -1,8 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventQueue } from "../../src/engine/queue.js";
+import { CANCELLED, EventQueue } from "../../src/engine/queue.js";
 
-type Op = { kind: "push"; time: number; priority: number; handler: number; arg: number } | { kind: "pop" };
+type Op =
+  | { kind: "push"; time: number; priority: number; handler: number; arg: number }
+  | { kind: "pop" }
+  | { kind: "cancel"; which: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -17,9 +20,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.constant({ kind: "pop" as const }) },
+  // Cancels the which-th id handed out so far (pending, already popped, or already cancelled).
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancel" as const), which: fc.nat({ max: 400 }) }) },
 );
 
 interface Entry {
+  id?: number;
   time: number;
   priority: number;
   seq: number;
@@ -50,36 +56,68 @@ function slotEntry(q: EventQueue, slot: number): Entry {
 }
 
 describe("EventQueue", () => {
-  it("pops in (time, priority, insertion) order for any pushes and interleaved pops", () => {
+  it("pops in (time, priority, insertion) order for any pushes, pops and cancels; a cancelled event pops as CANCELLED", () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), fc.integer({ min: 1, max: 64 }), (ops, capacity) => {
         const q = new EventQueue(capacity);
         const model: Entry[] = [];
+        const ids: number[] = [];
         let seq = 0;
+        const popExpected = (): void => {
+          const expected = popLeast(model);
+          const slot = q.pop();
+          if (expected === undefined) expect(slot).toBe(-1);
+          else {
+            const { id: _, ...fields } = expected;
+            expect(slotEntry(q, slot)).toEqual(fields);
+          }
+        };
         for (const op of ops) {
           if (op.kind === "push") {
             const id = q.push(op.time, op.priority, op.handler, op.arg);
-            expect(id).toBe(seq);
-            model.push({ time: op.time, priority: op.priority, seq: seq++, handler: op.handler, arg: op.arg });
-          } else {
-            const expected = popLeast(model);
-            const slot = q.pop();
-            if (expected === undefined) expect(slot).toBe(-1);
-            else expect(slotEntry(q, slot)).toEqual(expected);
+            expect(ids).not.toContain(id);
+            ids.push(id);
+            model.push({ id, time: op.time, priority: op.priority, seq: seq++, handler: op.handler, arg: op.arg });
+          } else if (op.kind === "pop") {
+            popExpected();
+          } else if (ids.length > 0) {
+            const id = ids[op.which % ids.length]!;
+            const entry = model.find((e) => e.id === id && e.handler !== CANCELLED);
+            expect(q.cancel(id)).toBe(entry !== undefined);
+            if (entry) entry.handler = CANCELLED;
           }
           expect(q.size).toBe(model.length);
           expect(q.inserted).toBe(seq);
           const least = [...model].sort((a, b) => (before(a, b) ? -1 : 1))[0];
           expect(q.peekTime()).toBe(least ? least.time : Number.POSITIVE_INFINITY);
-          expect(q.peekSlot() < 0 ? undefined : slotEntry(q, q.peekSlot())).toEqual(least);
-          expect(q.pendingIds().sort((a, b) => a - b)).toEqual(model.map((e) => e.seq).sort((a, b) => a - b));
+          const { id: _, ...leastFields } = least ?? {};
+          expect(q.peekSlot() < 0 ? undefined : slotEntry(q, q.peekSlot())).toEqual(least ? leastFields : undefined);
+          expect(q.pendingIds().sort((a, b) => a - b)).toEqual(
+            model
+              .filter((e) => e.handler !== CANCELLED)
+              .map((e) => e.id)
+              .sort((a, b) => a! - b!),
+          );
         }
         // Draining gives the model's full order.
-        while (model.length > 0) expect(slotEntry(q, q.pop())).toEqual(popLeast(model));
+        while (model.length > 0) popExpected();
         expect(q.pop()).toBe(-1);
+        // No id handed out names an event any more.
+        for (const id of ids) expect(q.cancel(id)).toBe(false);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("an id names one event for good: after its slot is reused, cancelling the old id does nothing", () => {
+    const q = new EventQueue(16);
+    const first = q.push(1, 0, 7, 0);
+    expect(q.handlerOf(q.pop())).toBe(7);
+    const second = q.push(2, 0, 8, 0);
+    expect(second).not.toBe(first);
+    expect(q.cancel(first)).toBe(false);
+    expect(q.handlerOf(q.pop())).toBe(8);
+    for (const bad of [-1, 0.5, Number.NaN, 2 ** 53, 1e300]) expect(q.cancel(bad)).toBe(false);
   });
 
   it("grows past its initial capacity without losing or reordering events", () => {
@@ -111,14 +149,17 @@ describe("EventQueue", () => {
     expect(q.pendingIds()).toEqual([]);
   });
 
-  it("clear() empties the queue; insertion numbers keep counting", () => {
+  it("clear() empties the queue; insertion numbers keep counting and old ids name nothing", () => {
     const q = new EventQueue();
-    q.push(1, 0, 0, 0);
-    q.push(2, 0, 0, 0);
+    const a = q.push(1, 0, 0, 0);
+    const b = q.push(2, 0, 0, 0);
     q.clear();
     expect(q.size).toBe(0);
     expect(q.pop()).toBe(-1);
-    expect(q.push(3, 0, 0, 0)).toBe(2);
+    q.push(3, 0, 0, 0);
+    expect(q.inserted).toBe(3);
+    expect(q.cancel(a)).toBe(false);
+    expect(q.cancel(b)).toBe(false);
     expect(q.timeOf(q.pop())).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "../../src/sweep/output.js";
 import { PointFile } from "../../src/sweep/point-file.js";
-import type { PointRow, SweepHeader } from "../../src/sweep/store.js";
+import type { PointRow } from "../../src/sweep/rows.js";
+import type { SweepHeader } from "../../src/sweep/store.js";
 
 /**
  * A sweep over executor.workers 1, 2, 4 and runtime.gil on/off, with latency.p99 set to
@@ -24,15 +25,17 @@ export function gridSweep(): { header: SweepHeader; meta: SweepMeta; rows: Point
           "latency.p99": { mean: p99, lo: p99 - p99 / 10, hi: p99 + p99 / 10, halfWidth: p99 / 10 },
           throughput: { mean: 10 * w, lo: 9 * w, hi: 11 * w, halfWidth: w },
         },
+        pooledLatency: { count: 100, p50: p99 / 4, p90: p99 / 2, p95: p99 / 1.5, p99, max: 2 * p99 },
       });
     }
   }
   const header: SweepHeader = {
     format: "gilsim-sweep-points",
-    version: 1,
+    version: 2,
     id: "feedfacefeedface",
     name: "grid",
     shard: null,
+    units: 6,
     size: rows.length,
     axes: [
       { path: "executor.workers", values: workers },

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { replicate } from "../../src/metrics/replicate.js";
+import { LatencySketch } from "../../src/metrics/sketch.js";
+import { simulate } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import { evaluate, isTimeMetric, SUMMARY_METRICS } from "../../src/sweep/evaluate.js";
 import { tinyScenario } from "./fixtures.js";
@@ -12,12 +14,25 @@ describe("evaluate", () => {
     if (result.state !== "done") return;
     expect(result.id).toBe(7);
     const expected = replicate(scenario, { replications: 2, seed: 42 }).summary;
-    expect(Object.keys(result.summary)).toEqual(Object.keys(expected).sort());
-    expect(result.summary).toEqual(expected);
+    expect(Object.keys(result.outcome.summary)).toEqual(Object.keys(expected).sort());
+    expect(result.outcome.summary).toEqual(expected);
+  });
+
+  test("evaluate keeps each replication's metrics and pools every run's latencies", () => {
+    const scenario = parseScenario(tinyScenario());
+    const result = evaluate({ id: 0, scenario, seed: 42, replications: 3 });
+    if (result.state !== "done") throw new Error(result.error);
+    const runs = [42, 43, 44].map((seed) => simulate(scenario, { seed, trace: false }));
+    expect(result.outcome.runs["latency.p99"]).toEqual(runs.map((r) => r.metrics.latency.p99));
+    expect(result.outcome.runs.throughput).toEqual(runs.map((r) => r.metrics.throughput));
+    const pooled = LatencySketch.fromData(result.outcome.latency);
+    expect(pooled.size).toBe(runs.reduce((a, r) => a + r.metrics.latency.count, 0));
+    expect(pooled.summary().max).toBe(Math.max(...runs.map((r) => r.metrics.latency.max)));
   });
 
   test("evaluate runs with the trace off whatever the scenario says", () => {
     const traced = parseScenario({ ...tinyScenario(), run: { trace: true } });
+    // (the same JSON: the sketch's encoding does not depend on how the runs were recorded)
     const plain = parseScenario({ ...tinyScenario(), run: { trace: false } });
     expect(evaluate({ id: 0, scenario: traced, seed: 1, replications: 1 })).toEqual(
       evaluate({ id: 0, scenario: plain, seed: 1, replications: 1 }),

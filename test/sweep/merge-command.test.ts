@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { scenarioFile, tempDir, tinyScenario } from "./fixtures.js";
@@ -13,7 +13,9 @@ describe("gilsim merge", () => {
     const shards = [tempDir(), tempDir()];
     for (const [i, out] of shards.entries()) {
       const r = await runCli(["sweep", file, ...vary, "--shard", `${i + 1}/2`, "--out", out]);
-      expect(r.out).toMatch(/^sweep tiny: 3 points \(shard \d\/2 of 6\)/);
+      expect(r.out).toMatch(
+        /^sweep tiny: shard \d\/2: 3 units of 6 points \(50\.0% of the estimated cost; the largest shard 50\.0%\), 3 run, /,
+      );
     }
     const merged = tempDir();
     const r = await runCli(["merge", ...shards, "--out", merged, "--no-figures"]);
@@ -30,12 +32,16 @@ describe("gilsim merge", () => {
   test("gilsim merge exits 2 naming what is missing", async () => {
     const file = scenarioFile(tinyScenario());
     const out = tempDir();
-    await runCli(["sweep", file, "--vary", "executor.workers=1..4", "--shard", "1/2", "--workers", "0", "--out", out]);
-    const r = await runCli(["merge", out, "--out", tempDir()]);
+    const vary = ["--vary", "executor.workers=1..4", "--replications", "1"];
+    await runCli(["sweep", file, ...vary, "--shard", "1/2", "--workers", "0", "--out", out]);
+    const target = join(tempDir(), "merged");
+    const r = await runCli(["merge", out, "--out", target]);
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      "gilsim: invalid merge: 2 of 4 points missing, the first is point 1 (shards given: 1/2; run the missing shards or finish them)\n",
+      "gilsim: invalid merge: 2 of 4 points missing (executor.workers=2; executor.workers=4); shards missing: 2/2; run the missing shards, or rerun the unfinished ones: each resumes where it stopped\n",
     );
+    // A refused merge leaves no folder behind.
+    expect(existsSync(target)).toBe(false);
     const none = await runCli(["merge", "/nonexistent", "--out", tempDir()]);
     expect(none.err).toBe("gilsim: no such file or folder: /nonexistent\n");
   });

@@ -1,13 +1,15 @@
 import { describe, expect, test } from "vitest";
 import { formatSweepCsv, formatSweepJson, sweepJsonChunks, sweepMeta } from "../../src/sweep/output.js";
-import type { PointRow, SweepHeader } from "../../src/sweep/store.js";
+import type { PointRow } from "../../src/sweep/rows.js";
+import type { SweepHeader } from "../../src/sweep/store.js";
 
 const header: SweepHeader = {
   format: "gilsim-sweep-points",
-  version: 1,
+  version: 2,
   id: "0123456789abcdef",
   name: "t",
   shard: "1/2",
+  units: 2,
   size: 2,
   axes: [
     { path: "executor.workers", values: [1] },
@@ -26,6 +28,7 @@ const rows: PointRow[] = [
     replications: 2,
     values: { "executor.workers": 1, name: 'say "hi"' },
     summary: { throughput: { mean: 10, lo: 9, hi: 11, halfWidth: 1 } },
+    pooledLatency: { count: 40, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 },
   },
   {
     index: 0,
@@ -37,6 +40,7 @@ const rows: PointRow[] = [
       "latency.p99": { mean: 2.5, lo: 2, hi: 3, halfWidth: 0.5 },
       throughput: { mean: 20, lo: 18, hi: 22, halfWidth: 2 },
     },
+    pooledLatency: { count: 30, p50: 1.5, p90: 2.5, p95: 3.5, p99: 4.5, max: 6 },
   },
 ];
 
@@ -64,12 +68,12 @@ describe("formatSweepJson", () => {
 });
 
 describe("formatSweepCsv", () => {
-  test("formatSweepCsv writes the axes then each metric's mean and bounds, quoting where needed", () => {
+  test("formatSweepCsv writes the axes, each metric's mean and bounds, then the pooled latency, quoting where needed", () => {
     expect(formatSweepCsv(meta, rows)).toBe(
       [
-        "index,seed,replications,executor.workers,name,latency.p99,latency.p99.lo,latency.p99.hi,throughput,throughput.lo,throughput.hi",
-        '0,4,2,1,"a,b",2.5,2,3,20,18,22',
-        '1,5,2,1,"say ""hi""",,,,10,9,11',
+        "index,seed,replications,executor.workers,name,latency.p99,latency.p99.lo,latency.p99.hi,throughput,throughput.lo,throughput.hi,pooledLatency.count,pooledLatency.p50,pooledLatency.p90,pooledLatency.p95,pooledLatency.p99,pooledLatency.max",
+        '0,4,2,1,"a,b",2.5,2,3,20,18,22,30,1.5,2.5,3.5,4.5,6',
+        '1,5,2,1,"say ""hi""",,,,10,9,11,40,1,2,3,4,5',
         "",
       ].join("\n"),
     );

@@ -2,15 +2,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { PointFile } from "../../src/sweep/point-file.js";
-import type { PointRow, SweepHeader } from "../../src/sweep/store.js";
+import type { PartRow, PointRow } from "../../src/sweep/rows.js";
+import type { SweepHeader } from "../../src/sweep/store.js";
 import { tempDir } from "./fixtures.js";
 
 const header: SweepHeader = {
   format: "gilsim-sweep-points",
-  version: 1,
+  version: 2,
   id: "00000000000000aa",
   name: "t",
   shard: null,
+  units: 5,
   size: 5,
   axes: [{ path: "runtime.switchInterval", values: ["1µs", "2µs", "3µs", "4µs", "5µs"] }],
   replications: null,
@@ -27,6 +29,20 @@ function row(index: number, metric = "throughput"): PointRow {
     replications: 1,
     values: { "runtime.switchInterval": `${index + 1}µs` },
     summary: { [metric]: { mean: index, lo: index, hi: index, halfWidth: 0 } },
+    pooledLatency: { count: 1, p50: index, p90: index, p95: index, p99: index, max: index },
+  };
+}
+
+function part(index: number, from: number, to: number): PartRow {
+  const { summary: _, pooledLatency: __, ...id } = row(index);
+  const runs = { throughput: Array.from({ length: to - from }, (_, k) => from + k) };
+  return {
+    ...id,
+    replications: 4,
+    part: [from, to],
+    confidence: 0.95,
+    runs,
+    latency: { count: 0, sum: 0, max: 0, buckets: [] },
   };
 }
 
@@ -37,6 +53,22 @@ function write(lines: unknown[], tail = ""): string {
 }
 
 describe("PointFile", () => {
+  test("PointFile keeps parts of points apart from whole points, by first replication", () => {
+    const file = write([header, part(2, 2, 4), row(1), part(2, 0, 2), part(2, 2, 4)]);
+    const points = PointFile.open(file);
+    expect([points.count, points.partCount]).toEqual([1, 2]);
+    expect(points.partsOf(2).map((p) => [p.from, p.to])).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+    expect(points.partRow(points.partsOf(2)[1] as never)).toEqual(part(2, 2, 4));
+    expect([...points.rows()].map((r) => r.index)).toEqual([1]);
+    expect([points.hasUnit(2, 0, 2), points.hasUnit(2, 0, 4), points.hasUnit(1, 0, 1)]).toEqual([true, false, true]);
+    points.close();
+    const differ = write([header, part(2, 0, 2), { ...part(2, 0, 2), seed: 7 }]);
+    expect(() => PointFile.open(differ)).toThrow("replications 0-2 of point");
+  });
+
   test("PointFile reads rows back in grid order, one at a time, with the metrics of all rows", () => {
     const file = write([header, row(3), row(0, "makespan"), row(4)]);
     const points = PointFile.open(file);
@@ -84,7 +116,14 @@ describe("PointFile", () => {
 
   test("PointFile names the file and line of what is wrong", () => {
     let file = write([header, "{oops", row(0)]);
-    expect(() => PointFile.open(file)).toThrow(`invalid points file: ${file} (line 2 is not JSON)`);
+    expect(() => PointFile.open(file)).toThrow(`invalid points file: ${file} (line 2 is not JSON;`);
+    const lenient = PointFile.open(file, { lenient: true });
+    expect([lenient.skipped, lenient.count]).toEqual([1, 1]);
+    lenient.close();
+    file = write([{ ...header, version: 1 }]);
+    expect(() => PointFile.open(file)).toThrow(
+      `invalid points file: ${file} (format 1, written by another gilsim version`,
+    );
     file = write([{ a: 1 }]);
     expect(() => PointFile.open(file)).toThrow(`invalid points file: ${file} (expected a gilsim sweep points file)`);
     file = write([header, row(9)]);

@@ -45,7 +45,7 @@ describe("WorkerPool", () => {
       const got = await Promise.all(seeds.map((seed) => pool.run({ scenario, seed, replications: 1 })));
       const want = seeds.map((seed) => {
         const r = evaluate({ id: 0, scenario, seed, replications: 1 });
-        return r.state === "done" ? r.summary : null;
+        return r.state === "done" ? r.outcome : null;
       });
       expect(got).toEqual(want);
     } finally {
@@ -60,7 +60,7 @@ describe("WorkerPool", () => {
       await expect(pool.run({ scenario, seed: 1, replications: 0 })).rejects.toThrow(
         "invalid replications: 0 (expected a positive integer)",
       );
-      await expect(pool.run({ scenario, seed: 1, replications: 1 })).resolves.toHaveProperty("throughput");
+      await expect(pool.run({ scenario, seed: 1, replications: 1 })).resolves.toHaveProperty("summary.throughput");
     } finally {
       await pool.close();
     }
@@ -84,7 +84,7 @@ describe("WorkerPool", () => {
       expect(pid).toBeDefined();
       process.kill(pid as number, "SIGKILL");
       await expect(doomed).rejects.toThrow("a sweep worker stopped with signal SIGKILL");
-      await expect(pool.run({ scenario, seed: 1, replications: 1 })).resolves.toHaveProperty("throughput");
+      await expect(pool.run({ scenario, seed: 1, replications: 1 })).resolves.toHaveProperty("summary.throughput");
       expect(pool.pids).not.toContain(pid);
     } finally {
       await pool.close();

@@ -16,10 +16,10 @@ function gridPoints(): PointFile {
 }
 
 describe("writeSweepResults", () => {
-  test("writeSweepResults writes sweep.json and sweep.csv in grid order, and the figures", () => {
+  test("writeSweepResults writes sweep.json and sweep.csv in grid order, and the figures", async () => {
     const out = tempDir();
     const points = gridPoints();
-    const { meta, files } = writeSweepResults(points, out);
+    const { meta, files } = await writeSweepResults(points, out);
     points.close();
     expect(files).toEqual([
       join(out, "sweep.json"),
@@ -33,11 +33,11 @@ describe("writeSweepResults", () => {
     expect(readFileSync(join(out, "sweep.csv"), "utf8")).toBe(formatSweepCsv(expected, rows));
   });
 
-  test("writeSweepResults skips the figures when asked, and names an unknown metric", () => {
+  test("writeSweepResults skips the figures when asked, and names an unknown metric", async () => {
     const out = tempDir();
     const points = gridPoints();
-    expect(writeSweepResults(points, out, { figures: false }).files).toHaveLength(2);
-    expect(() => writeSweepResults(points, out, { metric: "latency.p42" })).toThrow(
+    expect((await writeSweepResults(points, out, { figures: false })).files).toHaveLength(2);
+    await expect(writeSweepResults(points, out, { metric: "latency.p42" })).rejects.toThrow(
       "invalid --metric: latency.p42 (expected one of latency.p99, throughput)",
     );
     points.close();

@@ -1,9 +1,14 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseAxes } from "../../src/sweep/axis.js";
+import { dealShard } from "../../src/sweep/deal.js";
 import type { Job } from "../../src/sweep/evaluate.js";
+import { LOCK_FILE } from "../../src/sweep/lock.js";
 import { planSweep } from "../../src/sweep/plan.js";
+import { PointFile } from "../../src/sweep/point-file.js";
 import { InlineRunner, type JobRunner } from "../../src/sweep/pool.js";
 import { POINTS_FILE, runSweep } from "../../src/sweep/run.js";
 import { resultsOf } from "./doc-fixture.js";
@@ -79,11 +84,74 @@ describe("runSweep", () => {
     ]);
   });
 
-  test("runSweep runs only its shard's points", async () => {
-    const report = await runSweep(plan({ shard: { k: 2, n: 3 } }), { out: tempDir(), workers: 0 });
-    expect(report.total).toBe(3);
-    const doc = JSON.parse(resultsOf(report.pointsFile).json);
-    expect(doc.points.map((p: { index: number }) => p.index)).toEqual([1, 4, 7]);
-    expect(doc.shard).toBe("2/3");
+  test("runSweep runs only its shard's units, as dealt by cost", async () => {
+    const p = plan({ shard: { k: 2, n: 3 } });
+    const work = dealShard(p.costs, p.pointReplications, p.shard);
+    const report = await runSweep(p, { out: tempDir(), workers: 0 });
+    expect(report.total).toBe(work.count);
+    const units = Array.from({ length: work.count }, (_, u) => work.unit(u));
+    const file = PointFile.open(report.pointsFile);
+    try {
+      expect(file.count + file.partCount).toBe(units.length);
+      for (const u of units) expect(file.hasUnit(u.index, u.from, u.to)).toBe(true);
+      expect(file.header.shard).toBe("2/3");
+      expect(file.header.units).toBe(units.length);
+    } finally {
+      file.close();
+    }
+    expect(report.share).toBeCloseTo((work.loads[1] as number) / work.total, 12);
+  });
+
+  test("runSweep refuses an output folder another sweep is writing, naming it, and takes over the lock of a dead one", async () => {
+    const out = tempDir();
+    const slow = new CountingRunner();
+    const first = runSweep(plan(), { out, workers: 0, runner: slow, lock: { command: "gilsim sweep first" } });
+    // The first holds the lock from its start; the second is refused without touching the file.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(runSweep(plan(), { out, workers: 0 })).rejects.toThrow(
+      new RegExp(`^${out} is in use by another gilsim sweep first \\(pid ${process.pid} on `),
+    );
+    await first;
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+    // A lock left by a process that has ended (a crash, a kill -9): the rerun takes it over.
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    writeFileSync(
+      join(out, LOCK_FILE),
+      JSON.stringify({
+        pid: dead,
+        host: hostname(),
+        boot: null,
+        start: null,
+        since: "",
+        command: "gilsim sweep",
+        token: "x",
+      }),
+    );
+    const rerun = await runSweep(plan(), { out, workers: 0 });
+    expect(rerun).toMatchObject({ ran: 0, skipped: 8 });
+  });
+
+  test("runSweep stops when its signal aborts: the finished points stay, the lock goes, and a rerun resumes", async () => {
+    const out = tempDir();
+    const controller = new AbortController();
+    let finished = 0;
+    const stopping = runSweep(plan(), {
+      out,
+      workers: 0,
+      signal: controller.signal,
+      progress: () => ({
+        increment: () => {
+          finished++;
+          if (finished === 3) controller.abort(new Error("stopped by SIGTERM"));
+        },
+        update() {},
+        stop() {},
+      }),
+    });
+    await expect(stopping).rejects.toThrow("stopped by SIGTERM");
+    expect(existsSync(join(out, LOCK_FILE))).toBe(false);
+    const counted = new CountingRunner();
+    const resumed = await runSweep(plan(), { out, workers: 0, runner: counted });
+    expect(resumed).toMatchObject({ skipped: 3, ran: 5 });
   });
 });

@@ -9,7 +9,11 @@ describe("gilsim sweep", () => {
     const file = scenarioFile(tinyScenario());
     const out = join(tempDir(), "never");
     const cases: [string[], string][] = [
-      [["--vary", "executor.wrkers=1..4"], "gilsim: unknown --vary path: executor.wrkers\n"],
+      [
+        ["--vary", "executor.wrkers=1..4"],
+        "gilsim: unknown --vary path: executor.wrkers (did you mean executor.workers?)\n",
+      ],
+      [["--vary", "workers=1..4"], "gilsim: unknown --vary path: workers (did you mean executor.workers or "],
       [
         ["--vary", "executor.workers=8..1"],
         "gilsim: empty --vary range: 8..1 (expected the start to be at most the end)\n",
@@ -21,7 +25,7 @@ describe("gilsim sweep", () => {
       ],
       [
         ["--vary", "executor.workers=1", "--shard", "3/2"],
-        "gilsim: invalid --shard: 3/2 (expected K/N with 1 <= K <= N, like 2/4)\n",
+        "gilsim: invalid --shard: 3/2 (expected K/N with 1 <= K <= N, like 2/4, or auto)\n",
       ],
       [["--vary", "executor.workers=1", "--metric", "p99"], "gilsim: invalid --metric: p99 (expected one of "],
     ];

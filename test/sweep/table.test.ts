@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { PointRow } from "../../src/sweep/store.js";
+import type { PointRow } from "../../src/sweep/rows.js";
 import { formatMetric, formatSweepTable, MAX_TABLE_ROWS } from "../../src/sweep/table.js";
 import { gridSweep } from "./doc-fixture.js";
 

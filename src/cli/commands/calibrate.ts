@@ -1,6 +1,26 @@
+import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
-import { EXPERIMENTS, type ExperimentName, profileFromCalibration, runCalibration } from "../../real/calibrate.js";
+import { writeFileAtomic } from "../../io/atomic.js";
+import {
+  type CalibrationRun,
+  EXPERIMENTS,
+  type ExperimentName,
+  profileFromCalibration,
+  runCalibration,
+} from "../../real/calibrate.js";
+import {
+  type ComparisonRow,
+  compareRecordings,
+  markdownReport,
+  ROW_HEADER,
+  readRecordings,
+  rowCells,
+} from "../../real/mechanisms/compare.js";
+import { minorOf, resolveInterpreters } from "../../real/mechanisms/interpreters.js";
+import { BUSY_RULE } from "../../real/mechanisms/load.js";
+import { type MechanismRecording, recordMechanisms, writeRecording } from "../../real/mechanisms/record.js";
+import { MECHANISM_IDS } from "../../real/mechanisms/registry.js";
 import type { MachineProfile } from "../../real/profile.js";
 import { writeProfile } from "../../real/profile.js";
 import { waitForQuiet } from "../../real/quiet.js";
@@ -66,53 +86,201 @@ export function formatProfile(p: MachineProfile): string {
 interface CalibrateFlags {
   out: string;
   python?: string;
-  scale: number;
+  scale?: number;
   priority: number;
-  only?: ExperimentName[];
+  only?: string;
   json?: boolean;
   quietWait: number;
-  timeout: number;
+  timeout?: number;
+  force?: boolean;
+  mechanisms?: boolean;
+  compare?: boolean;
+  repeats: number;
+  dir: string;
+  profiles: string;
 }
 
-/** `gilsim calibrate [--out FILE] [--python PATH] [--scale X] [--priority N] [--only A,B] [--json]` */
+/** Parses --repeats: an integer from 1 to 50. */
+export function parseRepeats(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 50) {
+    throw new UsageError(`invalid --repeats: ${text} (expected an integer from 1 to 50)`);
+  }
+  return n;
+}
+
+/** Parses --only for the mechanism suite: experiment ids separated by commas. */
+export function parseMechanismIds(text: string): string[] {
+  const ids = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  for (const id of ids) {
+    if (!MECHANISM_IDS.includes(id)) {
+      throw new UsageError(`invalid --only: ${id} (expected experiments among ${MECHANISM_IDS.join(", ")})`);
+    }
+  }
+  if (ids.length === 0) throw new UsageError(`invalid --only: ${JSON.stringify(text)} (expected experiment ids)`);
+  return ids;
+}
+
+const HELP_AFTER = `
+Machine profiles (the default): each interpreter --python names is measured and its profile written
+to --out; with several interpreters, --out must contain {version} (data/profiles/{version}.json).
+A profile measured on a busy machine is not saved unless --force (then it says so in its
+"machine-load" entry). The rule: ${BUSY_RULE}.
+
+Mechanism suite (--mechanisms): every experiment of docs/mechanisms.md, in every interpreter
+--python names (default: all present), repeated --repeats times; noisy trials (same rule, per
+trial) and experiments that spread too widely run again, and what stays untrustworthy is flagged
+in the record. Writes --dir/<version>.json. On a shared machine record one version per command,
+holding its measurement lock if it has one:
+  flock /work/measure.lock gilsim calibrate --mechanisms --python 3.12 --priority 20
+
+--mechanisms --compare simulates each experiment with the version defaults and with
+--profiles/<version>.json, prints real against simulated per figure and writes --dir/report.md.
+`;
+
+/** `gilsim calibrate [--out FILE] [--python SPEC] [--mechanisms [--compare]] ...` */
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command("calibrate")
-    .description("measure this machine's CPython runtime costs with small experiments and write a machine profile")
-    .option("--out <file>", "where to write the profile", "machine-profile.json")
-    .option("--python <path>", "the interpreter to measure (Python 3.9 or later; default: python3 on PATH)")
-    .option("--scale <x>", "multiply the rounds of every experiment (about 5 s in all at 1)", parseScale, 1)
+    .description(
+      "measure this machine's CPython runtime costs and write a machine profile; or record and compare the mechanism suite",
+    )
+    .option(
+      "--out <file>",
+      "where to write the profile ({version} becomes the interpreter's version)",
+      "machine-profile.json",
+    )
+    .option(
+      "--python <spec>",
+      'the interpreters: a path, a version like 3.12, "all", or several separated by commas (default: python3 on PATH; with --mechanisms: all)',
+    )
+    .option("--scale <x>", "multiply the work of every experiment (profile: about 5 s in all at 1)", parseScale)
     .option("--priority <n>", "run at nice -N when permitted, so other work disturbs it less", parsePriority, 0)
-    .option("--only <names>", `run only these experiments (comma-separated: ${EXPERIMENTS.join(", ")})`, parseOnly)
-    .option("--json", "print the profile as JSON")
+    .option("--only <names>", "run only these experiments (comma-separated)")
+    .option("--json", "print the profile (or the comparison rows) as JSON")
+    .option("--force", "save a profile even when the machine was busy (it is marked so)")
     .option("--quiet-wait <seconds>", "first wait up to this long for the machine to be quiet", parseQuietWait, 0)
     .option(
       "--timeout <seconds>",
       "kill the experiments (and every process they started) after this long",
       parseTimeout,
-      120,
     )
+    .option("--mechanisms", "record the mechanism suite instead of a profile")
+    .option("--compare", "with --mechanisms: compare the recordings with the model instead of recording")
+    .option("--repeats <n>", "with --mechanisms: runs of each experiment", parseRepeats, 5)
+    .option("--dir <folder>", "with --mechanisms: where recordings and report.md go", "data/mechanisms")
+    .option("--profiles <folder>", "with --compare: the per-version machine profiles", "data/profiles")
+    .addHelpText("after", HELP_AFTER)
     .action((flags: CalibrateFlags) =>
       realAction(io, setExit, async () => {
-        if (flags.quietWait > 0) await waitForQuiet({ maxWaitMs: flags.quietWait * 1000 });
-        const line = progressLine(io);
-        let profile: MachineProfile;
-        try {
-          const run = await runCalibration({
-            ...(flags.python !== undefined ? { python: flags.python } : {}),
-            scale: flags.scale,
-            priority: flags.priority,
-            timeoutMs: flags.timeout * 1000,
-            ...(flags.only ? { only: flags.only } : {}),
-            onProgress: (p) => line.update(`calibrating: ${p.experiment} (${p.completed}/${p.total})`),
-          });
-          profile = profileFromCalibration(run);
-        } finally {
-          line.done();
-        }
-        await writeProfile(flags.out, profile);
-        io.out(flags.json ? stableJson(profile) : formatProfile(profile));
-        if (!flags.json) io.out(`wrote ${flags.out} (use it with --profile ${flags.out})`);
+        if (flags.compare && !flags.mechanisms) throw new UsageError("--compare needs --mechanisms");
+        if (flags.mechanisms && flags.compare) return compareAction(io, flags);
+        if (flags.mechanisms) return recordAction(io, flags);
+        return profileAction(io, setExit, flags);
       }),
     );
+}
+
+async function profileAction(io: CliIO, setExit: (code: number) => void, flags: CalibrateFlags): Promise<void> {
+  const only = flags.only === undefined ? undefined : parseOnly(flags.only);
+  const pythons = flags.python === undefined ? [undefined] : await resolveInterpreters(flags.python);
+  if (pythons.length > 1 && !flags.out.includes("{version}")) {
+    throw new UsageError(
+      `invalid --out: ${flags.out} (measuring ${pythons.length} interpreters needs {version} in it)`,
+    );
+  }
+  if (flags.quietWait > 0) await waitForQuiet({ maxWaitMs: flags.quietWait * 1000 });
+  for (const p of pythons) {
+    const line = progressLine(io);
+    let run: CalibrationRun;
+    try {
+      run = await runCalibration({
+        ...(p !== undefined ? { python: p.command } : {}),
+        scale: flags.scale ?? 1,
+        priority: flags.priority,
+        timeoutMs: (flags.timeout ?? 120) * 1000,
+        ...(only ? { only } : {}),
+        onProgress: (q) => line.update(`calibrating: ${q.experiment} (${q.completed}/${q.total})`),
+      });
+    } finally {
+      line.done();
+    }
+    const out = flags.out.replaceAll("{version}", minorOf(run.python));
+    if (run.busy.length > 0 && !flags.force) {
+      io.err(`gilsim: the machine was busy (${run.busy.join("; ")}); ${out} not saved (use --force to save it anyway)`);
+      setExit(1);
+      continue;
+    }
+    const profile = profileFromCalibration(run);
+    await writeProfile(out, profile);
+    io.out(flags.json ? stableJson(profile) : formatProfile(profile));
+    if (!flags.json)
+      io.out(`wrote ${out}${run.busy.length > 0 ? " (busy machine, forced)" : ""} (use it with --profile ${out})`);
+  }
+}
+
+async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
+  const only = flags.only === undefined ? undefined : parseMechanismIds(flags.only);
+  const pythons = await resolveInterpreters(flags.python ?? "all");
+  for (const p of pythons) {
+    const line = progressLine(io);
+    const t0 = performance.now();
+    let rec: MechanismRecording;
+    try {
+      rec = await recordMechanisms(p, {
+        repeats: flags.repeats,
+        scale: flags.scale ?? 1,
+        priority: flags.priority,
+        ...(only ? { only } : {}),
+        ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
+        onProgress: (q) =>
+          line.update(
+            `${q.python}: ${q.round > 0 ? `retry ${q.round}, ` : ""}${q.experiment} (trial ${q.done}/${q.total})`,
+          ),
+      });
+    } finally {
+      line.done();
+    }
+    const path = join(flags.dir, `${rec.python.minor}.json`);
+    await writeRecording(path, rec);
+    const trials = Object.values(rec.experiments).reduce((a, e) => a + e.trials.length, 0);
+    const noisy = Object.values(rec.experiments).reduce((a, e) => a + e.trials.filter((t) => t.noisy).length, 0);
+    io.out(
+      `${rec.python.version}: ${Object.keys(rec.experiments).length} experiments, ${trials} trials (${noisy} noisy) in ${Math.round((performance.now() - t0) / 1000)} s; ` +
+        `${rec.load.busy ? `BUSY (${rec.load.reasons.join("; ")}); ` : ""}${rec.flags.length === 0 ? "no flags" : `${rec.flags.length} flags`}; wrote ${path}`,
+    );
+    for (const f of rec.flags) io.out(`  flag: ${f}`);
+  }
+}
+
+async function compareAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
+  const recordings = readRecordings(flags.dir);
+  if (recordings.length === 0)
+    throw new UsageError(`no recordings in ${flags.dir} (record them with --mechanisms first)`);
+  const wanted = flags.python === undefined ? null : new Set(flags.python.split(",").map((s) => s.trim()));
+  const chosen = wanted ? recordings.filter((r) => wanted.has(r.python.minor)) : recordings;
+  const line = progressLine(io);
+  let rows: ComparisonRow[];
+  try {
+    rows = compareRecordings(chosen, flags.profiles, (v, e) => line.update(`simulating ${v}: ${e}`));
+  } finally {
+    line.done();
+  }
+  if (flags.json) {
+    io.out(stableJson(rows));
+  } else {
+    io.out(formatTable([ROW_HEADER, ...rows.map(rowCells)], "", (i) => i >= 3 && i <= 5).join("\n"));
+    const sim = rows.filter((r) => r.simulated !== null);
+    io.out(
+      `${sim.filter((r) => r.within).length} of ${sim.length} simulated figures within target; ${rows.filter((r) => r.note === "format gap").length / 2} figure-versions are format gaps`,
+    );
+  }
+  if (wanted === null) {
+    const path = join(flags.dir, "report.md");
+    await writeFileAtomic(path, markdownReport(rows, chosen));
+    if (!flags.json) io.out(`wrote ${path}`);
+  }
 }

@@ -1,10 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { type SimRealPoint, simRealChart } from "../../charts/simreal.js";
-import { timelineChart } from "../../charts/timeline.js";
-import type { Figure } from "../../charts/types.js";
-import { writeFigure } from "../../charts/write.js";
 import { formatDuration } from "../../engine/time.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { type Comparison, compare, type MetricComparison } from "../../real/compare.js";
@@ -63,43 +59,6 @@ export function formatComparison(c: Comparison): string {
   lines.push(...formatTable(rows));
   for (const w of c.warnings) lines.push(`  warning: ${w}`);
   return `${lines.join("\n")}\n`;
-}
-
-/**
- * The figures of a comparison: simulated against measured for the time metrics (makespan and
- * latency quantiles), and the simulated and one real timeline over the same window.
- */
-export function comparisonFigures(c: Comparison): { simReal: Figure; simulated: Figure; real: Figure } {
-  const points: SimRealPoint[] = c.rows
-    .filter((r) => r.unit === "ns" && r.mean > 0)
-    .map((r) => ({ label: r.key, simulated: r.simulated / 1e6, measured: r.mean / 1e6 }));
-  const values = points.flatMap((p) => [p.simulated, p.measured]);
-  const wide = Math.max(...values) / Math.max(1e-9, Math.min(...values)) > 20;
-  const simReal = simRealChart(points, {
-    quantity: "time (ms)",
-    scale: wide && values.every((v) => v > 0) ? "log" : "linear",
-    title: `${c.scenario}: simulated against measured`,
-    subtitle: `mean of ${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${c.profile}`,
-    caption:
-      "Each point is one metric of the scenario: measured in CPython across (mean of the real runs), simulated up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
-  });
-  const real = c.real[0];
-  if (!real) throw new Error("a comparison without real runs");
-  const end = Math.max(c.simulated.trace.end, real.trace.end, 1);
-  const window: [number, number] = [0, end];
-  const simulated = timelineChart(c.simulated.trace, {
-    window,
-    title: `${c.scenario}: simulated`,
-    subtitle: `seed ${c.seed}; ${c.profile}`,
-  });
-  const realFigure = timelineChart(real.trace, {
-    window,
-    gil: false,
-    markers: false,
-    title: `${c.scenario}: measured in CPython ${real.python}`,
-    subtitle: "run 1; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)",
-  });
-  return { simReal, simulated, real: realFigure };
 }
 
 interface CompareFlags {
@@ -164,10 +123,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           line.done();
         }
         if (flags.out) {
-          const figures = comparisonFigures(c);
-          writeFigure(join(flags.out, "sim-vs-real.svg"), figures.simReal);
-          writeFigure(join(flags.out, "simulated-timeline.svg"), figures.simulated);
-          writeFigure(join(flags.out, "real-timeline.svg"), figures.real);
+          // The charts (jsdom, Plot, resvg) load here, only when figures are written.
+          const { writeComparisonFigures } = await import("../compare-figures.js");
+          writeComparisonFigures(c, flags.out);
           await writeFileAtomic(join(flags.out, "comparison.json"), stableJson(summaryJson(c)));
         }
         io.out(flags.json ? stableJson(summaryJson(c)) : formatComparison(c));

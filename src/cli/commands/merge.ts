@@ -1,6 +1,8 @@
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { mergeShards, pointsFileOf } from "../../sweep/merge.js";
+import { acquireLock } from "../../sweep/lock.js";
+import { mergeShards, pointsFilesOf } from "../../sweep/merge.js";
 import { PointFile } from "../../sweep/point-file.js";
 import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
 import { POINTS_FILE } from "../../sweep/run.js";
@@ -19,21 +21,36 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
   program
     .command("merge")
     .description("join the shards of a sweep (`gilsim sweep --shard K/N`) into the results of the whole sweep")
-    .argument("<shards...>", "each shard's output folder, or its points.jsonl")
+    .argument("<shards...>", "each shard's output folder or its points.jsonl, or a folder of shard folders")
     .requiredOption("--out <dir>", "output folder of the merged sweep")
     .option("--metric <name>", "the metric the figures show", parseMetric, DEFAULT_FIGURE_METRIC)
     .option("--no-figures", "write only sweep.json and sweep.csv")
-    .action((shards: string[], flags: MergeFlags) => {
-      const pointsFile = join(flags.out, POINTS_FILE);
-      const header = mergeShards(shards.map(pointsFileOf), pointsFile);
-      const points = PointFile.open(pointsFile);
+    .action(async (shards: string[], flags: MergeFlags) => {
+      const files = shards.flatMap((s) => pointsFilesOf(s, flags.out));
+      const created = !existsSync(flags.out);
+      mkdirSync(flags.out, { recursive: true });
+      const lock = await acquireLock(flags.out, { command: "gilsim merge" });
+      let merged = false;
       try {
-        const { meta, files } = writeSweepResults(points, flags.out, { figures: flags.figures, metric: flags.metric });
-        io.out(`merged ${shards.length} shards of sweep ${header.name}: ${points.count} points`);
-        io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
-        io.out(`wrote ${[pointsFile, ...files].join(", ")}`);
+        const pointsFile = join(flags.out, POINTS_FILE);
+        const header = mergeShards(files, pointsFile);
+        merged = true;
+        const points = PointFile.open(pointsFile);
+        try {
+          const { meta, files: written } = await writeSweepResults(points, flags.out, {
+            figures: flags.figures,
+            metric: flags.metric,
+          });
+          io.out(`merged ${files.length} shards of sweep ${header.name}: ${points.count} points`);
+          io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
+          io.out(`wrote ${[pointsFile, ...written].join(", ")}`);
+        } finally {
+          points.close();
+        }
       } finally {
-        points.close();
+        lock.release();
+        // A merge refused leaves no folder behind that it made.
+        if (!merged && created) rmSync(flags.out, { recursive: true, force: true });
       }
     });
 }

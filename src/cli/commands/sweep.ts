@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
@@ -9,7 +10,7 @@ import { defaultWorkers } from "../../sweep/pool.js";
 import { createProgress } from "../../sweep/progress.js";
 import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
 import { runSweep } from "../../sweep/run.js";
-import { parseShard, type Shard } from "../../sweep/shard.js";
+import { type AutoShard, parseShard, type Shard, shardFromEnv } from "../../sweep/shard.js";
 import { formatSweepTable } from "../../sweep/table.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
@@ -46,13 +47,65 @@ export function asUsage<T>(work: () => T): T {
   }
 }
 
+/**
+ * More workers than cores only share the cores (each with its own memory and start-up): the
+ * count is capped to the cores this process may use (its CPU affinity), with a note.
+ */
+export function capWorkers(workers: number, io: CliIO, cores = availableParallelism()): number {
+  if (workers <= cores) return workers;
+  io.err(
+    `gilsim: note: --workers ${workers} is more than the ${cores} cores this process may use; running ${cores} (more would only share the cores, each using its own memory)`,
+  );
+  return cores;
+}
+
+const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Runs `work` with SIGINT and SIGTERM turned into its abort signal: the sweep stops, its workers
+ * are killed, its lock released, and the command exits 130 or 143 saying how to resume. Gives
+ * null when stopped so. A worker killed by the signal too (Ctrl-C reaches the whole process
+ * group) counts as the same stop.
+ */
+async function stopOnSignals<T>(
+  io: CliIO,
+  setExit: (code: number) => void,
+  out: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T | null> {
+  const controller = new AbortController();
+  let received: keyof typeof SIGNAL_CODES | null = null;
+  const handlers = (Object.keys(SIGNAL_CODES) as (keyof typeof SIGNAL_CODES)[]).map((name) => {
+    const handler = () => {
+      received ??= name;
+      controller.abort(new Error(`stopped by ${name}`));
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    const killed = /a sweep worker stopped with signal (SIGINT|SIGTERM)/.exec((error as Error).message)?.[1];
+    const signal = received ?? (killed as keyof typeof SIGNAL_CODES | undefined);
+    if (!signal) throw error;
+    io.err(
+      `gilsim: sweep stopped by ${signal}; its finished points are kept in ${out}: run the same command again to resume`,
+    );
+    setExit(SIGNAL_CODES[signal]);
+    return null;
+  } finally {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  }
+}
+
 interface SweepFlags {
   profile?: string;
   vary?: string[];
   replications?: number;
   workers?: number;
   out?: string;
-  shard?: Shard;
+  shard?: Shard | "auto";
   seed?: number;
   metric: string;
   restart?: boolean;
@@ -60,7 +113,7 @@ interface SweepFlags {
 }
 
 /** `gilsim sweep FILE|PRESET --vary PATH=VALUES ... [--replications N] [--workers N] [--out DIR] [--shard K/N]` */
-export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
   profileOption(program.command("sweep"))
     .description("run a scenario over a grid of parameter values, in parallel, with confidence intervals per point")
     .argument("<scenario>", "a scenario .json file, or a preset name")
@@ -73,9 +126,9 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .option("--workers <n>", "worker processes (default: one per core; 0 runs on the main thread)", parseWorkers)
     .option("--out <dir>", "output folder (default: output/sweep-NAME, or output/sweep-NAME-K-of-N for a shard)")
     .option(
-      "--shard <K/N>",
-      "run only shard K of N (points K-1, K-1+N, ...); join the shards with `gilsim merge`",
-      (t) => asUsage(() => parseShard(t)),
+      "--shard <K/N|auto>",
+      "run only shard K of N, dealt by estimated cost; auto reads a Slurm array, Kubernetes Indexed Job, AWS Batch, Cloud Batch or Cloud Run index from the environment. Join the shards with `gilsim merge`",
+      (t): Shard | "auto" => (t.trim() === "auto" ? "auto" : asUsage(() => parseShard(t))),
     )
     .option(
       "--seed <n>",
@@ -86,35 +139,68 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
+      const auto: AutoShard | null = flags.shard === "auto" ? asUsage(() => shardFromEnv(process.env)) : null;
       const raw = loadInput(file, flags.profile);
       const plan = asUsage(() =>
         planSweep(raw, file, parseAxes(flags.vary ?? []), {
           replications: flags.replications ?? null,
           seed: flags.seed ?? null,
-          shard: flags.shard ?? null,
+          shard: auto?.shard ?? (flags.shard === "auto" ? null : (flags.shard ?? null)),
         }),
       );
       const shard = plan.shard === null ? "" : `-${plan.shard.k}-of-${plan.shard.n}`;
       const out = flags.out ?? join("output", `sweep-${plan.name}${shard}`);
-      const workers = flags.workers ?? defaultWorkers();
+      const workers = capWorkers(flags.workers ?? defaultWorkers(), io);
+      const label = plan.shard === null ? "" : ` --shard ${plan.shard.k}/${plan.shard.n}`;
       const started = performance.now();
-      const report = await runSweep(plan, {
-        out,
-        workers,
-        restart: flags.restart ?? false,
-        progress: (done, total) => createProgress(io, `sweep ${plan.name}`, total, done),
-      });
+      const report = await stopOnSignals(io, setExit, out, (signal) =>
+        runSweep(plan, {
+          out,
+          workers,
+          restart: flags.restart ?? false,
+          progress: (done, total) => createProgress(io, `sweep ${plan.name}`, total, done),
+          signal,
+          lock: {
+            command: `gilsim sweep ${plan.name}${label}`,
+            onWait: (owner, age) =>
+              io.err(
+                `gilsim: ${out} is locked by pid ${owner.pid} on ${owner.host} (heartbeat ${Math.round(age / 1000)} s ago); waiting to see whether it is alive (a lock without a heartbeat for 60 s is taken over)`,
+              ),
+          },
+        }),
+      );
+      if (report === null) return;
       const seconds = (performance.now() - started) / 1000;
+      if (report.resumed.torn)
+        io.err(
+          `gilsim: note: ${report.pointsFile} ended in a line cut short (a crash); it was dropped and its unit run again`,
+        );
+      if (report.resumed.dropped > 0) {
+        io.err(
+          `gilsim: note: ${report.pointsFile} had ${report.resumed.dropped} unreadable lines (two writers at once); they were dropped and their units run again`,
+        );
+      }
       const points = PointFile.open(report.pointsFile);
       try {
-        const { meta, files } = writeSweepResults(points, out, { figures: flags.figures, metric: flags.metric });
-        const part = plan.shard === null ? "" : ` (shard ${plan.shard.k}/${plan.shard.n} of ${plan.grid.size})`;
+        const { meta, files } = await writeSweepResults(points, out, { figures: flags.figures, metric: flags.metric });
         const where = workers === 0 ? "main thread" : workers === 1 ? "1 worker" : `${workers} workers`;
-        io.out(
-          `sweep ${plan.name}: ${report.total} points${part}, ${report.ran} run, ${report.skipped} already done; ${where}, ${formatDuration(Math.round(seconds * 1e9))}`,
-        );
+        const done = `${report.ran} run, ${report.skipped} already done; ${where}, ${formatDuration(Math.round(seconds * 1e9))}`;
+        if (plan.shard === null) {
+          io.out(`sweep ${plan.name}: ${report.total} points, ${done}`);
+        } else {
+          const from = auto === null ? "" : ` (${auto.source})`;
+          const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+          const split = report.split === 0 ? "" : `, ${report.split} of them cut into parts`;
+          io.out(
+            `sweep ${plan.name}: shard ${plan.shard.k}/${plan.shard.n}${from}: ${report.total} units of ${plan.grid.size} points${split} (${pct(report.share)} of the estimated cost; the largest shard ${pct(report.largestShare)}), ${done}`,
+          );
+        }
         io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
-        io.out(`wrote ${[report.pointsFile, ...files].join(", ")}`);
+        const left =
+          points.partCount > 0
+            ? ` (${points.partCount} parts of points are in ${report.pointsFile}, for gilsim merge)`
+            : "";
+        io.out(`wrote ${[report.pointsFile, ...files].join(", ")}${left}`);
       } finally {
         points.close();
       }

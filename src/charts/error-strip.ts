@@ -1,0 +1,201 @@
+/**
+ * Signed relative errors as strips: one row per quantity (makespan, p99, ...), one dot per case
+ * (a scenario), one panel per way of computing them (with a machine profile, with defaults). The
+ * error axis is symmetric-log in percent: linear within ±10%, where the targets live, logarithmic
+ * beyond, so that a +400% outlier and a -3% bias share one axis. The ±inner and ±outer bands are
+ * shaded, and each row's median error is a black tick, its value to the right of the row.
+ */
+import * as Plot from "@observablehq/plot";
+import { chartFigure, panel } from "./figure.js";
+import { swatchLegend } from "./legend.js";
+import { figureText, invalid } from "./options.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { type GlyphName, glyph } from "./symbols.js";
+import { textWidth } from "./text-measure.js";
+import { AXIS_SIZE, GAP, GRID, INK, PAD, RULE } from "./theme.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface ErrorPoint {
+  /** Which row (quantity) and panel the point belongs to. */
+  row: string;
+  panel: string;
+  /** Signed relative error: (estimate - truth) / truth; at least -1. */
+  error: number;
+  /** The key of its series (its colour and symbol). */
+  series: string;
+}
+
+export interface SeriesStyle {
+  key: string;
+  label: string;
+  color: string;
+  symbol: GlyphName;
+}
+
+export interface ErrorStripOptions extends FigureOptions {
+  /** Row order, top to bottom. */
+  rows: string[];
+  /** Panel order, left to right. */
+  panels: string[];
+  series: SeriesStyle[];
+  /** Relative error bands, inner then outer; default [0.05, 0.15]. */
+  bands?: [number, number];
+}
+
+const MARGIN_TOP = 8;
+const MARGIN_BOTTOM = 40;
+const ROW_HEIGHT = 44;
+/** Percent: the symlog scale is linear within this many percent of 0. */
+const LINEAR_WITHIN = 10;
+const TICKS = [-100, -50, -15, 0, 15, 50, 100, 300, 1000, 3000, 10000];
+
+/** A deterministic spread in [-0.5, 0.5) for the k-th point of a row (golden-ratio sequence). */
+function jitter(k: number): number {
+  return ((k * 0.6180339887498949) % 1) - 0.5;
+}
+
+/** Percent with one decimal below 10, none above: "+0.3%", "-45%". */
+const pct = (x: number): string => `${x > 0 ? "+" : ""}${Math.abs(x) < 10 ? x.toFixed(1) : x.toFixed(0)}%`;
+/** The right margin holds each row's median label. */
+const LABEL_COLUMN = 78;
+
+export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStripOptions): Figure {
+  if (points.length === 0) throw invalid("points", points, "a non-empty array of ErrorPoint");
+  const { rows, panels, series } = options;
+  if (rows.length === 0) throw invalid("rows", rows, "a non-empty array of row names");
+  if (panels.length === 0) throw invalid("panels", panels, "a non-empty array of panel names");
+  const styles = new Map(series.map((s) => [s.key, s]));
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.error) || p.error < -1)
+      throw invalid(`points[${i}].error`, p.error, "a number of at least -1");
+    if (!rows.includes(p.row)) throw invalid(`points[${i}].row`, p.row, `one of ${rows.join(", ")}`);
+    if (!panels.includes(p.panel)) throw invalid(`points[${i}].panel`, p.panel, `one of ${panels.join(", ")}`);
+    if (!styles.has(p.series))
+      throw invalid(`points[${i}].series`, p.series, `one of ${[...styles.keys()].join(", ")}`);
+  });
+  const bands = options.bands ?? [0.05, 0.15];
+  if (!(bands[0] > 0 && bands[0] < bands[1] && bands[1] < 1)) {
+    throw invalid("bands", options.bands, "[inner, outer] with 0 < inner < outer < 1");
+  }
+  const [inner, outer] = bands.map((b) => b * 100) as [number, number];
+  const fig = figureText(options, {
+    width: 900,
+    height: rows.length * ROW_HEIGHT,
+    title: "Signed error of each case",
+    subtitle: undefined,
+    caption: `Each dot is one case; the black tick is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. The axis is linear within ±${LINEAR_WITHIN}% and logarithmic beyond.`,
+  });
+
+  const percents = points.map((p) => p.error * 100);
+  const hi = Math.max(100, ...percents) * 1.15;
+  const domain: [number, number] = [-100, hi];
+  const ticks = TICKS.filter((t) => t >= domain[0] && t <= domain[1]);
+  const rowIndex = new Map(rows.map((r, i) => [r, i]));
+  const context = createRenderContext();
+  const labelWidth = Math.max(...rows.map((r) => textWidth(r, AXIS_SIZE))) + 10;
+  const plotWidth = fig.width - 2 * PAD;
+  const width = Math.floor((plotWidth - GAP * (panels.length - 1)) / panels.length);
+  const height = fig.height + MARGIN_TOP + MARGIN_BOTTOM;
+
+  const blocks = panels.map((name) => {
+    const mine = points.filter((p) => p.panel === name);
+    const counters = new Map<string, number>();
+    const dots = mine.map((p) => {
+      const k = counters.get(p.row) ?? 0;
+      counters.set(p.row, k + 1);
+      return { ...p, x: p.error * 100, y: (rowIndex.get(p.row) as number) + 0.7 * jitter(k) };
+    });
+    const medians = rows.flatMap((row, i) => {
+      const xs = mine
+        .filter((p) => p.row === row)
+        .map((p) => p.error * 100)
+        .sort((a, b) => a - b);
+      if (xs.length === 0) return [];
+      const m = xs.length >> 1;
+      const median = xs.length % 2 ? (xs[m] as number) : ((xs[m - 1] as number) + (xs[m] as number)) / 2;
+      return [{ x: median, y: i }];
+    });
+    const band = (b: number, fill: string) => Plot.rectX([0], { x1: -b, x2: b, y1: -0.5, y2: rows.length - 0.5, fill });
+    const marks: Plot.Markish[] = [
+      band(outer, "#ececec"),
+      band(inner, "#d9d9d9"),
+      Plot.gridX(ticks, { stroke: GRID, strokeOpacity: 1 }),
+      Plot.ruleX([0], { stroke: RULE, strokeDasharray: "4,3" }),
+      Plot.ruleY(
+        rows.slice(1).map((_, i) => i + 0.5),
+        { stroke: GRID },
+      ),
+      ...series.map((s) =>
+        Plot.dot(
+          dots.filter((d) => d.series === s.key),
+          {
+            x: "x",
+            y: "y",
+            r: 3.5,
+            symbol: glyph(s.symbol),
+            fill: s.color,
+            fillOpacity: 0.85,
+            stroke: "#ffffff",
+            strokeWidth: 0.5,
+          },
+        ),
+      ),
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.42,
+        y2: (d: { y: number }) => d.y + 0.42,
+        stroke: INK,
+        strokeWidth: 2.5,
+      }),
+      Plot.text(medians, {
+        x: domain[1],
+        y: "y",
+        text: (d: { x: number }) => `median\n${pct(d.x)}`,
+        textAnchor: "start",
+        dx: 8,
+        fontSize: AXIS_SIZE - 1,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+      Plot.axisX(ticks, {
+        tickFormat: (t: number) => `${t > 0 ? "+" : ""}${t}%`,
+        label: `${name}: signed error (simulated − measured) / measured`,
+        labelAnchor: "center",
+        labelArrow: "none",
+      }),
+      Plot.axisY(
+        rows.map((_, i) => i),
+        { tickFormat: (i: number) => rows[i] ?? "", tickSize: 0, label: null },
+      ),
+    ];
+    const svg = plotSvg(context, {
+      width,
+      height,
+      marginTop: MARGIN_TOP + 14,
+      marginBottom: MARGIN_BOTTOM,
+      marginLeft: labelWidth,
+      marginRight: LABEL_COLUMN,
+      x: { type: "symlog", constant: LINEAR_WITHIN, domain },
+      y: { domain: [rows.length - 0.5, -0.5] },
+      marks,
+    });
+    return panel(svg, width, height);
+  });
+
+  const legend = swatchLegend(
+    context,
+    [
+      {
+        items: [
+          ...series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
+          { kind: "box", label: `within ±${inner}%`, fill: "#d9d9d9" },
+          { kind: "box", label: `within ±${outer}%`, fill: "#ececec" },
+        ],
+      },
+    ],
+    plotWidth,
+  );
+  return chartFigure(context, fig, legend, [blocks]);
+}

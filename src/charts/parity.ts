@@ -1,0 +1,145 @@
+/**
+ * Simulated against measured, one small panel per quantity (makespan, throughput, p50, ...), one
+ * unlabelled dot per case coloured by its series: for many cases, where simRealChart labels a few.
+ * Axes are logarithmic (the cases span decades) and square, so the identity line runs at 45
+ * degrees; the ±outer band around it is shaded and the subtitle of each panel counts the points
+ * inside it.
+ */
+import * as Plot from "@observablehq/plot";
+import { axisXMarks, axisYMarks, logAxis } from "./axis.js";
+import type { SeriesStyle } from "./error-strip.js";
+import { chartFigure, panel } from "./figure.js";
+import { swatchLegend } from "./legend.js";
+import { figureText, invalid } from "./options.js";
+import { createRenderContext, plotSvg } from "./render.js";
+import { glyph } from "./symbols.js";
+import { GAP, GRID, INK, PAD, RULE } from "./theme.js";
+import type { Figure, FigureOptions } from "./types.js";
+
+export interface ParityPoint {
+  measured: number;
+  simulated: number;
+  series: string;
+}
+
+export interface ParityPanel {
+  /** The quantity with its unit, e.g. "p99 latency (ms)". */
+  quantity: string;
+  points: ParityPoint[];
+}
+
+export interface ParityOptions extends FigureOptions {
+  series: SeriesStyle[];
+  /** Panels per row; default 3. */
+  columns?: number;
+  /** The shaded band of relative error around the identity; default 0.15. */
+  band?: number;
+}
+
+const MARGIN_TOP = 28;
+const MARGIN_BOTTOM = 38;
+const MARGIN_RIGHT = 18;
+
+export function parityChart(panels: readonly ParityPanel[], options: ParityOptions): Figure {
+  if (panels.length === 0) throw invalid("panels", panels, "a non-empty array of ParityPanel");
+  const styles = new Map(options.series.map((s) => [s.key, s]));
+  panels.forEach((p, i) => {
+    if (p.points.length === 0) throw invalid(`panels[${i}].points`, "[]", "at least one point");
+    p.points.forEach((q, j) => {
+      if (!(q.measured > 0 && q.simulated > 0 && Number.isFinite(q.measured) && Number.isFinite(q.simulated))) {
+        throw invalid(`panels[${i}].points[${j}]`, `${q.simulated} vs ${q.measured}`, "positive finite values");
+      }
+      if (!styles.has(q.series)) throw invalid(`panels[${i}].points[${j}].series`, q.series, "a key of options.series");
+    });
+  });
+  const band = options.band ?? 0.15;
+  if (!(band > 0 && band < 1)) throw invalid("band", options.band, "a number between 0 and 1");
+  const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length));
+  const fig = figureText(options, {
+    width: 900,
+    height: 300,
+    title: "Simulated against measured",
+    subtitle: undefined,
+    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact; the shaded band is ±${Math.round(band * 100)}%.`,
+  });
+  const plotWidth = fig.width - 2 * PAD;
+  const cell = Math.floor((plotWidth - GAP * (columns - 1)) / columns);
+  const context = createRenderContext();
+
+  const blocks = panels.map((p) => {
+    const values = p.points.flatMap((q) => [q.measured, q.simulated]);
+    const axis = logAxis([Math.min(...values) / (1 + band), Math.max(...values) * (1 + band)]);
+    const [d0, d1] = axis.domain;
+    const marginLeft = Math.ceil(axis.labelWidth) + 14;
+    const side = Math.min(cell - marginLeft - MARGIN_RIGHT, fig.height);
+    const width = side + marginLeft + MARGIN_RIGHT;
+    const height = side + MARGIN_TOP + MARGIN_BOTTOM;
+    const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
+    const inside = p.points.filter((q) => Math.abs(q.simulated / q.measured - 1) <= band).length;
+    const marks: Plot.Markish[] = [
+      Plot.areaY(line, {
+        x: (v: number) => v,
+        y1: (v: number) => v * (1 - band),
+        y2: (v: number) => v * (1 + band),
+        fill: "#ececec",
+        clip: true,
+      }),
+      Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      Plot.line([d0, d1], { x: (v: number) => v, y: (v: number) => v, stroke: RULE, strokeDasharray: "5,4" }),
+      ...options.series.map((s) =>
+        Plot.dot(
+          p.points.filter((q) => q.series === s.key),
+          {
+            x: "measured",
+            y: "simulated",
+            r: 3.5,
+            symbol: glyph(s.symbol),
+            fill: s.color,
+            fillOpacity: 0.85,
+            stroke: "#ffffff",
+            strokeWidth: 0.5,
+          },
+        ),
+      ),
+      Plot.text([`${p.quantity}: ${inside}/${p.points.length} within ±${Math.round(band * 100)}%`], {
+        frameAnchor: "top-left",
+        dy: -MARGIN_TOP + 8,
+        dx: -marginLeft + 4,
+        fill: INK,
+        fontWeight: "bold",
+      }),
+      ...axisXMarks(axis, "measured"),
+      // The panel's title sits where the y axis label would; the caption says which axis is which.
+      ...axisYMarks(axis, ""),
+    ];
+    const svg = plotSvg(context, {
+      width,
+      height,
+      marginLeft,
+      marginRight: MARGIN_RIGHT,
+      marginTop: MARGIN_TOP,
+      marginBottom: MARGIN_BOTTOM,
+      x: { type: "log", domain: [d0, d1] },
+      y: { type: "log", domain: [d0, d1] },
+      marks,
+    });
+    return panel(svg, width, height);
+  });
+  const rows: (typeof blocks)[] = [];
+  for (let i = 0; i < blocks.length; i += columns) rows.push(blocks.slice(i, i + columns));
+  const legend = swatchLegend(
+    context,
+    [
+      {
+        items: [
+          ...options.series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
+          { kind: "line", label: "simulated = measured", stroke: RULE, dash: "5,4" },
+          { kind: "box", label: `within ±${Math.round(band * 100)}%`, fill: "#ececec" },
+        ],
+      },
+    ],
+    plotWidth,
+  );
+  return chartFigure(context, fig, legend, rows);
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { cpus, getPriority, loadavg, platform, release } from "node:os";
+import { isDeepStrictEqual } from "node:util";
+import { compare } from "../real/compare.js";
+import type { RealProgress } from "../real/options.js";
+import type { PythonInfo } from "../real/python.js";
+import { parseScenario } from "../scenario/scenario.js";
+import { type RandomRecord, recordPath, toRandomRecord, writeRandomRecord } from "./record.js";
+import type { RandomScenario } from "./space.js";
+
+/*
+ * Running random scenarios in real CPython and recording them, resumably: a scenario already
+ * recorded is kept and not run again, so a long recording can be done in chunks (--max-time) and
+ * picked up where it stopped. Each scenario runs `runs` times (the same planned tasks each time)
+ * in the interpreter of its drawn version; a version missing on this machine is skipped and said so.
+ */
+
+/** Per real run, besides the run itself: the quiet-machine sample before it and the busy sample after. */
+export const SAMPLE_SECONDS = 0.5;
+
+export interface RecordingPlan {
+  /** Drawn scenarios with a record already. */
+  recorded: RandomScenario[];
+  /** Scenarios to run, in order. */
+  toRun: RandomScenario[];
+  /** Scenarios whose Python version this machine does not have. */
+  missing: { scenario: RandomScenario; version: string }[];
+  /** Estimated wall time of the runs to do, in seconds. */
+  seconds: number;
+}
+
+/**
+ * What a recording of `scenarios` would do given the records at hand and the Python versions
+ * available ("3.11"; null: count every version as available, to estimate).
+ * Throws an Error when a record does not hold the scenario the generator draws for its id (a record
+ * of another generator version, or edited by hand): mixing those would make the set meaningless.
+ */
+export function planRecording(
+  scenarios: readonly RandomScenario[],
+  existing: ReadonlyMap<string, RandomRecord>,
+  available: ReadonlySet<string> | null,
+  runs: number,
+  dir: string,
+): RecordingPlan {
+  const plan: RecordingPlan = { recorded: [], toRun: [], missing: [], seconds: 0 };
+  for (const s of scenarios) {
+    const rec = existing.get(s.id);
+    if (rec) {
+      if (rec.generator !== s.generator || !isDeepStrictEqual(rec.input, s.input)) {
+        throw new Error(
+          `${recordPath(dir, s.seed, s.id)} does not hold the scenario the generator (version ${s.generator}) draws for ${s.id}: it was recorded with generator ${rec.generator}; move that set aside to record a new one`,
+        );
+      }
+      plan.recorded.push(s);
+    } else if (available !== null && !available.has(s.version)) plan.missing.push({ scenario: s, version: s.version });
+    else {
+      plan.toRun.push(s);
+      plan.seconds += runs * (s.seconds + SAMPLE_SECONDS);
+    }
+  }
+  return plan;
+}
+
+export type RecordEvent =
+  | { kind: "scenario"; scenario: RandomScenario; position: number; of: number }
+  | { kind: "run"; scenario: RandomScenario; run: number; runs: number; progress: RealProgress }
+  | { kind: "recorded"; scenario: RandomScenario; path: string; seconds: number };
+
+export interface RecordOptions {
+  dir: string;
+  runs: number;
+  pythons: ReadonlyMap<string, PythonInfo>;
+  /** Nice -N asked for the harness (0: unchanged). */
+  priority: number;
+  quietWaitMs: number;
+  quietThreshold: number;
+  timeoutMs: number;
+  /** Start no new scenario once this many seconds have gone by (null: no limit). */
+  maxSeconds: number | null;
+  signal?: AbortSignal;
+  onEvent?: (event: RecordEvent) => void;
+}
+
+/** This machine, as a record states it. */
+export function machineInfo(): RandomRecord["machine"] {
+  return {
+    cores: cpus().length,
+    platform: platform(),
+    cpu: cpus()[0]?.model.trim() || null,
+    kernel: release() || null,
+  };
+}
+
+const POLICIES = ["SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE"];
+
+/**
+ * This process's Linux scheduling policy (field 41 of /proc/self/stat), or null elsewhere. Under
+ * SCHED_IDLE, nice values mean nothing and every other runnable task delays the runs by up to a
+ * scheduler slice: record with SCHED_OTHER (chrt -o 0) on a machine that idles other work.
+ */
+export function schedPolicy(): string | null {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return POLICIES[Number(fields[38])] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const loads = (): number[] => loadavg().map((x) => Math.round(x * 100) / 100);
+
+/**
+ * Runs and records each scenario of plan.toRun (see planRecording), writing each record as soon as
+ * its runs are done. Returns the ids recorded, and whether it stopped early for maxSeconds.
+ */
+export async function recordScenarios(
+  plan: RecordingPlan,
+  options: RecordOptions,
+): Promise<{ recorded: string[]; stopped: boolean; seconds: number }> {
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const recorded: string[] = [];
+  const machine = machineInfo();
+  const policy = schedPolicy();
+  let nice: number | null = null;
+  try {
+    nice = getPriority();
+  } catch {
+    nice = null;
+  }
+  for (const [k, s] of plan.toRun.entries()) {
+    if (options.maxSeconds !== null && elapsed() + s.seconds * options.runs > options.maxSeconds) {
+      return { recorded, stopped: true, seconds: elapsed() };
+    }
+    const python = options.pythons.get(s.version);
+    if (!python) throw new Error(`no Python ${s.version} for ${s.id}`);
+    options.onEvent?.({ kind: "scenario", scenario: s, position: k, of: plan.toRun.length });
+    const started = elapsed();
+    const before = loads();
+    const c = await compare(parseScenario(s.input, s.id), {
+      runs: options.runs,
+      python: python.command,
+      priority: options.priority,
+      quietWaitMs: options.quietWaitMs,
+      quietThreshold: options.quietThreshold,
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) => options.onEvent?.({ kind: "run", scenario: s, run: p.run, runs: p.runs, progress: p }),
+    });
+    const rec = toRandomRecord(s, c.real, {
+      machine,
+      load: { before, after: loads() },
+      python: { version: c.real[0]?.python ?? python.version, executable: python.executable },
+      policy,
+      nice,
+      priority: options.priority,
+    });
+    const path = await writeRandomRecord(options.dir, rec);
+    recorded.push(s.id);
+    options.onEvent?.({ kind: "recorded", scenario: s, path, seconds: elapsed() - started });
+  }
+  return { recorded, stopped: false, seconds: elapsed() };
+}

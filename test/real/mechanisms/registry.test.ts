@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { simulateExperiment } from "../../../src/real/mechanisms/compare.js";
+import { sliceFigures } from "../../../src/real/mechanisms/extract.js";
+import { formatGaps, MECHANISMS, mechanism, type SimContext } from "../../../src/real/mechanisms/registry.js";
+import { scriptPath } from "../../../src/real/script.js";
+import { parseScenario } from "../../../src/scenario/scenario.js";
+import type { GilHold } from "../../../src/trace/types.js";
+
+const python = readFileSync(scriptPath("mechanisms.py"), "utf8");
+const ctx: SimContext = {
+  python: "3.11",
+  cores: 2,
+  real: (key) => (key.startsWith("solo.") ? 40_000 : key.startsWith("percall.") ? 200_000 : null),
+};
+
+describe("the mechanism registry", () => {
+  test("lists the experiments of mechanisms.py, in its order", () => {
+    const block = python.slice(python.indexOf("EXPERIMENTS = ("));
+    const ids = [...block.slice(0, block.indexOf("\n)\n")).matchAll(/\("([a-z0-9-]+)", \w+\)/g)].map((m) => m[1]);
+    expect(MECHANISMS.map((e) => e.id)).toEqual(ids);
+  });
+
+  test("every compared figure is simulated by exactly one case or named by exactly one format gap", () => {
+    for (const e of MECHANISMS) {
+      const covered = [...e.cases.flatMap((c) => c.figures), ...e.gaps.flatMap((g) => g.figures)];
+      const compared = e.figures.filter((f) => f.role === "compared").map((f) => f.key);
+      expect([...covered].sort(), e.id).toEqual([...compared].sort());
+      expect(new Set(covered).size, e.id).toBe(covered.length);
+      expect(e.description.length, e.id).toBeGreaterThan(100);
+    }
+  });
+
+  test("every case's scenarios are valid scenarios, and cases that need a recorded input say so with null", () => {
+    for (const e of MECHANISMS) {
+      for (const c of e.cases) {
+        const inputs = c.scenarios(ctx);
+        expect(inputs, `${e.id} ${c.figures[0]}`).not.toBeNull();
+        for (const input of inputs ?? []) expect(() => parseScenario(input)).not.toThrow();
+      }
+    }
+    const release = mechanism("gil-release")?.cases[0];
+    expect(release?.scenarios({ ...ctx, real: () => null })).toBeNull();
+  });
+
+  test("format gaps say what the format needs", () => {
+    const gaps = formatGaps();
+    expect([...gaps.keys()]).toContain("thread-pool/start-join");
+    expect([...gaps.keys()]).toContain("process-map/map.chunk50");
+    expect([...gaps.keys()]).toContain("asyncio-costs/create-task");
+    expect([...gaps.keys()].filter((k) => k.startsWith("sockets/"))).toHaveLength(12);
+    for (const need of gaps.values()) expect(need.length).toBeGreaterThan(80);
+  });
+});
+
+describe("sliceFigures", () => {
+  const holds = (who: number[], slice = 5e6, gap = 10e3): GilHold[] =>
+    who.map((thread, i) => ({
+      process: 0,
+      thread,
+      start: i * (slice + gap),
+      end: i * (slice + gap) + slice,
+      reason: "forced",
+    }));
+
+  test("reads slices, gaps, and the displaced-last share: 1 for a thread ping-pong, 0 for round-robin", () => {
+    const pingPong = sliceFigures(holds([0, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2]), 3);
+    expect(pingPong["slice.median.n3"]).toBe(5e6);
+    expect(pingPong["handoff.median.n3"]).toBe(10e3);
+    expect(pingPong["winner.last.n3"]).toBe(1);
+    const roundRobin = sliceFigures(holds([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0]), 3);
+    expect(roundRobin["winner.last.n3"]).toBe(0);
+    expect(sliceFigures(holds([0, 1, 0, 1, 0, 1, 0, 1]), 2)).not.toHaveProperty("winner.last.n2");
+  });
+});
+
+describe("simulateExperiment", () => {
+  test("the GIL experiment in the model: slices of one switch interval and more, hand-offs of microseconds", () => {
+    const figures = simulateExperiment(mechanism("gil-threads")!, ctx, null);
+    for (const n of [2, 3, 4, 6]) {
+      expect(figures.get(`slice.median.n${n}`)).toBeGreaterThanOrEqual(5e6);
+      expect(figures.get(`handoff.median.n${n}`)).toBeGreaterThan(0);
+      expect(figures.get(`handoff.median.n${n}`)).toBeLessThan(1e6);
+    }
+    // one waiter besides the dropper: it always is the thread displaced last
+    expect(figures.has("winner.last.n2")).toBe(false);
+    const w3 = figures.get("winner.last.n3") as number;
+    expect(w3).toBeGreaterThanOrEqual(0);
+    expect(w3).toBeLessThanOrEqual(1);
+  });
+
+  test("speed-up of GIL-releasing work on 2 cores is above 1 and at most 2", () => {
+    const figures = simulateExperiment(mechanism("release-speedup")!, ctx, null);
+    for (const k of [2, 4]) {
+      const s = figures.get(`speedup.sha256-1m.k${k}`) as number;
+      expect(s).toBeGreaterThan(1);
+      expect(s).toBeLessThanOrEqual(2.0001);
+    }
+  });
+});
