@@ -145,9 +145,13 @@ export class EventLoop implements Intake {
 
   *program(): Generator<Op, void, boolean | undefined> {
     const p = this.rt.world.params;
-    const expected = this.expected();
     for (;;) {
-      if (this.completed >= expected && this.ready.size === 0 && this.posted.length === 0 && this.timers.size === 0) {
+      if (
+        this.completed >= this.expected() &&
+        this.ready.size === 0 &&
+        this.posted.length === 0 &&
+        this.timers.size === 0
+      ) {
         return;
       }
       const start = this.rt.now;
@@ -223,6 +227,8 @@ export class EventLoop implements Intake {
         };
         const extra = (this.pool as Pool).submit(job);
         if (extra > 0) yield overhead(extra);
+        const starting = (this.pool as Pool).startedWait?.();
+        if (starting) yield* starting;
         yield overhead(this.rt.world.draw(this.rt.world.params.submitReturn, "submit-return"));
         return;
       }

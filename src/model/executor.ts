@@ -88,6 +88,8 @@ export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanne
           },
         });
         if (extra > 0) yield overhead(extra);
+        const starting = pool.startedWait?.();
+        if (starting) yield* starting;
         // The rest of submit and of the accept loop, GIL held: the woken worker may find the GIL taken.
         const p = rt.world.params;
         yield overhead(rt.world.draw(p.submitReturn, "submit-return") + rt.world.draw(p.acceptCost, "accept"));

@@ -1,3 +1,4 @@
+import type { Op } from "./ops.js";
 import type { ConcreteStep } from "./plan.js";
 import type { TaskRun } from "./task.js";
 
@@ -18,4 +19,9 @@ export interface Job {
 export interface Pool {
   /** Queues the job; returns extra CPU the submitting thread pays (creating a thread), in ns. */
   submit(job: Job): number;
+  /**
+   * After a submit that created a thread: the program the submitter runs next, Thread.start()
+   * waiting until the new thread has run (null when no thread was created).
+   */
+  startedWait?(): Generator<Op, void, boolean | undefined> | null;
 }

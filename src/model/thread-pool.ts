@@ -1,6 +1,6 @@
 import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
-import type { Op } from "./ops.js";
+import { type Op, overhead } from "./ops.js";
 import type { SimProcess } from "./process.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps } from "./task.js";
@@ -44,12 +44,29 @@ export class ThreadPool implements Pool {
     const thread = this.rt.addThread(this.process, name, "worker");
     this.workers.push(thread);
     const cost = this.rt.world.draw(p.threadStart, "thread-start");
-    // The new thread starts once the submitter's Thread.start() has created it.
-    this.rt.later(cost, () => thread.start(this.worker(thread)));
+    // The new thread starts once the submitter's Thread.start() has created it; Thread.start()
+    // then waits (GIL released) on the thread's _started event, which the new thread sets only
+    // once it holds the GIL: beside a CPU-bound thread both sides wait for the GIL.
+    const event = new StartedEvent();
+    this.justStarted = event;
+    this.rt.later(cost, () => thread.start(this.worker(thread, event)));
     return cost;
   }
 
-  private *worker(thread: SimThread): Generator<Op, void, boolean | undefined> {
+  /** The event of the thread the last submit created, for the submitter's Thread.start() to wait on. */
+  private justStarted: StartedEvent | null = null;
+
+  startedWait(): Generator<Op, void, boolean | undefined> | null {
+    const event = this.justStarted;
+    if (event === null) return null;
+    this.justStarted = null;
+    return event.waitSet();
+  }
+
+  private *worker(thread: SimThread, event: StartedEvent): Generator<Op, void, boolean | undefined> {
+    // _bootstrap_inner: the new thread takes the GIL, then sets _started (waking the starter).
+    yield overhead(this.rt.world.params.syscallCost);
+    event.set(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
     for (;;) {
       while (this.queue.size === 0) yield { op: "wait", on: this.getters, state: "idle" };
       const job = this.queue.shift() as Job;
@@ -58,5 +75,20 @@ export class ThreadPool implements Pool {
       job.done();
       this.idle++;
     }
+  }
+}
+
+/** threading.Event as Thread.start() uses it: set once; a waiter sleeps (GIL released) until then. */
+class StartedEvent {
+  private isSet = false;
+  private readonly sleepers = new WaitQueue("thread-started");
+
+  set(latency: number): void {
+    this.isSet = true;
+    this.sleepers.wakeOne(latency);
+  }
+
+  *waitSet(): Generator<Op, void, boolean | undefined> {
+    while (!this.isSet) yield { op: "wait", on: this.sleepers, state: "idle" };
   }
 }

@@ -149,6 +149,7 @@ export class SimThread {
           // A call that does not sleep (select with a zero timeout): the GIL is dropped for the
           // system call and taken back, and the thread keeps its CPU.
           this.pendingNs = this.rt.world.params.syscallCost;
+          this.rt.world.overheadCpu += this.pendingNs;
           this.releaseGil(this.runNogil);
           return;
         }
@@ -357,6 +358,7 @@ export class SimThread {
 
   /** CPU without the GIL, then `then` (a waiter going round its condition variable again). */
   spin(ns: Nanos, then: () => void): void {
+    this.rt.world.overheadCpu += ns;
     this.runCpu(ns, "nogil", false, then);
   }
 

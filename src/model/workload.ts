@@ -44,11 +44,20 @@ export class ArrivalSource {
     this.total = planner.count;
   }
 
-  /** How many tasks intake `i` receives in all (tasks are dealt round-robin). */
+  /**
+   * How many tasks intake `i` receives in all. Open and batch arrivals are dealt round-robin; a
+   * closed client stays with one intake, so how many reach each is known only once all are issued
+   * (until then: unbounded).
+   */
   expectedFor(i: number): number {
     const n = this.intakes.length;
+    if (n > 1 && this.rt.world.scenario.workload.arrivals.kind === "closed")
+      return this.exhausted ? (this.assignedTo[i] ?? 0) : Number.POSITIVE_INFINITY;
     return Math.floor(this.total / n) + (i < this.total % n ? 1 : 0);
   }
+
+  /** Closed arrivals: tasks issued to each intake so far, counted when issued (before any think time). */
+  private readonly assignedTo: number[] = [];
 
   start(): void {
     const arrivals = this.rt.world.scenario.workload.arrivals;
@@ -107,6 +116,8 @@ export class ArrivalSource {
       this.exhausted = true;
       return;
     }
+    const i = client % this.intakes.length;
+    this.assignedTo[i] = (this.assignedTo[i] ?? 0) + 1;
     if (plan.id + 1 === this.total) this.exhausted = true;
     // With no think time the client issues its next request at once, as a loop calling the next
     // request does: a thread that ran the last one finds the next waiting and keeps the GIL.
@@ -114,7 +125,7 @@ export class ArrivalSource {
       this.deliver(this.make(plan, this.rt.now, client), "inline");
       return;
     }
-    const intake = this.intakes[client % this.intakes.length] as Intake;
+    const intake = this.intakes[i] as Intake;
     intake.expect?.(client, this.rt.now + plan.think);
     this.rt.later(plan.think, () => this.deliver(this.make(plan, this.rt.now, client), "timer"));
   }

@@ -115,7 +115,11 @@ export function runtimeFromMeasurements(
     runtime.gilWinner = first.median >= ORDER_SHARE ? "fifo" : last.median >= ORDER_SHARE ? "lifo" : "random";
   const gap = m["gil-handoff"];
   // The hand-off experiment runs at a 1 ms interval: the waiter's CPU was idle about half of it.
-  if (gap) runtime.gilWakeup = shifted(gap, GIL_HANDOFF_NS + defaultIdleExtra(TYPICAL_GAP / 2));
+  if (gap)
+    runtime.gilWakeup = shifted(
+      gap,
+      GIL_HANDOFF_NS + Math.max(0, Math.min(defaultIdleExtra(TYPICAL_GAP / 2), gap.median - GIL_HANDOFF_NS - 1000)),
+    );
   const handoff = m["executor-handoff"];
   if (handoff) runtime.threadHandoff = ownWake(handoff);
   const submit = m["executor-submit"];

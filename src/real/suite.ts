@@ -159,6 +159,27 @@ export const SUITE: readonly SuiteEntry[] = [
 ];
 
 /** The suite entry with this id; throws a RangeError naming the ids otherwise. */
+/**
+ * Figures of the target scenarios that miss the 15% limit against the recordings in
+ * data/validation/, with the error measured when they were listed (simulated minus real, over
+ * real). The suite test holds every other figure to the limit and fails when a listed one passes,
+ * so this list is always the current one. docs/model.md says why each misses.
+ */
+export const SUITE_KNOWN_GAPS: Readonly<
+  Record<string, { metric: "makespan" | "latency.p95"; error: number; why: string }>
+> = {
+  convoy: {
+    metric: "latency.p95",
+    error: -0.44,
+    why: "the first tasks of a real run queue behind the pool's thread start-up beside the CPU-bound thread (5-25 ms each); the model's start-up is quicker",
+  },
+  mixed: {
+    metric: "latency.p95",
+    error: -0.2,
+    why: "offloaded work waits longer for the GIL in CPython than in the model; the same bias as the random scenarios' tails",
+  },
+};
+
 export function suiteEntry(id: string): SuiteEntry {
   const e = SUITE.find((s) => s.id === id);
   if (!e)

@@ -8,11 +8,14 @@ describe("the asyncio loop", () => {
       executor: { kind: "asyncio" },
       workload: { arrivals: { kind: "batch", count: 1000 }, classes: [{ steps: [{ io: "10ms" }] }] },
     });
-    const step = r.scenario.runtime.loopStepCost;
+    const { loopStepCost: step, createTaskCost: create } = r.scenario.runtime;
     expect(step.dist).toBe("constant");
+    expect(create.dist).toBe("constant");
     const perStep = step.dist === "constant" ? step.value : 0;
-    // Two callbacks a task (start, resume after the timer), run one after the other on one thread.
-    const overheads = 2 * 1000 * perStep;
+    const perCreate = create.dist === "constant" ? create.value : 0;
+    // Per task: create_task, then three callbacks (start, resume after the timer, the done
+    // callback), run one after the other on one thread.
+    const overheads = 1000 * (perCreate + 3 * perStep);
     expect(r.metrics.makespan).toBeGreaterThan(10 * MS);
     expect(r.metrics.makespan).toBeLessThan(10 * MS + overheads + 1 * MS);
     expect(r.metrics.tasks.completed).toBe(1000);

@@ -57,8 +57,8 @@ describe("the GIL with CPU-bound threads", () => {
       const ideal = (50 * MS * n) / Math.min(n, cores);
       expect(r.metrics.makespan).toBeGreaterThan(ideal);
       // Oversubscribed, a thread can be preempted while it holds the GIL for a C call's exit
-      // edge, and the others wait for it: a few percent more.
-      expect(r.metrics.makespan).toBeLessThan(ideal * (n > cores ? 1.1 : 1.05));
+      // edge, and the others wait for it a scheduler slice: about a tenth more with 8 on 4.
+      expect(r.metrics.makespan).toBeLessThan(ideal * (n > cores ? 1.12 : 1.05));
     }
   });
 

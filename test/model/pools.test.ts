@@ -14,8 +14,19 @@ describe("thread and process pools", () => {
     const c = 4;
     const input: ScenarioInput = {
       seed: 11,
-      machine: { cores: c },
-      runtime: { python: "3.14t", pythonSlowdown: 1, submitCost: 0, threadHandoff: 0, threadStart: 0, timerSlack: 0 },
+      machine: { cores: c, idleWake: { max: 0, tau: "1ms" } },
+      runtime: {
+        python: "3.14t",
+        pythonSlowdown: 1,
+        submitCost: 0,
+        submitReturn: 0,
+        acceptCost: 0,
+        syscallCost: 0,
+        threadHandoff: 0,
+        ipcLatency: 0,
+        threadStart: 0,
+        timerSlack: 0,
+      },
       executor: { kind: "threads", workers: c },
       workload: {
         arrivals: { kind: "poisson", rate: 280, count: 400_000 },

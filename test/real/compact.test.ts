@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
 import { metricsFromTrace } from "../../src/metrics/from-trace.js";
+import { SKETCH_RELATIVE_ERROR } from "../../src/metrics/sketch.js";
 import { simulate } from "../../src/model/simulate.js";
 import { compactTrace, expandTrace } from "../../src/real/compact.js";
 import { scenario } from "../../src/scenario/scenario.js";
@@ -44,7 +45,9 @@ describe("compactTrace", () => {
     const a = metricsFromTrace(trace, { warmup: 0 });
     const b = metricsFromTrace(back, { warmup: 0 });
     expect(Math.abs(b.makespan - a.makespan)).toBeLessThanOrEqual(US);
-    expect(Math.abs(b.latency.p95 - a.latency.p95)).toBeLessThanOrEqual(2 * US);
+    // Quantiles come from a sketch: a value moved by rounding may land in the next bucket.
+    const bucket = 2 * SKETCH_RELATIVE_ERROR * a.latency.p95;
+    expect(Math.abs(b.latency.p95 - a.latency.p95)).toBeLessThanOrEqual(2 * US + bucket);
     b.threads.forEach((t, i) => {
       expect(t.share.idle).toBeCloseTo(a.threads[i]!.share.idle, 3);
     });

@@ -39,15 +39,15 @@ const SCENARIO = {
 };
 
 describe("applyProfile", () => {
-  test("applyProfile fills the runtime and machine.slice from the profile; the scenario's own values win", () => {
+  test("applyProfile fills the runtime and machine.tick (the measured scheduler period) from the profile; the scenario's own values win", () => {
     const s = parseScenario(applyProfile(SCENARIO, PROFILE));
     expect(s.runtime.loopStepCost).toEqual({ dist: "constant", value: 2 * US });
     expect(s.runtime.gilWinner).toBe("fifo");
     expect(s.runtime.timerSlack).toBe(10 * US); // the scenario's
     expect(s.runtime.python).toBe("3.12");
-    expect(s.machine.slice).toBe(4 * MS);
-    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { cores: 2, slice: "1ms" } }, PROFILE));
-    expect(own.machine.slice).toBe(1 * MS);
+    expect(s.machine.tick).toBe(4 * MS);
+    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { cores: 2, tick: "1ms" } }, PROFILE));
+    expect(own.machine.tick).toBe(1 * MS);
     expect(own.machine.cores).toBe(2);
   });
 

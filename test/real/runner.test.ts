@@ -180,9 +180,14 @@ describe("runReal in CPython", () => {
     const planned = planTasks(s, 8);
     expect(r.tasks).toEqual(planned);
     expect(r.trace.seed).toBe(8);
-    expect(r.trace.tasks.map((t) => [t.id, t.class, t.arrival])).toEqual(
-      planned.map((p) => [p.id, p.class, p.arrival]),
-    );
+    expect(r.trace.tasks.map((t) => [t.id, t.class])).toEqual(planned.map((p) => [p.id, p.class]));
+    // An arrival is the time the arrivals process sent it: at its planned time, or after it by
+    // that process's sleep overshoot (tens of microseconds idle, more on a busy machine).
+    for (const [i, t] of r.trace.tasks.entries()) {
+      const at = planned[i]!.arrival ?? 0;
+      expect(t.arrival).toBeGreaterThanOrEqual(at);
+      expect(t.arrival - at).toBeLessThan(50 * MS);
+    }
     for (const [i, t] of r.trace.tasks.entries()) {
       expect(t.steps.map((x) => ({ kind: x.kind, demand: x.demand }))).toEqual(flatten(planned[i]!.steps));
       expect(t.start).toBeGreaterThanOrEqual(t.arrival);

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
 import type { MeasuredQuantity } from "../../src/real/profile.js";
 import {
+  defaultIdleExtra,
   exactDuration,
   FIT_MAX_BYTES,
   GIL_HANDOFF_NS,
@@ -50,17 +51,23 @@ describe("runtimeFromMeasurements", () => {
   test("maps each measurement to the parameter whose composition in the model reproduces it", () => {
     const r = parsed(runtime);
     // A forced switch is drop -> gilWakeup -> take -> gilHandoff: the gap minus the handoff CPU.
+    // Less the idle-CPU wake-up the model adds itself (the waiter's CPU idle half a 1 ms interval),
+    // but never below 1 us.
+    const own = GIL_HANDOFF_NS + Math.min(defaultIdleExtra(500 * US), 12 * US - GIL_HANDOFF_NS - 1 * US);
     expect(r.gilWakeup).toEqual({
       dist: "lognormal",
-      mu: expect.closeTo(Math.log(12 * US - GIL_HANDOFF_NS), 2),
-      sigma: expect.closeTo(Math.log((60 * US - GIL_HANDOFF_NS) / (12 * US - GIL_HANDOFF_NS)) / LN_Z99, 2),
+      mu: expect.closeTo(Math.log(12 * US - own), 2),
+      sigma: expect.closeTo(Math.log(Math.min((60 * US - own) / (12 * US - own), TAIL_CAP)) / LN_Z99, 2),
     });
     expect(r.submitCost).toEqual({ dist: "constant", value: 8 * US });
     expect(r.loopStepCost).toEqual({ dist: "constant", value: 1.5 * US });
     expect(r.loopIterationCost).toEqual({ dist: "constant", value: 1 * US });
     // call_soon_threadsafe to the callback, minus the iteration and the step the model adds after the wake-up
-    expect((r.threadsafeWakeup as { mu: number }).mu).toBeCloseTo(Math.log(20 * US - 2.5 * US), 2);
-    expect(r.timerSlack).toBe(75 * US);
+    // and less the idle-CPU wake-up the model adds, never below 1 us
+    const own2 = Math.min(2.5 * US + defaultIdleExtra(1000 * US), 20 * US - 1 * US);
+    expect((r.threadsafeWakeup as { mu: number }).mu).toBeCloseTo(Math.log(20 * US - own2), 2);
+    // a sleep's overshoot less the idle-CPU wake-up after its 1 ms sleep, which the model adds
+    expect(r.timerSlack).toBe(75 * US - defaultIdleExtra(1000 * US));
     expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
     expect(r.gilWinner).toBe("fifo");
     expect(slice).toBe("4ms");
@@ -77,8 +84,14 @@ describe("runtimeFromMeasurements", () => {
   });
 
   test("caps a p99 tail at TAIL_CAP times the median", () => {
-    const { runtime: r } = runtimeFromMeasurements({ "executor-handoff": q(5 * US, 5000 * US) }, []);
-    expect(r.threadHandoff).toEqual({ dist: "lognormal", median: "5us", p99: `${5 * TAIL_CAP}us` });
+    const { runtime: r } = runtimeFromMeasurements({ "executor-handoff": q(50 * US, 50_000 * US) }, []);
+    // the measured median less the idle-CPU wake-up the model adds itself after a 1 ms idle
+    const median = 50 * US - defaultIdleExtra(1000 * US);
+    expect(r.threadHandoff).toEqual({
+      dist: "lognormal",
+      median: exactDuration(median),
+      p99: exactDuration(median * TAIL_CAP),
+    });
     expect(exactDuration(37_250)).toBe("37.25us");
     expect(exactDuration(3_968_913)).toBe("3.968913ms");
     expect(exactDuration(800.4)).toBe("800ns");
