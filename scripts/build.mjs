@@ -4,7 +4,8 @@
  * 1. tsc compiles src/ to dist/ as ES modules with their .d.ts, one file per source file: the
  *    entries `gilsim`, `gilsim/charts`, `gilsim/real` and `gilsim/sweep` (package.json exports),
  *    and dist/sweep/worker.js, which sweep workers run.
- * 2. The Python scripts of the real runner are copied beside their modules (dist/real/).
+ * 2. The Python scripts of the real runner and of the recorder are copied beside their modules
+ *    (dist/real/, dist/capture/py/).
  * 3. esbuild bundles the CLI into dist/bin/: one module for start-up (commander, zod and the model
  *    in one file, not a hundred), plus chunks loaded on demand (the figures of `compare`, `sweep`
  *    and `merge`). The renderers (jsdom, Plot, resvg) stay external and load only in those chunks.
@@ -13,7 +14,7 @@
  * dist.tmp, then swaps it in, so a failed build leaves the last good dist/ in place.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +32,11 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "ts
 
 for (const name of readdirSync(join(root, "src/real"))) {
   if (name.endsWith(".py")) copyFileSync(join(root, "src/real", name), join(tmp, "real", name));
+}
+// The recorder of `gilsim record`, loaded by Python from this folder (sitecustomize.py).
+mkdirSync(join(tmp, "capture", "py"), { recursive: true });
+for (const name of readdirSync(join(root, "src/capture/py"))) {
+  if (name.endsWith(".py")) copyFileSync(join(root, "src/capture/py", name), join(tmp, "capture", "py", name));
 }
 
 /**

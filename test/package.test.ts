@@ -73,6 +73,8 @@ describe("the packed package", () => {
       expect(existsSync(join(pkg, f)), f).toBe(true);
     }
     expect(existsSync(join(pkg, "dist/real/harness.py"))).toBe(true);
+    expect(existsSync(join(pkg, "dist/capture/py/gilsim_record.py"))).toBe(true);
+    expect(existsSync(join(pkg, "dist/capture/py/sitecustomize.py"))).toBe(true);
     expect(existsSync(join(pkg, "src"))).toBe(false);
   });
 
@@ -94,6 +96,30 @@ describe("the packed package", () => {
     ];
     expect(files).toContain("./dist/index.js");
     for (const f of files) expect(existsSync(join(pkg, f)), f).toBe(true);
+  });
+
+  test("the installed gilsim records a Python program (the recorder ships in dist/) and fits the recording", () => {
+    writeFileSync(
+      join(project, "pool.py"),
+      "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor(2) as ex:\n    list(ex.map(lambda i: sum(range(20000 + i)), range(6)))\n",
+    );
+    const gilsim = join(project, "node_modules/.bin/gilsim");
+    const rec = spawnSync(gilsim, ["record", "--out", "pool.jsonl", "--", "python3", "pool.py"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(rec.stderr).toMatch(/6 tasks, on a thread pool of 2/);
+    expect(rec.status).toBe(0);
+    const fit = spawnSync(gilsim, ["fit", "pool.jsonl", "--out", "pool.json", "--warmup", "0s", "--no-check"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(fit.stdout).toMatch(/^fitted 6 tasks .* on a ThreadPoolExecutor\(2\)$/m);
+    expect(fit.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(project, "pool.json"), "utf8")).executor).toEqual({
+      kind: "threads",
+      workers: 2,
+    });
   });
 
   test("the README's TypeScript example runs as .mjs with plain node, loading no renderer", () => {

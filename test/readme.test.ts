@@ -3,7 +3,8 @@
  * folder beside them), so the front door cannot drift from what the CLI accepts. The
  * real-execution commands (real, compare, calibrate and the profile it writes, validate) are left
  * out: they run CPython for half a minute or read recorded runs, and are covered by test/cli,
- * test/real and test/validate.
+ * test/real and test/validate; so is the "your own app" block (record, fit, and simulating what
+ * fit wrote), covered by test/fit/record-fit-simulate.test.ts.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -13,7 +14,7 @@ import { describe, expect, test } from "vitest";
 import { tempDir } from "./temp.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const SKIP = /gilsim (real|compare|calibrate|validate)\b|--profile /;
+const SKIP = /gilsim (real|compare|calibrate|validate|record|fit)\b|--profile |app\.json/;
 
 /** The shell commands of the README's ```sh blocks that run gilsim: continuation lines and for loops joined. */
 function readmeCommands(markdown: string): string[] {
@@ -46,7 +47,7 @@ describe("README", () => {
     for (const command of ["simulate", "trace", "check", "sweep", "merge", "recommend"]) {
       expect(runnable.some((c) => c.includes(`npx gilsim ${command} `))).toBe(true);
     }
-    expect(all.length - runnable.length).toBe(5);
+    expect(all.length - runnable.length).toBe(8);
   });
 
   test("every gilsim command in the README runs and exits 0", { timeout: 900_000 }, () => {

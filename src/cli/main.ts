@@ -6,10 +6,12 @@ import { ScenarioError } from "../scenario/errors.js";
 import * as calibrate from "./commands/calibrate.js";
 import * as check from "./commands/check.js";
 import * as compare from "./commands/compare.js";
+import * as fit from "./commands/fit.js";
 import * as merge from "./commands/merge.js";
 import * as presets from "./commands/presets.js";
 import * as real from "./commands/real.js";
 import * as recommend from "./commands/recommend.js";
+import * as recordCommand from "./commands/record.js";
 import * as simulate from "./commands/simulate.js";
 import * as sweep from "./commands/sweep.js";
 import * as trace from "./commands/trace.js";
@@ -23,7 +25,21 @@ import { type CliIO, endQuietlyOnBrokenPipe, processIO, UsageError } from "./io.
  */
 
 /** Every command, in the order `gilsim --help` lists them. */
-const COMMANDS = [simulate, check, trace, presets, sweep, merge, recommend, real, compare, calibrate, validate];
+const COMMANDS = [
+  simulate,
+  check,
+  trace,
+  presets,
+  sweep,
+  merge,
+  recommend,
+  real,
+  compare,
+  calibrate,
+  validate,
+  recordCommand,
+  fit,
+];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, renameSync, rmSync } from "node:fs";
+import { basename, delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UsageError } from "../io/usage-error.js";
+import { parseRecording, type Recording } from "./recording.js";
+
+/*
+ * `gilsim record -- CMD ...`: runs a Python program with the recorder loaded. The recorder's
+ * folder goes first on PYTHONPATH, where Python finds its sitecustomize.py at start-up, and
+ * GILSIM_RECORD names a temporary file beside the output; when the program ends, the file is
+ * checked and renamed into place, so a recording appears whole or not at all.
+ */
+
+/**
+ * The folder holding gilsim_record.py and sitecustomize.py: src/capture/py, or dist/capture/py in
+ * a build (where the CLI bundle in dist/bin, at the same depth, finds it by the same path).
+ */
+export function recorderDir(): string {
+  return fileURLToPath(new URL("../capture/py/", import.meta.url));
+}
+
+export interface RecordOptions {
+  /** The program and its arguments: ["python3", "app.py", "--port", "8000"]. */
+  command: readonly string[];
+  /** The recording to write. */
+  out: string;
+  /** Added to the environment. */
+  env?: Record<string, string>;
+  /** Stop the program (SIGINT, then SIGKILL 10 s later) after this long; null: let it end. */
+  durationMs?: number | null;
+  /** The program's output: inherited (a terminal), or piped to the caller (for a driver). */
+  stdio?: "inherit" | "pipe";
+  /** Called once the program is running (with stdio "pipe", to read its output). */
+  onStart?: (child: ChildProcess) => void;
+  /** Stop the program when this process gets SIGINT or SIGTERM (default true). */
+  forwardSignals?: boolean;
+}
+
+export interface RecordResult {
+  recording: Recording;
+  /** The program's exit status, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  tasks: number;
+}
+
+function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/**
+ * Runs the program under the recorder and writes the recording. Rejects with a UsageError when the
+ * program cannot start, and with an Error when it ran but the recorder never started in it (not a
+ * Python 3.9+ program, or python -I/-E/-S, which skip PYTHONPATH or sitecustomize).
+ */
+export function record(options: RecordOptions): Promise<RecordResult> {
+  const [program, ...args] = options.command;
+  if (program === undefined || program === "") {
+    return Promise.reject(
+      new UsageError("gilsim record: no program to run (expected: gilsim record -- python app.py)"),
+    );
+  }
+  const temp = tempBeside(options.out);
+  const pythonPath = [recorderDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(program, args, {
+        stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+        env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, GILSIM_RECORD: temp },
+      });
+    } catch (error) {
+      reject(new UsageError(`cannot run ${program}: ${(error as Error).message}`));
+      return;
+    }
+    const stop = (): void => {
+      child.kill("SIGINT");
+      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+    };
+    const forward = options.forwardSignals ?? true;
+    const onSignal = (): void => stop();
+    if (forward) {
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    }
+    const timer = options.durationMs == null ? null : setTimeout(stop, options.durationMs);
+    const cleanup = (): void => {
+      if (timer) clearTimeout(timer);
+      if (forward) {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    };
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      cleanup();
+      rmSync(temp, { force: true });
+      reject(
+        new UsageError(
+          error.code === "ENOENT" ? `cannot run ${program}: not found` : `cannot run ${program}: ${error.message}`,
+        ),
+      );
+    });
+    child.once("spawn", () => options.onStart?.(child));
+    child.once("exit", (code, signal) => {
+      cleanup();
+      let text = "";
+      try {
+        text = readFileSync(temp, "utf8");
+      } catch {
+        text = "";
+      }
+      if (text.trim() === "") {
+        rmSync(temp, { force: true });
+        reject(
+          new Error(
+            `the recorder did not start in ${program} (exit ${code ?? signal}): gilsim record runs Python 3.9+ programs, and not with python -I, -E or -S`,
+          ),
+        );
+        return;
+      }
+      let recording: Recording;
+      try {
+        recording = parseRecording(text, options.out);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        reject(error);
+        return;
+      }
+      renameSync(temp, options.out);
+      const tasks = recording.processes.reduce((a, p) => a + p.tasks.length, 0);
+      resolve({ recording, code, signal, tasks });
+    });
+  });
+}
