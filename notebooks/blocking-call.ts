@@ -143,19 +143,23 @@ export async function run(nb: Notebook): Promise<void> {
     .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
     .sort((a, b) => a.start - b.start)[0];
   if (!firstBlock) throw new Error("no blocking step");
+  // The window ends before the next blocking call, so every IO / sleep bar drawn is the one discussed.
+  const nextBlock = trace.tasks
+    .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
+    .filter((s) => s.start > firstBlock.start)
+    .sort((a, b) => a.start - b.start)[0];
   const from = firstBlock.start - 20 * MS;
-  const to = firstBlock.end + 40 * MS;
+  const to = Math.min(firstBlock.end + 40 * MS, nextBlock ? nextBlock.start - MS : Number.POSITIVE_INFINITY);
   const during = trace.tasks.filter(
     (t) => t.class === "api" && t.arrival >= firstBlock.start && t.arrival < firstBlock.end,
   );
-  const timelineCaption =
-    "The event loop's thread (MainThread) sits in the blocking call (IO / sleep) for the whole 40 ms: nothing else runs, and requests that arrive or whose database answer comes back wait until it returns.";
+  const timelineCaption = `The event loop's thread (MainThread) sits in the blocking call (IO / sleep) for the whole ${BLOCK_MS} ms: nothing else runs, and requests that arrive (${during.length} of them; arrivals are not drawn) or whose database answer comes back wait until it returns. The bursts after it are the loop catching up.`;
   await nb.figure(
     "timeline",
     timelineChart(trace, {
       window: [from, to],
-      title: `During one ${BLOCK_MS} ms blocking call the loop runs nothing else; ${during.length} requests arrive meanwhile and wait`,
-      subtitle: "The event loop's thread around the first blocking call after warm-up",
+      title: `During one ${BLOCK_MS}\u00a0ms blocking call the loop runs nothing else; the ${during.length} requests that arrive meanwhile (not drawn) wait for it`,
+      subtitle: `The event loop's thread around the first blocking call after warm-up, up to ${nextBlock ? "just before the next one" : "its end"}`,
       caption: timelineCaption,
     }),
     timelineCaption,
