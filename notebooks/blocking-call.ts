@@ -25,6 +25,8 @@ const COUNT = 4000;
 const WARMUP = 2e9;
 const BLOCK_MS = 40;
 const BLOCK = `${BLOCK_MS}ms`;
+/** Curves whose every quantile lies within this relative gap are drawn as one (they would hide each other). */
+const SAME_CURVE = 0.02;
 
 type Steps = ScenarioInput["workload"]["classes"][number]["steps"];
 const API: Steps = [{ cpu: "300us" }, { io: { dist: "lognormal", median: "20ms", p99: "35ms" } }];
@@ -90,18 +92,40 @@ export async function run(nb: Notebook): Promise<void> {
     rows.push([d.label, ms(quantile(api, 0.5)), ms(p99[d.label] as number), ms(lag[d.label] as number)]);
     if (d.label.includes("blocking in the coroutine")) blockedTrace = r.trace;
   }
+  // Designs whose ordinary requests finish at exactly the same times are one curve: drawn once,
+  // with a combined label, rather than stacked so that the last one hides the others.
+  const sorted = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y);
+  /** Largest relative gap between the two distributions, quantile by quantile (same-size samples). */
+  const gap = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+    const sa = sorted(a);
+    const sb = sorted(b);
+    return Math.max(0, ...sa.map((v, i) => Math.abs(v - (sb[i] as number)) / Math.max(v, sb[i] as number)));
+  };
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => gap(a, b) <= SAME_CURVE;
+  const drawn: EcdfSeries[] = [];
+  for (const s of series) {
+    const twin = drawn.find((d) => same(d.values, s.values));
+    if (twin) twin.label = `${twin.label} = ${s.label}`;
+    else drawn.push({ ...s });
+  }
+  const merged = series.filter((x) => !drawn.some((d) => d.values === x.values));
+  const worstGap = Math.max(0, ...merged.map((m) => Math.min(...drawn.map((d) => gap(d.values, m.values)))));
   const none = p99["no slow call"] as number;
   const blocked = p99["slow call blocking in the coroutine"] as number;
   const awaited = p99["slow call awaited (async client)"] as number;
   const offloaded = p99["slow call offloaded (run_in_executor)"] as number;
-  const caption =
-    "Latency of the 49 ordinary requests in 50 (arrival to response), warm-up removed, on a log axis; marks at p50 and p99. The slow requests themselves are left out: the question is what they do to the others.";
+  const caption = `Latency of the 49 ordinary requests in 50 (arrival to response), warm-up removed, on a log axis; marks at p50 and p99. The slow requests themselves are left out: the question is what they do to the others.${drawn.length < series.length ? ` Designs whose distributions agree within ${pct(SAME_CURVE)} at every quantile (here at most ${(worstGap * 100).toFixed(1)}%) are drawn as one curve, their labels joined by =.` : ""}`;
   await nb.figure(
     "latency",
-    ecdfChart(series, {
+    ecdfChart(drawn, {
       scale: "log",
       quantiles: [0.5, 0.99],
-      title: `A ${BLOCK_MS} ms blocking call in 2% of requests raises the others' p99 from ${ms(none)} to ${ms(blocked)}; awaited or offloaded it stays at ${ms(awaited)} and ${ms(offloaded)}`,
+      title: `A ${BLOCK_MS} ms blocking call in 2% of requests raises the others' p99 from ${ms(none)} to ${ms(blocked)}; ${
+        awaited === none && offloaded === none
+          ? `awaited or offloaded it leaves p99 at ${ms(none)}`
+          : `awaited ${ms(awaited)}, offloaded ${ms(offloaded)}`
+      }`,
       subtitle: `asyncio, Poisson ${RATE}/s, 0.3 ms Python + awaited IO (median 20 ms, p99 35 ms) per request; one in 50 also makes a ${BLOCK_MS} ms call; 4 cores, Python 3.12`,
       caption,
     }),
@@ -119,19 +143,23 @@ export async function run(nb: Notebook): Promise<void> {
     .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
     .sort((a, b) => a.start - b.start)[0];
   if (!firstBlock) throw new Error("no blocking step");
+  // The window ends before the next blocking call, so every IO / sleep bar drawn is the one discussed.
+  const nextBlock = trace.tasks
+    .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
+    .filter((s) => s.start > firstBlock.start)
+    .sort((a, b) => a.start - b.start)[0];
   const from = firstBlock.start - 20 * MS;
-  const to = firstBlock.end + 40 * MS;
+  const to = Math.min(firstBlock.end + 40 * MS, nextBlock ? nextBlock.start - MS : Number.POSITIVE_INFINITY);
   const during = trace.tasks.filter(
     (t) => t.class === "api" && t.arrival >= firstBlock.start && t.arrival < firstBlock.end,
   );
-  const timelineCaption =
-    "The event loop's thread (MainThread) sits in the blocking call (IO / sleep) for the whole 40 ms: nothing else runs, and requests that arrive or whose database answer comes back wait until it returns.";
+  const timelineCaption = `The event loop's thread (MainThread) sits in the blocking call (IO / sleep) for the whole ${BLOCK_MS} ms: nothing else runs, and requests that arrive (${during.length} of them; arrivals are not drawn) or whose database answer comes back wait until it returns. The bursts after it are the loop catching up.`;
   await nb.figure(
     "timeline",
     timelineChart(trace, {
       window: [from, to],
-      title: `During one ${BLOCK_MS} ms blocking call the loop runs nothing else; ${during.length} requests arrive meanwhile and wait`,
-      subtitle: "The event loop's thread around the first blocking call after warm-up",
+      title: `During one ${BLOCK_MS}\u00a0ms blocking call the loop runs nothing else; the ${during.length} requests that arrive meanwhile (not drawn) wait for it`,
+      subtitle: `The event loop's thread around the first blocking call after warm-up, up to ${nextBlock ? "just before the next one" : "its end"}`,
       caption: timelineCaption,
     }),
     timelineCaption,

@@ -34,8 +34,30 @@ import {
 } from "../src/validate/errors.js";
 import { errorStripFigure, parityFigure } from "../src/validate/figures.js";
 import { RANDOM_DATA_DIR, RANDOM_SETS, type RandomRecord, readSet } from "../src/validate/record.js";
-import { groupRows, headline, provenance } from "../src/validate/report.js";
+import { groupRows, percent, provenance } from "../src/validate/report.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
+
+/**
+ * A random-set figure's title: the same two metrics (p99 and makespan) for every parameter set,
+ * each as the median signed error over the scenarios and the worst one, so a good median cannot
+ * hide the scenarios that are far off.
+ */
+function errorTitle(results: readonly ScenarioResult[], set: "profile" | "defaults"): string {
+  const part = (key: "latency.p99" | "makespan", label: string): string => {
+    const errors = results
+      .map((r) => r.errors[set].find((e) => e.key === key)?.error)
+      .filter((e): e is number => e !== undefined && Number.isFinite(e))
+      .sort((a, b) => a - b);
+    const mid = errors.length / 2;
+    const median =
+      errors.length % 2 === 1
+        ? (errors[Math.floor(mid)] as number)
+        : ((errors[mid - 1] as number) + (errors[mid] as number)) / 2;
+    const worst = errors.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+    return `${label} ${percent(median, true)} (worst ${percent(worst, true)})`;
+  };
+  return `signed error, median (worst) of ${results.length}: ${part("latency.p99", "p99")}, ${part("makespan", "makespan")}`;
+}
 
 export const meta: NotebookMeta = {
   id: "validation",
@@ -209,7 +231,7 @@ async function randomSection(nb: Notebook): Promise<void> {
   await nb.figure(
     "random-errors",
     errorStripFigure(held.results, {
-      title: `Held-out random scenarios, with the machine profile: ${headline(held.results, "profile")}`,
+      title: `Held-out random scenarios, machine profile: ${errorTitle(held.results, "profile")}`,
       subtitle,
     }),
     "Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the black tick is the median.",
@@ -219,7 +241,7 @@ async function randomSection(nb: Notebook): Promise<void> {
     await nb.figure(
       `random-parity-${set}`,
       parityFigure(held.results, set, {
-        title: `Held-out random scenarios, simulated with the ${PARAM_SET_LABELS[set]}: ${headline(held.results, set)}`,
+        title: `Held-out random scenarios, ${PARAM_SET_LABELS[set]}: ${errorTitle(held.results, set)}`,
         subtitle,
       }),
       `Simulated (${PARAM_SET_LABELS[set]}) against measured, one panel per metric, one dot per held-out scenario.`,

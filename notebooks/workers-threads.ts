@@ -83,7 +83,7 @@ export async function run(nb: Notebook): Promise<void> {
   const rule = 2 * CORES + 1;
   const onePasses = THREADS.some((t) => get(1, t).worst <= TARGET);
   const gilShare = (RATE * cpuPerRequest * MS) / 1e9;
-  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL} in every replication. Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so slightly pessimistic. Hatched cells reached the ${CAP_MS} ms cap: overloaded.`;
+  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL} in every replication (a different rule from the capacity notebook's, which asks the upper 95% confidence bound of the mean p99 to meet it). Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so slightly pessimistic. Hatched cells reached the ${CAP_MS} ms cap: overloaded.`;
   await nb.figure(
     "grid",
     heatmapChart(cells, {
@@ -120,9 +120,12 @@ export async function run(nb: Notebook): Promise<void> {
     `The Python work of ${RATE} requests/s, ${cpuPerRequest.toFixed(1)} ms each on average, needs ${pct(gilShare)} of one GIL. In one process every request queues for that one GIL: its best p99 is ${ms(oneProcessBest)}. With more processes, each has a GIL of its own and a share of the load; then the threads per process must cover the requests in flight (Little's law), which the IO waits make several per core.`,
   );
   nb.verdict(
-    verdictOf([answer !== undefined && answer.p >= rule, answer !== undefined && answer.t <= 4]),
+    // The claim's parts that were tested: several processes with a few threads each meet the target.
+    // Whether the rule's own count is needed is not: fewer processes than it were tried,
+    // so a smaller count that passes says the rule's count is not needed here, not that it is wrong.
+    verdictOf([answer !== undefined && answer.p > 1, answer !== undefined && answer.t <= 4]),
     answer
-      ? `For this mix, ${answer.p} worker process${answer.p === 1 ? "" : "es"} with ${answer.t} threads each meet${answer.p === 1 ? "s" : ""} ${TARGET_LABEL} (p99 ${ms(get(answer.p, answer.t).mean)}, worst replication ${ms(get(answer.p, answer.t).worst)}); fewer threads per process queue the IO-bound requests${onePasses ? "" : ", and a single process, however many threads, queues them all behind one GIL"}. The rule of thumb's ${rule} processes ${answer.p >= rule ? "were needed" : "were not needed"} here: processes are needed for the GIL's share (${pct(gilShare)} of one), threads for the requests waiting on IO. Re-run this notebook with your own mix: the answer moves with the Python time per request.`
+      ? `For this mix, ${answer.p} worker process${answer.p === 1 ? "" : "es"} with ${answer.t} threads each meet${answer.p === 1 ? "s" : ""} ${TARGET_LABEL} (p99 ${ms(get(answer.p, answer.t).mean)}, worst replication ${ms(get(answer.p, answer.t).worst)}); fewer threads per process queue the IO-bound requests${onePasses ? "" : ", and a single process, however many threads, queues them all behind one GIL"}. The rule of thumb's ${rule} processes ${answer.p >= rule ? "were needed" : `were not needed here (not tried: at most ${PROCESSES.at(-1)} processes were simulated)`}: processes are needed for the GIL's share (${pct(gilShare)} of one), threads for the requests waiting on IO. Re-run this notebook with your own mix: the answer moves with the Python time per request.`
       : `No setup tried meets ${TARGET_LABEL}: the service needs more cores or less Python per request.`,
   );
 }

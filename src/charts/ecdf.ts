@@ -119,11 +119,29 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     .domain([0, 1])
     .range([fig.height - MARGIN_BOTTOM, MARGIN_TOP]);
   // Labels go below and to the right of their dot: an ECDF never passes there, as it only rises.
-  const ys = stackDownward(
-    marked.map((m) => py(m.p) + LABEL_DROP),
+  // But a slower curve does: so the fastest series at a quantile (alone at the lowest value) puts
+  // its label above and to the left instead, where no slower curve reaches (they are below p there).
+  const leftOf = marked.map(
+    (m) => series.length > 1 && marked.filter((o) => o.p === m.p && o !== m).every((o) => o.value > m.value),
+  );
+  const right = marked.map((_, i) => i).filter((i) => !leftOf[i]);
+  const left = marked.map((_, i) => i).filter((i) => leftOf[i]);
+  const ys = new Array<number>(marked.length);
+  stackDownward(
+    right.map((i) => py((marked[i] as { p: number }).p) + LABEL_DROP),
     LABEL_GAP,
     fig.height - MARGIN_BOTTOM - 4,
-  );
+  ).forEach((y, k) => {
+    ys[right[k] as number] = y;
+  });
+  // Upward, by stacking the negated positions downward; the top label may rise into the top margin.
+  stackDownward(
+    left.map((i) => -(py((marked[i] as { p: number }).p) - LABEL_DROP + 4)),
+    LABEL_GAP,
+    -(MARGIN_TOP - 10),
+  ).forEach((y, k) => {
+    ys[left[k] as number] = -y;
+  });
   for (const s of series) {
     const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));
     marks.push(
@@ -137,7 +155,12 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       }),
     );
   }
-  const labels = marked.map((m, i) => ({ ...m, ly: py.invert(ys[i] as number), lx: px.invert(px(m.value) + 10) }));
+  const labels = marked.map((m, i) => ({
+    ...m,
+    left: leftOf[i] as boolean,
+    ly: py.invert(ys[i] as number),
+    lx: px.invert(px(m.value) + (leftOf[i] ? -10 : 10)),
+  }));
   marks.push(
     Plot.ruleX(marked, {
       x: "value",
@@ -154,18 +177,23 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
         { x: "value", y: "p", r: 4, symbol: glyph(s.symbol), fill: s.color, stroke: "#ffffff", strokeWidth: 0.75 },
       ),
     ),
-    Plot.text(labels, {
-      x: "lx",
-      y: "ly",
-      text,
-      textAnchor: "start",
-      dx: 3,
-      fill: (m) => m.series.ink,
-      stroke: "#ffffff",
-      strokeWidth: 3,
-      paintOrder: "stroke",
-      fontWeight: "bold",
-    }),
+    ...[true, false].map((onLeft) =>
+      Plot.text(
+        labels.filter((l) => l.left === onLeft),
+        {
+          x: "lx",
+          y: "ly",
+          text,
+          textAnchor: onLeft ? "end" : "start",
+          dx: onLeft ? -3 : 3,
+          fill: (m) => m.series.ink,
+          stroke: "#ffffff",
+          strokeWidth: 3,
+          paintOrder: "stroke",
+          fontWeight: "bold",
+        },
+      ),
+    ),
     Plot.axisY(yTicks, {
       tickFormat: (v: number) => String(Math.round(v * 100)),
       label: "tasks done (%)",

@@ -55,7 +55,11 @@ function check(data: QueueData): void {
 export interface QueueOptions extends FigureOptions {
   /** [startNs, endNs] shown by both panels; default from the first to the last sample of either series. */
   window?: [Nanos, Nanos];
+  /** Intervals to shade behind both panels, e.g. when a background job ran, with their legend label. */
+  shade?: { label: string; intervals: readonly [Nanos, Nanos][] };
 }
+
+const SHADE = "#e4e4e4";
 
 /** The samples inside `window`, led by the last one before it (a step series holds that value into the window). */
 function within<T extends { time: Nanos }>(series: readonly T[], window: [Nanos, Nanos]): T[] {
@@ -111,6 +115,19 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
   const frame = { width: plotWidth, marginLeft, marginRight, marginTop: MARGIN_TOP, marginBottom: MARGIN_BOTTOM };
   const xScale = { domain: [x(window[0]), x(window[1])] };
 
+  const shaded = (options.shade?.intervals ?? [])
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b > window[0] && a < window[1])
+    .map(([a, b]) => ({ a: Math.max(a, window[0]), b: Math.min(b, window[1]) }));
+  const shadeMarks = (): Plot.Markish[] =>
+    shaded.length === 0
+      ? []
+      : [
+          Plot.rect(shaded, {
+            x1: (d: { a: Nanos }) => x(d.a),
+            x2: (d: { b: Nanos }) => x(d.b),
+            fill: SHADE,
+          }),
+        ];
   const context = createRenderContext();
   const queue = thinSeries(data.queue, (p) => p.waiting + p.running, window, columns);
   const queuePlot = plotSvg(context, {
@@ -120,6 +137,7 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
     x: xScale,
     y: { domain: queueAxis.domain },
     marks: [
+      ...shadeMarks(),
       Plot.gridY(queueAxis.ticks, { stroke: GRID, strokeOpacity: 1 }),
       Plot.areaY(queue, { x: (p: QueuePoint) => x(p.time), y1: 0, y2: "running", curve: "step-after", fill: RUNNING }),
       Plot.areaY(queue, {
@@ -155,6 +173,7 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
       x: xScale,
       y: { domain: lagAxis.domain },
       marks: [
+        ...shadeMarks(),
         Plot.gridY(lagAxis.ticks, { stroke: GRID, strokeOpacity: 1 }),
         ...lines,
         ...axisYMarks(lagAxis, `loop lag (${lagUnit.label})`),
@@ -174,6 +193,9 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
           { kind: "box", label: "running", fill: RUNNING },
         ],
       },
+      ...(shaded.length > 0 && options.shade
+        ? [{ title: "Shaded", items: [{ kind: "box" as const, label: options.shade.label, fill: SHADE }] }]
+        : []),
       {
         title: "Loop lag",
         items:

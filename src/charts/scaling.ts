@@ -33,6 +33,12 @@ export interface ScalingPoint {
   throughput: Estimate;
   /** The time the right panel shows, in ns. */
   latency: Estimate;
+  /**
+   * Whether this point meets the target by the caller's rule (which may be stricter than the mean
+   * being under the line, e.g. an upper confidence bound). When any point sets it, points that do
+   * not meet it are drawn hollow on both panels, and the legend says so.
+   */
+  meetsTarget?: boolean;
 }
 
 /** A measured panel: what it shows; values of the time panel are ns and its unit follows them. */
@@ -59,6 +65,8 @@ interface Row {
   key: string;
   x: number | string;
   value: Resolved;
+  /** False draws the point hollow. */
+  meets: boolean;
 }
 
 interface Series {
@@ -120,12 +128,15 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
     key: keyOf(p),
     x: p.x,
     value: resolveEstimate(`points[${i}].throughput`, p.throughput),
+    meets: p.meetsTarget !== false,
   }));
   const latencyNs: Row[] = points.map((p, i) => ({
     key: keyOf(p),
     x: p.x,
     value: resolveEstimate(`points[${i}].latency`, p.latency),
+    meets: p.meetsTarget !== false,
   }));
+  const marksPassing = points.some((p) => p.meetsTarget !== undefined);
   const target = options.target;
   if (target !== undefined && !(Number.isFinite(target.latency) && target.latency > 0)) {
     throw invalid("target.latency", target.latency, "a positive time in ns");
@@ -156,6 +167,7 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
       `Left: ${rateDim.quantity} (higher is better). Right: ${timeDim.quantity} (lower is better).`,
       intervals ? "Whiskers show 95% confidence intervals over replications." : "",
       target ? `The dashed line on the right is the target, ${target.label}.` : "",
+      marksPassing ? "Filled markers meet the target, hollow ones miss it." : "",
       baselines.length > 0 ? `Dotted lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
     ]
       .filter(Boolean)
@@ -174,7 +186,16 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
     lines: baselines.flatMap((b) =>
       b.latency === undefined ? [] : [{ value: b.latency / unit.divisor, label: b.label }],
     ),
-    ...(target ? { target: { value: target.latency / unit.divisor, label: target.label } } : {}),
+    // On the panel, the target in the axis' own unit (the legend gives its full label): short, so
+    // it stays clear of the points, and in the unit the reader reads off the axis.
+    ...(target
+      ? {
+          target: {
+            value: target.latency / unit.divisor,
+            label: `${Number((target.latency / unit.divisor).toPrecision(3))}\u00a0${unit.label}`,
+          },
+        }
+      : {}),
   });
   const items: LegendItem[] = series.map((s) => ({
     kind: "line" as const,
@@ -184,6 +205,12 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
     ...(s.dash ? { dash: s.dash } : {}),
   }));
   if (target) items.push({ kind: "line", label: `target: ${target.label}`, stroke: INK, dash: TARGET_DASH });
+  if (marksPassing) {
+    items.push(
+      { kind: "glyph", label: "filled: meets the target", glyph: "circle", fill: INK },
+      { kind: "glyph", label: "hollow: misses it", glyph: "circle", fill: "#ffffff", stroke: INK },
+    );
+  }
   for (const b of baselines) items.push({ kind: "line", label: b.label, stroke: MUTED, dash: BASELINE_DASH });
   const legend = swatchLegend(context, [{ items }], plotWidth);
   return chartFigure(context, fig, legend, [
@@ -275,8 +302,10 @@ function seriesPanel(
         text: () => `target ${t.label}`,
         frameAnchor: "left",
         textAnchor: "start",
-        lineAnchor: "bottom",
-        dy: -3,
+        // Under the line at the left: where latency falls with pool size, the points there sit
+        // above the target, and the passing ones to the right sit just under it.
+        lineAnchor: "top",
+        dy: 3,
         dx: 4,
         fill: INK,
         fontSize: AXIS_SIZE,
@@ -310,16 +339,33 @@ function seriesPanel(
         dx,
         ...(s.dash ? { strokeDasharray: s.dash } : {}),
       }),
-      Plot.dot(own, {
-        x: xv,
-        y: (r: Row) => r.value.mean,
-        symbol: glyph(style.symbol),
-        r: 4.5,
-        fill: style.color,
-        stroke: "#ffffff",
-        strokeWidth: 0.75,
-        dx,
-      }),
+      Plot.dot(
+        own.filter((r) => r.meets),
+        {
+          x: xv,
+          y: (r: Row) => r.value.mean,
+          symbol: glyph(style.symbol),
+          r: 4.5,
+          fill: style.color,
+          stroke: "#ffffff",
+          strokeWidth: 0.75,
+          dx,
+        },
+      ),
+      // A point that misses the caller's target: hollow, ringed in the series' colour.
+      Plot.dot(
+        own.filter((r) => !r.meets),
+        {
+          x: xv,
+          y: (r: Row) => r.value.mean,
+          symbol: glyph(style.symbol),
+          r: 4.5,
+          fill: "#ffffff",
+          stroke: style.color,
+          strokeWidth: 1.75,
+          dx,
+        },
+      ),
     );
   });
   const xa = xAxis(frame.x, frame.xs);

@@ -13,6 +13,7 @@ import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, optionalText } from "./options.js";
 import { AGREEMENT_COLORS } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
+import { type GlyphName, glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
 import { AXIS_SIZE, GRID, INK, PAD, RULE } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
@@ -33,6 +34,8 @@ export interface SimRealOptions extends FigureOptions {
 }
 
 type Agreement = keyof typeof AGREEMENT_COLORS;
+/** The band's shape: a circle for within the inner band, a square for the outer, a cross for outside. */
+const AGREEMENT_GLYPHS: Record<Agreement, GlyphName> = { inner: "circle", outer: "square", outside: "cross" };
 
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 40;
@@ -136,6 +139,8 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
         y: "simulated",
         r: 4.5,
         fill: (p: SimRealPoint) => AGREEMENT_COLORS[agreement(p)],
+        // Shape as well as colour tells the bands apart, for readers who cannot tell the colours.
+        symbol: (p: SimRealPoint) => glyph(AGREEMENT_GLYPHS[agreement(p)]),
         stroke: "#ffffff",
         strokeWidth: 1,
       }),
@@ -159,9 +164,14 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     [
       {
         items: [
-          { kind: "glyph", label: `within ${pct(inner)}`, glyph: "circle", fill: AGREEMENT_COLORS.inner },
-          { kind: "glyph", label: `within ${pct(outer)}`, glyph: "circle", fill: AGREEMENT_COLORS.outer },
-          { kind: "glyph", label: `off by more than ${pct(outer)}`, glyph: "circle", fill: AGREEMENT_COLORS.outside },
+          { kind: "glyph", label: `within ${pct(inner)}`, glyph: AGREEMENT_GLYPHS.inner, fill: AGREEMENT_COLORS.inner },
+          { kind: "glyph", label: `within ${pct(outer)}`, glyph: AGREEMENT_GLYPHS.outer, fill: AGREEMENT_COLORS.outer },
+          {
+            kind: "glyph",
+            label: `off by more than ${pct(outer)}`,
+            glyph: AGREEMENT_GLYPHS.outside,
+            fill: AGREEMENT_COLORS.outside,
+          },
           { kind: "line", label: "simulated = measured", stroke: RULE, dash: "5,4" },
         ],
       },

@@ -38,6 +38,12 @@ export function formatNanos(value: Nanos): string {
   return `${Number(scaled.toPrecision(3))} ${unit.label}`;
 }
 
+/** A duration in the largest fitting unit with every digit it has: "2.066 s". */
+function formatExact(value: Nanos): string {
+  const unit = UNITS.find((u) => Math.abs(value) >= u.divisor) ?? (UNITS[UNITS.length - 1] as TimeUnit);
+  return `${Number((value / unit.divisor).toFixed(9))} ${unit.label}`;
+}
+
 export interface TimeAxis {
   unit: TimeUnit;
   /** Time (ns) that axis value 0 stands for. */
@@ -59,14 +65,16 @@ export interface TimeAxis {
 export function timeAxis(window: readonly [Nanos, Nanos], pixels: number, spacing = 90): TimeAxis {
   const [start, end] = window;
   const unit = timeUnitFor(end - start);
-  const origin = start > 10 * (end - start) ? start : 0;
+  // The origin is the window's start cut down to a whole axis unit, so the label can state it
+  // exactly ("time after 2.066 s", not a rounded "2.07 s" that is 3.5 ms off on a ms axis).
+  const origin = start > 10 * (end - start) ? Math.floor(start / unit.divisor) * unit.divisor : 0;
   const value = (t: Nanos): number => (t - origin) / unit.divisor;
   const scale = scaleLinear().domain([value(start), value(end)]);
   const count = Math.max(2, Math.floor(pixels / spacing));
   const d3format = scale.tickFormat(count);
   const format = (v: number): string => d3format(v).replace("\u2212", "-");
   const ticks = scale.ticks(count);
-  const label = origin === 0 ? `time (${unit.label})` : `time after ${formatNanos(origin)} (${unit.label})`;
+  const label = origin === 0 ? `time (${unit.label})` : `time after ${formatExact(origin)} (${unit.label})`;
   const labelWidth = Math.max(0, ...ticks.map((t) => textWidth(format(t), AXIS_SIZE)));
   return { unit, origin, label, value, ticks, format, labelWidth };
 }

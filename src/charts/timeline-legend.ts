@@ -3,7 +3,7 @@
  * shading (alternating per hand-off, or opacity when aggregated) and the marker kinds present.
  */
 import type { Marker } from "../trace/types.js";
-import { THREAD_STATES } from "../trace/types.js";
+import { THREAD_STATES, type ThreadState } from "../trace/types.js";
 import type { LegendGroup } from "./legend.js";
 import { GIL_HOLD_SHADES, NOT_STARTED, STATE_COLORS, STATE_LABELS } from "./palette.js";
 import type { GlyphName } from "./symbols.js";
@@ -17,18 +17,26 @@ export const MARKER_STYLE: Record<Marker["kind"], { glyph: GlyphName; fill: stri
   convoy: { glyph: "diamond", fill: INK, stroke: "#ffffff", label: "convoy (back from a release, GIL taken)" },
 };
 
-/** `notStarted`: some lane shows a thread before it starts or after it ends (the hatched fill). */
+/**
+ * `notStarted`: some lane shows a thread before it starts or after it ends (the hatched fill).
+ * `states`: the states drawn; the legend lists only those (default every state).
+ */
 export function timelineLegend(
   aggregated: boolean,
   data: { holds: readonly unknown[]; points: readonly MarkerPoint[] },
   notStarted = false,
+  states: ReadonlySet<ThreadState> = new Set(THREAD_STATES),
 ): LegendGroup[] {
   const present = new Set(data.points.map((p) => p.kind));
   return [
     {
       title: "Thread state",
       items: [
-        ...THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+        ...THREAD_STATES.filter((s) => states.has(s)).map((s) => ({
+          kind: "box" as const,
+          label: STATE_LABELS[s],
+          fill: STATE_COLORS[s],
+        })),
         ...(notStarted
           ? [{ kind: "box" as const, label: NOT_STARTED.label, fill: NOT_STARTED.fill, hatch: NOT_STARTED.hatch }]
           : []),

@@ -8,7 +8,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
-import type { Trace } from "../trace/types.js";
+import type { ThreadState, Trace } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
 import { swatchLegend } from "./legend.js";
@@ -201,10 +201,25 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   addHatch(context, plot, { id: HATCH_ID, size: 6, background: NOT_STARTED.fill, stroke: NOT_STARTED.hatch });
   const legend = swatchLegend(
     context,
-    timelineLegend(mode !== "none", data, hasGaps(trace, layout.threadLane, window)),
+    timelineLegend(
+      mode !== "none",
+      data,
+      hasGaps(trace, layout.threadLane, window),
+      statesShown(trace, layout.threadLane, window),
+    ),
     plotWidth,
   );
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
+}
+
+/** The thread states some shown lane is in during the window: the legend lists only those. */
+function statesShown(trace: Trace, threadLane: LaneMap, window: [Nanos, Nanos]): Set<ThreadState> {
+  const out = new Set<ThreadState>();
+  for (const iv of trace.intervals) {
+    if ((threadLane[iv.thread] ?? -1) < 0 || iv.end <= window[0] || iv.start >= window[1]) continue;
+    out.add(iv.state);
+  }
+  return out;
 }
 
 /** Whether some shown thread lane is not covered by its intervals over the whole window. */

@@ -58,10 +58,30 @@ describe("scalingChart", () => {
       baselines: [{ label: "one thread alone", throughput: 100, latency: 640 * MS }],
     }).svg;
     const texts = svgTexts(svg);
-    expect(texts).toContain("target p99 at most 500 ms");
+    // On the panel, the target in the axis' unit; in the legend, its full label.
+    expect(texts).toContain("target 500\u00a0ms");
     expect(texts).toContain("target: p99 at most 500 ms");
     expect(texts).toContain("one thread alone");
     expect(svg).toContain('stroke-dasharray="1.5,3"');
+  });
+
+  it("scalingChart draws points that miss the target hollow, and says so in the legend, only when told", () => {
+    const marked = scalingPoints(false).map((p, i) => ({ ...p, meetsTarget: i % 2 === 0 }));
+    const options = { ...SCALING_AXES, target: { latency: 500 * MS, label: "p99 at most 500 ms" } };
+    const svg = scalingChart(marked, options).svg;
+    const texts = svgTexts(svg);
+    expect(texts).toContain("filled: meets the target");
+    expect(texts).toContain("hollow: misses it");
+    // Plot sets fill and stroke on each dot mark's group: count the markers in the white-filled groups.
+    const hollow = (s: string) =>
+      (s.match(/<g aria-label="dot"[^>]*fill="#ffffff"[^>]*>[\s\S]*?<\/g>/g) ?? [])
+        .map((g) => (g.match(/<path /g) ?? []).length)
+        .reduce((a, b) => a + b, 0);
+    // One hollow marker per missing point on each of the two panels.
+    expect(hollow(svg)).toBe(2 * marked.filter((p) => !p.meetsTarget).length);
+    const plain = scalingChart(scalingPoints(false), options).svg;
+    expect(svgTexts(plain)).not.toContain("hollow: misses it");
+    expect(hollow(plain)).toBe(0);
   });
 
   it("scalingChart keeps the executor's colour and symbol for a second series of one kind and dashes it", () => {

@@ -11,12 +11,19 @@ describe("simRealChart", () => {
     expectGolden("simreal", figure.svg);
   });
 
-  it("simRealChart colours points by error band: 3 within ±5%, 2 within ±15%, 2 outside", () => {
+  it("simRealChart marks points by error band in colour and shape: 3 within ±5%, 2 within ±15%, 2 outside", () => {
     const { svg } = simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" });
-    const dots = (color: string) => svg.match(new RegExp(`<circle [^>]*r="4.5" fill="${color}"`, "g"))?.length ?? 0;
-    expect(dots(AGREEMENT_COLORS.inner)).toBe(3);
-    expect(dots(AGREEMENT_COLORS.outer)).toBe(2);
-    expect(dots(AGREEMENT_COLORS.outside)).toBe(2);
+    const group = svg.match(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/)?.[1] ?? "";
+    const shapes = (color: string) =>
+      [...group.matchAll(new RegExp(`d="([^"]+)" fill="${color}"`, "gi"))].map((m) => m[1]);
+    const inner = shapes(AGREEMENT_COLORS.inner);
+    const outer = shapes(AGREEMENT_COLORS.outer);
+    const outside = shapes(AGREEMENT_COLORS.outside);
+    expect([inner.length, outer.length, outside.length]).toEqual([3, 2, 2]);
+    // One shape per band, and a different one for each band.
+    const one = [inner, outer, outside].map((d) => new Set(d));
+    expect(one.map((d) => d.size)).toEqual([1, 1, 1]);
+    expect(new Set(one.map((d) => [...d][0])).size).toBe(3);
     expect(svgTexts(svg)).toContain("5 of 7 within ±15%");
   });
 

@@ -123,15 +123,22 @@ describe("the gallery in headless Chromium", () => {
       for (const path of ["index.html", ...NOTEBOOKS.map((nb) => `${nb.meta.id}/index.html`)]) {
         const response = await page.goto(`${server.url}/${path}`, { waitUntil: "load" });
         expect(response?.status(), path).toBe(200);
-        // The gallery loads its figures lazily, as a reader scrolls: load them all now.
-        await page.$$eval("img", (imgs) =>
-          Promise.all(
-            imgs.map((img) => {
-              img.loading = "eager";
-              return img.decode().catch(() => undefined);
-            }),
-          ),
-        );
+        // The gallery's thumbnails load lazily, and a page that is never scrolled leaves those far
+        // below the fold unloaded (which ones depends on the figures' heights): load them all.
+        await page.evaluate(async () => {
+          const images = Array.from(document.images);
+          for (const img of images) img.loading = "eager";
+          await Promise.all(
+            images.map((img) =>
+              img.complete
+                ? null
+                : new Promise((done) => {
+                    img.addEventListener("load", done, { once: true });
+                    img.addEventListener("error", done, { once: true });
+                  }),
+            ),
+          );
+        });
         const sizes = await page.$$eval("img", (imgs) =>
           imgs.map((img) => ({
             src: img.getAttribute("src"),
