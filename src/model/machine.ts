@@ -164,7 +164,7 @@ export class Machine {
       const recent = (this.world.now - thread.sleptAt + thread.avgSleep) / 2;
       thread.avgSleep = recent;
       let delay = Math.max(0, latency);
-      if (this.idleWake.max > 0) delay += Math.round(this.idleWake.max * (1 - Math.exp(-recent / this.idleWake.tau)));
+      delay += idleWakeExtra(this.idleWake, recent);
       this.handTo(thread, idle, delay, false);
       return;
     }
@@ -544,4 +544,9 @@ function earliest(cpu: Cpu): SimThread | null {
   let best: SimThread | null = null;
   for (const list of [cpu.queue, cpu.delayed]) for (const t of list) if (!best || t.deadline < best.deadline) best = t;
   return best;
+}
+
+/** The wake-up latency machine.idleWake adds for a CPU idle about `idle` ns: max x (1 - exp(-idle / tau)). */
+export function idleWakeExtra(idleWake: { max: Nanos; tau: Nanos }, idle: Nanos): Nanos {
+  return idleWake.max > 0 ? Math.round(idleWake.max * (1 - Math.exp(-idle / idleWake.tau))) : 0;
 }

@@ -1,3 +1,5 @@
+import { idleWakeExtra } from "../model/machine.js";
+import { DEFAULT_IDLE_WAKE } from "../scenario/schema.js";
 import { mediansByX } from "./fit.js";
 import type { MeasuredQuantity } from "./profile.js";
 
@@ -93,7 +95,7 @@ export interface RuntimeMapping {
  * measure to leave each wake-up's own latency.
  */
 export function defaultIdleExtra(idle: number): number {
-  return Math.round(130_000 * (1 - Math.exp(-idle / 4_000_000)));
+  return idleWakeExtra(DEFAULT_IDLE_WAKE, idle);
 }
 const TYPICAL_GAP = 1_000_000;
 

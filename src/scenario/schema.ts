@@ -195,6 +195,9 @@ const runtimeSchema = z.strictObject({
   timerSlack: durationSchema.optional(),
 });
 
+/** machine.idleWake's default: up to 130 µs more after idle periods of several times 4 ms. */
+export const DEFAULT_IDLE_WAKE = { max: 130 * US, tau: 4 * MS } as const;
+
 const machineSchema = z.strictObject({
   cores: integerIn("cores").default(4),
   kernel: z
@@ -207,13 +210,10 @@ const machineSchema = z.strictObject({
   tick: positiveDurationSchema
     .default(4 * MS)
     .meta({ description: "The scheduler tick, 1/HZ (4 ms with HZ=250, Debian's kernels; 1 ms with HZ=1000)." }),
-  idleWake: z
-    .strictObject({ max: durationSchema, tau: positiveDurationSchema })
-    .default({ max: 130 * US, tau: 4 * MS })
-    .meta({
-      description:
-        "A thread woken onto an idle CPU runs up to max x (1 - exp(-idle / tau)) later than its wake-up latency, idle being how long that CPU's recent idle periods lasted: deeper idle states, or a halted vCPU the host schedules again.",
-    }),
+  idleWake: z.strictObject({ max: durationSchema, tau: positiveDurationSchema }).default(DEFAULT_IDLE_WAKE).meta({
+    description:
+      "A thread woken onto an idle CPU runs up to max x (1 - exp(-idle / tau)) later than its wake-up latency, idle being how long that CPU's recent idle periods lasted: deeper idle states, or a halted vCPU the host schedules again.",
+  }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:
       "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",
