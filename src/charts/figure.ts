@@ -21,6 +21,7 @@ import {
   TITLE_SIZE,
 } from "./theme.js";
 import type { Figure, FigureText } from "./types.js";
+import { bindUnits } from "./units.js";
 
 export interface FigureSpec {
   width: number;
@@ -77,6 +78,10 @@ function place(context: RenderContext, parent: Element, block: Block, x: number,
 /** Lays the pieces out and serializes the figure. */
 export function composeFigure(context: RenderContext, spec: FigureSpec): Figure {
   const { width } = spec;
+  // Every figure's text keeps each number on one line with its unit ("12.5 ms" never wraps apart).
+  const titleText = bindUnits(spec.title);
+  const subtitleText = spec.subtitle === undefined ? undefined : bindUnits(spec.subtitle);
+  const captionText = spec.caption === undefined ? undefined : bindUnits(spec.caption);
   const inner = width - 2 * PAD;
   const root = el(context, "svg", {
     width,
@@ -86,23 +91,23 @@ export function composeFigure(context: RenderContext, spec: FigureSpec): Figure 
     "font-size": AXIS_SIZE,
     fill: INK,
     role: "img",
-    "aria-label": spec.title,
+    "aria-label": titleText,
   });
   const title = el(context, "title", {});
-  title.textContent = spec.title;
+  title.textContent = titleText;
   root.appendChild(title);
-  if (spec.caption) {
+  if (captionText) {
     const desc = el(context, "desc", {});
-    desc.textContent = spec.caption;
+    desc.textContent = captionText;
     root.appendChild(desc);
   }
   const page = el(context, "rect", { x: 0, y: 0, width, height: 0, fill: BACKGROUND });
   root.appendChild(page);
 
   let y = PAD;
-  y += paragraph(context, root, spec.title, y, inner, { size: TITLE_SIZE, weight: "bold", fill: INK });
-  if (spec.subtitle) {
-    y += paragraph(context, root, spec.subtitle, y, inner, { size: SUBTITLE_SIZE, weight: "normal", fill: MUTED });
+  y += paragraph(context, root, titleText, y, inner, { size: TITLE_SIZE, weight: "bold", fill: INK });
+  if (subtitleText) {
+    y += paragraph(context, root, subtitleText, y, inner, { size: SUBTITLE_SIZE, weight: "normal", fill: MUTED });
   }
   y += GAP;
   for (const legend of spec.legends ?? []) {
@@ -120,14 +125,15 @@ export function composeFigure(context: RenderContext, spec: FigureSpec): Figure 
     }
     y += rowHeight + GAP;
   }
-  if (spec.caption) {
-    y += paragraph(context, root, spec.caption, y, inner, { size: CAPTION_SIZE, weight: "normal", fill: MUTED });
+  if (captionText) {
+    y += paragraph(context, root, captionText, y, inner, { size: CAPTION_SIZE, weight: "normal", fill: MUTED });
   }
   const height = Math.ceil(y + PAD - GAP / 2);
   root.setAttribute("height", String(height));
   root.setAttribute("viewBox", `0 0 ${width} ${height}`);
   page.setAttribute("height", String(height));
-  return { svg: finishSvg(root, context.serializer), width, height, title: spec.title, caption: spec.caption };
+  // The caption is returned as given: a notebook compares it with its own to know it is drawn.
+  return { svg: finishSvg(root, context.serializer), width, height, title: titleText, caption: spec.caption };
 }
 
 /** A panel block from a Plot svg of known size. */

@@ -33,6 +33,8 @@ const SYMBOLS: Readonly<Record<string, readonly [number, number]>> = {
   "≤": [838, 838],
   "≥": [838, 838],
   "…": [1000, 1000],
+  // The no-break space between a number and its unit (units.ts) is as wide as a space.
+  "\u00a0": [318, 348],
 };
 const FALLBACK = 838;
 
@@ -51,14 +53,15 @@ export function textWidth(text: string, size: number, weight: FontWeight = "norm
 }
 
 /**
- * Breaks `text` into lines no wider than `maxWidth` px, at spaces; a single word wider than the
- * line stays whole on its own line. Explicit newlines start new lines.
+ * Breaks `text` into lines no wider than `maxWidth` px, at spaces but never at a no-break space
+ * (U+00A0); a single word wider than the line stays whole on its own line. Explicit newlines start
+ * new lines.
  */
 export function wrapText(text: string, maxWidth: number, size: number, weight: FontWeight = "normal"): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split("\n")) {
     let line = "";
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== "")) {
+    for (const word of paragraph.split(/[^\S\u00a0]+/).filter((w) => w !== "")) {
       const candidate = line === "" ? word : `${line} ${word}`;
       if (line !== "" && textWidth(candidate, size, weight) > maxWidth) {
         lines.push(line);
