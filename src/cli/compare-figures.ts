@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { type SimRealPoint, simRealChart } from "../charts/simreal.js";
+import { formatNanos, timeUnitFor } from "../charts/time-axis.js";
 import { timelineChart } from "../charts/timeline.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
-import { formatDuration } from "../engine/time.js";
 import type { Comparison } from "../real/compare.js";
 import { formatError, profileLabel } from "./commands/compare.js";
 
@@ -12,17 +12,32 @@ import { formatError, profileLabel } from "./commands/compare.js";
  * it the charts: jsdom, Plot, resvg) only when it writes figures.
  */
 
-/** The last moment any thread of `trace` is doing something other than idling. */
-function lastActivity(trace: Comparison["simulated"]["trace"]): number {
+type Trace = Comparison["simulated"]["trace"];
+
+/**
+ * When the scenario's work is over in `trace`: the end of its last task. Background threads (a
+ * cruncher that spins "forever") run until the simulation stops, so they do not count; a trace
+ * with no task falls back to the last moment any other thread is busy.
+ */
+export function workEnd(trace: Trace): number {
   let end = 0;
-  for (const iv of trace.intervals) if (iv.state !== "idle" && iv.end > end) end = iv.end;
+  for (const t of trace.tasks) if (t.end > end) end = t.end;
+  if (end > 0) return end;
+  const background = new Set(trace.threads.filter((t) => t.role === "background").map((t) => t.id));
+  for (const iv of trace.intervals) if (iv.state !== "idle" && !background.has(iv.thread) && iv.end > end) end = iv.end;
   return end;
+}
+
+/** A metric key as a reader says it: "latency.p95" is "p95 latency". */
+export function metricName(key: string): string {
+  const quantile = /^latency\.(p\d+)$/.exec(key);
+  return quantile ? `${quantile[1]} latency` : key;
 }
 
 /**
  * The figures of a comparison: one simulated-against-measured plot per time metric (makespan and
  * latency quantiles; one point per real run, so the runs' spread shows), and the simulated and one
- * real timeline over the same window, cut where the last thread stops working.
+ * real timeline over the same window, cut where the later of the two finishes its last task.
  */
 export function comparisonFigures(c: Comparison): {
   simReal: { metric: string; figure: Figure }[];
@@ -32,14 +47,17 @@ export function comparisonFigures(c: Comparison): {
   const simReal = c.rows
     .filter((r) => r.unit === "ns" && r.mean > 0 && r.real.every((v) => v > 0))
     .map((r) => {
+      // The axes' unit follows the values (seconds for a 3 s makespan, not 3,000 ms).
+      const unit = timeUnitFor(Math.max(r.simulated, ...r.real));
       const points: SimRealPoint[] = r.real.map((v, k) => ({
         label: `run ${k + 1}`,
-        simulated: r.simulated / 1e6,
-        measured: v / 1e6,
+        simulated: r.simulated / unit.divisor,
+        measured: v / unit.divisor,
       }));
+      const name = metricName(r.key);
       const figure = simRealChart(points, {
-        quantity: `${r.key} (ms)`,
-        title: `${c.scenario}, ${r.key}: simulated ${formatDuration(r.simulated)}, measured ${formatDuration(r.mean)} on average (${formatError(r.error)})`,
+        quantity: `${name} (${unit.label})`,
+        title: `${c.scenario}, ${name}: simulated ${formatNanos(r.simulated)}, measured ${formatNanos(r.mean)} on average (error ${formatError(r.error)})`,
         subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}`,
         caption:
           "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
@@ -48,8 +66,9 @@ export function comparisonFigures(c: Comparison): {
     });
   const real = c.real[0];
   if (!real) throw new Error("a comparison without real runs");
-  // Both timelines end where the later of the two last does anything: no long idle tail.
-  const busyEnd = Math.max(lastActivity(c.simulated.trace), lastActivity(real.trace), 1);
+  // Both timelines end where the later of the two finishes its work: no long tail where only a
+  // background thread spins, and the same window on both, so they can be read against each other.
+  const busyEnd = Math.max(workEnd(c.simulated.trace), workEnd(real.trace), 1);
   const window: [number, number] = [0, Math.ceil(busyEnd * 1.02)];
   const simulated = timelineChart(c.simulated.trace, {
     window,

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "vitest";
+import { timeUnitFor } from "../../src/charts/time-axis.js";
+import { comparisonFigures, metricName, workEnd } from "../../src/cli/compare-figures.js";
+import { simulate } from "../../src/model/simulate.js";
+import { compareMetrics } from "../../src/real/compare.js";
+import { getPreset } from "../../src/scenario/presets.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
+import { svgTexts } from "../fixtures/golden.js";
+
+// The convoy preset: one task of 200 round trips beside a cruncher that spins until the run stops
+// at 5 s. The "real" side is a second simulation with another seed (no Python needed here).
+const input = getPreset("convoy");
+if (!input) throw new Error("no convoy preset");
+const sim = simulate(parseScenario(input), { trace: true });
+const other = simulate(parseScenario({ ...input, seed: 7 }), { trace: true });
+if (!sim.trace || !other.trace) throw new Error("trace missing");
+const comparison = {
+  scenario: "convoy",
+  seed: 1,
+  profile: "profile machine-profile.json",
+  simulated: { trace: sim.trace, metrics: sim.metrics },
+  real: [
+    { trace: other.trace, metrics: other.metrics, busyBefore: null, busyAfter: null, warnings: [], python: "3.12.1" },
+  ],
+  rows: compareMetrics(sim.metrics, [other.metrics]),
+  warnings: [],
+};
+
+describe("comparisonFigures", () => {
+  test("workEnd is where the last task ends, not where a background thread stops spinning", () => {
+    const task = Math.max(...(sim.trace?.tasks ?? []).map((t) => t.end));
+    expect(workEnd(sim.trace as NonNullable<typeof sim.trace>)).toBe(task);
+    // The cruncher runs to the 5 s stop; the task is over long before.
+    expect(task).toBeLessThan(3e9);
+  });
+
+  test("the timelines share one window, cut after the later task's end", () => {
+    const { simulated, real } = comparisonFigures(comparison);
+    const end = Math.max(workEnd(sim.trace as never), workEnd(other.trace as never));
+    // The time axis is labelled in the window's unit, and its last tick lies inside the window:
+    // well below the 5 s where the run (and the cruncher) stops.
+    const unit = timeUnitFor(Math.ceil(end * 1.02));
+    for (const fig of [simulated, real]) {
+      const texts = svgTexts(fig.svg);
+      const at = texts.indexOf(`time (${unit.label})`);
+      expect(at).toBeGreaterThan(0);
+      const ticks = texts
+        .slice(0, at)
+        .map((t) => Number(t.replaceAll(",", "")))
+        .filter((v) => Number.isFinite(v));
+      const last = Math.max(...ticks) * unit.divisor;
+      expect(last).toBeLessThanOrEqual(end * 1.02);
+      expect(last).toBeGreaterThan(end / 2);
+    }
+  });
+
+  test("each simulated-against-measured figure names its metric as a reader says it, in a unit that fits", () => {
+    const { simReal } = comparisonFigures(comparison);
+    expect(simReal.map((f) => f.metric).sort()).toEqual(["latency.p50", "latency.p95", "latency.p99", "makespan"]);
+    for (const { metric, figure } of simReal) {
+      const texts = svgTexts(figure.svg).join("\n");
+      expect(texts).not.toContain("latency.p");
+      const row = comparison.rows.find((r) => r.key === metric) as (typeof comparison.rows)[number];
+      const unit = timeUnitFor(Math.max(row.simulated, ...row.real));
+      expect(texts).toContain(`measured ${metricName(metric)} (${unit.label})`);
+      expect(texts).toContain(`simulated ${metricName(metric)} (${unit.label})`);
+      // Numbers keep their unit and a space ("1.26 s", not "1.26s"); the error carries its sign.
+      expect(figure.title).toMatch(/simulated \d[\d.]*\u00a0m?s, measured \d[\d.]*\u00a0m?s on average \(error [+-]\d/);
+    }
+    expect(metricName("latency.p95")).toBe("p95 latency");
+    expect(metricName("makespan")).toBe("makespan");
+  });
+});
