@@ -6,6 +6,7 @@
  * shaded, and each row's median error is a black tick, its value to the right of the row.
  */
 import * as Plot from "@observablehq/plot";
+import { scaleSymlog } from "d3-scale";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
@@ -47,7 +48,41 @@ const MARGIN_BOTTOM = 40;
 const ROW_HEIGHT = 44;
 /** Percent: the symlog scale is linear within this many percent of 0. */
 const LINEAR_WITHIN = 10;
-const TICKS = [-100, -50, -15, 0, 15, 50, 100, 300, 1000, 3000, 10000];
+/** Candidate ticks, in percent: the axis ends at the first of them beyond the data on each side. */
+const TICKS = [
+  -100, -50, -20, -15, -10, -5, 0, 5, 10, 15, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
+];
+/** Space between two tick labels, in px. */
+const TICK_GAP = 8;
+
+/**
+ * The error axis: from the candidate tick at or below the smallest value (and the outer band) to
+ * the one at or above the largest, so the data fill it; its ticks are the candidates inside, thinned
+ * so no two labels touch, keeping first 0, the band edges and the ends, then round values.
+ */
+export function errorAxis(
+  percents: readonly number[],
+  bands: readonly [number, number],
+  pixels: number,
+  format: (t: number) => string,
+): { domain: [number, number]; ticks: number[] } {
+  const [inner, outer] = bands;
+  const lo = Math.min(-outer, ...percents);
+  const hi = Math.max(outer, ...percents);
+  const d0 = [...TICKS].reverse().find((t) => t <= lo) ?? lo;
+  const d1 = TICKS.find((t) => t >= hi) ?? hi;
+  const x = scaleSymlog().constant(LINEAR_WITHIN).domain([d0, d1]).range([0, pixels]);
+  const inside = TICKS.filter((t) => t >= d0 && t <= d1);
+  const priority = (t: number): number =>
+    t === 0 ? 0 : Math.abs(t) === outer ? 1 : t === d0 || t === d1 ? 2 : Math.abs(t) === inner ? 4 : 3;
+  const kept: number[] = [];
+  for (const t of [...inside].sort((a, b) => priority(a) - priority(b) || Math.abs(b) - Math.abs(a))) {
+    const half = textWidth(format(t), AXIS_SIZE) / 2;
+    const clear = kept.every((k) => Math.abs(x(k) - x(t)) >= half + textWidth(format(k), AXIS_SIZE) / 2 + TICK_GAP);
+    if (clear) kept.push(t);
+  }
+  return { domain: [d0, d1], ticks: kept.sort((a, b) => a - b) };
+}
 
 /** A deterministic spread in [-0.5, 0.5) for the k-th point of a row (golden-ratio sequence). */
 function jitter(k: number): number {
@@ -87,14 +122,13 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
   });
 
   const percents = points.map((p) => p.error * 100);
-  const hi = Math.max(100, ...percents) * 1.15;
-  const domain: [number, number] = [-100, hi];
-  const ticks = TICKS.filter((t) => t >= domain[0] && t <= domain[1]);
   const rowIndex = new Map(rows.map((r, i) => [r, i]));
   const context = createRenderContext();
   const labelWidth = Math.max(...rows.map((r) => textWidth(r, AXIS_SIZE))) + 10;
   const plotWidth = fig.width - 2 * PAD;
   const width = Math.floor((plotWidth - GAP * (panels.length - 1)) / panels.length);
+  const tickFormat = (t: number) => `${t > 0 ? "+" : ""}${t}%`;
+  const { domain, ticks } = errorAxis(percents, [inner, outer], width - labelWidth - LABEL_COLUMN, tickFormat);
   const height = fig.height + MARGIN_TOP + MARGIN_BOTTOM;
 
   const blocks = panels.map((name) => {
@@ -160,7 +194,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
         paintOrder: "stroke",
       }),
       Plot.axisX(ticks, {
-        tickFormat: (t: number) => `${t > 0 ? "+" : ""}${t}%`,
+        tickFormat,
         label: `${name}: signed error (simulated − measured) / measured`,
         labelAnchor: "center",
         labelArrow: "none",

@@ -36,7 +36,8 @@ export interface ParityOptions extends FigureOptions {
   band?: number;
 }
 
-const MARGIN_TOP = 28;
+/** Room for the panel's title line and, under it, the y axis label. */
+const MARGIN_TOP = 44;
 const MARGIN_BOTTOM = 38;
 const MARGIN_RIGHT = 18;
 
@@ -76,6 +77,9 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const height = side + MARGIN_TOP + MARGIN_BOTTOM;
     const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
     const inside = p.points.filter((q) => Math.abs(q.simulated / q.measured - 1) <= band).length;
+    // Both axes carry the quantity's unit, from the "(unit)" that ends the panel's quantity.
+    const unit = /\(([^()]+)\)\s*$/.exec(p.quantity)?.[1];
+    const axisLabel = (side: string) => (unit ? `${side} (${unit})` : side);
     const marks: Plot.Markish[] = [
       Plot.areaY(line, {
         x: (v: number) => v,
@@ -109,8 +113,16 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         fill: INK,
         fontWeight: "bold",
       }),
-      ...axisXMarks(axis, "measured"),
-      // The panel's title sits where the y axis label would; the caption says which axis is which.
+      // The y label sits just above the plot's top-left corner, under the panel's title (Plot's own
+      // axis label would go to the very top, over the title).
+      Plot.text([axisLabel("simulated")], {
+        frameAnchor: "top-left",
+        dy: -12,
+        dx: -marginLeft + 4,
+        textAnchor: "start",
+        fill: INK,
+      }),
+      ...axisXMarks(axis, axisLabel("measured")),
       ...axisYMarks(axis, ""),
     ];
     const svg = plotSvg(context, {

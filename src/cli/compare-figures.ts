@@ -28,6 +28,12 @@ export function workEnd(trace: Trace): number {
   return end;
 }
 
+/** ", stopped with 1 of 1 tasks unfinished" when a run ended before its tasks did; "" otherwise. */
+function unfinished(tasks: { arrived: number; completed: number }): string {
+  const left = tasks.arrived - tasks.completed;
+  return left > 0 ? `, stopped with ${left} of ${tasks.arrived} tasks unfinished` : "";
+}
+
 /** A metric key as a reader says it: "latency.p95" is "p95 latency". */
 export function metricName(key: string): string {
   const quantile = /^latency\.(p\d+)$/.exec(key);
@@ -80,7 +86,7 @@ export function comparisonFigures(c: Comparison): {
     gil: false,
     markers: false,
     title: `${c.scenario}: measured in CPython ${real.python}`,
-    subtitle: "run 1; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)",
+    subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)`,
   });
   return { simReal, simulated, real: realFigure };
 }
