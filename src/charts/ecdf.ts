@@ -33,7 +33,15 @@ export interface EcdfSeries {
   values: ArrayLike<number>;
   /** Takes the executor's colour and symbol when given; a second series of the same kind is dashed. */
   executor?: ExecutorKind;
+  /**
+   * A baseline to read the others against: drawn first, as a wide light-grey band, with no
+   * quantile marks, so a series that runs on it shows as a coloured line inside the grey.
+   */
+  reference?: boolean;
 }
+
+/** The reference series' colour and width: wide enough to show around a 2 px line drawn on it. */
+const REFERENCE = { color: "#c2c2c2", width: 8 };
 
 export interface EcdfOptions extends FigureOptions {
   /** Quantiles to mark, strictly between 0 and 1; default [0.5, 0.95, 0.99]. */
@@ -64,11 +72,16 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     if (scale === "log" && (sorted[0] as number) <= 0) {
       throw invalid("scale", scale, "linear when latencies can be 0 or less");
     }
-    const style = s.executor ? EXECUTOR_STYLES[s.executor] : { color: seriesColor(i), symbol: seriesSymbol(i) };
-    const sameKind = s.executor ? list.slice(0, i).filter((o) => o.executor === s.executor).length : 0;
+    const style = s.reference
+      ? { color: REFERENCE.color, symbol: seriesSymbol(i) }
+      : s.executor
+        ? EXECUTOR_STYLES[s.executor]
+        : { color: seriesColor(i), symbol: seriesSymbol(i) };
+    const kin = (o: EcdfSeries) => !o.reference && o.executor === s.executor;
+    const sameKind = s.executor && !s.reference ? list.slice(0, i).filter(kin).length : 0;
     const dash = [undefined, "7,4", "2,3"][sameKind % 3];
     // A series sharing its colour with another names its line style in its quantile labels.
-    const shared = s.executor !== undefined && list.filter((o) => o.executor === s.executor).length > 1;
+    const shared = s.executor !== undefined && !s.reference && list.filter(kin).length > 1;
     const style2 = shared ? ` (${["solid", "dashed", "dotted"][sameKind % 3]})` : "";
     // Labels are text: a light series colour (orange on white is 2.2:1) is darkened just enough to read.
     return {
@@ -79,6 +92,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       dash,
       ink: textColorOf(style.color),
       suffix: style2,
+      reference: s.reference === true,
     };
   });
   const max = Math.max(...series.map((s) => s.sorted[s.sorted.length - 1] as number));
@@ -104,9 +118,9 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     Plot.gridY(yTicks, { stroke: GRID, strokeOpacity: 1 }),
     Plot.gridX(x.ticks, { stroke: GRID, strokeOpacity: 1 }),
   ];
-  const marked = series.flatMap((s) =>
-    quantiles.map((p) => ({ series: s, p, value: nearestRank(s.sorted, p) / unit.divisor })),
-  );
+  const marked = series
+    .filter((s) => !s.reference)
+    .flatMap((s) => quantiles.map((p) => ({ series: s, p, value: nearestRank(s.sorted, p) / unit.divisor })));
   const text = (m: { p: number; value: number; series: { suffix: string } }): string =>
     `${label(m.p)} ${format(m.value)} ${unit.label}${m.series.suffix}`;
   const widest = Math.max(...marked.map((m) => textWidth(text(m), AXIS_SIZE, "bold")));
@@ -142,7 +156,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   ).forEach((y, k) => {
     ys[left[k] as number] = -y;
   });
-  for (const s of series) {
+  // References first, so every other series draws on top of them.
+  for (const s of [...series.filter((r) => r.reference), ...series.filter((r) => !r.reference)]) {
     const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));
     marks.push(
       Plot.line(steps, {
@@ -150,7 +165,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
         y: "y",
         curve: "step-after",
         stroke: s.color,
-        strokeWidth: 2,
+        strokeWidth: s.reference ? REFERENCE.width : 2,
+        ...(s.reference ? { strokeLinejoin: "round", strokeLinecap: "round" } : {}),
         ...(s.dash ? { strokeDasharray: s.dash } : {}),
       }),
     );
@@ -171,12 +187,14 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       strokeWidth: 1,
     }),
     Plot.link(labels, { x1: "value", y1: "p", x2: "lx", y2: "ly", stroke: (m) => m.series.color, strokeWidth: 0.75 }),
-    ...series.map((s) =>
-      Plot.dot(
-        marked.filter((m) => m.series === s),
-        { x: "value", y: "p", r: 4, symbol: glyph(s.symbol), fill: s.color, stroke: "#ffffff", strokeWidth: 0.75 },
+    ...series
+      .filter((s) => !s.reference)
+      .map((s) =>
+        Plot.dot(
+          marked.filter((m) => m.series === s),
+          { x: "value", y: "p", r: 4, symbol: glyph(s.symbol), fill: s.color, stroke: "#ffffff", strokeWidth: 0.75 },
+        ),
       ),
-    ),
     ...[true, false].map((onLeft) =>
       Plot.text(
         labels.filter((l) => l.left === onLeft),
@@ -225,7 +243,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
                 kind: "line" as const,
                 label: s.label,
                 stroke: s.color,
-                glyph: s.symbol,
+                ...(s.reference ? { width: REFERENCE.width } : { glyph: s.symbol }),
                 ...(s.dash ? { dash: s.dash } : {}),
               })),
             },

@@ -16,7 +16,7 @@ export type LegendItem =
    */
   | { kind: "box"; label: string; fill: string; fill2?: string; stroke?: string; opacity?: number; hatch?: string }
   /** A short line with an optional glyph on it, for line series. */
-  | { kind: "line"; label: string; stroke: string; glyph?: GlyphName; dash?: string }
+  | { kind: "line"; label: string; stroke: string; glyph?: GlyphName; dash?: string; width?: number }
   /** A lone glyph, for point marks. */
   | { kind: "glyph"; label: string; glyph: GlyphName; fill: string; stroke?: string };
 
@@ -105,7 +105,7 @@ function drawSwatch(context: RenderContext, item: LegendItem, x: number, cy: num
         y1: cy,
         y2: cy,
         stroke: item.stroke,
-        "stroke-width": 2,
+        "stroke-width": item.width ?? 2,
       };
       if (item.dash) attrs["stroke-dasharray"] = item.dash;
       g.appendChild(el(context, "line", attrs));
