@@ -7,6 +7,7 @@ import * as gilRelease from "./gil-release.js";
 import * as ioBound from "./io-bound.js";
 import type { NotebookModule } from "./lib/notebook.js";
 import * as mixed from "./mixed.js";
+import * as sockets from "./sockets.js";
 import * as toThread from "./to-thread.js";
 import * as validation from "./validation.js";
 import * as workersThreads from "./workers-threads.js";
@@ -19,6 +20,7 @@ export const NOTEBOOKS: readonly NotebookModule[] = [
   cpuBound,
   gilRelease,
   convoy,
+  sockets,
   mixed,
   capacity,
   workersThreads,
