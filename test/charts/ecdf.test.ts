@@ -57,4 +57,27 @@ describe("ecdfChart", () => {
     );
     expect(() => ecdfChart({ label: "u", values: [1] }, { quantiles: [1.5] })).toThrow("invalid quantiles: [1.5]");
   });
+
+  it("ecdfChart draws a reference series first, as a wide grey band with no quantile marks, and names it in the legend", () => {
+    const values = uniformLatencies();
+    const figure = ecdfChart(
+      [
+        { label: "baseline (wide grey)", reference: true, values },
+        // The same values: drawn on top, inside the band, instead of hiding it.
+        { label: "processes", executor: "processes", values },
+      ],
+      { scale: "log" },
+    );
+    expectSvgInvariants(figure.svg);
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("baseline (wide grey)");
+    // Quantile labels for the one marked series only.
+    expect(texts.filter((t) => t.startsWith("p50 "))).toHaveLength(1);
+    // In the plot (the nested svg, after the legend), the wide grey line comes before the orange one.
+    const plot = figure.svg.slice(figure.svg.indexOf("<svg", 1)).toLowerCase();
+    const wide = plot.indexOf('stroke-width="8"');
+    const orange = plot.indexOf('stroke="#e69f00"');
+    expect(wide).toBeGreaterThan(0);
+    expect(orange).toBeGreaterThan(wide);
+  });
 });
