@@ -13,7 +13,7 @@ describe("queueChart", () => {
 
   it("queueChart reports the fixture's closed-form peak and labels both panels with units", () => {
     const texts = svgTexts(queueChart({ queue: queuePoints(), lag: lagPoints() }).svg);
-    expect(texts).toContain("70 ms; at most 21 tasks in the system");
+    expect(texts).toContain("70\u00a0ms; at most 21 tasks in the system");
     expect(texts).toContain("tasks in the system (count)");
     expect(texts).toContain("loop lag (ms)");
     expect(texts.filter((t) => t === "time (ms)")).toHaveLength(1);
@@ -32,7 +32,7 @@ describe("queueChart", () => {
       running: 4,
     }));
     const { svg } = queueChart({ queue }, { width: 480 });
-    expect(svgTexts(svg)).toContain("100 ms; at most 504 tasks in the system");
+    expect(svgTexts(svg)).toContain("100\u00a0ms; at most 504 tasks in the system");
     expect(svg.length).toBeLessThan(200_000);
   });
 
