@@ -14,15 +14,28 @@ export type PeakPoint<F extends string> = { time: Nanos } & Record<F, number>;
 export class PeakSeries<F extends string> {
   private width = 1_000_000;
   private readonly buckets = new Map<number, PeakPoint<F>>();
+  /** The bucket written last and its key: time runs forward, so most records land in it (no map lookup). */
+  private lastKey = Number.NaN;
+  private last: PeakPoint<F> | undefined = undefined;
 
   constructor(private readonly fields: readonly F[]) {}
 
   record(time: Nanos, values: Record<F, number>): void {
     const key = Math.floor(time / this.width);
+    if (key === this.lastKey) {
+      this.raise(this.last as PeakPoint<F>, values);
+      return;
+    }
     const b = this.buckets.get(key);
-    if (b) this.raise(b, values);
-    else {
-      this.buckets.set(key, { time: key * this.width, ...values });
+    if (b) {
+      this.raise(b, values);
+      this.lastKey = key;
+      this.last = b;
+    } else {
+      const point = { time: key * this.width, ...values } as PeakPoint<F>;
+      this.buckets.set(key, point);
+      this.lastKey = key;
+      this.last = point;
       if (this.buckets.size > MAX_POINTS) this.coarsen();
     }
   }
@@ -33,6 +46,8 @@ export class PeakSeries<F extends string> {
 
   private coarsen(): void {
     const old = [...this.buckets.values()];
+    this.lastKey = Number.NaN;
+    this.last = undefined;
     this.width *= 2;
     this.buckets.clear();
     for (const p of old) {

@@ -150,19 +150,29 @@ export class Recorder {
 
   loopLag(process: number, readyAt: Nanos, ranAt: Nanos): void {
     if (readyAt < this.warmup) return;
-    let s = this.lag.get(process);
-    if (!s) {
-      s = new LatencySketch();
-      this.lag.set(process, s);
+    if (process !== this.lagProcess) {
+      // A loop runs many callbacks in a row: its sketch and series are looked up once per switch of process.
+      let s = this.lag.get(process);
+      if (!s) {
+        s = new LatencySketch();
+        this.lag.set(process, s);
+      }
+      let series = this.lagSeries.get(process);
+      if (!series) {
+        series = new PeakSeries(["lag"] as const);
+        this.lagSeries.set(process, series);
+      }
+      this.lagProcess = process;
+      this.lagSketch = s;
+      this.lagPeaks = series;
     }
-    s.record(ranAt - readyAt);
-    let series = this.lagSeries.get(process);
-    if (!series) {
-      series = new PeakSeries(["lag"] as const);
-      this.lagSeries.set(process, series);
-    }
-    series.record(ranAt, { lag: ranAt - readyAt });
+    const lag = ranAt - readyAt;
+    (this.lagSketch as LatencySketch).record(lag);
+    (this.lagPeaks as PeakSeries<"lag">).record(ranAt, { lag });
   }
+  private lagProcess = -1;
+  private lagSketch: LatencySketch | null = null;
+  private lagPeaks: PeakSeries<"lag"> | null = null;
 
   /** ∫ N(t) dt over [warmup, now]. */
   areaUntil(now: Nanos): number {
