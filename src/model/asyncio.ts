@@ -93,7 +93,7 @@ export class EventLoop implements Intake {
       return;
     }
     this.posted.push({ readyAt: this.rt.now, run: () => this.accept(task) });
-    this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "arrival-wakeup"));
+    this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.threadsafeWakeup, "arrival-wakeup"));
   }
 
   /**

@@ -36,6 +36,7 @@ process runs it); GILSIM_HARNESS_FAIL=crash aborts the interpreter after calibra
 
 import asyncio
 import concurrent.futures as futures
+import gc
 import hashlib
 import heapq
 import json
@@ -502,6 +503,14 @@ class Run:
         self.background = []  # threads to start at t0
 
     def begin(self):
+        # The harness's own objects (the parsed job: a dict per task and step, the calibration) are
+        # collected and frozen out of the collector first: otherwise they sit in the young
+        # generations and the run's first collections traverse them all, holding the GIL 2 to
+        # 3.5 ms (a generation-1 pass) and 0.1 to 0.8 ms (generation 0) on a 2-vCPU VM, pauses a
+        # server's steady state does not have and the model leaves out. The run's own garbage is
+        # still collected.
+        gc.collect()
+        gc.freeze()
         self.t0 = now()
         self.last_progress = self.t0
         until = self.job.get("until")
