@@ -156,12 +156,13 @@ describe("runReal in CPython", () => {
     expect(r.tasks).toEqual(planned);
     expect(r.trace.seed).toBe(8);
     expect(r.trace.tasks.map((t) => [t.id, t.class])).toEqual(planned.map((p) => [p.id, p.class]));
-    // An arrival is the time the arrivals process sent it: at its planned time, or after it by
-    // that process's sleep overshoot (tens of microseconds idle, more on a busy machine).
+    // An arrival is the time the arrivals process sent it: never before its planned time, and in
+    // the planned order. How late is the machine's business (tens of microseconds idle, seconds on
+    // a starved one), so no upper bound is asserted.
     for (const [i, t] of r.trace.tasks.entries()) {
       const at = planned[i]!.arrival ?? 0;
       expect(t.arrival).toBeGreaterThanOrEqual(at);
-      expect(t.arrival - at).toBeLessThan(50 * MS);
+      if (i > 0) expect(t.arrival).toBeGreaterThanOrEqual(r.trace.tasks[i - 1]!.arrival);
     }
     for (const [i, t] of r.trace.tasks.entries()) {
       expect(t.steps.map((x) => ({ kind: x.kind, demand: x.demand }))).toEqual(flatten(planned[i]!.steps));
@@ -257,7 +258,9 @@ describe("runReal in CPython", () => {
   });
 
   test("runReal stops at run.until: the finished tasks only, the cut step up to the end, no end calibration", async () => {
-    // The second task ends at about 200 ms: 90 ms of margin for the wake-ups of a busy machine.
+    // One worker sleeps 100 ms per task: two tasks end by 290 ms on an idle machine. A starved
+    // machine's late wake-ups may leave only one (never three: each task takes at least 100 ms),
+    // so the test holds whatever finished to the same rules instead of a count.
     const r = await run({
       executor: { kind: "threads", workers: 1 },
       workload: { arrivals: { kind: "batch", count: 10 }, classes: [{ steps: [{ io: "100ms" }] }] },
@@ -265,12 +268,14 @@ describe("runReal in CPython", () => {
     });
     expect(r.truncated).toBe(true);
     expect(r.trace.end).toBe(290 * MS);
-    expect(r.completed).toBe(2);
-    expect(r.trace.tasks.map((t) => t.id)).toEqual([0, 1]);
+    const done = r.completed;
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(done).toBeLessThanOrEqual(2);
+    expect(r.trace.tasks.map((t) => t.id)).toEqual([...Array(done).keys()]);
     expect(r.drift).toBeNull();
-    expect(r.warnings).toContain("run.until stopped the run with 2 of 10 tasks completed");
+    expect(r.warnings).toContain(`run.until stopped the run with ${done} of 10 tasks completed`);
     const cut = r.raw.steps.find((s) => s.partial);
-    expect(cut).toMatchObject({ task: 2, kind: "io", end: 290 * MS });
+    expect(cut).toMatchObject({ task: done, kind: "io", end: 290 * MS });
     const worker = r.trace.threads.find((t) => t.role === "worker")!;
     expect(r.trace.intervals.filter((i) => i.thread === worker.id).at(-1)).toMatchObject({
       state: "io",
