@@ -3,7 +3,7 @@ import { HarnessError, RealSetupError } from "./errors.js";
 import { type Summary, summarize } from "./fit.js";
 import { busyReasons, type LoadShare, loadAverage } from "./mechanisms/load.js";
 import type { MachineProfile, MeasuredQuantity } from "./profile.js";
-import { findPython, type PythonInfo } from "./python.js";
+import { findPython, PROBE_TIMEOUT_MS, type PythonInfo } from "./python.js";
 import { runtimeFromMeasurements } from "./runtime-map.js";
 import { runScript, scriptPath } from "./script.js";
 
@@ -96,7 +96,7 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
   for (const name of only ?? []) {
     if (!EXPERIMENTS.includes(name)) throw invalid("only", name, `experiments among ${EXPERIMENTS.join(", ")}`);
   }
-  const python = await findPython(options.python);
+  const python = await findPython(options.python, Math.min(PROBE_TIMEOUT_MS, timeoutMs));
   const loadBefore = loadAverage()?.[0] ?? null;
   const total = only ? only.length : EXPERIMENTS.length;
   let completed = 0;

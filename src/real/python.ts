@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { RealSetupError } from "./errors.js";
 
 /** The interpreter the real-execution mode runs. */
@@ -22,6 +22,9 @@ export const MIN_PYTHON = { major: 3, minor: 9 } as const;
 /** The command looked up on PATH when no --python is given. */
 export const DEFAULT_PYTHON = "python3";
 
+/** How long the version check may take (a run with a shorter time limit gives it that limit). */
+export const PROBE_TIMEOUT_MS = 20_000;
+
 const NEED = `Python ${MIN_PYTHON.major}.${MIN_PYTHON.minor} or later`;
 
 // Valid Python 2 as well, so that a too-old interpreter still answers and gets a clear message.
@@ -37,14 +40,14 @@ const PROBE = [
  * Finds the interpreter and checks its version: `python` when given (a path or a command name),
  * else `python3` on PATH. Throws a RealSetupError with a one-line message saying what to install.
  */
-export async function findPython(python?: string, timeoutMs = 20_000): Promise<PythonInfo> {
+export async function findPython(python?: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<PythonInfo> {
   const command = python ?? DEFAULT_PYTHON;
   if (python !== undefined && python.trim() === "") {
     throw new RealSetupError(`invalid python: "" (expected the path of a ${NEED} interpreter)`);
   }
-  const { stdout, error } = await probe(command, timeoutMs);
-  if (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+  const result = await probe(command, timeoutMs);
+  if (result.kind === "spawn-error") {
+    const code = result.error.code;
     if (code === "ENOENT" || code === "EACCES") {
       throw new RealSetupError(
         python === undefined
@@ -52,8 +55,28 @@ export async function findPython(python?: string, timeoutMs = 20_000): Promise<P
           : `invalid python: ${JSON.stringify(python)} (${code === "ENOENT" ? "not found" : "not executable"}; expected a ${NEED} interpreter)`,
       );
     }
-    const detail = error.message.split("\n").find((l) => l.trim() !== "") ?? "it failed";
-    throw new RealSetupError(`could not run ${command}: ${detail.trim()} (expected a ${NEED} interpreter)`);
+    throw new RealSetupError(`could not run ${command}: ${result.error.message} (expected a ${NEED} interpreter)`);
+  }
+  if (result.kind === "timeout") {
+    throw new RealSetupError(
+      `${command} timed out: no answer to the version check within ${seconds(timeoutMs)}; killed it and every process it started (expected a ${NEED} interpreter)`,
+    );
+  }
+  if (result.kind === "flood") {
+    throw new RealSetupError(
+      `${command} wrote more than ${PROBE_OUTPUT_LIMIT / 1024} KiB in answer to the version check; killed it (expected a ${NEED} interpreter)`,
+    );
+  }
+  const { stdout } = result;
+  if (result.status !== 0) {
+    const said = result.stderr
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .pop();
+    const how = result.signal ? `killed by ${result.signal}` : `exit status ${result.status}`;
+    throw new RealSetupError(
+      `could not run ${command}: the version check failed (${how}${said ? `: ${cut(said.trim())}` : ""}; expected a ${NEED} interpreter)`,
+    );
   }
   const info = parseProbe(command, stdout);
   if (!info) {
@@ -69,10 +92,85 @@ export async function findPython(python?: string, timeoutMs = 20_000): Promise<P
   return info;
 }
 
-function probe(command: string, timeoutMs: number): Promise<{ stdout: string; error: Error | null }> {
+/** At most this much output is read from the probe (a Python writes one short line). */
+const PROBE_OUTPUT_LIMIT = 64 * 1024;
+
+type ProbeResult =
+  | { kind: "done"; stdout: string; stderr: string; status: number | null; signal: NodeJS.Signals | null }
+  | { kind: "spawn-error"; error: NodeJS.ErrnoException }
+  | { kind: "timeout" }
+  | { kind: "flood" };
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function cut(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/**
+ * Runs the probe in a process group of its own, so that on a timeout (or a flood of output) it is
+ * killed with everything it started: a `--python` that hangs must not leave its children running.
+ * Whatever it started and left behind is killed when it exits, too.
+ */
+function probe(command: string, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    execFile(command, ["-c", PROBE], { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
-      resolve({ stdout: String(stdout), error });
+    const group = process.platform !== "win32";
+    const child = spawn(command, ["-c", PROBE], {
+      detached: group,
+      stdio: ["ignore", "pipe", "pipe"],
+      windowsHide: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    let exit: { status: number | null; signal: NodeJS.Signals | null } | null = null;
+    const killGroup = (): void => {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      try {
+        if (group) process.kill(-pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    let settled = false;
+    const settle = (result: ProbeResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const stop = (why: "timeout" | "flood"): void => {
+      if (settled) return;
+      killGroup();
+      // A process that left the group (setsid) could hold the pipes open: stop reading them.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle({ kind: why });
+    };
+    const timer = setTimeout(() => stop("timeout"), timeoutMs);
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+      if (stdout.length > PROBE_OUTPUT_LIMIT) stop("flood");
+    });
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-PROBE_OUTPUT_LIMIT);
+    });
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      killGroup();
+      settle({ kind: "spawn-error", error });
+    });
+    child.once("exit", (status, signal) => {
+      exit = { status, signal };
+      // What it started and left behind goes with it (and its pipes close, so "close" comes).
+      killGroup();
+    });
+    child.once("close", () => {
+      settle({ kind: "done", stdout, stderr, status: exit?.status ?? null, signal: exit?.signal ?? null });
     });
   });
 }

@@ -6,7 +6,7 @@ import { HarnessError } from "./errors.js";
 import { buildJob, type HarnessJob } from "./job.js";
 import { normalizeRealOptions, type RealOptions } from "./options.js";
 import { runHarness } from "./process.js";
-import { findPython, type PythonInfo } from "./python.js";
+import { findPython, PROBE_TIMEOUT_MS, type PythonInfo } from "./python.js";
 import {
   type CalibrationRates,
   type CalibrationRecord,
@@ -76,7 +76,7 @@ export async function runReal(scenario: Scenario, options: RealOptions = {}): Pr
   const job = buildJob(scenario, o);
   const total = job.tasks.length;
   o.onProgress?.({ phase: "starting", completed: 0, total });
-  const python = await findPython(o.python);
+  const python = await findPython(o.python, Math.min(PROBE_TIMEOUT_MS, o.timeoutMs));
   const env = { ...o.env };
   if (python.freeThreaded && env.PYTHON_GIL === undefined) env.PYTHON_GIL = scenario.runtime.gil ? "1" : "0";
   const onRecord = o.onProgress

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { RealSetupError } from "../../src/real/errors.js";
 import { findPython, parseProbe } from "../../src/real/python.js";
 import { tempDir } from "../temp.js";
@@ -64,7 +65,89 @@ describe("findPython", () => {
     );
     const failing = join(tmp, "failing");
     writeFileSync(failing, "#!/bin/sh\necho broken >&2\nexit 3\n", { mode: 0o755 });
-    await expect(findPython(failing)).rejects.toThrow(`could not run ${failing}: Command failed`);
+    await expect(findPython(failing)).rejects.toThrow(
+      `could not run ${failing}: the version check failed (exit status 3: broken; expected a Python 3.9 or later interpreter)`,
+    );
+  });
+});
+
+/** Whether a process is running (a zombie, dead and not yet reaped, is not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits up to 5 s for `pid` to be gone (the kernel tears a killed process down asynchronously). */
+async function gone(pid: number): Promise<boolean> {
+  for (let k = 0; k < 100 && running(pid); k++) await new Promise((r) => setTimeout(r, 50));
+  return !running(pid);
+}
+
+/**
+ * A fake python that starts a sleeping child, writes the child's pid to `pidFile`, and hangs.
+ * With `holdPipes`, the child keeps the probe's stdout and stderr open as well.
+ */
+function hangingPython(name: string, pidFile: string, holdPipes: boolean): string {
+  const path = join(tmp, name);
+  const redirect = holdPipes ? "" : " </dev/null >/dev/null 2>&1";
+  writeFileSync(path, `#!/bin/sh\nsleep 600${redirect} &\necho $! > ${pidFile}\nwhile :; do sleep 1; done\n`, {
+    mode: 0o755,
+  });
+  return path;
+}
+
+describe("findPython on a program that hangs", () => {
+  test.each([
+    ["its child detached from the probe's pipes", false],
+    ["its child holding the probe's pipes open", true],
+  ])("says it timed out, naming the program and the time, and kills the program and %s", async (_, hold) => {
+    const pidFile = join(tmp, `child-${hold}.pid`);
+    const fake = hangingPython(`hangs-${hold}`, pidFile, hold);
+    const err = await findPython(fake, 1500).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RealSetupError);
+    expect((err as Error).message).toBe(
+      `${fake} timed out: no answer to the version check within 1.5 s; killed it and every process it started (expected a Python 3.9 or later interpreter)`,
+    );
+    const child = Number(readFileSync(pidFile, "utf8"));
+    expect(child).toBeGreaterThan(1);
+    expect(await gone(child)).toBe(true);
+  });
+
+  test("gilsim real --python PROGRAM-THAT-HANGS exits 2 with the timeout, the program and its child killed", async () => {
+    const pidFile = join(tmp, "child-cli.pid");
+    const fake = hangingPython("hangs-cli", pidFile, false);
+    let err = "";
+    const code = await main(["real", "convoy", "--python", fake, "--timeout", "1.5"], {
+      out: () => {},
+      err: (t) => {
+        err += t;
+      },
+      isTTY: false,
+    });
+    expect(code).toBe(2);
+    expect(err.trim()).toBe(
+      `gilsim: ${fake} timed out: no answer to the version check within 1.5 s; killed it and every process it started (expected a Python 3.9 or later interpreter)`,
+    );
+    expect(await gone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+  });
+
+  test("a program that starts a child and exits takes the child with it", async () => {
+    const pidFile = join(tmp, "child-exits.pid");
+    const path = join(tmp, "exits");
+    writeFileSync(
+      path,
+      `#!/bin/sh\nsleep 600 </dev/null >/dev/null 2>&1 &\necho $! > ${pidFile}\necho "3 11 2 cpython 0 /x/python3"\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const info = await findPython(path, 10_000);
+    expect(info.version).toBe("3.11.2");
+    expect(await gone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
   });
 });
 
