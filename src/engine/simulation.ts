@@ -36,6 +36,8 @@ export class Simulation {
   private readonly handlers: Handler[] = [];
   private readonly streams: Streams;
   private processed = 0;
+  /** Work done inside handlers that took no event of its own (see charge). */
+  private charged = 0;
 
   constructor(options: SimulationOptions = {}) {
     this.queue = new EventQueue(options.capacity ?? 1024);
@@ -50,6 +52,20 @@ export class Simulation {
   /** Events handled so far (cancelled ones excluded). */
   get eventsProcessed(): number {
     return this.processed;
+  }
+
+  /**
+   * Counts `n` units of work done inside a handler without an event of its own (a model that runs
+   * a long run of instant steps in one handler), so that `run`'s `maxEvents` bounds it too.
+   * `eventsProcessed` does not include them.
+   */
+  charge(n = 1): void {
+    this.charged += n;
+  }
+
+  /** Events handled plus the work charged, what `maxEvents` counts. */
+  get workDone(): number {
+    return this.processed + this.charged;
   }
 
   /** Events waiting in the queue, including cancelled ones not yet discarded. */
@@ -121,19 +137,20 @@ export class Simulation {
   /**
    * Runs events until none is left or the next one is later than `until`; the clock then stands
    * at `until` (when given and finite) or at the last event. With `maxEvents`, stops after that
-   * many events instead when some are left (the clock stays at the last one) and returns true:
+   * many events (plus the work charged meanwhile) instead when some are left (the clock stays at the last one) and returns true:
    * call run again to go on, as a loop that stops now and then to show progress does.
    */
   run(until: Nanos = Number.POSITIVE_INFINITY, maxEvents = Number.POSITIVE_INFINITY): boolean {
     const queue = this.queue;
     const handlers = this.handlers;
     let handled = 0;
+    const charged0 = this.charged;
     // peekTime is Infinity on an empty queue, and pop then gives -1. A cancelled event at the head
     // is popped and skipped; one later than `until` ends the run as a real one would, since every
     // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.) With
     // `maxEvents` handled, the run stops before the next real event and says more are left.
     while (queue.peekTime() <= until) {
-      if (handled >= maxEvents) {
+      if (handled + this.charged - charged0 >= maxEvents) {
         if (this.peek() <= until) return true;
         break;
       }

@@ -104,9 +104,9 @@ export async function simulateAsync(scenario: Scenario, options: SimulateAsyncOp
     let slice = SLICE_EVENTS;
     for (;;) {
       const t0 = performance.now();
-      const before = run.sim.eventsProcessed;
+      const before = run.sim.workDone;
       const more = run.sim.run(run.until, Math.min(slice, left));
-      left -= run.sim.eventsProcessed - before;
+      left -= run.sim.workDone - before;
       if (!more || left <= 0) return run.finish(more);
       // Slices of about SLICE_MS whatever the speed of the machine.
       const ms = performance.now() - t0;

@@ -115,6 +115,8 @@ export class SimThread {
         }
         this.perform(next.value);
         if (!this.resumeQueued) return;
+        // An op that ended at once: work without an event of its own, which --max-events counts.
+        this.rt.world.sim.charge();
         this.resumeQueued = false;
         v = this.resumeValue;
       }
