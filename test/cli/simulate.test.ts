@@ -60,6 +60,25 @@ describe("gilsim simulate", () => {
     expect(m.makespan).toBeLessThan(105 * MS);
   });
 
+  test("simulate --json states its units and leaves the time series out unless --series asks", async () => {
+    const r = await run("simulate", "web-api", "--json");
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.out) as Metrics & { units: Record<string, string> };
+    expect(m.units).toMatchObject({ time: "ns", rate: "tasks/s", share: "fraction from 0 to 1" });
+    expect(m.units.timeKeys).toContain("latency.*");
+    expect(m).not.toHaveProperty("queue");
+    expect(m.loops[0]).not.toHaveProperty("lagSeries");
+    expect(m.loops[0]?.lag.p99).toBeGreaterThan(0);
+    // The web-api run's series were 193 KB of its JSON.
+    expect(r.out.length).toBeLessThan(10_000);
+    const full = await run("simulate", "web-api", "--json", "--series");
+    const withSeries = JSON.parse(full.out) as Metrics;
+    expect(withSeries.loops[0]?.lagSeries.length).toBeGreaterThan(100);
+    expect(withSeries.queue.length).toBeGreaterThan(100);
+    const { queue: _q, loops, ...rest } = withSeries;
+    expect({ ...rest, loops: loops.map(({ lagSeries: _l, ...l }) => l) }).toEqual(m);
+  });
+
   test("simulate --json gives the same bytes for the same seed, and other metrics for another seed", async () => {
     const path = file("poisson.json", POISSON);
     const a = await run("simulate", path, "--json", "--seed", "5");
