@@ -3,7 +3,7 @@ import { MS } from "../../src/engine/time.js";
 import { metricsFromTrace } from "../../src/metrics/from-trace.js";
 import type { Metrics } from "../../src/metrics/types.js";
 import { simulate } from "../../src/model/simulate.js";
-import { compare, compareMetrics, comparisonOf, releaseChunkFor } from "../../src/real/compare.js";
+import { compare, compareMetrics, comparisonOf, releaseChunkFor, summarizeWarnings } from "../../src/real/compare.js";
 import { RealSetupError } from "../../src/real/errors.js";
 import { REAL_DEFAULTS } from "../../src/real/options.js";
 import { scenario } from "../../src/scenario/scenario.js";
@@ -79,6 +79,41 @@ describe("compareMetrics", () => {
     );
     expect(busy.warnings[0]).toBe("w");
     expect(busy.warnings[1]).toMatch(/^the machine was 50% busy around a real run/);
+  });
+});
+
+describe("summarizeWarnings", () => {
+  test("drift warnings are said once per rate, with the runs and the range, not once per run and value", () => {
+    const drift = (name: string, d: string) => `the ${name} rate drifted ${d}% during the run (a busy machine?)`;
+    const perRun = [
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "-38.3"), drift("hashing", "+12.0")],
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "-42.0")],
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "+20.5"), "odd one"],
+    ];
+    expect(summarizeWarnings(perRun)).toEqual([
+      "the scenario has 4 cores; this machine gave 2",
+      "the pure-Python loop rate drifted -42.0% to +20.5% in 3 of 3 runs (a busy machine?)",
+      "the hashing rate drifted +12.0% in 1 of 3 runs (a busy machine?)",
+      "odd one (1 of 3 runs)",
+    ]);
+    expect(summarizeWarnings([[drift("hashing", "-5.5")]])).toEqual([
+      "the hashing rate drifted -5.5% during the run (a busy machine?)",
+    ]);
+  });
+
+  test("comparisonOf gives 12 runs' drift warnings as one line per rate", () => {
+    const s = scenario(INPUT);
+    const own = simulate(s, { seed: 9, trace: true }).trace as Trace;
+    const runs = Array.from({ length: 12 }, (_, k) => ({
+      trace: own,
+      busyBefore: 0,
+      busyAfter: 0,
+      warnings: [`the pure-Python loop rate drifted -${30 + k}.0% during the run (a busy machine?)`],
+      python: "sim",
+    }));
+    expect(comparisonOf(s, 9, runs, "x").warnings).toEqual([
+      "the pure-Python loop rate drifted -41.0% to -30.0% in 12 of 12 runs (a busy machine?)",
+    ]);
   });
 });
 
