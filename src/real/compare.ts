@@ -75,7 +75,8 @@ function row(key: string, unit: MetricComparison["unit"], simulated: number, rea
 
 /**
  * Each metric of the simulation against the real runs: makespan, throughput, latency p50, p95 and
- * p99, and the busy share (1 - idle) of every thread found by name on both sides. Pure.
+ * p99, and the busy share (1 - idle) of every thread found by name on both sides and seen busy in
+ * a real run. Pure.
  */
 export function compareMetrics(sim: Metrics, reals: readonly Metrics[]): MetricComparison[] {
   if (reals.length === 0) throw new RangeError("invalid reals: [] (expected at least one real run)");
@@ -83,6 +84,9 @@ export function compareMetrics(sim: Metrics, reals: readonly Metrics[]): MetricC
   for (const t of sim.threads) {
     const real = reals.map((m) => m.threads.find((x) => x.name === t.name));
     if (real.some((x) => x === undefined)) continue;
+    // The harness records a thread only while it runs a step: a thread that ran none in any real
+    // run (a pool's submitting MainThread) was not measured, so it gets no row rather than 0%.
+    if (real.every((x) => (x?.share.idle ?? 1) >= 1 - 1e-12)) continue;
     rows.push(
       row(
         `busy:${t.name}`,

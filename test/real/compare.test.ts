@@ -60,6 +60,20 @@ describe("compareMetrics", () => {
     expect(() => compareMetrics(sim, [])).toThrow("invalid reals: [] (expected at least one real run)");
   });
 
+  test("a thread the real runs never saw busy (a pool's submitting MainThread) gets no busy row, not 0%", () => {
+    const sim = metrics(110, 50, { MainThread: 0.995, "ProcessPoolExecutor-0-0/MainThread": 0.03 });
+    const reals = [
+      metrics(90, 40, { MainThread: 1, "ProcessPoolExecutor-0-0/MainThread": 0.1 }),
+      metrics(95, 45, { MainThread: 1, "ProcessPoolExecutor-0-0/MainThread": 0.2 }),
+    ];
+    const keys = compareMetrics(sim, reals).map((r) => r.key);
+    expect(keys).toContain("busy:ProcessPoolExecutor-0-0/MainThread");
+    expect(keys).not.toContain("busy:MainThread");
+    // Seen busy in one run is measured: the row stays.
+    const once = [reals[0]!, metrics(95, 45, { MainThread: 0.9, "ProcessPoolExecutor-0-0/MainThread": 0.2 })];
+    expect(compareMetrics(sim, once).map((r) => r.key)).toContain("busy:MainThread");
+  });
+
   test("comparisonOf a simulation's own trace, as if measured, has zero error on every metric", () => {
     const s = scenario(INPUT);
     const own = simulate(s, { seed: 9, trace: true }).trace as Trace;
