@@ -28,7 +28,7 @@ describe("gilsim real", () => {
     const r = await run("real", FILE, "--trace", trace);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^small \(seed 1\): 6 tasks arrived, 6 completed, 6 measured\n {2}measured in CPython 3\.\d+\.\d+/,
+      /^small \(seed 1\): 6 tasks arrived, 6 completed, 6 measured \(after run\.warmup\)\n {2}measured in CPython 3\.\d+\.\d+/,
     );
     expect(r.out).toContain("ThreadPoolExecutor-0_");
     // What Python cannot see is n/a, never 0 or 0.0%.

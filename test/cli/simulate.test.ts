@@ -39,13 +39,19 @@ describe("gilsim simulate", () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     const lines = r.out.split("\n");
-    expect(lines[0]).toBe("convoy (seed 1): 1 tasks arrived, 1 completed, 1 measured");
-    for (const label of ["makespan", "throughput", "latency", "wait", "GIL (process 0)", "Little's law"]) {
+    expect(lines[0]).toBe("convoy (seed 1): 1 tasks arrived, 1 completed, 1 measured (after run.warmup)");
+    for (const label of ["makespan", "throughput", "latency", "wait", "GIL (process 0)", "tasks in system"]) {
       expect(lines.some((l) => l.trimStart().startsWith(label))).toBe(true);
     }
     expect(r.out).toMatch(/latency +p50 \S+ {2}p90 \S+ {2}p95 \S+ {2}p99 \S+ {2}max \S+/);
     expect(r.out).toMatch(/thread +process +role +cpu +gil +nogil +wait-gil +wait-core +io +idle/);
     expect(r.out).toMatch(/\n {4}cruncher +0 +background /);
+    // Throughput says its window; Little's law and events say what they are.
+    expect(r.out).toMatch(
+      /\n {2}throughput +\S+ tasks\/s \(1 measured tasks over the (makespan|\S+ measured window, from run.warmup to the run's end)\)\n/,
+    );
+    expect(r.out).toMatch(/\n {2}tasks in system +\S+ on average \(Little's law, L = λW: /);
+    expect(r.out).toMatch(/\n {2}events +\d+ \(steps the simulator took\)\n/);
   });
 
   test("simulate --json prints metrics that parse, with sorted keys", async () => {

@@ -140,7 +140,7 @@ describe("formatSummary", () => {
     expect(text).toContain("\n  GIL              n/a (not measured in a real run)\n");
     expect(text).toContain("\n  events           n/a (a real run is not simulated)\n");
     expect(text).toContain(
-      "\n    MainThread                    0  loop     n/a  80.0%   0.0%       n/a        n/a  0.0%  15.0%\n",
+      "\n    MainThread                    0  loop    n/a  80.0%   0.0%       n/a        n/a  0.0%  15.0%\n",
     );
     expect(text).not.toMatch(/events +0\b/);
   });
