@@ -32,6 +32,12 @@ for (const n of names) {
 const tty = Boolean(process.stderr.isTTY);
 const root = outputRoot();
 
+/** The output folder as the summary names it: relative to here when inside it, else as given. */
+function shownRoot(): string {
+  const rel = relative(process.cwd(), root);
+  return rel === "" ? "." : rel.startsWith("..") ? root : rel;
+}
+
 async function runBatch(): Promise<boolean> {
   const chosen = NOTEBOOKS.filter((m) => names.length === 0 || names.includes(m.meta.id));
   const done: Notebook[] = [];
@@ -59,9 +65,7 @@ async function runBatch(): Promise<boolean> {
   }
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(
-    `${batchSummary({ ran: chosen.length, failed, explore, root: relative(process.cwd(), root) || ".", seconds })}\n`,
-  );
+  process.stdout.write(`${batchSummary({ ran: chosen.length, failed, explore, root: shownRoot(), seconds })}\n`);
   return failed.length === 0;
 }
 
