@@ -8,6 +8,8 @@ import { spawn } from "node:child_process";
 import { watch } from "node:fs";
 import { join, relative } from "node:path";
 import { buildExplore } from "../scripts/build-explore.js";
+import { createProgress } from "../src/sweep/progress.js";
+import { batchSummary } from "./lib/batch-summary.js";
 import { writeGallery } from "./lib/gallery.js";
 import { type Notebook, outputRoot, runNotebook } from "./lib/notebook.js";
 import { NOTEBOOKS } from "./registry.js";
@@ -30,32 +32,41 @@ for (const n of names) {
 const tty = Boolean(process.stderr.isTTY);
 const root = outputRoot();
 
+/** The output folder as the summary names it: relative to here when inside it, else as given. */
+function shownRoot(): string {
+  const rel = relative(process.cwd(), root);
+  return rel === "" ? "." : rel.startsWith("..") ? root : rel;
+}
+
 async function runBatch(): Promise<boolean> {
   const chosen = NOTEBOOKS.filter((m) => names.length === 0 || names.includes(m.meta.id));
   const done: Notebook[] = [];
+  const failed: string[] = [];
   const t0 = performance.now();
-  let ok = true;
+  const all = names.length === 0;
+  // On a terminal, a bar of finished steps (each notebook, then the explore page) with the time left.
+  const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t), isTTY: tty };
+  const bar = createProgress(io, "npm start", chosen.length + (all ? 1 : 0), 0, "notebooks");
   for (const [i, mod] of chosen.entries()) {
-    const t = performance.now();
-    if (tty) process.stderr.write(`[${i + 1}/${chosen.length}] ${mod.meta.id} ...`);
     try {
       done.push(await runNotebook(mod, root));
-      if (tty) process.stderr.write(` ${((performance.now() - t) / 1000).toFixed(1)}s\n`);
     } catch (error) {
-      ok = false;
-      if (tty) process.stderr.write(" failed\n");
+      failed.push(mod.meta.id);
+      bar.stop();
       process.stderr.write(`gilsim: notebook ${mod.meta.id} failed: ${(error as Error).stack ?? error}\n`);
     }
+    bar.update(i + 1);
   }
-  if (names.length === 0 && ok) {
+  const explore = all && failed.length === 0;
+  if (explore) {
     await buildExplore(root);
     await writeGallery(root, done);
+    bar.update(chosen.length + 1);
   }
-  if (tty)
-    process.stderr.write(
-      `wrote ${relative(process.cwd(), join(root, "index.html"))} in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`,
-    );
-  return ok;
+  bar.stop();
+  const seconds = (performance.now() - t0) / 1000;
+  process.stdout.write(`${batchSummary({ ran: chosen.length, failed, explore, root: shownRoot(), seconds })}\n`);
+  return failed.length === 0;
 }
 
 /** Re-renders in a child process, so edited modules are loaded fresh. */

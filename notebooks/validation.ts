@@ -8,7 +8,8 @@
  */
 import { type SimRealPoint, simRealChart } from "../src/charts/simreal.js";
 import { timelineChart } from "../src/charts/timeline.js";
-import { formatDuration } from "../src/engine/time.js";
+import { formatDuration, SECOND } from "../src/engine/time.js";
+import { simulate } from "../src/model/simulate.js";
 import { profileFromCalibration, runCalibration } from "../src/real/calibrate.js";
 import { type Comparison, compare, comparisonOf } from "../src/real/compare.js";
 import {
@@ -22,6 +23,7 @@ import { waitForQuiet } from "../src/real/quiet.js";
 import { type Recording, readRecording, recordedRuns, toRecording, writeRecording } from "../src/real/recording.js";
 import { forPython, SUITE, type SuiteEntry } from "../src/real/suite.js";
 import { parseScenario } from "../src/scenario/scenario.js";
+import { createProgress } from "../src/sweep/progress.js";
 import {
   checkTargets,
   type ErrorSummary,
@@ -75,31 +77,70 @@ const PRIORITY = 20;
 /** How long to wait for a quiet machine before each run, ms. */
 const QUIET_WAIT_MS = 120_000;
 
-const say = (text: string): void => {
-  if (process.stderr.isTTY) process.stderr.write(`${text}\n`);
-};
+/** Seconds a real run takes besides its tasks: starting Python, the harness, collecting. */
+const RUN_OVERHEAD_S = 2;
+/** Seconds `gilsim calibrate` takes (README: about 5 s). */
+const CALIBRATE_S = 5;
+
+/**
+ * What --live will do and how long it will take, said before it starts: the calibration and every
+ * suite scenario's real runs (each about its simulated makespan plus start-up), the longest wait
+ * for a quiet machine, and the files it rewrites.
+ */
+export function livePlan(runs = RUNS): { seconds: number; text: string } {
+  let seconds = CALIBRATE_S;
+  for (const entry of SUITE) {
+    const makespan = simulate(parseScenario(entry.input, entry.id), { seed: 1 }).metrics.makespan / SECOND;
+    seconds += runs * (makespan + RUN_OVERHEAD_S);
+  }
+  const waits = SUITE.length * runs + 1;
+  const minutes = (s: number) => (s < 90 ? `${Math.ceil(s)} s` : `${Math.ceil(s / 60)} min`);
+  const text = `validation --live: calibrates this machine, then runs ${SUITE.length} scenarios ${runs} times each in real CPython: about ${minutes(seconds)} on a quiet machine, up to ${minutes((waits * QUIET_WAIT_MS) / 1000)} more waiting for quiet; then it rewrites data/validation/machine-profile.json and data/validation/{${SUITE.map((e) => e.id).join(",")}}.json (only if every run succeeds; Ctrl-C leaves them as they are)`;
+  return { seconds, text };
+}
 
 /** Calibrates, runs the suite, then writes every file: nothing is replaced unless all of it worked. */
 async function record(): Promise<void> {
-  say("calibrating this machine...");
-  await waitForQuiet({ maxWaitMs: QUIET_WAIT_MS });
-  const calibration = await runCalibration({ priority: PRIORITY });
-  const profile = profileFromCalibration(calibration);
-  const recordings: Recording[] = [];
-  for (const entry of SUITE) {
-    const input = forPython(entry.input, calibration.python.version);
-    const scenario = parseScenario(applyProfile(input, profile), entry.id);
-    say(`${entry.id}: ${RUNS} real runs...`);
-    const c = await compare(scenario, {
-      runs: RUNS,
-      priority: PRIORITY,
-      quietWaitMs: QUIET_WAIT_MS,
-      quietThreshold: 0.08,
-    });
-    recordings.push(toRecording(entry.id, input, c.real, calibration.nice));
+  const plan = livePlan();
+  process.stderr.write(`${plan.text}\n`);
+  const t0 = performance.now();
+  const total = SUITE.length * RUNS + 1;
+  const io = {
+    out: (t: string) => process.stdout.write(t),
+    err: (t: string) => process.stderr.write(t),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+  const bar = createProgress(io, "validation --live", total, 0, "real runs");
+  let done = 0;
+  try {
+    await waitForQuiet({ maxWaitMs: QUIET_WAIT_MS });
+    const calibration = await runCalibration({ priority: PRIORITY });
+    bar.update(++done);
+    const profile = profileFromCalibration(calibration);
+    const recordings: Recording[] = [];
+    for (const entry of SUITE) {
+      const input = forPython(entry.input, calibration.python.version);
+      const scenario = parseScenario(applyProfile(input, profile), entry.id);
+      const before = done;
+      const c = await compare(scenario, {
+        runs: RUNS,
+        priority: PRIORITY,
+        quietWaitMs: QUIET_WAIT_MS,
+        quietThreshold: 0.08,
+        onProgress: (p) => bar.update(before + p.run - 1),
+      });
+      done = before + RUNS;
+      bar.update(done);
+      recordings.push(toRecording(entry.id, input, c.real, calibration.nice));
+    }
+    await writeProfile(DEFAULT_PROFILE_PATH, profile);
+    for (const rec of recordings) await writeRecording(rec);
+  } finally {
+    bar.stop();
   }
-  await writeProfile(DEFAULT_PROFILE_PATH, profile);
-  for (const rec of recordings) await writeRecording(rec);
+  process.stderr.write(
+    `validation --live: ${total - 1} real runs and the calibration in ${((performance.now() - t0) / 1000).toFixed(0)} s; rewrote data/validation/\n`,
+  );
 }
 
 interface Row {

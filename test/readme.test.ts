@@ -7,7 +7,7 @@
  * fit wrote), covered by test/fit/record-fit-simulate.test.ts.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
@@ -71,5 +71,27 @@ describe("README", () => {
       if (r.status !== 0) failures.push(`${command}\n  exit ${r.status}: ${r.stderr.trim().split("\n").pop()}`);
     }
     expect(failures).toEqual([]);
+    // The files the README says these commands write, and only those.
+    const has = (path: string) => existsSync(join(scratch, path));
+    // "gilsim trace convoy --out convoy  # convoy.json for Perfetto (--format both adds CSV)"
+    const chrome = JSON.parse(readFileSync(join(scratch, "convoy.json"), "utf8")) as { traceEvents?: unknown[] };
+    expect(chrome.traceEvents?.length).toBeGreaterThan(0);
+    expect(["convoy.intervals.csv", "convoy.tasks.csv"].filter(has)).toEqual([]);
+    // A sweep "appends each finished point to points.jsonl ... and writes sweep.json, sweep.csv and
+    // line and heatmap figures"; merge joins the shards into the same files.
+    for (const dir of ["sweep-out", "merged"]) {
+      expect(
+        ["sweep.json", "sweep.csv"].filter((f) => !has(join(dir, f))),
+        dir,
+      ).toEqual([]);
+      const files = readdirSync(join(scratch, dir));
+      expect(
+        files.some((f) => f.endsWith("-line.svg")),
+        `${dir}: ${files.join(", ")}`,
+      ).toBe(true);
+    }
+    expect(readdirSync(join(scratch, "sweep-out")).some((f) => f.endsWith("-heatmap.svg"))).toBe(true);
+    for (const k of [1, 2, 3, 4]) expect(has(`shard${k}/points.jsonl`), `shard${k}`).toBe(true);
+    expect(has("sweep-out/points.jsonl")).toBe(true);
   });
 });

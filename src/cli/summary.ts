@@ -1,4 +1,4 @@
-import { formatDuration } from "../engine/time.js";
+import { formatDuration, SECOND } from "../engine/time.js";
 import type { Replication } from "../metrics/replicate.js";
 import type { Metrics, Quantiles } from "../metrics/types.js";
 import { THREAD_STATES } from "../trace/types.js";
@@ -51,43 +51,81 @@ function quantiles(q: Quantiles): string {
   return `${parts.join("  ")}  (mean ${formatDuration(q.mean)})`;
 }
 
-/** The summary of one run. `note` adds a line under the heading (a truncated run, say). */
-export function formatSummary(m: Metrics, note?: string): string {
+/**
+ * The window throughput, the shares and Little's law are over: the measured window (from
+ * run.warmup to the run's end), recovered from the throughput and the measured tasks.
+ */
+function windowWords(m: Metrics): string {
+  if (m.throughput <= 0) return `${m.tasks.measured} measured tasks`;
+  const window = (m.tasks.measured * SECOND) / m.throughput;
+  const span =
+    Math.abs(window - m.makespan) <= 0.001 * m.makespan
+      ? "over the makespan"
+      : `over the ${formatDuration(Math.round(window))} measured window, from run.warmup to the run's end`;
+  return `${m.tasks.measured} measured tasks ${span}`;
+}
+
+export interface SummaryOptions {
+  /** A note under the heading (a truncated run, say). */
+  note?: string;
+  /**
+   * A real CPython run: what Python cannot see (GIL hand-offs, waiting for the GIL or a core, loop
+   * iterations, core use, simulation events) prints as n/a rather than 0.
+   */
+  real?: boolean;
+}
+
+const NA_REAL = "n/a (not measured in a real run)";
+
+/** The summary of one run, each figure with a few words on what it is. */
+export function formatSummary(m: Metrics, options: SummaryOptions | string = {}): string {
+  const { note, real = false } = typeof options === "string" ? { note: options } : options;
   const lines = [
-    `${m.scenario} (seed ${m.seed}): ${m.tasks.arrived} tasks arrived, ${m.tasks.completed} completed, ${m.tasks.measured} measured`,
+    `${m.scenario} (seed ${m.seed}): ${m.tasks.arrived} tasks arrived, ${m.tasks.completed} completed, ${m.tasks.measured} measured (after run.warmup)`,
   ];
   if (note) lines.push(`  ${note}`);
   const rows: string[][] = [
-    ["makespan", formatDuration(m.makespan)],
-    ["throughput", `${formatNumber(m.throughput)} tasks/s`],
-    ["latency", quantiles(m.latency)],
-    ["wait", quantiles(m.wait)],
-    ["cores busy", m.coreUtilization.map(formatPercent).join(" ")],
+    ["makespan", `${formatDuration(m.makespan)} (time 0 to the last task's end)`],
+    ["throughput", `${formatNumber(m.throughput)} tasks/s (${windowWords(m)})`],
+    ["latency", `${quantiles(m.latency)}: arrival to end`],
+    ["wait", `${quantiles(m.wait)}${m.wait.count > 0 ? ": arrival to first step (queueing)" : ""}`],
+    ["cores busy", real ? NA_REAL : `${m.coreUtilization.map(formatPercent).join(" ")} (each core)`],
   ];
+  if (real && m.gil.length === 0) rows.push(["GIL", NA_REAL]);
   for (const g of m.gil) {
     rows.push([
       `GIL (process ${g.process})`,
-      `${g.switches} switches, ${g.forced} forced, ${g.convoys} convoys, ${formatPercent(g.waitShare)} of thread time waiting`,
+      `${g.switches} hand-offs, ${g.forced} forced by a waiter's drop request, ${g.convoys} convoys (back from IO, found it taken), ${formatPercent(g.waitShare)} of thread time waiting for it`,
     ]);
   }
+  if (real && m.loops.length === 0) rows.push(["loop lag", NA_REAL]);
   for (const l of m.loops) {
-    rows.push([`loop lag (process ${l.process})`, `${quantiles(l.lag)} over ${l.iterations} iterations`]);
+    rows.push([
+      `loop lag (process ${l.process})`,
+      `${quantiles(l.lag)} over ${l.iterations} iterations: how late ready callbacks ran`,
+    ]);
   }
   rows.push([
-    "Little's law",
-    `L = ${formatNumber(m.little.meanInSystem)} in system, λ = ${formatNumber(m.little.arrivalRate)}/s, W = ${formatDuration(m.little.meanLatency)}`,
+    "tasks in system",
+    `${formatNumber(m.little.meanInSystem)} on average (Little's law, L = λW: ${formatNumber(m.little.arrivalRate)}/s arrivals × ${formatDuration(m.little.meanLatency)} mean latency)`,
   ]);
-  rows.push(["events", String(m.events)]);
+  rows.push(["events", real ? "n/a (a real run is not simulated)" : `${m.events} (steps the simulator took)`]);
   const width = Math.max(...rows.map((r) => r[0]?.length ?? 0));
   for (const [label, value] of rows) lines.push(`  ${(label ?? "").padEnd(width)}  ${value}`);
-  lines.push("", "  threads (share of the measured window):");
+  lines.push(
+    "",
+    real
+      ? "  threads (share of the measured window; Python cannot tell waiting for the GIL or a core from running, so that time is inside gil and nogil, and cpu is n/a):"
+      : "  threads (share of the measured window):",
+  );
   const header = ["thread", "process", "role", "cpu", ...THREAD_STATES];
+  const blind = new Set<string>(real ? ["wait-gil", "wait-core"] : []);
   const threadRows = m.threads.map((t) => [
     t.name,
     String(t.process),
     t.role,
-    formatDuration(t.cpu),
-    ...THREAD_STATES.map((s) => formatPercent(t.share[s])),
+    real ? "n/a" : formatDuration(t.cpu),
+    ...THREAD_STATES.map((s) => (blind.has(s) ? "n/a" : formatPercent(t.share[s]))),
   ]);
   lines.push(...formatTable([header, ...threadRows], "    ", (i) => i === 1 || i > 2));
   return `${lines.join("\n")}\n`;

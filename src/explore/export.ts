@@ -12,6 +12,7 @@ import { timelineChart } from "../charts/timeline.js";
 import type { Figure } from "../charts/types.js";
 import { stableJson } from "../cli/stable-json.js";
 import type { Nanos } from "../engine/time.js";
+import { METRIC_UNITS, metricsForJson } from "../metrics/json.js";
 import type { Metrics } from "../metrics/types.js";
 import { chromeTraceJson } from "../trace/chrome.js";
 import type { Trace } from "../trace/types.js";
@@ -84,9 +85,9 @@ export function reportFigure(name: FigureName, d: ExportData): Figure | null {
   }
 }
 
-/** The metrics as `gilsim simulate --json` prints them. */
+/** The metrics as `gilsim simulate --json` prints them (with their units, without the time series). */
 export function metricsJson(metrics: Metrics): string {
-  return stableJson(metrics);
+  return stableJson({ units: METRIC_UNITS, ...metricsForJson(metrics) });
 }
 
 /** The Chrome trace `gilsim trace` writes: the run's trace, with the loops' lag as counters. */

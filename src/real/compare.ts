@@ -75,7 +75,8 @@ function row(key: string, unit: MetricComparison["unit"], simulated: number, rea
 
 /**
  * Each metric of the simulation against the real runs: makespan, throughput, latency p50, p95 and
- * p99, and the busy share (1 - idle) of every thread found by name on both sides. Pure.
+ * p99, and the busy share (1 - idle) of every thread found by name on both sides and seen busy in
+ * a real run. Pure.
  */
 export function compareMetrics(sim: Metrics, reals: readonly Metrics[]): MetricComparison[] {
   if (reals.length === 0) throw new RangeError("invalid reals: [] (expected at least one real run)");
@@ -83,6 +84,9 @@ export function compareMetrics(sim: Metrics, reals: readonly Metrics[]): MetricC
   for (const t of sim.threads) {
     const real = reals.map((m) => m.threads.find((x) => x.name === t.name));
     if (real.some((x) => x === undefined)) continue;
+    // The harness records a thread only while it runs a step: a thread that ran none in any real
+    // run (a pool's submitting MainThread) was not measured, so it gets no row rather than 0%.
+    if (real.every((x) => (x?.share.idle ?? 1) >= 1 - 1e-12)) continue;
     rows.push(
       row(
         `busy:${t.name}`,
@@ -108,7 +112,7 @@ export function comparisonOf(
   if (!result.trace) throw new Error("the simulation recorded no trace");
   const simulated = { trace: result.trace, metrics: metricsFromTrace(result.trace, { warmup }) };
   const runs: RealRun[] = real.map((r) => ({ ...r, metrics: metricsFromTrace(r.trace, { warmup }) }));
-  const warnings = [...new Set(runs.flatMap((r) => r.warnings))];
+  const warnings = summarizeWarnings(runs.map((r) => r.warnings));
   const busy = runs.map((r) => Math.max(r.busyBefore ?? 0, r.busyAfter ?? 0));
   const worst = Math.max(...busy);
   if (worst > BUSY_WARNING) {
@@ -129,6 +133,46 @@ export function comparisonOf(
     ),
     warnings,
   };
+}
+
+const DRIFT = /^the (.+) rate drifted ([+-]?\d+(?:\.\d+)?)% during the run \(a busy machine\?\)$/;
+
+/**
+ * The runs' warnings, each said once: a rate that drifted (see warningsFor) becomes one line per
+ * rate with the runs it drifted in and its range, not a line per run and value; other warnings
+ * are kept once each, in the order first seen, with the share of runs when not all had it.
+ */
+export function summarizeWarnings(perRun: readonly (readonly string[])[]): string[] {
+  const n = perRun.length;
+  const drift = new Map<string, number[]>();
+  const other = new Map<string, number>();
+  const order: string[] = [];
+  for (const warnings of perRun) {
+    for (const w of new Set(warnings)) {
+      const m = DRIFT.exec(w);
+      const key = m ? `drift:${m[1]}` : w;
+      if (!order.includes(key)) order.push(key);
+      if (m) {
+        const list = drift.get(m[1] as string) ?? [];
+        list.push(Number(m[2]));
+        drift.set(m[1] as string, list);
+      } else other.set(w, (other.get(w) ?? 0) + 1);
+    }
+  }
+  const pct = (x: number) => `${x > 0 ? "+" : ""}${x.toFixed(1)}%`;
+  return order.map((key) => {
+    if (!key.startsWith("drift:") || !drift.has(key.slice(6))) {
+      const k = other.get(key) ?? n;
+      return k === n || n === 1 ? key : `${key} (${k} of ${n} runs)`;
+    }
+    const name = key.slice(6);
+    const values = drift.get(name) as number[];
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    const range = lo === hi ? pct(lo) : `${pct(lo)} to ${pct(hi)}`;
+    const runs = n === 1 ? "during the run" : `in ${values.length} of ${n} runs`;
+    return `the ${name} rate drifted ${range} ${runs} (a busy machine?)`;
+  });
 }
 
 /** Busy share of the machine around a run above which the comparison warns. */

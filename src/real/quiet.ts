@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /*
@@ -34,12 +34,63 @@ export function busyBetween(
   return Math.min(1, Math.max(0, (b.busy - a.busy) / (b.total - a.total)));
 }
 
-/** Share of all cores busy over the next `ms` milliseconds; null where it cannot be read. */
+/** A /proc/PID/stat line's parent pid and its CPU ticks with its reaped children's (utime + stime + cutime + cstime). */
+function procStat(pid: string): { ppid: number; ticks: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const n = (i: number) => Number(fields[i - 3]);
+  const ticks = n(14) + n(15) + n(16) + n(17);
+  return Number.isFinite(ticks) ? { ppid: n(4), ticks } : null;
+}
+
+/**
+ * CPU ticks used so far by this process and every process it started, those still running and
+ * those it has reaped (a finished harness counts through its parent's cutime); null without
+ * /proc. The machine's busy share leaves these out: a run is not "other work".
+ */
+export function ownTreeTicks(root = process.pid): number | null {
+  const self = procStat(String(root));
+  if (!self) return null;
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = procStat(name);
+    if (!st) continue;
+    const pid = Number(name);
+    ticks.set(pid, st.ticks);
+    const list = children.get(st.ppid);
+    if (list) list.push(pid);
+    else children.set(st.ppid, [pid]);
+  }
+  let total = self.ticks;
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    total += ticks.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/**
+ * Share of all cores busy with other work over the next `ms` milliseconds: the machine's busy
+ * time less this process's and its children's (see ownTreeTicks); null where it cannot be read.
+ */
 export async function machineBusy(ms: number, signal?: AbortSignal): Promise<number | null> {
   const a = cpuTicks();
   if (!a) return null;
+  const ownA = ownTreeTicks() ?? 0;
   await sleep(ms, undefined, signal ? { signal } : undefined);
-  return busyBetween(a, cpuTicks());
+  const b = cpuTicks();
+  const own = (ownTreeTicks() ?? ownA) - ownA;
+  return busyBetween(a, b && { busy: b.busy - Math.max(0, own), total: b.total });
 }
 
 export interface QuietOptions {

@@ -46,7 +46,20 @@ function layoutRow(r: KindResult): string[] {
   ];
 }
 
-/** The report `gilsim recommend` prints: the winner with its margin, then every layout. */
+/** The JSON members to paste into a scenario, one a line: `"executor": {"kind":"threads","workers":12}`. */
+export function fragmentLines(fragment: Record<string, unknown>): string[] {
+  const keys = Object.keys(fragment);
+  return keys.map((k, i) => `  ${JSON.stringify(k)}: ${JSON.stringify(fragment[k])}${i < keys.length - 1 ? "," : ""}`);
+}
+
+/** The rule the search applies, in words. */
+export function ruleLine(objectives: readonly Objective[], confidence: number): string {
+  const level = Math.round(confidence * 100);
+  const ends = [...new Set(objectives.map((o) => (o.op === "<" || o.op === "<=" ? "upper" : "lower")))].join(" or ");
+  return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean (as the capacity notebook decides)`;
+}
+
+/** The report `gilsim recommend` prints: the rule, the winner with its standing and the lines to paste, then every layout. */
 export function formatRecommendation(rec: Recommendation, objectives: readonly Objective[], load: string): string {
   const lines: string[] = [];
   const confidence = rec.base.run.confidence;
@@ -54,6 +67,7 @@ export function formatRecommendation(rec: Recommendation, objectives: readonly O
   lines.push(
     `target: ${slo} at ${load} (Poisson), ${rec.replications} replications per probe, up to ${rec.maxWorkers} workers`,
   );
+  lines.push(ruleLine(objectives, confidence));
   const winner = rec.ranked[0];
   if (!winner?.search.best || !winner.cost) {
     lines.push(`no layout meets ${slo} with up to ${rec.maxWorkers} workers`);
@@ -62,23 +76,31 @@ export function formatRecommendation(rec: Recommendation, objectives: readonly O
     lines.push(
       `recommended: ${winner.candidate.label} with ${count(best.size, ...winner.candidate.unit)} (${count(winner.cost.processes, "process", "processes")}, ${count(winner.cost.threads, "thread", "threads")})`,
     );
-    for (const s of best.detail.standings) lines.push(`  ${describe(s)} ${interval(s, confidence)}`);
+    for (const s of best.detail.standings) lines.push(`  ${describe(s, confidence)} ${interval(s, confidence)}`);
+    const below = winner.search.below;
+    if (below?.detail.standings.every((s) => s.meetsMean)) {
+      const missed = below.detail.standings.filter((s) => !s.meets).map((s) => describe(s, confidence));
+      lines.push(`  with ${count(below.size, ...winner.candidate.unit)}: ${missed.join("; ")}`);
+    }
     lines.push(...mmcLines(best.detail));
+    if (winner.fragment) {
+      lines.push("paste into the scenario:");
+      lines.push(...fragmentLines(winner.fragment));
+    }
   }
   if (rec.ranked.length > 0) {
-    lines.push("layouts that meet the target, smallest first:");
+    lines.push("layouts that meet the target, smallest first (margin: the share of the target left at the bound):");
     const rows = [["layout", "size", "processes", "threads", "margin"], ...rec.ranked.map(layoutRow)];
     lines.push(...table(rows));
   }
   for (const r of rec.failed) {
+    lines.push(`${r.candidate.label}: no size up to ${rec.maxWorkers} meets the target`);
     const last = r.search.below;
-    const at = last
-      ? last.detail.standings
-          .filter((s) => !s.meets)
-          .map(describe)
-          .join("; ")
-      : "";
-    lines.push(`${r.candidate.label}: no size up to ${rec.maxWorkers} meets the target (at ${last?.size}: ${at})`);
+    if (last) {
+      const standings = last.detail.standings.filter((s) => !s.meets).map((s) => describe(s, confidence));
+      lines.push(`  at ${count(last.size, ...r.candidate.unit)}: ${standings.join("; ")}`);
+    }
+    if (r.why) lines.push(`  why: ${r.why}`);
   }
   for (const r of rec.ranked) {
     if (!r.search.monotone) {
@@ -98,8 +120,10 @@ function standingJson(s: Standing) {
     value: s.value,
     lo: s.lo,
     hi: s.hi,
+    bound: s.bound,
     target: o.target,
     meets: s.meets,
+    meetsMean: s.meetsMean,
     headroom: s.headroom,
   };
 }
@@ -116,7 +140,14 @@ function layoutJson(r: KindResult) {
     monotone: r.search.monotone,
     standings: best ? best.detail.standings.map(standingJson) : [],
     erlangC: best ? erlangJson(best.detail) : null,
-    probes: r.search.probes.map((p) => ({ workers: p.size, meets: p.meets, margin: p.detail.margin })),
+    fragment: r.fragment,
+    why: r.why,
+    probes: r.search.probes.map((p) => ({
+      workers: p.size,
+      meets: p.meets,
+      meetsMean: p.detail.standings.every((s) => s.meetsMean),
+      margin: p.detail.margin,
+    })),
   };
 }
 
@@ -140,6 +171,8 @@ export function recommendationJson(rec: Recommendation, objectives: readonly Obj
     slo: objectives.map((o) => o.text),
     load: rate,
     replications: rec.replications,
+    /** The rule: each metric's confidence bound (upper for latency, lower for throughput) must meet its target. */
+    rule: { meetsAt: "confidence bound", confidence: rec.base.run.confidence },
     maxWorkers: rec.maxWorkers,
     recommended: winner ? layoutJson(winner) : null,
     layouts: rec.ranked.map(layoutJson),

@@ -2,6 +2,7 @@ import { hashSeed } from "../engine/random.js";
 import type { PythonVersion } from "../model/profiles.js";
 import { parseScenario, type Scenario } from "../scenario/scenario.js";
 import { applyLoad } from "./arrival-load.js";
+import { whyMisses } from "./bottleneck.js";
 import { type Candidate, candidatesFor, compareCost } from "./candidates.js";
 import type { Summary } from "./evaluate.js";
 import { type MmcModel, mmcModel, mmcPredict } from "./mmc-check.js";
@@ -49,6 +50,10 @@ export interface KindResult {
   search: SearchResult<Evaluation>;
   /** Processes and threads at the smallest meeting size; null when none meets. */
   cost: { processes: number; threads: number } | null;
+  /** What to paste into the scenario for the smallest meeting size (its executor, and runtime when it changes); null when none meets. */
+  fragment: Record<string, unknown> | null;
+  /** For a layout that misses at every size: why, from the scenario's costs and load (see whyMisses); else null. */
+  why: string | null;
 }
 
 export interface Recommendation {
@@ -112,8 +117,11 @@ export async function recommend(raw: unknown, source: string, options: Recommend
       const detail: Evaluation = { summary, standings, margin, mmc: mmcModel(scenario) };
       return { meets: standings.every((s) => s.meets), detail };
     });
-    const cost = search.best === null ? null : c.cost(search.best.size);
-    return { candidate: { id: c.id, label: c.label, unit: c.unit }, search, cost };
+    const best = search.best;
+    const cost = best === null ? null : c.cost(best.size);
+    const fragment = best === null ? null : fragmentOf(loaded, c.apply(loaded, best.size));
+    const why = best === null && search.below ? whyMisses(scenarioAt(c, search.below.size)) : null;
+    return { candidate: { id: c.id, label: c.label, unit: c.unit }, search, cost, fragment, why };
   };
   let results: KindResult[];
   try {
@@ -132,6 +140,16 @@ export async function recommend(raw: unknown, source: string, options: Recommend
     );
   const failed = results.filter((r) => r.search.best === null);
   return { base, replications, maxWorkers, ranked, failed };
+}
+
+/** The parts of `applied` a user pastes over `raw`: the executor, and the runtime when the layout changes it. */
+function fragmentOf(raw: unknown, applied: unknown): Record<string, unknown> {
+  const get = (o: unknown, k: string): unknown =>
+    o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined;
+  const out: Record<string, unknown> = { executor: get(applied, "executor") };
+  const runtime = get(applied, "runtime");
+  if (JSON.stringify(runtime) !== JSON.stringify(get(raw, "runtime"))) out.runtime = runtime;
+  return out;
 }
 
 /** M/M/c's prediction for each objective of a probe, when the configuration is M/M/c-like. */

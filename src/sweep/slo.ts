@@ -82,27 +82,49 @@ export function parseSlo(text: string): Objective[] {
   });
 }
 
-/** How a result stands against one objective. */
+/**
+ * How a result stands against one objective. The rule, the same as the capacity notebook's: a
+ * target is met when the confidence interval's far end meets it (the upper bound of a latency,
+ * the lower bound of a throughput), not only the mean over the replications.
+ */
 export interface Standing {
   objective: Objective;
   /** The metric's mean over the replications. */
   value: number;
   lo: number;
   hi: number;
+  /** The end of the interval the rule reads: `hi` for an upper-bound target, `lo` for a lower-bound one. */
+  bound: number;
+  /** Whether the bound meets the target. */
   meets: boolean;
-  /** Share of the target left: (target - value) / target for upper bounds, (value - target) / target for lower. */
+  /** Whether the mean meets the target (true with `meets` false: "meets on the mean only"). */
+  meetsMean: boolean;
+  /** Share of the target left at the bound: (target - bound) / target for upper bounds, (bound - target) / target for lower. */
   headroom: number;
 }
 
-/** Checks a summary against an objective (by the mean over replications). */
+function passes(op: Objective["op"], v: number, t: number): boolean {
+  return op === "<" ? v < t : op === "<=" ? v <= t : op === ">" ? v > t : v >= t;
+}
+
+/** Checks a summary against an objective at the far end of its confidence interval (see Standing). */
 export function stand(objective: Objective, summary: Summary): Standing {
   const s = summary[objective.metric];
   if (!s) throw new Error(`the results have no metric ${objective.metric} (for --slo ${objective.text})`);
-  const v = s.mean;
   const t = objective.target;
-  const meets = objective.op === "<" ? v < t : objective.op === "<=" ? v <= t : objective.op === ">" ? v > t : v >= t;
-  const headroom = objective.op === "<" || objective.op === "<=" ? (t - v) / t : (v - t) / t;
-  return { objective, value: v, lo: s.lo, hi: s.hi, meets, headroom };
+  const upper = objective.op === "<" || objective.op === "<=";
+  const bound = upper ? s.hi : s.lo;
+  const headroom = upper ? (t - bound) / t : (bound - t) / t;
+  return {
+    objective,
+    value: s.mean,
+    lo: s.lo,
+    hi: s.hi,
+    bound,
+    meets: passes(objective.op, bound, t),
+    meetsMean: passes(objective.op, s.mean, t),
+    headroom,
+  };
 }
 
 /** A value in the objective's unit: "72.1ms" or "498/s". */
@@ -111,10 +133,20 @@ export function formatValue(objective: Objective, value: number): string {
   return objective.kind === "time" ? formatDuration(value) : `${Number(value.toPrecision(3))}/s`;
 }
 
-/** "p99 72.1ms vs 100ms target: 28% headroom". */
-export function describe(standing: Standing): string {
+/**
+ * The measured figure against the target, and the verdict by the rule:
+ * "p99 72.1ms (95% upper bound 80ms) vs 100ms target: meets, 20% to spare at the bound",
+ * "p99 98ms (95% upper bound 107ms) vs 100ms target: meets on the mean only",
+ * "p99 2.1s (95% upper bound 2.4s) vs 100ms target: misses".
+ */
+export function describe(standing: Standing, confidence = 0.95): string {
   const o = standing.objective;
-  const pct = Math.round(standing.headroom * 100);
-  const verdict = standing.meets ? `${pct}% headroom` : `misses by ${-pct}%`;
-  return `${o.name} ${formatValue(o, standing.value)} vs ${formatValue(o, o.target)} target: ${verdict}`;
+  const upper = o.op === "<" || o.op === "<=";
+  const level = `${Math.round(confidence * 100)}% ${upper ? "upper" : "lower"} bound`;
+  const verdict = standing.meets
+    ? `meets, ${Math.round(standing.headroom * 100)}% to spare at the bound`
+    : standing.meetsMean
+      ? "meets on the mean only"
+      : "misses";
+  return `${o.name} ${formatValue(o, standing.value)} (${level} ${formatValue(o, standing.bound)}) vs ${formatValue(o, o.target)} target: ${verdict}`;
 }

@@ -28,9 +28,27 @@ describe("gilsim real", () => {
     const r = await run("real", FILE, "--trace", trace);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(
-      /^small \(seed 1\): 6 tasks arrived, 6 completed, 6 measured\n {2}measured in CPython 3\.\d+\.\d+/,
+      /^small \(seed 1\): 6 tasks arrived, 6 completed, 6 measured \(after run\.warmup\)\n {2}measured in CPython 3\.\d+\.\d+/,
     );
     expect(r.out).toContain("ThreadPoolExecutor-0_");
+    // What Python cannot see is n/a, never 0 or 0.0%.
+    expect(r.out).toMatch(/^ {2}events +n\/a \(a real run is not simulated\)$/m);
+    expect(r.out).toMatch(/^ {2}cores busy +n\/a /m);
+    expect(r.out).toMatch(/^ {2}GIL +n\/a /m);
+    const main = r.out.split("\n").find((l) => /^ {4}MainThread /.test(l)) ?? "";
+    expect(main.trim().split(/\s+/)).toEqual([
+      "MainThread",
+      "0",
+      "main",
+      "n/a",
+      expect.stringMatching(/%$/),
+      expect.stringMatching(/%$/),
+      "n/a",
+      "n/a",
+      expect.stringMatching(/%$/),
+      expect.stringMatching(/%$/),
+    ]);
+    expect(r.out).not.toMatch(/^ {2}events +0$/m);
     const t = JSON.parse(readFileSync(trace, "utf8")) as Trace;
     expect(t.tasks).toHaveLength(6);
   });
@@ -42,6 +60,7 @@ describe("gilsim real", () => {
     expect(out.python).toMatch(/^3\.\d+\.\d+$/);
     expect(out.metrics.tasks.completed).toBe(6);
     expect(out.metrics.seed).toBe(4);
+    expect(out).toMatchObject({ units: { time: "ns" }, notMeasured: expect.arrayContaining(["events", "gil"]) });
   });
 
   test("real with no usable Python exits 2 with one line saying what to install", async () => {

@@ -39,13 +39,19 @@ describe("gilsim simulate", () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     const lines = r.out.split("\n");
-    expect(lines[0]).toBe("convoy (seed 1): 1 tasks arrived, 1 completed, 1 measured");
-    for (const label of ["makespan", "throughput", "latency", "wait", "GIL (process 0)", "Little's law"]) {
+    expect(lines[0]).toBe("convoy (seed 1): 1 tasks arrived, 1 completed, 1 measured (after run.warmup)");
+    for (const label of ["makespan", "throughput", "latency", "wait", "GIL (process 0)", "tasks in system"]) {
       expect(lines.some((l) => l.trimStart().startsWith(label))).toBe(true);
     }
     expect(r.out).toMatch(/latency +p50 \S+ {2}p90 \S+ {2}p95 \S+ {2}p99 \S+ {2}max \S+/);
     expect(r.out).toMatch(/thread +process +role +cpu +gil +nogil +wait-gil +wait-core +io +idle/);
     expect(r.out).toMatch(/\n {4}cruncher +0 +background /);
+    // Throughput says its window; Little's law and events say what they are.
+    expect(r.out).toMatch(
+      /\n {2}throughput +\S+ tasks\/s \(1 measured tasks over the (makespan|\S+ measured window, from run.warmup to the run's end)\)\n/,
+    );
+    expect(r.out).toMatch(/\n {2}tasks in system +\S+ on average \(Little's law, L = λW: /);
+    expect(r.out).toMatch(/\n {2}events +\d+ \(steps the simulator took\)\n/);
   });
 
   test("simulate --json prints metrics that parse, with sorted keys", async () => {
@@ -58,6 +64,25 @@ describe("gilsim simulate", () => {
     // 8 tasks of 50ms of GIL-released CPU on 4 threads and 4 cores: two rounds of 50ms, plus hand-offs.
     expect(m.makespan).toBeGreaterThanOrEqual(100 * MS);
     expect(m.makespan).toBeLessThan(105 * MS);
+  });
+
+  test("simulate --json states its units and leaves the time series out unless --series asks", async () => {
+    const r = await run("simulate", "web-api", "--json");
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.out) as Metrics & { units: Record<string, string> };
+    expect(m.units).toMatchObject({ time: "ns", rate: "tasks/s", share: "fraction from 0 to 1" });
+    expect(m.units.timeKeys).toContain("latency.*");
+    expect(m).not.toHaveProperty("queue");
+    expect(m.loops[0]).not.toHaveProperty("lagSeries");
+    expect(m.loops[0]?.lag.p99).toBeGreaterThan(0);
+    // The web-api run's series were 193 KB of its JSON.
+    expect(r.out.length).toBeLessThan(10_000);
+    const full = await run("simulate", "web-api", "--json", "--series");
+    const withSeries = JSON.parse(full.out) as Metrics;
+    expect(withSeries.loops[0]?.lagSeries.length).toBeGreaterThan(100);
+    expect(withSeries.queue.length).toBeGreaterThan(100);
+    const { queue: _q, loops, ...rest } = withSeries;
+    expect({ ...rest, loops: loops.map(({ lagSeries: _l, ...l }) => l) }).toEqual(m);
   });
 
   test("simulate --json gives the same bytes for the same seed, and other metrics for another seed", async () => {

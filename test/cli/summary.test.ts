@@ -101,16 +101,16 @@ describe("formatSummary", () => {
   test("formatSummary lays out one run's metrics with units", () => {
     expect(formatSummary(METRICS)).toBe(
       [
-        "demo (seed 3): 12 tasks arrived, 11 completed, 10 measured",
-        "  makespan              1.5s",
-        "  throughput            487 tasks/s",
-        "  latency               p50 20ms  p90 30ms  p95 35ms  p99 41ms  max 43.7ms  (mean 21ms)",
+        "demo (seed 3): 12 tasks arrived, 11 completed, 10 measured (after run.warmup)",
+        "  makespan              1.5s (time 0 to the last task's end)",
+        "  throughput            487 tasks/s (10 measured tasks over the 20.5ms measured window, from run.warmup to the run's end)",
+        "  latency               p50 20ms  p90 30ms  p95 35ms  p99 41ms  max 43.7ms  (mean 21ms): arrival to end",
         "  wait                  none measured",
-        "  cores busy            99.3% 25.0%",
-        "  GIL (process 0)       120 switches, 7 forced, 3 convoys, 2.5% of thread time waiting",
-        "  loop lag (process 0)  p50 500us  p90 2ms  p95 3ms  p99 4ms  max 5ms  (mean 1ms) over 765 iterations",
-        "  Little's law          L = 10.2 in system, λ = 487/s, W = 21ms",
-        "  events                26530",
+        "  cores busy            99.3% 25.0% (each core)",
+        "  GIL (process 0)       120 hand-offs, 7 forced by a waiter's drop request, 3 convoys (back from IO, found it taken), 2.5% of thread time waiting for it",
+        "  loop lag (process 0)  p50 500us  p90 2ms  p95 3ms  p99 4ms  max 5ms  (mean 1ms) over 765 iterations: how late ready callbacks ran",
+        "  tasks in system       10.2 on average (Little's law, L = λW: 487/s arrivals × 21ms mean latency)",
+        "  events                26530 (steps the simulator took)",
         "",
         "  threads (share of the measured window):",
         "    thread                  process  role      cpu    gil  nogil  wait-gil  wait-core    io   idle",
@@ -119,6 +119,30 @@ describe("formatSummary", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  test("formatSummary says throughput is over the makespan when the measured window is the whole run", () => {
+    const whole = {
+      ...METRICS,
+      tasks: { arrived: 12, completed: 12, measured: 12 },
+      throughput: 8,
+      makespan: 1.5 * SECOND,
+    };
+    expect(formatSummary(whole).split("\n")[2]).toBe(
+      "  throughput            8 tasks/s (12 measured tasks over the makespan)",
+    );
+  });
+
+  test("formatSummary of a real run prints n/a for what Python cannot see, never 0", () => {
+    const real = { ...METRICS, gil: [], loops: [], events: 0 };
+    const text = formatSummary(real, { real: true });
+    expect(text).toContain("\n  cores busy       n/a (not measured in a real run)\n");
+    expect(text).toContain("\n  GIL              n/a (not measured in a real run)\n");
+    expect(text).toContain("\n  events           n/a (a real run is not simulated)\n");
+    expect(text).toContain(
+      "\n    MainThread                    0  loop    n/a  80.0%   0.0%       n/a        n/a  0.0%  15.0%\n",
+    );
+    expect(text).not.toMatch(/events +0\b/);
   });
 
   test("formatSummary puts a note under the heading", () => {

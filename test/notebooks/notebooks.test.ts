@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comparison } from "../../notebooks/lib/words.js";
 import { NOTEBOOKS } from "../../notebooks/registry.js";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium.js";
-import { listFiles, read, runBatch } from "./batch.js";
+import { batchStdout, listFiles, read, runBatch } from "./batch.js";
 import { checkComparison } from "./wording.js";
 
 // Two batch runs side by side (2 cores): every notebook must write its page, figures and data,
@@ -24,6 +24,17 @@ afterAll(() => {
 });
 
 describe("the notebook batch (npm start)", () => {
+  it("prints one summary line when piped: what it wrote, where and how long it took", () => {
+    for (const dir of [first, second]) {
+      const out = batchStdout.get(dir) ?? "";
+      expect(out).toMatch(
+        new RegExp(
+          `^npm start: ${NOTEBOOKS.length} of ${NOTEBOOKS.length} notebooks and the explore page written to \\S+/ in \\d+\\.\\ds; open \\S+index\\.html\\n$`,
+        ),
+      );
+    }
+  });
+
   it("writes every notebook's page with its figures as SVG, PNG and the data as JSON", () => {
     const files = listFiles(first);
     expect(files).toContain("index.html");

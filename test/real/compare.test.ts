@@ -3,7 +3,7 @@ import { MS } from "../../src/engine/time.js";
 import { metricsFromTrace } from "../../src/metrics/from-trace.js";
 import type { Metrics } from "../../src/metrics/types.js";
 import { simulate } from "../../src/model/simulate.js";
-import { compare, compareMetrics, comparisonOf, releaseChunkFor } from "../../src/real/compare.js";
+import { compare, compareMetrics, comparisonOf, releaseChunkFor, summarizeWarnings } from "../../src/real/compare.js";
 import { RealSetupError } from "../../src/real/errors.js";
 import { REAL_DEFAULTS } from "../../src/real/options.js";
 import { scenario } from "../../src/scenario/scenario.js";
@@ -60,6 +60,20 @@ describe("compareMetrics", () => {
     expect(() => compareMetrics(sim, [])).toThrow("invalid reals: [] (expected at least one real run)");
   });
 
+  test("a thread the real runs never saw busy (a pool's submitting MainThread) gets no busy row, not 0%", () => {
+    const sim = metrics(110, 50, { MainThread: 0.995, "ProcessPoolExecutor-0-0/MainThread": 0.03 });
+    const reals = [
+      metrics(90, 40, { MainThread: 1, "ProcessPoolExecutor-0-0/MainThread": 0.1 }),
+      metrics(95, 45, { MainThread: 1, "ProcessPoolExecutor-0-0/MainThread": 0.2 }),
+    ];
+    const keys = compareMetrics(sim, reals).map((r) => r.key);
+    expect(keys).toContain("busy:ProcessPoolExecutor-0-0/MainThread");
+    expect(keys).not.toContain("busy:MainThread");
+    // Seen busy in one run is measured: the row stays.
+    const once = [reals[0]!, metrics(95, 45, { MainThread: 0.9, "ProcessPoolExecutor-0-0/MainThread": 0.2 })];
+    expect(compareMetrics(sim, once).map((r) => r.key)).toContain("busy:MainThread");
+  });
+
   test("comparisonOf a simulation's own trace, as if measured, has zero error on every metric", () => {
     const s = scenario(INPUT);
     const own = simulate(s, { seed: 9, trace: true }).trace as Trace;
@@ -79,6 +93,41 @@ describe("compareMetrics", () => {
     );
     expect(busy.warnings[0]).toBe("w");
     expect(busy.warnings[1]).toMatch(/^the machine was 50% busy around a real run/);
+  });
+});
+
+describe("summarizeWarnings", () => {
+  test("drift warnings are said once per rate, with the runs and the range, not once per run and value", () => {
+    const drift = (name: string, d: string) => `the ${name} rate drifted ${d}% during the run (a busy machine?)`;
+    const perRun = [
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "-38.3"), drift("hashing", "+12.0")],
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "-42.0")],
+      ["the scenario has 4 cores; this machine gave 2", drift("pure-Python loop", "+20.5"), "odd one"],
+    ];
+    expect(summarizeWarnings(perRun)).toEqual([
+      "the scenario has 4 cores; this machine gave 2",
+      "the pure-Python loop rate drifted -42.0% to +20.5% in 3 of 3 runs (a busy machine?)",
+      "the hashing rate drifted +12.0% in 1 of 3 runs (a busy machine?)",
+      "odd one (1 of 3 runs)",
+    ]);
+    expect(summarizeWarnings([[drift("hashing", "-5.5")]])).toEqual([
+      "the hashing rate drifted -5.5% during the run (a busy machine?)",
+    ]);
+  });
+
+  test("comparisonOf gives 12 runs' drift warnings as one line per rate", () => {
+    const s = scenario(INPUT);
+    const own = simulate(s, { seed: 9, trace: true }).trace as Trace;
+    const runs = Array.from({ length: 12 }, (_, k) => ({
+      trace: own,
+      busyBefore: 0,
+      busyAfter: 0,
+      warnings: [`the pure-Python loop rate drifted -${30 + k}.0% during the run (a busy machine?)`],
+      python: "sim",
+    }));
+    expect(comparisonOf(s, 9, runs, "x").warnings).toEqual([
+      "the pure-Python loop rate drifted -41.0% to -30.0% in 12 of 12 runs (a busy machine?)",
+    ]);
   });
 });
 

@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { describe, expect, test } from "vitest";
-import { busyBetween, cpuTicks, machineBusy, waitForQuiet } from "../../src/real/quiet.js";
+import { busyBetween, cpuTicks, machineBusy, ownTreeTicks, waitForQuiet } from "../../src/real/quiet.js";
 
 describe("quiet", () => {
   test("busyBetween is the busy share of the ticks that passed, clamped to [0, 1]; null without two readings", () => {
@@ -38,6 +40,28 @@ describe("quiet", () => {
       const r = await waitForQuiet({ threshold: -1, sampleMs: 20, maxWaitMs: 60 });
       expect(r.quiet).toBe(false);
       expect(r.waitedMs).toBeGreaterThanOrEqual(60);
+    },
+  );
+
+  test.runIf(process.platform === "linux")(
+    "ownTreeTicks counts a child's CPU while it runs and after it is reaped, so a run's own work is not 'other work'",
+    { timeout: 120_000 },
+    async () => {
+      const before = ownTreeTicks();
+      expect(before).not.toBeNull();
+      // The child spins until it has used 300 ms of CPU (however long that takes on a busy machine), then idles.
+      const spin =
+        "const t=process.cpuUsage();for(;;){const u=process.cpuUsage(t);if(u.user+u.system>=300000)break}" +
+        "process.stdout.write('spun\\n');setInterval(()=>{},1000)";
+      const child = spawn(process.execPath, ["-e", spin], { stdio: ["ignore", "pipe", "inherit"] });
+      await once(child.stdout, "data");
+      const during = ownTreeTicks() as number;
+      // 300 ms is 30 ticks of USER_HZ 100; the child's own start-up only adds.
+      expect(during - (before as number)).toBeGreaterThanOrEqual(28);
+      child.kill("SIGKILL");
+      await once(child, "exit");
+      const after = ownTreeTicks() as number;
+      expect(after).toBeGreaterThanOrEqual(during - 1);
     },
   );
 });

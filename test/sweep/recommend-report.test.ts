@@ -28,6 +28,8 @@ function kind(id: string, label: string, size: number | null, p99: number, cost:
       monotone: true,
     },
     cost,
+    fragment: size === null ? null : { executor: { kind: id, workers: size } },
+    why: size === null ? "500/s × 2ms of Python (GIL held) = one whole GIL: at or past the whole resource" : null,
   };
 }
 
@@ -43,21 +45,43 @@ const rec: Recommendation = {
 };
 
 describe("formatRecommendation", () => {
-  test("formatRecommendation names the winner with its headroom, then every layout", () => {
+  test("formatRecommendation states the rule, names the winner with its standing and the lines to paste, then every layout", () => {
     const text = formatRecommendation(rec, objectives, "300/s");
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("target: p99<100ms at 300/s (Poisson), 3 replications per probe, up to 8 workers");
-    expect(lines[1]).toBe("recommended: process pool with 5 workers (6 processes, 6 threads)");
-    expect(lines[2]).toBe("  p99 72ms vs 100ms target: 28% headroom [95% CI 71ms to 73ms]");
+    expect(lines[1]).toBe(
+      "rule: a size meets the target when the 95% upper bound over the replications does, not only the mean (as the capacity notebook decides)",
+    );
+    expect(lines[2]).toBe("recommended: process pool with 5 workers (6 processes, 6 threads)");
+    expect(lines[3]).toBe(
+      "  p99 72ms (95% upper bound 73ms) vs 100ms target: meets, 27% to spare at the bound [95% CI 71ms to 73ms]",
+    );
     const predicted = mmcSojournQuantile(300, 100, 5, 0.99) * 1000;
-    expect(lines[3]).toMatch(
+    expect(lines[4]).toMatch(
       new RegExp(`^  Erlang C \\(M/M/5\\): p99 ${Number(predicted.toPrecision(3))}ms predicted vs 72ms simulated`),
     );
+    expect(lines.slice(5, 7)).toEqual(["paste into the scenario:", '  "executor": {"kind":"processes","workers":5}']);
     expect(lines).toContain("  layout         size  processes  threads  margin");
-    expect(lines).toContain("  process pool      5          6        6     28%");
-    expect(lines).toContain("  asyncio loops     7          7        7     10%");
-    expect(lines.at(-1)).toBe(
-      "thread pool: no size up to 8 meets the target (at 8: p99 2s vs 100ms target: misses by 1900%)",
+    expect(lines).toContain("  process pool      5          6        6     27%");
+    expect(lines).toContain("  asyncio loops     7          7        7      9%");
+    expect(lines.slice(-3)).toEqual([
+      "thread pool: no size up to 8 meets the target",
+      "  at 8 workers: p99 2s (95% upper bound 2s) vs 100ms target: misses",
+      "  why: 500/s × 2ms of Python (GIL held) = one whole GIL: at or past the whole resource",
+    ]);
+    expect(text).not.toMatch(/misses by/);
+  });
+
+  test("formatRecommendation shows the size below the answer when it meets the target on the mean only", () => {
+    const winner = kind("processes", "process pool", 5, 72 * MS, { processes: 6, threads: 6 });
+    const below = { size: 4, meets: false, detail: evaluation(99.5 * MS, "threads share one GIL") };
+    const text = formatRecommendation(
+      { ...rec, ranked: [{ ...winner, search: { ...winner.search, below } }] },
+      objectives,
+      "300/s",
+    );
+    expect(text).toContain(
+      "\n  with 4 workers: p99 99.5ms (95% upper bound 101ms) vs 100ms target: meets on the mean only\n",
     );
   });
 
@@ -81,6 +105,10 @@ describe("recommendationJson", () => {
     expect(json.recommended).toMatchObject({ layout: "processes", workers: 5, processes: 6, threads: 6 });
     expect(json.recommended?.erlangC).toMatchObject({ applies: true });
     expect(json.layouts.map((l) => l.layout)).toEqual(["processes", "asyncio"]);
-    expect(json.failed[0]).toMatchObject({ layout: "threads", workers: null });
+    expect(json.failed[0]).toMatchObject({ layout: "threads", workers: null, fragment: null });
+    expect(json.failed[0]?.why).toMatch(/one whole GIL/);
+    expect(json.recommended).toMatchObject({ fragment: { executor: { kind: "processes", workers: 5 } }, why: null });
+    expect(json.recommended?.standings[0]).toMatchObject({ bound: 73 * MS, meets: true, meetsMean: true });
+    expect(json.rule).toEqual({ meetsAt: "confidence bound", confidence: 0.95 });
   });
 });

@@ -36,22 +36,44 @@ describe("parseSlo", () => {
 });
 
 describe("stand", () => {
-  test("stand measures headroom as the share of the target left", () => {
+  test("stand judges a target at the confidence bound, the capacity notebook's rule, and says the measured figure", () => {
     const [p99] = parseSlo("p99<100ms");
     const s = stand(p99!, { "latency.p99": est(72 * MS) });
-    expect(s.meets).toBe(true);
-    expect(s.headroom).toBeCloseTo(0.28, 12);
-    expect(describeStanding(s)).toBe("p99 72ms vs 100ms target: 28% headroom");
+    expect(s).toMatchObject({ meets: true, meetsMean: true, bound: 72 * MS * 1.1 });
+    expect(s.headroom).toBeCloseTo(1 - 0.792, 12);
+    expect(describeStanding(s)).toBe(
+      "p99 72ms (95% upper bound 79.2ms) vs 100ms target: meets, 21% to spare at the bound",
+    );
     const miss = stand(p99!, { "latency.p99": est(125 * MS) });
     expect(miss.meets).toBe(false);
-    expect(describeStanding(miss)).toBe("p99 125ms vs 100ms target: misses by 25%");
+    expect(describeStanding(miss)).toBe("p99 125ms (95% upper bound 138ms) vs 100ms target: misses");
+    // The case of issue 17: a mean under the target whose upper bound (107 ms) is over it.
+    const over = stand(p99!, { "latency.p99": { mean: 95 * MS, lo: 83 * MS, hi: 107 * MS, halfWidth: 12 * MS } });
+    expect(over).toMatchObject({ meets: false, meetsMean: true });
+    expect(describeStanding(over, 0.9)).toBe(
+      "p99 95ms (90% upper bound 107ms) vs 100ms target: meets on the mean only",
+    );
+    // No "misses by 24741%": a far miss is the measured figure against the target.
+    const far = describeStanding(stand(p99!, { "latency.p99": est(24.8e9) }));
+    expect(far).toBe("p99 24.8s (95% upper bound 27.3s) vs 100ms target: misses");
+    expect(far).not.toMatch(/misses by/);
+  });
+
+  test("stand reads a throughput target at the lower bound", () => {
+    const [tp] = parseSlo("throughput>=450/s");
+    const s = stand(tp!, { throughput: est(480) });
+    expect(s).toMatchObject({ bound: 432, meets: false, meetsMean: true });
+    expect(describeStanding(s)).toBe(
+      "throughput 480/s (95% lower bound 432/s) vs 450/s target: meets on the mean only",
+    );
   });
 
   test("stand treats strict and non-strict bounds apart at the target itself", () => {
     const [lt, le, gt, ge] = parseSlo("p99<10ms,p99<=10ms,throughput>5,throughput>=5");
-    const summary = { "latency.p99": est(10 * MS), throughput: est(5) };
+    const exact = (mean: number) => ({ mean, lo: mean, hi: mean, halfWidth: 0 });
+    const summary = { "latency.p99": exact(10 * MS), throughput: exact(5) };
     expect([lt, le, gt, ge].map((o) => stand(o!, summary).meets)).toEqual([false, true, false, true]);
-    expect(stand(ge!, { throughput: est(6) }).headroom).toBeCloseTo(0.2, 12);
+    expect(stand(ge!, { throughput: exact(6) }).headroom).toBeCloseTo(0.2, 12);
   });
 
   test("stand names a metric the results lack", () => {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { metricsFromTrace } from "../../metrics/from-trace.js";
+import { METRIC_UNITS, metricsForJson } from "../../metrics/json.js";
 import { HarnessError, RealSetupError } from "../../real/errors.js";
 import type { RealProgress } from "../../real/options.js";
 import { applyProfile, readProfile } from "../../real/profile.js";
@@ -79,10 +80,22 @@ export function loadWithProfile(file: string, profilePath: string | undefined): 
   return parseScenario(profilePath === undefined ? input : applyProfile(input, readProfile(profilePath)), file);
 }
 
+/** What a real run's metrics hold as 0 or as an estimate because Python cannot see it (see recordsToTrace). */
+export const NOT_MEASURED_REAL = [
+  "events",
+  "coreUtilization",
+  "gil",
+  "loops",
+  "threads[].cpu",
+  "threads[].share.wait-gil",
+  "threads[].share.wait-core",
+];
+
 interface RealFlags {
   python?: string;
   seed?: number;
   json?: boolean;
+  series?: boolean;
   trace?: string;
   priority?: number;
   timeout?: number;
@@ -96,7 +109,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .argument("<scenario>", "a scenario .json file, or a preset name (see `gilsim presets`)")
     .option("--python <path>", "the interpreter to run (Python 3.9 or later; default: python3 on PATH)")
     .option("--seed <n>", "seed of the planned tasks (default: the scenario's seed)", parseSeed)
-    .option("--json", "print the metrics as JSON")
+    .option(
+      "--json",
+      'print the metrics as JSON ("units" gives each key\'s unit, "notMeasured" what Python cannot see)',
+    )
+    .option("--series", "with --json, also the queue series")
     .option("--trace <file>", "also write the measured trace as JSON")
     .option(
       "--priority <n>",
@@ -124,10 +141,23 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         const metrics = metricsFromTrace(result.trace, { warmup: scenario.run.warmup });
         if (flags.trace) await writeFileAtomic(flags.trace, `${JSON.stringify(result.trace)}\n`);
         if (flags.json) {
-          io.out(stableJson({ python: result.pythonVersion, warnings: result.warnings, metrics }));
+          io.out(
+            stableJson({
+              python: result.pythonVersion,
+              warnings: result.warnings,
+              units: METRIC_UNITS,
+              notMeasured: NOT_MEASURED_REAL,
+              metrics: metricsForJson(metrics, { series: flags.series ?? false }),
+            }),
+          );
           return;
         }
-        io.out(formatSummary(metrics, `measured in CPython ${result.pythonVersion} (${result.python.executable})`));
+        io.out(
+          formatSummary(metrics, {
+            note: `measured in CPython ${result.pythonVersion} (${result.python.executable})`,
+            real: true,
+          }),
+        );
         for (const w of result.warnings) io.err(`gilsim: warning: ${w}`);
         if (flags.trace) io.out(`wrote ${flags.trace}`);
       }),

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { METRIC_UNITS, metricsForJson } from "../../metrics/json.js";
 import { INTEGER_RANGES } from "../../scenario/limits.js";
 import { parseScenario } from "../../scenario/scenario.js";
 import { type CliIO, UsageError } from "../io.js";
@@ -35,6 +36,7 @@ interface SimulateFlags extends LimitFlags {
   seed?: number;
   replications?: number;
   json?: boolean;
+  series?: boolean;
   profile?: string;
 }
 
@@ -49,7 +51,8 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       "independent runs with seeds seed, seed+1, ..., summarized with confidence intervals (default: the scenario's run.replications)",
       parseReplications,
     )
-    .option("--json", "print the metrics as JSON (keys sorted: same seed, same bytes)")
+    .option("--json", 'print the metrics as JSON (keys sorted: same seed, same bytes; "units" says each key\'s unit)')
+    .option("--series", "with --json, also the queue and loop-lag time series (up to 2,048 points each)")
     .action(async (file: string, flags: SimulateFlags) => {
       const scenario = parseScenario(loadInput(file, flags.profile), file);
       const seed = flags.seed ?? scenario.seed;
@@ -60,14 +63,23 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
         const rep = await replicateWithProgress(io, label, scenario, file, { replications, seed, ...limits });
         io.out(
           flags.json
-            ? stableJson({ scenario: scenario.name, seed, replications, ...rep })
+            ? stableJson({
+                scenario: scenario.name,
+                seed,
+                replications,
+                units: METRIC_UNITS,
+                ...rep,
+                runs: rep.runs.map((m) => metricsForJson(m, { series: flags.series ?? false })),
+              })
             : formatReplication(rep, scenario.name, seed),
         );
         return;
       }
       const result = await simulateWithProgress(io, label, scenario, file, { seed, trace: false, ...limits });
       if (flags.json) {
-        io.out(stableJson(result.metrics));
+        io.out(
+          stableJson({ units: METRIC_UNITS, ...metricsForJson(result.metrics, { series: flags.series ?? false }) }),
+        );
         return;
       }
       const unfinished = result.metrics.tasks.arrived - result.metrics.tasks.completed;
