@@ -51,6 +51,8 @@ export interface MeasuredRun {
   serverCpu: Nanos;
   /** The measured traffic's span, ns. */
   duration: Nanos;
+  /** The load generator's own CPU time (this Node process) over the measured traffic, ns: it shares the machine's cores with the service. */
+  clientCpu?: Nanos;
   skipped: number;
   /** ns per iteration of a fixed pure-Python loop, just before and after: the host's speed. */
   speedBefore: number;
@@ -147,7 +149,9 @@ export async function measureConfig(config: AppConfig, options: MeasureOptions):
     }
     const pid = child.pid as number;
     const cpu0 = processCpu(pid);
+    const client0 = process.cpuUsage();
     const load = await generateLoad({ url, kinds, rate: config.rate, count: options.count, seed: options.seed });
+    const client = process.cpuUsage(client0);
     const serverCpu = processCpu(pid) - cpu0;
     child.kill("SIGINT");
     await exited;
@@ -163,6 +167,7 @@ export async function measureConfig(config: AppConfig, options: MeasureOptions):
       kinds: load.kinds,
       serverCpu,
       duration: load.duration,
+      clientCpu: (client.user + client.system) * 1000,
       skipped: load.skipped,
       speedBefore,
       speedAfter: pythonSpeed(options.python),

@@ -7,6 +7,7 @@ import * as calibrate from "./commands/calibrate.js";
 import * as check from "./commands/check.js";
 import * as compare from "./commands/compare.js";
 import * as fit from "./commands/fit.js";
+import * as importCommand from "./commands/import.js";
 import * as merge from "./commands/merge.js";
 import * as presets from "./commands/presets.js";
 import * as real from "./commands/real.js";
@@ -38,6 +39,7 @@ const COMMANDS = [
   calibrate,
   validate,
   recordCommand,
+  importCommand,
   fit,
 ];
 
