@@ -1,5 +1,6 @@
 import { EventQueue } from "../engine/queue.js";
 import { MS, type Nanos } from "../engine/time.js";
+import { ChildTask, SpawnGroup } from "./child-task.js";
 import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import { block, type Op, overhead } from "./ops.js";
@@ -203,7 +204,7 @@ export class EventLoop implements Intake {
   }
 
   private *stepTask(task: TaskRun): Generator<Op, void, boolean | undefined> {
-    if (this.limited && !this.permitted.has(task)) {
+    if (this.limited && !this.permitted.has(task) && !(task instanceof ChildTask)) {
       // async with semaphore: wait FIFO for a permit.
       if (this.permits <= 0) {
         this.semWaiters.push(task);
@@ -245,10 +246,55 @@ export class EventLoop implements Intake {
         yield overhead(this.rt.world.draw(this.rt.world.params.submitReturn, "submit-return"));
         return;
       }
-      yield* stepOps(this.rt, step);
+      if (step.kind === "spawn") {
+        yield* this.spawn(task, step, start);
+        return;
+      }
+      yield* stepOps(this.rt, step, thread, task);
       task.record(step, thread, start, this.rt.now);
     }
     this.finish(task);
+  }
+
+  /**
+   * A spawn step: create_task() of each child (its first step queued with call_soon for the next
+   * iteration; the creation costs the parent CPU), then `for t in tasks: await t`. Awaiting a task
+   * not done yet suspends the parent with one done callback on that task; a done task's await
+   * returns at once, so the parent wakes once per child still running when it reached it.
+   */
+  private *spawn(
+    task: TaskRun,
+    step: FlatStep & { kind: "spawn" },
+    start: Nanos,
+  ): Generator<Op, void, boolean | undefined> {
+    const group = new SpawnGroup(task, step, start);
+    let cost = 0;
+    for (const steps of step.children) {
+      cost += this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task");
+      const child = new ChildTask(task, steps, group);
+      group.children.push(child);
+      this.callSoon(() => this.runTask(child));
+    }
+    if (cost > 0) yield overhead(cost);
+    yield* this.awaitChildren(group);
+  }
+
+  private *awaitChildren(group: SpawnGroup): Generator<Op, void, boolean | undefined> {
+    if (!group.skipDone()) {
+      group.waiting = true;
+      return;
+    }
+    yield* this.resume(group.parent, group.step, group.start);
+  }
+
+  /** A child ended: if its parent awaits it, the done callback wakes the parent in the next iteration. */
+  private childDone(child: ChildTask): void {
+    child.done = true;
+    const group = child.group;
+    if (group.waiting && group.children[group.next] === child) {
+      group.waiting = false;
+      this.callSoon(() => this.awaitChildren(group));
+    }
   }
 
   private *wakeLater(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {
@@ -261,6 +307,10 @@ export class EventLoop implements Intake {
   }
 
   private finish(task: TaskRun): void {
+    if (task instanceof ChildTask) {
+      this.childDone(task);
+      return;
+    }
     this.completed++;
     if (this.permitted.has(task)) {
       const next = this.semWaiters.shift();

@@ -4,6 +4,7 @@ import type { Op } from "./ops.js";
 import { Samplers } from "./plan.js";
 import type { Runtime } from "./runtime.js";
 import { stepOps } from "./task.js";
+import type { SimThread } from "./thread.js";
 
 /**
  * A background thread's program: its steps in order, repeats unrolled as they run (so "forever"
@@ -14,6 +15,7 @@ export function* backgroundProgram(
   steps: readonly Step[],
   rng: Random,
   samplers = new Samplers(),
+  thread?: SimThread,
 ): Generator<Op, void, boolean | undefined> {
   for (const step of steps) {
     switch (step.kind) {
@@ -24,13 +26,19 @@ export function* backgroundProgram(
       case "block":
         yield* stepOps(rt, { kind: step.kind, ns: samplers.draw(step.duration, rng) });
         break;
+      case "socket":
+        yield* stepOps(rt, { kind: "socket", ns: samplers.draw(step.peer, rng) }, thread);
+        break;
       case "repeat":
         for (let i = 0; step.times === "forever" || i < step.times; i++) {
-          yield* backgroundProgram(rt, step.steps, rng, samplers);
+          yield* backgroundProgram(rt, step.steps, rng, samplers, thread);
         }
         break;
       case "offload":
         throw new Error("a background thread cannot offload");
+      case "spawn":
+      case "threads":
+        throw new Error(`a background thread cannot run a ${step.kind} step`);
     }
   }
 }

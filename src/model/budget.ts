@@ -73,9 +73,10 @@ function cpuOf(steps: readonly Step[]): { all: number; gil: number } {
   let all = 0;
   let gil = 0;
   for (const step of steps) {
-    if (step.kind === "repeat" || step.kind === "offload") {
+    if (step.kind === "repeat" || step.kind === "offload" || step.kind === "spawn" || step.kind === "threads") {
       const inner = cpuOf(step.steps);
-      const times = step.kind === "repeat" && step.times !== "forever" ? step.times : 1;
+      const times =
+        step.kind === "repeat" ? (step.times !== "forever" ? step.times : 1) : step.kind === "offload" ? 1 : step.count;
       all += times * inner.all;
       gil += times * inner.gil;
     } else if (step.kind === "cpu") {
@@ -92,6 +93,7 @@ function loopTime(steps: readonly Step[]): number {
   let t = 0;
   for (const step of steps) {
     if (step.kind === "repeat") t += (step.times === "forever" ? 1 : step.times) * loopTime(step.steps);
+    else if (step.kind === "spawn") t += step.count * loopTime(step.steps);
     else if (step.kind === "cpu" || step.kind === "block") t += meanOf(step.duration);
   }
   return t;

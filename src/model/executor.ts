@@ -74,26 +74,30 @@ export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanne
         executor,
         executor.kind === "threads" ? "ThreadPoolExecutor-0" : "ProcessPoolExecutor-0",
       );
-      handle = function* (task) {
-        if (limiter) yield* limiter.acquire();
-        yield overhead(rt.world.draw(rt.world.params.submitCost, "submit"));
-        const extra = pool.submit({
-          steps: task.plan.steps,
-          task,
-          whole: true,
-          payload: task.plan.payload,
-          done: () => {
-            ended(task);
-            limiter?.release();
-          },
-        });
-        if (extra > 0) yield overhead(extra);
-        const starting = pool.startedWait?.();
-        if (starting) yield* starting;
-        // The rest of submit and of the accept loop, GIL held: the woken worker may find the GIL taken.
-        const p = rt.world.params;
-        yield overhead(rt.world.draw(p.submitReturn, "submit-return") + rt.world.draw(p.acceptCost, "accept"));
-      };
+      const chunksize = executor.kind === "processes" ? (scenario.workload.chunksize ?? 1) : 1;
+      if (chunksize > 1) {
+        handle = chunkedMap(rt, pool, chunksize, () => source?.expectedFor(0) ?? 0, ended);
+      } else
+        handle = function* (task) {
+          if (limiter) yield* limiter.acquire();
+          yield overhead(rt.world.draw(rt.world.params.submitCost, "submit"));
+          const extra = pool.submit({
+            steps: task.plan.steps,
+            task,
+            whole: true,
+            payload: task.plan.payload,
+            done: () => {
+              ended(task);
+              limiter?.release();
+            },
+          });
+          if (extra > 0) yield overhead(extra);
+          const starting = pool.startedWait?.();
+          if (starting) yield* starting;
+          // The rest of submit and of the accept loop, GIL held: the woken worker may find the GIL taken.
+          const p = rt.world.params;
+          yield overhead(rt.world.draw(p.submitReturn, "submit-return") + rt.world.draw(p.acceptCost, "accept"));
+        };
     }
     const d = new Dispatcher(rt, () => source?.expectedFor(0) ?? 0, handle);
     d.thread = thread;
@@ -105,5 +109,43 @@ export function buildExecutor(rt: Runtime, main: SimProcess, planner: TaskPlanne
   return () => {
     src.start();
     for (const s of starts) s();
+  };
+}
+
+/**
+ * Executor.map(fn, items, chunksize=c) on a process pool (Lib/concurrent/futures/process.py):
+ * the items are cut into chunks of c, and each chunk is one submit of _process_chunk, so one work
+ * item pickled to a worker, its calls run one after another there, and one list of results pickled
+ * back. The dispatcher holds tasks until a chunk is full (or the last task has come).
+ */
+function chunkedMap(
+  rt: Runtime,
+  pool: Pool,
+  chunksize: number,
+  expected: () => number,
+  ended: (task: TaskRun) => void,
+): (task: TaskRun) => Generator<Op, void, boolean | undefined> {
+  let held: TaskRun[] = [];
+  let seen = 0;
+  return function* (task) {
+    held.push(task);
+    seen++;
+    if (held.length < chunksize && seen < expected()) return;
+    const parts = held;
+    held = [];
+    const p = rt.world.params;
+    yield overhead(rt.world.draw(p.submitCost, "submit"));
+    const extra = pool.submit({
+      steps: [],
+      task: parts[0] as TaskRun,
+      whole: true,
+      payload: parts.reduce((a, t) => a + t.plan.payload, 0),
+      parts,
+      done: () => {
+        for (const t of parts) ended(t);
+      },
+    });
+    if (extra > 0) yield overhead(extra);
+    yield overhead(rt.world.draw(p.submitReturn, "submit-return"));
   };
 }

@@ -11,6 +11,11 @@ export interface Job {
   whole: boolean;
   /** Bytes pickled each way (process pools). */
   payload: number;
+  /**
+   * A chunk of Executor.map(chunksize): the tasks it runs one after another in the worker, each
+   * with its own steps (then `steps` is empty and `task` is the first of them).
+   */
+  parts?: readonly TaskRun[];
   /** Called on the worker right after the last step (sets the future's result). */
   done: () => void;
 }

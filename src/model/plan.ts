@@ -6,13 +6,29 @@ import { type DistSpec, makeDistribution } from "../scenario/distribution.js";
 import type { Scenario } from "../scenario/scenario.js";
 import type { GilMode, Step } from "../scenario/schema.js";
 
-type Leaf = { kind: "cpu"; ns: Nanos; gil: GilMode } | { kind: "io"; ns: Nanos } | { kind: "block"; ns: Nanos };
+/** A socket step's `ns` is the peer's CPU for the exchange. */
+type Leaf =
+  | { kind: "cpu"; ns: Nanos; gil: GilMode }
+  | { kind: "io"; ns: Nanos }
+  | { kind: "block"; ns: Nanos }
+  | { kind: "socket"; ns: Nanos };
 
-/** A step with its duration drawn: what one task really does, one step at a time. */
-export type FlatStep = Leaf | { kind: "offload"; steps: ConcreteStep[] };
+/**
+ * A step with its duration drawn: what one task really does, one step at a time. A spawn (child
+ * tasks of a coroutine) or a threads step (threads started and joined) holds each child's steps.
+ */
+export type FlatStep =
+  | Leaf
+  | { kind: "offload"; steps: ConcreteStep[] }
+  | { kind: "spawn"; children: ConcreteStep[][] }
+  | { kind: "threads"; children: ConcreteStep[][] };
 
-/** A step with every repeat unrolled, inside offloads too: what the real harness runs. */
-export type UnrolledStep = Leaf | { kind: "offload"; steps: UnrolledStep[] };
+/** A step with every repeat unrolled, inside offloads and children too: what the real harness runs. */
+export type UnrolledStep =
+  | Leaf
+  | { kind: "offload"; steps: UnrolledStep[] }
+  | { kind: "spawn"; children: UnrolledStep[][] }
+  | { kind: "threads"; children: UnrolledStep[][] };
 
 /**
  * A repeat too long to unroll (more than UNROLL_MAX steps): its steps, its count, and the random
@@ -143,7 +159,9 @@ export class TaskPlanner {
 /** Whether drawing these steps takes numbers from the random stream (a constant draws none). */
 function drawsRandom(steps: readonly Step[]): boolean {
   return steps.some((step) =>
-    step.kind === "repeat" || step.kind === "offload" ? drawsRandom(step.steps) : step.duration.dist !== "constant",
+    step.kind === "repeat" || step.kind === "offload" || step.kind === "spawn" || step.kind === "threads"
+      ? drawsRandom(step.steps)
+      : (step.kind === "socket" ? step.peer : step.duration).dist !== "constant",
   );
 }
 
@@ -155,6 +173,7 @@ function countTo(steps: readonly Step[], limit: number): number {
       const per = countTo(step.steps, limit);
       n += step.times === "forever" ? per : per * step.times;
     } else if (step.kind === "offload") n += 1 + countTo(step.steps, limit);
+    else if (step.kind === "spawn" || step.kind === "threads") n += 1 + step.count * countTo(step.steps, limit);
     else n += 1;
     if (n > limit) return n;
   }
@@ -180,9 +199,21 @@ export function drawSteps(steps: readonly Step[], rng: Random, samplers: Sampler
       case "block":
         out.push({ kind: "block", ns: samplers.draw(step.duration, rng) });
         break;
+      case "socket":
+        out.push({ kind: "socket", ns: samplers.draw(step.peer, rng) });
+        break;
       case "offload":
         out.push({ kind: "offload", steps: drawSteps(step.steps, rng, samplers) });
         break;
+      case "spawn":
+      case "threads": {
+        // Children in order, each drawn in turn; children of constant steps share one plan.
+        const children: ConcreteStep[][] = [];
+        const shared = drawsRandom(step.steps) ? null : drawSteps(step.steps, rng, samplers);
+        for (let i = 0; i < step.count; i++) children.push(shared ?? drawSteps(step.steps, rng, samplers));
+        out.push(step.kind === "spawn" ? { kind: "spawn", children } : { kind: "threads", children });
+        break;
+      }
       case "repeat": {
         if (step.times === "forever") throw new Error("a task cannot repeat forever");
         if (countTo(step.steps, UNROLL_MAX) * step.times <= UNROLL_MAX) {
@@ -219,7 +250,10 @@ export function* flatSteps(steps: readonly ConcreteStep[]): Generator<FlatStep, 
 export function unrolled(steps: readonly ConcreteStep[]): UnrolledStep[] {
   const out: UnrolledStep[] = [];
   for (const step of flatSteps(steps)) {
-    out.push(step.kind === "offload" ? { kind: "offload", steps: unrolled(step.steps) } : step);
+    if (step.kind === "offload") out.push({ kind: "offload", steps: unrolled(step.steps) });
+    else if (step.kind === "spawn") out.push({ kind: "spawn", children: step.children.map((c) => unrolled(c)) });
+    else if (step.kind === "threads") out.push({ kind: "threads", children: step.children.map((c) => unrolled(c)) });
+    else out.push(step);
   }
   return out;
 }
@@ -238,5 +272,9 @@ export function planTasks(scenario: Scenario, seed = scenario.seed): PlannedTask
 }
 
 function isCompact(step: ConcreteStep): boolean {
-  return step.kind === "repeat" || (step.kind === "offload" && step.steps.some(isCompact));
+  return (
+    step.kind === "repeat" ||
+    (step.kind === "offload" && step.steps.some(isCompact)) ||
+    ((step.kind === "spawn" || step.kind === "threads") && step.children.some((c) => c.some(isCompact)))
+  );
 }

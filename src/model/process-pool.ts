@@ -103,8 +103,16 @@ export class ProcessPool implements Pool {
       // Room in the call queue: the manager can feed another item.
       this.managerWake.wakeOne(this.latency());
       yield overhead(this.ipc(job.payload), "hold");
-      if (job.whole) job.task.markStarted(this.rt);
-      yield* runSteps(this.rt, thread, job.steps, job.task);
+      if (job.parts) {
+        // _process_chunk: the chunk's calls one after another, their results pickled back together.
+        for (const part of job.parts) {
+          part.markStarted(this.rt);
+          yield* runSteps(this.rt, thread, part.plan.steps, part);
+        }
+      } else {
+        if (job.whole) job.task.markStarted(this.rt);
+        yield* runSteps(this.rt, thread, job.steps, job.task);
+      }
       yield overhead(this.ipc(job.payload), "hold");
       this.idleWorkers++;
       this.rt.later(this.latency(), () => {

@@ -212,7 +212,8 @@ function build(
   const planner = new TaskPlanner(scenario, seed);
   const start = buildExecutor(rt, main, planner);
   scenario.background.forEach((b, i) => {
-    rt.spawn(main, b.name, "background", backgroundProgram(rt, b.steps, sim.random(`background:${i}`)));
+    const thread = rt.addThread(main, b.name, "background");
+    thread.start(backgroundProgram(rt, b.steps, sim.random(`background:${i}`), undefined, thread));
   });
   start();
   return {

@@ -3,7 +3,9 @@ import type { StepRecord } from "../trace/types.js";
 import { block, cpu, type Op, overhead } from "./ops.js";
 import { type ConcreteStep, type FlatStep, flatSteps, type PlannedTask } from "./plan.js";
 import type { Runtime } from "./runtime.js";
+import { socketExchange } from "./socket-peer.js";
 import type { SimThread } from "./thread.js";
+import { startAndJoin } from "./thread-step.js";
 
 /** A task in flight: its plan, when it arrived and started, and (with tracing) its step records. */
 export class TaskRun {
@@ -49,7 +51,7 @@ export class TaskRun {
 
   record(step: FlatStep, thread: SimThread, start: Nanos, end: Nanos): void {
     if (!this.steps) return;
-    const demand = step.kind === "offload" ? 0 : step.ns;
+    const demand = step.kind === "offload" || step.kind === "spawn" || step.kind === "threads" ? 0 : step.ns;
     const rec: StepRecord = { kind: step.kind, thread: thread.id, start, end, demand };
     if (step.kind === "cpu") rec.gil = step.gil;
     this.steps.push(rec);
@@ -59,9 +61,15 @@ export class TaskRun {
 /**
  * The ops of one step run by a thread that owns it (a pool worker, a sync loop, a worker
  * process): IO and blocking calls both block the thread with the GIL released. A sleep or a
- * blocking wait ends `timerSlack` late, as on Linux.
+ * blocking wait ends `timerSlack` late, as on Linux. A socket exchange and a threads step need
+ * the thread that runs them (and the task, to record the new threads' steps).
  */
-export function* stepOps(rt: Runtime, step: FlatStep): Generator<Op, void, boolean | undefined> {
+export function* stepOps(
+  rt: Runtime,
+  step: FlatStep,
+  thread?: SimThread,
+  task: TaskRun | null = null,
+): Generator<Op, void, boolean | undefined> {
   const p = rt.world.params;
   switch (step.kind) {
     case "cpu":
@@ -79,8 +87,16 @@ export function* stepOps(rt: Runtime, step: FlatStep): Generator<Op, void, boole
       // (clock_nanosleep); a blocking call ends timer-slack late.
       yield block(step.ns === 0 && !p.sleepZeroIsTimer ? 0 : step.ns + p.timerSlack);
       return;
+    case "socket":
+      yield* socketExchange(rt, thread as SimThread, step.ns);
+      return;
+    case "threads":
+      yield* startAndJoin(rt, thread as SimThread, step.children, task);
+      return;
     case "offload":
       throw new Error("an offload step can only run in a coroutine");
+    case "spawn":
+      throw new Error("a spawn step can only run in a coroutine");
   }
 }
 
@@ -97,7 +113,7 @@ export function* runSteps(
       continue;
     }
     const start = rt.now;
-    yield* stepOps(rt, step);
+    yield* stepOps(rt, step, thread, task);
     task?.record(step, thread, start, rt.now);
   }
 }

@@ -88,7 +88,7 @@ const NAMED = new Map<z.core.$ZodType, Named>([
     {
       id: "Step",
       description:
-        'One step of a task: {"cpu": ..., "gil"?: ...}, {"io": ...}, {"block": ...}, {"offload": [steps]} or {"repeat": N or "forever", "steps": [steps]}.',
+        'One step of a task: {"cpu": ..., "gil"?: ...}, {"io": ...}, {"block": ...}, {"socket": {"peer": ...}}, {"offload": [steps]}, {"spawn": N, "steps": [steps]}, {"threads": N, "steps": [steps]} or {"repeat": N or "forever", "steps": [steps]}.',
     },
   ],
 ]);

@@ -29,6 +29,12 @@ export const INTEGER_RANGES = {
   replications: { min: 1, max: 10_000 },
   /** A repeat step's count (repeats inside repeats multiply: see MAX_STEPS_PER_TASK). */
   repeat: { min: 1, max: 1_000_000_000 },
+  /** A spawn step's child tasks (create_task from a coroutine). */
+  spawn: { min: 1, max: 1_000_000 },
+  /** A threads step's threads (Thread.start then join). */
+  threads: { min: 1, max: 10_000 },
+  /** workload.chunksize: tasks per work item of a process pool's map. */
+  chunksize: { min: 1, max: 1_000_000 },
   /** An Erlang distribution's k (each draw sums k exponentials). */
   erlangK: { min: 1, max: 1000 },
 } as const;

@@ -37,7 +37,13 @@ export interface Scenario {
   };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
-  workload: { arrivals: Arrivals; concurrency: number | null; classes: TaskClass[] };
+  workload: {
+    arrivals: Arrivals;
+    concurrency: number | null;
+    classes: TaskClass[];
+    /** Process pools with batch arrivals: tasks per work item, as Executor.map(chunksize) (absent: one). */
+    chunksize?: number;
+  };
   background: { name: string; steps: Step[] }[];
   run: { until: Nanos | null; warmup: Nanos; replications: number; confidence: number; trace: boolean };
 }
@@ -95,14 +101,41 @@ function checkSemantics(s: ParsedScenario): string[] {
       : s.executor.offload === "none"
         ? 'offloading needs an executor (executor.offload is "none")'
         : null;
-  const walk = (steps: readonly Step[], path: (string | number)[], inTask: boolean, offloaded: boolean): void => {
+  const walk = (
+    steps: readonly Step[],
+    path: (string | number)[],
+    inTask: boolean,
+    offloaded: boolean,
+    inThread = false,
+  ): void => {
     steps.forEach((step, i) => {
       const at = [...path, i];
       if (step.kind === "offload") {
         if (offload && inTask) problems.push(`${formatPath([...at, "offload"])}: ${offload}`);
         else if (!inTask) problems.push(`${formatPath([...at, "offload"])}: a background thread cannot offload`);
         else if (offloaded) problems.push(`${formatPath([...at, "offload"])}: an offloaded step cannot offload again`);
-        walk(step.steps, [...at, "offload"], inTask, true);
+        else if (inThread)
+          problems.push(`${formatPath([...at, "offload"])}: a thread of a threads step cannot offload`);
+        walk(step.steps, [...at, "offload"], inTask, true, inThread);
+      } else if (step.kind === "spawn") {
+        const where = !inTask
+          ? "a background thread"
+          : s.executor.kind !== "asyncio"
+            ? `a ${s.executor.kind} executor's task`
+            : offloaded
+              ? "an offloaded step"
+              : inThread
+                ? "a thread of a threads step"
+                : null;
+        if (where) {
+          problems.push(
+            `${formatPath([...at, "spawn"])}: spawn needs a running coroutine (an asyncio task), not ${where}`,
+          );
+        }
+        walk(step.steps, [...at, "steps"], inTask, offloaded, inThread);
+      } else if (step.kind === "threads") {
+        if (!inTask) problems.push(`${formatPath([...at, "threads"])}: a background thread cannot start threads`);
+        walk(step.steps, [...at, "steps"], inTask, offloaded, true);
       } else if (step.kind === "repeat") {
         if (step.times === "forever") {
           if (inTask) {
@@ -117,7 +150,7 @@ function checkSemantics(s: ParsedScenario): string[] {
             );
           }
         }
-        walk(step.steps, [...at, "steps"], inTask, offloaded);
+        walk(step.steps, [...at, "steps"], inTask, offloaded, inThread);
       }
     });
   };
@@ -133,6 +166,18 @@ function checkSemantics(s: ParsedScenario): string[] {
   s.background.forEach((b, i) => {
     walk(b.steps, ["background", i, "steps"], false, false);
   });
+  const chunksize = s.workload.chunksize;
+  if (chunksize !== undefined) {
+    if (s.executor.kind !== "processes") {
+      problems.push(
+        `workload.chunksize: chunking needs a processes executor (executor.kind is ${JSON.stringify(s.executor.kind)})`,
+      );
+    } else if (s.workload.arrivals.kind !== "batch") {
+      problems.push(
+        `workload.chunksize: chunking needs batch arrivals, as Executor.map has all its items at once (arrivals.kind is ${JSON.stringify(s.workload.arrivals.kind)})`,
+      );
+    }
+  }
   if (s.run.until !== undefined && s.run.warmup >= s.run.until) {
     problems.push(
       `run.warmup: ${formatDuration(s.run.warmup)} is invalid (expected less than run.until, ${formatDuration(s.run.until)})`,
@@ -147,6 +192,7 @@ export function stepCount(steps: readonly Step[]): number {
   for (const step of steps) {
     if (step.kind === "repeat") n += (step.times === "forever" ? 1 : step.times) * stepCount(step.steps);
     else if (step.kind === "offload") n += 1 + stepCount(step.steps);
+    else if (step.kind === "spawn" || step.kind === "threads") n += 1 + step.count * stepCount(step.steps);
     else n += 1;
   }
   return n;
@@ -158,6 +204,8 @@ export function meanTime(steps: readonly Step[]): number {
   for (const step of steps) {
     if (step.kind === "repeat") t += (step.times === "forever" ? 1 : step.times) * meanTime(step.steps);
     else if (step.kind === "offload") t += meanTime(step.steps);
+    else if (step.kind === "spawn" || step.kind === "threads") t += step.count * meanTime(step.steps);
+    else if (step.kind === "socket") t += meanOf(step.peer);
     else t += meanOf(step.duration);
   }
   return t;
@@ -204,6 +252,7 @@ function resolve(s: ParsedScenario): Scenario {
       arrivals: s.workload.arrivals,
       concurrency: s.workload.concurrency ?? null,
       classes: s.workload.classes,
+      ...(s.workload.chunksize !== undefined ? { chunksize: s.workload.chunksize } : {}),
     },
     background: s.background,
     run: {

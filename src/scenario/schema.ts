@@ -34,6 +34,9 @@ export type Step =
   | { kind: "io"; duration: DistSpec }
   | { kind: "block"; duration: DistSpec }
   | { kind: "offload"; steps: Step[] }
+  | { kind: "spawn"; count: number; steps: Step[] }
+  | { kind: "threads"; count: number; steps: Step[] }
+  | { kind: "socket"; peer: DistSpec }
   | { kind: "repeat"; times: number | "forever"; steps: Step[] };
 
 const cpuStep = z
@@ -62,11 +65,27 @@ const blockStep = z
   })
   .transform((s): Step => ({ kind: "block", duration: s.block }));
 
+const socketStep = z
+  .strictObject({
+    socket: z
+      .strictObject({
+        peer: distributionSchema.meta({
+          description: "CPU the peer process spends on each message before it replies.",
+        }),
+      })
+      .meta({
+        description:
+          "One exchange over a socket with a peer in another process (a client, a server): send (the system call drops the GIL and takes it back), then recv, which drops the GIL and sleeps until the peer's reply wakes it (no timer, no timer slack), then takes the GIL back. Each thread that makes socket steps has its own peer process (its own interpreter and GIL), which needs a CPU to reply.",
+      }),
+  })
+  .transform((s): Step => ({ kind: "socket", peer: s.socket.peer }));
+
 export const stepSchema: z.ZodType<Step, unknown> = z.union(
   [
     cpuStep,
     ioStep,
     blockStep,
+    socketStep,
     z
       .strictObject({
         get offload() {
@@ -76,6 +95,28 @@ export const stepSchema: z.ZodType<Step, unknown> = z.union(
         },
       })
       .transform((s): Step => ({ kind: "offload", steps: s.offload })),
+    z
+      .strictObject({
+        spawn: integerIn("spawn").meta({
+          description:
+            "asyncio only: create_task() this many child tasks from the running coroutine, each running `steps`, then await each in turn.",
+        }),
+        get steps() {
+          return z.array(stepSchema).min(1, { error: "expected at least one step" });
+        },
+      })
+      .transform((s): Step => ({ kind: "spawn", count: s.spawn, steps: s.steps })),
+    z
+      .strictObject({
+        threads: integerIn("threads").meta({
+          description:
+            "Start this many threads (threading.Thread(...).start(), one after another), each running `steps`, then join() each in turn.",
+        }),
+        get steps() {
+          return z.array(stepSchema).min(1, { error: "expected at least one step" });
+        },
+      })
+      .transform((s): Step => ({ kind: "threads", count: s.threads, steps: s.steps })),
     z
       .strictObject({
         repeat: z.union([integerIn("repeat"), z.literal("forever")], {
@@ -89,7 +130,7 @@ export const stepSchema: z.ZodType<Step, unknown> = z.union(
   ],
   {
     error:
-      'expected a step: {"cpu": ...}, {"io": ...}, {"block": ...}, {"offload": [...]} or {"repeat": N, "steps": [...]}',
+      'expected a step: {"cpu": ...}, {"io": ...}, {"block": ...}, {"socket": {"peer": ...}}, {"offload": [...]}, {"spawn": N, "steps": [...]}, {"threads": N, "steps": [...]} or {"repeat": N, "steps": [...]}',
   },
 );
 
@@ -252,6 +293,10 @@ export const scenarioObjectSchema = z.strictObject(
       arrivals: arrivalsSchema,
       concurrency: integerIn("concurrency").optional().meta({
         description: "At most this many tasks in progress (asyncio.Semaphore, bounded submission).",
+      }),
+      chunksize: integerIn("chunksize").optional().meta({
+        description:
+          "Process pools with batch arrivals: submit the tasks as Executor.map(chunksize=c) does, c tasks per work item (one pickle and one pipe round trip per item, the results sent back together).",
       }),
       classes: z.array(taskClassSchema).min(1, { error: "expected at least one task class" }),
     }),

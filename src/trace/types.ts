@@ -65,7 +65,12 @@ export interface Marker {
 }
 
 export interface StepRecord {
-  kind: "cpu" | "io" | "block" | "offload";
+  /**
+   * spawn: a coroutine's child tasks, from create_task to the last await (their own steps have
+   * records of their own); threads: threads started and joined (likewise); socket: one exchange
+   * with a peer process, its demand the peer's CPU.
+   */
+  kind: "cpu" | "io" | "block" | "offload" | "spawn" | "threads" | "socket";
   /** For cpu steps: how it treats the GIL. */
   gil?: "python" | "release" | "hold";
   /** Thread that ran it. For an offload step: the thread whose coroutine awaited it (the loop's); the offloaded steps have records of their own, on the worker that ran them. */

@@ -124,14 +124,14 @@ describe("a long repeat is kept compact and drawn again as it runs", () => {
           for (const step of list) {
             if (step.kind === "repeat") {
               for (let i = 0; i < (step.times as number); i++) unroll(step.steps, rng);
-            } else if (step.kind !== "offload") expected.push(`${step.kind}:${samplers.draw(step.duration, rng)}`);
+            } else if ("duration" in step) expected.push(`${step.kind}:${samplers.draw(step.duration, rng)}`);
           }
         };
         const truthRng = new Random(seed, "s");
         unroll(cls.steps, truthRng);
         const rng = new Random(seed, "s");
         const planned = drawSteps(cls.steps, rng, samplers);
-        const got = unrolled(planned).map((x) => `${x.kind}:${x.kind === "offload" ? "" : x.ns}`);
+        const got = unrolled(planned).map((x) => `${x.kind}:${"ns" in x ? x.ns : ""}`);
         expect(got).toEqual(expected);
         // The stream is left where unrolling leaves it, so what comes next is drawn the same.
         expect(rng.next()).toBe(truthRng.next());

@@ -91,7 +91,7 @@ function stepKeys(steps: readonly UnrolledStep[]): string[] {
   return steps.flatMap((s) =>
     s.kind === "offload"
       ? ["offload:0:", ...stepKeys(s.steps)]
-      : [`${s.kind}:${s.ns}:${s.kind === "cpu" ? s.gil : ""}`],
+      : [`${s.kind}:${"ns" in s ? s.ns : ""}:${s.kind === "cpu" ? s.gil : ""}`],
   );
 }
 

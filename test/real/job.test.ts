@@ -80,4 +80,36 @@ describe("buildJob", () => {
     expect(() => buildJob(loops, normalizeRealOptions())).toThrow(RealSetupError);
     expect(() => buildJob(loops, normalizeRealOptions())).toThrow("invalid executor.loops: 2");
   });
+
+  test.each([
+    [
+      { kind: "asyncio" as const },
+      [{ repeat: 2, steps: [{ spawn: 2, steps: [{ cpu: "1us" }] }] }],
+      "workload.classes[0].steps[0].steps[0].spawn: the real-execution mode does not run spawn steps yet (simulate only)",
+    ],
+    [
+      { kind: "threads" as const },
+      [{ cpu: "1us" }, { threads: 1, steps: [{ cpu: "1us" }] }],
+      "workload.classes[0].steps[1].threads: the real-execution mode does not run threads steps yet (simulate only)",
+    ],
+    [
+      { kind: "sync" as const },
+      [{ socket: { peer: "5us" } }],
+      "workload.classes[0].steps[0].socket: the real-execution mode does not run socket steps yet (simulate only)",
+    ],
+  ])("buildJob refuses the simulate-only steps in one line: %j", (executor, steps, line) => {
+    const s = scenario({ executor, workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps }] } });
+    expect(() => buildJob(s, normalizeRealOptions())).toThrow(RealSetupError);
+    expect(() => buildJob(s, normalizeRealOptions())).toThrow(line);
+  });
+
+  test("buildJob refuses a chunked map in one line", () => {
+    const s = scenario({
+      executor: { kind: "processes" },
+      workload: { arrivals: { kind: "batch", count: 4 }, chunksize: 2, classes: [{ steps: [{ cpu: "1us" }] }] },
+    });
+    expect(() => buildJob(s, normalizeRealOptions())).toThrow(
+      "workload.chunksize: the real-execution mode does not run chunked maps yet (simulate only)",
+    );
+  });
 });

@@ -43,7 +43,9 @@ function maxOverlap(spans: { start: number; end: number }[]): number {
 /** The planned steps in the order the trace lists them: the steps an offload step ran, then the offload step (demand 0). */
 function flatten(steps: UnrolledStep[]): { kind: string; demand: number }[] {
   return steps.flatMap((s) =>
-    s.kind === "offload" ? [...flatten(s.steps), { kind: "offload", demand: 0 }] : [{ kind: s.kind, demand: s.ns }],
+    s.kind === "offload"
+      ? [...flatten(s.steps), { kind: "offload", demand: 0 }]
+      : [{ kind: s.kind, demand: "ns" in s ? s.ns : 0 }],
   );
 }
 

@@ -134,6 +134,18 @@ describe("the range of every value is checked before a run", () => {
       repeat: (s, n) => {
         s.workload.classes[0].steps = [{ repeat: n, steps: [{ cpu: "1us" }] }];
       },
+      spawn: (s, n) => {
+        s.executor = { kind: "asyncio" };
+        s.workload.classes[0].steps = [{ spawn: n, steps: [{ cpu: "1us" }] }];
+      },
+      threads: (s, n) => {
+        s.workload.classes[0].steps = [{ threads: n, steps: [{ cpu: "1us" }] }];
+      },
+      chunksize: (s, n) => {
+        s.executor = { kind: "processes" };
+        s.workload.arrivals = { kind: "batch", count: 5 };
+        s.workload.chunksize = n;
+      },
       erlangK: (s, n) => {
         s.workload.classes[0].steps = [{ cpu: { dist: "erlang", k: n, mean: "1ms" } }];
       },

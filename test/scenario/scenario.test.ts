@@ -325,7 +325,7 @@ const BAD: [string, Edit, string][] = [
   [
     "a step of no known kind",
     step({ compute: "1ms" }),
-    'workload.classes[0].steps[0]: {"compute":"1ms"} is invalid (expected a step: {"cpu": ...}, {"io": ...}, {"block": ...}, {"offload": [...]} or {"repeat": N, "steps": [...]})',
+    'workload.classes[0].steps[0]: {"compute":"1ms"} is invalid (expected a step: {"cpu": ...}, {"io": ...}, {"block": ...}, {"socket": {"peer": ...}}, {"offload": [...]}, {"spawn": N, "steps": [...]}, {"threads": N, "steps": [...]} or {"repeat": N, "steps": [...]})',
   ],
   [
     "a bad gil mode",

@@ -231,11 +231,14 @@ const releaseSpeedup: Experiment = {
 
 const yields = (k: number): Step[] | object[] => [{ repeat: k, steps: [{ io: "0us" }] }];
 
+/** create-task: the coroutines created, then awaited, in one run (mechanisms.py's M). */
+const CREATE_TASKS = 2000;
+
 const asyncioCosts: Experiment = {
   id: "asyncio-costs",
   title: "The event loop's own costs",
   description:
-    "With nothing else running: N tasks each await asyncio.sleep(0) K times (N = 1, K = 2000; N = 100, K = 40); the time per round is iteration + N × step, which gives the cost of a step and of an iteration. create-task: inside a running coroutine, create_task() of 2,000 coroutines that return at once, then await each: time per task. gather: asyncio.gather of 1,000, 10,000 and 100,000 such coroutines: total time. semaphore: 10,000 gathered tasks, each `async with Semaphore(100): await asyncio.sleep(0)`: time per task. The simulation runs the same tasks as a batch into one loop (a batch is what gather does: every task ready in the first iteration), a Semaphore as the workload's concurrency limit.",
+    "With nothing else running: N tasks each await asyncio.sleep(0) K times (N = 1, K = 2000; N = 100, K = 40); the time per round is iteration + N × step, which gives the cost of a step and of an iteration. create-task: inside a running coroutine, create_task() of 2,000 coroutines that return at once, then await each: time per task. gather: asyncio.gather of 1,000, 10,000 and 100,000 such coroutines: total time. semaphore: 10,000 gathered tasks, each `async with Semaphore(100): await asyncio.sleep(0)`: time per task. The simulation runs the same tasks as a batch into one loop (a batch is what gather does: every task ready in the first iteration), a Semaphore as the workload's concurrency limit, and create-task as one task whose spawn step creates 2,000 children and awaits each.",
   informs:
     "loopStepCost, loopIterationCost; the per-task cost of creating tasks and of gather's done callbacks; the Semaphore's FIFO hand-over.",
   figures: [
@@ -290,6 +293,23 @@ const asyncioCosts: Experiment = {
       }),
     ),
     {
+      figures: ["create-task"],
+      scenarios: (ctx) => [
+        {
+          ...base(ctx, "asyncio-create-task"),
+          executor: { kind: "asyncio", offload: "none" },
+          workload: {
+            arrivals: { kind: "batch", count: 1 },
+            classes: [{ steps: [{ spawn: CREATE_TASKS, steps: [{ cpu: "0us" }] }] }],
+          },
+        },
+      ],
+      extract: ([run]) => {
+        const spawn = stepsOf(traceOf(run as RunResult), "spawn")[0];
+        return { "create-task": spawn ? (spawn.end - spawn.start) / CREATE_TASKS : null };
+      },
+    },
+    {
       figures: ["semaphore"],
       scenarios: (ctx) => [
         {
@@ -306,12 +326,7 @@ const asyncioCosts: Experiment = {
       extract: ([run]) => ({ semaphore: (run as RunResult).metrics.makespan / 10000 }),
     },
   ],
-  gaps: [
-    {
-      figures: ["create-task"],
-      need: "a step that creates tasks from inside a running coroutine: {spawn: N, steps: [...]} scheduling N child tasks on the same loop (each create_task costs the parent CPU and queues the child's first step with call_soon for the next iteration) and an {await: children} step that resumes the parent when they are done (one done callback per child). Today tasks only come from arrivals.",
-    },
-  ],
+  gaps: [],
 };
 
 /** Simulated windows of the sleep(0) loop: a steady rate needs only a few switch intervals. */
@@ -427,7 +442,7 @@ const threadPool: Experiment = {
   id: "thread-pool",
   title: "ThreadPoolExecutor round trips, and thread start and join",
   description:
-    "A ThreadPoolExecutor(4) with its workers started. single: submit(f).result() of a function that returns at once, 300 times one after another: the median round trip. pipelined: submit 2,000, then wait for all: time per call. start-join: threading.Thread(target=f).start() then join(), 200 times: the median. The simulation runs a pool of 4 threads: one client issuing 300 tasks one after another (closed arrivals, no think time) for single, a batch of 2,000 for pipelined.",
+    "A ThreadPoolExecutor(4) with its workers started. single: submit(f).result() of a function that returns at once, 300 times one after another: the median round trip. pipelined: submit 2,000, then wait for all: time per call. start-join: threading.Thread(target=f).start() then join(), 200 times: the median. The simulation runs a pool of 4 threads: one client issuing 300 tasks one after another (closed arrivals, no think time) for single, a batch of 2,000 for pipelined; start-join as a sync program whose task makes 200 threads steps of one thread each, one after another.",
   informs: "submitCost, threadHandoff, the future's wake-up of the waiting caller; threadStart.",
   figures: [
     fig("single", "ns", "submit(f).result(), one at a time"),
@@ -447,6 +462,22 @@ const threadPool: Experiment = {
       extract: ([run]) => ({ single: median(latencies(traceOf(run as RunResult), 4)) }),
     },
     {
+      figures: ["start-join"],
+      scenarios: (ctx) => [
+        {
+          ...base(ctx, "thread-start-join"),
+          executor: { kind: "sync" },
+          workload: {
+            arrivals: { kind: "batch", count: 1 },
+            classes: [{ steps: [{ repeat: 200, steps: [{ threads: 1, steps: [{ cpu: "0us" }] }] }] }],
+          },
+        },
+      ],
+      extract: ([run]) => ({
+        "start-join": median(stepsOf(traceOf(run as RunResult), "threads").map((s) => s.end - s.start)),
+      }),
+    },
+    {
       figures: ["pipelined"],
       scenarios: (ctx) => [
         {
@@ -459,12 +490,7 @@ const threadPool: Experiment = {
       extract: ([run]) => ({ pipelined: (run as RunResult).metrics.makespan / 2000 }),
     },
   ],
-  gaps: [
-    {
-      figures: ["start-join"],
-      need: "a step that starts a thread and joins it: {thread: [...steps]} costing Thread.start() in the caller (threadStart, then the new thread's first take of the GIL, which start() waits for) and join() (a lock wait woken when the thread exits). Today threads exist only as pool workers and background threads started at time 0.",
-    },
-  ],
+  gaps: [],
 };
 
 // ------------------------------------------------------------------ process pools
@@ -535,7 +561,7 @@ const processMap: Experiment = {
   id: "process-map",
   title: "ProcessPoolExecutor.map with a chunksize",
   description:
-    "A warm ProcessPoolExecutor(2): list(pool.map(f, range(1000), chunksize=c)) of a function that returns at once, for c = 1 and c = 50: time per item. The simulation runs chunksize 1 as a batch of 1,000 tasks on a pool of 2 processes, timed from the first result to the last (the pool is warm in the real run).",
+    "A warm ProcessPoolExecutor(2): list(pool.map(f, range(1000), chunksize=c)) of a function that returns at once, for c = 1 and c = 50: time per item. The simulation runs chunksize 1 as a batch of 1,000 tasks on a pool of 2 processes, timed from the first result to the last (the pool is warm in the real run), and chunksize 50 the same way with the workload's chunksize 50 (the first chunk's 50 items left out).",
   informs: "the per-task IPC cost (ipcBase, ipcLatency) and how chunking amortizes it.",
   figures: [
     fig("map.chunk1", "ns", "map, chunksize 1: per item"),
@@ -556,37 +582,79 @@ const processMap: Experiment = {
         return { "map.chunk1": (lastEnd(t) - firstEnd(t)) / 999 };
       },
     },
-  ],
-  gaps: [
     {
       figures: ["map.chunk50"],
-      need: "a chunked map: a workload option chunksize c that sends tasks to a worker process in groups of c (one pickle and one pipe round trip per group, results returned per group), as Executor.map(chunksize=c) does.",
+      scenarios: (ctx) => [
+        {
+          ...base(ctx, "process-map-50"),
+          executor: { kind: "processes", workers: 2 },
+          workload: {
+            arrivals: { kind: "batch", count: 1000 },
+            chunksize: 50,
+            classes: [{ steps: [{ cpu: "0us" }] }],
+          },
+        },
+      ],
+      extract: ([run]) => {
+        const t = traceOf(run as RunResult);
+        return { "map.chunk50": (lastEnd(t) - firstEnd(t)) / 950 };
+      },
     },
   ],
+  gaps: [],
 };
 
 // ------------------------------------------------------------------ sockets
 
 const SOCKET_K = [0, 1, 2, 4] as const;
 const SOCKET_I = ["5ms", "1ms", "0.1ms"] as const;
+/** The client's run, as mechanisms.py's D. */
+const SOCKET_RUN = 300e6;
+/**
+ * The client process's own CPU per round trip: its sendall() and recv() on loopback and a few
+ * bytecodes of its loop. Not measured by the suite: an estimate (two loopback socket calls of
+ * about 2.5 µs), set before comparing and not fitted to the figures.
+ */
+const SOCKET_PEER = "5us";
 
 const sockets: Experiment = {
   id: "sockets",
   title: "A loopback echo server thread beside CPU-bound threads",
   description:
-    "An echo server thread serves one client connection over loopback beside k pure-Python threads (k = 0, 1, 2, 4) at switch intervals of 5 ms, 1 ms and 0.1 ms. The client runs in another process (its own GIL), sending a 64-byte request and waiting for the echo, back to back, for 0.3 s. The server's recv() and sendall() each release the GIL and take it back from the spinners. Figure: round trips per second.",
+    "An echo server thread serves one client connection over loopback beside k pure-Python threads (k = 0, 1, 2, 4) at switch intervals of 5 ms, 1 ms and 0.1 ms. The client runs in another process (its own GIL), sending a 64-byte request and waiting for the echo, back to back, for 0.3 s. The server's recv() and sendall() each release the GIL and take it back from the spinners. Figure: round trips per second. The simulation runs a sync server whose one task repeats a socket exchange ({socket: {peer}}: send, then recv until the peer's reply), the peer a process of its own that spends 5 µs of CPU per message (an estimate of the client's two socket calls, not measured), beside k background spinners at the same switch interval, for 0.3 s: the peer's replies per second.",
   informs:
     "the convoy effect on socket IO (bpo-7946), gilWakeup, and the switch interval's effect on IO latency; the wake-up of a socket is not a timer (no timer slack).",
   figures: SOCKET_I.flatMap((i) =>
     SOCKET_K.map((k) => fig(`rps.k${k}.i${i}`, "per-second", `round trips/s, ${k} CPU threads, interval ${i}`)),
   ),
-  cases: [],
-  gaps: [
-    {
-      figures: SOCKET_I.flatMap((i) => SOCKET_K.map((k) => `rps.k${k}.i${i}`)),
-      need: "socket IO that releases and retakes the GIL on every call: a step {socket: {calls: 2, wait: dist}} where each call drops the GIL, waits for the peer with a wake-up that is not a timer (no timer slack), and takes the GIL back (a convoy when a spinner holds it); and a client in another process, so that requests arrive when the previous echo came back (a closed loop across processes), not on a timer.",
-    },
-  ],
+  cases: SOCKET_I.flatMap((i) =>
+    SOCKET_K.map(
+      (k): SimCase => ({
+        figures: [`rps.k${k}.i${i}`],
+        scenarios: (ctx) => [
+          {
+            ...base(ctx, `sockets-k${k}-i${i}`),
+            runtime: { python: ctx.python as "3.11", switchInterval: i },
+            executor: { kind: "sync" },
+            workload: {
+              arrivals: { kind: "batch", count: 1 },
+              classes: [{ steps: [{ repeat: 1_000_000, steps: [{ socket: { peer: SOCKET_PEER } }] }] }],
+            },
+            background: spinners(k),
+            run: { until: ns(SOCKET_RUN) },
+          },
+        ],
+        extract: ([run]) => {
+          // The peer (the client process) runs once per exchange: its runs are the round trips.
+          const trace = traceOf(run as RunResult);
+          const peer = new Set(trace.threads.filter((t) => t.role === "process-worker").map((t) => t.id));
+          const trips = trace.intervals.filter((iv) => peer.has(iv.thread) && iv.state === "gil").length;
+          return { [`rps.k${k}.i${i}`]: trips / (SOCKET_RUN / 1e9) };
+        },
+      }),
+    ),
+  ),
+  gaps: [],
 };
 
 // ------------------------------------------------------------------ sleeps

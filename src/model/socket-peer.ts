@@ -1,0 +1,66 @@
+import type { Nanos } from "../engine/time.js";
+import { block, cpu, type Op } from "./ops.js";
+import type { Runtime } from "./runtime.js";
+import type { SimThread } from "./thread.js";
+import { WaitQueue } from "./wait-queue.js";
+
+/**
+ * The peer process at the other end of a thread's socket (a client, or a server it talks to):
+ * its own interpreter and GIL, one thread that sleeps in recv() until a message arrives, spends
+ * the message's CPU, and replies. One peer per thread, started at the thread's first exchange.
+ */
+class Peer {
+  private readonly inbox: Nanos[] = [];
+  private readonly reading = new WaitQueue("peer-recv");
+  readonly replies = new WaitQueue("socket-recv");
+  replied = false;
+
+  constructor(private readonly rt: Runtime) {}
+
+  /** A message written now: the peer's recv() wakes as a reader of a socket written by another process. */
+  deliver(ns: Nanos): void {
+    this.inbox.push(ns);
+    this.reading.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "socket-wakeup"));
+  }
+
+  *program(): Generator<Op, void, boolean | undefined> {
+    for (;;) {
+      while (this.inbox.length === 0) yield { op: "wait", on: this.reading, state: "io" };
+      yield cpu(this.inbox.shift() as Nanos);
+      // send() of the reply: it lands in the thread's socket and wakes its recv().
+      this.replied = true;
+      this.replies.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "socket-wakeup"));
+    }
+  }
+}
+
+const peers = new WeakMap<SimThread, Peer>();
+
+function peerOf(rt: Runtime, thread: SimThread): Peer {
+  let peer = peers.get(thread);
+  if (!peer) {
+    peer = new Peer(rt);
+    peers.set(thread, peer);
+    const proc = rt.addProcess(`peer-of-${thread.name}`);
+    rt.spawn(proc, `${proc.name}/MainThread`, "process-worker", peer.program());
+  }
+  return peer;
+}
+
+/**
+ * One exchange over a socket (Modules/socketmodule.c: every send and recv runs inside
+ * Py_BEGIN_ALLOW_THREADS): send() drops the GIL for the system call and takes it back; recv()
+ * drops the GIL and sleeps until the peer's reply wakes it (a socket, not a timer: no timer slack),
+ * then takes the GIL back, behind whoever holds it (the convoy effect, bpo-7946).
+ */
+export function* socketExchange(
+  rt: Runtime,
+  thread: SimThread,
+  peerNs: Nanos,
+): Generator<Op, void, boolean | undefined> {
+  const peer = peerOf(rt, thread);
+  peer.deliver(peerNs);
+  yield block(0);
+  while (!peer.replied) yield { op: "wait", on: peer.replies, state: "io" };
+  peer.replied = false;
+}

@@ -1,0 +1,182 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { MS, US } from "../../src/engine/time.js";
+import type { ScenarioInput } from "../../src/scenario/schema.js";
+import type { StepRecord, Trace } from "../../src/trace/types.js";
+import { run } from "./helpers.js";
+
+/*
+ * The mechanisms behind the spawn, threads and socket steps and the chunked map, each checked
+ * against a law or a closed form that does not come from the model's code.
+ */
+
+const quiet = { cores: 2, idleWake: { max: 0, tau: "1ms" } } as const;
+
+function stepsOf(trace: Trace, kind: StepRecord["kind"]): StepRecord[] {
+  return trace.tasks.flatMap((t) => t.steps ?? []).filter((s) => s.kind === kind);
+}
+
+describe("spawn: create_task from a running coroutine, then await each child", () => {
+  test("children run concurrently on the loop: N children each sleeping 10 ms take about 10 ms, not N x 10 ms", () => {
+    const r = run({
+      machine: quiet,
+      executor: { kind: "asyncio", offload: "none" },
+      workload: {
+        arrivals: { kind: "batch", count: 1 },
+        classes: [{ steps: [{ spawn: 20, steps: [{ io: "10ms" }] }] }],
+      },
+    });
+    const trace = r.trace as Trace;
+    const [spawn] = stepsOf(trace, "spawn");
+    const sleeps = stepsOf(trace, "io");
+    expect(sleeps).toHaveLength(20);
+    expect(spawn).toBeDefined();
+    const d = (spawn as StepRecord).end - (spawn as StepRecord).start;
+    expect(d).toBeGreaterThanOrEqual(10 * MS);
+    expect(d).toBeLessThan(13 * MS);
+  });
+
+  test("the parent never resumes before its last child's last step, and pays one create_task per child", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 50 }), (n, cpuUs) => {
+        const r = run({
+          machine: quiet,
+          runtime: { python: "3.12", createTaskCost: "7us", loopStepCost: "2us" },
+          executor: { kind: "asyncio", offload: "none" },
+          workload: {
+            arrivals: { kind: "batch", count: 1 },
+            classes: [{ steps: [{ spawn: n, steps: [{ cpu: `${cpuUs}us` }] }, { block: "1us" }] }],
+          },
+        });
+        const trace = r.trace as Trace;
+        const spawn = stepsOf(trace, "spawn")[0] as StepRecord;
+        const children = stepsOf(trace, "cpu");
+        expect(children).toHaveLength(n);
+        for (const c of children) expect(spawn.end).toBeGreaterThanOrEqual(c.end);
+        // Creation (n x 7 us), then each child's step (2 us of loop step and its CPU) on one thread.
+        expect(spawn.end - spawn.start).toBeGreaterThanOrEqual(n * (7 + 2 + cpuUs) * US);
+        // The first child runs only after every create_task (the next iteration).
+        const first = Math.min(...children.map((c) => c.start));
+        expect(first - spawn.start).toBeGreaterThanOrEqual(n * 7 * US);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe("threads: Thread.start() then join()", () => {
+  test("a join never returns before the thread's last step, and each thread is a new thread", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 300 }), (n, cpuUs) => {
+        const r = run({
+          machine: quiet,
+          executor: { kind: "threads", workers: 2 },
+          workload: {
+            arrivals: { kind: "batch", count: 2 },
+            classes: [{ steps: [{ threads: n, steps: [{ cpu: `${cpuUs}us` }, { io: "50us" }] }] }],
+          },
+        });
+        const trace = r.trace as Trace;
+        for (const task of trace.tasks) {
+          const steps = task.steps ?? [];
+          const join = steps.find((s) => s.kind === "threads") as StepRecord;
+          const inner = steps.filter((s) => s.kind !== "threads");
+          expect(inner).toHaveLength(2 * n);
+          const ids = new Set(inner.map((s) => s.thread));
+          expect(ids.size).toBe(n);
+          expect(ids.has(join.thread)).toBe(false);
+          for (const s of inner) expect(join.end).toBeGreaterThanOrEqual(s.end);
+          // Pure Python under one GIL runs one thread at a time; each start costs threadStart (80 us).
+          expect(join.end - join.start).toBeGreaterThanOrEqual(n * (cpuUs + 80) * US);
+        }
+        expect(trace.threads.filter((t) => t.name.startsWith("Thread-"))).toHaveLength(2 * n);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe("socket: an exchange with a peer process", () => {
+  const exchange = (runtime: Record<string, unknown>, background: ScenarioInput["background"] = []) =>
+    run({
+      machine: quiet,
+      runtime: { python: "3.12", ipcLatency: "10us", syscallCost: "1us", ...runtime },
+      executor: { kind: "sync" },
+      workload: {
+        arrivals: { kind: "closed", clients: 1, count: 200 },
+        classes: [{ steps: [{ socket: { peer: "5us" } }] }],
+      },
+      background,
+      run: { until: "100ms" },
+    });
+
+  test("alone, one exchange is two wake-ups and the peer's CPU, with no timer slack", () => {
+    const r = exchange({ timerSlack: "1ms" });
+    const times = stepsOf(r.trace as Trace, "socket").map((s) => s.end - s.start);
+    expect(times).toHaveLength(200);
+    // deliver -> peer wakes (10 us) -> 5 us of CPU -> reply wakes the server (10 us): 25 us, and a
+    // 1 ms timer slack would show if the wake-up were a timer. (The first: the peer is not asleep yet.)
+    for (const t of times.slice(1)) {
+      expect(t).toBeGreaterThanOrEqual(25 * US);
+      expect(t).toBeLessThan(40 * US);
+    }
+    const noSlack = exchange({ timerSlack: "0us" });
+    expect(stepsOf(noSlack.trace as Trace, "socket").map((s) => s.end - s.start)).toEqual(times);
+    // The peer is a process of its own.
+    expect(new Set((r.trace as Trace).threads.map((t) => t.process)).size).toBe(2);
+  });
+
+  test("beside a CPU-bound thread, an exchange mostly waits a switch interval for the GIL (the convoy)", () => {
+    const spin = [{ name: "spin", steps: [{ repeat: "forever" as const, steps: [{ cpu: "100ms" }] }] }];
+    for (const [interval, per] of [
+      ["1ms", MS],
+      ["5ms", 5 * MS],
+    ] as const) {
+      const r = exchange({ switchInterval: interval }, spin);
+      const times = stepsOf(r.trace as Trace, "socket")
+        .map((s) => s.end - s.start)
+        .sort((a, b) => a - b);
+      expect(times.length).toBeGreaterThan(0);
+      // The spinner takes the GIL while recv() sleeps; the reply's thread waits for the drop request.
+      expect(times[Math.floor(times.length / 2)]).toBeGreaterThanOrEqual(per);
+    }
+  });
+});
+
+describe("chunksize: Executor.map's chunks on a process pool", () => {
+  test("n tasks in chunks of c: ceil(n/c) work items, the tasks of one item ending together", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 25 }), (n, c) => {
+        const r = run({
+          machine: quiet,
+          executor: { kind: "processes", workers: 2 },
+          workload: { arrivals: { kind: "batch", count: n }, chunksize: c, classes: [{ steps: [{ cpu: "10us" }] }] },
+        });
+        const trace = r.trace as Trace;
+        expect(trace.tasks).toHaveLength(n);
+        const byEnd = new Map<number, number>();
+        for (const t of trace.tasks) byEnd.set(t.end, (byEnd.get(t.end) ?? 0) + 1);
+        expect(byEnd.size).toBe(Math.ceil(n / c));
+        const sizes = [...byEnd.values()].sort((a, b) => a - b);
+        if (n % c !== 0) expect(sizes[0]).toBe(n % c);
+        expect(sizes.filter((x) => x === c)).toHaveLength(Math.floor(n / c));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test("chunking pickles once per chunk: 200 items in chunks of 50 save 196 x 4 pickling crossings", () => {
+    const overhead = (c: number) =>
+      run({
+        machine: quiet,
+        runtime: { python: "3.12", ipcBase: "60us", ipcPerByte: 0, processStart: "1ms" },
+        executor: { kind: "processes", workers: 2 },
+        workload: { arrivals: { kind: "batch", count: 200 }, chunksize: c, classes: [{ steps: [{ cpu: "0us" }] }] },
+      }).cpu.overhead;
+    // Each work item is pickled and unpickled each way: 4 x ipcBase. 200 items against 4 chunks.
+    const saved = overhead(1) - overhead(50);
+    expect(saved).toBeGreaterThanOrEqual((200 - 4) * 4 * 60 * US);
+    // ...and not much more: the rest is the submits and wake-ups saved.
+    expect(saved).toBeLessThan((200 - 4) * 4 * 60 * US * 1.5);
+  });
+});
