@@ -38,7 +38,7 @@ const browserDocument: Plugin = {
   },
 };
 
-async function bundle(entry: string): Promise<string> {
+async function bundle(entry: string, minify: boolean): Promise<string> {
   const result = await build({
     entryPoints: [join(SOURCE, entry)],
     bundle: true,
@@ -46,7 +46,7 @@ async function bundle(entry: string): Promise<string> {
     platform: "browser",
     format: "iife",
     target: ["es2022"],
-    minify: true,
+    minify,
     charset: "utf8",
     logLevel: "silent",
     plugins: [browserDocument],
@@ -56,9 +56,12 @@ async function bundle(entry: string): Promise<string> {
   return file.text;
 }
 
-/** The page's HTML: the template with its style and script inline. */
-export async function explorePage(): Promise<string> {
-  const script = await bundle("main.ts");
+/**
+ * The page's HTML: the template with its style and script inline. `minify: false` keeps the
+ * functions' names, for a CPU profile (scripts/profile-explore.ts); the page itself is minified.
+ */
+export async function explorePage(options: { minify?: boolean } = {}): Promise<string> {
+  const script = await bundle("main.ts", options.minify ?? true);
   const [template, style] = await Promise.all([
     readFile(join(SOURCE, "page.html"), "utf8"),
     readFile(join(SOURCE, "style.css"), "utf8"),
@@ -74,9 +77,9 @@ export async function explorePage(): Promise<string> {
 }
 
 /** Writes <root>/explore/index.html and returns its path. */
-export async function buildExplore(root: string): Promise<string> {
+export async function buildExplore(root: string, options: { minify?: boolean } = {}): Promise<string> {
   const path = join(root, "explore", "index.html");
-  await writeFileAtomic(path, await explorePage());
+  await writeFileAtomic(path, await explorePage(options));
   return path;
 }
 

@@ -4,8 +4,9 @@
  *
  * The page says when it is idle on <html data-state="ready" data-updates="N"> (N counts the
  * times it became idle) and with an "explore:ready" event whose detail gives the time from the
- * change to the main views (mainMs) and to every view, the sparkline included (allMs): tests
- * wait on these, and the bench reads them.
+ * change to the main views drawn (mainMs) and painted (paintMs), to every view, the sparkline
+ * included (allMs), and the update's time by phase (phases, see timing.ts): tests wait on these,
+ * and the bench reads them.
  */
 import type { Figure } from "../charts/types.js";
 import type { Nanos } from "../engine/time.js";
@@ -21,11 +22,26 @@ import { type Outcome, type Parsed, parseInput, parseText, sweepWorkers } from "
 import { Runner, type SweepPointResult } from "./runner.js";
 import { SharePanel } from "./share-panel.js";
 import { THEMES, type ThemeName } from "./theme.js";
+import { Phases } from "./timing.js";
 import { indexTrace, type TraceIndex } from "./trace-index.js";
 import { decodeState, encodeState, type PageState, prettyJson } from "./url-state.js";
 import { WhyPanel } from "./why-panel.js";
 
 type SideName = "a" | "b";
+
+/** Resolves once the browser has painted the next frame (a task queued from the frame's rAF runs after it). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    }),
+  );
+}
 
 interface Side {
   name: SideName;
@@ -38,7 +54,9 @@ interface Side {
   index: TraceIndex | null;
   knobs: Knobs | null;
   latencies: Nanos[];
+  /** The p99-against-workers points so far (this run's own first), and whether every count is in. */
   sweep: SweepPointResult[];
+  sweepDone: boolean;
   /** The window its timeline was last drawn over. */
   drawnWindow: [Nanos, Nanos] | null;
 }
@@ -70,7 +88,11 @@ export class App {
   private busy = 0;
   private changedAt = 0;
   private mainMs = 0;
+  private paintMs = 0;
+  /** The points array each side's running sweep fills. */
+  private readonly sweeping = new Map<SideName, SweepPointResult[]>();
   private updates = 0;
+  private readonly phases = new Phases();
 
   constructor() {
     this.state = decodeState(location.hash);
@@ -147,6 +169,7 @@ export class App {
       this.template,
       { window: (w) => this.setWindow(w) },
       name === "a" ? "Configuration A" : "Configuration B",
+      this.phases,
     );
     byId("columns").append(column.root);
     const side: Side = {
@@ -160,6 +183,7 @@ export class App {
       knobs: null,
       latencies: [],
       sweep: [],
+      sweepDone: false,
       drawnWindow: null,
     };
     this.sides.set(name, side);
@@ -277,68 +301,92 @@ export class App {
 
   /** Marks a side as changed; the next animation frame handles the latest change of each side. */
   private schedule(name: SideName): void {
-    if (this.busy === 0 && this.pending.size === 0) this.changedAt = performance.now();
+    if (this.busy === 0 && this.pending.size === 0) {
+      this.changedAt = performance.now();
+      this.phases.reset();
+    }
+    // Counted once per side however often it changes before the frame: flush settles each once.
+    if (!this.pending.has(name)) this.setBusy(+1);
     this.pending.add(name);
-    this.setBusy(+1);
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
     if (name === this.active) this.showControls();
   }
 
+  /**
+   * Runs and draws each changed side's main views (readout, facts, timeline, latency, loop lag),
+   * lets the browser paint them, and only then does what is out of sight or slow: the why panel
+   * and the command, the URL (history.replaceState lays the page out, so it waits for the paint's
+   * layout), and the sparkline's extra runs, which the figure says are pending meanwhile.
+   */
   private async flush(): Promise<void> {
     this.frame = 0;
     const names = [...this.pending];
     this.pending.clear();
-    for (const name of names) {
-      try {
-        await this.process(name);
-      } finally {
-        // After the views: history.replaceState is slow enough (from file://) to count.
-        this.writeUrl();
-        this.setBusy(-1);
+    const drawn: Side[] = [];
+    try {
+      for (const name of names) {
+        const s = await this.process(name);
+        if (s) drawn.push(s);
       }
+      this.mainMs = performance.now() - this.changedAt;
+      await afterPaint();
+      this.paintMs = performance.now() - this.changedAt;
+      for (const s of drawn) void this.runSweep(s);
+      this.phases.time("why and command", () => this.showActive());
+      this.phases.time("url", () => this.writeUrl());
+    } finally {
+      for (const _ of names) this.setBusy(-1);
     }
   }
 
-  private async process(name: SideName): Promise<void> {
+  /** Runs a side's scenario if it changed and draws its main views; the side, or null if nothing was drawn. */
+  private async process(name: SideName): Promise<Side | null> {
     const s = this.side(name);
-    if (!s) return;
+    if (!s) return null;
     if (s.parsed.state === "invalid") {
       s.column.stale("This scenario has errors (see the controls); the figures show the last good one.");
-      return;
+      return null;
     }
     const { input, scenario } = s.parsed;
     const text = JSON.stringify(input);
     if (s.ranText !== text) {
       const big = this.runner.isBig(scenario);
       if (big) this.status(`Running ${scenario.name}: 0 of ${scenario.workload.arrivals.count} tasks`, 0);
+      const started = performance.now();
       const result = await this.runner.run(input, scenario, (done, total) =>
         this.status(`Running ${scenario.name}: ${done} of ${total} tasks`, total > 0 ? done / total : 0),
       );
       this.status(null, 0);
-      if (s.parsed.state !== "ok" || JSON.stringify(s.parsed.input) !== text) return; // changed meanwhile
+      this.phases.add("run", performance.now() - started);
+      if (s.parsed.state !== "ok" || JSON.stringify(s.parsed.input) !== text) return null; // changed meanwhile
       if (result.state === "cancelled") {
         s.column.stale("Run cancelled: the figures show the last finished run, not these knobs.");
-        return;
+        return null;
       }
       if (result.state === "failed") {
         s.column.stale(`The run failed: ${result.message}`);
-        return;
+        return null;
       }
       s.outcome = result.outcome;
       s.ranText = text;
-      s.index = indexTrace(result.outcome.trace);
+      const outcome = result.outcome;
+      s.index = this.phases.time("index", () => indexTrace(outcome.trace));
       s.knobs = readKnobs(scenario);
       const warmup = scenario.run.warmup;
-      s.latencies = result.outcome.trace.tasks.filter((t) => t.arrival >= warmup).map((t) => t.end - t.arrival);
-      s.sweep = [];
+      s.latencies = outcome.trace.tasks.filter((t) => t.arrival >= warmup).map((t) => t.end - t.arrival);
+      // The sparkline starts with this run's own point; flush runs the other counts after the paint.
+      const workers = s.knobs.workers;
+      const sweeps = workers !== null && !this.runner.isBig(scenario);
+      s.sweep = sweeps ? [{ workers, p99: outcome.metrics.latency.p99, throughput: outcome.metrics.throughput }] : [];
+      s.sweepDone = !sweeps;
     }
     s.column.stale(null);
-    this.draw(s);
-    this.mainMs = performance.now() - this.changedAt;
-    if (s.sweep.length === 0) void this.runSweep(s);
+    this.draw(s, false);
+    return s;
   }
 
-  private draw(s: Side): void {
+  /** Draws a side's views; the why panel and the command too when `now` (flush shows them after the paint). */
+  private draw(s: Side, now = true): void {
     if (!s.outcome || !s.index || !s.knobs || s.parsed.state !== "ok") return;
     const two = this.sides.has("b");
     const title = `${two ? `${s.name.toUpperCase()}: ` : ""}${s.parsed.scenario.name}`;
@@ -353,6 +401,8 @@ export class App {
         sweepCommand: this.runner.isBig(s.parsed.scenario)
           ? sweepCommand(s.knobs.executor, sweepWorkers(s.knobs.workers))
           : null,
+        sweep: s.sweep,
+        sweepTotal: sweepWorkers(s.knobs.workers).length,
       },
       this.state.slo,
       this.window(),
@@ -364,20 +414,19 @@ export class App {
       if (other !== s && other.index && JSON.stringify(other.drawnWindow) !== JSON.stringify(this.window()))
         this.drawTimeline(other);
     }
-    if (s.sweep.length > 0) s.column.sweepPoints(s.sweep, this.state.slo, THEMES[this.theme]);
-    if (s.name === this.active) this.showActive();
+    if (s.name === this.active && now) this.showActive();
     this.sentence();
   }
 
+  /** Runs the sparkline's other worker counts in the worker beside the page, drawing each as it comes. */
   private async runSweep(s: Side): Promise<void> {
-    if (s.parsed.state !== "ok" || !s.knobs || !s.outcome) return;
+    if (s.parsed.state !== "ok" || !s.knobs || s.sweepDone || this.sweeping.get(s.name) === s.sweep) return;
     const { input, scenario } = s.parsed;
     const current = s.knobs.workers;
+    const points = s.sweep;
     if (current === null) return;
-    if (this.runner.isBig(scenario)) return;
-    const own = { workers: current, p99: s.outcome.metrics.latency.p99, throughput: s.outcome.metrics.throughput };
-    const points: SweepPointResult[] = [own];
-    s.column.sweepPoints(points, this.state.slo, THEMES[this.theme]);
+    const total = sweepWorkers(current).length;
+    this.sweeping.set(s.name, points);
     this.setBusy(+1);
     try {
       const done = await this.runner.sweep(
@@ -386,12 +435,14 @@ export class App {
         scenario,
         sweepWorkers(current).filter((w) => w !== current),
         (p) => {
+          if (s.sweep !== points) return; // a newer run replaced these points
           points.push(p);
-          s.column.sweepPoints(points, this.state.slo, THEMES[this.theme]);
+          s.column.sweepPoints(points, total, this.state.slo, THEMES[this.theme]);
         },
       );
-      if (done) s.sweep = points;
+      if (done && s.sweep === points) s.sweepDone = true;
     } finally {
+      if (this.sweeping.get(s.name) === points) this.sweeping.delete(s.name);
       this.setBusy(-1);
     }
   }
@@ -464,7 +515,9 @@ export class App {
     root.dataset.state = "ready";
     root.dataset.updates = String(++this.updates);
     root.dataset.mainMs = this.mainMs.toFixed(1);
+    root.dataset.paintMs = this.paintMs.toFixed(1);
     root.dataset.allMs = allMs.toFixed(1);
-    document.dispatchEvent(new CustomEvent("explore:ready", { detail: { mainMs: this.mainMs, allMs } }));
+    const detail = { mainMs: this.mainMs, paintMs: this.paintMs, allMs, phases: this.phases.snapshot() };
+    document.dispatchEvent(new CustomEvent("explore:ready", { detail }));
   }
 }

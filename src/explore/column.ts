@@ -17,6 +17,7 @@ import { drawSparkline, type SweepPoint } from "./figures/sparkline.js";
 import type { Knobs } from "./knobs.js";
 import type { Theme } from "./theme.js";
 import { type TimelineHost, TimelineView } from "./timeline-view.js";
+import type { Phases } from "./timing.js";
 import type { TraceIndex } from "./trace-index.js";
 import { MARKER_NAME } from "./words.js";
 
@@ -29,6 +30,9 @@ export interface ColumnData {
   truncated: boolean;
   /** For a scenario too big to sweep in the page: the CLI command that does it; else null. */
   sweepCommand: string | null;
+  /** The p99-against-workers points so far (the run's own first), of `sweepTotal` worker counts. */
+  sweep: readonly SweepPoint[];
+  sweepTotal: number;
 }
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -72,10 +76,19 @@ export class Column {
   readonly timeline: TimelineView;
   private data: ColumnData | null = null;
   private sweep: SweepPoint[] = [];
+  private sweepTotal = 0;
+  /** The animation frame that will redraw the sparkline with the points come in meanwhile. */
+  private sweepFrame = 0;
+  private sweepDraw: { slo: Nanos; theme: Theme } | null = null;
   /** The small figures' widths, read once per show (reading a width lays the page out). */
   private widths = { latency: 300, lag: 300, workers: 300 };
 
-  constructor(template: HTMLTemplateElement, host: TimelineHost, label: string) {
+  constructor(
+    template: HTMLTemplateElement,
+    host: TimelineHost,
+    label: string,
+    private readonly phases: Phases,
+  ) {
     this.root = (template.content.firstElementChild as HTMLElement).cloneNode(true) as HTMLElement;
     this.root.setAttribute("aria-label", label);
     find(this.root, ".legend").replaceChildren(...legend());
@@ -92,15 +105,28 @@ export class Column {
 
   show(data: ColumnData, slo: Nanos, window: [Nanos, Nanos] | null, theme: Theme): void {
     this.data = data;
-    this.sweep = [];
+    this.sweep = [...data.sweep].sort((a, b) => a.workers - b.workers);
+    this.sweepTotal = data.sweepTotal;
     find(this.root, ".side-title").textContent = data.title;
     // Every width is read before anything is drawn, so the page is laid out once, not per figure.
-    const timelineWidth = this.timeline.width();
-    const width = (name: string) => Math.max(220, Math.floor(find(this.root, `.plot.${name}`).clientWidth || 300));
-    this.widths = { latency: width("latency"), lag: width("lag"), workers: width("workers") };
-    this.readout(slo);
-    this.facts();
-    this.timeline.render(data.index, window, theme, data.knobs.python.endsWith("t") && !data.knobs.gil, timelineWidth);
+    const timelineWidth = this.phases.time("layout", () => {
+      const width = (name: string) => Math.max(220, Math.floor(find(this.root, `.plot.${name}`).clientWidth || 300));
+      this.widths = { latency: width("latency"), lag: width("lag"), workers: width("workers") };
+      return this.timeline.width();
+    });
+    this.phases.time("readout", () => {
+      this.readout(slo);
+      this.facts();
+    });
+    this.phases.time("timeline", () =>
+      this.timeline.render(
+        data.index,
+        window,
+        theme,
+        data.knobs.python.endsWith("t") && !data.knobs.gil,
+        timelineWidth,
+      ),
+    );
     this.smallFigures(slo, theme);
   }
 
@@ -148,17 +174,16 @@ export class Column {
   private smallFigures(slo: Nanos, theme: Theme): void {
     const d = this.data as ColumnData;
     const latency = find(this.root, ".plot.latency");
+    const timed = <T>(name: string, f: () => T) => this.phases.time(name, f);
     if (d.latencies.length === 0) latency.replaceChildren(el("p", { class: "placeholder" }, "No task was measured."));
     else
-      latency.replaceChildren(
-        drawLatency(
-          document,
-          { latencies: d.latencies, quantiles: d.metrics.latency, slo },
-          {
-            width: this.widths.latency,
-            height: 170,
-            theme,
-          },
+      timed("latency", () =>
+        latency.replaceChildren(
+          drawLatency(
+            document,
+            { latencies: d.latencies, quantiles: d.metrics.latency, slo },
+            { width: this.widths.latency, height: 170, theme },
+          ),
         ),
       );
     const lag = find(this.root, ".plot.lag");
@@ -173,23 +198,42 @@ export class Column {
         ),
       );
     else
-      lag.replaceChildren(
-        drawLag(document, loops, { width: this.widths.lag, height: 170, theme, end: d.index.trace.end }),
+      timed("lag", () =>
+        lag.replaceChildren(
+          drawLag(document, loops, { width: this.widths.lag, height: 170, theme, end: d.index.trace.end }),
+        ),
       );
-    this.drawSweep(slo, theme);
+    timed("sparkline", () => this.drawSweep(slo, theme));
   }
 
-  /** Adds the points the worker has reported and redraws the sparkline. */
-  sweepPoints(points: readonly SweepPoint[], slo: Nanos, theme: Theme): void {
+  /**
+   * Takes the points the worker has reported and redraws the sparkline at the next animation
+   * frame: points that arrive together are drawn once.
+   */
+  sweepPoints(points: readonly SweepPoint[], total: number, slo: Nanos, theme: Theme): void {
     this.sweep = [...points].sort((a, b) => a.workers - b.workers);
-    this.drawSweep(slo, theme);
+    this.sweepTotal = total;
+    this.sweepDraw = { slo, theme };
+    if (this.sweepFrame !== 0) return;
+    this.sweepFrame = requestAnimationFrame(() => {
+      this.sweepFrame = 0;
+      const d = this.sweepDraw;
+      if (d) this.drawSweep(d.slo, d.theme);
+    });
   }
 
   private drawSweep(slo: Nanos, theme: Theme): void {
     const d = this.data;
     const node = find(this.root, ".plot.workers");
     const title = find(this.root, ".workers-title");
+    const pending = find(this.root, ".sweep-status");
     if (!d) return;
+    const missing = d.knobs.workers === null || d.sweepCommand !== null ? 0 : this.sweepTotal - this.sweep.length;
+    pending.hidden = missing <= 0;
+    pending.textContent =
+      missing > 0
+        ? `Running the other worker counts beside the page: ${this.sweep.length} of ${this.sweepTotal} points in.`
+        : "";
     const k = d.knobs;
     title.textContent = k.executor === "asyncio" ? "p99 against event-loop processes" : "p99 against workers";
     find(this.root, ".workers-hint").hidden = k.workers === null;

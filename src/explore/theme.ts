@@ -41,7 +41,9 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     ink: "#e8e8e8",
     muted: "#a8a8a8",
     grid: "#333a40",
-    lane: "#262b30",
+    // Darker than the card, not lighter: the dark green of "running without the GIL" must stand
+    // off it under deuteranopia too (test/explore/colors.test.ts).
+    lane: "#0b0d0f",
     rule: "#7c848c",
     target: "#ff8a80",
     idleOpacity: 0.35,

@@ -285,6 +285,32 @@ describe("the explore page in Chromium", () => {
     await page.context().close();
   });
 
+  test("the sparkline says its points are pending until every worker count is in", {
+    timeout: 240_000,
+  }, async (ctx) => {
+    ctx.skip(!executable, NO_CHROMIUM);
+    const { page, errors } = await open("#preset=threads-cpu");
+    // Record every text the note shows during one update, from the change to idle.
+    await page.evaluate(() => {
+      const note = document.querySelector(".sweep-status");
+      if (!note) throw new Error("the page has no .sweep-status");
+      const seen: string[] = [];
+      (window as unknown as { seenNotes: string[] }).seenNotes = seen;
+      new MutationObserver(() => {
+        if (!(note as HTMLElement).hidden) seen.push(note.textContent ?? "");
+      }).observe(note, { childList: true, characterData: true, subtree: true, attributes: true });
+    });
+    await change(page, () => page.fill("#k-seed", "5"));
+    const seen = await page.evaluate(() => (window as unknown as { seenNotes: string[] }).seenNotes);
+    // The main views come with this run's own point (4 workers); 1, 2, 8, 16, 32 and 64 follow from the worker.
+    expect(seen[0]).toBe("Running the other worker counts beside the page: 1 of 7 points in.");
+    expect(await page.isHidden(".sweep-status")).toBe(true);
+    // Seven points and the ring around this run's own.
+    expect(await page.locator(".plot.workers svg circle").count()).toBe(8);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   test("a figure downloads as SVG and as a PNG at twice its size", { timeout: 240_000 }, async (ctx) => {
     ctx.skip(!executable, NO_CHROMIUM);
     const { page, errors } = await open("#preset=threads-cpu");

@@ -31,6 +31,7 @@ import { MARKER_KINDS, MARKER_STYLE } from "../../charts/timeline-legend.js";
 import type { Nanos } from "../../engine/time.js";
 import type { Trace } from "../../trace/types.js";
 import { plotStyle, type Theme } from "../theme.js";
+import { rectPaths } from "./rect-paths.js";
 
 export interface TimelineGeometry {
   window: [Nanos, Nanos];
@@ -151,24 +152,25 @@ export function drawTimeline(
         y2: (_, i) => y(i, 1),
         fill: theme.lane,
       }),
-      Plot.rect(rects, {
-        x1: (d: StateRect) => x(d.start),
-        x2: (d: StateRect) => x(d.end),
-        y1: (d: StateRect) => y(d.lane, d.top),
-        y2: (d: StateRect) => y(d.lane, d.bottom),
-        fill: (d: StateRect) => STATE_COLORS[d.state],
-        fillOpacity: idle,
-        shapeRendering: "crispEdges",
-      }),
-      Plot.rect(holds, {
-        x1: (d: HoldRect) => x(d.start),
-        x2: (d: HoldRect) => x(d.end),
-        y1: (d: HoldRect) => gilY(d, 0),
-        y2: (d: HoldRect) => gilY(d, 1),
-        fill: (d: HoldRect) => GIL_HOLD_SHADES[d.shade],
-        fillOpacity: (d: HoldRect) => d.held,
-        shapeRendering: "crispEdges",
-      }),
+      // Drawn as one path per colour, not a <rect> each: the same picture, a fraction of the time.
+      rectPaths([
+        ...rects.map((d) => ({
+          x1: x(d.start),
+          x2: x(d.end),
+          y1: y(d.lane, d.top),
+          y2: y(d.lane, d.bottom),
+          fill: STATE_COLORS[d.state],
+          opacity: idle(d),
+        })),
+        ...holds.map((d) => ({
+          x1: x(d.start),
+          x2: x(d.end),
+          y1: gilY(d, 0),
+          y2: gilY(d, 1),
+          fill: GIL_HOLD_SHADES[d.shade],
+          opacity: d.held,
+        })),
+      ]),
       Plot.text(holdLabels, {
         x: (d: HoldRect) => (x(d.start) + x(d.end)) / 2,
         y: (d: HoldRect) => gilY(d, 0.5),
