@@ -92,12 +92,16 @@ export function comparisonFigures(c: Comparison): {
 }
 
 /**
- * Writes sim-vs-real-METRIC.svg (one per time metric), simulated-timeline.svg and
- * real-timeline.svg (each with its PNG) into `out`.
+ * Writes sim-vs-real-METRIC.svg (one per time metric measured in every real run),
+ * simulated-timeline.svg and real-timeline.svg into `out`, and returns their names.
  */
-export function writeComparisonFigures(c: Comparison, out: string): void {
+export function writeComparisonFigures(c: Comparison, out: string): string[] {
   const figures = comparisonFigures(c);
-  for (const { metric, figure } of figures.simReal) writeFigure(join(out, `sim-vs-real-${metric}.svg`), figure);
-  writeFigure(join(out, "simulated-timeline.svg"), figures.simulated);
-  writeFigure(join(out, "real-timeline.svg"), figures.real);
+  const written: [string, Figure][] = [
+    ...figures.simReal.map(({ metric, figure }): [string, Figure] => [`sim-vs-real-${metric}.svg`, figure]),
+    ["simulated-timeline.svg", figures.simulated],
+    ["real-timeline.svg", figures.real],
+  ];
+  for (const [name, figure] of written) writeFigure(join(out, name), figure);
+  return written.map(([name]) => name);
 }

@@ -113,6 +113,17 @@ export function comparisonOf(
   const simulated = { trace: result.trace, metrics: metricsFromTrace(result.trace, { warmup }) };
   const runs: RealRun[] = real.map((r) => ({ ...r, metrics: metricsFromTrace(r.trace, { warmup }) }));
   const warnings = summarizeWarnings(runs.map((r) => r.warnings));
+  // A real run cut short (run.until, its timeout) measured only the tasks it finished: say so, and
+  // leave a run that finished none out of the metrics, where it would count as a makespan and
+  // latencies of 0.
+  const planned = simulated.metrics.tasks.arrived;
+  const measured = runs.filter((r) => r.metrics.tasks.completed > 0);
+  runs.forEach((r, k) => {
+    const done = r.metrics.tasks.completed;
+    if (done === 0) warnings.push(`real run ${k + 1} finished no task: it is left out of the metrics`);
+    else if (done < planned)
+      warnings.push(`real run ${k + 1} finished ${done} of ${planned} tasks: its metrics cover those only`);
+  });
   const busy = runs.map((r) => Math.max(r.busyBefore ?? 0, r.busyAfter ?? 0));
   const worst = Math.max(...busy);
   if (worst > BUSY_WARNING) {
@@ -129,7 +140,7 @@ export function comparisonOf(
     real: runs,
     rows: compareMetrics(
       simulated.metrics,
-      runs.map((r) => r.metrics),
+      (measured.length > 0 ? measured : runs).map((r) => r.metrics),
     ),
     warnings,
   };

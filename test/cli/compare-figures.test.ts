@@ -1,11 +1,13 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { timeUnitFor } from "../../src/charts/time-axis.js";
-import { comparisonFigures, metricName, workEnd } from "../../src/cli/compare-figures.js";
+import { comparisonFigures, metricName, workEnd, writeComparisonFigures } from "../../src/cli/compare-figures.js";
 import { simulate } from "../../src/model/simulate.js";
 import { compareMetrics } from "../../src/real/compare.js";
 import { getPreset } from "../../src/scenario/presets.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import { svgTexts } from "../fixtures/golden.js";
+import { tempDir } from "../temp.js";
 
 // The convoy preset: one task of 200 round trips beside a cruncher that spins until the run stops
 // at 5 s. The "real" side is a second simulation with another seed (no Python needed here).
@@ -69,5 +71,16 @@ describe("comparisonFigures", () => {
     }
     expect(metricName("latency.p95")).toBe("p95 latency");
     expect(metricName("makespan")).toBe("makespan");
+  });
+
+  test("writeComparisonFigures names exactly the files it wrote: no figure for a metric a real run did not measure", () => {
+    const out = tempDir("gilsim-compare-figures-");
+    const unmeasured = {
+      ...comparison,
+      rows: comparison.rows.map((r) => (r.key === "latency.p99" ? { ...r, real: [0] } : r)),
+    };
+    const names = writeComparisonFigures(unmeasured, out);
+    expect(names).not.toContain("sim-vs-real-latency.p99.svg");
+    expect(readdirSync(out).sort()).toEqual([...names].sort());
   });
 });

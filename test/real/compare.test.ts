@@ -94,6 +94,28 @@ describe("compareMetrics", () => {
     expect(busy.warnings[0]).toBe("w");
     expect(busy.warnings[1]).toMatch(/^the machine was 50% busy around a real run/);
   });
+
+  test("a real run cut short is said so, and one that finished no task is left out of the means, not counted as 0", () => {
+    const s = scenario(INPUT);
+    const cut = (until: string) =>
+      simulate(scenario({ ...INPUT, run: { until } }), { seed: 9, trace: true }).trace as Trace;
+    const run = (trace: Trace) => ({ trace, busyBefore: 0, busyAfter: 0, warnings: [], python: "sim" });
+    const own = cut("10s");
+    const none = cut("100us");
+    const part = cut("30ms");
+    const done = metricsFromTrace(part, { warmup: 0 }).tasks.completed;
+    expect(metricsFromTrace(none, { warmup: 0 }).tasks.completed).toBe(0);
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(30);
+    const c = comparisonOf(s, 9, [run(own), run(none), run(part)], "x");
+    expect(c.warnings).toEqual([
+      "real run 2 finished no task: it is left out of the metrics",
+      `real run 3 finished ${done} of 30 tasks: its metrics cover those only`,
+    ]);
+    const makespan = c.rows.find((r) => r.key === "makespan")!;
+    expect(makespan.real).toHaveLength(2);
+    expect(makespan.min).toBeGreaterThan(0);
+  });
 });
 
 describe("summarizeWarnings", () => {

@@ -130,15 +130,16 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         } finally {
           line.done();
         }
+        let written: string[] = [];
         if (flags.out) {
           // The charts (jsdom, Plot, resvg) load here, only when figures are written.
           const { writeComparisonFigures } = await import("../compare-figures.js");
-          writeComparisonFigures(c, flags.out);
+          written = [...writeComparisonFigures(c, flags.out), "comparison.json"];
           await writeFileAtomic(join(flags.out, "comparison.json"), stableJson(summaryJson(c)));
         }
         io.out(flags.json ? stableJson(summaryJson(c)) : formatComparison(c));
-        if (flags.out && !flags.json)
-          io.out(`wrote ${flags.out}/{sim-vs-real-*,simulated-timeline,real-timeline}.svg and comparison.json`);
+        // Exactly the files written: a metric some real run did not measure gets no figure.
+        if (flags.out && !flags.json) io.out(`wrote ${written.map((f) => join(flags.out ?? "", f)).join(", ")}`);
       }),
     );
 }
