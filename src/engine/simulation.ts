@@ -57,11 +57,15 @@ export class Simulation {
   /**
    * Counts `n` units of work done inside a handler without an event of its own (a model that runs
    * a long run of instant steps in one handler), so that `run`'s `maxEvents` bounds it too.
-   * `eventsProcessed` does not include them.
+   * `eventsProcessed` does not include them. Returns true once the running `run` call's
+   * `maxEvents` is spent: the caller should then go on in an event of its own, so the run can stop.
    */
-  charge(n = 1): void {
+  charge(n = 1): boolean {
     this.charged += n;
+    return this.charged >= this.chargeCap;
   }
+  /** Charged work at which the current `run` call's maxEvents is spent (Infinity without one). */
+  private chargeCap = Number.POSITIVE_INFINITY;
 
   /** Events handled plus the work charged, what `maxEvents` counts. */
   get workDone(): number {
@@ -145,12 +149,14 @@ export class Simulation {
     const handlers = this.handlers;
     let handled = 0;
     const charged0 = this.charged;
+    this.chargeCap = charged0 + maxEvents;
     // peekTime is Infinity on an empty queue, and pop then gives -1. A cancelled event at the head
     // is popped and skipped; one later than `until` ends the run as a real one would, since every
     // event after it is later still. (Handler indexes are at least 0; CANCELLED is below.) With
     // `maxEvents` handled, the run stops before the next real event and says more are left.
     while (queue.peekTime() <= until) {
       if (handled + this.charged - charged0 >= maxEvents) {
+        this.chargeCap = Number.POSITIVE_INFINITY;
         if (this.peek() <= until) return true;
         break;
       }
@@ -163,6 +169,7 @@ export class Simulation {
       handled++;
       (handlers[handler] as Handler)(queue.argOf(slot));
     }
+    this.chargeCap = Number.POSITIVE_INFINITY;
     if (Number.isFinite(until) && until > this.clock) this.clock = until;
     return false;
   }

@@ -115,10 +115,16 @@ export class SimThread {
         }
         this.perform(next.value);
         if (!this.resumeQueued) return;
-        // An op that ended at once: work without an event of its own, which --max-events counts.
-        this.rt.world.sim.charge();
         this.resumeQueued = false;
         v = this.resumeValue;
+        // An op that ended at once: work without an event of its own, which --max-events counts.
+        // Once the limit is spent, the thread goes on in an event of its own, so the run can stop
+        // between two of its instant ops (never without a limit: results stay the same).
+        if (this.rt.world.sim.charge()) {
+          const resumeWith = v;
+          this.rt.later(0, () => this.advance(resumeWith));
+          return;
+        }
       }
     } finally {
       this.advancing = false;

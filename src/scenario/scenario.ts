@@ -176,6 +176,11 @@ function checkSemantics(s: ParsedScenario): string[] {
       problems.push(
         `workload.chunksize: chunking needs batch arrivals, as Executor.map has all its items at once (arrivals.kind is ${JSON.stringify(s.workload.arrivals.kind)})`,
       );
+    } else if (s.workload.concurrency !== undefined) {
+      // Executor.map submits every chunk at once: no semaphore bounds it, so the two cannot mix.
+      problems.push(
+        "workload.chunksize: chunking submits every item at once, as Executor.map does, so it cannot be combined with workload.concurrency (remove one)",
+      );
     }
   }
   if (s.run.until !== undefined && s.run.warmup >= s.run.until) {

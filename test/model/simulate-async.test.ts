@@ -33,6 +33,33 @@ describe("simulateAsync", () => {
     await expect(simulateAsync(s, { trace: false, signal: controller.signal })).rejects.toThrow("stop");
   });
 
+  test("maxEvents bounds one task's instant steps too: 10 million zero-length steps stop after about the limit", async () => {
+    // Zero-length steps take no event of their own; each is charged to the run's work, and once
+    // the limit is spent the thread goes on in an event of its own, so the run can stop there.
+    const s = parseScenario({
+      executor: { kind: "threads", workers: 1 },
+      workload: {
+        arrivals: { kind: "batch", count: 1 },
+        classes: [{ steps: [{ repeat: 50, steps: [{ repeat: 200_000, steps: [{ cpu: "0ms" }] }] }] }],
+      },
+    });
+    for (const r of [simulate(s, { maxEvents: 5000 }), await simulateAsync(s, { maxEvents: 5000 })]) {
+      expect(r.stoppedBy).toBe("max-events");
+      expect(r.truncated).toBe(true);
+      expect(r.metrics.tasks.completed).toBe(0);
+    }
+    // Without a limit the same task finishes: the limit, not the model, stopped it above.
+    const small = parseScenario({
+      executor: { kind: "threads", workers: 1 },
+      workload: {
+        arrivals: { kind: "batch", count: 1 },
+        classes: [{ steps: [{ repeat: 20_000, steps: [{ cpu: "0ms" }] }] }],
+      },
+    });
+    expect(simulate(small).metrics.tasks.completed).toBe(1);
+    expect(simulate(small, { maxEvents: 5000 }).stoppedBy).toBe("max-events");
+  });
+
   test("maxEvents stops both forms at the same event, with the same partial metrics", async () => {
     const s = parseScenario(getPreset("web-api"));
     const a = simulate(s, { maxEvents: 12_345 });

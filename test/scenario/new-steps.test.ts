@@ -125,6 +125,13 @@ describe("bad new steps are one line each, naming the path and what is wrong", (
     expect(problemsOf(open)).toEqual([
       'x.json: workload.chunksize: chunking needs batch arrivals, as Executor.map has all its items at once (arrivals.kind is "poisson")',
     ]);
+    // Executor.map has no semaphore: a concurrency bound beside it would be ignored, so it is refused.
+    const bounded = withSteps([{ cpu: "1us" }], { kind: "processes" });
+    bounded.workload.chunksize = 4;
+    bounded.workload.concurrency = 1;
+    expect(problemsOf(bounded)).toEqual([
+      "x.json: workload.chunksize: chunking submits every item at once, as Executor.map does, so it cannot be combined with workload.concurrency (remove one)",
+    ]);
     const zero = withSteps([{ cpu: "1us" }], { kind: "processes" });
     zero.workload.chunksize = 0;
     expect(problemsOf(zero)).toEqual(["x.json: workload.chunksize: 0 is invalid (expected a positive integer)"]);

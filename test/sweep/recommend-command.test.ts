@@ -26,6 +26,10 @@ describe("gilsim recommend", () => {
         ["--slo", "p99<100ms", "--load", "5/s", "--kinds", "gpu"],
         "gilsim: invalid --kinds: gpu (expected some of threads, processes, asyncio for this workload)\n",
       ],
+      [
+        ["--slo", "p99<100ms", "--load", "5/s", "--replications", "1"],
+        "gilsim: invalid --replications: 1 (recommend needs at least 2 runs per probe for its 95% bound)\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(["recommend", file, "--workers", "0", ...args]);

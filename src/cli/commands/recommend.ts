@@ -59,7 +59,20 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     )
     .option("--kinds <list>", "layouts to try, joined by commas (default: all that fit the workload)")
     .option("--max-workers <n>", "the largest worker count to try", parseMaxWorkers, DEFAULT_MAX_WORKERS)
-    .option("--replications <n>", "runs per probe (default: the scenario's, at least 3)", parseReplications)
+    .option(
+      "--replications <n>",
+      "runs per probe, at least 2 (default: the scenario's, at least 3)",
+      (text: string) => {
+        const n = parseReplications(text);
+        // The SLO is judged at the 95% upper bound, and one run gives no interval: its "bound" would be
+        // the mean, the optimistic answer the rule exists to avoid.
+        if (n < 2)
+          throw new UsageError(
+            `invalid --replications: ${text} (recommend needs at least 2 runs per probe for its 95% bound)`,
+          );
+        return n;
+      },
+    )
     .option("--workers <n>", "worker processes (default: one per core; 0 runs on the main thread)", parseWorkers)
     .option("--seed <n>", "base seed (default: the scenario's seed)", parseSeed)
     .option("--json", "print the result as JSON")
