@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // Both cores of a 2-core machine: vitest's default leaves one idle (availableParallelism - 1).
+    // Test files share no paths or ports (each makes its own temporary folder).
+    maxWorkers: 2,
   },
 });

@@ -17,7 +17,7 @@ export const meta: NotebookMeta = {
   id: "mixed",
   title: "Mixed work: asyncio + run_in_executor vs thread pool vs process pool",
   question:
-    "A web handler parses a request (1 ms of Python), queries a database (20 ms IO), then renders a report (8 ms of pure Python). At 60 requests/s on 4 cores, which executor design gives the best latency?",
+    "A web handler parses a request (1 ms of Python), queries a database (20 ms of IO on average, exponentially distributed), then renders a report (8 ms of pure Python on average, exponential). At 60 requests/s on 4 cores, which executor design gives the best latency?",
   claim: "Combine them for mixed work: asyncio for the IO, an executor for the CPU part.",
   seed: 505,
 };
@@ -111,7 +111,7 @@ export async function run(nb: Notebook): Promise<void> {
       scale: "log",
       quantiles: [0.5, 0.99],
       title: `${bestDesign.label} has the lowest p99 (${ms(get(bestDesign.label).p99)}); offloading to threads gives ${ms(threads.p99)} against ${ms(inline.p99)} inline`,
-      subtitle: "1 ms parse + 20 ms IO + 8 ms render (pure Python), Poisson 60/s, 4 cores, Python 3.12",
+      subtitle: "1 ms parse + IO (exponential, mean 20 ms) + render (pure Python, exponential, mean 8 ms), Poisson 60/s, 4 cores, Python 3.12",
       caption: latencyCaption,
     }),
     latencyCaption,
@@ -165,7 +165,7 @@ export async function run(nb: Notebook): Promise<void> {
       {
         window: [0, windowEnd],
         title: `asyncio with the CPU inline: loop lag reaches ${ms(peakLag)} when renders pile up, with up to ${peakQueue} requests in the system`,
-        subtitle: "Every 8 ms render blocks the loop for every other request: the IO results wait behind it",
+        subtitle: "Every render (8 ms on average) blocks the loop for every other request: the IO results wait behind it",
         caption: queueCaption,
       },
     ),
