@@ -111,7 +111,8 @@ export async function run(nb: Notebook): Promise<void> {
       scale: "log",
       quantiles: [0.5, 0.99],
       title: `${bestDesign.label} has the lowest p99 (${ms(get(bestDesign.label).p99)}); offloading to threads gives ${ms(threads.p99)} against ${ms(inline.p99)} inline`,
-      subtitle: "1 ms parse + IO (exponential, mean 20 ms) + render (pure Python, exponential, mean 8 ms), Poisson 60/s, 4 cores, Python 3.12",
+      subtitle:
+        "1 ms parse + IO (exponential, mean 20 ms) + render (pure Python, exponential, mean 8 ms), Poisson 60/s, 4 cores, Python 3.12",
       caption: latencyCaption,
     }),
     latencyCaption,
@@ -165,7 +166,8 @@ export async function run(nb: Notebook): Promise<void> {
       {
         window: [0, windowEnd],
         title: `asyncio with the CPU inline: loop lag reaches ${ms(peakLag)} when renders pile up, with up to ${peakQueue} requests in the system`,
-        subtitle: "Every render (8 ms on average) blocks the loop for every other request: the IO results wait behind it",
+        subtitle:
+          "Every render (8 ms on average) blocks the loop for every other request: the IO results wait behind it",
         caption: queueCaption,
       },
     ),
