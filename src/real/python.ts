@@ -135,11 +135,15 @@ function probe(command: string, timeoutMs: number): Promise<ProbeResult> {
         // already gone
       }
     };
+    // The group is out of the terminal's reach (Ctrl-C goes to gilsim's group only): if gilsim
+    // exits while the check runs (a signal, an error), it takes the program's group with it.
+    process.once("exit", killGroup);
     let settled = false;
     const settle = (result: ProbeResult): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      process.removeListener("exit", killGroup);
       resolve(result);
     };
     const stop = (why: "timeout" | "flood"): void => {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -133,6 +133,31 @@ describe("findPython on a program that hangs", () => {
       `gilsim: ${fake} timed out: no answer to the version check within 1.5 s; killed it and every process it started (expected a Python 3.9 or later interpreter)`,
     );
     expect(await gone(Number(readFileSync(pidFile, "utf8")))).toBe(true);
+  });
+
+  test("gilsim stopped by Ctrl-C during the version check takes the hanging program's group with it", async () => {
+    // The program runs in its own process group, out of reach of the terminal's SIGINT, so gilsim
+    // must kill it on the way out. The built CLI (npm test builds it) runs as a real process here.
+    const pidFile = join(tmp, "child-sigint.pid");
+    const fake = hangingPython("hangs-sigint", pidFile, false);
+    const cli = spawn(process.execPath, ["bin/gilsim.js", "real", "convoy", "--python", fake, "--timeout", "120"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    cli.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const exited = new Promise<void>((resolve) => cli.once("exit", () => resolve()));
+    // Waits (without a time limit of its own: a loaded machine starts processes slowly) for the
+    // program to be up, then interrupts gilsim as Ctrl-C would.
+    while (!(existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "")) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const child = Number(readFileSync(pidFile, "utf8"));
+    cli.kill("SIGINT");
+    await exited;
+    expect(err).toContain("stopped by SIGINT");
+    expect(await gone(child)).toBe(true);
   });
 
   test("a program that starts a child and exits takes the child with it", async () => {
