@@ -20,10 +20,20 @@ const add = (a: Demand, b: Demand, k = 1): Demand => ({
   thread: a.thread + k * b.thread,
 });
 
-/** The mean demand of a list of steps, split into what runs inline and what is offloaded. */
-function demandOf(steps: readonly Step[], slowdown: number): { inline: Demand; offloaded: Demand } {
+interface Split {
+  /** On the task's own thread (and, for spawned child tasks, the same loop). */
+  inline: Demand;
+  /** On an executor's workers. */
+  offloaded: Demand;
+  /** On threads the task starts itself: the task's process and GIL, not its thread. */
+  started: Demand;
+}
+
+/** The mean demand of a list of steps, split by where it runs: inline, offloaded, or on threads it starts. */
+function demandOf(steps: readonly Step[], slowdown: number): Split {
   let inline = ZERO;
   let offloaded = ZERO;
+  let started = ZERO;
   for (const s of steps) {
     if (s.kind === "cpu") {
       const mean = meanOf(s.duration);
@@ -33,15 +43,24 @@ function demandOf(steps: readonly Step[], slowdown: number): { inline: Demand; o
       inline = add(inline, { gil: 0, cpu: 0, thread: meanOf(s.duration) });
     } else if (s.kind === "offload") {
       const inner = demandOf(s.steps, slowdown);
-      offloaded = add(offloaded, add(inner.inline, inner.offloaded));
-    } else if (s.kind === "repeat") {
-      const times = s.times === "forever" ? 0 : s.times;
+      offloaded = add(offloaded, add(add(inner.inline, inner.offloaded), inner.started));
+    } else if (s.kind === "repeat" || s.kind === "spawn") {
+      // Child tasks (spawn) run on the same loop, in its thread, as the steps of a repeat do.
+      const times = s.kind === "spawn" ? s.count : s.times === "forever" ? 0 : s.times;
       const inner = demandOf(s.steps, slowdown);
       inline = add(inline, inner.inline, times);
       offloaded = add(offloaded, inner.offloaded, times);
+      started = add(started, inner.started, times);
+    } else if (s.kind === "threads") {
+      const inner = demandOf(s.steps, slowdown);
+      started = add(started, add(inner.inline, inner.started), s.count);
+      offloaded = add(offloaded, inner.offloaded, s.count);
+    } else if (s.kind === "socket") {
+      // The peer process's CPU: cores, but neither this GIL nor this thread (it waits in recv).
+      inline = add(inline, { gil: 0, cpu: meanOf(s.peer), thread: 0 });
     }
   }
-  return { inline, offloaded };
+  return { inline, offloaded, started };
 }
 
 /** A resource a layout shares, and how much of it the load asks for. */
@@ -78,12 +97,14 @@ export function bottlenecks(scenario: Scenario): Bottleneck[] | null {
   const weight = classes.reduce((a, c) => a + c.weight, 0) || 1;
   let inline = ZERO;
   let offloaded = ZERO;
+  let started = ZERO;
   for (const c of classes) {
     const d = demandOf(c.steps, slowdown);
     inline = add(inline, d.inline, c.weight / weight);
     offloaded = add(offloaded, d.offloaded, c.weight / weight);
+    started = add(started, d.started, c.weight / weight);
   }
-  const all = add(inline, offloaded);
+  const all = add(add(inline, offloaded), started);
   const out: Bottleneck[] = [];
   const perSecond = (ns: number) => (rate * ns) / SECOND;
   const e = scenario.executor;
@@ -115,8 +136,9 @@ export function bottlenecks(scenario: Scenario): Bottleneck[] | null {
     });
     if (gil) {
       // Threads offloaded to share the loop's GIL; a process pool has its own.
+      // Threads a coroutine starts share it too.
       const sharesLoop = e.offload?.kind === "threads" && offloaded.gil > 0;
-      const held = sharesLoop ? all.gil : inline.gil;
+      const held = (sharesLoop ? inline.gil + offloaded.gil : inline.gil) + started.gil;
       const load = (perLoop * held) / SECOND;
       out.push({
         resource: "GIL",

@@ -62,6 +62,22 @@ describe("bottlenecks", () => {
     expect(offload?.find((b) => b.resource === "event loop")?.load).toBeCloseTo(0.5, 12);
   });
 
+  test("child tasks load the loop; threads a coroutine starts load its GIL, not the loop; a socket's peer loads the cores", () => {
+    // spawn 4 × 1 ms: 4 ms in the loop's thread and its GIL per request, as four inline steps would.
+    const spawned = bottlenecks(at({ kind: "asyncio" }, [{ spawn: 4, steps: [{ cpu: "1ms" }] }]));
+    expect(spawned?.find((b) => b.resource === "event loop")?.load).toBeCloseTo(2, 12);
+    expect(spawned?.find((b) => b.resource === "GIL")?.load).toBeCloseTo(2, 12);
+    // threads 2 × 1 ms: the same process's GIL (1 GIL at 500/s), but the loop only waits in join.
+    const threads = bottlenecks(at({ kind: "asyncio" }, [{ threads: 2, steps: [{ cpu: "1ms" }] }]));
+    expect(threads?.find((b) => b.resource === "event loop")?.load).toBeCloseTo(0, 12);
+    expect(threads?.find((b) => b.resource === "GIL")?.load).toBeCloseTo(1, 12);
+    expect(threads?.find((b) => b.resource === "cores")?.load).toBeCloseTo(0.25, 12);
+    // A socket exchange whose peer spends 2 ms of CPU: cores only (500/s × 2 ms on 4 cores).
+    const socket = bottlenecks(at({ kind: "threads", workers: 4 }, [{ socket: { peer: "2ms" } }]));
+    expect(socket?.find((b) => b.resource === "GIL")?.load).toBeCloseTo(0, 12);
+    expect(socket?.find((b) => b.resource === "cores")?.load).toBeCloseTo(0.25, 12);
+  });
+
   test("no saturated resource: the busiest one is named; no rate to reason from: null", () => {
     expect(whyMisses(at({ kind: "threads", workers: 4 }, [{ cpu: "1ms", gil: "release" }], 2, "100/s"))).toBe(
       "no shared resource is saturated; the busiest: 100/s × 1ms of CPU on 2 cores = 0.05 of the machine",
