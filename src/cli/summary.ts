@@ -120,7 +120,18 @@ export function formatSummary(m: Metrics, options: SummaryOptions | string = {})
   );
   const header = ["thread", "process", "role", "cpu", ...THREAD_STATES];
   const blind = new Set<string>(real ? ["wait-gil", "wait-core"] : []);
-  const threadRows = m.threads.map((t) => [
+  // Thousands of short-lived threads (a `threads` step in every request) would flood the terminal:
+  // the busiest MAX_THREAD_ROWS are shown in their order, and the rest counted in one line.
+  const shown =
+    m.threads.length <= MAX_THREAD_ROWS
+      ? m.threads
+      : (() => {
+          const keep = new Set(
+            [...m.threads].sort((a, b) => a.share.idle - b.share.idle || a.id - b.id).slice(0, MAX_THREAD_ROWS),
+          );
+          return m.threads.filter((t) => keep.has(t));
+        })();
+  const threadRows = shown.map((t) => [
     t.name,
     String(t.process),
     t.role,
@@ -128,8 +139,15 @@ export function formatSummary(m: Metrics, options: SummaryOptions | string = {})
     ...THREAD_STATES.map((s) => (blind.has(s) ? "n/a" : formatPercent(t.share[s]))),
   ]);
   lines.push(...formatTable([header, ...threadRows], "    ", (i) => i === 1 || i > 2));
+  const hidden = m.threads.length - shown.length;
+  if (hidden > 0) {
+    lines.push(`    ... and ${hidden} more threads, less busy than those above (--json lists every thread)`);
+  }
   return `${lines.join("\n")}\n`;
 }
+
+/** The most thread rows a summary prints; the rest are counted in one line. */
+export const MAX_THREAD_ROWS = 64;
 
 /** How a replication metric reads: a duration, a rate, a share or a count. */
 export function formatMetric(name: string, value: number): string {

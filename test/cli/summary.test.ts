@@ -121,6 +121,25 @@ describe("formatSummary", () => {
     );
   });
 
+  test("formatSummary shows the 64 busiest threads in their order and counts the rest in one line", () => {
+    const worker = METRICS.threads[1]!;
+    const threads = Array.from({ length: 3000 }, (_, id) => ({
+      ...worker,
+      id,
+      name: `Thread-${id}`,
+      share: { ...worker.share, idle: id % 7 === 0 ? 0.1 : 0.9 },
+    }));
+    const lines = formatSummary({ ...METRICS, threads })
+      .trimEnd()
+      .split("\n");
+    const rows = lines.filter((l) => /^ {4}Thread-\d+ /.test(l));
+    expect(rows).toHaveLength(64);
+    // The busiest are every 7th thread (10% idle), shown in order: 0, 7, 14, ...
+    expect(rows.map((l) => l.trim().split(/\s+/)[0])).toEqual(Array.from({ length: 64 }, (_, k) => `Thread-${7 * k}`));
+    expect(lines.at(-1)).toBe("    ... and 2936 more threads, less busy than those above (--json lists every thread)");
+    expect(formatSummary(METRICS)).not.toContain("more threads");
+  });
+
   test("formatSummary says throughput is over the makespan when the measured window is the whole run", () => {
     const whole = {
       ...METRICS,
