@@ -42,7 +42,7 @@ for i in $(seq "$runs"); do
     status=FAILED
   fi
   end=$(date +%s)
-  summary=$(grep -E '^ +Tests +' "$logdir/run-$i.log" | tail -1 | sed -E 's/ +/ /g; s/\x1b\[[0-9;]*m//g')
+  summary=$(sed -E 's/\x1b\[[0-9;]*m//g' "$logdir/run-$i.log" | grep -E '^ +Tests +' | tail -1 | sed -E 's/ +/ /g')
   echo "run $i/$runs: $status in $((end - start)) s (load at start $load);${summary:- no vitest summary}"
   if [ "$status" = FAILED ]; then
     echo "test-under-load: run $i failed; see $logdir/run-$i.log" >&2
