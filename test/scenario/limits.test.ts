@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ScenarioError } from "../../src/scenario/errors.js";
 import { INTEGER_RANGES } from "../../src/scenario/limits.js";
-import { parseScenario, validateScenario } from "../../src/scenario/scenario.js";
+import { validateScenario } from "../../src/scenario/scenario.js";
+import { problemsOf } from "./problems.js";
 
 /*
  * Every number in a scenario has a stated range (src/scenario/limits.ts), checked before any run:
@@ -17,16 +17,6 @@ function base(): Loose {
     executor: { kind: "threads", workers: 2 },
     workload: { arrivals: { kind: "batch", count: 10 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
   };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseScenario(input, "x.json");
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split("\n");
-    throw error;
-  }
-  throw new Error("expected a ScenarioError");
 }
 
 /** `steps` wrapped `depth` times in a repeat (or an offload). */

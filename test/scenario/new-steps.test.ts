@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
-import { ScenarioError } from "../../src/scenario/errors.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
+import { problemsOf } from "./problems.js";
 
 /*
  * The steps and the option that close the mechanism suite's format gaps: spawn (create_task from
@@ -14,16 +14,6 @@ type Loose = Record<string, any>;
 
 function withSteps(steps: unknown[], executor: Loose = { kind: "asyncio", offload: { kind: "threads" } }): Loose {
   return { executor, workload: { arrivals: { kind: "batch", count: 3 }, classes: [{ steps }] } };
-}
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseScenario(input, "x.json");
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split("\n");
-    throw error;
-  }
-  throw new Error("expected a ScenarioError");
 }
 
 describe("valid new steps parse into their kinds", () => {
