@@ -5,7 +5,7 @@ import type { SimProcess } from "./process.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps } from "./task.js";
 import type { SimThread } from "./thread.js";
-import { WaitQueue } from "./wait-queue.js";
+import { OneShot, WaitQueue } from "./wait-queue.js";
 
 /**
  * concurrent.futures.ThreadPoolExecutor: one FIFO work queue; worker threads created lazily on
@@ -47,14 +47,14 @@ export class ThreadPool implements Pool {
     // The new thread starts once the submitter's Thread.start() has created it; Thread.start()
     // then waits (GIL released) on the thread's _started event, which the new thread sets only
     // once it holds the GIL: beside a CPU-bound thread both sides wait for the GIL.
-    const event = new StartedEvent();
+    const event = new OneShot("thread-started");
     this.justStarted = event;
     this.rt.later(cost, () => thread.start(this.worker(thread, event)));
     return cost;
   }
 
   /** The event of the thread the last submit created, for the submitter's Thread.start() to wait on. */
-  private justStarted: StartedEvent | null = null;
+  private justStarted: OneShot | null = null;
 
   startedWait(): Generator<Op, void, boolean | undefined> | null {
     const event = this.justStarted;
@@ -63,7 +63,7 @@ export class ThreadPool implements Pool {
     return event.waitSet();
   }
 
-  private *worker(thread: SimThread, event: StartedEvent): Generator<Op, void, boolean | undefined> {
+  private *worker(thread: SimThread, event: OneShot): Generator<Op, void, boolean | undefined> {
     // _bootstrap_inner: the new thread takes the GIL, then sets _started (waking the starter).
     yield overhead(this.rt.world.params.syscallCost);
     event.set(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
@@ -75,20 +75,5 @@ export class ThreadPool implements Pool {
       job.done();
       this.idle++;
     }
-  }
-}
-
-/** threading.Event as Thread.start() uses it: set once; a waiter sleeps (GIL released) until then. */
-class StartedEvent {
-  private isSet = false;
-  private readonly sleepers = new WaitQueue("thread-started");
-
-  set(latency: number): void {
-    this.isSet = true;
-    this.sleepers.wakeOne(latency);
-  }
-
-  *waitSet(): Generator<Op, void, boolean | undefined> {
-    while (!this.isSet) yield { op: "wait", on: this.sleepers, state: "idle" };
   }
 }

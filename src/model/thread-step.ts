@@ -3,7 +3,7 @@ import type { ConcreteStep } from "./plan.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
-import { WaitQueue } from "./wait-queue.js";
+import { OneShot } from "./wait-queue.js";
 
 /**
  * A threads step: threading.Thread(target=...).start() for each child, one after another, then
@@ -51,23 +51,4 @@ function* childProgram(
   yield* runSteps(rt, thread, steps, task);
   // The thread's end releases the join lock (a futex wake of the joiner).
   life.ended.set(rt.world.draw(p.threadHandoff, "thread-handoff"));
-}
-
-/** An event set once; a waiter sleeps (GIL released) until then, or goes straight on after. */
-export class OneShot {
-  isSet = false;
-  private readonly sleepers: WaitQueue;
-
-  constructor(name: string) {
-    this.sleepers = new WaitQueue(name);
-  }
-
-  set(latency: number): void {
-    this.isSet = true;
-    this.sleepers.wakeOne(latency);
-  }
-
-  *waitSet(): Generator<Op, void, boolean | undefined> {
-    while (!this.isSet) yield { op: "wait", on: this.sleepers, state: "idle" };
-  }
 }

@@ -1,3 +1,4 @@
+import type { Op } from "./ops.js";
 import type { SimThread } from "./thread.js";
 
 /**
@@ -30,5 +31,28 @@ export class WaitQueue {
     if (!t) return false;
     t.wake(latency);
     return true;
+  }
+}
+
+/**
+ * An event set once (threading.Event as Thread.start() and join() use it): a waiter sleeps, GIL
+ * released, until it is set, or goes straight on after.
+ */
+export class OneShot {
+  isSet = false;
+  private readonly sleepers: WaitQueue;
+
+  constructor(name: string) {
+    this.sleepers = new WaitQueue(name);
+  }
+
+  /** Sets it, waking the longest sleeper after `latency` ns. */
+  set(latency: number): void {
+    this.isSet = true;
+    this.sleepers.wakeOne(latency);
+  }
+
+  *waitSet(): Generator<Op, void, boolean | undefined> {
+    while (!this.isSet) yield { op: "wait", on: this.sleepers, state: "idle" };
   }
 }
