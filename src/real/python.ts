@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { RealSetupError } from "./errors.js";
+import { spawnGroup } from "./group.js";
 
 /** The interpreter the real-execution mode runs. */
 export interface PythonInfo {
@@ -116,25 +116,10 @@ function cut(text: string, max = 200): string {
  */
 function probe(command: string, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const group = process.platform !== "win32";
-    const child = spawn(command, ["-c", PROBE], {
-      detached: group,
-      stdio: ["ignore", "pipe", "pipe"],
-      windowsHide: true,
-    });
+    const { child, killGroup } = spawnGroup<null>(command, ["-c", PROBE], { stdin: "ignore" });
     let stdout = "";
     let stderr = "";
     let exit: { status: number | null; signal: NodeJS.Signals | null } | null = null;
-    const killGroup = (): void => {
-      const pid = child.pid;
-      if (pid === undefined) return;
-      try {
-        if (group) process.kill(-pid, "SIGKILL");
-        else child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
     // The group is out of the terminal's reach (Ctrl-C goes to gilsim's group only): if gilsim
     // exits while the check runs (a signal, an error), it takes the program's group with it.
     process.once("exit", killGroup);

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { HarnessError, type HarnessFailure } from "./errors.js";
+import { spawnGroup } from "./group.js";
 
 /**
  * A Python script shipped beside this file (calibrate.py), found through ../real/ so the path
@@ -76,12 +77,9 @@ export function runScript<R extends { type?: unknown } = Record<string, unknown>
       return;
     }
     const started = process.hrtime.bigint();
-    const group = process.platform !== "win32";
-    const child = spawn(python, [script], {
-      detached: group,
-      stdio: ["pipe", "pipe", "pipe"],
+    const { child, killGroup } = spawnGroup<Writable>(python, [script], {
+      stdin: "pipe",
       env: { ...process.env, ...options.env },
-      windowsHide: true,
     });
     const pid = child.pid ?? -1;
     const records: R[] = [];
@@ -93,15 +91,6 @@ export function runScript<R extends { type?: unknown } = Record<string, unknown>
     let done = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
 
-    const killGroup = (): void => {
-      if (pid <= 0) return;
-      try {
-        if (group) process.kill(-pid, "SIGKILL");
-        else child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    };
     const fail = (message: string, reason: HarnessFailure): void => {
       if (failure) return;
       failure = { message, reason };
