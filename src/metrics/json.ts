@@ -7,7 +7,7 @@ import type { Metrics } from "./types.js";
 export const METRIC_UNITS = {
   time: "ns",
   timeKeys:
-    "makespan, latency.*, wait.*, loops[].lag.*, threads[].cpu, little.meanLatency, and every series' time and lag",
+    "makespan, latency.*, wait.*, loops[].lag.* (each but its count, a number of tasks or callbacks), threads[].cpu, little.meanLatency, and every series' time and lag",
   rate: "tasks/s",
   rateKeys: "throughput, little.arrivalRate",
   share: "fraction from 0 to 1",

@@ -72,6 +72,8 @@ describe("gilsim simulate", () => {
     const m = JSON.parse(r.out) as Metrics & { units: Record<string, string> };
     expect(m.units).toMatchObject({ time: "ns", rate: "tasks/s", share: "fraction from 0 to 1" });
     expect(m.units.timeKeys).toContain("latency.*");
+    // A quantile block's count is a number of tasks, not a time: the units say so.
+    expect(m.units.timeKeys).toContain("each but its count");
     expect(m).not.toHaveProperty("queue");
     expect(m.loops[0]).not.toHaveProperty("lagSeries");
     expect(m.loops[0]?.lag.p99).toBeGreaterThan(0);
