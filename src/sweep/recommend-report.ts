@@ -1,6 +1,6 @@
 import type { Evaluation, KindResult, Recommendation } from "./recommend.js";
 import { mmcPredictions } from "./recommend.js";
-import { describe, formatValue, type Objective, type Standing } from "./slo.js";
+import { describe, formatValue, isUpperBound, type Objective, type Standing } from "./slo.js";
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -55,7 +55,7 @@ export function fragmentLines(fragment: Record<string, unknown>): string[] {
 /** The rule the search applies, in words. */
 export function ruleLine(objectives: readonly Objective[], confidence: number): string {
   const level = Math.round(confidence * 100);
-  const ends = [...new Set(objectives.map((o) => (o.op === "<" || o.op === "<=" ? "upper" : "lower")))].join(" or ");
+  const ends = [...new Set(objectives.map((o) => (isUpperBound(o.op) ? "upper" : "lower")))].join(" or ");
   return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean (as the capacity notebook decides)`;
 }
 

@@ -54,7 +54,7 @@ export function parseSlo(text: string): Objective[] {
       throw new RangeError(`unknown --slo metric: ${name} (expected one of ${[...METRICS.keys()].join(", ")})`);
     }
     const kind = metric === "throughput" ? "rate" : "time";
-    const upper = op === "<" || op === "<=";
+    const upper = isUpperBound(op);
     if (kind === "time" && !upper) {
       throw new RangeError(`invalid --slo: ${part} (a time target is an upper bound: use < or <=)`);
     }
@@ -103,6 +103,11 @@ export interface Standing {
   headroom: number;
 }
 
+/** Whether a target is an upper bound (< or <=: a latency) rather than a lower one (> or >=: a throughput). */
+export function isUpperBound(op: Objective["op"]): boolean {
+  return op === "<" || op === "<=";
+}
+
 function passes(op: Objective["op"], v: number, t: number): boolean {
   return op === "<" ? v < t : op === "<=" ? v <= t : op === ">" ? v > t : v >= t;
 }
@@ -112,7 +117,7 @@ export function stand(objective: Objective, summary: Summary): Standing {
   const s = summary[objective.metric];
   if (!s) throw new Error(`the results have no metric ${objective.metric} (for --slo ${objective.text})`);
   const t = objective.target;
-  const upper = objective.op === "<" || objective.op === "<=";
+  const upper = isUpperBound(objective.op);
   const bound = upper ? s.hi : s.lo;
   const headroom = upper ? (t - bound) / t : (bound - t) / t;
   return {
@@ -141,7 +146,7 @@ export function formatValue(objective: Objective, value: number): string {
  */
 export function describe(standing: Standing, confidence = 0.95): string {
   const o = standing.objective;
-  const upper = o.op === "<" || o.op === "<=";
+  const upper = isUpperBound(o.op);
   const level = `${Math.round(confidence * 100)}% ${upper ? "upper" : "lower"} bound`;
   const verdict = standing.meets
     ? `meets, ${Math.round(standing.headroom * 100)}% to spare at the bound`
