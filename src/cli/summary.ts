@@ -78,8 +78,8 @@ export interface SummaryOptions {
 const NA_REAL = "n/a (not measured in a real run)";
 
 /** The summary of one run, each figure with a few words on what it is. */
-export function formatSummary(m: Metrics, options: SummaryOptions | string = {}): string {
-  const { note, real = false } = typeof options === "string" ? { note: options } : options;
+export function formatSummary(m: Metrics, options: SummaryOptions = {}): string {
+  const { note, real = false } = options;
   const lines = [
     `${m.scenario} (seed ${m.seed}): ${m.tasks.arrived} tasks arrived, ${m.tasks.completed} completed, ${m.tasks.measured} measured (after run.warmup)`,
   ];

@@ -165,7 +165,7 @@ describe("formatSummary", () => {
   });
 
   test("formatSummary puts a note under the heading", () => {
-    expect(formatSummary(METRICS, "stopped at run.until").split("\n")[1]).toBe("  stopped at run.until");
+    expect(formatSummary(METRICS, { note: "stopped at run.until" }).split("\n")[1]).toBe("  stopped at run.until");
   });
 });
 

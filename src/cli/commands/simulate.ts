@@ -89,6 +89,6 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
           : result.truncated
             ? `stopped at run.until with ${unfinished} of ${result.metrics.tasks.arrived} arrived tasks unfinished`
             : undefined;
-      io.out(formatSummary(result.metrics, note));
+      io.out(formatSummary(result.metrics, note === undefined ? {} : { note }));
     });
 }
