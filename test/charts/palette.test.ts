@@ -1,4 +1,4 @@
-import { type Color, differenceCiede2000, filterDeficiencyDeuter, filterDeficiencyProt, parse } from "culori";
+import { type Color, parse } from "culori";
 import { describe, expect, it } from "vitest";
 import {
   contrastRatio,
@@ -16,16 +16,11 @@ import {
   textOn,
 } from "../../src/charts/palette.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
+import { deltaE, SIGHT } from "../fixtures/sight.js";
 
 // Colour-vision deficiency simulated by culori (Machado, Oliveira and Fernandes 2009, full
 // severity), distances in CIEDE2000, the CIE's perceptual colour difference: about 2 is just
 // noticeable, and two fills of a thin lane need far more to be named apart at a glance.
-const SIGHT: Record<string, (c: Color) => Color> = {
-  normal: (c) => c,
-  deuteranopia: filterDeficiencyDeuter(1),
-  protanopia: filterDeficiencyProt(1),
-};
-const deltaE = differenceCiede2000();
 
 /** The closest pair of `colors` as seen through `see`, and its distance. */
 function closest(colors: Record<string, string>, see: (c: Color) => Color): { pair: string; distance: number } {

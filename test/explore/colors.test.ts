@@ -7,26 +7,12 @@
  * distances in CIEDE2000, as the palette's test does.
  */
 import { readFileSync } from "node:fs";
-import {
-  type Color,
-  differenceCiede2000,
-  filterDeficiencyDeuter,
-  filterDeficiencyProt,
-  formatHex,
-  interpolate,
-  parse,
-} from "culori";
+import { type Color, formatHex, interpolate, parse } from "culori";
 import { describe, expect, it } from "vitest";
 import { contrastRatio, GIL_HOLD_SHADES, STATE_COLORS } from "../../src/charts/palette.js";
 import { THEMES, type ThemeName } from "../../src/explore/theme.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
-
-const SIGHT: Record<string, (c: Color) => Color> = {
-  normal: (c) => c,
-  deuteranopia: filterDeficiencyDeuter(1),
-  protanopia: filterDeficiencyProt(1),
-};
-const deltaE = differenceCiede2000();
+import { deltaE, SIGHT } from "../fixtures/sight.js";
 
 /** The smallest CIEDE2000 distance between two colours over the three kinds of sight, and which. */
 function apart(a: string, b: string): { distance: number; sight: string } {
