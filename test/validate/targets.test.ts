@@ -1,7 +1,7 @@
 /*
  * The accuracy targets of issue 11 on the held-out random scenarios (seed 2), recomputed from the
  * recorded real runs with the current model. The model does not meet all of them yet: STANDING
- * holds each target's value as it stands (recordings of 2026-11-29 on a quiet 2-core machine).
+ * holds each target's value as it stands (recordings of 2026-11-30 on a quiet 2-core machine, with the harness's GC fix).
  * A target met must stay met; one missed must not get worse by more than two points, and a test
  * fails when a missed one is met, so that STANDING (and the README) follow the model.
  */
@@ -11,12 +11,12 @@ import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
-  { name: "median |error| of p50, machine profile", value: 0.142, met: false, better: "lower" },
-  { name: "median |error| of p95, machine profile", value: 0.197, met: false, better: "lower" },
-  { name: "median |error| of p99, machine profile", value: 0.203, met: false, better: "lower" },
-  { name: "scenario-metrics within 15%, machine profile", value: 0.67, met: false, better: "higher" },
-  { name: "mean signed error of p99, machine profile", value: -0.244, met: false, better: "nearer-zero" },
-  { name: "median |error| of all metrics, version defaults", value: 0.081, met: true, better: "lower" },
+  { name: "median |error| of p50, machine profile", value: 0.113, met: false, better: "lower" },
+  { name: "median |error| of p95, machine profile", value: 0.122, met: false, better: "lower" },
+  { name: "median |error| of p99, machine profile", value: 0.142, met: false, better: "lower" },
+  { name: "scenario-metrics within 15%, machine profile", value: 0.737, met: false, better: "higher" },
+  { name: "mean signed error of p99, machine profile", value: -0.188, met: false, better: "nearer-zero" },
+  { name: "median |error| of all metrics, version defaults", value: 0.072, met: true, better: "lower" },
 ];
 
 let results: ScenarioResult[] | null = null;
