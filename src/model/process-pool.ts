@@ -1,13 +1,26 @@
 import { Fifo } from "./fifo.js";
 import type { Job, Pool } from "./job.js";
 import type { Op } from "./ops.js";
-import { overhead } from "./ops.js";
+import { block, overhead } from "./ops.js";
 import type { SimProcess } from "./process.js";
 import type { StartMethod } from "./profiles.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps } from "./task.js";
 import type { SimThread } from "./thread.js";
-import { WaitQueue } from "./wait-queue.js";
+import { OneShot, WaitQueue } from "./wait-queue.js";
+
+/** Linux's default pipe capacity (16 pages): a longer message crosses it in several pieces. */
+export const PIPE_CAPACITY = 65_536;
+/** Bytes a pickled call or result item and its length header add to the payload (about). */
+export const MESSAGE_FRAMING = 128;
+
+/**
+ * How many pipe-fulls a message of `payload` bytes takes. Each one after the first costs a
+ * wake-up of the writer (room again) and of the reader (data again): the two sides alternate.
+ */
+export function pipeChunks(payload: number): number {
+  return Math.max(1, Math.ceil((payload + MESSAGE_FRAMING) / PIPE_CAPACITY));
+}
 
 /**
  * concurrent.futures.ProcessPoolExecutor: a manager thread in the submitting process pickles
@@ -15,6 +28,15 @@ import { WaitQueue } from "./wait-queue.js";
  * GIL) unpickles, runs, pickles the result back; the manager unpickles it and sets the future.
  * With fork every worker starts at the first submit; with forkserver and spawn they start on
  * demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
+ *
+ * Both directions cross a pipe of PIPE_CAPACITY bytes. A longer message goes in pieces: the
+ * writer blocks until the reader has drained the pipe, and the reader, in
+ * multiprocessing.Connection's read loop, drops the GIL around each os.read and takes it back
+ * after. Each further piece costs the reader a wait (the writer's wake-up and its own), a CPU to
+ * run on and the GIL; the writer stays blocked until the last piece fits in the pipe. The call
+ * queue's pipe carries one message at a time (multiprocessing.Queue's feeder thread writes them
+ * in turn); a worker sending its result is blocked until the manager has read all but the last
+ * piece.
  */
 export class ProcessPool implements Pool {
   private readonly pending = new Fifo<Job>();
@@ -26,6 +48,10 @@ export class ProcessPool implements Pool {
   private readonly workers: SimThread[] = [];
   private idleWorkers = 0;
   private started = false;
+  /** A call message is still crossing the call queue's pipe (the next one waits). */
+  private callPipeBusy = false;
+  /** Per result still crossing the result pipe: set when its worker may go on. */
+  private readonly resultSent = new Map<Job, OneShot>();
 
   constructor(
     private readonly rt: Runtime,
@@ -65,17 +91,36 @@ export class ProcessPool implements Pool {
     return this.rt.world.draw(this.rt.world.params.ipcLatency, "ipc-latency");
   }
 
+  /**
+   * The reader's side of a message of `chunks` pieces after the first: for each, the GIL dropped
+   * around os.read while the writer wakes and refills the pipe and the reader wakes again. Runs
+   * `beforeLast` when the last piece is in the pipe (the writer is free).
+   */
+  private *readPieces(chunks: number, beforeLast: () => void): Generator<Op, void, boolean | undefined> {
+    const p = this.rt.world.params;
+    for (let i = 1; i < chunks; i++) {
+      if (i === chunks - 1) beforeLast();
+      yield block(this.rt.world.draw(p.pipeWakeup, "pipe-wakeup") + this.rt.world.draw(p.pipeWakeup, "pipe-wakeup"));
+    }
+  }
+
   private *managerProgram(): Generator<Op, void, boolean | undefined> {
     for (;;) {
       const result = this.results.shift();
       if (result) {
+        const sent = this.resultSent.get(result);
+        if (sent) {
+          this.resultSent.delete(result);
+          yield* this.readPieces(pipeChunks(result.payload), () => sent.set(this.latency()));
+        }
         yield overhead(this.ipc(result.payload), "hold");
         result.done();
         continue;
       }
-      if (this.pending.size > 0 && this.callQueue.size < this.maxWorkers + 1) {
+      if (this.pending.size > 0 && this.callQueue.size < this.maxWorkers + 1 && !this.callPipeBusy) {
         const job = this.pending.shift() as Job;
         yield overhead(this.ipc(job.payload), "hold");
+        if (pipeChunks(job.payload) > 1) this.callPipeBusy = true;
         this.rt.later(this.latency(), () => {
           this.callQueue.push(job);
           this.callGetters.wakeOne(0);
@@ -102,6 +147,14 @@ export class ProcessPool implements Pool {
       const job = this.callQueue.shift() as Job;
       // Room in the call queue: the manager can feed another item.
       this.managerWake.wakeOne(this.latency());
+      const chunks = pipeChunks(job.payload);
+      if (chunks > 1) {
+        yield* this.readPieces(chunks, () => {
+          // The feeder's write returns: the next call message may go.
+          this.callPipeBusy = false;
+          this.managerWake.wakeOne(this.latency());
+        });
+      }
       yield overhead(this.ipc(job.payload), "hold");
       if (job.parts) {
         // _process_chunk: the chunk's calls one after another, their results pickled back together.
@@ -114,11 +167,15 @@ export class ProcessPool implements Pool {
         yield* runSteps(this.rt, thread, job.steps, job.task);
       }
       yield overhead(this.ipc(job.payload), "hold");
-      this.idleWorkers++;
+      const sent = pipeChunks(job.payload) > 1 ? new OneShot("result-pipe") : null;
+      if (sent) this.resultSent.set(job, sent);
       this.rt.later(this.latency(), () => {
         this.results.push(job);
         this.managerWake.wakeOne(0);
       });
+      // Blocked in the pipe's write until the manager has read all but the last piece.
+      if (sent) yield* sent.waitSet();
+      this.idleWorkers++;
     }
   }
 }

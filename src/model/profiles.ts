@@ -69,6 +69,11 @@ export interface RuntimeParams {
   ipcPerByte: number;
   /** Process pool: latency of the pipe between processes (a wake-up), per direction. */
   ipcLatency: DistSpec;
+  /**
+   * Process pool: a wake-up of a pipe's writer or reader in the middle of a message longer than
+   * the pipe (after a sleep of tens of microseconds). Two per further pipe-full.
+   */
+  pipeWakeup: DistSpec;
   /** Process pool start method. */
   startMethod: StartMethod;
   /** Start-up time of one worker process with that start method. */
@@ -159,8 +164,11 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     threadStart: c(80 * US),
     threadsafeWakeup: ln(15 * US, 60 * US),
     ipcBase: 60 * US,
-    ipcPerByte: 1,
+    // Two copies of the payload on each side (pickling into a buffer, the pipe), about 0.15 ns a byte each;
+    // the wake-ups of a message longer than the pipe are pipeWakeup's.
+    ipcPerByte: 0.3,
     ipcLatency: ln(12 * US, 60 * US),
+    pipeWakeup: ln(12 * US, 60 * US),
     startMethod,
     processStart: START[startMethod],
     processStartBy: {},

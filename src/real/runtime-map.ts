@@ -1,4 +1,5 @@
 import { idleWakeExtra } from "../model/machine.js";
+import { pipeChunks } from "../model/process-pool.js";
 import { DEFAULT_IDLE_WAKE } from "../scenario/schema.js";
 import { mediansByX } from "./fit.js";
 import type { MeasuredQuantity } from "./profile.js";
@@ -16,8 +17,11 @@ import type { MeasuredQuantity } from "./profile.js";
  * - threadsafeWakeup: call_soon_threadsafe() to the callback, minus the iteration and the step
  *   the model adds after the wake-up.
  * - ipcLatency: an OS wake-up of a blocked reader (the threading.Event wake-up).
+ * - pipeWakeup: the same wake-up whole (a pipe's reader or writer sleeps only tens of microseconds
+ *   between pieces of a long message, so the model adds almost no idle term to it).
  * - ipcBase, ipcPerByte: the model's warm round trip is threadHandoff + 4 x (ipcBase + ipcPerByte x
- *   size) + 2 x ipcLatency, and the caller's wake-up on the future; fitted on the medians by size.
+ *   size) + 2 x ipcLatency, the caller's wake-up on the future, and 2 pipeWakeups per further
+ *   pipe-full each way (pipeChunks); fitted on the medians by size less those pipe wake-ups.
  * - processStart: the first call of a new pool minus a warm round trip.
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
@@ -140,9 +144,16 @@ export function runtimeFromMeasurements(
       ),
     );
   const wake = m.wakeup;
-  if (wake) runtime.ipcLatency = ownWake(wake);
+  if (wake) {
+    runtime.ipcLatency = ownWake(wake);
+    runtime.pipeWakeup = lognormal(wake.median, wake.p99);
+  }
   if (roundTrips.length > 0 && handoff && wake) {
-    const medians = mediansByX(roundTrips);
+    // Each further pipe-full costs two wake-ups each way; what is left is pickling and copying.
+    const medians = mediansByX(roundTrips).map(([x, y]): [number, number] => [
+      x,
+      y - 2 * 2 * (pipeChunks(x) - 1) * wake.median,
+    ]);
     const fit = throughFirst(medians, FIT_MAX_BYTES);
     const fixed = fit.intercept - handoff.median - 3 * wake.median;
     runtime.ipcBase = dur(Math.max(1000, fixed / 4));
@@ -159,7 +170,7 @@ export function runtimeFromMeasurements(
       p99: Math.round(fit.slope * 1000) / 1000,
       n: medians.length,
       unit: "ns/byte",
-      note: `round trip per byte of payload (both ways), least squares on the medians up to ${FIT_MAX_BYTES} bytes`,
+      note: `round trip per byte of payload (both ways), least squares on the medians up to ${FIT_MAX_BYTES} bytes less the pipe wake-ups`,
     };
     const start = m["process-start"];
     const warm = medians[0]?.[1];

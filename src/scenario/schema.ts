@@ -232,6 +232,7 @@ const runtimeSchema = z.strictObject({
   ipcBase: durationSchema.optional(),
   ipcPerByte: numberIn("ipcPerByte", "expected nanoseconds per byte, at least 0").optional(),
   ipcLatency: distributionSchema.optional(),
+  pipeWakeup: distributionSchema.optional(),
   processStart: distributionSchema.optional(),
   timerSlack: durationSchema.optional(),
 });

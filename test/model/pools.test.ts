@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MS, SECOND } from "../../src/engine/time.js";
 import { planTasks } from "../../src/model/plan.js";
+import { pipeChunks } from "../../src/model/process-pool.js";
 import { mmcMeanWait } from "../../src/queueing/erlang-c.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
@@ -98,5 +99,55 @@ describe("thread and process pools", () => {
     });
     expect(r.metrics.tasks.arrived).toBe(300);
     expect(r.metrics.tasks.measured).toBe(200);
+  });
+
+  describe("a message longer than the pipe (64 KiB) crosses it in pieces", () => {
+    // Every other cost is zeroed, so what is left of a round trip is the pipe's: two wake-ups
+    // (writer, then reader) for each pipe-full after the first, in each direction.
+    const W = 10_000;
+    const quiet = (payload: number, count: number, workers: number): ScenarioInput => ({
+      seed: 3,
+      machine: { cores: 4, idleWake: { max: 0, tau: "1ms" } },
+      runtime: {
+        python: "3.12",
+        ipcBase: 0,
+        ipcPerByte: 0,
+        ipcLatency: 0,
+        pipeWakeup: "10us",
+        threadHandoff: 0,
+        submitCost: 0,
+        submitReturn: 0,
+        acceptCost: 0,
+        syscallCost: 0,
+        gilWakeup: 0,
+        gilHandoff: 0,
+        timerSlack: 0,
+        processStart: 0,
+      },
+      executor: { kind: "processes", workers, startMethod: "fork" },
+      workload: { arrivals: { kind: "batch", count }, classes: [{ payload, steps: [{ cpu: "1ms", gil: "hold" }] }] },
+    });
+    const latency = (payload: number) => {
+      const t = run(quiet(payload, 1, 1), { trace: true }).trace?.tasks[0];
+      return (t?.end ?? 0) - (t?.arrival ?? 0);
+    };
+
+    it("adds 4 wake-ups per further pipe-full to a round trip: none up to 64 KiB less the framing, 16 pipe-fulls more at 1 MiB", () => {
+      const base = latency(0);
+      expect(pipeChunks(0)).toBe(1);
+      expect(latency(60_000)).toBe(base);
+      expect(pipeChunks(65_536)).toBe(2);
+      expect(latency(65_536) - base).toBe(4 * W);
+      expect(pipeChunks(1 << 20)).toBe(17);
+      expect(latency(1 << 20) - base).toBe(4 * 16 * W);
+    });
+
+    it("sends one call message at a time: a second worker gets its 1 MiB call only after the first one's has crossed", () => {
+      const tasks = run(quiet(1 << 20, 2, 2), { trace: true }).trace?.tasks ?? [];
+      const starts = tasks.map((t) => t.start).sort((a, b) => a - b);
+      // The second message enters the pipe once the first one's last piece is in: 15 pieces of
+      // two wake-ups later, at least.
+      expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(15 * 2 * W);
+    });
   });
 });

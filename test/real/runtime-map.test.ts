@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
+import { pipeChunks } from "../../src/model/process-pool.js";
 import type { MeasuredQuantity } from "../../src/real/profile.js";
 import {
   defaultIdleExtra,
@@ -40,10 +41,12 @@ describe("runtimeFromMeasurements", () => {
     "gil-order-first": q(0.9, 0.9, "share"),
     "gil-order-last": q(0.05, 0.05, "share"),
   };
-  // A round trip of 200 us + 2 ns per byte, and a 1 MiB point far above the line (several pipe wake-ups).
+  // A round trip of 200 us + 2 ns per byte + two wake-ups (15 us, the measured one) each way per
+  // further pipe-full, and a 1 MiB point far above the line.
+  const trip = (x: number) => 200_000 + 2 * x + 2 * 2 * (pipeChunks(x) - 1) * 15 * US;
   const trips: [number, number][] = [0, 16384, 65536, 262144].flatMap((x) => [
-    [x, 200_000 + 2 * x] as [number, number],
-    [x, 200_000 + 2 * x] as [number, number],
+    [x, trip(x)] as [number, number],
+    [x, trip(x)] as [number, number],
   ]);
   trips.push([1 << 20, 50_000_000]);
   const { runtime, derived, slice } = runtimeFromMeasurements(measured, trips);
@@ -78,6 +81,8 @@ describe("runtimeFromMeasurements", () => {
     expect(derived["process-roundtrip-per-byte"]?.median).toBeCloseTo(2, 6);
     // model round trip: threadHandoff + 4 x (ipcBase + ipcPerByte x size) + 2 x ipcLatency, + the caller's wake-up
     expect(runtime.ipcPerByte).toBeCloseTo(0.5, 6);
+    // the pipe's wake-ups are the measured wake-up whole (short sleeps: no idle term to take off)
+    expect(runtime.pipeWakeup).toEqual({ dist: "lognormal", median: "15us", p99: "45us" });
     expect(parsed(runtime).ipcBase).toBe((200_000 - 6 * US - 3 * 15 * US) / 4);
     // the first call of a new pool minus a warm round trip
     expect((parsed(runtime).processStart as { mu: number }).mu).toBeCloseTo(Math.log(3000 * US - 200_000), 2);
