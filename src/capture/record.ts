@@ -28,7 +28,11 @@ export interface RecordOptions {
   out: string;
   /** Added to the environment. */
   env?: Record<string, string>;
-  /** Stop the program (SIGINT, then SIGKILL 10 s later) after this long; null: let it end. */
+  /**
+   * Stop the program after this long (SIGINT to it and every process it started, as Ctrl-C in a
+   * terminal would; SIGKILL to what is left 10 s later, or at once when the program itself has
+   * ended); null: let it end.
+   */
   durationMs?: number | null;
   /** The program's output: inherited (a terminal), or piped to the caller (for a driver). */
   stdio?: "inherit" | "pipe";
@@ -36,6 +40,8 @@ export interface RecordOptions {
   onStart?: (child: ChildProcess) => void;
   /** Stop the program when this process gets SIGINT or SIGTERM (default true). */
   forwardSignals?: boolean;
+  /** Stop the program (as at the end of `durationMs`) when this is aborted. */
+  stopSignal?: AbortSignal;
 }
 
 export interface RecordResult {
@@ -66,18 +72,34 @@ export function record(options: RecordOptions): Promise<RecordResult> {
   const pythonPath = [recorderDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
+    // The program leads a process group of its own (POSIX), so that stopping it reaches the
+    // processes it started too (pool workers, a shell's children): they would outlive it.
+    const group = process.platform !== "win32";
     try {
       child = spawn(program, args, {
         stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
         env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, GILSIM_RECORD: temp },
+        detached: group,
       });
     } catch (error) {
       reject(new UsageError(`cannot run ${program}: ${(error as Error).message}`));
       return;
     }
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      const pid = child.pid;
+      if (pid === undefined) return;
+      try {
+        if (group) process.kill(-pid, signal);
+        else child.kill(signal);
+      } catch {
+        // the group is gone
+      }
+    };
+    let stopping = false;
     const stop = (): void => {
-      child.kill("SIGINT");
-      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+      stopping = true;
+      signalGroup("SIGINT");
+      setTimeout(() => signalGroup("SIGKILL"), 10_000).unref();
     };
     const forward = options.forwardSignals ?? true;
     const onSignal = (): void => stop();
@@ -86,8 +108,10 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       process.on("SIGTERM", onSignal);
     }
     const timer = options.durationMs == null ? null : setTimeout(stop, options.durationMs);
+    options.stopSignal?.addEventListener("abort", stop, { once: true });
     const cleanup = (): void => {
       if (timer) clearTimeout(timer);
+      options.stopSignal?.removeEventListener("abort", stop);
       if (forward) {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
@@ -105,6 +129,8 @@ export function record(options: RecordOptions): Promise<RecordResult> {
     child.once("spawn", () => options.onStart?.(child));
     child.once("exit", (code, signal) => {
       cleanup();
+      // Stopped: what the program started and left behind goes with it.
+      if (stopping) signalGroup("SIGKILL");
       let text = "";
       try {
         text = readFileSync(temp, "utf8");

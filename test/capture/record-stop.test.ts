@@ -1,0 +1,62 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { record } from "../../src/capture/record.js";
+import { tempDir } from "../temp.js";
+
+function hasPython(): boolean {
+  try {
+    execFileSync("python3", ["-c", "pass"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!hasPython() || process.platform === "win32")("gilsim record stops what the program started", () => {
+  it("a child the program started, deaf to SIGINT, does not outlive a stopped recording", {
+    timeout: 120_000,
+  }, async () => {
+    const dir = tempDir("gilsim-record-stop-");
+    const pidFile = join(dir, "child.pid");
+    // The program starts a child that ignores SIGINT (python -I: without the recorder) and sleeps.
+    const program = [
+      "import subprocess, sys, time",
+      "child = subprocess.Popen([sys.executable, '-I', '-c', 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(600)'])",
+      `open(${JSON.stringify(pidFile)} + '.tmp', 'w').write(str(child.pid))`,
+      "import os",
+      `os.rename(${JSON.stringify(pidFile)} + '.tmp', ${JSON.stringify(pidFile)})`,
+      "time.sleep(600)",
+    ].join("\n");
+    const stop = new AbortController();
+    const done = record({
+      command: ["python3", "-c", program],
+      out: join(dir, "rec.jsonl"),
+      stdio: "pipe",
+      forwardSignals: false,
+      stopSignal: stop.signal,
+    });
+    // Stop once the child is running (no wall-clock guess about how long that takes).
+    while (!existsSync(pidFile)) await sleep(50);
+    const child = Number(readFileSync(pidFile, "utf8"));
+    expect(alive(child)).toBe(true);
+    stop.abort();
+    const result = await done;
+    expect(result.signal ?? result.code).not.toBeNull();
+    // SIGKILLed with the group when the program ended; its reaping by init is asynchronous.
+    for (let i = 0; i < 200 && alive(child); i++) await sleep(50);
+    expect(alive(child)).toBe(false);
+  });
+});
