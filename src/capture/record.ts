@@ -4,6 +4,7 @@ import { readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../io/usage-error.js";
+import { alive, descendants, signalAll } from "./descendants.js";
 import { parseRecording, type Recording } from "./recording.js";
 
 /*
@@ -29,9 +30,9 @@ export interface RecordOptions {
   /** Added to the environment. */
   env?: Record<string, string>;
   /**
-   * Stop the program after this long (SIGINT to it and every process it started, as Ctrl-C in a
-   * terminal would; SIGKILL to what is left 10 s later, or at once when the program itself has
-   * ended); null: let it end.
+   * Stop the program after this long: SIGINT to it and to every process it started (on Linux), as
+   * Ctrl-C in a terminal would; SIGKILL to what is left 10 s later, or 2 s after the program itself
+   * has ended. null: let it end.
    */
   durationMs?: number | null;
   /** The program's output: inherited (a terminal), or piped to the caller (for a driver). */
@@ -51,6 +52,11 @@ export interface RecordResult {
   signal: NodeJS.Signals | null;
   tasks: number;
 }
+
+/** After a stop's SIGINT, SIGKILL whatever is still running this much later. */
+const KILL_AFTER_MS = 10_000;
+/** Once a stopped program has ended, how long what it started may take to end on its own. */
+const GRACE_MS = 2_000;
 
 function tempBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
@@ -72,34 +78,38 @@ export function record(options: RecordOptions): Promise<RecordResult> {
   const pythonPath = [recorderDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
-    // The program leads a process group of its own (POSIX), so that stopping it reaches the
-    // processes it started too (pool workers, a shell's children): they would outlive it.
-    const group = process.platform !== "win32";
     try {
       child = spawn(program, args, {
         stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
         env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, GILSIM_RECORD: temp },
-        detached: group,
       });
     } catch (error) {
       reject(new UsageError(`cannot run ${program}: ${(error as Error).message}`));
       return;
     }
-    const signalGroup = (signal: NodeJS.Signals): void => {
+    // The processes the program had started when it was told to stop: they get the same signals,
+    // as a terminal's Ctrl-C reaches a whole foreground job (see descendants.ts).
+    let started: number[] = [];
+    let stopping = false;
+    let killTimer: NodeJS.Timeout | null = null;
+    const signalTree = (signal: NodeJS.Signals): void => {
       const pid = child.pid;
       if (pid === undefined) return;
+      const now = descendants(pid);
+      started = [...new Set([...started, ...now])];
       try {
-        if (group) process.kill(-pid, signal);
-        else child.kill(signal);
+        child.kill(signal);
       } catch {
-        // the group is gone
+        // gone
       }
+      signalAll(now, signal);
     };
-    let stopping = false;
     const stop = (): void => {
+      if (stopping) return;
       stopping = true;
-      signalGroup("SIGINT");
-      setTimeout(() => signalGroup("SIGKILL"), 10_000).unref();
+      signalTree("SIGINT");
+      killTimer = setTimeout(() => signalTree("SIGKILL"), KILL_AFTER_MS);
+      killTimer.unref();
     };
     const forward = options.forwardSignals ?? true;
     const onSignal = (): void => stop();
@@ -108,9 +118,11 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       process.on("SIGTERM", onSignal);
     }
     const timer = options.durationMs == null ? null : setTimeout(stop, options.durationMs);
-    options.stopSignal?.addEventListener("abort", stop, { once: true });
+    if (options.stopSignal?.aborted) stop();
+    else options.stopSignal?.addEventListener("abort", stop, { once: true });
     const cleanup = (): void => {
       if (timer) clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
       options.stopSignal?.removeEventListener("abort", stop);
       if (forward) {
         process.off("SIGINT", onSignal);
@@ -127,10 +139,15 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       );
     });
     child.once("spawn", () => options.onStart?.(child));
-    child.once("exit", (code, signal) => {
+    const finish = async (code: number | null, signal: NodeJS.Signals | null): Promise<void> => {
       cleanup();
-      // Stopped: what the program started and left behind goes with it.
-      if (stopping) signalGroup("SIGKILL");
+      if (stopping) {
+        // What the program started and left behind: a moment to finish on the SIGINT (their own
+        // recorders write their last lines), then SIGKILL.
+        const deadline = Date.now() + GRACE_MS;
+        while (started.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        signalAll(started.filter(alive), "SIGKILL");
+      }
       let text = "";
       try {
         text = readFileSync(temp, "utf8");
@@ -157,6 +174,9 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       renameSync(temp, options.out);
       const tasks = recording.processes.reduce((a, p) => a + p.tasks.length, 0);
       resolve({ recording, code, signal, tasks });
+    };
+    child.once("exit", (code, signal) => {
+      finish(code, signal).catch(reject);
     });
   });
 }
