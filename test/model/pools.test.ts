@@ -142,6 +142,19 @@ describe("thread and process pools", () => {
       expect(latency(1 << 20) - base).toBe(4 * 16 * W);
     });
 
+    it("keeps a worker blocked in its result's write until the manager has read all but the last piece", () => {
+      // One worker, two 1 MiB tasks at once: the second call can start only after the first
+      // result's 15 further pieces have been read (two wake-ups each), besides the call's own.
+      const tasks = (run(quiet(1 << 20, 2, 1), { trace: true }).trace?.tasks ?? [])
+        .slice()
+        .sort((a, b) => a.start - b.start);
+      const [first, second] = tasks;
+      expect((second?.start ?? 0) - (first?.end ?? 0)).toBeGreaterThanOrEqual(0);
+      // the first task's end is its future set, after the manager read every piece; the second
+      // call's pieces follow, so the gap from the first task's CPU to the second's start spans both.
+      expect((second?.start ?? 0) - (first?.start ?? 0)).toBeGreaterThanOrEqual(1 * MS + 15 * 2 * W + 15 * 2 * W);
+    });
+
     it("sends one call message at a time: a second worker gets its 1 MiB call only after the first one's has crossed", () => {
       const tasks = run(quiet(1 << 20, 2, 2), { trace: true }).trace?.tasks ?? [];
       const starts = tasks.map((t) => t.start).sort((a, b) => a - b);

@@ -42,13 +42,13 @@ describe("runtimeFromMeasurements", () => {
     "gil-order-last": q(0.05, 0.05, "share"),
   };
   // A round trip of 200 us + 2 ns per byte + two wake-ups (15 us, the measured one) each way per
-  // further pipe-full, and a 1 MiB point far above the line.
+  // further pipe-full, up to 1 MiB, and a 4 MiB point far above the line (past the fit's limit).
   const trip = (x: number) => 200_000 + 2 * x + 2 * 2 * (pipeChunks(x) - 1) * 15 * US;
-  const trips: [number, number][] = [0, 16384, 65536, 262144].flatMap((x) => [
+  const trips: [number, number][] = [0, 16384, 65536, 262144, 1 << 20].flatMap((x) => [
     [x, trip(x)] as [number, number],
     [x, trip(x)] as [number, number],
   ]);
-  trips.push([1 << 20, 50_000_000]);
+  trips.push([4 << 20, 500_000_000]);
   const { runtime, derived, slice } = runtimeFromMeasurements(measured, trips);
 
   test("maps each measurement to the parameter whose composition in the model reproduces it", () => {
@@ -86,6 +86,15 @@ describe("runtimeFromMeasurements", () => {
     expect(parsed(runtime).ipcBase).toBe((200_000 - 6 * US - 3 * 15 * US) / 4);
     // the first call of a new pool minus a warm round trip
     expect((parsed(runtime).processStart as { mu: number }).mu).toBeCloseTo(Math.log(3000 * US - 200_000), 2);
+  });
+
+  test("clamps a negative per-byte fit to 0 and keeps the fitted slope in the derived quantities", () => {
+    // Round trips that shrink with the payload once the pipe's wake-ups are off (noise, or
+    // wake-ups measured long): the runtime cannot take a negative cost, the profile shows it.
+    const falling: [number, number][] = [0, 65536, 262144].map((x) => [x, 400_000 - x / 2]);
+    const { runtime: r, derived: d } = runtimeFromMeasurements(measured, falling);
+    expect(r.ipcPerByte).toBe(0);
+    expect(d["process-roundtrip-per-byte"]?.median).toBeLessThan(0);
   });
 
   test("caps a p99 tail at TAIL_CAP times the median", () => {
