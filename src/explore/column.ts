@@ -42,7 +42,8 @@ const MARKER_CHIP = STATE_COLORS.idle;
 function legend(): HTMLElement[] {
   const items: HTMLElement[] = THREAD_STATES.map((s) => {
     const swatch = el("i");
-    swatch.style.background = STATE_COLORS[s];
+    // Idle as the theme draws it on the lanes (lighter on dark): the style sheet's --idle.
+    swatch.style.background = s === "idle" ? "var(--idle)" : STATE_COLORS[s];
     return el("span", {}, swatch, STATE_LABELS[s]);
   });
   const gil = el("i");
@@ -145,7 +146,7 @@ export class Column {
         ? `no task measured: target ${formatDuration(slo)} not checked`
         : met
           ? `p99 target ${formatDuration(slo)}: met`
-          : `p99 target ${formatDuration(slo)}: missed (${formatNumber(q.p99 / slo)}x over)`;
+          : `p99 target ${formatDuration(slo)}: missed (${formatNumber(q.p99 / slo)}× over)`;
   }
 
   private facts(): void {
