@@ -268,7 +268,8 @@ function xAxis(dim: Dimension, xs: readonly (number | string)[]): { scale: Plot.
       ? span === 1
         ? [lo / 2, hi * 2]
         : [lo / span ** 0.06, hi * span ** 0.06]
-      : [lo === hi ? lo - 1 : Math.min(0, lo), hi + (hi - Math.min(0, lo)) * 0.05 || 1];
+      : // A little room left of the first value too, so its points do not sit on the y axis.
+        [lo === hi ? lo - 1 : Math.min(0, lo) - (hi - Math.min(0, lo)) * 0.03, hi + (hi - Math.min(0, lo)) * 0.05 || 1];
   return {
     scale: dim.scale === "log" ? { type: "log", domain } : { type: "linear", domain },
     marks: axisXMarks({ ...axis, domain }, label),
