@@ -48,7 +48,9 @@ function legend(): HTMLElement[] {
   });
   const gil = el("i");
   gil.style.background = `linear-gradient(90deg, ${GIL_HOLD_SHADES[0]} 50%, ${GIL_HOLD_SHADES[1]} 50%)`;
-  items.push(el("span", {}, gil, "GIL held (the shade flips with each hold)"));
+  items.push(
+    el("span", {}, gil, "GIL held (the shade flips with each hold; summed per pixel, its opacity is the share held)"),
+  );
   for (const kind of MARKER_KINDS) {
     const style = MARKER_STYLE[kind];
     const svg = document.createElementNS(SVG_NS, "svg");
