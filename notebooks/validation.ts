@@ -446,6 +446,16 @@ export async function run(nb: Notebook): Promise<void> {
     });
   const data = (key: string) =>
     rows.map((r) => ({ scenario: r.entry.id, target: r.entry.target, ...metric(r.comparison, key) }));
+  /** How far apart a scenario's real runs are at most: (highest − lowest) / mean, and which scenario. */
+  const spreadWords = (key: string): string => {
+    const spans = target.map((r) => {
+      const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+      const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
+      return { id: r.entry.id, span: runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0 };
+    });
+    const widest = spans.reduce((a, b) => (b.span > a.span ? b : a));
+    return `a scenario's real runs span at most ${Math.round(widest.span * 100)}% of their mean (${widest.id})`;
+  };
   /** The title's conclusion: how many scenarios fall within ±5%, and the worst error with its sign. */
   const agreement = (key: string): string => {
     const errors = target.map((r) => ({ id: r.entry.id, error: metric(r.comparison, key).error }));
@@ -458,7 +468,7 @@ export async function run(nb: Notebook): Promise<void> {
     simRealChart(points("makespan", target), {
       quantity: "makespan (ms)",
       title: `Makespan: simulated ${agreement("makespan")}`,
-      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}`,
+      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}; ${spreadWords("makespan")}`,
     }),
     "Each point is one scenario: measured across (the mean of its real runs), simulated up; on the dashed line they agree. The line through a point spans its real runs, lowest to highest.",
     data("makespan"),
@@ -469,7 +479,7 @@ export async function run(nb: Notebook): Promise<void> {
       quantity: "p95 latency (ms)",
       scale: "log",
       title: `p95 latency: simulated ${agreement("latency.p95")}`,
-      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes`,
+      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes; ${spreadWords("latency.p95")}`,
     }),
     "The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL. The line through a point spans its real runs, lowest to highest.",
     data("latency.p95"),
