@@ -73,7 +73,7 @@ export async function run(nb: Notebook): Promise<void> {
   const base = spans.big[0] as number;
   const speed = (a: number[], i: number) => base / (a[i] as number);
   const mb = (PAYLOAD_BYTES / 1e6).toFixed(0);
-  const caption = `Speed-ups in the title are against one Python 3.12 thread hashing whole buffers (${ms(spans.big[0] as number)}). Both thread series run on Python 3.12 with the GIL (same colour and symbol; the dashed one hashes in small pieces). Each buffer is ${mb} MB: ${HASH_MS} ms of SHA-256 at an assumed ${HASH_BYTES_PER_SECOND / 1e6} MB/s; processes pickle and pipe it to their worker.`;
+  const caption = `Speed-ups in the title are against one Python 3.12 thread hashing whole buffers (${ms(spans.big[0] as number)}). Both thread series run on Python 3.12 with the GIL (same symbol; the dashed one, in a darker shade, hashes in small pieces). Each buffer is ${mb} MB: ${HASH_MS} ms of SHA-256 at an assumed ${HASH_BYTES_PER_SECOND / 1e6} MB/s; processes pickle and pipe it to their worker.`;
   await nb.figure(
     "scaling",
     scalingChart(points, {

@@ -6,7 +6,10 @@
  * machine (data/validation/machine-profile.json), runs every suite scenario RUNS times in real
  * CPython, then rewrites the recorded files (each atomically, after every run succeeded).
  */
+
+import { signedPercent } from "../src/charts/signs.js";
 import { type SimRealPoint, simRealChart } from "../src/charts/simreal.js";
+import { formatNanos } from "../src/charts/time-axis.js";
 import { timelineChart } from "../src/charts/timeline.js";
 import { formatDuration, SECOND } from "../src/engine/time.js";
 import { simulate } from "../src/model/simulate.js";
@@ -24,6 +27,7 @@ import { type Recording, readRecording, recordedRuns, toRecording, writeRecordin
 import { forPython, SUITE, type SuiteEntry } from "../src/real/suite.js";
 import { parseScenario } from "../src/scenario/scenario.js";
 import { createProgress } from "../src/sweep/progress.js";
+import type { ThreadState, Trace } from "../src/trace/types.js";
 import {
   checkTargets,
   type ErrorSummary,
@@ -36,7 +40,7 @@ import {
 } from "../src/validate/errors.js";
 import { errorStripFigure, parityFigure } from "../src/validate/figures.js";
 import { RANDOM_DATA_DIR, RANDOM_SETS, type RandomRecord, readSet } from "../src/validate/record.js";
-import { groupRows, percent, provenance } from "../src/validate/report.js";
+import { groupRows, provenance } from "../src/validate/report.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 
 /**
@@ -45,20 +49,37 @@ import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
  * hide the scenarios that are far off.
  */
 function errorTitle(results: readonly ScenarioResult[], set: "profile" | "defaults"): string {
-  const part = (key: "latency.p99" | "makespan", label: string): string => {
-    const errors = results
-      .map((r) => r.errors[set].find((e) => e.key === key)?.error)
-      .filter((e): e is number => e !== undefined && Number.isFinite(e))
-      .sort((a, b) => a - b);
-    const mid = errors.length / 2;
-    const median =
-      errors.length % 2 === 1
-        ? (errors[Math.floor(mid)] as number)
-        : ((errors[mid - 1] as number) + (errors[mid] as number)) / 2;
-    const worst = errors.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
-    return `${label} ${percent(median, true)} (worst ${percent(worst, true)})`;
-  };
+  const part = (key: "latency.p99" | "makespan", label: string): string => `${label} ${medianWorst(results, set, key)}`;
   return `signed error, median (worst) of ${results.length}: ${part("latency.p99", "p99")}, ${part("makespan", "makespan")}`;
+}
+
+/** One metric's median signed error over the scenarios and the worst one: "\u221219.6% (worst \u221284.8%)". */
+function medianWorst(
+  results: readonly ScenarioResult[],
+  set: "profile" | "defaults",
+  key: "latency.p99" | "makespan",
+): string {
+  const errors = results
+    .map((r) => r.errors[set].find((e) => e.key === key)?.error)
+    .filter((e): e is number => e !== undefined && Number.isFinite(e))
+    .sort((a, b) => a - b);
+  const mid = errors.length / 2;
+  const median =
+    errors.length % 2 === 1
+      ? (errors[Math.floor(mid)] as number)
+      : ((errors[mid - 1] as number) + (errors[mid] as number)) / 2;
+  const worst = errors.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a), 0);
+  return `${pct(median)} (worst ${pct(worst)})`;
+}
+
+/**
+ * The title of the figure with both parameter sets side by side: each metric's median (worst)
+ * signed error with the machine profile (the left panel) and with the version defaults (the right).
+ */
+function bothSetsTitle(results: readonly ScenarioResult[]): string {
+  const part = (key: "latency.p99" | "makespan", label: string): string =>
+    `${label} ${medianWorst(results, "profile", key)} with the ${PARAM_SET_LABELS.profile}, ${medianWorst(results, "defaults", key)} with the ${PARAM_SET_LABELS.defaults}`;
+  return `Held-out random scenarios, signed error, median (worst) of ${results.length}: ${part("latency.p99", "p99")}; ${part("makespan", "makespan")}`;
 }
 
 export const meta: NotebookMeta = {
@@ -143,6 +164,62 @@ async function record(): Promise<void> {
   );
 }
 
+/** One timeline's lanes in a window, as the words about them need them. */
+interface Lanes {
+  /** Mean length of the worker's IO bars. */
+  io: number;
+  /** Mean length of the worker's waits for the GIL (0 where the trace has none). */
+  waitGil: number;
+  /** When the worker's first state other than idle begins. */
+  firstBusy: number;
+  /** MainThread's share of the window by state. */
+  main: Partial<Record<ThreadState, number>>;
+}
+
+function lanesOf(trace: Trace, window: [number, number]): Lanes {
+  const worker = trace.threads.find((t) => t.role === "worker");
+  const main = trace.threads.find((t) => t.name === "MainThread");
+  if (!worker || !main) throw new Error(`${trace.scenario}: no worker or no MainThread`);
+  const inside = trace.intervals.filter((iv) => iv.start >= window[0] && iv.end <= window[1]);
+  const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  const lengths = (thread: number, state: ThreadState) =>
+    inside.filter((iv) => iv.thread === thread && iv.state === state).map((iv) => iv.end - iv.start);
+  const span = window[1] - window[0];
+  const share: Partial<Record<ThreadState, number>> = {};
+  for (const iv of trace.intervals) {
+    if (iv.thread !== main.id) continue;
+    const t = Math.min(iv.end, window[1]) - Math.max(iv.start, window[0]);
+    if (t > 0) share[iv.state] = (share[iv.state] ?? 0) + t / span;
+  }
+  const busy = trace.intervals.filter((iv) => iv.thread === worker.id && iv.state !== "idle");
+  return {
+    io: mean(lengths(worker.id, "io")),
+    waitGil: mean(lengths(worker.id, "wait-gil")),
+    firstBusy: Math.min(...busy.map((iv) => iv.start)),
+    main: share,
+  };
+}
+
+/**
+ * Why the simulated and the measured convoy timelines differ, computed from the two traces: where
+ * the wait for the GIL after IO shows, what MainThread's lane holds, and when the worker starts.
+ */
+function convoyLanes(sim: Trace, real: Trace, window: [number, number]) {
+  const s = lanesOf(sim, window);
+  const r = lanesOf(real, window);
+  const ioSteps = sim.tasks.flatMap((t) => t.steps).filter((st) => st.kind === "io");
+  const demand = ioSteps.reduce((a, st) => a + st.demand, 0) / Math.max(1, ioSteps.length);
+  const share = (x: number | undefined) => `${Math.round((x ?? 0) * 100)}%`;
+  return {
+    sim: s,
+    real: r,
+    demand,
+    mainSim: `MainThread hands each request to the pool, which takes the GIL: the simulation shows it waiting for the GIL ${share(s.main["wait-gil"])} of the window and holding it ${share(s.main.gil)}.`,
+    mainReal: `The recording times only the steps of tasks, and MainThread runs none (it reads each arrival and submits it), so its lane is idle for ${share(r.main.idle)} of the window.`,
+    start: `The worker's first step begins at ${formatNanos(r.firstBusy)} in CPython and ${formatNanos(s.firstBusy)} in the simulation; before it the lane is hatched (not started).`,
+  };
+}
+
 interface Row {
   entry: SuiteEntry;
   comparison: Comparison;
@@ -150,7 +227,8 @@ interface Row {
   defaults: Comparison;
 }
 
-const pct = (e: number | null): string => (e === null ? "n/a" : `${e >= 0 ? "+" : ""}${(e * 100).toFixed(1)}%`);
+/** A signed error with one decimal: "+3.2%", "\u22124.1%" (U+2212), and "0.0%" for what rounds to zero. */
+const pct = (e: number | null): string => (e === null ? "n/a" : signedPercent(e));
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -272,7 +350,7 @@ async function randomSection(nb: Notebook): Promise<void> {
   await nb.figure(
     "random-errors",
     errorStripFigure(held.results, {
-      title: `Held-out random scenarios, machine profile: ${errorTitle(held.results, "profile")}`,
+      title: bothSetsTitle(held.results),
       subtitle,
     }),
     "Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the black tick is the median.",
@@ -362,10 +440,22 @@ export async function run(nb: Notebook): Promise<void> {
   const points = (key: string, list: readonly Row[]): SimRealPoint[] =>
     list.map((r) => {
       const m = metric(r.comparison, key);
-      return { label: r.entry.id, simulated: m.sim / 1e6, measured: m.real / 1e6 };
+      // Each real run too, so the figure shows how far apart the runs themselves are.
+      const runs = (r.comparison.rows.find((x) => x.key === key)?.real ?? []).map((v) => v / 1e6);
+      return { label: r.entry.id, simulated: m.sim / 1e6, measured: m.real / 1e6, runs };
     });
   const data = (key: string) =>
     rows.map((r) => ({ scenario: r.entry.id, target: r.entry.target, ...metric(r.comparison, key) }));
+  /** How far apart a scenario's real runs are at most: (highest − lowest) / mean, and which scenario. */
+  const spreadWords = (key: string): string => {
+    const spans = target.map((r) => {
+      const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+      const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
+      return { id: r.entry.id, span: runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0 };
+    });
+    const widest = spans.reduce((a, b) => (b.span > a.span ? b : a));
+    return `a scenario's real runs span at most ${Math.round(widest.span * 100)}% of their mean (${widest.id})`;
+  };
   /** The title's conclusion: how many scenarios fall within ±5%, and the worst error with its sign. */
   const agreement = (key: string): string => {
     const errors = target.map((r) => ({ id: r.entry.id, error: metric(r.comparison, key).error }));
@@ -378,9 +468,9 @@ export async function run(nb: Notebook): Promise<void> {
     simRealChart(points("makespan", target), {
       quantity: "makespan (ms)",
       title: `Makespan: simulated ${agreement("makespan")}`,
-      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}`,
+      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}; ${spreadWords("makespan")}`,
     }),
-    "Each point is one scenario: measured across, simulated up; on the dashed line they agree.",
+    "Each point is one scenario: measured across (the mean of its real runs), simulated up; on the dashed line they agree. The line through a point spans its real runs, lowest to highest.",
     data("makespan"),
   );
   await nb.figure(
@@ -389,9 +479,9 @@ export async function run(nb: Notebook): Promise<void> {
       quantity: "p95 latency (ms)",
       scale: "log",
       title: `p95 latency: simulated ${agreement("latency.p95")}`,
-      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes`,
+      subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes; ${spreadWords("latency.p95")}`,
     }),
-    "The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL.",
+    "The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL. The line through a point spans its real runs, lowest to highest.",
     data("latency.p95"),
   );
 
@@ -400,15 +490,19 @@ export async function run(nb: Notebook): Promise<void> {
     const real = convoy.comparison.real[0];
     if (real) {
       const window: [number, number] = [0, 100e6];
+      const why = convoyLanes(convoy.comparison.simulated.trace, real.trace, window);
+      const simCaption = `The simulated threads: the worker's IO (bars of ${formatNanos(why.sim.io)} on average; the scenario asks ${formatNanos(why.demand)}), then a wait for the GIL held by the cruncher (magenta, ${formatNanos(why.sim.waitGil)} on average): ${formatNanos(why.sim.io + why.sim.waitGil)} from the start of the IO to the GIL. ${why.mainSim}`;
+      const realCaption = `The same planned requests in CPython, same window. A step's bar is its wall time, GIL wait included: Python runs, and so can timestamp the end of a step, only once it holds the GIL again, so the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO (simulated: ${formatNanos(why.sim.io + why.sim.waitGil)} of IO and GIL wait). ${why.mainReal} ${why.start}`;
       await nb.figure(
         "convoy-simulated",
         timelineChart(convoy.comparison.simulated.trace, {
           window,
           title: "Convoy, simulated: the first 100 ms",
-          subtitle: "each return from IO waits about one switch interval for the GIL",
+          subtitle: `each return from IO waits ${formatNanos(why.sim.waitGil)} on average for the GIL the cruncher holds`,
+          caption: simCaption,
         }),
-        "The simulated threads: the worker's 1 ms IO, then a wait for the GIL held by the cruncher.",
-        { window },
+        simCaption,
+        { window, lanes: why },
       );
       await nb.figure(
         "convoy-real",
@@ -417,10 +511,14 @@ export async function run(nb: Notebook): Promise<void> {
           gil: false,
           markers: false,
           title: `Convoy, measured in CPython ${real.python}: the first 100 ms`,
-          subtitle: "Python cannot see GIL waits: they show inside the step that waited",
+          subtitle: `Python cannot see GIL waits: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO, the wait inside them`,
+          caption: realCaption,
         }),
-        "The same planned requests in CPython, same window. A step's bar is its wall time, GIL wait included.",
-        { window },
+        realCaption,
+        { window, lanes: why },
+      );
+      nb.text(
+        `Why the two timelines differ. ${why.real.io > why.demand ? `In CPython the wait for the GIL after each IO is inside the IO bar (${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO); the simulation draws it apart, ${formatNanos(why.sim.io)} of IO then ${formatNanos(why.sim.waitGil)} waiting for the GIL, ${formatNanos(why.sim.io + why.sim.waitGil)} together (${pct((why.sim.io + why.sim.waitGil) / why.real.io - 1)} against the measured bars).` : `The measured IO bars (${formatNanos(why.real.io)} on average) are no longer than the ${formatNanos(why.demand)} of IO asked: the recording shows no wait for the GIL after IO in this window.`} ${why.mainSim} ${why.mainReal} ${why.start}`,
       );
     }
   }

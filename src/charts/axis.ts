@@ -37,7 +37,7 @@ export function linearAxis(extent: readonly [number, number], options: { count?:
   const scale = scaleLinear().domain([lo, hi]).nice(count);
   const [d0, d1] = scale.domain() as [number, number];
   const format = scale.tickFormat(count);
-  return finish("linear", [d0, d1], scale.ticks(count), (v) => format(v).replace("\u2212", "-"));
+  return finish("linear", [d0, d1], scale.ticks(count), format);
 }
 
 /** The largest of 1, 2, 5 times a power of ten at or below `v` (or, with `up`, the smallest at or above). */

@@ -15,6 +15,7 @@ import {
   EXECUTOR_KINDS,
   EXECUTOR_STYLES,
   type ExecutorKind,
+  kindShade,
   seriesColor,
   seriesSymbol,
   textColorOf,
@@ -31,7 +32,10 @@ export interface EcdfSeries {
   label: string;
   /** Latencies in ns. */
   values: ArrayLike<number>;
-  /** Takes the executor's colour and symbol when given; a second series of the same kind is dashed. */
+  /**
+   * Takes the executor's colour and symbol when given; a second series of the same kind is dashed
+   * and a darker shade of that colour, a third dotted and a lighter one.
+   */
   executor?: ExecutorKind;
   /**
    * A baseline to read the others against: drawn first, as a wide light-grey band, with no
@@ -72,13 +76,15 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     if (scale === "log" && (sorted[0] as number) <= 0) {
       throw invalid("scale", scale, "linear when latencies can be 0 or less");
     }
+    const kin = (o: EcdfSeries) => !o.reference && o.executor === s.executor;
+    const sameKind = s.executor && !s.reference ? list.slice(0, i).filter(kin).length : 0;
+    // A second series of one executor kind takes a darker shade of its colour, a third a lighter
+    // one (kindShade), as well as a dash: two curves of one colour could not be told apart.
     const style = s.reference
       ? { color: REFERENCE.color, symbol: seriesSymbol(i) }
       : s.executor
-        ? EXECUTOR_STYLES[s.executor]
+        ? { color: kindShade(EXECUTOR_STYLES[s.executor].color, sameKind), symbol: EXECUTOR_STYLES[s.executor].symbol }
         : { color: seriesColor(i), symbol: seriesSymbol(i) };
-    const kin = (o: EcdfSeries) => !o.reference && o.executor === s.executor;
-    const sameKind = s.executor && !s.reference ? list.slice(0, i).filter(kin).length : 0;
     const dash = [undefined, "7,4", "2,3"][sameKind % 3];
     // A series sharing its colour with another names its line style in its quantile labels.
     const shared = s.executor !== undefined && !s.reference && list.filter(kin).length > 1;
@@ -214,7 +220,11 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     ),
     Plot.axisY(yTicks, {
       tickFormat: (v: number) => String(Math.round(v * 100)),
-      label: "tasks done (%)",
+      // Say what the percentage is of: each curve's own tasks, not the tasks of every curve together.
+      label:
+        series.length === 1
+          ? "tasks done within that latency (% of all tasks)"
+          : "tasks done within that latency (% of each curve's tasks)",
       labelArrow: "none",
     }),
     ...axisXMarks(x, `latency (${unit.label})`),

@@ -11,6 +11,7 @@ import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { createRenderContext, plotSvg } from "./render.js";
+import { signedNumber } from "./signs.js";
 import { type GlyphName, glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
 import { AXIS_SIZE, GAP, GRID, INK, PAD, RULE } from "./theme.js";
@@ -89,8 +90,8 @@ function jitter(k: number): number {
   return ((k * 0.6180339887498949) % 1) - 0.5;
 }
 
-/** Percent with one decimal below 10, none above: "+0.3%", "-45%". */
-const pct = (x: number): string => `${x > 0 ? "+" : ""}${Math.abs(x) < 10 ? x.toFixed(1) : x.toFixed(0)}%`;
+/** Percent with one decimal below 10, none above, signed with U+2212: "+0.3%", "\u221245%", "0.0%". */
+const pct = (x: number): string => `${signedNumber(x, Math.abs(x) < 10 ? 1 : 0, true)}%`;
 /** The right margin holds each row's median label. */
 const LABEL_COLUMN = 78;
 
@@ -127,7 +128,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
   const labelWidth = Math.max(...rows.map((r) => textWidth(r, AXIS_SIZE))) + 10;
   const plotWidth = fig.width - 2 * PAD;
   const width = Math.floor((plotWidth - GAP * (panels.length - 1)) / panels.length);
-  const tickFormat = (t: number) => `${t > 0 ? "+" : ""}${t}%`;
+  const tickFormat = (t: number) => `${signedNumber(t, 0, true)}%`;
   const { domain, ticks } = errorAxis(percents, [inner, outer], width - labelWidth - LABEL_COLUMN, tickFormat);
   const height = fig.height + MARGIN_TOP + MARGIN_BOTTOM;
 

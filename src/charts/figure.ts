@@ -5,6 +5,7 @@
  */
 import type { Block } from "./legend.js";
 import type { RenderContext } from "./render.js";
+import { minusSigns } from "./signs.js";
 import { finishSvg, SVG_NS } from "./svg.js";
 import { type FontWeight, wrapText } from "./text-measure.js";
 import {
@@ -78,10 +79,11 @@ function place(context: RenderContext, parent: Element, block: Block, x: number,
 /** Lays the pieces out and serializes the figure. */
 export function composeFigure(context: RenderContext, spec: FigureSpec): Figure {
   const { width } = spec;
-  // Every figure's text keeps each number on one line with its unit ("12.5 ms" never wraps apart).
-  const titleText = bindUnits(spec.title);
-  const subtitleText = spec.subtitle === undefined ? undefined : bindUnits(spec.subtitle);
-  const captionText = spec.caption === undefined ? undefined : bindUnits(spec.caption);
+  // Every figure's text keeps each number on one line with its unit ("12.5 ms" never wraps apart),
+  // and writes a negative number with the minus sign (U+2212), not a hyphen.
+  const titleText = minusSigns(bindUnits(spec.title));
+  const subtitleText = spec.subtitle === undefined ? undefined : minusSigns(bindUnits(spec.subtitle));
+  const captionText = spec.caption === undefined ? undefined : minusSigns(bindUnits(spec.caption));
   const inner = width - 2 * PAD;
   const root = el(context, "svg", {
     width,

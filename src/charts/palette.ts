@@ -72,6 +72,35 @@ export const EXECUTOR_STYLES: Readonly<Record<ExecutorKind, ExecutorStyle>> = {
   sync: { label: "sync", color: OKABE_ITO.black, symbol: "cross" },
 };
 
+/**
+ * How far each shade of kindShade moves toward black (negative) or white (positive); a colour too
+ * dark to darken (black) goes lighter twice instead.
+ */
+const KIND_SHADES = [0, -0.4, -0.8] as const;
+const DARK_KIND_SHADES = [0, 0.4, 0.65] as const;
+
+/**
+ * The colour of the k-th series of one executor kind in a figure (k from 0): the kind's own colour,
+ * then two darker shades of it. Series of one kind keep the kind's hue, so a reader still
+ * knows them for threads or processes, and differ in lightness, which deuteranopia and protanopia
+ * keep (test/charts/palette.test.ts checks their distance). Mixed in sRGB with black or white.
+ */
+export function kindShade(color: string, k: number): string {
+  const shades = luminance(color) < 0.03 ? DARK_KIND_SHADES : KIND_SHADES;
+  const mix = shades[k % shades.length] as number;
+  if (mix === 0) return color;
+  const parts = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
+  const target = mix < 0 ? 0 : 255;
+  const a = Math.abs(mix);
+  return `#${parts
+    .map((c) =>
+      Math.round(c + (target - c) * a)
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
+}
+
 /** Colours for series that carry no executor kind, in order of use. */
 export const SERIES_COLORS: readonly string[] = [
   OKABE_ITO.blue,

@@ -40,6 +40,8 @@ export interface ParityOptions extends FigureOptions {
 const MARGIN_TOP = 44;
 const MARGIN_BOTTOM = 38;
 const MARGIN_RIGHT = 18;
+/** The ±band: a light fill between two solid edges in the reference-line grey. */
+const BAND = { fill: "#e4e4e4", edge: RULE } as const;
 
 export function parityChart(panels: readonly ParityPanel[], options: ParityOptions): Figure {
   if (panels.length === 0) throw invalid("panels", panels, "a non-empty array of ParityPanel");
@@ -61,7 +63,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     height: 300,
     title: "Simulated against measured",
     subtitle: undefined,
-    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact; the shaded band is ±${Math.round(band * 100)}%.`,
+    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±${Math.round(band * 100)}%.`,
   });
   const plotWidth = fig.width - 2 * PAD;
   const cell = Math.floor((plotWidth - GAP * (columns - 1)) / columns);
@@ -80,17 +82,34 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     // Both axes carry the quantity's unit, from the "(unit)" that ends the panel's quantity.
     const unit = /\(([^()]+)\)\s*$/.exec(p.quantity)?.[1];
     const axisLabel = (side: string) => (unit ? `${side} (${unit})` : side);
+    // On axes spanning decades the band is a few px either side of the identity line: a fill alone
+    // hides under the line, so its edges are drawn as solid lines, bracketing the dashed identity.
     const marks: Plot.Markish[] = [
+      Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
       Plot.areaY(line, {
         x: (v: number) => v,
         y1: (v: number) => v * (1 - band),
         y2: (v: number) => v * (1 + band),
-        fill: "#ececec",
+        fill: BAND.fill,
         clip: true,
       }),
-      Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
-      Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
-      Plot.line([d0, d1], { x: (v: number) => v, y: (v: number) => v, stroke: RULE, strokeDasharray: "5,4" }),
+      ...[1 - band, 1 + band].map((k) =>
+        Plot.line(line, {
+          x: (v: number) => v,
+          y: (v: number) => v * k,
+          stroke: BAND.edge,
+          strokeWidth: 1,
+          clip: true,
+        }),
+      ),
+      Plot.line([d0, d1], {
+        x: (v: number) => v,
+        y: (v: number) => v,
+        stroke: INK,
+        strokeWidth: 0.75,
+        strokeDasharray: "3,3",
+      }),
       ...options.series.map((s) =>
         Plot.dot(
           p.points.filter((q) => q.series === s.key),
@@ -146,8 +165,13 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       {
         items: [
           ...options.series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
-          { kind: "line", label: "simulated = measured", stroke: RULE, dash: "5,4" },
-          { kind: "box", label: `within ±${Math.round(band * 100)}%`, fill: "#ececec" },
+          { kind: "line", label: "simulated = measured", stroke: INK, dash: "3,3", width: 0.75 },
+          {
+            kind: "box",
+            label: `within ±${Math.round(band * 100)}% (between the solid lines)`,
+            fill: BAND.fill,
+            stroke: BAND.edge,
+          },
         ],
       },
     ],

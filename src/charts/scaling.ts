@@ -5,7 +5,8 @@
  * measured panels go log by themselves when their means span two decades.
  *
  * Each series takes its executor kind's colour and symbol (the same in every figure); a second
- * series of the same kind is told apart by a dashed line. Points can carry a confidence interval
+ * series of the same kind is told apart by a darker shade of that colour and a dashed line, a third
+ * by a lighter shade and a dotted line. Points can carry a confidence interval
  * (a whisker); series at the same x are nudged a few px apart so whiskers do not hide each other.
  * A latency target draws a labelled line on the time panel; baselines draw dotted reference lines.
  */
@@ -16,7 +17,7 @@ import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
 import { chartFigure, panel } from "./figure.js";
 import { type LegendItem, swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
-import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind } from "./palette.js";
+import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, kindShade } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
 import { glyph } from "./symbols.js";
 import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD } from "./theme.js";
@@ -72,6 +73,8 @@ interface Row {
 interface Series {
   key: string;
   executor: ExecutorKind;
+  /** The kind's colour for its first series, a darker or lighter shade of it for the next (kindShade). */
+  color: string;
   dash: string | undefined;
 }
 
@@ -108,7 +111,12 @@ function seriesOf(points: readonly ScalingPoint[]): Series[] {
       continue;
     }
     const ofKind = out.filter((s) => s.executor === p.executor).length;
-    out.push({ key, executor: p.executor, dash: DASHES[ofKind % DASHES.length] });
+    out.push({
+      key,
+      executor: p.executor,
+      color: kindShade(EXECUTOR_STYLES[p.executor].color, ofKind),
+      dash: DASHES[ofKind % DASHES.length],
+    });
   }
   return out;
 }
@@ -200,7 +208,7 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
   const items: LegendItem[] = series.map((s) => ({
     kind: "line" as const,
     label: s.key,
-    stroke: EXECUTOR_STYLES[s.executor].color,
+    stroke: s.color,
     glyph: EXECUTOR_STYLES[s.executor].symbol,
     ...(s.dash ? { dash: s.dash } : {}),
   }));
@@ -260,7 +268,8 @@ function xAxis(dim: Dimension, xs: readonly (number | string)[]): { scale: Plot.
       ? span === 1
         ? [lo / 2, hi * 2]
         : [lo / span ** 0.06, hi * span ** 0.06]
-      : [lo === hi ? lo - 1 : Math.min(0, lo), hi + (hi - Math.min(0, lo)) * 0.05 || 1];
+      : // A little room left of the first value too, so its points do not sit on the y axis.
+        [lo === hi ? lo - 1 : Math.min(0, lo) - (hi - Math.min(0, lo)) * 0.03, hi + (hi - Math.min(0, lo)) * 0.05 || 1];
   return {
     scale: dim.scale === "log" ? { type: "log", domain } : { type: "linear", domain },
     marks: axisXMarks({ ...axis, domain }, label),
@@ -316,7 +325,7 @@ function seriesPanel(
     );
   }
   series.forEach((s, k) => {
-    const style = EXECUTOR_STYLES[s.executor];
+    const style = { color: s.color, symbol: EXECUTOR_STYLES[s.executor].symbol };
     const own = rows.filter((r) => r.key === s.key).sort((a, b) => frame.xs.indexOf(a.x) - frame.xs.indexOf(b.x));
     const dx = (k - (series.length - 1) / 2) * DODGE;
     marks.push(

@@ -21,7 +21,13 @@ import type { Figure, FigureOptions } from "./types.js";
 export interface SimRealPoint {
   label: string;
   simulated: number;
+  /** The measured value the point sits at: the mean of the real runs. */
   measured: number;
+  /**
+   * Each real run's own measured value, when there were several: drawn as small rings on a line
+   * from the lowest to the highest, at the point's height, so the runs' spread shows beside the error.
+   */
+  runs?: readonly number[];
 }
 
 export interface SimRealOptions extends FigureOptions {
@@ -53,6 +59,15 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     if (!Number.isFinite(p.simulated) || !Number.isFinite(p.measured) || p.measured <= 0 || p.simulated < 0) {
       throw invalid(`points[${i}]`, `${p.simulated} vs ${p.measured}`, "simulated >= 0 and measured > 0");
     }
+    if (
+      p.runs !== undefined &&
+      !(
+        Array.isArray(p.runs) &&
+        (p.runs as readonly unknown[]).every((v) => typeof v === "number" && Number.isFinite(v) && v > 0)
+      )
+    ) {
+      throw invalid(`points[${i}].runs`, p.runs, "an array of positive measured values");
+    }
   });
   const quantity = optionalText("quantity", options.quantity, "value") ?? "value";
   const scale = oneOf("scale", options.scale, ["linear", "log"] as const, "linear");
@@ -74,10 +89,16 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     height: 480,
     title: `Simulated against measured ${quantity}`,
     subtitle: `${within} of ${points.length} within ${pct(outer)}`,
-    caption: `Each point is one scenario: measured in CPython across, simulated up. On the dashed line the simulation is exact; shaded bands show ${pct(inner)} and ${pct(outer)} relative error.`,
+    caption: `Each point is one scenario: measured in CPython across (the mean of its real runs), simulated up. On the dashed line the simulation is exact; shaded bands show ${pct(inner)} and ${pct(outer)} relative error.${points.some((p) => (p.runs?.length ?? 0) > 0) ? " The line through a point spans its real runs, lowest to highest, each run a small ring." : ""}`,
   });
 
-  const values = points.flatMap((p) => [p.simulated, p.measured]);
+  const values = points.flatMap((p) => [p.simulated, p.measured, ...(p.runs ?? [])]);
+  const spread = points.flatMap((p) =>
+    p.runs && p.runs.length > 0
+      ? [{ y: p.simulated, x1: Math.min(...p.runs), x2: Math.max(...p.runs), runs: p.runs }]
+      : [],
+  );
+  const runDots = spread.flatMap((s) => s.runs.map((x: number) => ({ x, y: s.y })));
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const axis: Axis =
@@ -134,6 +155,9 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
         strokeWidth: 1.25,
       }),
       Plot.link(labels, { x1: "measured", y1: "simulated", x2: "lx", y2: "ly", stroke: RULE, strokeWidth: 0.75 }),
+      // The real runs' spread: lowest to highest measured value, each run a small ring, under the point.
+      Plot.ruleY(spread, { y: "y", x1: "x1", x2: "x2", stroke: INK, strokeWidth: 1.25 }),
+      Plot.dot(runDots, { x: "x", y: "y", r: 2.5, fill: "#ffffff", stroke: INK, strokeWidth: 1 }),
       Plot.dot(points, {
         x: "measured",
         y: "simulated",
@@ -173,6 +197,18 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
             fill: AGREEMENT_COLORS.outside,
           },
           { kind: "line", label: "simulated = measured", stroke: RULE, dash: "5,4" },
+          ...(spread.length > 0
+            ? [
+                { kind: "line" as const, label: "real runs, lowest to highest", stroke: INK, width: 1.25 },
+                {
+                  kind: "glyph" as const,
+                  label: "one real run",
+                  glyph: "circle" as const,
+                  fill: "#ffffff",
+                  stroke: INK,
+                },
+              ]
+            : []),
         ],
       },
     ],

@@ -65,15 +65,22 @@ export function rawHolds(holds: readonly GilHold[], window: [Nanos, Nanos]): Hol
 }
 
 /**
- * Share of each bucket during which each process's GIL was held, rounded to 1/levels and merged
- * over runs of equal buckets; buckets where it was never held are left out.
+ * The steps a bucket's held share is drawn in: to the nearest 1/100, closer than an opacity can be
+ * told apart, and few enough distinct values that the page draws one path per step.
+ */
+export const HELD_STEPS = 100;
+
+/**
+ * Share of each bucket during which each process's GIL was held, to the nearest 1/steps (the true
+ * share, not rounded up: a bucket held 10% of its time is drawn at 0.1), merged over runs of equal
+ * buckets; buckets held less than half a step are left out.
  */
 export function bucketHolds(
   holds: readonly GilHold[],
   processes: readonly number[],
   window: [Nanos, Nanos],
   count: number,
-  levels: number,
+  steps: number = HELD_STEPS,
 ): HoldRect[] {
   const [start, end] = window;
   const width = (end - start) / count;
@@ -91,7 +98,7 @@ export function bucketHolds(
     let level = 0;
     let runStart = 0;
     for (let k = 0; k <= count; k++) {
-      const next = k < count ? Math.ceil(((held[r * count + k] as number) / width) * levels - 1e-9) : 0;
+      const next = k < count ? Math.round(((held[r * count + k] as number) / width) * steps) : 0;
       if (next === level) continue;
       if (level > 0) {
         rects.push({
@@ -101,7 +108,7 @@ export function bucketHolds(
           thread: -1,
           shade: 0,
           handoff: false,
-          held: level / levels,
+          held: level / steps,
           reason: "mixed",
         });
       }

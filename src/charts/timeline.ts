@@ -59,8 +59,6 @@ const LABEL_MAX = 200;
 const HOLD_LABEL_SIZE = 9;
 /** At most one marker of a kind per this many px of a lane (about a glyph's width). */
 const MARKER_SPACING = 9;
-/** A GIL hold is drawn at least this wide, so a brief hold between two long ones still shows. */
-const MIN_HOLD_PX = 4;
 const HATCH_ID = "not-started-hatch";
 
 export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figure {
@@ -105,14 +103,10 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     const name = names.get(h.thread);
     return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
   });
-  // Brief holds widen about their middle to MIN_HOLD_PX; dividers mark each hand-off.
-  const minHold = MIN_HOLD_PX / pxPerUnit;
-  const holdX = (d: HoldRect): [number, number] => {
-    const [a, b] = [x(d.start), x(d.end)];
-    if (b - a >= minHold || d.thread < 0) return [a, b];
-    const mid = (a + b) / 2;
-    return [mid - minHold / 2, mid + minHold / 2];
-  };
+  // Holds are drawn at their true width, as the state lanes are (no minimum): a hold widened to be
+  // seen would show the GIL held while its thread's lane shows it idle or waiting. A brief hold
+  // between two others still shows by the white divider at each hand-off.
+  const holdX = (d: HoldRect): [number, number] => [x(d.start), x(d.end)];
   const handoffs = data.holds.filter((d) => d.handoff);
   const gilLanes = new Set(layout.gilLane.values());
   const marks: Plot.Markish[] = [
@@ -205,19 +199,27 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       mode !== "none",
       data,
       hasGaps(trace, layout.threadLane, window),
-      statesShown(trace, layout.threadLane, window),
+      statesDrawn(data.rects, (d) => (x(d.end) - x(d.start)) * pxPerUnit * (d.bottom - d.top)),
     ),
     plotWidth,
   );
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }
 
-/** The thread states some shown lane is in during the window: the legend lists only those. */
-function statesShown(trace: Trace, threadLane: LaneMap, window: [Nanos, Nanos]): Set<ThreadState> {
+/**
+ * The thread states the figure shows: those drawn at least a pixel wide in total on some lane (a
+ * stacked share counts by its part of the lane's height). A state that is in the window only as a
+ * sliver under a pixel cannot be seen, so the legend does not name it. `width` is a rectangle's
+ * width in px times its share of the lane's height.
+ */
+function statesDrawn(rects: readonly StateRect[], width: (d: StateRect) => number): Set<ThreadState> {
+  const total = new Map<string, number>();
   const out = new Set<ThreadState>();
-  for (const iv of trace.intervals) {
-    if ((threadLane[iv.thread] ?? -1) < 0 || iv.end <= window[0] || iv.start >= window[1]) continue;
-    out.add(iv.state);
+  for (const d of rects) {
+    const key = `${d.lane}:${d.state}`;
+    const sum = (total.get(key) ?? 0) + width(d);
+    total.set(key, sum);
+    if (sum >= 1) out.add(d.state);
   }
   return out;
 }
@@ -267,7 +269,7 @@ function reduceTrace(
         : shareRects(buckets, Math.max(2, Math.round(laneInner)));
   const shownHolds = show.gil ? trace.gil.filter((h) => gilLane.has(h.process)) : [];
   const holds =
-    mode === "none" ? rawHolds(shownHolds, window) : bucketHolds(shownHolds, [...gilLane.keys()], window, columns, 4);
+    mode === "none" ? rawHolds(shownHolds, window) : bucketHolds(shownHolds, [...gilLane.keys()], window, columns);
   const forcedEnds = shownHolds
     .filter((h) => h.reason === "forced")
     .map((h) => ({ lane: gilLane.get(h.process) as number, time: h.end, kind: "forced-switch" as const }));

@@ -87,10 +87,13 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
     }
     if (x < 100 - 1e-4) segments.push({ row: rows[i] as string, state: "absent", x1: x, x2: 100 });
   });
-  const absent = segments.some((s) => s.state === "absent");
   const plotWidth = fig.width - 2 * PAD;
   const marginLeft = Math.ceil(Math.max(...rows.map((r) => textWidth(r, AXIS_SIZE)))) + 12;
   const pxPerPercent = (plotWidth - marginLeft - MARGIN_RIGHT) / 100;
+  // The legend lists a state only where some bar shows it at least a pixel wide: a state at 0.02%
+  // of the window is drawn under its white outline and cannot be seen, so it is not named.
+  const seen = new Set(segments.filter((s) => (s.x2 - s.x1) * pxPerPercent >= 1).map((s) => s.state));
+  const absent = seen.has("absent");
   const percent = (s: Segment): string => `${Math.round(s.x2 - s.x1)}%`;
   const labelled = segments.filter(
     (s) => s.state !== "absent" && (s.x2 - s.x1) * pxPerPercent >= textWidth(percent(s), AXIS_SIZE) + 6,
@@ -127,7 +130,8 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
       Plot.axisX(ticks, { label: "share of the measured window (%)", labelAnchor: "center", labelArrow: "none" }),
     ],
   });
-  if (absent)
+  // The pattern whenever a bar uses it, even one too thin to be named in the legend.
+  if (segments.some((s) => s.state === "absent"))
     addHatch(context, plot, { id: HATCH_ID, size: 6, background: NOT_STARTED.fill, stroke: NOT_STARTED.hatch });
   const legend = swatchLegend(
     context,
@@ -135,7 +139,11 @@ export function utilizationChart(threads: readonly ThreadUsage[], options: Utili
       {
         title: "Thread state",
         items: [
-          ...THREAD_STATES.map((s) => ({ kind: "box" as const, label: STATE_LABELS[s], fill: STATE_COLORS[s] })),
+          ...THREAD_STATES.filter((s) => seen.has(s)).map((s) => ({
+            kind: "box" as const,
+            label: STATE_LABELS[s],
+            fill: STATE_COLORS[s],
+          })),
           ...(absent
             ? [{ kind: "box" as const, label: NOT_STARTED.label, fill: NOT_STARTED.fill, hatch: NOT_STARTED.hatch }]
             : []),

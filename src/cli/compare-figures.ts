@@ -34,6 +34,16 @@ function unfinished(tasks: { arrived: number; completed: number }): string {
   return left > 0 ? `, stopped with ${left} of ${tasks.arrived} tasks unfinished` : "";
 }
 
+/**
+ * The comparison's warnings (another Python version than asked, fewer cores, a busy machine, runs
+ * that finished only part of their tasks) as the end of a figure's subtitle, so a figure saved and
+ * shown alone still says them: ". Warning: ..." or ". Warnings: ...; ...", or "" when there are none.
+ */
+export function warningNote(warnings: readonly string[]): string {
+  if (warnings.length === 0) return "";
+  return `. Warning${warnings.length === 1 ? "" : "s"}: ${warnings.join("; ")}`;
+}
+
 /** A metric key as a reader says it: "latency.p95" is "p95 latency". */
 export function metricName(key: string): string {
   const quantile = /^latency\.(p\d+)$/.exec(key);
@@ -50,6 +60,7 @@ export function comparisonFigures(c: Comparison): {
   simulated: Figure;
   real: Figure;
 } {
+  const note = warningNote(c.warnings);
   const simReal = c.rows
     .filter((r) => r.unit === "ns" && r.mean > 0 && r.real.every((v) => v > 0))
     .map((r) => {
@@ -64,7 +75,7 @@ export function comparisonFigures(c: Comparison): {
       const figure = simRealChart(points, {
         quantity: `${name} (${unit.label})`,
         title: `${c.scenario}, ${name}: simulated ${formatNanos(r.simulated)}, measured ${formatNanos(r.mean)} on average (error ${formatError(r.error)})`,
-        subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}`,
+        subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}${note}`,
         caption:
           "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",
       });
@@ -79,14 +90,14 @@ export function comparisonFigures(c: Comparison): {
   const simulated = timelineChart(c.simulated.trace, {
     window,
     title: `${c.scenario}: simulated`,
-    subtitle: `seed ${c.seed}; ${profileLabel(c.profile)}`,
+    subtitle: `seed ${c.seed}; ${profileLabel(c.profile)}${note}`,
   });
   const realFigure = timelineChart(real.trace, {
     window,
     gil: false,
     markers: false,
     title: `${c.scenario}: measured in CPython ${real.python}`,
-    subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)`,
+    subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)${note}`,
   });
   return { simReal, simulated, real: realFigure };
 }

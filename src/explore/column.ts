@@ -42,12 +42,15 @@ const MARKER_CHIP = STATE_COLORS.idle;
 function legend(): HTMLElement[] {
   const items: HTMLElement[] = THREAD_STATES.map((s) => {
     const swatch = el("i");
-    swatch.style.background = STATE_COLORS[s];
+    // Idle as the theme draws it on the lanes (lighter on dark): the style sheet's --idle.
+    swatch.style.background = s === "idle" ? "var(--idle)" : STATE_COLORS[s];
     return el("span", {}, swatch, STATE_LABELS[s]);
   });
   const gil = el("i");
   gil.style.background = `linear-gradient(90deg, ${GIL_HOLD_SHADES[0]} 50%, ${GIL_HOLD_SHADES[1]} 50%)`;
-  items.push(el("span", {}, gil, "GIL held (the shade flips with each hold)"));
+  items.push(
+    el("span", {}, gil, "GIL held (the shade flips with each hold; summed per pixel, its opacity is the share held)"),
+  );
   for (const kind of MARKER_KINDS) {
     const style = MARKER_STYLE[kind];
     const svg = document.createElementNS(SVG_NS, "svg");
@@ -145,7 +148,7 @@ export class Column {
         ? `no task measured: target ${formatDuration(slo)} not checked`
         : met
           ? `p99 target ${formatDuration(slo)}: met`
-          : `p99 target ${formatDuration(slo)}: missed (${formatNumber(q.p99 / slo)}x over)`;
+          : `p99 target ${formatDuration(slo)}: missed (${formatNumber(q.p99 / slo)}× over)`;
   }
 
   private facts(): void {

@@ -81,7 +81,7 @@ export function knobDifferences(a: Knobs, b: Knobs): string[] {
 function change(name: string, from: number, to: number, format: (x: number) => string, lowerIsBetter: boolean): string {
   if (from === to) return `leaves ${name} at ${format(from)}`;
   const ratio = from > 0 && to > 0 ? Math.max(from, to) / Math.min(from, to) : null;
-  const factor = ratio === null ? "" : ` (${formatNumber(ratio)}x ${to < from ? "lower" : "higher"})`;
+  const factor = ratio === null ? "" : ` (${formatNumber(ratio)}× ${to < from ? "lower" : "higher"})`;
   const better = to < from === lowerIsBetter;
   const verb = name === "p99" ? (better ? "cuts" : "raises") : to < from ? "lowers" : "raises";
   return `${verb} ${name} from ${format(from)} to ${format(to)}${factor}`;

@@ -1,8 +1,9 @@
 /**
  * The page's two themes. Data colours (thread states, GIL shades, markers) come from the figures'
  * palette (src/charts/palette.ts) and are the same in both; only the page's ink, grid and lane
- * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn fainter on
- * dark so it still recedes; the one-series colour is the palette's blue on light and its sky blue
+ * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn at 60% on
+ * dark, a mid grey that stays apart from the dark teal of "running, no GIL" and from the lane (the
+ * legend's idle chip is the same mix, --idle in style.css); the one-series colour is the palette's blue on light and its sky blue
  * on dark, where the deep blue has too little contrast.
  */
 import { OKABE_ITO, SERIES_COLORS } from "../charts/palette.js";
@@ -46,10 +47,21 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     lane: "#0b0d0f",
     rule: "#7c848c",
     target: "#ff8a80",
-    idleOpacity: 0.35,
+    // Idle is a mid grey on the dark lane, not a dark one: at 0.35 it came within CIEDE2000 4.5 of
+    // the dark teal of "running, no GIL" (test/explore/colors.test.ts keeps every pair 15 apart).
+    idleOpacity: 0.6,
     series: [OKABE_ITO.skyBlue, ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.skyBlue && c !== OKABE_ITO.black)],
   },
 };
+
+/**
+ * The p99 target's line, one encoding in every figure of the page that draws it (the latency
+ * histogram and the p99-against-workers sparkline): a solid 1.5 px line in the theme's target
+ * colour. Solid, because the histogram's p50/p95/p99 rules are the dashed ones.
+ */
+export function targetLine(theme: Theme): { stroke: string; strokeWidth: number } {
+  return { stroke: theme.target, strokeWidth: 1.5 };
+}
 
 /** The page's font, for the figures Plot draws and for measuring their labels. */
 export const PAGE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';

@@ -112,7 +112,7 @@ export function parityFigure(
     columns: 3,
     title: context.title,
     subtitle: context.subtitle,
-    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; the shaded band is ±15%.`,
+    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±15%.`,
   });
 }
 
@@ -127,7 +127,8 @@ export function writeValidationFigures(
     [
       "errors",
       errorStripFigure(results, {
-        title: `Random scenarios, seed ${options.seed}, with the machine profile: ${headline(results, "profile")}`,
+        // Both panels, left then right: a title on one would leave the other unread.
+        title: `Random scenarios, seed ${options.seed}: with the ${PARAM_SET_LABELS.profile}, ${headline(results, "profile")}; with the ${PARAM_SET_LABELS.defaults}, ${headline(results, "defaults")}`,
         subtitle,
       }),
     ],

@@ -18,11 +18,15 @@ import type { RandomRecord } from "./record.js";
  * numbers are computed, never typed).
  */
 
-/** "+3.2%", "-0.4%"; unsigned: "3.2%". */
+/**
+ * "+3.2%", "-0.4%"; unsigned: "3.2%". A value that rounds to zero has no sign ("0.0%", never
+ * "-0.0%"). Plain ASCII for terminals and Markdown; figures turn the hyphen into a minus sign.
+ */
 export function percent(x: number, signed = false): string {
   if (!Number.isFinite(x)) return "n/a";
-  const p = (x * 100).toFixed(Math.abs(x) >= 10 ? 0 : 1);
-  return signed && x >= 0 ? `+${p}%` : `${p}%`;
+  const p = (Math.abs(x) * 100).toFixed(Math.abs(x) >= 10 ? 0 : 1);
+  if (Number(p) === 0) return `${p}%`;
+  return x < 0 ? `-${p}%` : signed ? `+${p}%` : `${p}%`;
 }
 
 const LABEL = Object.fromEntries(ERROR_METRICS.map((m) => [m.key, m.label])) as Record<string, string>;

@@ -13,7 +13,7 @@ describe("ecdfChart", () => {
     expect(texts).toContain("p95 190 ms");
     expect(texts).toContain("p99 198 ms");
     expect(texts).toContain("latency (ms)");
-    expect(texts).toContain("tasks done (%)");
+    expect(texts).toContain("tasks done within that latency (% of all tasks)");
     expectGolden("ecdf-uniform", figure.svg);
   });
 

@@ -6,6 +6,7 @@ import {
   EXECUTOR_STYLES,
   GIL_HOLD_SHADES,
   GIL_HOLD_TEXT,
+  kindShade,
   NOT_STARTED,
   OKABE_ITO,
   STATE_COLORS,
@@ -85,6 +86,24 @@ describe("palette", () => {
       expect(distance, `${sight}: ${pair}`).toBeGreaterThanOrEqual(15);
     }
     expect(new Set(EXECUTOR_KINDS.map((k) => EXECUTOR_STYLES[k].symbol)).size).toBe(EXECUTOR_KINDS.length);
+  });
+
+  it("kindShade keeps the series of one executor kind apart (CIEDE2000 >= 12) under normal vision, deuteranopia and protanopia", () => {
+    for (const kind of EXECUTOR_KINDS) {
+      const base = EXECUTOR_STYLES[kind].color;
+      expect(kindShade(base, 0)).toBe(base);
+      const shades = Object.fromEntries([0, 1, 2].map((k) => [`${kind} ${k}`, kindShade(base, k)]));
+      for (const [sight, see] of Object.entries(SIGHT)) {
+        const { pair, distance } = closest(shades, see);
+        expect(distance, `${sight}: ${pair}`).toBeGreaterThanOrEqual(12);
+      }
+      // Each shade stands off the white page at least as well as the kind's own colour (orange, the
+      // palest, is 2.2:1), or 2:1 for black's lighter greys.
+      for (const k of [1, 2]) {
+        const floor = Math.min(2, contrastRatio(base, "#ffffff"));
+        expect(contrastRatio(kindShade(base, k), "#ffffff"), `${kind} ${k}`).toBeGreaterThanOrEqual(floor);
+      }
+    }
   });
 
   it("textColorOf keeps colours that read on white and darkens the others just to WCAG AA", () => {

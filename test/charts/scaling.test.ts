@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXECUTOR_STYLES } from "../../src/charts/palette.js";
+import { EXECUTOR_STYLES, kindShade } from "../../src/charts/palette.js";
 import { type ScalingPoint, scalingChart } from "../../src/charts/scaling.js";
 import { MS, SECOND } from "../../src/engine/time.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
@@ -84,7 +84,47 @@ describe("scalingChart", () => {
     expect(hollow(plain)).toBe(0);
   });
 
-  it("scalingChart keeps the executor's colour and symbol for a second series of one kind and dashes it", () => {
+  it("scalingChart spaces a linear count axis by value (0, 1, 2, 4), where a categorical one spaces them evenly", () => {
+    const points: ScalingPoint[] = [0, 1, 2, 4].map((k) => ({
+      executor: "threads-gil",
+      x: k,
+      throughput: 1000 / (k + 1),
+      latency: (k + 1) * MS,
+    }));
+    /** Where each x tick label sits, by label, in the first panel. */
+    const ticks = (scale: "linear" | "categorical"): Record<string, number> => {
+      const svg = scalingChart(points, { ...SCALING_AXES, x: { quantity: "CPU-bound threads", scale } }).svg;
+      const group = /aria-label="x-axis tick label"[^>]*>(.*?)<\/g>/.exec(svg)?.[1] ?? "";
+      return Object.fromEntries(
+        [...group.matchAll(/translate\(([\d.]+),[\d.]+\)">([^<]+)</g)].map((m) => [m[2] as string, Number(m[1])]),
+      );
+    };
+    const linear = ticks("linear");
+    const [x0, x1, x2, x4] = ["0", "1", "2", "4"].map((k) => linear[k] as number) as [number, number, number, number];
+    expect(x1 - x0).toBeCloseTo(x2 - x1, 1);
+    expect(x4 - x2).toBeCloseTo(2 * (x2 - x1), 1);
+    const even = ticks("categorical");
+    const [c1, c2, c4] = ["1", "2", "4"].map((k) => even[k] as number) as [number, number, number];
+    expect(c4 - c2).toBeCloseTo(c2 - c1, 1);
+  });
+
+  it("scalingChart gives a second and third series of one kind darker shades of its colour, its symbol and dashes", () => {
+    const three: ScalingPoint[] = [1, 2, 4].flatMap((w) =>
+      ["5 ms", "1 ms", "0.1 ms"].map((series, i) => ({
+        executor: "threads-gil" as const,
+        series,
+        x: w,
+        throughput: 50 * w * (i + 1),
+        latency: (600 * MS) / w / (i + 1),
+      })),
+    );
+    const svg = scalingChart(three, SCALING_AXES).svg;
+    const base = EXECUTOR_STYLES["threads-gil"].color;
+    for (const k of [0, 1, 2]) expect(svg, `shade ${k}`).toContain(`stroke="${kindShade(base, k)}"`);
+    expect(new Set([0, 1, 2].map((k) => kindShade(base, k))).size).toBe(3);
+  });
+
+  it("scalingChart keeps the executor's symbol for a second series of one kind, in a darker shade, and dashes it", () => {
     const two: ScalingPoint[] = [1, 2, 4].flatMap((w) => [
       { executor: "threads-gil", series: "large buffers", x: w, throughput: 50 * w, latency: (600 * MS) / w },
       { executor: "threads-gil", series: "small pieces", x: w, throughput: 50, latency: 600 * MS },

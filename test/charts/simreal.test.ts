@@ -27,6 +27,23 @@ describe("simRealChart", () => {
     expect(svgTexts(svg)).toContain("5 of 7 within ±15%");
   });
 
+  it("simRealChart shows each point's real runs, lowest to highest, when given, and says so in the legend and caption", () => {
+    const points = simRealPoints().map((p, i) =>
+      i === 0 ? { ...p, runs: [p.measured * 0.9, p.measured, p.measured * 1.2] } : p,
+    );
+    const figure = simRealChart(points, { quantity: "p99 latency (ms)" });
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("real runs, lowest to highest");
+    expect(texts).toContain("one real run");
+    expect(figure.caption).toContain("spans its real runs");
+    // Three rings for the three runs of the first point, white with an ink outline.
+    const rings = /<g aria-label="dot" fill="#ffffff" stroke="#1a1a1a">([\s\S]*?)<\/g>/.exec(figure.svg)?.[1] ?? "";
+    expect(rings.match(/<(path|circle)/g)).toHaveLength(3);
+    const plain = simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" });
+    expect(svgTexts(plain.svg)).not.toContain("one real run");
+    expect(() => simRealChart([{ ...points[0], runs: [-1] } as never])).toThrow(/invalid points\[0\]\.runs/);
+  });
+
   it("simRealChart labels every point and both axes with the quantity's unit", () => {
     const texts = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)", scale: "log" }).svg);
     for (const p of simRealPoints()) expect(texts).toContain(p.label);

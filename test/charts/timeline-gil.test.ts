@@ -40,16 +40,51 @@ describe("GIL track", () => {
     ]);
   });
 
-  it("bucketHolds rounds each bucket's held share up to 1/levels and merges equal runs", () => {
-    // Process 0 over [0, 10) in 5 buckets of 2: held 2, 2, 2, 0, 2 -> levels 4, 4, 4, 0, 4.
-    const rects = bucketHolds(holds, [0], [0, 10], 5, 4);
+  it("bucketHolds draws each bucket's true held share (to 1/100, never rounded up) and merges equal runs", () => {
+    // Process 0 over [0, 10) in 5 buckets of 2: held 2, 2, 2, 0, 2 -> shares 1, 1, 1, 0, 1.
+    const rects = bucketHolds(holds, [0], [0, 10], 5);
     expect(rects.map((r) => [r.start, r.end, r.held])).toEqual([
       [0, 6, 1],
       [8, 10, 1],
     ]);
-    // One bucket of 10: held 8 of 10 -> 0.8 rounds up to 1 at 4 levels, 0.8 at 5 levels.
-    expect(bucketHolds(holds, [0], [0, 10], 1, 4)[0]?.held).toBe(1);
-    expect(bucketHolds(holds, [0], [0, 10], 1, 5)[0]?.held).toBe(0.8);
+    // One bucket of 10: held 8 of 10 is drawn at 0.8 (rounding up to quarters drew it at 1).
+    expect(bucketHolds(holds, [0], [0, 10], 1)[0]?.held).toBe(0.8);
+    // A bucket held 10% of its time is drawn at 0.1, not at a quarter; one held 37.4% at 0.37.
+    const brief: GilHold[] = [
+      { process: 0, thread: 1, start: 0, end: 100, reason: "voluntary" },
+      { process: 0, thread: 2, start: 1000, end: 1374, reason: "voluntary" },
+    ];
+    expect(bucketHolds(brief, [0], [0, 2000], 2).map((r) => r.held)).toEqual([0.1, 0.37]);
+  });
+
+  it("bucketHolds' shares equal the time held in each bucket over its width, within half a step, for random holds", () => {
+    let seed = 7;
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const random: GilHold[] = [];
+    for (let t = 0; t < 10_000; ) {
+      const gap = Math.floor(next() * 40);
+      const length = 1 + Math.floor(next() * 60);
+      random.push({
+        process: 0,
+        thread: 1 + (random.length % 3),
+        start: t + gap,
+        end: t + gap + length,
+        reason: "voluntary",
+      });
+      t += gap + length;
+    }
+    const count = 50;
+    const width = 10_000 / count;
+    const rects = bucketHolds(random, [0], [0, 10_000], count);
+    for (let k = 0; k < count; k++) {
+      const [a, b] = [k * width, (k + 1) * width];
+      const truth = random.reduce((s, h) => s + Math.max(0, Math.min(b, h.end) - Math.max(a, h.start)), 0) / width;
+      const drawn = rects.find((r) => r.start <= a && r.end >= b)?.held ?? 0;
+      expect(Math.abs(drawn - truth), `bucket ${k}`).toBeLessThanOrEqual(0.005 + 1e-9);
+    }
   });
 
   it("thinMarkers keeps the first marker of each kind on each lane in each bucket, within the window", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GIL_HOLD_SHADES, STATE_COLORS } from "../../src/charts/palette.js";
+import { GIL_HOLD_SHADES, STATE_COLORS, STATE_LABELS } from "../../src/charts/palette.js";
 import { timelineChart } from "../../src/charts/timeline.js";
 import { MS, US } from "../../src/engine/time.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
@@ -50,6 +50,39 @@ describe("timelineChart", () => {
     }
     expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[0]}"`, "g"))).toBe(Math.ceil(trace.gil.length / 2) + 1);
     expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[1]}"`, "g"))).toBe(Math.floor(trace.gil.length / 2) + 1);
+  });
+
+  it("timelineChart's legend names only the states drawn at least a pixel wide somewhere", () => {
+    // smallTrace with its one 'waiting for a core' interval (1 ms, tens of px) cut to 10 ns: a sliver
+    // under a pixel in a 30 ms window.
+    const base = smallTrace();
+    const intervals = base.intervals.flatMap((iv) =>
+      iv.state !== "wait-core"
+        ? [iv]
+        : [
+            { ...iv, end: iv.start + 10 },
+            { ...iv, start: iv.start + 10, state: "wait-gil" as const },
+          ],
+    );
+    const wide = svgTexts(timelineChart(base).svg);
+    const thin = svgTexts(timelineChart({ ...base, intervals }).svg);
+    expect(wide).toContain(STATE_LABELS["wait-core"]);
+    expect(thin).not.toContain(STATE_LABELS["wait-core"]);
+    for (const state of ["gil", "io", "wait-gil", "idle", "nogil"] as const)
+      expect(thin).toContain(STATE_LABELS[state]);
+  });
+
+  it("timelineChart draws a brief GIL hold at its true width, as the state lanes are drawn (no minimum)", () => {
+    // A 10 ns hold in a 30 ms window is far under a pixel: its rect must be too, not widened to show.
+    const base = smallTrace();
+    const first = base.gil[0] as (typeof base.gil)[number];
+    const gil = [{ ...first, end: first.start + 10 }, ...base.gil.slice(1)];
+    const { svg } = timelineChart({ ...base, gil });
+    const widths = [...svg.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*fill="(#[0-9a-fA-F]{6})"/g)]
+      .filter((m) => m[2] === GIL_HOLD_SHADES[0] || m[2] === GIL_HOLD_SHADES[1])
+      .map((m) => Number(m[1]));
+    expect(widths.length).toBeGreaterThan(2);
+    expect(Math.min(...widths)).toBeLessThan(0.5);
   });
 
   it("timelineChart names the lanes and labels time in ms for a 30 ms run", () => {

@@ -19,6 +19,26 @@ describe("utilizationChart", () => {
     expect(texts).toContain("share of the measured window (%)");
   });
 
+  it("utilizationChart's legend names only the states some bar shows at least a pixel wide", () => {
+    const usage = smallUsage();
+    const texts = svgTexts(utilizationChart(usage).svg);
+    // The fixture has every state on some thread for a millisecond or more (of 30 ms).
+    for (const label of ["running, holds GIL", "running, no GIL", "waiting for GIL", "IO / sleep", "idle"]) {
+      expect(texts).toContain(label);
+    }
+    // 'waiting for a core' at 0.01% of the window on one thread (under a pixel of a 700 px bar): not named.
+    const thin = usage.map((t, i) =>
+      i === 0
+        ? { ...t, share: { ...t.share, "wait-core": 0.0001, io: t.share.io + t.share["wait-core"] - 0.0001 } }
+        : { ...t, share: { ...t.share, "wait-core": 0 } },
+    );
+    expect(svgTexts(utilizationChart(thin).svg)).not.toContain("waiting for a core");
+    const wide = usage.map((t, i) =>
+      i === 0 ? { ...t, share: { ...t.share, "wait-core": 0.05, io: t.share.io + t.share["wait-core"] - 0.05 } } : t,
+    );
+    expect(svgTexts(utilizationChart(wide).svg)).toContain("waiting for a core");
+  });
+
   it("utilizationChart sorts bars by GIL wait when asked", () => {
     const texts = svgTexts(utilizationChart(smallUsage(), { sort: "wait-gil" }).svg);
     const order = ["ThreadPoolExecutor-0_0", "cruncher", "MainThread", "ThreadPoolExecutor-0_1"].map((n) =>

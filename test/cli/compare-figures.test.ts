@@ -1,7 +1,13 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { timeUnitFor } from "../../src/charts/time-axis.js";
-import { comparisonFigures, metricName, workEnd, writeComparisonFigures } from "../../src/cli/compare-figures.js";
+import {
+  comparisonFigures,
+  metricName,
+  warningNote,
+  workEnd,
+  writeComparisonFigures,
+} from "../../src/cli/compare-figures.js";
 import { simulate } from "../../src/model/simulate.js";
 import { compareMetrics } from "../../src/real/compare.js";
 import { getPreset } from "../../src/scenario/presets.js";
@@ -67,10 +73,39 @@ describe("comparisonFigures", () => {
       expect(texts).toContain(`measured ${metricName(metric)} (${unit.label})`);
       expect(texts).toContain(`simulated ${metricName(metric)} (${unit.label})`);
       // Numbers keep their unit and a space ("1.26 s", not "1.26s"); the error carries its sign.
-      expect(figure.title).toMatch(/simulated \d[\d.]*\u00a0m?s, measured \d[\d.]*\u00a0m?s on average \(error [+-]\d/);
+      expect(figure.title).toMatch(
+        /simulated \d[\d.]*\u00a0m?s, measured \d[\d.]*\u00a0m?s on average \(error [+\u2212]?\d/,
+      );
     }
     expect(metricName("latency.p95")).toBe("p95 latency");
     expect(metricName("makespan")).toBe("makespan");
+  });
+
+  test("every figure saved alone carries the runs' warnings in its subtitle, and says none when there are none", () => {
+    const warnings = [
+      "the scenario models Python 3.12; this run used 3.11.7",
+      "the scenario has 4 cores; this machine gave 2",
+      "the machine was 40% busy around a real run: other work disturbs real timings (try --quiet-wait, --priority)",
+    ];
+    const warned = comparisonFigures({ ...comparison, warnings });
+    const all = [...warned.simReal.map((s) => s.figure), warned.simulated, warned.real];
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const fig of all) {
+      // The subtitle wraps over lines of tspans: join them back before looking for the sentences.
+      const text = svgTexts(fig.svg).join(" ").replace(/\s+/g, " ");
+      expect(text).toContain("Warnings:");
+      for (const w of warnings) {
+        for (const word of ["3.11.7", "this machine gave 2", "40% busy"])
+          if (w.includes(word)) expect(text).toContain(word);
+      }
+    }
+    const quiet = comparisonFigures(comparison);
+    for (const fig of [...quiet.simReal.map((s) => s.figure), quiet.simulated, quiet.real]) {
+      expect(svgTexts(fig.svg).join(" ")).not.toMatch(/warning/i);
+    }
+    expect(warningNote([])).toBe("");
+    expect(warningNote(["a"])).toBe(". Warning: a");
+    expect(warningNote(["a", "b"])).toBe(". Warnings: a; b");
   });
 
   test("writeComparisonFigures names exactly the files it wrote: no figure for a metric a real run did not measure", () => {

@@ -65,6 +65,8 @@ describe("gilsim compare", () => {
     expect(() => parseQuietWait("-1")).toThrow(UsageError);
     expect(parseRuns("7")).toBe(7);
     expect([formatError(0.0321), formatError(-0.004), formatError(null)]).toEqual(["+3.2%", "-0.4%", "n/a"]);
+    // What rounds to zero has no sign: never "-0.0%".
+    expect([formatError(-0.0004), formatError(0.0004)]).toEqual(["0.0%", "0.0%"]);
   });
 
   test("profileLabel names a profile by its file name, never the user's absolute path", () => {

@@ -109,7 +109,9 @@ describe("gilsim validate: reporting from recorded runs", { timeout: 600_000 }, 
     for (let i = 1; i <= 6; i++) expect(md).toContain(`| s1-00${i}`);
     const svg = readFileSync(join(out, "errors.svg"), "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
-    expect(svg).toContain("with the machine profile:");
+    // The title covers both panels: the machine profile (left) and the version defaults (right).
+    expect(svg).toContain("with the machine profile, p99");
+    expect(svg).toContain("with the version defaults, p99");
   });
 });
 

@@ -70,6 +70,21 @@ function failures(css: Record<ThemeName, Record<string, string>>, lanes: Record<
       const d = apart(fill, lane);
       need(d.distance >= (s === "idle" ? 8 : 15), `${name}: ${s} on the lane ${d.distance.toFixed(1)} (${d.sight})`);
     }
+    // Every pair of states as drawn on the lane stands apart too: on dark, idle at 35% came within
+    // 4.5 of the dark teal of "running, no GIL".
+    const drawn = (s: (typeof THREAD_STATES)[number]) =>
+      s === "idle" ? over(STATE_COLORS[s], t.idleOpacity, lane) : STATE_COLORS[s];
+    THREAD_STATES.forEach((a, i) => {
+      for (const b of THREAD_STATES.slice(i + 1)) {
+        const d = apart(drawn(a), drawn(b));
+        need(d.distance >= 15, `${name}: ${a} / ${b} on the lane ${d.distance.toFixed(1)} (${d.sight})`);
+      }
+    });
+    // The legend's idle chip is idle as the lanes draw it.
+    need(
+      get("idle").toLowerCase() === drawn("idle").toLowerCase(),
+      `${name}: --idle ${get("idle")} is not idle as drawn, ${drawn("idle")}`,
+    );
     GIL_HOLD_SHADES.forEach((shade, i) => {
       const d = apart(shade, lane);
       need(d.distance >= 15, `${name}: GIL shade ${i} on the lane ${d.distance.toFixed(1)} (${d.sight})`);
@@ -101,7 +116,7 @@ describe("the explore page's colours", () => {
   const lanes = { light: THEMES.light.lane, dark: THEMES.dark.lane };
 
   it("style.css gives both themes the colours the checks read", () => {
-    for (const k of ["good", "bad", "card", "panel", "accent", "accent-ink", "ink", "muted", "bg"]) {
+    for (const k of ["good", "bad", "card", "panel", "accent", "accent-ink", "ink", "muted", "bg", "idle"]) {
       expect(CSS.light[k], k).toMatch(/^#/);
       expect(CSS.dark[k], k).toMatch(/^#/);
     }
@@ -118,6 +133,10 @@ describe("the explore page's colours", () => {
       dark: { ...CSS.dark, good: "#5fd3a6", bad: "#ff8a80" },
     };
     const found = failures(earlier, { ...lanes, dark: "#262b30" });
+    // Idle at the earlier 35% on the dark lane: next to "running, no GIL".
+    const dim = { ...THEMES.dark, idleOpacity: 0.35 };
+    const drawnDim = over(STATE_COLORS.idle, dim.idleOpacity, THEMES.dark.lane);
+    expect(apart(drawnDim, STATE_COLORS.nogil).distance).toBeLessThan(15);
     expect(found.some((f) => f.startsWith("light: met / missed badge"))).toBe(true);
     expect(found.some((f) => f.startsWith("dark: met / missed badge"))).toBe(true);
     expect(found.some((f) => f.startsWith("dark: nogil on the lane"))).toBe(true);

@@ -47,7 +47,7 @@ describe("compareSentence", () => {
     const p99 = formatDuration(a.metrics.latency.p99).replace(".", "\\.");
     expect(sentence).toMatch(
       new RegExp(
-        `^B \\(python 3\\.13t instead of 3\\.12; GIL off instead of on\\) cuts p99 from ${p99} to \\d+(\\.\\d+)?ms \\([\\d.]+x lower\\), and raises throughput from [\\d.]+ tasks/s to [\\d.]+ tasks/s \\([\\d.]+x higher\\)\\.$`,
+        `^B \\(python 3\\.13t instead of 3\\.12; GIL off instead of on\\) cuts p99 from ${p99} to \\d+(\\.\\d+)?ms \\([\\d.]+× lower\\), and raises throughput from [\\d.]+ tasks/s to [\\d.]+ tasks/s \\([\\d.]+× higher\\)\\.$`,
       ),
     );
     expect(compareSentence(a, a)).toMatch(

@@ -63,6 +63,24 @@ describe("the notebook batch (npm start)", () => {
     expect(gallery).toContain('href="explore/index.html"');
   });
 
+  it("writes a negative number in every figure with the minus sign (U+2212), and never a signed zero such as \u22120.0%", () => {
+    let figures = 0;
+    for (const svg of listFiles(first).filter((f) => f.endsWith(".svg"))) {
+      figures++;
+      const text = [
+        ...read(first, svg)
+          .toString("utf8")
+          .matchAll(/<(?:text|tspan|title|desc)[^>]*>([^<]+)</g),
+      ]
+        .map((m) => m[1] as string)
+        .join("\n");
+      // A hyphen-minus as a sign: before a digit, at the start or after a space or an opening bracket.
+      expect(text.match(/(^|[\s([{=:])-\.?\d[^\n]{0,20}/gm) ?? [], svg).toEqual([]);
+      expect(text.match(/[\u2212+-]0(\.0+)?%/g) ?? [], svg).toEqual([]);
+    }
+    expect(figures).toBeGreaterThan(20);
+  });
+
   it("gives byte-identical output on two runs", () => {
     const a = listFiles(first);
     expect(listFiles(second)).toEqual(a);

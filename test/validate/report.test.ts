@@ -55,6 +55,9 @@ describe("report", () => {
     expect(percent(-0.456, true)).toBe("-45.6%");
     expect(percent(12.5)).toBe("1250%");
     expect(percent(Number.NaN)).toBe("n/a");
+    // What rounds to zero has no sign: never "-0.0%".
+    expect(percent(-0.0004, true)).toBe("0.0%");
+    expect(percent(-0.0004)).toBe("0.0%");
   });
 
   test("summaryTable: one row per metric and one pooled, the worst named with its scenario, pipes escaped", () => {

@@ -36,8 +36,9 @@ function value(unit: MetricComparison["unit"], x: number): string {
 /** A signed percent with one decimal: "+3.2%", "-0.4%", "n/a". */
 export function formatError(error: number | null): string {
   if (error === null) return "n/a";
-  const p = error * 100;
-  return `${p >= 0 ? "+" : ""}${p.toFixed(1)}%`;
+  const p = (Math.abs(error) * 100).toFixed(1);
+  // No sign on what rounds to zero: "0.0%", never "-0.0%".
+  return Number(p) === 0 ? `${p}%` : `${error < 0 ? "-" : "+"}${p}%`;
 }
 
 /** The comparison as a table: simulated, real mean, real min..max and the error of each metric. */

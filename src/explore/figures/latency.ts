@@ -8,7 +8,7 @@ import * as Plot from "@observablehq/plot";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import { formatDuration, type Nanos } from "../../engine/time.js";
 import type { Quantiles } from "../../metrics/types.js";
-import { plotStyle, type Theme } from "../theme.js";
+import { plotStyle, type Theme, targetLine } from "../theme.js";
 
 export interface LatencyData {
   /** Latencies of the measured tasks, ns. */
@@ -109,7 +109,7 @@ export function drawLatency(
         ),
       ),
       sloShown
-        ? Plot.ruleX([data.slo / unit.divisor], { stroke: theme.target, strokeWidth: 1.5 })
+        ? Plot.ruleX([data.slo / unit.divisor], targetLine(theme))
         : Plot.text([`target ${formatDuration(data.slo)} \u2192`], {
             frameAnchor: "top-right",
             dy: -MARGIN.top + 6,

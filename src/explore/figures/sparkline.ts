@@ -1,12 +1,12 @@
 /**
  * A sparkline of p99 against workers (pool size, or event-loop processes for plain asyncio): the
  * same scenario and seed at 1, 2, 4, ... 64 workers, the current count ringed, the p99 target
- * dashed. Points fill in as the worker reports them.
+ * line in its colour (targetLine, as in the latency histogram). Points fill in as the worker reports them.
  */
 import * as Plot from "@observablehq/plot";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
-import { plotStyle, type Theme } from "../theme.js";
+import { plotStyle, type Theme, targetLine } from "../theme.js";
 
 export interface SweepPoint {
   workers: number;
@@ -60,7 +60,7 @@ export function drawSparkline(
       ticks: 4,
     },
     marks: [
-      Plot.ruleY([o.slo / unit.divisor], { stroke: o.theme.target, strokeDasharray: "4,3" }),
+      Plot.ruleY([o.slo / unit.divisor], targetLine(o.theme)),
       Plot.line(points, {
         x: "workers",
         y: (d: SweepPoint) => d.p99 / unit.divisor,

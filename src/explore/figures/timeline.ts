@@ -110,7 +110,7 @@ export function drawTimeline(
   const rects = buckets ? dominantRects(buckets) : rawRects(trace.intervals, layout.threadLane, window);
   const shownHolds = trace.gil.filter((h) => layout.gilLane.has(h.process));
   const holds = aggregated
-    ? bucketHolds(shownHolds, [...layout.gilLane.keys()], window, columns, 4)
+    ? bucketHolds(shownHolds, [...layout.gilLane.keys()], window, columns)
     : rawHolds(shownHolds, window);
   const forcedEnds = shownHolds
     .filter((h) => h.reason === "forced")
