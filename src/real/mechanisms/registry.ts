@@ -509,7 +509,8 @@ const processRoundtrip: Experiment = {
   title: "ProcessPoolExecutor round trip against payload",
   description:
     "A warm ProcessPoolExecutor(1): submit(echo, payload).result(), the same bytes pickled to the worker and back, for payloads of 0 B, 4 KiB, 64 KiB, 256 KiB, 1 MiB and 4 MiB: the median round trip. The simulation runs a pool of one process with one client issuing tasks one after another (closed arrivals), the task's payload the same size, and takes the median latency after the first task (the worker's start-up).",
-  informs: "ipcBase, ipcPerByte, ipcLatency, pipeWakeup (messages over 64 KiB cross the pipe in pieces), threadHandoff (the pool's manager thread).",
+  informs:
+    "ipcBase, ipcPerByte, ipcLatency, pipeWakeup (messages over 64 KiB cross the pipe in pieces), threadHandoff (the pool's manager thread).",
   figures: PAYLOADS.map(([label]) =>
     fig(`roundtrip.${label}`, "ns", `round trip, ${label === "0" ? "0 B" : label} payload`),
   ),
