@@ -184,7 +184,7 @@ export async function run(nb: Notebook): Promise<void> {
     number
   >;
   nb.text(
-    `For each configuration the fitted scenario changes only what the configuration changes: the executor and its size, and the traffic, which is the load generator's planned schedule of each measured run (a \`replay\` of those instants, known before the run). Under asyncio the app's own code decides what moves: parsing and the pure-Python work stay on the loop, each SQLite query and the SHA-256 go to \`asyncio.to_thread\`, so the fitted GIL-releasing calls become offload steps. Predicted: the mean of ${REPLICATIONS} simulated runs on each of the ${REPEATS} runs' traffic; measured: the mean of the ${REPEATS} real runs (their range in brackets). Error = (predicted − measured) / measured.`,
+    `For each configuration the fitted scenario changes only what the configuration changes: the executor and its size, and the traffic, which is the load generator's planned schedule of each measured run (a \`replay\` of those instants, known before the run). Under asyncio the app's own code decides what moves: parsing, the pure-Python work and the socket calls stay on the loop, each SQLite query (with its fetch) and the SHA-256 go to \`asyncio.to_thread\`, so those fitted calls become offload steps, and the accepting thread's CPU per request (the fitted \`submitCost\`) becomes a first step on the loop, which accepts the connections under asyncio. Predicted: the mean of ${REPEATS * REPLICATIONS} simulated runs, ${REPLICATIONS === 1 ? "one" : REPLICATIONS} on each real run's traffic, each with a seed of its own; measured: the mean of the ${REPEATS} real runs (their range in brackets). Error = (predicted − measured) / measured.`,
   );
   nb.table(
     ["configuration", ...PERCENTILES.flatMap((q) => [`${q} predicted`, `${q} measured`, `${q} error`])],
@@ -329,7 +329,16 @@ export async function run(nb: Notebook): Promise<void> {
                 .join(", ")})`
             : ""
         }; measured p99 moves little with the pool size (${msText(Math.min(...threadRows.map((r) => r.measured.p99.mean)))} to ${msText(Math.max(...threadRows.map((r) => r.measured.p99.mean)))}), as for a GIL-bound app, and the target sits inside that range.`
-      : `Recommend's answer, ${answer} thread${answer === 1 ? "" : "s"} for ${SLO}, is ${confirmed ? "confirmed" : "not confirmed"} by the real app: measured p99 ${at ? msText(at.measured.p99.mean) : "not measured"} at ${answer}${below ? `, ${msText(below.measured.p99.mean)} at ${answer - 1}` : answer === 1 ? " (the smallest pool)" : ""}.`,
+      : `Recommend's answer, ${answer} thread${answer === 1 ? "" : "s"} for ${SLO}, is ${confirmed ? "confirmed" : "not confirmed"} by the real app: at ${answer} the measured p99 is ${at ? `${msText(at.measured.p99.mean)} (${msText(at.measured.p99.lo)}–${msText(at.measured.p99.hi)} over ${REPEATS} runs)` : "not measured"}${below ? `, at ${answer - 1} ${msText(below.measured.p99.mean)} (${msText(below.measured.p99.lo)}–${msText(below.measured.p99.hi)})` : ""}; ${firstMeeting === null ? "no pool size measured meets it in every run" : `the smallest pool that meets it in every run is ${firstMeeting}`}, and on the mean ${
+          threadRows.filter(meetsMean).length === 0
+            ? "none does"
+            : `${threadRows
+                .filter(meetsMean)
+                .map((r) => r.config.workers)
+                .join(
+                  ", ",
+                )} thread${threadRows.filter(meetsMean).length === 1 && threadRows.filter(meetsMean)[0]?.config.workers === 1 ? "" : "s"} ${threadRows.filter(meetsMean).length === 1 ? "does" : "do"}`
+        }.`,
   );
 
   nb.heading("5. Why the errors have the sign they have");

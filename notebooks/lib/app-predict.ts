@@ -18,8 +18,8 @@ import { BASE, LOAD, plannedTimes, REPEATS, SLO } from "./app-experiment.js";
  * replay of those instants), so predicted and measured runs meet the same arrivals.
  */
 
-/** Simulated runs per repeat's traffic (the service times differ between them). */
-export const REPLICATIONS = 3;
+/** Simulated runs per repeat's traffic (each repeat's run has its own seed, so its own service times). */
+export const REPLICATIONS = 1;
 
 export type Percentiles = { p50: number; p95: number; p99: number };
 
@@ -80,6 +80,7 @@ export function configInput(fit: FitResult, config: AppConfig, seed: number): Sc
     }));
   }
   input.workload.arrivals = { kind: "replay", times: plannedTimes(config, seed) };
+  input.seed = seed;
   input.run = { warmup: 0, trace: false };
   return input;
 }
