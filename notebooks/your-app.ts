@@ -1,7 +1,7 @@
 /**
  * Your own app: the demo service recorded once, fitted, predicted at other configurations, and
  * measured at each. Reads data/app/ (reproducible without running the app);
- * `npx tsx notebooks/your-app.ts --live` measures the app again first (about 8 minutes; run it
+ * `npx tsx notebooks/your-app.ts --live` measures the app again first (about 5 minutes; run it
  * under the machine's measurement lock on a shared host).
  */
 import { join } from "node:path";
@@ -116,7 +116,7 @@ async function live(): Promise<void> {
     isTTY: Boolean(process.stderr.isTTY),
   };
   process.stderr.write(
-    `your-app --live: records the demo service at ${label(BASE)} (${BASE.rate}/s), asks recommend for ${SLO}, then measures ${REPEATS} runs of each configuration (${LOAD.warmup} warm-up and ${LOAD.count} measured requests each; about 8 minutes on a quiet machine); rewrites data/app/ only if every run succeeds\n`,
+    `your-app --live: records the demo service at ${label(BASE)} (${BASE.rate}/s), asks recommend for ${SLO}, then measures ${REPEATS} runs of each configuration (${LOAD.warmup} warm-up and ${LOAD.count} measured requests each; about 5 minutes on a quiet machine); rewrites data/app/ only if every run succeeds\n`,
   );
   // At most: the recording, then every configuration and the two pool sizes recommend may add.
   const bar = createProgress(io, "your-app --live", 1 + (CONFIGS.length + 2) * REPEATS, 0, "runs (at most)");
