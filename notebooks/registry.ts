@@ -11,6 +11,7 @@ import * as sockets from "./sockets.js";
 import * as toThread from "./to-thread.js";
 import * as validation from "./validation.js";
 import * as workersThreads from "./workers-threads.js";
+import * as yourApp from "./your-app.js";
 
 /** Every notebook, in reading order. */
 export const NOTEBOOKS: readonly NotebookModule[] = [
@@ -26,4 +27,5 @@ export const NOTEBOOKS: readonly NotebookModule[] = [
   workersThreads,
   freeThreaded,
   validation,
+  yourApp,
 ];

@@ -162,7 +162,13 @@ export class Controls {
     if (knobs === null) return;
     byId<HTMLSelectElement>("k-executor").value = knobs.executor;
     byId<HTMLSelectElement>("k-python").value = knobs.python;
-    byId<HTMLSelectElement>("k-arrivals").value = knobs.arrivals;
+    const arrivalsSelect = byId<HTMLSelectElement>("k-arrivals");
+    // Replayed arrivals (a fitted scenario) are shown as such; the list offers the kinds a knob can make.
+    const replay = arrivalsSelect.querySelector('option[value="replay"]');
+    if (knobs.arrivals === "replay" && !replay) {
+      arrivalsSelect.append(el("option", { value: "replay", disabled: "" }, "replayed times (from a recording)"));
+    } else if (knobs.arrivals !== "replay") replay?.remove();
+    arrivalsSelect.value = knobs.arrivals;
     const gil = byId<HTMLInputElement>("k-gil");
     gil.checked = knobs.gil;
     gil.disabled = !knobs.python.endsWith("t");

@@ -61,7 +61,8 @@ export interface Knobs {
   /** How many task classes the workload has (the request knobs edit the first). */
   classes: number;
   firstClass: string;
-  arrivals: ArrivalKind;
+  /** The arrivals kind; "replay" (recorded times, from gilsim fit) is shown but not offered as a choice. */
+  arrivals: ArrivalKind | "replay";
   /** Tasks per second of poisson and fixed arrivals. */
   rate: number | null;
   /** Clients of closed arrivals. */
@@ -396,9 +397,14 @@ export function applyKnob(input: unknown, parsed: Scenario, change: KnobChange):
     case "clients":
       object(object(out, "workload"), "arrivals").clients = change.value;
       break;
-    case "count":
-      object(object(out, "workload"), "arrivals").count = change.value;
+    case "count": {
+      const arrivals = object(object(out, "workload"), "arrivals");
+      // Replayed arrivals have their times, not a count: fewer tasks keep the first times.
+      if (arrivals.kind === "replay" && Array.isArray(arrivals.times))
+        arrivals.times = arrivals.times.slice(0, change.value);
+      else arrivals.count = change.value;
       break;
+    }
     case "seed":
       out.seed = change.value;
       break;

@@ -2,9 +2,9 @@ import { ksCritical, ksDistance } from "./ks.js";
 
 /*
  * The arrival process of a recording: its rate, and whether the gaps between arrivals look
- * exponential (Poisson arrivals), nearly constant (a fixed rate), or neither. The scenario format
- * has Poisson and fixed-rate arrivals but no replay of recorded times or other gap distributions,
- * so a process that is neither is written as Poisson at the same rate, with a warning.
+ * exponential (Poisson arrivals), nearly constant (a fixed rate), or neither. A process that is
+ * neither is written as Poisson at the same rate, with a warning, unless fit is asked to replay
+ * the recorded times (`--arrivals replay`), which needs no fit at all.
  */
 
 export interface FittedArrivals {
@@ -48,6 +48,6 @@ export function fitArrivals(times: readonly number[]): FittedArrivals {
   const warning =
     ks <= critical
       ? null
-      : `the gaps between arrivals are not exponential (cv ${cv.toFixed(2)}, KS distance ${ks.toFixed(3)} > ${critical.toFixed(3)}): the scenario uses Poisson arrivals at the same rate, which ${cv > 1 ? "understates the bursts" : "overstates the spread"}; the format has no replay of recorded arrivals`;
+      : `the gaps between arrivals are not exponential (cv ${cv.toFixed(2)}, KS distance ${ks.toFixed(3)} > ${critical.toFixed(3)}): the scenario uses Poisson arrivals at the same rate, which ${cv > 1 ? "understates the bursts" : "overstates the spread"} (gilsim fit --arrivals replay replays the recorded times instead)`;
   return { ...base, kind: "poisson", warning };
 }

@@ -15,8 +15,14 @@ import { gilHolds, loopRuns, type StepContext, type TaskStep, taskSteps } from "
  * program ran on, and the machine's CPUs. What could not be expressed is said in warnings.
  */
 
+/** How fit writes the arrival process: the fitted kind (Poisson or fixed rate), or a replay of the recorded times. */
+export const ARRIVALS_CHOICES = ["fitted", "replay"] as const;
+export type ArrivalsChoice = (typeof ARRIVALS_CHOICES)[number];
+
 export interface FitOptions {
   dist: DistChoice;
+  /** fitted: Poisson or fixed rate, as the gaps look; replay: every recorded arrival time, as it came. */
+  arrivals: ArrivalsChoice;
   /** Tasks arriving this long after the first are left out of the fit and of the latencies (ns). */
   warmup: number;
   /** Waits shorter than this are quick calls, not IO (ns). */
@@ -33,6 +39,7 @@ export interface FitOptions {
 
 export const DEFAULT_FIT: FitOptions = {
   dist: "auto",
+  arrivals: "fitted",
   warmup: SECOND,
   ioMin: 50 * US,
   python: null,
@@ -57,6 +64,8 @@ export interface FitResult {
   process: { pid: number; python: string | null; cpus: number | null; tasks: number };
   classes: FittedClass[];
   arrivals: FittedArrivals;
+  /** The arrivals kind written in the scenario: the fitted one, or "replay" when asked. */
+  arrivalsWritten: "poisson" | "fixed" | "replay";
   executor: { input: ScenarioInput["executor"]; note: string };
   /** CPU the submitting thread spent per task (accept, submit), written as runtime.submitCost. */
   submitCost: number | null;
@@ -169,6 +178,15 @@ function medianOf(values: readonly number[]): number | null {
   return s[(s.length - 1) >> 1] as number;
 }
 
+/**
+ * Recorded arrival times (ns, sorted) as a replay's times: milliseconds from the first arrival,
+ * to the microsecond (the first is 0).
+ */
+export function replayTimes(sorted: readonly number[]): number[] {
+  const first = sorted[0] ?? 0;
+  return sorted.map((t) => Math.round((t - first) / 1e3) / 1e3);
+}
+
 /** Fits a scenario to the main process of a recording. */
 export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}): FitResult {
   const o = { ...DEFAULT_FIT, ...options };
@@ -222,8 +240,9 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     }
   }
 
-  const arrivals = fitArrivals(all.map((t) => t.arrival));
-  if (arrivals.warning) warnings.push(arrivals.warning);
+  const arrivalTimes = all.map((t) => t.arrival).sort((a, b) => a - b);
+  const arrivals = fitArrivals(arrivalTimes);
+  if (arrivals.warning && o.arrivals !== "replay") warnings.push(arrivals.warning);
   const executor = executorOf(measured, o.executor, warnings);
   const python = pythonOf(p, o.python, warnings);
   const submitCost =
@@ -245,9 +264,11 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     executor: executor.input,
     workload: {
       arrivals:
-        arrivals.kind === "fixed"
-          ? { kind: "fixed", rate: Number(arrivals.rate.toFixed(3)), count: all.length }
-          : { kind: "poisson", rate: Number(arrivals.rate.toFixed(3)), count: all.length },
+        o.arrivals === "replay"
+          ? { kind: "replay", times: replayTimes(arrivalTimes) }
+          : arrivals.kind === "fixed"
+            ? { kind: "fixed", rate: Number(arrivals.rate.toFixed(3)), count: all.length }
+            : { kind: "poisson", rate: Number(arrivals.rate.toFixed(3)), count: all.length },
       classes: classes.map((c) => ({ name: c.name, weight: c.tasks, steps: stepsInput(c.steps) })) as NonNullable<
         ScenarioInput["workload"]
       >["classes"],
@@ -259,6 +280,7 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     process: { pid: p.header.pid, python: p.header.python, cpus: p.header.cpus, tasks: p.tasks.length },
     classes,
     arrivals,
+    arrivalsWritten: o.arrivals === "replay" ? "replay" : arrivals.kind,
     executor,
     submitCost,
     recorded: summarizeLatencies(measured.map((t) => t.end - t.arrival)),

@@ -43,8 +43,12 @@ export function fitLines(fit: FitResult, consistency: Consistency | null): strin
     `fitted ${fit.recorded.count} tasks of process ${p.pid} (Python ${p.python ?? "unknown"}, ${p.cpus ?? "?"} CPUs) on ${fit.executor.note}`,
   );
   const a = fit.arrivals;
+  const written =
+    fit.arrivalsWritten === "replay"
+      ? `a replay of the ${a.count} recorded times (${a.rate.toFixed(1)}/s on average`
+      : `${a.kind === "poisson" ? "Poisson" : "fixed rate"} at ${a.rate.toFixed(1)}/s (${a.count} tasks`;
   out.push(
-    `arrivals: ${a.kind === "poisson" ? "Poisson" : "fixed rate"} at ${a.rate.toFixed(1)}/s (${a.count} tasks; gaps cv ${a.cv.toFixed(2)}, KS to exponential ${a.ks.toFixed(3)}, 1% critical ${a.critical.toFixed(3)})`,
+    `arrivals: ${written}; gaps cv ${a.cv.toFixed(2)}, KS to exponential ${a.ks.toFixed(3)}, 1% critical ${a.critical.toFixed(3)})`,
   );
   if (fit.submitCost !== null)
     out.push(`submitting thread: ${formatDuration(fit.submitCost)} of CPU per task (runtime.submitCost)`);

@@ -184,7 +184,9 @@ export function estimateRun(s: Scenario, options: BudgetOptions): RunEstimate {
   const tasks =
     a.kind === "poisson" || a.kind === "fixed"
       ? Math.min(a.count, until === null ? a.count : (a.rate * until) / SECOND + 1)
-      : a.count;
+      : a.kind === "replay" && until !== null
+        ? arrivedBy(a.times, until)
+        : a.count;
   let steps = tasks * (w.steps + 1);
   for (const b of s.background) {
     const forever = b.steps.some((x) => x.kind === "repeat" && x.times === "forever");
@@ -202,12 +204,13 @@ export function estimateRun(s: Scenario, options: BudgetOptions): RunEstimate {
     peakWhy = `${count(peakTasks)} clients keep a task each in memory`;
   } else {
     const capacity = capacityBound(s, w);
-    const backlog = Math.max(0, tasks * (1 - capacity.perSecond / a.rate));
-    const flowing = (a.rate * w.time) / SECOND + 1;
+    const arrivalRate = a.kind === "replay" ? replayRate(a.times) : a.rate;
+    const backlog = Math.max(0, tasks * (1 - capacity.perSecond / arrivalRate));
+    const flowing = (arrivalRate * w.time) / SECOND + 1;
     peakTasks = Math.min(tasks, backlog + flowing);
     peakWhy =
       backlog > flowing
-        ? `arrivals at ${rate(a.rate)} are more than this executor can serve (at most about ${rate(capacity.perSecond)}: ${capacity.why}), so a backlog of about ${count(backlog)} tasks builds up in memory`
+        ? `arrivals at ${rate(arrivalRate)} are more than this executor can serve (at most about ${rate(capacity.perSecond)}: ${capacity.why}), so a backlog of about ${count(backlog)} tasks builds up in memory`
         : `about ${count(peakTasks)} tasks are in flight at once`;
   }
   // An event limit also bounds what a run can hold: each arrival and each step takes an event.
@@ -221,6 +224,24 @@ export function estimateRun(s: Scenario, options: BudgetOptions): RunEstimate {
   return { steps, peakTasks, peakWhy, bytes, traceBytes };
 }
 
+/** Replayed arrivals at or before `until` (times sorted). */
+function arrivedBy(times: readonly number[], until: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) <= until) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The mean rate of replayed arrivals, per second (infinite when they all come at once). */
+function replayRate(times: readonly number[]): number {
+  const span = (times[times.length - 1] ?? 0) - (times[0] ?? 0);
+  return span > 0 ? ((times.length - 1) * SECOND) / span : Number.POSITIVE_INFINITY;
+}
+
 /** The expected time of the run's end, from its arrivals and its tasks alone (a lower bound in spirit), ns. */
 function expectedEnd(s: Scenario): { ns: number; why: string } {
   const w = workload(s);
@@ -231,6 +252,8 @@ function expectedEnd(s: Scenario): { ns: number; why: string } {
       ns: ((a.count - 1) * SECOND) / a.rate,
       why: `the last of ${count(a.count)} arrivals at ${rate(a.rate)} comes`,
     });
+  } else if (a.kind === "replay") {
+    parts.push({ ns: a.times[a.count - 1] ?? 0, why: `the last of ${count(a.count)} replayed arrivals comes` });
   } else if (a.kind === "closed") {
     const per = meanOf(a.think) + w.time;
     parts.push({

@@ -129,6 +129,10 @@ export class TaskPlanner {
       case "fixed":
         arrival = Math.round((id * SECOND) / arrivals.rate);
         break;
+      case "replay":
+        // The recorded instant itself (no random numbers drawn: the other streams are unchanged).
+        arrival = arrivals.times[id] as Nanos;
+        break;
       case "closed":
         arrival = null;
         think = this.samplers.draw(arrivals.think, this.streams.get("think"));

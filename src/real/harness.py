@@ -625,7 +625,7 @@ def run_blocking(job, run, pool):
 
 
 def run_open_blocking(job, run, pool, feeder):
-    """Open arrivals (poisson, fixed) for sync, threads or processes: the main thread reads each
+    """Open arrivals (poisson, fixed, replay) for sync, threads or processes: the main thread reads each
     arrival from the arrivals process's pipe (a blocking read releases the GIL, as a server's
     accept does) and runs or submits it. Completions do not wake the main thread: a worker records
     its task's end, as a server's worker sends its own response."""
@@ -1050,7 +1050,7 @@ def main(argv, out):
         echo = start_echo_server()
     cores, available = pin_cores(int(job["cores"]))
     # Open arrivals come from another process, started now so that its start-up is over by t0.
-    feeder = Feeder() if job["arrivals"]["kind"] in ("poisson", "fixed") else None
+    feeder = Feeder() if job["arrivals"]["kind"] in ("poisson", "fixed", "replay") else None
     sys.setswitchinterval(job["switchInterval"] / 1e9)
     gil_enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
     out.emit(

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { formatDuration } from "../engine/time.js";
 import { distributionSchema } from "./distribution.js";
 import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
+import { MAX_REPLAY_TIMES, replayTimesSchema } from "./replay.js";
 import { scenarioObjectSchema, stepSchema } from "./schema.js";
 
 /*
@@ -79,6 +80,19 @@ const NAMED = new Map<z.core.$ZodType, Named>([
           { type: "number", minimum: 0, description: "Bytes." },
         ],
         examples: ["64KiB", "1.5MB", 1024],
+      },
+    },
+  ],
+  [
+    replayTimesSchema,
+    {
+      id: "ReplayTimes",
+      shape: {
+        type: "array",
+        items: { type: "number", minimum: 0, description: "Milliseconds from the start of the run." },
+        minItems: 1,
+        maxItems: MAX_REPLAY_TIMES,
+        examples: [[0, 4.25, 9.5, 9.5, 31]],
       },
     },
   ],

@@ -4,6 +4,7 @@ import { PYTHON_VERSIONS } from "../model/profiles.js";
 import { type DistSpec, distributionSchema } from "./distribution.js";
 import { durationSchema, positiveDurationSchema, rateSchema, sizeSchema } from "./duration.js";
 import { integerIn, numberIn } from "./limits.js";
+import { type ReplayArrivals, replayTimesSchema } from "./replay.js";
 
 /*
  * The scenario file format. Every default is written here, once; the runtime defaults that depend
@@ -156,8 +157,11 @@ const arrivalsSchema = z.discriminatedUnion(
       think: distributionSchema.prefault(0),
       count: integerIn("count"),
     }),
+    z
+      .strictObject({ kind: z.literal("replay"), times: replayTimesSchema })
+      .transform((a): ReplayArrivals => ({ kind: "replay", times: a.times, count: a.times.length })),
   ],
-  { error: kindError("an arrivals", "batch, poisson, fixed, closed") },
+  { error: kindError("an arrivals", "batch, poisson, fixed, closed, replay") },
 );
 export type Arrivals = z.output<typeof arrivalsSchema>;
 

@@ -11,10 +11,13 @@ export function parseLoad(text: string): number {
 }
 
 /**
- * The scenario object with Poisson arrivals at `rate` per second, keeping its task count: an
- * open load, the way a service sees independent users.
+ * The scenario object with Poisson arrivals at `rate` per second, keeping its task count (replayed
+ * arrivals: as many tasks as times): an open load, the way a service sees independent users.
  */
 export function applyLoad(raw: unknown, rate: number): unknown {
-  const arrivals = (raw as { workload?: { arrivals?: { count?: unknown } } } | null)?.workload?.arrivals;
-  return setAt(raw, ["workload", "arrivals"], { kind: "poisson", rate, count: arrivals?.count });
+  const arrivals = (raw as { workload?: { arrivals?: { count?: unknown; times?: unknown } } } | null)?.workload
+    ?.arrivals;
+  const count =
+    Array.isArray(arrivals?.times) && arrivals.count === undefined ? arrivals.times.length : arrivals?.count;
+  return setAt(raw, ["workload", "arrivals"], { kind: "poisson", rate, count });
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { humanTime, parseCount, parseMinutes } from "../../src/cli/commands/validate.js";
 import { UsageError } from "../../src/cli/io.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
 import { findPythons } from "../../src/validate/pythons.js";
 import { RANDOM_DATA_DIR, readRandomRecord } from "../../src/validate/record.js";
 import { schedPolicy } from "../../src/validate/record-runs.js";
@@ -142,7 +143,7 @@ describe("gilsim validate: recording", () => {
     expect(rec.input).toEqual(scenario.input);
     expect(rec.python.version.startsWith(`${scenario.version}.`)).toBe(true);
     expect(rec.runs).toHaveLength(1);
-    expect(rec.runs[0]?.trace.tasks.id).toHaveLength(scenario.input.workload.arrivals.count);
+    expect(rec.runs[0]?.trace.tasks.id).toHaveLength(parseScenario(scenario.input).workload.arrivals.count);
     const again = await run("validate", "--random", "1", "--seed", "137", "--runs", "1", "--dir", runs);
     expect(again.code).toBe(0);
     expect(again.err).toBe("");

@@ -174,6 +174,15 @@ describe("applyKnob", () => {
     expect(raw(closed).workload.arrivals).toEqual({ kind: "closed", clients: 4, count: 8 });
     expect(knobs(apply(closed, { knob: "clients", value: 7 })).clients).toBe(7);
   });
+
+  test("replayed arrivals (a fitted scenario) show as replay with their count, and fewer tasks keep the first times", () => {
+    const input = structuredClone(preset("threads-cpu")) as { workload: { arrivals: unknown } };
+    input.workload.arrivals = { kind: "replay", times: [0, 1, 2.5, 4] };
+    expect(knobs(input)).toMatchObject({ arrivals: "replay", count: 4, rate: null, clients: null });
+    const fewer = apply(input, { knob: "count", value: 2 });
+    expect(raw(fewer).workload.arrivals).toEqual({ kind: "replay", times: [0, 1] });
+    expect(knobs(fewer).count).toBe(2);
+  });
 });
 
 describe("durationText", () => {

@@ -3,8 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readRecording } from "../../src/capture/recording.js";
+import { simulate } from "../../src/model/simulate.js";
+import { parseScenario } from "../../src/scenario/scenario.js";
 import { run } from "../cli/run.js";
-import { ORDER, REPORT, REQUESTS } from "../fixtures/otel/generate-constants.js";
+import { GAP_US, ORDER, REPORT, REQUESTS } from "../fixtures/otel/generate-constants.js";
 import { tempDir } from "../temp.js";
 
 /*
@@ -94,6 +96,34 @@ describe("gilsim import otel", () => {
     // The payment call's 4 ms wait, as IO.
     expect(steps).toContainEqual({ io: `${ORDER.payment[1] - ORDER.payment[0]}us` });
     expect(steps).toContainEqual({ cpu: `${0.25 * (ORDER.payment[0] - ORDER.db[1])}us`, gil: "release" });
+  });
+
+  it("fit --arrivals replay writes the recorded arrival times, and the simulation meets exactly those", async () => {
+    const out = join(dir, "replay.jsonl");
+    expect((await run("import", "otel", FIXTURE, "--out", out)).code).toBe(0);
+    const scenario = join(dir, "replay.json");
+    const args = ["--out", scenario, "--executor", "threads:4", "--python", "3.12", "--warmup", "0s"];
+    const fit = await run("fit", out, ...args, "--arrivals", "replay", "--replications", "1");
+    expect(fit.code).toBe(0);
+    expect(fit.out).toContain(`arrivals: a replay of the ${REQUESTS} recorded times`);
+    expect((await run("check", scenario)).code).toBe(0);
+    const input = JSON.parse(readFileSync(scenario, "utf8"));
+    // The fixture's server spans start every GAP_US: the replay is those instants, from the first.
+    const expected = Array.from({ length: REQUESTS }, (_, i) => (i * GAP_US) / 1000);
+    expect(input.workload.arrivals).toEqual({ kind: "replay", times: expected });
+    const sim = simulate(parseScenario(input), { trace: true });
+    const arrived = [...(sim.trace?.tasks ?? [])].sort((a, b) => a.id - b.id).map((t) => t.arrival);
+    expect(arrived).toEqual(expected.map((ms) => ms * 1e6));
+  });
+
+  it("fit refuses an unknown --arrivals with a one-line error and exit 2", async () => {
+    const out = join(dir, "bad-arrivals.jsonl");
+    expect((await run("import", "otel", FIXTURE, "--out", out)).code).toBe(0);
+    const scenario = join(dir, "bad-arrivals.json");
+    const r = await run("fit", out, "--out", scenario, "--arrivals", "recorded");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("gilsim: invalid --arrivals: recorded (expected fitted or replay)\n");
+    expect(existsSync(scenario)).toBe(false);
   });
 
   it.each([

@@ -149,6 +149,35 @@ describe.skipIf(!hasPython())("record -> fit -> simulate on the demo service in 
     expect(fit.out).toMatch(/p50 {2}simulated .* recorded .* [+-]\d+\.\d%/);
   });
 
+  it("fit --arrivals replay writes the recorded arrival times, and recommend answers on the fitted scenario", async () => {
+    const replayed = join(dir, "replayed.json");
+    const r = await run("fit", recording, "--out", replayed, "--warmup", "0s", "--arrivals", "replay", "--no-check");
+    expect(r.code).toBe(0);
+    const arrivals = (readRecording(recording).processes[0]?.tasks ?? []).map((t) => t.arrival).sort((a, b) => a - b);
+    const times = JSON.parse(readFileSync(replayed, "utf8")).workload.arrivals.times as number[];
+    expect(times.length).toBe(WARMUP + COUNT);
+    // Milliseconds from the first arrival, to the microsecond.
+    times.forEach((ms, i) => {
+      expect(Math.abs(ms * 1e6 - ((arrivals[i] as number) - (arrivals[0] as number)))).toBeLessThanOrEqual(500);
+    });
+    const rec = await run(
+      "recommend",
+      scenario,
+      "--slo",
+      "p99<10s",
+      "--load",
+      "20/s",
+      "--kinds",
+      "threads",
+      "--max-workers",
+      "4",
+      "--replications",
+      "2",
+    );
+    expect(rec.code).toBe(0);
+    expect(rec.out).toContain("thread pool");
+  });
+
   it("gives the same scenario bytes when fitted twice", async () => {
     const again = join(dir, "again.json");
     const second = await run("fit", recording, "--out", again, "--warmup", "0s", "--no-check");

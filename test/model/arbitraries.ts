@@ -169,6 +169,10 @@ const arrivals: fc.Arbitrary<Json> = fc.oneof(
   count.map((n) => ({ kind: "batch", count: n })),
   fc.tuple(rate, count).map(([r, n]) => ({ kind: "poisson", rate: r, count: n })),
   fc.tuple(rate, count).map(([r, n]) => ({ kind: "fixed", rate: r, count: n })),
+  // Replayed times: in order, ties allowed (a burst), to the microsecond, within 50 ms.
+  fc
+    .array(fc.integer({ min: 0, max: 50_000 }), { minLength: 1, maxLength: 40 })
+    .map((us) => ({ kind: "replay", times: [...us].sort((a, b) => a - b).map((u) => u / 1000) })),
   fc
     .tuple(fc.integer({ min: 1, max: 5 }), fc.option(distribution(2000), { nil: undefined }), count)
     .map(([clients, think, n]) =>

@@ -65,6 +65,27 @@ describe("checkBudget", () => {
     );
   });
 
+  test("replayed arrivals are budgeted at their mean rate, and only the times before run.until count", () => {
+    // 1,000,000 arrivals 1 ms apart (1,000/s) on 4 workers busy 10 ms each (400/s).
+    const times = Array.from({ length: 1_000_000 }, (_, i) => i);
+    const s = parseScenario({
+      name: "s",
+      executor: { kind: "threads", workers: 4 },
+      workload: { arrivals: { kind: "replay", times }, classes: [{ steps: [{ io: "10ms" }] }] },
+    });
+    expect(problemOf(() => checkBudget(s, { traceInMemory: false, memoryLimit: 0.1 * GB }))).toMatch(
+      /^s: arrivals at 1,000\/s are more than this executor can serve \(at most about 400\/s: 4 workers, each busy 10ms a task\), so a backlog of about 600,000 tasks builds up in memory/,
+    );
+    const cut = parseScenario({
+      ...structuredClone(getPreset("web-api")),
+      workload: { arrivals: { kind: "replay", times }, classes: [{ steps: [{ io: "10ms" }] }] },
+      run: { until: "1s" },
+    });
+    const all = estimateRun({ ...cut, run: { ...cut.run, until: null } }, { traceInMemory: false });
+    // Times 0, 1, ..., 1000 ms are at or before 1 s: 1,001 of the million arrive.
+    expect(estimateRun(cut, { traceInMemory: false }).steps / all.steps).toBeCloseTo(1001 / 1_000_000, 9);
+  });
+
   test("a trace too big to hold is refused with the way to stream it", () => {
     const s = io({ kind: "poisson", rate: "1000/s", count: 5_000_000 });
     expect(checkBudget(s, { traceInMemory: false, memoryLimit: GB }).traceBytes).toBe(0);

@@ -186,6 +186,28 @@ describe("runReal in CPython", () => {
     expect(r.warnings).toContain(`the scenario models Python 3.12; this run used ${r.pythonVersion}`);
   });
 
+  test.each([
+    ["a thread pool", { kind: "threads", workers: 2 }],
+    ["asyncio", { kind: "asyncio", offload: { kind: "threads", workers: 2 } }],
+  ] as const)("runReal sends replayed arrivals at their listed times, in order, on %s", async (_what, executor) => {
+    // Ties (a burst of three at 5 ms) and a gap; the real arrivals process sends each no earlier
+    // than its time, in order (how much later is the machine's business).
+    const times = [0, 5, 5, 5, 12.5, 30];
+    const s = scenario({
+      seed: 2,
+      runtime: { python: "3.12" },
+      executor,
+      workload: { arrivals: { kind: "replay", times }, classes: [{ steps: [{ cpu: "1ms" }, { io: "2ms" }] }] },
+    });
+    const r = await runReal(s, { ...quick, handleSignals: false });
+    expect(r.trace.tasks.map((t) => t.id)).toEqual(times.map((_, i) => i));
+    for (const [i, t] of r.trace.tasks.entries()) {
+      expect(t.arrival).toBeGreaterThanOrEqual(times[i]! * MS);
+      if (i > 0) expect(t.arrival).toBeGreaterThanOrEqual(r.trace.tasks[i - 1]!.arrival);
+      expect(t.end).toBeGreaterThan(t.start);
+    }
+  });
+
   test("runReal runs a process pool (spawn): steps on ProcessPoolExecutor-0-N/MainThread in worker processes, none on the main thread", async () => {
     const r = await run({
       executor: { kind: "processes", workers: 2, startMethod: "spawn" },

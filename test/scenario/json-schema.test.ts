@@ -87,6 +87,7 @@ describe("scenarioJsonSchema", () => {
       "Duration",
       "PositiveDuration",
       "Rate",
+      "ReplayTimes",
       "Size",
       "Step",
     ]);
@@ -149,6 +150,16 @@ describe("scenarioJsonSchema", () => {
     expect(violations(badStep, schema, schema).length).toBeGreaterThan(0);
     const { executor: _, ...noExecutor } = good;
     expect(violations(noExecutor, schema, schema)).toContain("$.executor: required");
+  });
+
+  test("the JSON Schema accepts replayed arrivals and flags a negative time, a string and an empty list", () => {
+    const good = structuredClone(getPreset("web-api")) as Schema;
+    good.workload.arrivals = { kind: "replay", times: [0, 2.5, 2.5, 40] };
+    expect(violations(good, schema, schema)).toEqual([]);
+    const times = (t: unknown) => violations(t, schema.$defs?.ReplayTimes as Schema, schema);
+    expect(times([0, -1])).toContain("$[1]: below minimum");
+    expect(times([0, "2ms"])).toContain("$[1]: not number");
+    expect(times([])).toContain("$: too few items");
   });
 
   test("the JSON Schema requires a lognormal to give either median and p99 or mu and sigma", () => {

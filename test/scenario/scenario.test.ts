@@ -293,7 +293,7 @@ const BAD: [string, Edit, string][] = [
   [
     "an unknown arrivals kind",
     (s) => ({ ...s, workload: { ...s.workload, arrivals: { kind: "bursty", count: 5 } } }),
-    'workload.arrivals.kind: "bursty" is invalid (expected "kind" to be one of batch, poisson, fixed, closed)',
+    'workload.arrivals.kind: "bursty" is invalid (expected "kind" to be one of batch, poisson, fixed, closed, replay)',
   ],
   [
     "arrivals without a count",

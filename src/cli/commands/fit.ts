@@ -3,7 +3,7 @@ import { readRecording } from "../../capture/recording.js";
 import { parseDuration } from "../../engine/time.js";
 import { CONSISTENCY_TARGET, selfConsistency } from "../../fit/consistency.js";
 import { DIST_CHOICES, type DistChoice } from "../../fit/distribution-fit.js";
-import { fitRecording } from "../../fit/fit.js";
+import { ARRIVALS_CHOICES, type ArrivalsChoice, fitRecording } from "../../fit/fit.js";
 import { fitLines, fitReport } from "../../fit/report.js";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { PYTHON_VERSIONS, type PythonVersion } from "../../model/profiles.js";
@@ -30,6 +30,13 @@ export function parseDist(text: string): DistChoice {
   return found;
 }
 
+/** Parses --arrivals: fitted or replay. */
+export function parseArrivals(text: string): ArrivalsChoice {
+  const found = ARRIVALS_CHOICES.find((a) => a === text.trim());
+  if (!found) throw new UsageError(`invalid --arrivals: ${text} (expected ${ARRIVALS_CHOICES.join(" or ")})`);
+  return found;
+}
+
 /** Parses --python: a version gilsim has a profile for. */
 export function parsePython(text: string): PythonVersion {
   const found = PYTHON_VERSIONS.find((v) => v === text.trim());
@@ -51,6 +58,7 @@ interface FitFlags {
   out: string;
   report?: string;
   dist: DistChoice;
+  arrivals: ArrivalsChoice;
   warmup: number;
   ioMin: number;
   python?: PythonVersion;
@@ -76,6 +84,12 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       parseDist,
       "auto",
     )
+    .option(
+      "--arrivals <kind>",
+      "the arrival process: fitted (Poisson or a fixed rate, from the gaps) or replay (the recorded times, exactly)",
+      parseArrivals,
+      "fitted",
+    )
     .option("--warmup <time>", "leave out tasks arriving this soon after the first", durationOption("warmup", 0), 1e9)
     .option("--io-min <time>", "waits shorter than this are quick calls, not IO", durationOption("io-min", 0), 50_000)
     .option("--python <version>", "the interpreter, when the recording does not say (default 3.12)", parsePython)
@@ -94,6 +108,7 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       try {
         fit = fitRecording(rec, {
           dist: flags.dist,
+          arrivals: flags.arrivals,
           warmup: flags.warmup,
           ioMin: flags.ioMin,
           python: flags.python ?? null,
