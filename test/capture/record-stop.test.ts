@@ -1,18 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { record } from "../../src/capture/record.js";
+import { hasPython } from "../python.js";
 import { tempDir } from "../temp.js";
-
-function hasPython(): boolean {
-  try {
-    execFileSync("python3", ["-c", "pass"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Running (not a zombie): a stopped child is SIGKILLed and then reaped by whoever adopted it. */
 function running(pid: number): boolean {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { readRecording } from "../../src/capture/recording.js";
 import type { FittedStep } from "../../src/fit/classes.js";
 import type { Metrics } from "../../src/metrics/types.js";
 import { run } from "../cli/run.js";
+import { hasPython } from "../python.js";
 import { tempDir } from "../temp.js";
 
 /*
@@ -23,15 +23,6 @@ import { tempDir } from "../temp.js";
 
 const WARMUP = 20;
 const COUNT = 100;
-
-function hasPython(): boolean {
-  try {
-    execFileSync("python3", ["-c", "import sqlite3"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Report {
   classes: { name: string; tasks: number; fitted: number; signature: string; steps: FittedStep[] }[];
@@ -52,7 +43,7 @@ function stepsCpu(steps: readonly FittedStep[]): number {
   return sum;
 }
 
-describe.skipIf(!hasPython())("record -> fit -> simulate on the demo service in real CPython", () => {
+describe.skipIf(!hasPython("import sqlite3"))("record -> fit -> simulate on the demo service in real CPython", () => {
   const dir = tempDir("gilsim-fit-");
   const recording = join(dir, "orders.jsonl");
   const scenario = join(dir, "orders.json");
