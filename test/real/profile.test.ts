@@ -52,6 +52,22 @@ describe("applyProfile", () => {
     expect(own.machine.cores).toBe(2);
   });
 
+  test("a profile fitted before the pipe's pieces were modelled (ipcPerByte, no pipeWakeup) adds no pipe wake-ups on top of its per-byte cost; a newer one keeps its own", () => {
+    const old = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.6 } };
+    expect(parseScenario(applyProfile(SCENARIO, old)).runtime.pipeWakeup).toEqual({ dist: "constant", value: 0 });
+    const wake = { dist: "lognormal", median: "30us", p99: "100us" };
+    const newer = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.1, pipeWakeup: wake } };
+    expect(parseScenario(applyProfile(SCENARIO, newer)).runtime.pipeWakeup).not.toEqual({ dist: "constant", value: 0 });
+    // the scenario's own value still wins
+    const own = parseScenario(applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, pipeWakeup: "5us" } }, old));
+    expect(own.runtime.pipeWakeup).toEqual({ dist: "constant", value: 5 * US });
+    // a profile without ipcPerByte leaves the version default alone
+    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.pipeWakeup).not.toEqual({
+      dist: "constant",
+      value: 0,
+    });
+  });
+
   test("applyProfile leaves its input alone and returns non-scenarios unchanged", () => {
     const input = structuredClone(SCENARIO);
     applyProfile(input, PROFILE);
