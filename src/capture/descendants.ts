@@ -1,49 +1,80 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 /*
- * The processes a program started, found through /proc (Linux): stopping a recorded program must
- * reach its pool workers and a shell's children too, without moving it out of the terminal's
- * session and process group (a new session loses the controlling terminal: /dev/tty, getpass,
- * curses). Elsewhere this finds none, and only the program itself is signalled.
+ * The processes a program started, found through /proc (Linux) or `ps` (macOS and other Unixes):
+ * stopping a recorded program must reach its pool workers and a wrapper's children (`sh -c`,
+ * `poetry run`, `uv run`) too, without moving it out of the terminal's session and process group
+ * (a new session loses the controlling terminal: /dev/tty, getpass, curses, job control). Only
+ * descendants still in the program's process group count: one that started a session or group
+ * of its own (a daemon meant to outlive it) is left alone, as a terminal's Ctrl-C leaves it.
+ * Where neither source is there (Windows), none are found and only the program is signalled.
  */
 
-/** Parent pid of each process, from /proc/<pid>/stat (empty where /proc is not there). */
-function parents(): Map<number, number> {
-  const out = new Map<number, number>();
-  let entries: string[];
+interface Proc {
+  ppid: number;
+  pgid: number;
+}
+
+/** Parent and process group of every process (an empty map where neither source works). */
+function processes(): Map<number, Proc> {
+  const out = new Map<number, Proc>();
+  let entries: string[] | null = null;
   try {
-    entries = readdirSync("/proc");
+    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
+    entries = null;
+  }
+  if (entries !== null && entries.length > 0) {
+    for (const name of entries) {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses; the last ")" ends it.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ppid = Number(fields[1]);
+        const pgid = Number(fields[2]);
+        if (Number.isInteger(ppid) && Number.isInteger(pgid)) out.set(Number(name), { ppid, pgid });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
     return out;
   }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      // pid (comm) state ppid ...: comm may hold spaces and parentheses; the last ")" ends it.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (Number.isInteger(ppid)) out.set(Number(name), ppid);
-    } catch {
-      // the process ended meanwhile
+  if (process.platform === "win32") return out;
+  try {
+    const text = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid="], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    for (const line of text.split("\n")) {
+      const [pid, ppid, pgid] = line.trim().split(/\s+/).map(Number);
+      if (Number.isInteger(pid) && Number.isInteger(ppid) && Number.isInteger(pgid)) {
+        out.set(pid as number, { ppid: ppid as number, pgid: pgid as number });
+      }
     }
+  } catch {
+    // no ps: none found
   }
   return out;
 }
 
-/** Every live descendant of `pid` (children, their children...), not `pid` itself. */
+/** Every live descendant of `pid` (children, their children...) still in `pid`'s process group. */
 export function descendants(pid: number): number[] {
+  const all = processes();
+  const group = all.get(pid)?.pgid;
+  if (group === undefined) return [];
   const children = new Map<number, number[]>();
-  for (const [p, pp] of parents()) {
-    const list = children.get(pp);
+  for (const [p, { ppid }] of all) {
+    const list = children.get(ppid);
     if (list) list.push(p);
-    else children.set(pp, [p]);
+    else children.set(ppid, [p]);
   }
   const found: number[] = [];
   const queue = [pid];
   for (let i = 0; i < queue.length; i++) {
     for (const c of children.get(queue[i] as number) ?? []) {
-      found.push(c);
       queue.push(c);
+      if (all.get(c)?.pgid === group) found.push(c);
     }
   }
   return found;

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "../io/usage-error.js";
@@ -30,9 +30,10 @@ export interface RecordOptions {
   /** Added to the environment. */
   env?: Record<string, string>;
   /**
-   * Stop the program after this long: SIGINT to it and to every process it started (on Linux), as
-   * Ctrl-C in a terminal would; SIGKILL to what is left 10 s later, or 2 s after the program itself
-   * has ended. null: let it end.
+   * Stop the program after this long: SIGINT to it and to the processes it started that are still
+   * in its process group, as Ctrl-C in a terminal would; SIGKILL to what is left 10 s later, or 2 s
+   * after the program itself has ended. null: let it end. (On Windows only the program itself is
+   * signalled, and SIGINT ends it at once.)
    */
   durationMs?: number | null;
   /** The program's output: inherited (a terminal), or piped to the caller (for a driver). */
@@ -74,6 +75,10 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       new UsageError("gilsim record: no program to run (expected: gilsim record -- python app.py)"),
     );
   }
+  const folder = dirname(options.out);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    return Promise.reject(new UsageError(`gilsim record: no folder ${folder} to write ${basename(options.out)} in`));
+  }
   const temp = tempBeside(options.out);
   const pythonPath = [recorderDir(), process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return new Promise((resolve, reject) => {
@@ -92,11 +97,12 @@ export function record(options: RecordOptions): Promise<RecordResult> {
     let started: number[] = [];
     let stopping = false;
     let killTimer: NodeJS.Timeout | null = null;
-    const signalTree = (signal: NodeJS.Signals): void => {
+    const signalTree = (signal: NodeJS.Signals | null): void => {
       const pid = child.pid;
       if (pid === undefined) return;
       const now = descendants(pid);
       started = [...new Set([...started, ...now])];
+      if (signal === null) return;
       try {
         child.kill(signal);
       } catch {
@@ -104,29 +110,41 @@ export function record(options: RecordOptions): Promise<RecordResult> {
       }
       signalAll(now, signal);
     };
-    const stop = (): void => {
+    /** Stops the program: SIGINT (unless it has had one already), SIGKILL 10 s later. */
+    const stop = (signal: NodeJS.Signals | null = "SIGINT"): void => {
       if (stopping) return;
       stopping = true;
-      signalTree("SIGINT");
+      signalTree(signal);
       killTimer = setTimeout(() => signalTree("SIGKILL"), KILL_AFTER_MS);
       killTimer.unref();
     };
     const forward = options.forwardSignals ?? true;
-    const onSignal = (): void => stop();
+    // A Ctrl-C at a terminal reaches the program and its children directly (they are in the
+    // terminal's foreground process group with gilsim): sending it again would interrupt their
+    // clean-up. A SIGINT from elsewhere (kill) reaches gilsim alone and is passed on.
+    const atTerminal = options.stdio !== "pipe" && process.stdin.isTTY === true;
+    const onInterrupt = (): void => stop(atTerminal ? null : "SIGINT");
+    const onTerminate = (): void => stop("SIGTERM");
     if (forward) {
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
+      process.on("SIGINT", onInterrupt);
+      process.on("SIGTERM", onTerminate);
     }
-    const timer = options.durationMs == null ? null : setTimeout(stop, options.durationMs);
+    const timer = options.durationMs == null ? null : setTimeout(() => stop(), options.durationMs);
+    const onAbort = (): void => stop();
     if (options.stopSignal?.aborted) stop();
-    else options.stopSignal?.addEventListener("abort", stop, { once: true });
-    const cleanup = (): void => {
+    else options.stopSignal?.addEventListener("abort", onAbort, { once: true });
+    // Timers go when the program ends; the signal handlers stay until the recording is written,
+    // so that a second Ctrl-C during the clean-up does not kill gilsim halfway.
+    const clearTimers = (): void => {
       if (timer) clearTimeout(timer);
       if (killTimer) clearTimeout(killTimer);
-      options.stopSignal?.removeEventListener("abort", stop);
+      options.stopSignal?.removeEventListener("abort", onAbort);
+    };
+    const cleanup = (): void => {
+      clearTimers();
       if (forward) {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
+        process.off("SIGINT", onInterrupt);
+        process.off("SIGTERM", onTerminate);
       }
     };
     child.once("error", (error: NodeJS.ErrnoException) => {
@@ -140,7 +158,7 @@ export function record(options: RecordOptions): Promise<RecordResult> {
     });
     child.once("spawn", () => options.onStart?.(child));
     const finish = async (code: number | null, signal: NodeJS.Signals | null): Promise<void> => {
-      cleanup();
+      clearTimers();
       if (stopping) {
         // What the program started and left behind: a moment to finish on the SIGINT (their own
         // recorders write their last lines), then SIGKILL.
@@ -148,6 +166,7 @@ export function record(options: RecordOptions): Promise<RecordResult> {
         while (started.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         signalAll(started.filter(alive), "SIGKILL");
       }
+      cleanup();
       let text = "";
       try {
         text = readFileSync(temp, "utf8");
@@ -158,7 +177,9 @@ export function record(options: RecordOptions): Promise<RecordResult> {
         rmSync(temp, { force: true });
         reject(
           new Error(
-            `the recorder did not start in ${program} (exit ${code ?? signal}): gilsim record runs Python 3.9+ programs, and not with python -I, -E or -S`,
+            stopping
+              ? `${program} was stopped before the recorder had started in it (exit ${code ?? signal}): nothing recorded`
+              : `the recorder did not start in ${program} (exit ${code ?? signal}): gilsim record runs Python 3.9+ programs, and not with python -I, -E or -S`,
           ),
         );
         return;
@@ -171,7 +192,14 @@ export function record(options: RecordOptions): Promise<RecordResult> {
         reject(error);
         return;
       }
-      renameSync(temp, options.out);
+      try {
+        renameSync(temp, options.out);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw new Error(
+          `cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        );
+      }
       const tasks = recording.processes.reduce((a, p) => a + p.tasks.length, 0);
       resolve({ recording, code, signal, tasks });
     };

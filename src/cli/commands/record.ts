@@ -23,7 +23,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .description("run a Python program with gilsim's recorder and write what each request or task did (JSON lines)")
     .argument("<command...>", "the program, after --: gilsim record -- python3 app.py --port 8000")
     .option("--out <file>", "the recording to write", "recording.jsonl")
-    .option("--duration <time>", "stop the program (SIGINT) after this long, like 60s", parseRecordDuration)
+    .option(
+      "--duration <time>",
+      "stop the program and what it started (SIGINT; SIGKILL to what is left 10 s later) after this long, like 60s",
+      parseRecordDuration,
+    )
     .addHelpText(
       "after",
       "\nStop the program with Ctrl-C (or SIGTERM) when it has served enough traffic; the recording is written then.\nTasks: calls submitted to a ThreadPoolExecutor, http.server requests, asyncio.start_server connections,\nand code wrapped in gilsim_record.task(...) (see src/capture/py/gilsim_record.py).",
