@@ -170,8 +170,11 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const fromProfile: Record<string, unknown> = { ...measured };
   // A profile from before the pipe's pieces were modelled (no pipeWakeup) fitted its ipcPerByte
   // to round trips that hold those wake-ups: adding the default wake-ups on top would count them
-  // twice, so such a profile keeps the model it was fitted for.
-  if (measured.ipcPerByte !== undefined && measured.pipeWakeup === undefined) fromProfile.pipeWakeup = 0;
+  // twice, so it runs with none (unless the scenario sets its own ipcPerByte or pipeWakeup).
+  const own = isObject(runtime) ? runtime : {};
+  if (measured.ipcPerByte !== undefined && measured.pipeWakeup === undefined && own.ipcPerByte === undefined) {
+    fromProfile.pipeWakeup = 0;
+  }
   if (processStart !== undefined) {
     const by = isObject(measured.processStartBy) ? measured.processStartBy : {};
     fromProfile.processStartBy = { fork: processStart, ...by };

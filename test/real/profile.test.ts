@@ -53,19 +53,26 @@ describe("applyProfile", () => {
   });
 
   test("a profile fitted before the pipe's pieces were modelled (ipcPerByte, no pipeWakeup) adds no pipe wake-ups on top of its per-byte cost; a newer one keeps its own", () => {
+    const none = { dist: "constant", value: 0 };
     const old = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.6 } };
-    expect(parseScenario(applyProfile(SCENARIO, old)).runtime.pipeWakeup).toEqual({ dist: "constant", value: 0 });
+    expect(parseScenario(applyProfile(SCENARIO, old)).runtime.pipeWakeup).toEqual(none);
     const wake = { dist: "lognormal", median: "30us", p99: "100us" };
     const newer = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.1, pipeWakeup: wake } };
-    expect(parseScenario(applyProfile(SCENARIO, newer)).runtime.pipeWakeup).not.toEqual({ dist: "constant", value: 0 });
-    // the scenario's own value still wins
-    const own = parseScenario(applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, pipeWakeup: "5us" } }, old));
-    expect(own.runtime.pipeWakeup).toEqual({ dist: "constant", value: 5 * US });
+    expect(parseScenario(applyProfile(SCENARIO, newer)).runtime.pipeWakeup).toEqual(
+      parseScenario({ ...SCENARIO, runtime: { ...SCENARIO.runtime, pipeWakeup: wake } }).runtime.pipeWakeup,
+    );
+    // the scenario's own values win: its pipeWakeup, or its own ipcPerByte (then the default wake-ups)
+    const ownWake = parseScenario(
+      applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, pipeWakeup: "5us" } }, old),
+    );
+    expect(ownWake.runtime.pipeWakeup).toEqual({ dist: "constant", value: 5 * US });
+    const plain = parseScenario(SCENARIO).runtime.pipeWakeup;
+    const ownBytes = parseScenario(
+      applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcPerByte: 0.2 } }, old),
+    );
+    expect(ownBytes.runtime.pipeWakeup).toEqual(plain);
     // a profile without ipcPerByte leaves the version default alone
-    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.pipeWakeup).not.toEqual({
-      dist: "constant",
-      value: 0,
-    });
+    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.pipeWakeup).toEqual(plain);
   });
 
   test("applyProfile leaves its input alone and returns non-scenarios unchanged", () => {
