@@ -510,6 +510,7 @@ export async function run(nb: Notebook): Promise<void> {
           window,
           gil: false,
           markers: false,
+          stateLabels: { gil: "running a step (GIL not recorded)" },
           title: `Convoy, measured in CPython ${real.python}: the first 100 ms`,
           subtitle: `Python cannot see GIL waits: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO, the wait inside them`,
           caption: realCaption,

@@ -8,7 +8,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
-import type { ThreadState, Trace } from "../trace/types.js";
+import { THREAD_STATES, type ThreadState, type Trace } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
 import { swatchLegend } from "./legend.js";
@@ -48,6 +48,11 @@ export interface TimelineOptions extends FigureOptions {
   markers?: boolean;
   /** Lane height in px, used when `height` is not given; default 18. */
   laneHeight?: number;
+  /**
+   * Legend labels for some states, replacing the defaults: a recorded trace cannot see the GIL, so
+   * its "gil" state is better named "running a step (GIL not recorded)".
+   */
+  stateLabels?: Partial<Record<ThreadState, string>>;
 }
 
 type Mode = "none" | "dominant" | "shares";
@@ -69,6 +74,12 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const maxIntervals = positiveInteger("maxIntervals", options.maxIntervals, 4000);
   const showGil = boolean("gil", options.gil, true);
   const showMarkers = boolean("markers", options.markers, true);
+  const stateLabels = options.stateLabels ?? {};
+  for (const [state, label] of Object.entries(stateLabels)) {
+    if (!(THREAD_STATES as readonly string[]).includes(state) || typeof label !== "string" || label.trim() === "") {
+      throw invalid(`stateLabels.${state}`, label, `a non-empty label of one of ${THREAD_STATES.join(", ")}`);
+    }
+  }
   const laneHeight = positiveNumber("laneHeight", options.laneHeight, 18);
   if (options.threads !== undefined && (!Array.isArray(options.threads) || options.threads.length === 0)) {
     throw invalid("threads", options.threads, "a non-empty array of thread ids");
@@ -219,6 +230,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       mode !== "none",
       data,
       hasGaps(trace, layout.threadLane, window),
+      stateLabels,
       statesDrawn(
         data.rects,
         (d) => (x(d.end) - x(d.start)) * pxPerUnit * (d.bottom - d.top),

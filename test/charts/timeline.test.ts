@@ -94,6 +94,15 @@ describe("timelineChart", () => {
     expect(timelineChart(base).caption).not.toMatch(/1 px ticks/);
   });
 
+  it("timelineChart names a state in the legend by the label it is given, and rejects a label for no state", () => {
+    const label = "running a step (GIL not recorded)";
+    const texts = svgTexts(timelineChart(smallTrace(), { gil: false, stateLabels: { gil: label } }).svg);
+    expect(texts).toContain(label);
+    expect(texts).not.toContain("running, holds GIL");
+    expect(() => timelineChart(smallTrace(), { stateLabels: { nope: "x" } as never })).toThrow(/stateLabels\.nope/);
+    expect(() => timelineChart(smallTrace(), { stateLabels: { gil: " " } })).toThrow(/stateLabels\.gil/);
+  });
+
   it("timelineChart names the lanes and labels time in ms for a 30 ms run", () => {
     const texts = svgTexts(timelineChart(smallTrace()).svg);
     for (const lane of ["GIL", "MainThread", "ThreadPoolExecutor-0_0", "ThreadPoolExecutor-0_1", "cruncher"]) {
