@@ -9,7 +9,6 @@ import { readRecording } from "../src/capture/recording.js";
 import { type ErrorPoint, errorStripChart, type SeriesStyle } from "../src/charts/error-strip.js";
 import { EXECUTOR_STYLES } from "../src/charts/palette.js";
 import { type ParityPanel, parityChart } from "../src/charts/parity.js";
-import { type SimRealPoint, simRealChart } from "../src/charts/simreal.js";
 import { formatDuration } from "../src/engine/time.js";
 import { selfConsistency } from "../src/fit/consistency.js";
 import { fitRecording } from "../src/fit/fit.js";
@@ -258,25 +257,6 @@ export async function run(nb: Notebook): Promise<void> {
     "Each dot is one configuration; the open black bar is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%.",
     points,
     `Median signed error: p50 ${signed(medians.p50)}, p95 ${signed(medians.p95)}, p99 ${signed(medians.p99)}.`,
-  );
-
-  const p99Points: SimRealPoint[] = compared.map((r) => ({
-    label: label(r.config),
-    measured: r.measured.p99.mean / 1e6,
-    simulated: r.predicted.p99 / 1e6,
-  }));
-  await nb.figure(
-    "p99",
-    simRealChart(p99Points, {
-      quantity: "p99 latency (ms)",
-      scale: "log",
-      bands: [0.05, TOLERANCE],
-      title: "Predicted against measured p99, by configuration",
-      caption:
-        "Each point is one configuration of the demo service: measured (mean of its real runs) across, predicted from the one recording up, on log axes. On the dashed line the prediction is exact; shaded bands show ±5% and ±15%.",
-    }),
-    "Each point is one configuration, measured across and predicted up, on log axes; on the dashed line the prediction is exact.",
-    p99Points,
   );
 
   nb.heading("3. The recorder's cost");
