@@ -307,7 +307,7 @@ function seriesPanel(
   const categorical = frame.x.scale === "categorical";
   const xv = (r: Row): number | string => (categorical ? String(r.x) : r.x);
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
-  // A reference is a thin solid grey line with its label on it at the right, so it cannot be taken
+  // A reference is a thin solid grey line with its label under it at the right, so it cannot be taken
   // for a series (those are thicker, coloured, some dotted).
   for (const line of refs.lines) {
     marks.push(
@@ -317,8 +317,8 @@ function seriesPanel(
         text: () => line.label,
         frameAnchor: "right",
         textAnchor: "end",
-        lineAnchor: "bottom",
-        dy: -3,
+        lineAnchor: "top",
+        dy: 3,
         dx: -2,
         fill: MUTED,
         fontSize: AXIS_SIZE,
