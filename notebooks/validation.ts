@@ -373,7 +373,11 @@ async function randomSection(nb: Notebook): Promise<void> {
       nb.text(
         `Held-out set, mean signed error by ${by === "family" ? "executor" : "Python version"}, with the ${PARAM_SET_LABELS[set]}:`,
       );
-      nb.table(head, rows);
+      // Minus as U+2212, as the page's other tables print it (groupRows keeps ASCII for the CLI's Markdown).
+      nb.table(
+        head,
+        rows.map((row) => row.map((cell) => cell.replace(/^-(?=\d)/, "\u2212"))),
+      );
     }
   }
 }
