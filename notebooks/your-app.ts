@@ -77,7 +77,7 @@ const SERIES: SeriesStyle[] = [
   },
   {
     key: "rate",
-    label: "thread pool at a higher rate",
+    label: `thread pool at ${CONFIGS.find((c) => c.mode === "threads" && c.rate !== BASE.rate)?.rate ?? "a higher rate"}/s`,
     color: EXECUTOR_STYLES.processes.color,
     symbol: "diamond",
   },
@@ -217,6 +217,7 @@ export async function run(nb: Notebook): Promise<void> {
       measured: r.measured[q].mean / 1e6,
       simulated: r.predicted[q] / 1e6,
       series: seriesOf(r.config),
+      runs: [r.measured[q].lo / 1e6, r.measured[q].hi / 1e6] as [number, number],
     })),
   }));
   await nb.figure(
@@ -226,9 +227,9 @@ export async function run(nb: Notebook): Promise<void> {
       band: TOLERANCE,
       title: "Predicted against measured latency of the demo service",
       subtitle: `${within} of ${errors.length} percentiles within ±${TOLERANCE * 100}% (target ${TARGET_SHARE * 100}%)`,
-      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, predicted from the one recording up. Shaded: within ±${TOLERANCE * 100}%.`,
+      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%.`,
     }),
-    `One point per configuration: measured (mean of ${REPEATS} real runs) across, predicted from the one recording up. Shaded: within ±${TOLERANCE * 100}%.`,
+    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%.`,
     parity,
     `${within} of ${errors.length} predicted percentiles are within ±${TOLERANCE * 100}% of measured.`,
   );

@@ -114,8 +114,8 @@ function jitter(k: number): number {
   return ((k * 0.6180339887498949) % 1) - 0.5;
 }
 
-/** Percent with one decimal below 10, none above, signed with U+2212: "+0.3%", "\u221245%", "0.0%". */
-const pct = (x: number): string => `${signedNumber(x, Math.abs(x) < 10 ? 1 : 0, true)}%`;
+/** Percent with one decimal, signed with U+2212, as the pages' text prints them: "+0.3%", "\u221245.2%". */
+const pct = (x: number): string => `${signedNumber(x, 1, true)}%`;
 /** The right margin holds each row's median label ("median signed", 8 px from the axis's end). */
 const LABEL_COLUMN = 80;
 
