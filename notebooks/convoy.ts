@@ -94,7 +94,7 @@ export async function run(nb: Notebook): Promise<void> {
         subtitle: `${ROUNDS} round trips of 1 ms IO + 50 µs Python, Python 3.12, 4 cores`,
       },
     ),
-    "Left: round trips per second; right: time per round trip, both against sys.setswitchinterval on a log axis. The dotted line is the IO thread running alone. A shorter interval cuts the convoy delay, at the price of more GIL switches for the CPU-bound thread.",
+    "Left: round trips per second; right: time per round trip, both against sys.setswitchinterval on a log axis. The thin grey line is the IO thread running alone. A shorter interval cuts the convoy delay, at the price of more GIL switches for the CPU-bound thread.",
     points,
     `The shorter the interval, the closer the IO thread gets to its ${ms(alone)} round trip alone.`,
   );

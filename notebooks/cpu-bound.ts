@@ -70,7 +70,7 @@ export async function run(nb: Notebook): Promise<void> {
   const speed = (k: string, i: number) => (makespan.threads?.[0] as number) / (makespan[k]?.[i] as number);
   const i4 = WORKERS.indexOf(4);
   const serial = TASKS * 50 * MS;
-  const caption = `Left: tasks per second. Right: time until the last task ends; the dotted line is the serial work, ${TASKS} × 50 ms. Threads with the GIL stay flat; processes and free-threaded threads scale up to the 4 cores.`;
+  const caption = `Left: tasks per second. Right: time until the last task ends; the thin grey line is the serial work, ${TASKS} × 50 ms. Threads with the GIL stay flat; processes and free-threaded threads scale up to the 4 cores.`;
   await nb.figure(
     "scaling",
     scalingChart(points, {

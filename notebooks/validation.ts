@@ -373,7 +373,11 @@ async function randomSection(nb: Notebook): Promise<void> {
       nb.text(
         `Held-out set, mean signed error by ${by === "family" ? "executor" : "Python version"}, with the ${PARAM_SET_LABELS[set]}:`,
       );
-      nb.table(head, rows);
+      // Minus as U+2212, as the page's other tables print it (groupRows keeps ASCII for the CLI's Markdown).
+      nb.table(
+        head,
+        rows.map((row) => row.map((cell) => cell.replace(/^-(?=\d)/, "\u2212"))),
+      );
     }
   }
 }
@@ -510,6 +514,7 @@ export async function run(nb: Notebook): Promise<void> {
           window,
           gil: false,
           markers: false,
+          stateLabels: { gil: "running a step (GIL not recorded)" },
           title: `Convoy, measured in CPython ${real.python}: the first 100 ms`,
           subtitle: `Python cannot see GIL waits: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO, the wait inside them`,
           caption: realCaption,

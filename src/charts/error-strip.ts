@@ -1,9 +1,10 @@
 /**
  * Signed relative errors as strips: one row per quantity (makespan, p99, ...), one dot per case
  * (a scenario), one panel per way of computing them (with a machine profile, with defaults). The
- * error axis is symmetric-log in percent: linear within ±10%, where the targets live, logarithmic
- * beyond, so that a +400% outlier and a -3% bias share one axis. The ±inner and ±outer bands are
- * shaded, and each row's median error is a black tick, its value to the right of the row.
+ * error axis is symmetric-log in percent by default: position follows sign(e)·log(1 + |e|/10%), close
+ * to linear near 0, where the targets live, and logarithmic far out, so that a +400% outlier and a
+ * -3% bias share one axis; `axis: "linear"` draws a plain linear axis with a tick every 10%. The ±inner and ±outer bands are
+ * shaded, and each row's median signed error is an open black bar, its value to the right of the row.
  */
 import * as Plot from "@observablehq/plot";
 import { scaleSymlog } from "d3-scale";
@@ -42,19 +43,26 @@ export interface ErrorStripOptions extends FigureOptions {
   series: SeriesStyle[];
   /** Relative error bands, inner then outer; default [0.05, 0.15]. */
   bands?: [number, number];
+  /**
+   * "symlog" (default): position follows sign(e)·log(1 + |e|/10%), for errors spanning orders of
+   * magnitude; "linear": a plain axis over the data, a tick every 10%.
+   */
+  axis?: "symlog" | "linear";
 }
 
 const MARGIN_TOP = 8;
 const MARGIN_BOTTOM = 40;
 const ROW_HEIGHT = 44;
-/** Percent: the symlog scale is linear within this many percent of 0. */
-const LINEAR_WITHIN = 10;
+/** Percent: the symlog constant; position follows sign(e)·log(1 + |e|/SYMLOG_CONSTANT). */
+const SYMLOG_CONSTANT = 10;
 /** Candidate ticks, in percent: the axis ends at the first of them beyond the data on each side. */
-const TICKS = [
-  -100, -50, -20, -15, -10, -5, 0, 5, 10, 15, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
-];
+const TICKS = [-100, -50, -30, -15, -5, 0, 5, 15, 30, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+/** Percent between two ticks of the linear axis. */
+const LINEAR_STEP = 10;
+/** The symlog axis, said in a caption. */
+export const SYMLOG_CAPTION = `The axis is symmetric-log: position follows log(1 + |error| / ${SYMLOG_CONSTANT}%), close to linear near 0 and logarithmic far out.`;
 /** Space between two tick labels, in px. */
-const TICK_GAP = 8;
+const TICK_GAP = 4;
 
 /**
  * The error axis: from the candidate tick at or below the smallest value (and the outer band) to
@@ -72,7 +80,7 @@ export function errorAxis(
   const hi = Math.max(outer, ...percents);
   const d0 = [...TICKS].reverse().find((t) => t <= lo) ?? lo;
   const d1 = TICKS.find((t) => t >= hi) ?? hi;
-  const x = scaleSymlog().constant(LINEAR_WITHIN).domain([d0, d1]).range([0, pixels]);
+  const x = scaleSymlog().constant(SYMLOG_CONSTANT).domain([d0, d1]).range([0, pixels]);
   const inside = TICKS.filter((t) => t >= d0 && t <= d1);
   const priority = (t: number): number =>
     t === 0 ? 0 : Math.abs(t) === outer ? 1 : t === d0 || t === d1 ? 2 : Math.abs(t) === inner ? 4 : 3;
@@ -85,15 +93,31 @@ export function errorAxis(
   return { domain: [d0, d1], ticks: kept.sort((a, b) => a - b) };
 }
 
+/**
+ * The linear error axis: from the multiple of 10% at or below the smallest value (and the outer
+ * band) to the one at or above the largest, a tick every 10%.
+ */
+export function linearErrorAxis(
+  percents: readonly number[],
+  bands: readonly [number, number],
+): { domain: [number, number]; ticks: number[] } {
+  const outer = bands[1];
+  const d0 = Math.floor(Math.min(-outer, ...percents) / LINEAR_STEP) * LINEAR_STEP;
+  const d1 = Math.ceil(Math.max(outer, ...percents) / LINEAR_STEP) * LINEAR_STEP;
+  const ticks: number[] = [];
+  for (let t = d0; t <= d1; t += LINEAR_STEP) ticks.push(t === 0 ? 0 : t);
+  return { domain: [d0, d1], ticks };
+}
+
 /** A deterministic spread in [-0.5, 0.5) for the k-th point of a row (golden-ratio sequence). */
 function jitter(k: number): number {
   return ((k * 0.6180339887498949) % 1) - 0.5;
 }
 
-/** Percent with one decimal below 10, none above, signed with U+2212: "+0.3%", "\u221245%", "0.0%". */
-const pct = (x: number): string => `${signedNumber(x, Math.abs(x) < 10 ? 1 : 0, true)}%`;
-/** The right margin holds each row's median label. */
-const LABEL_COLUMN = 78;
+/** Percent with one decimal, signed with U+2212, as the pages' text prints them: "+0.3%", "\u221245.2%". */
+const pct = (x: number): string => `${signedNumber(x, 1, true)}%`;
+/** The right margin holds each row's median label ("median signed", 8 px from the axis's end). */
+const LABEL_COLUMN = 80;
 
 export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStripOptions): Figure {
   if (points.length === 0) throw invalid("points", points, "a non-empty array of ErrorPoint");
@@ -113,13 +137,15 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
   if (!(bands[0] > 0 && bands[0] < bands[1] && bands[1] < 1)) {
     throw invalid("bands", options.bands, "[inner, outer] with 0 < inner < outer < 1");
   }
+  const axis = options.axis ?? "symlog";
+  if (axis !== "symlog" && axis !== "linear") throw invalid("axis", options.axis, '"symlog" or "linear"');
   const [inner, outer] = bands.map((b) => b * 100) as [number, number];
   const fig = figureText(options, {
-    width: 900,
+    width: 960,
     height: rows.length * ROW_HEIGHT,
     title: "Signed error of each case",
     subtitle: undefined,
-    caption: `Each dot is one case; the black tick is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. The axis is linear within ±${LINEAR_WITHIN}% and logarithmic beyond.`,
+    caption: `Each dot is one case; the open black bar is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
   });
 
   const percents = points.map((p) => p.error * 100);
@@ -129,7 +155,10 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
   const plotWidth = fig.width - 2 * PAD;
   const width = Math.floor((plotWidth - GAP * (panels.length - 1)) / panels.length);
   const tickFormat = (t: number) => `${signedNumber(t, 0, true)}%`;
-  const { domain, ticks } = errorAxis(percents, [inner, outer], width - labelWidth - LABEL_COLUMN, tickFormat);
+  const { domain, ticks } =
+    axis === "linear"
+      ? linearErrorAxis(percents, [inner, outer])
+      : errorAxis(percents, [inner, outer], width - labelWidth - LABEL_COLUMN, tickFormat);
   const height = fig.height + MARGIN_TOP + MARGIN_BOTTOM;
 
   const blocks = panels.map((name) => {
@@ -160,6 +189,22 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
         rows.slice(1).map((_, i) => i + 0.5),
         { stroke: GRID },
       ),
+      // The median is an open bar (black outline, white core), so it stays apart from any filled
+      // black marker (the sync series) that lands on it; drawn under the dots, so none is hidden.
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.44,
+        y2: (d: { y: number }) => d.y + 0.44,
+        stroke: INK,
+        strokeWidth: 5,
+      }),
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.4,
+        y2: (d: { y: number }) => d.y + 0.4,
+        stroke: "#ffffff",
+        strokeWidth: 2,
+      }),
       ...series.map((s) =>
         Plot.dot(
           dots.filter((d) => d.series === s.key),
@@ -175,17 +220,10 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.42,
-        y2: (d: { y: number }) => d.y + 0.42,
-        stroke: INK,
-        strokeWidth: 2.5,
-      }),
       Plot.text(medians, {
         x: domain[1],
         y: "y",
-        text: (d: { x: number }) => `median\n${pct(d.x)}`,
+        text: (d: { x: number }) => `median signed\n${pct(d.x)}`,
         textAnchor: "start",
         dx: 8,
         fontSize: AXIS_SIZE - 1,
@@ -212,7 +250,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       marginBottom: MARGIN_BOTTOM,
       marginLeft: labelWidth,
       marginRight: LABEL_COLUMN,
-      x: { type: "symlog", constant: LINEAR_WITHIN, domain },
+      x: axis === "linear" ? { type: "linear", domain } : { type: "symlog", constant: SYMLOG_CONSTANT, domain },
       y: { domain: [rows.length - 0.5, -0.5] },
       marks,
     });

@@ -20,6 +20,8 @@ export interface ParityPoint {
   measured: number;
   simulated: number;
   series: string;
+  /** The lowest and highest of the real runs whose mean is `measured`; drawn as a line through the point. */
+  runs?: [number, number];
 }
 
 export interface ParityPanel {
@@ -40,6 +42,9 @@ export interface ParityOptions extends FigureOptions {
 const MARGIN_TOP = 44;
 const MARGIN_BOTTOM = 38;
 const MARGIN_RIGHT = 18;
+/** Marker radius, and the distance under which two markers are moved apart, in px. */
+const MARKER_RADIUS = 3.5;
+const NUDGE_PX = 6;
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
 const BAND = { fill: "#e4e4e4", edge: RULE } as const;
 
@@ -63,18 +68,51 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     height: 300,
     title: "Simulated against measured",
     subtitle: undefined,
-    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±${Math.round(band * 100)}%.`,
+    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact, below it too low; between the two solid lines (shaded) it is within ±${Math.round(band * 100)}%.`,
   });
   const plotWidth = fig.width - 2 * PAD;
   const cell = Math.floor((plotWidth - GAP * (columns - 1)) / columns);
   const context = createRenderContext();
 
-  const blocks = panels.map((p) => {
-    const values = p.points.flatMap((q) => [q.measured, q.simulated]);
-    const axis = logAxis([Math.min(...values) / (1 + band), Math.max(...values) * (1 + band)]);
+  const axes = panels.map((p) => {
+    const values = p.points.flatMap((q) => [q.measured, q.simulated, ...(q.runs ?? [])]);
+    return logAxis([Math.min(...values) / (1 + band), Math.max(...values) * (1 + band)]);
+  });
+  // One left margin and one side for every panel, so their plot areas line up.
+  const marginLeft = Math.max(...axes.map((a) => Math.ceil(a.labelWidth) + 14));
+  const side = Math.min(cell - marginLeft - MARGIN_RIGHT, fig.height);
+  let runsShown = false;
+  let nudged = false;
+  const blocks = panels.map((p, panelIndex) => {
+    const axis = axes[panelIndex] as (typeof axes)[number];
     const [d0, d1] = axis.domain;
-    const marginLeft = Math.ceil(axis.labelWidth) + 14;
-    const side = Math.min(cell - marginLeft - MARGIN_RIGHT, fig.height);
+    const toPx = (v: number): number => (Math.log(v / d0) / Math.log(d1 / d0)) * side;
+    // Markers closer than NUDGE_PX to one drawn before are moved apart along the diagonal's normal
+    // (up-left for the later one), by whole steps, so both show; the caption says so.
+    const placed: { x: number; y: number }[] = [];
+    const points = p.points.map((q) => {
+      let x = toPx(q.measured);
+      let y = toPx(q.simulated);
+      const x0 = x;
+      const y0 = y;
+      while (placed.some((o) => Math.hypot(o.x - x, o.y - y) < NUDGE_PX)) {
+        x -= NUDGE_PX / 2;
+        y += NUDGE_PX / 2;
+      }
+      placed.push({ x, y });
+      if (x !== x0 || y !== y0) nudged = true;
+      const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
+      return { ...q, x: back(x), y: back(y) };
+    });
+    const spreads = points.filter((q) => q.runs !== undefined);
+    if (
+      spreads.some((q) => {
+        const [lo, hi] = q.runs as [number, number];
+        return Math.max(toPx(q.measured) - toPx(lo), toPx(hi) - toPx(q.measured)) >= MARKER_RADIUS + 1;
+      })
+    ) {
+      runsShown = true;
+    }
     const width = side + marginLeft + MARGIN_RIGHT;
     const height = side + MARGIN_TOP + MARGIN_BOTTOM;
     const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
@@ -110,13 +148,26 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         strokeWidth: 0.75,
         strokeDasharray: "3,3",
       }),
+      // Each point's real runs, lowest to highest, at its (nudged) height, under the markers.
+      ...options.series.map((s) =>
+        Plot.ruleY(
+          spreads.filter((q) => q.series === s.key),
+          {
+            y: "y",
+            x1: (q: { runs: [number, number]; x: number; measured: number }) => (q.runs[0] * q.x) / q.measured,
+            x2: (q: { runs: [number, number]; x: number; measured: number }) => (q.runs[1] * q.x) / q.measured,
+            stroke: s.color,
+            strokeWidth: 1.25,
+          },
+        ),
+      ),
       ...options.series.map((s) =>
         Plot.dot(
-          p.points.filter((q) => q.series === s.key),
+          points.filter((q) => q.series === s.key),
           {
-            x: "measured",
-            y: "simulated",
-            r: 3.5,
+            x: "x",
+            y: "y",
+            r: MARKER_RADIUS,
             symbol: glyph(s.symbol),
             fill: s.color,
             fillOpacity: 0.85,
@@ -165,7 +216,10 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       {
         items: [
           ...options.series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
-          { kind: "line", label: "simulated = measured", stroke: INK, dash: "3,3", width: 0.75 },
+          { kind: "line" as const, label: "simulated = measured", stroke: INK, dash: "3,3", width: 0.75 },
+          ...(runsShown
+            ? [{ kind: "line" as const, label: "real runs, lowest to highest", stroke: INK, width: 1.25 }]
+            : []),
           {
             kind: "box",
             label: `within ±${Math.round(band * 100)}% (between the solid lines)`,
@@ -177,5 +231,8 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     ],
     plotWidth,
   );
+  if (nudged) {
+    fig.caption = `${fig.caption ?? ""} Markers that would overlap are moved apart by a few px, up and to the left.`;
+  }
   return chartFigure(context, fig, legend, rows);
 }

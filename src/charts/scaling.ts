@@ -20,7 +20,7 @@ import { figureText, invalid } from "./options.js";
 import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, kindShade } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
 import { glyph } from "./symbols.js";
-import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD } from "./theme.js";
+import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD, RULE } from "./theme.js";
 import { type TimeUnit, timeUnitFor } from "./time-axis.js";
 import type { Figure, FigureOptions } from "./types.js";
 
@@ -85,7 +85,8 @@ const DODGE = 4;
 /** Dashes telling apart the series of one executor kind, in order of appearance. */
 const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
 const TARGET_DASH = "6,3";
-const BASELINE_DASH = "1.5,3";
+/** On a log axis, the smallest value stays at least this factor above the axis' bottom. */
+const LOG_FLOOR_ROOM = 1.15;
 
 function checkPoints(points: readonly ScalingPoint[], categorical: boolean): void {
   if (!Array.isArray(points) || points.length === 0)
@@ -176,7 +177,7 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
       intervals ? "Whiskers show 95% confidence intervals over replications." : "",
       target ? `The dashed line on the right is the target, ${target.label}.` : "",
       marksPassing ? "Filled markers meet the target, hollow ones miss it." : "",
-      baselines.length > 0 ? `Dotted lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
+      baselines.length > 0 ? `Thin grey lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
     ]
       .filter(Boolean)
       .join(" "),
@@ -219,7 +220,7 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
       { kind: "glyph", label: "hollow: misses it", glyph: "circle", fill: "#ffffff", stroke: INK },
     );
   }
-  for (const b of baselines) items.push({ kind: "line", label: b.label, stroke: MUTED, dash: BASELINE_DASH });
+  for (const b of baselines) items.push({ kind: "line", label: b.label, stroke: RULE });
   const legend = swatchLegend(context, [{ items }], plotWidth);
   return chartFigure(context, fig, legend, [
     [panel(left, panelWidth, fig.height), panel(right, panelWidth, fig.height)],
@@ -295,12 +296,37 @@ function seriesPanel(
   const { context, series, height, width } = frame;
   const refValues = [...refs.lines.map((l) => l.value), ...(refs.target ? [refs.target.value] : [])];
   const extent = [...rows.map((r) => r.value), ...refValues.map((v) => ({ mean: v, lo: v, hi: v }))];
-  const { axis: y, floor } = measureAxis(extent, scale, Math.max(3, Math.floor(height / 50)));
+  const measured = measureAxis(extent, scale, Math.max(3, Math.floor(height / 50)));
+  const { floor } = measured;
+  // On a log axis, a value within 15% of the axis' bottom would sit on it: step the bottom down.
+  const lowest = Math.min(...extent.map((r) => floor(r.lo)));
+  const y =
+    scale === "log" && lowest / measured.axis.domain[0] < LOG_FLOOR_ROOM
+      ? logAxis([lowest / LOG_FLOOR_ROOM, measured.axis.domain[1]])
+      : measured.axis;
   const categorical = frame.x.scale === "categorical";
   const xv = (r: Row): number | string => (categorical ? String(r.x) : r.x);
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
+  // A reference is a thin solid grey line with its label under it at the right, so it cannot be taken
+  // for a series (those are thicker, coloured, some dotted).
   for (const line of refs.lines) {
-    marks.push(Plot.ruleY([line.value], { stroke: MUTED, strokeWidth: 1.5, strokeDasharray: BASELINE_DASH }));
+    marks.push(
+      Plot.ruleY([line.value], { stroke: RULE, strokeWidth: 1 }),
+      Plot.text([line.value], {
+        y: (v: number) => v,
+        text: () => line.label,
+        frameAnchor: "right",
+        textAnchor: "end",
+        lineAnchor: "top",
+        dy: 3,
+        dx: -2,
+        fill: MUTED,
+        fontSize: AXIS_SIZE,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+    );
   }
   if (refs.target) {
     const t = refs.target;

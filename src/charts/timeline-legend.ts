@@ -19,12 +19,14 @@ export const MARKER_STYLE: Record<Marker["kind"], { glyph: GlyphName; fill: stri
 
 /**
  * `notStarted`: some lane shows a thread before it starts or after it ends (the hatched fill).
+ * `labels`: state labels replacing the defaults (STATE_LABELS).
  * `states`: the states drawn; the legend lists only those (default every state).
  */
 export function timelineLegend(
   aggregated: boolean,
   data: { holds: readonly unknown[]; points: readonly MarkerPoint[] },
   notStarted = false,
+  labels: Partial<Record<ThreadState, string>> = {},
   states: ReadonlySet<ThreadState> = new Set(THREAD_STATES),
 ): LegendGroup[] {
   const present = new Set(data.points.map((p) => p.kind));
@@ -34,7 +36,7 @@ export function timelineLegend(
       items: [
         ...THREAD_STATES.filter((s) => states.has(s)).map((s) => ({
           kind: "box" as const,
-          label: STATE_LABELS[s],
+          label: labels[s] ?? STATE_LABELS[s],
           fill: STATE_COLORS[s],
         })),
         ...(notStarted

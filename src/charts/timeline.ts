@@ -8,7 +8,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Nanos } from "../engine/time.js";
-import type { ThreadState, Trace } from "../trace/types.js";
+import { THREAD_STATES, type ThreadState, type Trace } from "../trace/types.js";
 import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
 import { swatchLegend } from "./legend.js";
@@ -48,6 +48,11 @@ export interface TimelineOptions extends FigureOptions {
   markers?: boolean;
   /** Lane height in px, used when `height` is not given; default 18. */
   laneHeight?: number;
+  /**
+   * Legend labels for some states, replacing the defaults: a recorded trace cannot see the GIL, so
+   * its "gil" state is better named "running a step (GIL not recorded)".
+   */
+  stateLabels?: Partial<Record<ThreadState, string>>;
 }
 
 type Mode = "none" | "dominant" | "shares";
@@ -60,6 +65,8 @@ const HOLD_LABEL_SIZE = 9;
 /** At most one marker of a kind per this many px of a lane (about a glyph's width). */
 const MARKER_SPACING = 9;
 const HATCH_ID = "not-started-hatch";
+/** A single GIL hold narrower than this many px is drawn above the white hand-off lines. */
+const BRIEF_HOLD_PX = 3;
 
 export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figure {
   const window = range("window", options.window, [0, Math.max(trace.end, 1)]);
@@ -67,6 +74,12 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const maxIntervals = positiveInteger("maxIntervals", options.maxIntervals, 4000);
   const showGil = boolean("gil", options.gil, true);
   const showMarkers = boolean("markers", options.markers, true);
+  const stateLabels = options.stateLabels ?? {};
+  for (const [state, label] of Object.entries(stateLabels)) {
+    if (!(THREAD_STATES as readonly string[]).includes(state) || typeof label !== "string" || label.trim() === "") {
+      throw invalid(`stateLabels.${state}`, label, `a non-empty label of one of ${THREAD_STATES.join(", ")}`);
+    }
+  }
   const laneHeight = positiveNumber("laneHeight", options.laneHeight, 18);
   if (options.threads !== undefined && (!Array.isArray(options.threads) || options.threads.length === 0)) {
     throw invalid("threads", options.threads, "a non-empty array of thread ids");
@@ -82,7 +95,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     height: Math.round(lanes.length * laneHeight + MARGIN_TOP + MARGIN_BOTTOM),
     title: `Thread timeline: ${trace.scenario}`,
     subtitle: `seed ${trace.seed}, ${trace.cores} cores; ${formatNanos(window[1] - window[0])} from ${formatNanos(window[0])}`,
-    caption: defaultCaption(mode, visible, window, showGil && trace.gil.length > 0),
+    caption: undefined,
   });
 
   const labels = lanes.map((l) => ellipsize(l.label, LABEL_MAX, AXIS_SIZE));
@@ -97,17 +110,41 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const x = axis.value;
   const pxPerUnit = columns / (x(window[1]) - x(window[0]));
   const y = (lane: number, f: number): number => lane + LANE_PAD + f * (1 - 2 * LANE_PAD);
+  const narrow = (d: { start: Nanos; end: Nanos }): boolean => (x(d.end) - x(d.start)) * pxPerUnit < 1;
+  if (options.caption === undefined) {
+    fig.caption = defaultCaption(mode, visible, window, showGil && trace.gil.length > 0, {
+      intervals: data.rects.filter(narrow).length,
+      holds: data.holds.length,
+      narrowHolds: data.holds.filter(narrow).length,
+    });
+  }
   const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
   const names = new Map(trace.threads.map((t) => [t.id, t.name]));
   const holdLabels = data.holds.filter((h) => {
     const name = names.get(h.thread);
     return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
   });
-  // Holds are drawn at their true width, as the state lanes are (no minimum): a hold widened to be
-  // seen would show the GIL held while its thread's lane shows it idle or waiting. A brief hold
-  // between two others still shows by the white divider at each hand-off.
-  const holdX = (d: HoldRect): [number, number] => [x(d.start), x(d.end)];
+  // Holds are drawn at their true width, except that a hold narrower than a pixel is drawn as a
+  // 1 px tick in its holder's shade: at true width it would vanish, and with it the shade flip (and
+  // the hand-off) the legend promises. The tick may overstate a brief hold by under a pixel.
+  const onePx = 1 / pxPerUnit;
+  const holdX = (d: HoldRect): [number, number] => {
+    const a = x(d.start);
+    const b = x(d.end);
+    return mode === "none" && b - a < onePx ? [a, a + onePx] : [a, b];
+  };
   const handoffs = data.holds.filter((d) => d.handoff);
+  const brief = (d: HoldRect): boolean => mode === "none" && (holdX(d)[1] - holdX(d)[0]) * pxPerUnit < BRIEF_HOLD_PX;
+  const holdRects = (holds: HoldRect[]) =>
+    Plot.rect(holds, {
+      x1: (d: HoldRect) => holdX(d)[0],
+      x2: (d: HoldRect) => holdX(d)[1],
+      y1: (d: HoldRect) => gilY(d, 0),
+      y2: (d: HoldRect) => gilY(d, 1),
+      fill: (d: HoldRect) => GIL_HOLD_SHADES[d.shade],
+      fillOpacity: (d: HoldRect) => d.held,
+      shapeRendering: "crispEdges",
+    });
   const gilLanes = new Set(layout.gilLane.values());
   const marks: Plot.Markish[] = [
     // Lanes of threads not running (before they start, after they end) show the hatching; states paint over it.
@@ -126,15 +163,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       fill: (d: StateRect) => STATE_COLORS[d.state],
       shapeRendering: "crispEdges",
     }),
-    Plot.rect(data.holds, {
-      x1: (d: HoldRect) => holdX(d)[0],
-      x2: (d: HoldRect) => holdX(d)[1],
-      y1: (d: HoldRect) => gilY(d, 0),
-      y2: (d: HoldRect) => gilY(d, 1),
-      fill: (d: HoldRect) => GIL_HOLD_SHADES[d.shade],
-      fillOpacity: (d: HoldRect) => d.held,
-      shapeRendering: "crispEdges",
-    }),
+    holdRects(data.holds.filter((d) => !brief(d))),
     Plot.ruleX(handoffs, {
       x: (d: HoldRect) => holdX(d)[0],
       y1: (d: HoldRect) => gilY(d, 0),
@@ -142,6 +171,8 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       stroke: "#ffffff",
       strokeWidth: 1,
     }),
+    // Brief holds go over the white hand-off lines, which would otherwise cover them.
+    holdRects(data.holds.filter(brief)),
     Plot.text(holdLabels, {
       x: (d: HoldRect) => (x(d.start) + x(d.end)) / 2,
       y: (d: HoldRect) => gilY(d, 0.5),
@@ -199,7 +230,12 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
       mode !== "none",
       data,
       hasGaps(trace, layout.threadLane, window),
-      statesDrawn(data.rects, (d) => (x(d.end) - x(d.start)) * pxPerUnit * (d.bottom - d.top)),
+      stateLabels,
+      statesDrawn(
+        data.rects,
+        (d) => (x(d.end) - x(d.start)) * pxPerUnit * (d.bottom - d.top),
+        (d) => !narrow(d),
+      ),
     ),
     plotWidth,
   );
@@ -209,13 +245,20 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
 /**
  * The thread states the figure shows: those drawn at least a pixel wide in total on some lane (a
  * stacked share counts by its part of the lane's height). A state that is in the window only as a
- * sliver under a pixel cannot be seen, so the legend does not name it. `width` is a rectangle's
- * width in px times its share of the lane's height.
+ * sliver under a pixel cannot be seen, so the legend does not name it, nor a state drawn only as
+ * many such slivers. `width` is a rectangle's width in px times its share of the lane's height;
+ * `wide`, whether it is at least a pixel wide.
  */
-function statesDrawn(rects: readonly StateRect[], width: (d: StateRect) => number): Set<ThreadState> {
+function statesDrawn(
+  rects: readonly StateRect[],
+  width: (d: StateRect) => number,
+  wide: (d: StateRect) => boolean,
+): Set<ThreadState> {
   const total = new Map<string, number>();
   const out = new Set<ThreadState>();
   for (const d of rects) {
+    // Slivers under a pixel wide do not add up to something seen, however many there are.
+    if (!wide(d)) continue;
     const key = `${d.lane}:${d.state}`;
     const sum = (total.get(key) ?? 0) + width(d);
     total.set(key, sum);
@@ -281,11 +324,32 @@ function reduceTrace(
   return { rects, holds, points, denseMarkers };
 }
 
-function defaultCaption(mode: Mode, visible: number, window: [Nanos, Nanos], gilTrack: boolean): string {
+/**
+ * The caption, counting what is visible: `narrow.intervals` of the drawn intervals and
+ * `narrow.narrowHolds` of the `narrow.holds` GIL holds are narrower than a pixel (single holds only).
+ */
+function defaultCaption(
+  mode: Mode,
+  visible: number,
+  window: [Nanos, Nanos],
+  gilTrack: boolean,
+  narrow: { intervals: number; holds: number; narrowHolds: number },
+): string {
   const lanes = "Each lane is one thread; its colour shows what the thread does over time.";
   const base = gilTrack ? `${lanes} The GIL track above each process's threads shows who holds its GIL.` : lanes;
   const count = visible.toLocaleString("en-US");
-  if (mode === "none") return `${base} All ${count} intervals in the window are drawn.`;
+  if (mode === "none") {
+    const n = (k: number) => k.toLocaleString("en-US");
+    const states =
+      narrow.intervals === 0
+        ? `All ${count} intervals in the window are drawn.`
+        : `The ${count} intervals in the window are drawn at their true width; ${n(narrow.intervals)} of them, narrower than a pixel, cannot be seen.`;
+    const holds =
+      gilTrack && narrow.narrowHolds > 0
+        ? ` ${n(narrow.holds)} GIL holds, ${n(narrow.narrowHolds)} narrower than a pixel: those are drawn as 1 px ticks in their holder's shade.`
+        : "";
+    return `${base} ${states}${holds}`;
+  }
   const how = mode === "dominant" ? "the state it spent most time in" : "its states stacked by their share of its time";
   return `${base} ${count} intervals in ${formatNanos(window[1] - window[0])}: each pixel column shows ${how}; zoom with the window option to see single intervals.`;
 }

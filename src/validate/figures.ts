@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ErrorPoint, errorStripChart, type SeriesStyle } from "../charts/error-strip.js";
+import { type ErrorPoint, errorStripChart, type SeriesStyle, SYMLOG_CAPTION } from "../charts/error-strip.js";
 import { EXECUTOR_STYLES } from "../charts/palette.js";
 import { type ParityPanel, parityChart } from "../charts/parity.js";
 import type { Figure } from "../charts/types.js";
@@ -88,8 +88,7 @@ export function errorStripFigure(
     series: present(results),
     title: context.title,
     subtitle: context.subtitle,
-    caption:
-      "Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The black tick is the median signed error; shaded: within ±5% and ±15%. The axis is linear within ±10% and logarithmic beyond.",
+    caption: `Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The open black bar is the median signed error; shaded: within ±5% and ±15%. ${SYMLOG_CAPTION}`,
   });
 }
 

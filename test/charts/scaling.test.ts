@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EXECUTOR_STYLES, kindShade } from "../../src/charts/palette.js";
 import { type ScalingPoint, scalingChart } from "../../src/charts/scaling.js";
+import { RULE } from "../../src/charts/theme.js";
 import { MS, SECOND } from "../../src/engine/time.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
 import { SCALING_AXES, scalingPoints } from "../fixtures/scaling.js";
@@ -51,7 +52,7 @@ describe("scalingChart", () => {
     expect(svgTexts(scalingChart(narrow, SCALING_AXES).svg)).toContain("p99 latency (ms)");
   });
 
-  it("scalingChart draws a labelled target line and dotted baselines, listed in the legend", () => {
+  it("scalingChart draws a labelled target line and baselines as thin solid grey lines labelled on the panel, listed in the legend", () => {
     const svg = scalingChart(scalingPoints(false), {
       ...SCALING_AXES,
       target: { latency: 500 * MS, label: "p99 at most 500 ms" },
@@ -61,8 +62,25 @@ describe("scalingChart", () => {
     // On the panel, the target in the axis' unit; in the legend, its full label.
     expect(texts).toContain("target 500\u00a0ms");
     expect(texts).toContain("target: p99 at most 500 ms");
-    expect(texts).toContain("one thread alone");
-    expect(svg).toContain('stroke-dasharray="1.5,3"');
+    // Once in the legend, once on each panel beside its line.
+    expect(texts.filter((t) => t === "one thread alone")).toHaveLength(3);
+    expect(svg).not.toContain('stroke-dasharray="1.5,3"');
+    expect(svg).toMatch(new RegExp(`<g aria-label="rule" stroke="${RULE}">`));
+  });
+
+  it("scalingChart keeps the smallest value of a log panel off the axis' bottom", () => {
+    // Latencies from 0.111 ms: a 1-2-5 floor at 0.1 ms would put the first points on the axis.
+    const points = [1, 2, 4].map((x, i) => ({
+      executor: "threads-gil" as const,
+      series: "s",
+      x,
+      throughput: 9000 / (1 + 30 * i),
+      latency: 0.111 * MS * (1 + 30 * i),
+    }));
+    const texts = svgTexts(
+      scalingChart(points, { ...SCALING_AXES, latency: { quantity: "p99 latency", scale: "log" } }).svg,
+    );
+    expect(texts).toContain("0.05");
   });
 
   it("scalingChart draws points that miss the target hollow, and says so in the legend, only when told", () => {

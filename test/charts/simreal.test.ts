@@ -44,6 +44,23 @@ describe("simRealChart", () => {
     expect(() => simRealChart([{ ...points[0], runs: [-1] } as never])).toThrow(/invalid points\[0\]\.runs/);
   });
 
+  it("simRealChart's legend names only what is drawn: agreement classes some point is in, and runs only where they show beside the marker", () => {
+    // Every point within ±5%, its runs within 0.1% of its mean: under the marker.
+    const points = simRealPoints().map((p) => ({
+      ...p,
+      simulated: p.measured * 1.01,
+      runs: [p.measured * 0.999, p.measured * 1.001],
+    }));
+    const figure = simRealChart(points, { quantity: "p99 latency (ms)" });
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("within ±5%");
+    expect(texts).not.toContain("within ±15%");
+    expect(texts).not.toContain("off by more than ±15%");
+    expect(texts).not.toContain("real runs, lowest to highest");
+    expect(texts).not.toContain("one real run");
+    expect(figure.caption).toContain("real runs lie under it");
+  });
+
   it("simRealChart labels every point and both axes with the quantity's unit", () => {
     const texts = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)", scale: "log" }).svg);
     for (const p of simRealPoints()) expect(texts).toContain(p.label);

@@ -72,17 +72,35 @@ describe("timelineChart", () => {
       expect(thin).toContain(STATE_LABELS[state]);
   });
 
-  it("timelineChart draws a brief GIL hold at its true width, as the state lanes are drawn (no minimum)", () => {
-    // A 10 ns hold in a 30 ms window is far under a pixel: its rect must be too, not widened to show.
+  it("timelineChart draws a GIL hold narrower than a pixel as a 1 px tick in its holder's shade, and its caption counts them", () => {
+    // A 10 ns hold in a 30 ms window is far under a pixel: at true width it would vanish.
     const base = smallTrace();
     const first = base.gil[0] as (typeof base.gil)[number];
     const gil = [{ ...first, end: first.start + 10 }, ...base.gil.slice(1)];
-    const { svg } = timelineChart({ ...base, gil });
-    const widths = [...svg.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*fill="(#[0-9a-fA-F]{6})"/g)]
-      .filter((m) => m[2] === GIL_HOLD_SHADES[0] || m[2] === GIL_HOLD_SHADES[1])
-      .map((m) => Number(m[1]));
-    expect(widths.length).toBeGreaterThan(2);
-    expect(Math.min(...widths)).toBeLessThan(0.5);
+    const figure = timelineChart({ ...base, gil });
+    const holds = [...figure.svg.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*fill="(#[0-9a-fA-F]{6})"/g)].filter(
+      (m) => m[2] === GIL_HOLD_SHADES[0] || m[2] === GIL_HOLD_SHADES[1],
+    );
+    expect(holds.length).toBeGreaterThan(2);
+    const widths = holds.map((m) => Number(m[1]));
+    expect(Math.min(...widths)).toBeCloseTo(1, 5);
+    // The first hold gets the first shade, as at full width.
+    const tick = holds.find((m) => Math.abs(Number(m[1]) - 1) < 1e-6);
+    expect(tick?.[2]).toBe(GIL_HOLD_SHADES[0]);
+    expect(figure.caption).toMatch(
+      new RegExp(`${gil.length} GIL holds, 1 narrower than a pixel: those are drawn as 1 px ticks`),
+    );
+    // At their true widths, none of the holds is narrower than a pixel: the caption says nothing of ticks.
+    expect(timelineChart(base).caption).not.toMatch(/1 px ticks/);
+  });
+
+  it("timelineChart names a state in the legend by the label it is given, and rejects a label for no state", () => {
+    const label = "running a step (GIL not recorded)";
+    const texts = svgTexts(timelineChart(smallTrace(), { gil: false, stateLabels: { gil: label } }).svg);
+    expect(texts).toContain(label);
+    expect(texts).not.toContain("running, holds GIL");
+    expect(() => timelineChart(smallTrace(), { stateLabels: { nope: "x" } as never })).toThrow(/stateLabels\.nope/);
+    expect(() => timelineChart(smallTrace(), { stateLabels: { gil: " " } })).toThrow(/stateLabels\.gil/);
   });
 
   it("timelineChart names the lanes and labels time in ms for a 30 ms run", () => {

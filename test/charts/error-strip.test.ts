@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { type ErrorPoint, errorAxis, errorStripChart, linearErrorAxis } from "../../src/charts/error-strip.js";
+import { signedNumber } from "../../src/charts/signs.js";
+import { svgTexts } from "../fixtures/golden.js";
+
+const format = (t: number) => `${signedNumber(t, 0, true)}%`;
+const points = (errors: number[]): ErrorPoint[] =>
+  errors.map((error) => ({ row: "p99", panel: "a", error, series: "s" }));
+const options = {
+  rows: ["p99"],
+  panels: ["a"],
+  series: [{ key: "s", label: "sync", color: "#000000", symbol: "cross" as const }],
+};
+
+describe("error strip axes", () => {
+  it("the linear axis spans the data in whole tens and ticks every 10%", () => {
+    expect(linearErrorAxis([-68.2, -12, 17.5], [5, 15])).toEqual({
+      domain: [-70, 20],
+      ticks: [-70, -60, -50, -40, -30, -20, -10, 0, 10, 20],
+    });
+    // The outer band is always inside.
+    expect(linearErrorAxis([-2, 3], [5, 15]).domain).toEqual([-20, 20]);
+  });
+
+  it("the symlog axis ticks only at round, readable percents and reaches past the data", () => {
+    const { domain, ticks } = errorAxis([-80.5, -12, 51.4], [5, 15], 300, format);
+    expect(domain[0]).toBeLessThanOrEqual(-80.5);
+    expect(domain[1]).toBeGreaterThanOrEqual(51.4);
+    for (const t of ticks) expect([0, 5, 15, 30, 50, 100]).toContain(Math.abs(t));
+    expect(ticks).toContain(0);
+    expect(ticks).toContain(-15);
+    expect(ticks).toContain(15);
+  });
+
+  it("each caption says which axis is drawn, and the linear chart labels its ticks every 10%", () => {
+    const sym = errorStripChart(points([-0.3, 0.1]), options);
+    expect(sym.caption).toContain("symmetric-log");
+    expect(sym.caption).not.toContain("linear within");
+    const lin = errorStripChart(points([-0.68, 0.17]), { ...options, axis: "linear" });
+    expect(lin.caption).toContain("The axis is linear.");
+    const texts = svgTexts(lin.svg);
+    for (const t of ["−70%", "−40%", "0%", "+10%", "+20%"]) expect(texts).toContain(t);
+    expect(() => errorStripChart(points([0]), { ...options, axis: "log" as never })).toThrow(/axis/);
+  });
+
+  it("labels each row's median as the median signed error", () => {
+    const texts = svgTexts(errorStripChart(points([-0.1, -0.2, 0.05]), options).svg).join(" ");
+    expect(texts).toContain("median signed");
+  });
+});
