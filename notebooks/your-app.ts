@@ -250,6 +250,7 @@ export async function run(nb: Notebook): Promise<void> {
       series: SERIES,
       bands: [0.05, TOLERANCE],
       axis: "linear",
+      difference: "predicted − measured",
       title: "Signed error of each predicted percentile",
       subtitle: "(predicted − measured) / measured; below 0 the prediction is too low",
       caption:

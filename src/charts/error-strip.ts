@@ -48,6 +48,8 @@ export interface ErrorStripOptions extends FigureOptions {
    * magnitude; "linear": a plain axis over the data, a tick every 10%.
    */
   axis?: "symlog" | "linear";
+  /** What the error compares, for the axis label; default "simulated − measured". */
+  difference?: string;
 }
 
 const MARGIN_TOP = 8;
@@ -234,7 +236,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       }),
       Plot.axisX(ticks, {
         tickFormat,
-        label: `${name}: signed error (simulated − measured) / measured`,
+        label: `${name}: signed error (${options.difference ?? "simulated − measured"}) / measured`,
         labelAnchor: "center",
         labelArrow: "none",
       }),

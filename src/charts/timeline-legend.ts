@@ -24,7 +24,7 @@ export const MARKER_STYLE: Record<Marker["kind"], { glyph: GlyphName; fill: stri
  */
 export function timelineLegend(
   aggregated: boolean,
-  data: { holds: readonly unknown[]; points: readonly MarkerPoint[] },
+  data: { holds: readonly { handoff?: boolean }[]; points: readonly MarkerPoint[] },
   notStarted = false,
   labels: Partial<Record<ThreadState, string>> = {},
   states: ReadonlySet<ThreadState> = new Set(THREAD_STATES),
@@ -51,12 +51,15 @@ export function timelineLegend(
           ? []
           : [
               !aggregated
-                ? {
-                    kind: "box",
-                    label: "held (shade flips and a white line marks each hand-off)",
-                    fill: GIL_HOLD_SHADES[0],
-                    fill2: GIL_HOLD_SHADES[1],
-                  }
+                ? data.holds.some((h) => h.handoff === true)
+                  ? {
+                      kind: "box",
+                      label: "held (shade flips and a white line marks each hand-off)",
+                      fill: GIL_HOLD_SHADES[0],
+                      fill2: GIL_HOLD_SHADES[1],
+                    }
+                  : // One holder in the window: no hand-off to mark.
+                    { kind: "box", label: "held", fill: GIL_HOLD_SHADES[0] }
                 : { kind: "box", label: "held (opacity: share of the pixel's time)", fill: GIL_HOLD_SHADES[0] },
             ],
     },

@@ -43,6 +43,14 @@ describe("error strip axes", () => {
     expect(() => errorStripChart(points([0]), { ...options, axis: "log" as never })).toThrow(/axis/);
   });
 
+  it("labels the axis with what the error compares: simulated − measured unless told otherwise", () => {
+    expect(svgTexts(errorStripChart(points([-0.1]), options).svg).join(" ")).toContain(
+      "(simulated − measured) / measured",
+    );
+    const predicted = errorStripChart(points([-0.1]), { ...options, difference: "predicted − measured" });
+    expect(svgTexts(predicted.svg).join(" ")).toContain("(predicted − measured) / measured");
+  });
+
   it("labels each row's median as the median signed error", () => {
     const texts = svgTexts(errorStripChart(points([-0.1, -0.2, 0.05]), options).svg).join(" ");
     expect(texts).toContain("median signed");

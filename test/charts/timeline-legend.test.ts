@@ -22,8 +22,13 @@ describe("timelineLegend", () => {
   });
 
   it("timelineLegend shows both GIL shades for single holds and opacity for aggregated ones", () => {
-    const raw = timelineLegend(false, { holds: [{}], points: [] })[1]?.items[0];
+    const raw = timelineLegend(false, { holds: [{ handoff: false }, { handoff: true }], points: [] })[1]?.items[0];
     expect(raw).toMatchObject({ fill: GIL_HOLD_SHADES[0], fill2: GIL_HOLD_SHADES[1] });
+    expect(raw?.label).toContain("each hand-off");
+    // One holder all through the window: no hand-off to promise, one shade.
+    const single = timelineLegend(false, { holds: [{ handoff: false }, { handoff: false }], points: [] })[1]?.items[0];
+    expect(single).toMatchObject({ label: "held", fill: GIL_HOLD_SHADES[0] });
+    expect(single).not.toHaveProperty("fill2");
     const aggregated = timelineLegend(true, { holds: [{}], points: [] })[1]?.items[0];
     expect(aggregated?.label).toContain("opacity");
     expect(timelineLegend(false, { holds: [], points: [] })[1]?.items).toEqual([]);
