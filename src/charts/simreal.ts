@@ -42,6 +42,8 @@ export interface SimRealOptions extends FigureOptions {
 type Agreement = keyof typeof AGREEMENT_COLORS;
 /** The band's shape: a circle for within the inner band, a square for the outer, a cross for outside. */
 const AGREEMENT_GLYPHS: Record<Agreement, GlyphName> = { inner: "circle", outer: "square", outside: "cross" };
+/** The agreement classes in the legend's order: nearest first. */
+const AGREEMENT_CLASSES: readonly Agreement[] = ["inner", "outer", "outside"];
 
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 40;
@@ -214,36 +216,12 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
         // Only what is drawn: the agreement classes some point falls in, the runs' line and rings
         // where they show beside the markers.
         items: [
-          ...(present.has("inner")
-            ? [
-                {
-                  kind: "glyph" as const,
-                  label: `within ${pct(inner)}`,
-                  glyph: AGREEMENT_GLYPHS.inner,
-                  fill: AGREEMENT_COLORS.inner,
-                },
-              ]
-            : []),
-          ...(present.has("outer")
-            ? [
-                {
-                  kind: "glyph" as const,
-                  label: `within ${pct(outer)}`,
-                  glyph: AGREEMENT_GLYPHS.outer,
-                  fill: AGREEMENT_COLORS.outer,
-                },
-              ]
-            : []),
-          ...(present.has("outside")
-            ? [
-                {
-                  kind: "glyph" as const,
-                  label: `off by more than ${pct(outer)}`,
-                  glyph: AGREEMENT_GLYPHS.outside,
-                  fill: AGREEMENT_COLORS.outside,
-                },
-              ]
-            : []),
+          ...AGREEMENT_CLASSES.filter((c) => present.has(c)).map((c) => ({
+            kind: "glyph" as const,
+            label: c === "outside" ? `off by more than ${pct(outer)}` : `within ${pct(c === "inner" ? inner : outer)}`,
+            glyph: AGREEMENT_GLYPHS[c],
+            fill: AGREEMENT_COLORS[c],
+          })),
           { kind: "line" as const, label: "simulated = measured", stroke: RULE, dash: "5,4" },
           ...(lineShows
             ? [{ kind: "line" as const, label: "real runs, lowest to highest", stroke: INK, width: 1.25 }]
