@@ -22,6 +22,11 @@ export function pipeChunks(payload: number): number {
   return Math.max(1, Math.ceil((payload + MESSAGE_FRAMING) / PIPE_CAPACITY));
 }
 
+/** The pipeWakeup draws one message of `payload` bytes costs: the writer's and the reader's per further piece. */
+export function pipeWakeups(payload: number): number {
+  return 2 * (pipeChunks(payload) - 1);
+}
+
 /**
  * concurrent.futures.ProcessPoolExecutor: a manager thread in the submitting process pickles
  * work into a call queue of max_workers + 1 items; each worker process (its own interpreter and
@@ -167,7 +172,7 @@ export class ProcessPool implements Pool {
         yield* runSteps(this.rt, thread, job.steps, job.task);
       }
       yield overhead(this.ipc(job.payload), "hold");
-      const sent = pipeChunks(job.payload) > 1 ? new OneShot("result-pipe") : null;
+      const sent = chunks > 1 ? new OneShot("result-pipe") : null;
       if (sent) this.resultSent.set(job, sent);
       this.rt.later(this.latency(), () => {
         this.results.push(job);

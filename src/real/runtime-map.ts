@@ -1,5 +1,5 @@
 import { idleWakeExtra } from "../model/machine.js";
-import { pipeChunks } from "../model/process-pool.js";
+import { pipeWakeups } from "../model/process-pool.js";
 import { DEFAULT_IDLE_WAKE } from "../scenario/schema.js";
 import { mediansByX } from "./fit.js";
 import type { MeasuredQuantity } from "./profile.js";
@@ -20,8 +20,8 @@ import type { MeasuredQuantity } from "./profile.js";
  * - pipeWakeup: the same wake-up whole (a pipe's reader or writer sleeps only tens of microseconds
  *   between pieces of a long message, so the model adds almost no idle term to it).
  * - ipcBase, ipcPerByte: the model's warm round trip is threadHandoff + 4 x (ipcBase + ipcPerByte x
- *   size) + 2 x ipcLatency, the caller's wake-up on the future, and 2 pipeWakeups per further
- *   pipe-full each way (pipeChunks); fitted on the medians by size less those pipe wake-ups.
+ *   size) + 2 x ipcLatency, the caller's wake-up on the future, and the pipe's wake-ups of a long
+ *   message each way (pipeWakeups); fitted on the medians by size less those.
  * - processStart: the first call of a new pool minus a warm round trip.
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
@@ -153,11 +153,8 @@ export function runtimeFromMeasurements(
     runtime.pipeWakeup = lognormal(wake.median, wake.p99);
   }
   if (roundTrips.length > 0 && handoff && wake) {
-    // Each further pipe-full costs two wake-ups each way; what is left is pickling and copying.
-    const medians = mediansByX(roundTrips).map(([x, y]): [number, number] => [
-      x,
-      y - 2 * 2 * (pipeChunks(x) - 1) * wake.median,
-    ]);
+    // The pipe's wake-ups, in both directions, come off; what is left is pickling and copying.
+    const medians = mediansByX(roundTrips).map(([x, y]): [number, number] => [x, y - 2 * pipeWakeups(x) * wake.median]);
     const fit = throughFirst(medians, FIT_MAX_BYTES);
     const fixed = fit.intercept - handoff.median - 3 * wake.median;
     runtime.ipcBase = dur(Math.max(1000, fixed / 4));
