@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { procStatFields } from "../io/proc.js";
 
 /*
  * The processes a program started, found through /proc (Linux) or `ps` (macOS and other Unixes):
@@ -27,16 +28,11 @@ function processes(): Map<number, Proc> {
   }
   if (entries !== null && entries.length > 0) {
     for (const name of entries) {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-        // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses; the last ")" ends it.
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const ppid = Number(fields[1]);
-        const pgid = Number(fields[2]);
-        if (Number.isInteger(ppid) && Number.isInteger(pgid)) out.set(Number(name), { ppid, pgid });
-      } catch {
-        // the process ended meanwhile
-      }
+      // null: the process ended meanwhile
+      const fields = procStatFields(name);
+      const ppid = Number(fields?.[4 - 3]);
+      const pgid = Number(fields?.[5 - 3]);
+      if (fields && Number.isInteger(ppid) && Number.isInteger(pgid)) out.set(Number(name), { ppid, pgid });
     }
     return out;
   }
@@ -78,16 +74,6 @@ export function descendants(pid: number): number[] {
     }
   }
   return found;
-}
-
-/** Whether a process exists (a zombie counts: it has not been reaped yet). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Sends `signal` to each pid, ignoring those already gone. */

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, delimiter, dirname, join } from "node:path";
+import { basename, delimiter, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pidExists } from "../io/proc.js";
+// Not tracked for removal on a signal: a stopped program's recording is still read and kept.
+import { tempBeside } from "../io/temp-files.js";
 import { UsageError } from "../io/usage-error.js";
-import { alive, descendants, signalAll } from "./descendants.js";
+import { descendants, signalAll } from "./descendants.js";
 import { parseRecording, type Recording } from "./recording.js";
 
 /*
@@ -58,10 +60,6 @@ export interface RecordResult {
 const KILL_AFTER_MS = 10_000;
 /** Once a stopped program has ended, how long what it started may take to end on its own. */
 const GRACE_MS = 2_000;
-
-function tempBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-}
 
 /**
  * Runs the program under the recorder and writes the recording. Rejects with a UsageError when the
@@ -163,8 +161,8 @@ export function record(options: RecordOptions): Promise<RecordResult> {
         // What the program started and left behind: a moment to finish on the SIGINT (their own
         // recorders write their last lines), then SIGKILL.
         const deadline = Date.now() + GRACE_MS;
-        while (started.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-        signalAll(started.filter(alive), "SIGKILL");
+        while (started.some(pidExists) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        signalAll(started.filter(pidExists), "SIGKILL");
       }
       cleanup();
       let text = "";

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { pidExists } from "./proc.js";
 
 /*
  * gilsim's temporary files: `.NAME.PID.HEX.tmp` beside the output NAME they become. Every one in
@@ -11,9 +12,14 @@ import { basename, dirname, join } from "node:path";
 
 const live = new Set<string>();
 
+/** A fresh temporary path beside `path`, in the form removeStaleTemps knows (not tracked). */
+export function tempBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
 /** A fresh temporary path beside `path`, tracked until untrackTemp. */
 export function trackTemp(path: string): string {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = tempBeside(path);
   live.add(temp);
   return temp;
 }
@@ -27,15 +33,6 @@ export function untrackTemp(temp: string): void {
 export function removeTrackedTemps(): void {
   for (const temp of live) rmSync(temp, { force: true });
   live.clear();
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Removes temporary files of `path` left by gilsim processes that no longer run. */
@@ -52,7 +49,7 @@ export function removeStaleTemps(path: string): void {
     const m = /^(\d+)(?:\.[0-9a-f]+)?$/.exec(entry.slice(prefix.length, -".tmp".length));
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid !== process.pid && !alive(pid)) rmSync(join(dirname(path), entry), { force: true });
+    if (pid !== process.pid && !pidExists(pid)) rmSync(join(dirname(path), entry), { force: true });
   }
 }
 

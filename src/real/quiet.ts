@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { procStatFields } from "../io/proc.js";
 
 /*
  * How busy the machine is with other work. On a shared machine another process that holds a core
@@ -36,14 +37,8 @@ export function busyBetween(
 
 /** A /proc/PID/stat line's parent pid and its CPU ticks with its reaped children's (utime + stime + cutime + cstime). */
 function procStat(pid: string): { ppid: number; ticks: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const fields = procStatFields(pid);
+  if (fields === null) return null;
   const n = (i: number) => Number(fields[i - 3]);
   const ticks = n(14) + n(15) + n(16) + n(17);
   return Number.isFinite(ticks) ? { ppid: n(4), ticks } : null;

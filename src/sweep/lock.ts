@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync, readSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { pidExists, procStatFields } from "../io/proc.js";
 import { UsageError } from "../io/usage-error.js";
 
 /** The lock file inside an output folder: one sweep (or merge) writes into a folder at a time. */
@@ -226,11 +227,7 @@ function readLock(file: string): { owner: LockOwner | null; mtime: number; text:
 
 /** Whether the owner's process still runs on this host: its pid exists and, on Linux, started when the owner did. */
 function isAlive(owner: LockOwner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
+  if (!pidExists(owner.pid)) return false;
   if (owner.boot === null || owner.start === null) return true;
   const now = processStart(owner.pid);
   return now !== null && now.boot === owner.boot && now.start === owner.start;
@@ -240,9 +237,7 @@ function isAlive(owner: LockOwner): boolean {
 function processStart(pid: number): { boot: string; start: string } | null {
   try {
     const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the command name (which may hold spaces): state is field 3, starttime field 22.
-    const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const start = procStatFields(pid)?.[22 - 3];
     return start === undefined ? null : { boot, start };
   } catch {
     return null;
