@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
@@ -19,7 +20,12 @@ import {
 } from "../../real/mechanisms/compare.js";
 import { minorOf, resolveInterpreters } from "../../real/mechanisms/interpreters.js";
 import { BUSY_RULE } from "../../real/mechanisms/load.js";
-import { type MechanismRecording, recordMechanisms, writeRecording } from "../../real/mechanisms/record.js";
+import {
+  type MechanismRecording,
+  mergeRecordings,
+  recordMechanisms,
+  writeRecording,
+} from "../../real/mechanisms/record.js";
 import { MECHANISM_IDS } from "../../real/mechanisms/registry.js";
 import type { MachineProfile } from "../../real/profile.js";
 import { writeProfile } from "../../real/profile.js";
@@ -157,7 +163,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       "--python <spec>",
       'the interpreters: a path, a version like 3.12, "all", or several separated by commas (default: python3 on PATH; with --mechanisms: all)',
     )
-    .option("--scale <x>", "multiply the work of every experiment (profile: about 5 s in all at 1)", parseScale)
+    .option("--scale <x>", "multiply the work of every experiment (profile: about 7 s in all at 1)", parseScale)
     .option("--priority <n>", "run at nice -N when permitted, so other work disturbs it less", parsePriority, 0)
     .option("--only <names>", "run only these experiments (comma-separated)")
     .option("--json", "print the profile (or the comparison rows) as JSON")
@@ -245,12 +251,28 @@ async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
       line.done();
     }
     const path = join(flags.dir, `${rec.python.minor}.json`);
+    // Some experiments only: merged into this version's recording, whose other experiments stay.
+    let merged = false;
+    if (only && existsSync(path)) {
+      let old: MechanismRecording;
+      try {
+        old = JSON.parse(readFileSync(path, "utf8")) as MechanismRecording;
+      } catch (error) {
+        throw new UsageError(`cannot merge into ${path}: ${(error as Error).message}`);
+      }
+      try {
+        rec = mergeRecordings(old, rec);
+      } catch (error) {
+        throw new UsageError(`${path}: ${(error as Error).message}`);
+      }
+      merged = true;
+    }
     await writeRecording(path, rec);
     const trials = Object.values(rec.experiments).reduce((a, e) => a + e.trials.length, 0);
     const noisy = Object.values(rec.experiments).reduce((a, e) => a + e.trials.filter((t) => t.noisy).length, 0);
     io.out(
       `${rec.python.version}: ${Object.keys(rec.experiments).length} experiments, ${trials} trials (${noisy} noisy) in ${Math.round((performance.now() - t0) / 1000)} s; ` +
-        `${rec.load.busy ? `BUSY (${rec.load.reasons.join("; ")}); ` : ""}${rec.flags.length === 0 ? "no flags" : `${rec.flags.length} flags`}; wrote ${path}`,
+        `${rec.load.busy ? `BUSY (${rec.load.reasons.join("; ")}); ` : ""}${rec.flags.length === 0 ? "no flags" : `${rec.flags.length} flags`}; ${merged ? `merged into ${path} (its other experiments kept)` : `wrote ${path}`}`,
     );
     for (const f of rec.flags) io.out(`  flag: ${f}`);
   }

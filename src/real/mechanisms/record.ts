@@ -52,6 +52,16 @@ export interface ExperimentRecording {
   figures: Record<string, FigureSummary>;
   /** Why some of it cannot be trusted; empty when it can. */
   flags: string[];
+  /**
+   * Set when it was recorded on its own (`--only`) and merged into an earlier recording: when,
+   * with which interpreter build, settings and load (the recording's own fields describe the rest).
+   */
+  recorded?: {
+    date: string;
+    executable: string;
+    settings: MechanismRecording["settings"];
+    load: MechanismRecording["load"];
+  };
 }
 
 export interface MechanismRecording {
@@ -315,6 +325,34 @@ export async function recordMechanisms(python: PythonInfo, options: RecordOption
     experiments,
     flags,
   };
+}
+
+/**
+ * A recording of some experiments (`--only`) merged into an earlier recording of the same
+ * interpreter version: those experiments replaced (or added, in the suite's order), each marked
+ * with when and how it was recorded; the other experiments, their flags and the recording's own
+ * fields kept. Throws when the two are of different versions.
+ */
+export function mergeRecordings(old: MechanismRecording, fresh: MechanismRecording): MechanismRecording {
+  if (old.python.version !== fresh.python.version)
+    throw new Error(
+      `cannot merge a recording of Python ${fresh.python.version} into one of Python ${old.python.version}: record every experiment again`,
+    );
+  const replaced = new Set(Object.keys(fresh.experiments));
+  const experiments: Record<string, ExperimentRecording> = {};
+  const order = [...MECHANISM_IDS, ...Object.keys(old.experiments).filter((id) => !MECHANISM_IDS.includes(id))];
+  for (const id of order) {
+    const f = fresh.experiments[id];
+    const o = old.experiments[id];
+    if (f)
+      experiments[id] = {
+        ...f,
+        recorded: { date: fresh.date, executable: fresh.python.executable, settings: fresh.settings, load: fresh.load },
+      };
+    else if (o) experiments[id] = o;
+  }
+  const flags = [...old.flags.filter((f) => !replaced.has(f.slice(0, f.indexOf(":")))), ...fresh.flags];
+  return { ...old, experiments, flags };
 }
 
 /** Writes a recording atomically: two-space JSON, a final newline. */

@@ -4,6 +4,7 @@ import { busyReasons, NOISY_SHARE } from "../../../src/real/mechanisms/load.js";
 import {
   isWide,
   type MechanismRecording,
+  mergeRecordings,
   recordMechanisms,
   summarizeFigure,
 } from "../../../src/real/mechanisms/record.js";
@@ -77,6 +78,54 @@ describe("mechanisms.py in CPython, scaled down", () => {
 
   test("every process start method gave a first result", () => {
     expect(values("process-start", "first.")).toHaveLength(3);
+  });
+});
+
+describe("mergeRecordings", () => {
+  const recording = (version: string, date: string, ids: string[], flags: string[]): MechanismRecording => ({
+    format: 1,
+    python: {
+      version,
+      minor: minorOf(version),
+      implementation: "cpython",
+      executable: `/py/${date}`,
+      build: {},
+      startMethod: "fork",
+    },
+    machine: { cores: 2, platform: "linux", cpu: null, kernel: null },
+    date,
+    settings: { repeats: 5, scale: 1, priority: 20, nice: -20, policy: "other" },
+    load: { before: null, after: null, during: null, busy: false, reasons: [], rule: "busy: test" },
+    experiments: Object.fromEntries(
+      ids.map((id) => [
+        id,
+        {
+          id,
+          trials: [],
+          figures: { x: { median: date.length, min: 0, max: 0, q1: 0, q3: 0, n: 1, values: [] } },
+          flags: flags.filter((f) => f.startsWith(`${id}:`)),
+        },
+      ]),
+    ),
+    flags,
+  });
+
+  test("replaces the experiments recorded again, keeps the others and their flags, marks when each new one was recorded", () => {
+    const old = recording("3.11.7", "old", ["gil-threads", "sleeps", "sockets"], ["sleeps: wide", "sockets: wide"]);
+    const fresh = recording("3.11.7", "fresh-date", ["sleeps", "idle-arrival"], ["idle-arrival: noisy"]);
+    const merged = mergeRecordings(old, fresh);
+    expect(Object.keys(merged.experiments)).toEqual(["gil-threads", "sockets", "sleeps", "idle-arrival"]);
+    expect(merged.experiments["gil-threads"]).toEqual(old.experiments["gil-threads"]);
+    expect(merged.experiments.sleeps?.figures.x?.median).toBe("fresh-date".length);
+    expect(merged.experiments.sleeps?.recorded?.date).toBe("fresh-date");
+    expect(merged.experiments["gil-threads"]?.recorded).toBeUndefined();
+    expect(merged.flags).toEqual(["sockets: wide", "idle-arrival: noisy"]);
+    expect(merged.date).toBe("old");
+  });
+
+  test("refuses to merge recordings of two interpreter versions", () => {
+    const old = recording("3.11.7", "old", ["sleeps"], []);
+    expect(() => mergeRecordings(old, recording("3.11.9", "new", ["sleeps"], []))).toThrow(/3\.11\.9.*3\.11\.7/);
   });
 });
 
