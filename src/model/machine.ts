@@ -96,6 +96,13 @@ export class Machine {
      * average of the thread's recent sleeps, the last one weighing half.
      */
     private readonly idleWake: { max: Nanos; tau: Nanos } = { max: 0, tau: 1 },
+    /**
+     * A process none of whose threads has been on a CPU for s owes up to this much extra CPU time
+     * when one of them wakes: its code and data left the caches meanwhile (on a virtual machine
+     * the host ran other work on the core), and its next CPU work runs `slowdown` times slower
+     * until max x (1 - exp(-(s / tau)^2)) has been paid.
+     */
+    private readonly coldStart: { max: Nanos; tau: Nanos; slowdown: number } = { max: 0, tau: 1, slowdown: 1 },
   ) {
     this.cpus = [];
     for (let i = 0; i < cores; i++) {
@@ -165,14 +172,32 @@ export class Machine {
       thread.avgSleep = recent;
       let delay = Math.max(0, latency);
       delay += idleWakeExtra(this.idleWake, recent);
+      this.coldCheck(thread);
       this.handTo(thread, idle, delay, false);
       return;
     }
+    this.coldCheck(thread);
     const cpu = this.cpus[thread.lastCpu >= 0 ? thread.lastCpu : this.shortestQueue()] as Cpu;
     this.renew(cpu, true);
     this.place(thread, cpu);
     this.enqueueKept(thread, cpu);
     this.wakeupPreempt(cpu, thread);
+  }
+
+  /** How many times slower a process's CPU work runs while it owes cold-start time. */
+  get coldSlowdown(): number {
+    return this.coldStart.slowdown;
+  }
+
+  /**
+   * A thread of a process with no thread on a CPU wakes: the process's code and data have been
+   * leaving the caches for as long as it was idle, and its next CPU work runs slower until the
+   * extra time coldStart gives for that idle is paid (SimThread.runCpu).
+   */
+  private coldCheck(thread: SimThread): void {
+    const proc = thread.process;
+    if (proc.active === 0 && this.coldStart.max > 0)
+      proc.coldDebt = coldStartExtra(this.coldStart, this.world.now - proc.idleSince);
   }
 
   /** The thread gives up its CPU: it sleeps (a wait, a blocking call, the GIL) or exits. */
@@ -296,6 +321,7 @@ export class Machine {
   /** The thread runs on `cpu` after `delay`, through an event: no handler runs inside another. */
   private handTo(thread: SimThread, cpu: Cpu, delay: Nanos, keepV: boolean): void {
     cpu.incoming = thread;
+    thread.process.active++;
     cpu.keepV = keepV;
     thread.queuedOn = -1;
     this.cancelBalance(cpu);
@@ -306,6 +332,7 @@ export class Machine {
     const cpu = this.cpus[index] as Cpu;
     const t = cpu.incoming;
     if (!t) return;
+    t.process.active--;
     cpu.incoming = null;
     if (!cpu.keepV) {
       // Woken onto an idle CPU: no lag to keep there; it starts at the CPU's virtual time.
@@ -314,6 +341,7 @@ export class Machine {
     }
     this.cancelBalance(cpu);
     cpu.current = t;
+    t.process.active++;
     cpu.curStart = this.world.now;
     cpu.curV0 = t.v;
     cpu.vprot = t.deadline;
@@ -327,6 +355,7 @@ export class Machine {
   private stopCurrent(cpu: Cpu, thread: SimThread): void {
     this.addBusy(cpu.index);
     cpu.current = null;
+    if (--thread.process.active === 0) thread.process.idleSince = this.world.now;
     thread.core = -1;
     thread.lastCpu = cpu.index;
     thread.lastRanAt = this.world.now;
@@ -544,6 +573,13 @@ function earliest(cpu: Cpu): SimThread | null {
   let best: SimThread | null = null;
   for (const list of [cpu.queue, cpu.delayed]) for (const t of list) if (!best || t.deadline < best.deadline) best = t;
   return best;
+}
+
+/** The extra CPU time machine.coldStart charges a process idle `idle` ns: max x (1 - exp(-(idle / tau)^2)). */
+export function coldStartExtra(coldStart: { max: Nanos; tau: Nanos }, idle: Nanos): Nanos {
+  if (coldStart.max <= 0 || idle <= 0) return 0;
+  const r = idle / coldStart.tau;
+  return Math.round(coldStart.max * (1 - Math.exp(-r * r)));
 }
 
 /** The wake-up latency machine.idleWake adds for a CPU idle about `idle` ns: max x (1 - exp(-idle / tau)). */

@@ -4,6 +4,12 @@ import type { Runtime } from "./runtime.js";
 /** An interpreter process: its own GIL (or none on a free-threaded build with the GIL off). */
 export class SimProcess {
   readonly gil: Gil | null;
+  /** Its threads on a CPU now (running, or handed a CPU and about to run). */
+  active = 0;
+  /** When its last thread left its CPU (or when it was created): how long it has been idle. */
+  idleSince: number;
+  /** Extra CPU time its threads still owe for caches gone cold while it was idle (machine.coldStart). */
+  coldDebt = 0;
 
   constructor(
     rt: Runtime,
@@ -11,5 +17,6 @@ export class SimProcess {
     readonly name: string,
   ) {
     this.gil = rt.world.params.gil ? new Gil(rt, id) : null;
+    this.idleSince = rt.world.now;
   }
 }

@@ -304,6 +304,14 @@ export class SimThread {
       then();
       return;
     }
+    const proc = this.process;
+    if (proc.coldDebt > 0) {
+      // Cold caches after an idle (machine.coldStart): this work runs slower until the debt is paid.
+      const extra = Math.min(proc.coldDebt, Math.round(ns * (this.rt.machine.coldSlowdown - 1)));
+      proc.coldDebt -= extra;
+      this.rt.world.overheadCpu += extra;
+      ns += extra;
+    }
     this.cpuLeft = ns;
     this.cpuState = state;
     this.checkpoints = checkpoints;

@@ -327,6 +327,113 @@ def process_roundtrip():
     return {"points": points}
 
 
+COLD_GAPS_US = (300, 1000, 2000, 3000, 5000, 10000, 20000)
+
+
+def cold_sender(fd, gaps_us, n):
+    """The other process of cold_start: sleeps each gap, then writes the time it sends."""
+    import struct
+
+    rec = struct.Struct("!qq")
+    order = [g for g in gaps_us for _ in range(n)]
+    random.Random(7).shuffle(order)
+    for g in order:
+        time.sleep(g / 1e6)
+        os.write(fd, rec.pack(g, now()))
+    os.write(fd, rec.pack(-1, 0))
+
+
+COLD_DATA = {"a": list(range(50)), "b": {"c": "x" * 20, "d": [1.5, None, True]}}
+
+
+def cold_kernel(units):
+    """About 60 us per unit of everyday Python (JSON, a heap, a deque, strings): code and data
+    spread over the interpreter, as a request handler's are."""
+    import collections
+    import heapq
+
+    for _ in range(units):
+        s = json.dumps(COLD_DATA)
+        json.loads(s)
+        h = []
+        for i in range(20):
+            heapq.heappush(h, (i * 7) % 13)
+        d = collections.deque(range(30))
+        d.rotate(3)
+        "-".join(str(i) for i in range(20))
+
+
+def cold_start():
+    """A request into a program that has been idle: another process sleeps a gap, then writes a
+    stamped record on a pipe; this process, all its threads asleep meanwhile, reads it in an event
+    loop's reader callback and creates a task; measured to the task's first line running. After
+    idles of a few milliseconds this takes far longer (the vCPU halted and scheduled again, the
+    caches refilled); the shortest gap is the warm reference."""
+    import struct
+    import subprocess
+
+    rec = struct.Struct("!qq")
+    n = rounds(30)
+    r, w = os.pipe()
+    code = "import sys; sys.path.insert(0, %r); import calibrate; calibrate.cold_sender(%d, %r, %d)" % (
+        os.path.dirname(os.path.abspath(__file__)),
+        w,
+        COLD_GAPS_US,
+        n,
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
+    os.close(w)
+    os.set_blocking(r, False)
+    points = []
+    loop = asyncio.new_event_loop()
+
+    async def main():
+        done = asyncio.Event()
+        buf = [b""]
+
+        async def first_line(gap, sent):
+            points.append([gap * 1000, now() - sent])
+
+        def readable():
+            try:
+                buf[0] += os.read(r, 65536)
+            except BlockingIOError:
+                return
+            while len(buf[0]) >= rec.size:
+                gap, sent = rec.unpack_from(buf[0])
+                buf[0] = buf[0][rec.size :]
+                if gap < 0:
+                    done.set()
+                    return
+                loop.create_task(first_line(gap, sent))
+
+        loop.add_reader(r, readable)
+        await done.wait()
+        await asyncio.sleep(0)
+        loop.remove_reader(r)
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+        os.close(r)
+        proc.wait()
+    # How much slower the same Python runs cold: one unit of it right after a 20 ms sleep, then
+    # again at once (warm).
+    cold = []
+    warm = []
+    cold_kernel(1)
+    for _ in range(rounds(20)):
+        time.sleep(0.02)
+        t0 = now()
+        cold_kernel(1)
+        t1 = now()
+        cold_kernel(1)
+        warm.append(now() - t1)
+        cold.append(t1 - t0)
+    return {"points": points, "cold": cold, "warm": warm}
+
+
 def process_start():
     """A new ProcessPoolExecutor(1) with the default start method: submit -> result of the first call."""
     out = []
@@ -400,6 +507,7 @@ EXPERIMENTS = (
     ("asyncio-timer", asyncio_timer),
     ("thread-start", thread_start),
     ("os-slice", os_slice),
+    ("cold-start", cold_start),
 )
 
 

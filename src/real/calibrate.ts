@@ -23,6 +23,7 @@ export const EXPERIMENTS = [
   "asyncio-timer",
   "thread-start",
   "os-slice",
+  "cold-start",
 ] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 
@@ -39,6 +40,9 @@ export interface ExperimentRecord {
   asked?: number;
   /** process-start: the pool's start method. */
   startMethod?: string | null;
+  /** cold-start: a unit of Python right after a 20 ms sleep, and the same at once after it. */
+  cold?: number[];
+  warm?: number[];
   /** Wall time of the experiment, ns. */
   elapsed: number;
 }
@@ -46,7 +50,7 @@ export interface ExperimentRecord {
 export interface CalibrateOptions {
   /** The interpreter: a path or a command name. Default: python3 on PATH. */
   python?: string;
-  /** Multiplies the number of rounds of every experiment. Default 1 (about 3 s in all). */
+  /** Multiplies the number of rounds of every experiment. Default 1 (about 7 s in all). */
   scale?: number;
   /** Run only these experiments. Default: all. */
   only?: readonly ExperimentName[];
@@ -227,6 +231,19 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
     e["os-slice"]?.samples,
     "run of a CPU-bound process before the OS switches to another on the same CPU",
   );
+  put(
+    "cold-kernel",
+    e["cold-start"]?.cold,
+    "everyday Python (JSON, a heap, a deque, strings) right after a 20 ms sleep",
+  );
+  put("warm-kernel", e["cold-start"]?.warm, "the same Python again at once (warm caches)");
+  for (const [gap, values] of bySize(e["cold-start"]?.points ?? [])) {
+    put(
+      `cold-start-${gap}`,
+      values,
+      `a pipe write from another process to an idle program's task running (event loop reader, create_task), after ${gap / 1e6} ms idle`,
+    );
+  }
   return out;
 }
 
@@ -256,7 +273,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
     };
   }
   const points = run.experiments["process-roundtrip"]?.points ?? [];
-  const { runtime, derived, slice } = runtimeFromMeasurements(measured, points);
+  const { runtime, derived, slice, coldStart } = runtimeFromMeasurements(measured, points);
   return {
     format: 1,
     machine: {
@@ -265,6 +282,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
       cpu: cpus()[0]?.model.trim() || null,
       kernel: release() || null,
       slice,
+      ...(coldStart ? { coldStart } : {}),
     },
     python: run.python.version,
     created: created.toISOString(),

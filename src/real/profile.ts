@@ -41,6 +41,8 @@ export interface MachineProfile {
     kernel: string | null;
     /** The OS time slice measured ("4ms"), applied as machine.slice; null when not measured. */
     slice: string | null;
+    /** The cold start fitted to the cold-start experiment, applied as machine.coldStart; absent when not measured. */
+    coldStart?: { max: string; tau: string; slowdown: number };
   };
   /** The interpreter measured: "3.11.7". */
   python: string;
@@ -71,6 +73,7 @@ const profileSchema = z.strictObject({
     cpu: z.string().nullable(),
     kernel: z.string().nullable(),
     slice: z.string().nullable(),
+    coldStart: z.strictObject({ max: z.string(), tau: z.string(), slowdown: z.number() }).optional(),
   }),
   python: z.string(),
   created: z.string(),
@@ -143,7 +146,16 @@ export async function writeProfile(path: string, profile: MachineProfile): Promi
   const m = profile.machine;
   const ordered: MachineProfile = {
     format: 1,
-    machine: { cores: m.cores, slice: m.slice, platform: m.platform, cpu: m.cpu, kernel: m.kernel },
+    machine: {
+      cores: m.cores,
+      slice: m.slice,
+      ...(m.coldStart
+        ? { coldStart: { max: m.coldStart.max, tau: m.coldStart.tau, slowdown: m.coldStart.slowdown } }
+        : {}),
+      platform: m.platform,
+      cpu: m.cpu,
+      kernel: m.kernel,
+    },
     python: profile.python,
     created: profile.created,
     runtime: profile.runtime,
@@ -182,7 +194,9 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const out: Record<string, unknown> = { ...input, runtime: { ...fromProfile, ...runtime } };
   // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
   const tick = tickOf(profile.machine.slice);
-  if (tick !== null) out.machine = { tick, ...machine };
+  const cold = profile.machine.coldStart;
+  if (tick !== null || cold)
+    out.machine = { ...(tick !== null ? { tick } : {}), ...(cold ? { coldStart: cold } : {}), ...machine };
   return out;
 }
 

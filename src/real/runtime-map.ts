@@ -27,6 +27,11 @@ import type { MeasuredQuantity } from "./profile.js";
  * - threadStart: Thread.start().
  * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
  *   on the same CPU; the scheduler's slice rounded to its tick (4 ms with HZ=250).
+ * - coldStart (for machine.coldStart): how much later a request reaches an idle program's task
+ *   after an idle of s than after the shortest idle measured, less what machine.idleWake adds
+ *   between the two; max x (1 - exp(-(s / tau)^2)) fitted by least squares (coldStartFit); and
+ *   slowdown, how many times longer a unit of everyday Python takes right after a 20 ms sleep
+ *   than at once after it (at least 1).
  *
  * A p99 above TAIL_CAP x the median is capped there: such tails come from other work on the
  * machine preempting the experiment, not from CPython.
@@ -94,6 +99,42 @@ export interface RuntimeMapping {
   derived: Record<string, MeasuredQuantity>;
   /** The OS time slice for machine.slice, or null when not measured. */
   slice: string | null;
+  /** machine.coldStart fitted to the cold-start experiment, or null when not measured. */
+  coldStart: { max: string; tau: string; slowdown: number } | null;
+}
+
+/** The tau grid of the cold-start fit: 0.5 to 30 ms in steps of 2%. */
+const TAU_GRID = Array.from({ length: Math.ceil(Math.log(60) / Math.log(1.02)) + 1 }, (_, i) => 500_000 * 1.02 ** i);
+
+/**
+ * machine.coldStart from the medians of the cold-start experiment by idle gap ([gap ns, median ns]):
+ * each gap's delay over the shortest gap's, less the idle wake term's growth between them, fitted
+ * by least squares to max x (1 - exp(-(gap / tau)^2)) (for each tau on a grid, the best max in
+ * closed form; max at least 0). Null with fewer than three gaps.
+ */
+export function coldStartFit(byGap: readonly [number, number][]): { max: number; tau: number } | null {
+  if (byGap.length < 3) return null;
+  const sorted = [...byGap].sort((a, b) => a[0] - b[0]);
+  const [g0, y0] = sorted[0] as [number, number];
+  const points = sorted.map(([g, y]): [number, number] => [
+    g,
+    y - y0 - (idleWakeExtra(DEFAULT_IDLE_WAKE, g) - idleWakeExtra(DEFAULT_IDLE_WAKE, g0)),
+  ]);
+  let best = { max: 0, tau: TAU_GRID[0] as number, sse: Number.POSITIVE_INFINITY };
+  for (const tau of TAU_GRID) {
+    const f = (g: number) => 1 - Math.exp(-((g / tau) ** 2)) - (1 - Math.exp(-((g0 / tau) ** 2)));
+    let fy = 0;
+    let ff = 0;
+    for (const [g, y] of points) {
+      fy += f(g) * y;
+      ff += f(g) * f(g);
+    }
+    const max = ff > 0 ? Math.max(0, fy / ff) : 0;
+    let sse = 0;
+    for (const [g, y] of points) sse += (y - max * f(g)) ** 2;
+    if (sse < best.sse) best = { max, tau, sse };
+  }
+  return { max: Math.round(best.max), tau: Math.round(best.tau) };
 }
 
 /**
@@ -180,10 +221,37 @@ export function runtimeFromMeasurements(
     if (start && warm !== undefined) runtime.processStart = shifted(start, warm);
   }
   const slack = m["sleep-overshoot"];
-  // time.sleep(1 ms) returns the timer slack plus the wake-up from a 1 ms idle late.
+  // time.sleep(1 ms) returns the timer slack plus the wake-up from a 1 ms idle late. (Its
+  // program is cold after the idle too, but runs almost no code before the next sleep: the cold
+  // start's extra CPU, charged to the work done after a wake-up, hardly shows in it.)
   if (slack) runtime.timerSlack = dur(Math.max(1000, slack.median - defaultIdleExtra(1_000_000)));
   const threadStart = m["thread-start"];
   if (threadStart) runtime.threadStart = dur(threadStart.median);
   const osSlice = m["os-slice"];
-  return { runtime, derived, slice: osSlice ? dur(osSlice.median) : null };
+  const byGap: [number, number][] = [];
+  for (const [name, q] of Object.entries(m)) {
+    const gap = /^cold-start-(\d+)$/.exec(name)?.[1];
+    if (gap !== undefined) byGap.push([Number(gap), q.median]);
+  }
+  const fitted = coldStartFit(byGap);
+  const coldKernel = m["cold-kernel"];
+  const warmKernel = m["warm-kernel"];
+  const cold =
+    fitted && coldKernel && warmKernel && warmKernel.median > 0
+      ? { ...fitted, slowdown: Math.max(1, Math.round((coldKernel.median / warmKernel.median) * 100) / 100) }
+      : null;
+  if (cold)
+    derived["cold-start-fit"] = {
+      median: cold.max,
+      p99: cold.max,
+      n: byGap.length,
+      unit: "ns",
+      note: `extra CPU after a long idle (machine.coldStart max; tau ${dur(cold.tau)}, slowdown ${cold.slowdown}), fitted to the cold-start medians`,
+    };
+  return {
+    runtime,
+    derived,
+    slice: osSlice ? dur(osSlice.median) : null,
+    coldStart: cold ? { max: dur(cold.max), tau: dur(cold.tau), slowdown: cold.slowdown } : null,
+  };
 }

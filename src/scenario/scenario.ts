@@ -34,6 +34,7 @@ export interface Scenario {
     scheduler: "eevdf" | "cfs";
     migrationCost: Nanos;
     idleWake: { max: Nanos; tau: Nanos };
+    coldStart: { max: Nanos; tau: Nanos; slowdown: number };
   };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
@@ -250,6 +251,7 @@ function resolve(s: ParsedScenario): Scenario {
       scheduler: s.machine.kernel === "cfs" ? "cfs" : "eevdf",
       migrationCost: s.machine.migrationCost,
       idleWake: s.machine.idleWake,
+      coldStart: s.machine.coldStart,
     },
     runtime,
     executor,

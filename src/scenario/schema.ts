@@ -244,6 +244,9 @@ const runtimeSchema = z.strictObject({
 /** machine.idleWake's default: up to 130 µs more after idle periods of several times 4 ms. */
 export const DEFAULT_IDLE_WAKE = { max: 130 * US, tau: 4 * MS } as const;
 
+/** machine.coldStart's default: measured on the development VM (docs/model.md, "Cold starts"). */
+export const DEFAULT_COLD_START = { max: 150 * US, tau: 3 * MS, slowdown: 4.3 } as const;
+
 const machineSchema = z.strictObject({
   cores: integerIn("cores").default(4),
   kernel: z
@@ -260,6 +263,17 @@ const machineSchema = z.strictObject({
     description:
       "A thread woken onto an idle CPU runs up to max x (1 - exp(-idle / tau)) later than its wake-up latency, idle being how long that CPU's recent idle periods lasted: deeper idle states, or a halted vCPU the host schedules again.",
   }),
+  coldStart: z
+    .strictObject({
+      max: durationSchema,
+      tau: positiveDurationSchema,
+      slowdown: z.number({ error: "expected a number, at least 1" }).min(1, { error: "expected a number, at least 1" }),
+    })
+    .default(DEFAULT_COLD_START)
+    .meta({
+      description:
+        "A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there).",
+    }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:
       "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",

@@ -107,7 +107,7 @@ describe("thread and process pools", () => {
     const W = 10_000;
     const quiet = (payload: number, count: number, workers: number): ScenarioInput => ({
       seed: 3,
-      machine: { cores: 4, idleWake: { max: 0, tau: "1ms" } },
+      machine: { cores: 4, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
       runtime: {
         python: "3.12",
         ipcBase: 0,

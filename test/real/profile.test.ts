@@ -52,6 +52,26 @@ describe("applyProfile", () => {
     expect(own.machine.cores).toBe(2);
   });
 
+  test("applyProfile sets machine.coldStart from a profile that measured it, unless the scenario sets its own", () => {
+    const cold = {
+      ...PROFILE,
+      machine: { ...PROFILE.machine, coldStart: { max: "120us", tau: "3ms", slowdown: 4.5 } },
+    };
+    const s = parseScenario(applyProfile(SCENARIO, cold));
+    expect(s.machine.coldStart).toEqual({ max: 120 * US, tau: 3 * MS, slowdown: 4.5 });
+    expect(s.machine.tick).toBe(4 * MS);
+    const own = { max: "0us", tau: "1ms", slowdown: 1 };
+    expect(parseScenario(applyProfile({ ...SCENARIO, machine: { coldStart: own } }, cold)).machine.coldStart).toEqual({
+      max: 0,
+      tau: 1 * MS,
+      slowdown: 1,
+    });
+    // A profile without it leaves the scenario's default.
+    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).machine.coldStart).toEqual(
+      parseScenario(SCENARIO).machine.coldStart,
+    );
+  });
+
   test("a profile fitted before the pipe's pieces were modelled (ipcPerByte, no pipeWakeup) adds no pipe wake-ups on top of its per-byte cost; a newer one keeps its own", () => {
     const none = { dist: "constant", value: 0 };
     const old = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.6 } };
@@ -92,6 +112,12 @@ describe("profile files", () => {
     const path = join(dir, "p.json");
     await writeProfile(path, PROFILE);
     expect(readProfile(path)).toEqual(PROFILE);
+    const cold = {
+      ...PROFILE,
+      machine: { ...PROFILE.machine, coldStart: { max: "120us", tau: "3ms", slowdown: 4.5 } },
+    };
+    await writeProfile(path, cold);
+    expect(readProfile(path)).toEqual(cold);
     expect(readFileSync(path, "utf8").endsWith("}\n")).toBe(true);
   });
 

@@ -1,8 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
+import { idleWakeExtra } from "../../src/model/machine.js";
 import { pipeChunks } from "../../src/model/process-pool.js";
 import type { MeasuredQuantity } from "../../src/real/profile.js";
 import {
+  coldStartFit,
   defaultIdleExtra,
   exactDuration,
   FIT_MAX_BYTES,
@@ -12,6 +14,7 @@ import {
   throughFirst,
 } from "../../src/real/runtime-map.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
+import { DEFAULT_IDLE_WAKE } from "../../src/scenario/schema.js";
 
 const q = (median: number, p99 = median, unit = "ns"): MeasuredQuantity => ({ median, p99, n: 100, unit });
 const LN_Z99 = 2.3263478740408408;
@@ -122,7 +125,49 @@ describe("runtimeFromMeasurements", () => {
   });
 
   test("leaves out what was not measured", () => {
-    expect(runtimeFromMeasurements({}, [])).toEqual({ runtime: {}, derived: {}, slice: null });
+    expect(runtimeFromMeasurements({}, [])).toEqual({ runtime: {}, derived: {}, slice: null, coldStart: null });
+  });
+});
+
+describe("coldStartFit", () => {
+  // What the cold-start experiment would measure if the model were exact: a warm path, the idle
+  // wake term's growth, and max x (1 - exp(-(gap / tau)^2)) on top.
+  const gaps = [300e3, 1e6, 2e6, 3e6, 5e6, 10e6, 20e6];
+  const measured = (max: number, tau: number): [number, number][] =>
+    gaps.map((g) => [g, 60 * US + idleWakeExtra(DEFAULT_IDLE_WAKE, g) + max * (1 - Math.exp(-((g / tau) ** 2)))]);
+
+  test("recovers max and tau from the medians by idle gap, the idle wake term taken off", () => {
+    for (const [max, tau] of [
+      [150 * US, 3e6],
+      [90 * US, 6e6],
+      [200 * US, 1.5e6],
+    ] as const) {
+      const fit = coldStartFit(measured(max, tau));
+      expect(fit?.max).toBeGreaterThan(max * 0.97);
+      expect(fit?.max).toBeLessThan(max * 1.03);
+      expect(fit?.tau).toBeGreaterThan(tau * 0.97);
+      expect(fit?.tau).toBeLessThan(tau * 1.03);
+    }
+  });
+
+  test("gives max 0 when idles cost nothing beyond the wake term, and null with fewer than three gaps", () => {
+    expect(coldStartFit(measured(0, 3e6))?.max).toBe(0);
+    expect(coldStartFit(measured(150 * US, 3e6).slice(0, 2))).toBeNull();
+  });
+
+  test("runtimeFromMeasurements maps the cold-start medians and the cold and warm Python to machine.coldStart", () => {
+    const m: Record<string, MeasuredQuantity> = {
+      "cold-kernel": q(260 * US),
+      "warm-kernel": q(65 * US),
+    };
+    for (const [g, y] of measured(150 * US, 3e6)) m[`cold-start-${g}`] = q(y);
+    const { coldStart, derived } = runtimeFromMeasurements(m, []);
+    expect(coldStart?.slowdown).toBe(4);
+    expect(coldStart?.max).toMatch(/us$/);
+    expect(derived["cold-start-fit"]?.median).toBeGreaterThan(145 * US);
+    // Without the kernel pair there is no slowdown to apply: nothing is set.
+    const { "cold-kernel": _c, ...noKernel } = m;
+    expect(runtimeFromMeasurements(noKernel, []).coldStart).toBeNull();
   });
 });
 

@@ -24,13 +24,14 @@ export function tinyScenario(): Record<string, unknown> {
 
 /**
  * An M/M/c-like scenario: Poisson arrivals at 300/s, one exponential 10 ms CPU step, a process
- * pool on 8 cores (so up to 8 workers are 8 servers).
+ * pool on 8 cores (so up to 8 workers are 8 servers). No cold start: a worker idle between tasks
+ * would otherwise add its extra CPU to the next service time, which M/M/c does not have.
  */
 export function mmcScenario(count = 2000): Record<string, unknown> {
   return {
     name: "mmc",
     seed: 11,
-    machine: { cores: 8 },
+    machine: { cores: 8, coldStart: { max: "0us", tau: "1ms", slowdown: 1 } },
     executor: { kind: "processes", workers: 4 },
     workload: {
       arrivals: { kind: "poisson", rate: "300/s", count },
