@@ -659,6 +659,76 @@ def sleeps():
     return {"zero": median(zero), "overshoot-1ms": median(over)}
 
 
+# ---------------------------------------------------------------- a request into an idle program
+
+IDLE_GAPS_US = (300, 3000, 20000)
+
+
+def idle_sender(fd, gap_us, n):
+    """The other process of idle_arrival: sleeps the gap before each write of the time it sends."""
+    for _ in range(n):
+        time.sleep(gap_us / 1e6)
+        os.write(fd, now().to_bytes(8, "big"))
+    os.write(fd, (0).to_bytes(8, "big"))
+
+
+def idle_arrival():
+    """A request into a program that has been idle. Another process sleeps a gap (0.3, 3 or 20 ms),
+    then writes the time it sends on a pipe; this program, all its threads asleep meanwhile, reads
+    it in an event loop's reader callback and creates a task. The figure is the median time from
+    the send to the task's first line, per gap: after idles of milliseconds the vCPU must be
+    scheduled again and the program's code and data are no longer in the caches."""
+    figures = {}
+    for gap in IDLE_GAPS_US:
+        n = n_of(40 if gap < 10000 else 15)
+        r, w = os.pipe()
+        code = "import sys; sys.path.insert(0, %r); import mechanisms; mechanisms.idle_sender(%d, %d, %d)" % (
+            os.path.dirname(os.path.abspath(__file__)),
+            w,
+            gap,
+            n,
+        )
+        proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
+        os.close(w)
+        os.set_blocking(r, False)
+        out = []
+        loop = asyncio.new_event_loop()
+
+        async def main():
+            done = asyncio.Event()
+            buf = [b""]
+
+            async def first_line(sent):
+                out.append(now() - sent)
+
+            def readable():
+                try:
+                    buf[0] += os.read(r, 4096)
+                except BlockingIOError:
+                    return
+                while len(buf[0]) >= 8:
+                    sent = int.from_bytes(buf[0][:8], "big")
+                    buf[0] = buf[0][8:]
+                    if sent == 0:
+                        done.set()
+                        return
+                    loop.create_task(first_line(sent))
+
+            loop.add_reader(r, readable)
+            await done.wait()
+            await asyncio.sleep(0)
+            loop.remove_reader(r)
+
+        try:
+            loop.run_until_complete(main())
+        finally:
+            loop.close()
+            os.close(r)
+            proc.wait()
+        figures["first-line.%gms" % (gap / 1000)] = median(out)
+    return figures
+
+
 EXPERIMENTS = (
     ("gil-threads", gil_threads),
     ("gil-release", gil_release),
@@ -672,6 +742,7 @@ EXPERIMENTS = (
     ("process-map", process_map),
     ("sockets", sockets),
     ("sleeps", sleeps),
+    ("idle-arrival", idle_arrival),
 )
 
 

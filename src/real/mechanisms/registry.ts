@@ -689,6 +689,45 @@ const sleeps: Experiment = {
   gaps: [],
 };
 
+// ------------------------------------------------------------------ a request into an idle program
+
+const IDLE_GAPS = [
+  { key: "0.3ms", ns: 300_000, n: 40 },
+  { key: "3ms", ns: 3_000_000, n: 40 },
+  { key: "20ms", ns: 20_000_000, n: 15 },
+] as const;
+
+const idleArrival: Experiment = {
+  id: "idle-arrival",
+  title: "A request into an idle program",
+  description:
+    "Another process sleeps a gap (0.3, 3 or 20 ms) and then writes the time on a pipe; the program, all its threads asleep meanwhile, reads it in an event loop's reader callback, which creates a task. Figure: the median time from the send to the task's first line, per gap (40, 40 and 15 requests). The simulation runs an asyncio program whose requests arrive one gap apart (replay arrivals: an open arrival comes in on a pipe, as here) and takes the median from each arrival to its task's first step.",
+  informs:
+    "threadsafeWakeup (the loop woken by a pipe), and how much later an idle program answers after longer idles: machine.idleWake and machine.coldStart.",
+  figures: IDLE_GAPS.map((g) =>
+    fig(`first-line.${g.key}`, "ns", `pipe write to the task's first line, after ${g.key} idle`),
+  ),
+  cases: IDLE_GAPS.map(
+    (g): SimCase => ({
+      figures: [`first-line.${g.key}`],
+      scenarios: (ctx) => [
+        {
+          ...base(ctx, `idle-arrival-${g.key}`),
+          executor: { kind: "asyncio" },
+          workload: {
+            arrivals: { kind: "replay", times: Array.from({ length: g.n }, (_, i) => ((i + 1) * g.ns) / 1e6) },
+            classes: [{ steps: [{ cpu: "1us" }] }],
+          },
+        },
+      ],
+      extract: ([run]) => ({
+        [`first-line.${g.key}`]: median(traceOf(run as RunResult).tasks.map((t) => t.start - t.arrival)),
+      }),
+    }),
+  ),
+  gaps: [],
+};
+
 /** Every experiment, in the order mechanisms.py runs them. */
 export const MECHANISMS: readonly Experiment[] = [
   gilThreads,
@@ -703,6 +742,7 @@ export const MECHANISMS: readonly Experiment[] = [
   processMap,
   sockets,
   sleeps,
+  idleArrival,
 ];
 
 export const MECHANISM_IDS: readonly string[] = MECHANISMS.map((e) => e.id);
