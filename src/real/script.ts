@@ -79,7 +79,9 @@ export function runScript<R extends { type?: unknown } = Record<string, unknown>
     const started = process.hrtime.bigint();
     const { child, killGroup } = spawnGroup<Writable>(python, [script], {
       stdin: "pipe",
-      env: { ...process.env, ...options.env },
+      // The scripts import each other (and their helper processes import them): no __pycache__
+      // written beside them, in a checkout or an installed package.
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", ...options.env },
     });
     const pid = child.pid ?? -1;
     const records: R[] = [];

@@ -51,6 +51,22 @@ describe("runScript", () => {
     expect(seen).toEqual(run.records);
   });
 
+  test("runScript's Python writes no bytecode: the shipped scripts import each other and leave no __pycache__ beside them", async () => {
+    const path = script(
+      "bytecode.py",
+      'print(json.dumps({"type": "flags", "dont": sys.dont_write_bytecode, "env": os.environ.get("PYTHONDONTWRITEBYTECODE")}))\nprint(json.dumps({"type": "done"}))',
+    );
+    // Whatever this shell sets: a user's usually sets nothing.
+    const saved = process.env.PYTHONDONTWRITEBYTECODE;
+    delete process.env.PYTHONDONTWRITEBYTECODE;
+    try {
+      const run = await runScript("python3", path, {}, options);
+      expect(run.records[0]).toEqual({ type: "flags", dont: true, env: "1" });
+    } finally {
+      if (saved !== undefined) process.env.PYTHONDONTWRITEBYTECODE = saved;
+    }
+  });
+
   test("runScript rejects an error record, a crash, a line that is not JSON, and a missing done record", async () => {
     const err = await failure(
       runScript(
