@@ -45,6 +45,13 @@ const MARGIN_RIGHT = 18;
 /** Marker radius, and the distance under which two markers are moved apart, in px. */
 const MARKER_RADIUS = 3.5;
 const NUDGE_PX = 6;
+/**
+ * The offsets tried across the diagonal (px along its normal, up-left positive), nearest first and
+ * alternating sides, so that nudging cannot lean the cloud to one side of the identity line; at
+ * most NUDGE_MAX_PX. A marker that fits nowhere stays where it is, over its neighbour.
+ */
+export const NUDGE_MAX_PX = 6;
+const NUDGE_OFFSETS = [0, 3, -3, 6, -6];
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
 const BAND = { fill: "#e4e4e4", edge: RULE } as const;
 
@@ -87,20 +94,19 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const axis = axes[panelIndex] as (typeof axes)[number];
     const [d0, d1] = axis.domain;
     const toPx = (v: number): number => (Math.log(v / d0) / Math.log(d1 / d0)) * side;
-    // Markers closer than NUDGE_PX to one drawn before are moved apart along the diagonal's normal
-    // (up-left for the later one), by whole steps, so both show; the caption says so.
+    // A marker closer than NUDGE_PX to one drawn before is moved across the diagonal by the
+    // nearest of NUDGE_OFFSETS that clears every marker drawn before, either side, at most
+    // NUDGE_MAX_PX: the cloud keeps its place and its lean; the caption says so.
     const placed: { x: number; y: number }[] = [];
     const points = p.points.map((q) => {
-      let x = toPx(q.measured);
-      let y = toPx(q.simulated);
-      const x0 = x;
-      const y0 = y;
-      while (placed.some((o) => Math.hypot(o.x - x, o.y - y) < NUDGE_PX)) {
-        x -= NUDGE_PX / 2;
-        y += NUDGE_PX / 2;
-      }
+      const x0 = toPx(q.measured);
+      const y0 = toPx(q.simulated);
+      const at = (k: number) => ({ x: x0 - k / Math.SQRT2, y: y0 + k / Math.SQRT2 });
+      const clear = (c: { x: number; y: number }) => placed.every((o) => Math.hypot(o.x - c.x, o.y - c.y) >= NUDGE_PX);
+      const offset = NUDGE_OFFSETS.find((k) => clear(at(k))) ?? 0;
+      const { x, y } = at(offset);
       placed.push({ x, y });
-      if (x !== x0 || y !== y0) nudged = true;
+      if (offset !== 0) nudged = true;
       const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
       return { ...q, x: back(x), y: back(y) };
     });
@@ -232,7 +238,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     plotWidth,
   );
   if (nudged) {
-    fig.caption = `${fig.caption ?? ""} Markers that would overlap are moved apart by a few px, up and to the left.`;
+    fig.caption = `${fig.caption ?? ""} Markers that would overlap are moved apart across the diagonal, either way, by at most ${NUDGE_MAX_PX} px; where that is not enough they overlap.`;
   }
   return chartFigure(context, fig, legend, rows);
 }

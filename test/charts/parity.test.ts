@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parityChart } from "../../src/charts/parity.js";
+import { NUDGE_MAX_PX, parityChart } from "../../src/charts/parity.js";
 import { svgTexts } from "../fixtures/golden.js";
 
 const series = [
@@ -47,5 +47,43 @@ describe("parityChart", () => {
     expect(svgTexts(plain.svg)).not.toContain("real runs, lowest to highest");
     expect(plain.caption).not.toContain("moved apart");
     expect(plain.caption).toContain("below it too low");
+  });
+
+  it("moves a crowd of markers at most a few px, either side of the diagonal, so the cloud keeps its place", () => {
+    // 60 exact points crowded on the identity line: before, each later marker was pushed up-left
+    // until clear of all others, and the crowd rose far above the line, as if the simulation
+    // overestimated.
+    const points = Array.from({ length: 60 }, (_, i) => {
+      const v = 1 + (i % 12) * 0.02;
+      return { measured: v, simulated: v, series: i % 2 ? "a" : "b" };
+    });
+    const figure = parityChart(
+      [
+        {
+          quantity: "makespan (s)",
+          points: [
+            ...points,
+            { measured: 0.5, simulated: 0.5, series: "a" },
+            { measured: 5, simulated: 5, series: "a" },
+          ],
+        },
+      ],
+      { series },
+    );
+    const dots = [...figure.svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => m[1] ?? "");
+    const xy = dots.flatMap((g) =>
+      [...g.matchAll(/transform="translate\(([\d.]+),([\d.]+)\)"/g)].map((m) => [Number(m[1]), Number(m[2])]),
+    );
+    expect(xy.length).toBe(62);
+    // On exact points x + y is the same along the identity line (y grows downwards in SVG): the
+    // distance across the diagonal is |(x + y) - c| / sqrt 2, c taken from an uncrowded point.
+    const sums = xy.map(([x, y]) => (x as number) + (y as number));
+    const c = sums[sums.length - 1] as number;
+    const across = sums.map((s) => (s - c) / Math.SQRT2);
+    expect(Math.max(...across.map(Math.abs))).toBeLessThanOrEqual(NUDGE_MAX_PX + 0.01);
+    // Both sides are used: the nudges do not lean the cloud up.
+    expect(across.some((d) => d > 1)).toBe(true);
+    expect(across.some((d) => d < -1)).toBe(true);
+    expect(figure.caption).toContain("at most 6 px");
   });
 });
