@@ -65,7 +65,11 @@ const HOLD_LABEL_SIZE = 9;
 /** At most one marker of a kind per this many px of a lane (about a glyph's width). */
 const MARKER_SPACING = 9;
 const HATCH_ID = "not-started-hatch";
-/** A single GIL hold narrower than this many px is drawn above the white hand-off lines. */
+/**
+ * A single GIL hold narrower than this many px is drawn this wide, above the white hand-off lines:
+ * narrower, a brief hold between two long ones (an IO thread's 50 µs beside a CPU-bound thread)
+ * cannot be told from the white line that marks its hand-off.
+ */
 const BRIEF_HOLD_PX = 3;
 
 export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figure {
@@ -111,11 +115,13 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const pxPerUnit = columns / (x(window[1]) - x(window[0]));
   const y = (lane: number, f: number): number => lane + LANE_PAD + f * (1 - 2 * LANE_PAD);
   const narrow = (d: { start: Nanos; end: Nanos }): boolean => (x(d.end) - x(d.start)) * pxPerUnit < 1;
+  const briefHold = (d: { start: Nanos; end: Nanos }): boolean =>
+    mode === "none" && (x(d.end) - x(d.start)) * pxPerUnit < BRIEF_HOLD_PX;
   if (options.caption === undefined) {
     fig.caption = defaultCaption(mode, visible, window, showGil && trace.gil.length > 0, {
       intervals: data.rects.filter(narrow).length,
       holds: data.holds.length,
-      narrowHolds: data.holds.filter(narrow).length,
+      briefHolds: data.holds.filter(briefHold).length,
     });
   }
   const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
@@ -124,17 +130,18 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     const name = names.get(h.thread);
     return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
   });
-  // Holds are drawn at their true width, except that a hold narrower than a pixel is drawn as a
-  // 1 px tick in its holder's shade: at true width it would vanish, and with it the shade flip (and
-  // the hand-off) the legend promises. The tick may overstate a brief hold by under a pixel.
-  const onePx = 1 / pxPerUnit;
+  // Holds are drawn at their true width, except that a hold narrower than BRIEF_HOLD_PX is drawn
+  // that wide from its start, in its holder's shade: at true width it would vanish, and with it the
+  // shade flip (and the hand-off) the legend promises. It may overstate a brief hold by up to that
+  // many pixels; the caption says so.
+  const minWidth = BRIEF_HOLD_PX / pxPerUnit;
   const holdX = (d: HoldRect): [number, number] => {
     const a = x(d.start);
     const b = x(d.end);
-    return mode === "none" && b - a < onePx ? [a, a + onePx] : [a, b];
+    return mode === "none" && b - a < minWidth ? [a, a + minWidth] : [a, b];
   };
   const handoffs = data.holds.filter((d) => d.handoff);
-  const brief = (d: HoldRect): boolean => mode === "none" && (holdX(d)[1] - holdX(d)[0]) * pxPerUnit < BRIEF_HOLD_PX;
+  const brief = (d: HoldRect): boolean => briefHold(d);
   const holdRects = (holds: HoldRect[]) =>
     Plot.rect(holds, {
       x1: (d: HoldRect) => holdX(d)[0],
@@ -326,14 +333,14 @@ function reduceTrace(
 
 /**
  * The caption, counting what is visible: `narrow.intervals` of the drawn intervals and
- * `narrow.narrowHolds` of the `narrow.holds` GIL holds are narrower than a pixel (single holds only).
+ * `narrow.briefHolds` of the `narrow.holds` GIL holds are narrower than BRIEF_HOLD_PX (single holds only).
  */
 function defaultCaption(
   mode: Mode,
   visible: number,
   window: [Nanos, Nanos],
   gilTrack: boolean,
-  narrow: { intervals: number; holds: number; narrowHolds: number },
+  narrow: { intervals: number; holds: number; briefHolds: number },
 ): string {
   const lanes = "Each lane is one thread; its colour shows what the thread does over time.";
   const base = gilTrack ? `${lanes} The GIL track above each process's threads shows who holds its GIL.` : lanes;
@@ -345,8 +352,8 @@ function defaultCaption(
         ? `All ${count} intervals in the window are drawn.`
         : `The ${count} intervals in the window are drawn at their true width; ${n(narrow.intervals)} of them, narrower than a pixel, cannot be seen.`;
     const holds =
-      gilTrack && narrow.narrowHolds > 0
-        ? ` ${n(narrow.holds)} GIL holds, ${n(narrow.narrowHolds)} narrower than a pixel: those are drawn as 1 px ticks in their holder's shade.`
+      gilTrack && narrow.briefHolds > 0
+        ? ` ${n(narrow.holds)} GIL holds, ${n(narrow.briefHolds)} narrower than ${BRIEF_HOLD_PX} px: those are drawn ${BRIEF_HOLD_PX} px wide in their holder's shade, so each hand-off shows.`
         : "";
     return `${base} ${states}${holds}`;
   }

@@ -72,7 +72,7 @@ describe("timelineChart", () => {
       expect(thin).toContain(STATE_LABELS[state]);
   });
 
-  it("timelineChart draws a GIL hold narrower than a pixel as a 1 px tick in its holder's shade, and its caption counts them", () => {
+  it("timelineChart draws a GIL hold narrower than 3 px 3 px wide in its holder's shade, and its caption counts them", () => {
     // A 10 ns hold in a 30 ms window is far under a pixel: at true width it would vanish.
     const base = smallTrace();
     const first = base.gil[0] as (typeof base.gil)[number];
@@ -83,15 +83,15 @@ describe("timelineChart", () => {
     );
     expect(holds.length).toBeGreaterThan(2);
     const widths = holds.map((m) => Number(m[1]));
-    expect(Math.min(...widths)).toBeCloseTo(1, 5);
+    expect(Math.min(...widths)).toBeCloseTo(3, 5);
     // The first hold gets the first shade, as at full width.
-    const tick = holds.find((m) => Math.abs(Number(m[1]) - 1) < 1e-6);
+    const tick = holds.find((m) => Math.abs(Number(m[1]) - 3) < 1e-6);
     expect(tick?.[2]).toBe(GIL_HOLD_SHADES[0]);
     expect(figure.caption).toMatch(
-      new RegExp(`${gil.length} GIL holds, 1 narrower than a pixel: those are drawn as 1 px ticks`),
+      new RegExp(`${gil.length} GIL holds, 1 narrower than 3 px: those are drawn 3 px wide in their holder's shade`),
     );
-    // At their true widths, none of the holds is narrower than a pixel: the caption says nothing of ticks.
-    expect(timelineChart(base).caption).not.toMatch(/1 px ticks/);
+    // At their true widths, none of the holds is narrower than 3 px: the caption says nothing of it.
+    expect(timelineChart(base).caption).not.toMatch(/drawn 3 px wide/);
   });
 
   it("timelineChart names a state in the legend by the label it is given, and rejects a label for no state", () => {
