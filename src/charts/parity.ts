@@ -46,12 +46,13 @@ const MARGIN_RIGHT = 18;
 const MARKER_RADIUS = 3.5;
 const NUDGE_PX = 6;
 /**
- * The offsets tried across the diagonal (px along its normal, up-left positive), nearest first and
- * alternating sides, so that nudging cannot lean the cloud to one side of the identity line; at
- * most NUDGE_MAX_PX. A marker that fits nowhere stays where it is, over its neighbour.
+ * The offsets tried along the diagonal (px, up-right positive), nearest first and alternating
+ * ends, at most NUDGE_MAX_PX. Along the diagonal both coordinates move by the same factor, so a
+ * moved marker keeps its error (its distance from the identity line, which is what the chart is
+ * read for). A marker that fits nowhere stays where it is, over its neighbour.
  */
-export const NUDGE_MAX_PX = 6;
-const NUDGE_OFFSETS = [0, 3, -3, 6, -6];
+export const NUDGE_MAX_PX = 8;
+const NUDGE_OFFSETS = [0, 4, -4, 8, -8];
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
 const BAND = { fill: "#e4e4e4", edge: RULE } as const;
 
@@ -94,14 +95,14 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const axis = axes[panelIndex] as (typeof axes)[number];
     const [d0, d1] = axis.domain;
     const toPx = (v: number): number => (Math.log(v / d0) / Math.log(d1 / d0)) * side;
-    // A marker closer than NUDGE_PX to one drawn before is moved across the diagonal by the
-    // nearest of NUDGE_OFFSETS that clears every marker drawn before, either side, at most
-    // NUDGE_MAX_PX: the cloud keeps its place and its lean; the caption says so.
+    // A marker closer than NUDGE_PX to one drawn before is moved along the diagonal by the nearest
+    // of NUDGE_OFFSETS that clears every marker drawn before, at most NUDGE_MAX_PX: its error (its
+    // distance from the diagonal) is unchanged; the caption says so.
     const placed: { x: number; y: number }[] = [];
     const points = p.points.map((q) => {
       const x0 = toPx(q.measured);
       const y0 = toPx(q.simulated);
-      const at = (k: number) => ({ x: x0 - k / Math.SQRT2, y: y0 + k / Math.SQRT2 });
+      const at = (k: number) => ({ x: x0 + k / Math.SQRT2, y: y0 + k / Math.SQRT2 });
       const clear = (c: { x: number; y: number }) => placed.every((o) => Math.hypot(o.x - c.x, o.y - c.y) >= NUDGE_PX);
       const offset = NUDGE_OFFSETS.find((k) => clear(at(k))) ?? 0;
       const { x, y } = at(offset);
@@ -238,7 +239,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     plotWidth,
   );
   if (nudged) {
-    fig.caption = `${fig.caption ?? ""} Markers that would overlap are moved apart across the diagonal, either way, by at most ${NUDGE_MAX_PX} px; where that is not enough they overlap.`;
+    fig.caption = `${fig.caption ?? ""} Markers that would overlap are slid along the diagonal by at most ${NUDGE_MAX_PX} px, which keeps each one's error; where that is not enough they overlap.`;
   }
   return chartFigure(context, fig, legend, rows);
 }
