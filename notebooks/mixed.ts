@@ -171,7 +171,7 @@ export async function run(nb: Notebook): Promise<void> {
   const windowEnd = Math.min(short.makespan, 4e9);
   const peakLag = Math.max(0, ...lagSeries.filter((p) => p.time <= windowEnd).map((p) => p.lag));
   const peakQueue = Math.max(0, ...short.queue.filter((p) => p.time <= windowEnd).map((p) => p.waiting + p.running));
-  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of the inline design; both panels share the time axis.`;
+  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop: each bar is the longest wait of a callback that ran in that millisecond or so; no bar, no callback ran. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of the inline design; both panels share the time axis.`;
   await nb.figure(
     "queue-lag",
     queueChart(

@@ -28,6 +28,11 @@ export interface LagPoint {
 export interface QueueData {
   queue: readonly QueuePoint[];
   lag?: readonly LagPoint[];
+  /**
+   * The width of the buckets the lag samples stand for (each the worst lag of its bucket, timed
+   * at its start). Default: the smallest spacing between two samples, at least 1 ms.
+   */
+  lagBucket?: Nanos;
 }
 
 const MARGIN_TOP = 22;
@@ -50,6 +55,8 @@ function check(data: QueueData): void {
     if (!Number.isFinite(p.time) || !Number.isFinite(p.lag) || p.lag < 0)
       throw invalid(`lag[${i}].lag`, p.lag, "a finite lag >= 0");
   });
+  if (data.lagBucket !== undefined && !(Number.isFinite(data.lagBucket) && data.lagBucket > 0))
+    throw invalid("lagBucket", data.lagBucket, "a positive duration in ns");
 }
 
 export interface QueueOptions extends FigureOptions {
@@ -77,7 +84,11 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
   ]);
   const queueData = within(data.queue, window);
   if (queueData.length === 0) throw invalid("window", options.window, "a window holding some of the queue series");
-  data = { queue: queueData, lag: (data.lag ?? []).filter((p) => p.time >= window[0] && p.time <= window[1]) };
+  data = {
+    queue: queueData,
+    lag: (data.lag ?? []).filter((p) => p.time >= window[0] && p.time <= window[1]),
+    ...(data.lagBucket !== undefined ? { lagBucket: data.lagBucket } : {}),
+  };
   const lag = data.lag ?? [];
   const peak = Math.max(...data.queue.map((p) => p.waiting + p.running));
   const fig = figureText(options, {
@@ -85,7 +96,7 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
     height: lag.length > 0 ? 420 : 240,
     title: lag.length > 0 ? "Queue length and loop lag over time" : "Queue length over time",
     subtitle: `${formatNanos(window[1] - window[0])}; at most ${peak} tasks in the system`,
-    caption: `Top: tasks that arrived and have not started (waiting), stacked on tasks started and not finished (running).${lag.length > 0 ? " Bottom: event-loop lag, how long ready callbacks waited for the loop. Where samples outnumber pixels, each pixel keeps its highest value." : ""}`,
+    caption: `Top: tasks that arrived and have not started (waiting), stacked on tasks started and not finished (running).${lag.length > 0 ? " Bottom: event-loop lag, how long ready callbacks waited for the loop: each bar is the longest wait of a callback that ran in its stretch of time; no bar, no callback ran. Where stretches outnumber pixels, each pixel keeps the longest wait." : ""}`,
   });
   const plotWidth = fig.width - 2 * PAD;
   const queueHeight = lag.length > 0 ? Math.round(fig.height * 0.55) : fig.height;
@@ -155,17 +166,30 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
   const panels = [[panel(queuePlot, plotWidth, queueHeight)]];
   const processes = [...new Set(lag.map((p) => p.process ?? 0))].sort((a, b) => a - b);
   if (lag.length > 0) {
+    // Each sample is the longest wait of the callbacks that ran in one bucket of the series (the
+    // metrics keep the worst lag per bucket, the bucket's start as its time): drawn as a bar over
+    // that bucket, so an empty bucket (no callback ran) stays empty. A line through the samples
+    // would draw a spike as a ramp as wide as the gap to the sample before it.
+    const bucket = data.lagBucket ?? inferredBucket(lag);
+    // At least a pixel wide: a bucket narrower than a pixel would otherwise vanish (crisp edges).
+    const onePx = (x(window[1]) - x(window[0])) / columns;
     const lines = processes.map((process, i) => {
-      const series = lag.filter((p) => (p.process ?? 0) === process).sort((a, b) => a.time - b.time);
-      return Plot.line(
-        thinSeries(series, (p) => p.lag, window, columns),
-        {
-          x: (p: LagPoint) => x(p.time),
-          y: (p: LagPoint) => p.lag / lagUnit.divisor,
-          stroke: seriesColor(i),
-          strokeWidth: 1.5,
-        },
+      const series = thinSeries(
+        lag.filter((p) => (p.process ?? 0) === process).sort((a, b) => a.time - b.time),
+        (p) => p.lag,
+        window,
+        columns,
       );
+      return Plot.rect(series, {
+        x1: (p: LagPoint) => x(p.time),
+        x2: (p: LagPoint) => Math.max(x(Math.min(window[1], p.time + bucket)), x(p.time) + onePx),
+        y1: 0,
+        y2: (p: LagPoint) => p.lag / lagUnit.divisor,
+        fill: seriesColor(i),
+        fillOpacity: processes.length > 1 ? 0.7 : 1,
+        shapeRendering: "crispEdges",
+        clip: true,
+      });
     });
     const lagPlot = plotSvg(context, {
       ...frame,
@@ -201,9 +225,10 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
         items:
           processes.length > 1
             ? processes.map((p, i) => ({
-                kind: "line" as const,
+                kind: "box" as const,
                 label: `loop of process ${p}`,
-                stroke: seriesColor(i),
+                fill: seriesColor(i),
+                opacity: 0.7,
               }))
             : [],
       },
@@ -211,4 +236,12 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
     plotWidth,
   );
   return chartFigure(context, fig, legend, panels);
+}
+
+/** The lag series' bucket width, as the smallest spacing of its samples (at least 1 ms, the metrics' finest). */
+function inferredBucket(lag: readonly LagPoint[]): Nanos {
+  const times = [...new Set(lag.map((p) => p.time))].sort((a, b) => a - b);
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) min = Math.min(min, (times[i] as number) - (times[i - 1] as number));
+  return Number.isFinite(min) ? Math.max(1_000_000, min) : 1_000_000;
 }

@@ -19,6 +19,37 @@ describe("queueChart", () => {
     expect(texts.filter((t) => t === "time (ms)")).toHaveLength(1);
   });
 
+  it("queueChart draws each lag sample as a bar over its bucket, at least a pixel wide: a spike stays a spike, a gap stays empty", () => {
+    // Two 1 ms buckets 50 ms apart in a 4 s window (a bucket is a third of a pixel): a line through
+    // them would ramp over the 50 ms between; the bars must stay narrow, and both must be drawn.
+    const queue = [
+      { time: 0, waiting: 0, running: 1 },
+      { time: 4000 * MS, waiting: 0, running: 0 },
+    ];
+    const lag = [
+      { time: 1000 * MS, lag: 40 * MS },
+      { time: 1050 * MS, lag: 2 * MS },
+    ];
+    const { svg } = queueChart({ queue, lag, lagBucket: 1 * MS }, { width: 900 });
+    const panels = [...svg.matchAll(/<svg[^>]*>[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    const lagPanel = panels.at(-1) as string;
+    const bars = [...lagPanel.matchAll(/<rect[^>]*x="([\d.]+)"[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/g)].map(
+      (m) => ({
+        x: Number(m[1]),
+        width: Number(m[2]),
+        height: Number(m[3]),
+      }),
+    );
+    const drawn = bars.filter((b) => b.height > 0 && b.width < 50);
+    expect(drawn).toHaveLength(2);
+    for (const b of drawn) {
+      expect(b.width).toBeGreaterThanOrEqual(1);
+      expect(b.width).toBeLessThan(2);
+    }
+    expect((drawn[0] as { height: number }).height / (drawn[1] as { height: number }).height).toBeCloseTo(20, 0);
+    expect(lagPanel).not.toMatch(/<path[^>]*aria-label="line"/);
+  });
+
   it("queueChart without lag draws one panel", () => {
     const { svg } = queueChart({ queue: queuePoints() });
     expect(svg.match(/<svg[\s>]/g)).toHaveLength(2);
@@ -34,6 +65,12 @@ describe("queueChart", () => {
     const { svg } = queueChart({ queue }, { width: 480 });
     expect(svgTexts(svg)).toContain("100\u00a0ms; at most 504 tasks in the system");
     expect(svg.length).toBeLessThan(200_000);
+  });
+
+  it("queueChart rejects a lag bucket that is not a positive duration", () => {
+    expect(() => queueChart({ queue: queuePoints(), lag: lagPoints(), lagBucket: 0 })).toThrow(
+      "invalid lagBucket: 0 (expected a positive duration in ns)",
+    );
   });
 
   it("queueChart rejects empty or unordered queues", () => {
