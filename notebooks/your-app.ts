@@ -254,9 +254,9 @@ export async function run(nb: Notebook): Promise<void> {
       title: "Signed error of each predicted percentile",
       subtitle: "(predicted − measured) / measured; below 0 the prediction is too low",
       caption:
-        "Each dot is one configuration; the open black bar is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear.",
+        "Each dot is one configuration; the open black bar between two black arrowheads is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear.",
     }),
-    "Each dot is one configuration; the open black bar is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%.",
+    "Each dot is one configuration; the open black bar between two black arrowheads is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%.",
     points,
     `Median signed error: p50 ${signed(medians.p50)}, p95 ${signed(medians.p95)}, p99 ${signed(medians.p99)}.`,
   );

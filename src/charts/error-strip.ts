@@ -147,7 +147,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     height: rows.length * ROW_HEIGHT,
     title: "Signed error of each case",
     subtitle: undefined,
-    caption: `Each dot is one case; the open black bar is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
+    caption: `Each dot is one case; the open black bar between two black arrowheads is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
   });
 
   const percents = points.map((p) => p.error * 100);
@@ -222,6 +222,27 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
+      // Arrowheads at the bar's two ends, outside the dots' band and drawn over everything, so the
+      // median shows in a crowded row too.
+      Plot.dot(medians, {
+        x: "x",
+        y: (d: { y: number }) => d.y - 0.44,
+        symbol: "triangle2",
+        rotate: 180,
+        r: 4,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 0.75,
+      }),
+      Plot.dot(medians, {
+        x: "x",
+        y: (d: { y: number }) => d.y + 0.44,
+        symbol: "triangle2",
+        r: 4,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 0.75,
+      }),
       Plot.text(medians, {
         x: domain[1],
         y: "y",
