@@ -26,6 +26,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+if (addDir !== null && !existsSync(addDir)) fail(`--add: no folder ${addDir}`);
+
 for (const file of files) {
   let profile: MachineProfile;
   try {
@@ -38,7 +40,8 @@ for (const file of files) {
   if (addDir !== null) {
     const version = profile.python.split(".").slice(0, 2).join(".");
     const extra = join(addDir, `${version}.json`);
-    if (existsSync(extra)) {
+    if (!existsSync(extra)) console.error(`rederive-profiles: no ${extra}: nothing added to ${file}`);
+    else {
       let more: MachineProfile;
       try {
         more = readProfile(extra);

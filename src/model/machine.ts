@@ -154,6 +154,7 @@ export class Machine {
    * and then runs its `onCore` continuation.
    */
   wake(thread: SimThread, latency: Nanos): void {
+    this.coldCheck(thread);
     if (thread.delayedOn >= 0) {
       // Still counted on its CPU (in debt): back in that queue, where it stands.
       const cpu = this.cpus[thread.delayedOn] as Cpu;
@@ -172,11 +173,9 @@ export class Machine {
       thread.avgSleep = recent;
       let delay = Math.max(0, latency);
       delay += idleWakeExtra(this.idleWake, recent);
-      this.coldCheck(thread);
       this.handTo(thread, idle, delay, false);
       return;
     }
-    this.coldCheck(thread);
     const cpu = this.cpus[thread.lastCpu >= 0 ? thread.lastCpu : this.shortestQueue()] as Cpu;
     this.renew(cpu, true);
     this.place(thread, cpu);

@@ -28,9 +28,12 @@ export function pipeWakeups(payload: number): number {
 }
 
 /**
- * concurrent.futures.ProcessPoolExecutor: a manager thread in the submitting process pickles
- * work into a call queue of max_workers + 1 items; each worker process (its own interpreter and
- * GIL) unpickles, runs, pickles the result back; the manager unpickles it and sets the future.
+ * concurrent.futures.ProcessPoolExecutor: a manager thread in the submitting process moves work
+ * into a call queue of max_workers + 1 items, a multiprocessing.Queue whose feeder thread (a third
+ * thread of the submitting process, started at the first put) pickles each item and writes it to
+ * the pipe; each worker process (its own interpreter and GIL) unpickles, runs, pickles the result
+ * back on a SimpleQueue (no feeder); the manager unpickles it and sets the future. Each of the
+ * three threads of the submitting process needs its GIL in turn.
  * With fork every worker starts at the first submit; with forkserver and spawn they start on
  * demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
  *
@@ -50,11 +53,17 @@ export class ProcessPool implements Pool {
   private readonly managerWake = new WaitQueue("manager");
   private readonly callGetters = new WaitQueue("call-queue");
   private manager: SimThread | null = null;
+  /** multiprocessing.Queue's feeder thread, for the call queue: pickles and writes each call. */
+  private feeder: SimThread | null = null;
+  private readonly feedBuffer = new Fifo<Job>();
+  private readonly feederWake = new WaitQueue("feeder");
+  /** Calls put on the call queue (in the feeder's buffer, or in the pipe) not yet taken by a worker. */
+  private queuedCalls = 0;
   private readonly workers: SimThread[] = [];
   private idleWorkers = 0;
   private started = false;
-  /** A call message is still crossing the call queue's pipe (the next one waits). */
-  private callPipeBusy = false;
+  /** Set when the call message crossing the call queue's pipe is in it to its last piece (the feeder's write returns). */
+  private callWritten: OneShot | null = null;
   /** Per result still crossing the result pipe: set when its worker may go on. */
   private readonly resultSent = new Map<Job, OneShot>();
 
@@ -122,17 +131,38 @@ export class ProcessPool implements Pool {
         result.done();
         continue;
       }
-      if (this.pending.size > 0 && this.callQueue.size < this.maxWorkers + 1 && !this.callPipeBusy) {
+      if (this.pending.size > 0 && this.queuedCalls < this.maxWorkers + 1) {
+        // add_call_item_to_queue: call_queue.put() appends to the feeder's buffer and notifies it.
         const job = this.pending.shift() as Job;
-        yield overhead(this.ipc(job.payload), "hold");
-        if (pipeChunks(job.payload) > 1) this.callPipeBusy = true;
-        this.rt.later(this.latency(), () => {
-          this.callQueue.push(job);
-          this.callGetters.wakeOne(0);
-        });
+        this.queuedCalls++;
+        this.feedBuffer.push(job);
+        if (!this.feeder) {
+          this.feeder = this.rt.spawn(this.parent, `${this.prefix}-feeder`, "manager", this.feederProgram());
+        }
+        this.feederWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
         continue;
       }
       yield { op: "wait", on: this.managerWake, state: "idle" };
+    }
+  }
+
+  /**
+   * multiprocessing.Queue._feed: takes each call from its buffer, pickles it (GIL held) and writes
+   * it to the pipe; a message longer than the pipe keeps it in send_bytes until the worker has read
+   * all but its last piece, so the call pipe carries one message at a time.
+   */
+  private *feederProgram(): Generator<Op, void, boolean | undefined> {
+    for (;;) {
+      while (this.feedBuffer.size === 0) yield { op: "wait", on: this.feederWake, state: "idle" };
+      const job = this.feedBuffer.shift() as Job;
+      yield overhead(this.ipc(job.payload), "hold");
+      const written = pipeChunks(job.payload) > 1 ? new OneShot("call-pipe") : null;
+      this.callWritten = written;
+      this.rt.later(this.latency(), () => {
+        this.callQueue.push(job);
+        this.callGetters.wakeOne(0);
+      });
+      if (written) yield* written.waitSet();
     }
   }
 
@@ -151,13 +181,15 @@ export class ProcessPool implements Pool {
       while (this.callQueue.size === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
       const job = this.callQueue.shift() as Job;
       // Room in the call queue: the manager can feed another item.
+      this.queuedCalls--;
       this.managerWake.wakeOne(this.latency());
       const chunks = pipeChunks(job.payload);
       if (chunks > 1) {
+        const written = this.callWritten;
+        this.callWritten = null;
         yield* this.readPieces(chunks, () => {
           // The feeder's write returns: the next call message may go.
-          this.callPipeBusy = false;
-          this.managerWake.wakeOne(this.latency());
+          written?.set(this.latency());
         });
       }
       yield overhead(this.ipc(job.payload), "hold");

@@ -138,7 +138,7 @@ export class SimThread {
         if (gil === null) {
           const ns = op.mode === "python" ? Math.round(op.ns * this.rt.world.params.pythonSlowdown) : op.ns;
           this.account(ns, op.overhead === true);
-          this.runCpu(ns, "nogil", false, this.resume);
+          this.runCpu(this.withCold(ns), "nogil", false, this.resume);
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
@@ -179,7 +179,7 @@ export class SimThread {
   /** Runs modeled overhead CPU with the GIL held (no check points), then `then`. */
   runOverhead(ns: Nanos, then: () => void): void {
     this.rt.world.overheadCpu += ns;
-    this.runCpu(ns, this.process.gil ? "gil" : "nogil", false, then);
+    this.runCpu(this.withCold(ns), this.process.gil ? "gil" : "nogil", false, then);
   }
 
   // Continuations bound once per thread: the hot path creates no closures.
@@ -194,18 +194,20 @@ export class SimThread {
   private pendingWait: (Op & { op: "wait" }) | null = null;
   /** Runs the CPU op waiting for the GIL, now that the thread holds it. */
   private readonly runPending = (): void => {
+    const ns = this.withCold(this.pendingNs);
     if (this.pendingCheckpoints && this.process.gil?.dropRequest) {
       // Asked to drop before the first check point: the eval breaker runs at once.
-      this.cpuLeft = this.pendingNs;
+      this.cpuLeft = ns;
       this.cpuState = "gil";
       this.checkpoints = true;
       this.cpuThen = this.resume;
       this.forcedDrop();
       return;
     }
-    this.runCpu(this.pendingNs, "gil", this.pendingCheckpoints, this.resume);
+    this.runCpu(ns, "gil", this.pendingCheckpoints, this.resume);
   };
-  private readonly runNogil = (): void => this.runCpu(this.pendingNs, "nogil", false, this.retakeThenResume);
+  private readonly runNogil = (): void =>
+    this.runCpu(this.withCold(this.pendingNs), "nogil", false, this.retakeThenResume);
   private readonly sleepBlock = (): void => {
     this.setState("io");
     this.blockEvent = this.rt.schedule(this.pendingNs, this.rt.BLOCK_DONE, this.id);
@@ -299,18 +301,24 @@ export class SimThread {
     else then();
   }
 
+  /**
+   * `ns` of new CPU work, slowed by the cold start its process still owes (machine.coldStart):
+   * it runs `slowdown` times as long until the debt is paid. Only new work: a piece resumed after
+   * a preemption or a forced switch was charged when it began.
+   */
+  private withCold(ns: Nanos): Nanos {
+    const proc = this.process;
+    if (proc.coldDebt <= 0 || ns <= 0) return ns;
+    const extra = Math.min(proc.coldDebt, Math.round(ns * (this.rt.machine.coldSlowdown - 1)));
+    proc.coldDebt -= extra;
+    this.rt.world.overheadCpu += extra;
+    return ns + extra;
+  }
+
   private runCpu(ns: Nanos, state: CpuState, checkpoints: boolean, then: () => void): void {
     if (ns <= 0) {
       then();
       return;
-    }
-    const proc = this.process;
-    if (proc.coldDebt > 0) {
-      // Cold caches after an idle (machine.coldStart): this work runs slower until the debt is paid.
-      const extra = Math.min(proc.coldDebt, Math.round(ns * (this.rt.machine.coldSlowdown - 1)));
-      proc.coldDebt -= extra;
-      this.rt.world.overheadCpu += extra;
-      ns += extra;
     }
     this.cpuLeft = ns;
     this.cpuState = state;
@@ -375,7 +383,7 @@ export class SimThread {
   /** CPU without the GIL, then `then` (a waiter going round its condition variable again). */
   spin(ns: Nanos, then: () => void): void {
     this.rt.world.overheadCpu += ns;
-    this.runCpu(ns, "nogil", false, then);
+    this.runCpu(this.withCold(ns), "nogil", false, then);
   }
 
   /** True while CPU work or a blocking call is pending (for invariants). */

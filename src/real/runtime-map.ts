@@ -19,7 +19,7 @@ import type { MeasuredQuantity } from "./profile.js";
  * - ipcLatency: an OS wake-up of a blocked reader (the threading.Event wake-up).
  * - pipeWakeup: the same wake-up whole (a pipe's reader or writer sleeps only tens of microseconds
  *   between pieces of a long message, so the model adds almost no idle term to it).
- * - ipcBase, ipcPerByte: the model's warm round trip is threadHandoff + 4 x (ipcBase + ipcPerByte x
+ * - ipcBase, ipcPerByte: the model's warm round trip is 2 x threadHandoff (submit to the manager thread, the manager to the call queue's feeder thread) + 4 x (ipcBase + ipcPerByte x
  *   size) + 2 x ipcLatency, the caller's wake-up on the future, and the pipe's wake-ups of a long
  *   message each way (pipeWakeups); fitted on the medians by size less those.
  * - processStart: the first call of a new pool minus a warm round trip.
@@ -29,9 +29,9 @@ import type { MeasuredQuantity } from "./profile.js";
  *   on the same CPU; the scheduler's slice rounded to its tick (4 ms with HZ=250).
  * - coldStart (for machine.coldStart): how much later a request reaches an idle program's task
  *   after an idle of s than after the shortest idle measured, less what machine.idleWake adds
- *   between the two; max x (1 - exp(-(s / tau)^2)) fitted by least squares (coldStartFit); and
- *   slowdown, how many times longer a unit of everyday Python takes right after a 20 ms sleep
- *   than at once after it (at least 1).
+ *   between the two, fitted by least squares to max x (1 - exp(-(s / tau)^2)) (coldStartFit), gives
+ *   tau; a unit of everyday Python right after a 20 ms sleep and at once after it give max (the
+ *   extra time, cold less warm) and slowdown (the ratio, at least 1).
  *
  * A p99 above TAIL_CAP x the median is capped there: such tails come from other work on the
  * machine preempting the experiment, not from CPython.
@@ -197,7 +197,9 @@ export function runtimeFromMeasurements(
     // The pipe's wake-ups, in both directions, come off; what is left is pickling and copying.
     const medians = mediansByX(roundTrips).map(([x, y]): [number, number] => [x, y - 2 * pipeWakeups(x) * wake.median]);
     const fit = throughFirst(medians, FIT_MAX_BYTES);
-    const fixed = fit.intercept - handoff.median - 3 * wake.median;
+    // Two thread hand-offs (submit to the manager, the manager to the call queue's feeder) and
+    // three wake-ups (the worker's read, the manager's read, the caller's future) are not pickling.
+    const fixed = fit.intercept - 2 * handoff.median - 3 * wake.median;
     runtime.ipcBase = dur(Math.max(1000, fixed / 4));
     // A negative slope (noisy round trips, or wake-ups measured long) is clamped to 0; the
     // derived quantity below keeps the fitted value, so the profile shows it.
@@ -236,18 +238,27 @@ export function runtimeFromMeasurements(
   const fitted = coldStartFit(byGap);
   const coldKernel = m["cold-kernel"];
   const warmKernel = m["warm-kernel"];
+  // The debt is the extra CPU a unit of Python pays right after a 20 ms idle (cold less warm, a
+  // time long past tau): what the model charges, measured as such. The pipe-to-task path gives
+  // the curve's shape (tau); its own growth is kept beside it for reference.
   const cold =
     fitted && coldKernel && warmKernel && warmKernel.median > 0
-      ? { ...fitted, slowdown: Math.max(1, Math.round((coldKernel.median / warmKernel.median) * 100) / 100) }
+      ? {
+          max: Math.max(0, Math.round(coldKernel.median - warmKernel.median)),
+          tau: fitted.tau,
+          slowdown: Math.max(1, Math.round((coldKernel.median / warmKernel.median) * 100) / 100),
+        }
       : null;
-  if (cold)
+  if (fitted) {
+    const edge = fitted.tau <= (TAU_GRID[0] as number) * 1.001 || fitted.tau >= (TAU_GRID.at(-1) as number) * 0.999;
     derived["cold-start-fit"] = {
-      median: cold.max,
-      p99: cold.max,
+      median: fitted.max,
+      p99: fitted.max,
       n: byGap.length,
       unit: "ns",
-      note: `extra CPU after a long idle (machine.coldStart max; tau ${dur(cold.tau)}, slowdown ${cold.slowdown}), fitted to the cold-start medians`,
+      note: `growth of the pipe-to-task path after a long idle beyond the idle wake term, fitted with tau ${dur(fitted.tau)}${edge ? " (at the edge of the fit's range: poorly determined)" : ""}`,
     };
+  }
   return {
     runtime,
     derived,

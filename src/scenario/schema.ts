@@ -245,7 +245,7 @@ const runtimeSchema = z.strictObject({
 export const DEFAULT_IDLE_WAKE = { max: 130 * US, tau: 4 * MS } as const;
 
 /** machine.coldStart's default: measured on the development VM (docs/model.md, "Cold starts"). */
-export const DEFAULT_COLD_START = { max: 150 * US, tau: 3 * MS, slowdown: 4.3 } as const;
+export const DEFAULT_COLD_START = { max: 215 * US, tau: 3 * MS, slowdown: 4.3 } as const;
 
 const machineSchema = z.strictObject({
   cores: integerIn("cores").default(4),
@@ -267,12 +267,17 @@ const machineSchema = z.strictObject({
     .strictObject({
       max: durationSchema,
       tau: positiveDurationSchema,
-      slowdown: z.number({ error: "expected a number, at least 1" }).min(1, { error: "expected a number, at least 1" }),
+      slowdown: z
+        .number({ error: "expected a number, at least 1" })
+        .min(1, { error: "expected a number, at least 1" })
+        .meta({
+          description: "How many times slower the process's CPU work runs while it owes the extra time (1: none).",
+        }),
     })
     .default(DEFAULT_COLD_START)
     .meta({
       description:
-        "A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there).",
+        'A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there). The default is a 2-vCPU VM\'s (215us, 3ms, 4.3); {max: "0us", tau: "1ms", slowdown: 1} turns it off.',
     }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:

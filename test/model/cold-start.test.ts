@@ -87,6 +87,51 @@ describe("the cold start after an idle (machine.coldStart)", () => {
     expect(extra(4)).toBeLessThanOrEqual(coldStartExtra({ max: 100 * US, tau: 1_000_000 }, 3 * 1e6));
   });
 
+  it("charges nothing while another thread of the process runs: its caches stay warm", () => {
+    // A free-threaded build (no GIL to share) and a background thread busy the whole run, on a
+    // core of its own: the program is never idle, however far apart its requests.
+    const busy = (max: string): ScenarioInput => ({
+      ...spaced("1ms", 20, { max, tau: "1ms", slowdown: 3 }),
+      machine: { cores: 4, idleWake: { max: 0, tau: "1ms" }, coldStart: { max, tau: "1ms", slowdown: 3 } },
+      runtime: { ...quietRuntime, python: "3.13t" },
+      background: [{ name: "busy", steps: [{ repeat: "forever", steps: [{ cpu: "100ms" }] }] }],
+      run: { until: "300ms" },
+    });
+    expect(latencies(busy("100us"))).toEqual(latencies(busy("0us")));
+    // Without the background thread the same requests pay it.
+    const alone = (max: string): ScenarioInput => ({ ...busy(max), background: [] });
+    const d = latencies(alone("100us")).map((v, i) => v - (latencies(alone("0us"))[i] as number));
+    expect(d.every((x) => x === 100 * US)).toBe(true);
+  });
+
+  it("charges each process its own debt: a process pool's idle worker pays besides its parent, a thread pool's worker does not", () => {
+    // One worker; requests 20 ms apart, 1 ms of work each. With a thread, one process is idle
+    // between requests and owes max once, paid in the request's work. With a process, the parent
+    // (dispatcher, manager, feeder) and the worker process each owe it, and the parent, idle
+    // again while the worker runs, owes a little more when the result comes back.
+    const pool = (kind: "threads" | "processes", max: string): ScenarioInput => ({
+      ...spaced("1ms", 20, { max, tau: "1ms", slowdown: 3 }),
+      runtime: { ...quietRuntime, ipcBase: "60us", ipcPerByte: 0 },
+      executor: kind === "threads" ? { kind, workers: 1 } : { kind, workers: 1, startMethod: "fork" },
+    });
+    const extra = (kind: "threads" | "processes") => {
+      const warm = latencies(pool(kind, "0us"));
+      return latencies(pool(kind, "100us"))
+        .slice(2)
+        .map((v, i) => v - (warm[i + 2] as number));
+    };
+    // (within 20%: a little of it is paid by the dispatcher after the worker has started, off the
+    // request's path, and the slower work shifts the hand-offs a little)
+    for (const x of extra("threads")) {
+      expect(x).toBeGreaterThan(80 * US);
+      expect(x).toBeLessThan(120 * US);
+    }
+    for (const x of extra("processes")) {
+      expect(x).toBeGreaterThan(200 * US);
+      expect(x).toBeLessThan(300 * US);
+    }
+  });
+
   it("never shortens a request nor adds more than max to it (any max, tau, slowdown and spacing)", () => {
     fc.assert(
       fc.property(

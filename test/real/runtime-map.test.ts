@@ -82,11 +82,11 @@ describe("runtimeFromMeasurements", () => {
   test("fits the process round trip through the empty payload, ignoring payloads above the fit limit", () => {
     expect(derived["process-roundtrip-fit"]?.median).toBe(200_000);
     expect(derived["process-roundtrip-per-byte"]?.median).toBeCloseTo(2, 6);
-    // model round trip: threadHandoff + 4 x (ipcBase + ipcPerByte x size) + 2 x ipcLatency, + the caller's wake-up
+    // model round trip: 2 x threadHandoff (to the manager, then to the feeder) + 4 x (ipcBase + ipcPerByte x size) + 2 x ipcLatency, + the caller's wake-up
     expect(runtime.ipcPerByte).toBeCloseTo(0.5, 6);
     // the pipe's wake-ups are the measured wake-up whole (short sleeps: no idle term to take off)
     expect(runtime.pipeWakeup).toEqual({ dist: "lognormal", median: "15us", p99: "45us" });
-    expect(parsed(runtime).ipcBase).toBe((200_000 - 6 * US - 3 * 15 * US) / 4);
+    expect(parsed(runtime).ipcBase).toBe((200_000 - 2 * 6 * US - 3 * 15 * US) / 4);
     // the first call of a new pool minus a warm round trip
     expect((parsed(runtime).processStart as { mu: number }).mu).toBeCloseTo(Math.log(3000 * US - 200_000), 2);
   });
@@ -162,9 +162,13 @@ describe("coldStartFit", () => {
     };
     for (const [g, y] of measured(150 * US, 3e6)) m[`cold-start-${g}`] = q(y);
     const { coldStart, derived } = runtimeFromMeasurements(m, []);
+    // max: the extra time of the cold unit (260 - 65 us); slowdown: the ratio; tau: the path's curve.
     expect(coldStart?.slowdown).toBe(4);
-    expect(coldStart?.max).toMatch(/us$/);
+    expect(coldStart?.max).toBe("195us");
+    expect(Number(coldStart?.tau.replace("ms", ""))).toBeCloseTo(3, 1);
+    // The path's own growth is kept beside it.
     expect(derived["cold-start-fit"]?.median).toBeGreaterThan(145 * US);
+    expect(derived["cold-start-fit"]?.median).toBeLessThan(155 * US);
     // Without the kernel pair there is no slowdown to apply: nothing is set.
     const { "cold-kernel": _c, ...noKernel } = m;
     expect(runtimeFromMeasurements(noKernel, []).coldStart).toBeNull();

@@ -40,7 +40,7 @@ describe("gilsim recommend", () => {
 
   test("gilsim recommend prints the smallest process pool meeting the target, checked with Erlang C", async () => {
     const file = scenarioFile(mmcScenario(1500));
-    const args = ["recommend", file, "--slo", "p99<54ms,mean<13ms", "--load", "300/s", "--kinds", "processes"];
+    const args = ["recommend", file, "--slo", "p99<58ms,mean<13ms", "--load", "300/s", "--kinds", "processes"];
     const opts = ["--max-workers", "8", "--replications", "3", "--workers", "0"];
     const text = await runCli([...args, ...opts]);
     expect(text.code).toBe(0);

@@ -8,10 +8,12 @@ import { mmcScenario, tinyScenario } from "./fixtures.js";
 
 describe("recommend", () => {
   test("recommend finds the process pool size Erlang C gives on an M/M/c-like workload", async () => {
-    const objectives = parseSlo("p99<54ms,mean<13ms");
+    // The p99 target sits 20% above Erlang C's at 5 workers (48.2 ms) and under its 60.1 ms at 4:
+    // the 95% upper bound of 3 replications of 1,500 tasks is about 10% above the mean.
+    const objectives = parseSlo("p99<58ms,mean<13ms");
     // Erlang C: the smallest c at 300/s of exponential 10 ms services meeting both targets.
     let erlang = 4;
-    while (!(mmcSojournQuantile(300, 100, erlang, 0.99) < 0.054 && mmcMeanSojourn(300, 100, erlang) < 0.013)) erlang++;
+    while (!(mmcSojournQuantile(300, 100, erlang, 0.99) < 0.058 && mmcMeanSojourn(300, 100, erlang) < 0.013)) erlang++;
     expect(erlang).toBe(5);
     const rec = await recommend(mmcScenario(1500), "mmc.json", {
       objectives,

@@ -84,6 +84,8 @@ export function formatProfile(p: MachineProfile): string {
     `runtime.${k}`,
     typeof v === "string" ? v : JSON.stringify(v),
   ]);
+  const cold = p.machine.coldStart;
+  if (cold) sets.unshift(["machine.coldStart", `max ${cold.max}, tau ${cold.tau}, slowdown ${cold.slowdown}`]);
   if (p.machine.slice !== null) sets.unshift(["machine.slice", p.machine.slice]);
   lines.push(...formatTable(sets, "    ", () => false));
   return `${lines.join("\n")}\n`;
@@ -251,6 +253,8 @@ async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
       line.done();
     }
     const path = join(flags.dir, `${rec.python.minor}.json`);
+    // The summary describes what this run recorded, merged or not.
+    const fresh = rec;
     // Some experiments only: merged into this version's recording, whose other experiments stay.
     let merged = false;
     if (only && existsSync(path)) {
@@ -268,13 +272,13 @@ async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
       merged = true;
     }
     await writeRecording(path, rec);
-    const trials = Object.values(rec.experiments).reduce((a, e) => a + e.trials.length, 0);
-    const noisy = Object.values(rec.experiments).reduce((a, e) => a + e.trials.filter((t) => t.noisy).length, 0);
+    const trials = Object.values(fresh.experiments).reduce((a, e) => a + e.trials.length, 0);
+    const noisy = Object.values(fresh.experiments).reduce((a, e) => a + e.trials.filter((t) => t.noisy).length, 0);
     io.out(
-      `${rec.python.version}: ${Object.keys(rec.experiments).length} experiments, ${trials} trials (${noisy} noisy) in ${Math.round((performance.now() - t0) / 1000)} s; ` +
-        `${rec.load.busy ? `BUSY (${rec.load.reasons.join("; ")}); ` : ""}${rec.flags.length === 0 ? "no flags" : `${rec.flags.length} flags`}; ${merged ? `merged into ${path} (its other experiments kept)` : `wrote ${path}`}`,
+      `${fresh.python.version}: ${Object.keys(fresh.experiments).length} experiments, ${trials} trials (${noisy} noisy) in ${Math.round((performance.now() - t0) / 1000)} s; ` +
+        `${fresh.load.busy ? `BUSY (${fresh.load.reasons.join("; ")}); ` : ""}${fresh.flags.length === 0 ? "no flags" : `${fresh.flags.length} flags`}; ${merged ? `merged into ${path} (its other experiments kept)` : `wrote ${path}`}`,
     );
-    for (const f of rec.flags) io.out(`  flag: ${f}`);
+    for (const f of fresh.flags) io.out(`  flag: ${f}`);
   }
 }
 
