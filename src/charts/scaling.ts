@@ -243,7 +243,8 @@ function distinct(values: readonly (number | string)[]): (number | string)[] {
 
 /** The x axis: categorical (Plot's point scale), or numeric with the data's own values as ticks when few. */
 function xAxis(dim: Dimension, xs: readonly (number | string)[]): { scale: Plot.ScaleOptions; marks: Plot.Markish[] } {
-  const label = dimensionLabel(dim);
+  // A log axis says so, as the y axes do: doubling steps drawn evenly read as linear otherwise.
+  const label = `${dimensionLabel(dim)}${dim.scale === "log" ? ", log scale" : ""}`;
   if (dim.scale === "categorical") {
     return {
       scale: { type: "point", domain: xs.map(String), padding: 0.4 },
