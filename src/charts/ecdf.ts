@@ -24,7 +24,7 @@ import { createRenderContext, plotSvg } from "./render.js";
 import { SVG_NS } from "./svg.js";
 import { glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
-import { AXIS_SIZE, GRID, PAD } from "./theme.js";
+import { AXIS_SIZE, GRID, INK, PAD } from "./theme.js";
 import { timeUnitFor } from "./time-axis.js";
 import type { Figure, FigureOptions } from "./types.js";
 
@@ -52,6 +52,8 @@ export interface EcdfOptions extends FigureOptions {
   quantiles?: number[];
   /** Latency axis: "linear" (default) or "log" (for heavy tails; needs positive latencies). */
   scale?: "linear" | "log";
+  /** A latency to draw as a labelled vertical line (a timeout, a target), in ns; the axis reaches it. */
+  threshold?: { value: number; label: string };
 }
 
 const MARGIN_TOP = 24;
@@ -101,8 +103,14 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       reference: s.reference === true,
     };
   });
-  const max = Math.max(...series.map((s) => s.sorted[s.sorted.length - 1] as number));
-  const min = Math.min(...series.map((s) => s.sorted[0] as number));
+  const threshold = options.threshold;
+  if (threshold !== undefined && !(Number.isFinite(threshold.value) && threshold.value > 0 && threshold.label))
+    throw invalid("threshold", threshold, "{value: a positive latency in ns, label: text}");
+  const max = Math.max(
+    ...series.map((s) => s.sorted[s.sorted.length - 1] as number),
+    threshold ? threshold.value * 1.05 : 0,
+  );
+  const min = Math.min(...series.map((s) => s.sorted[0] as number), threshold ? threshold.value : Infinity);
   const unit = timeUnitFor(max);
   const counts = series.map((s) => s.sorted.length.toLocaleString("en-US")).join(", ");
   const fig = figureText(options, {
@@ -177,6 +185,26 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       }),
     );
   }
+  if (threshold) {
+    const at = threshold.value / unit.divisor;
+    marks.push(
+      Plot.ruleX([at], { stroke: INK, strokeWidth: 1.5 }),
+      Plot.text([at], {
+        x: (v: number) => v,
+        // Low, where a latency CDF is at its leftmost: curves cross the line high up.
+        y: 0.04,
+        text: () => threshold.label,
+        textAnchor: "end",
+        dx: -4,
+        dy: 0,
+        fontSize: AXIS_SIZE,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
+    );
+  }
   const labels = marked.map((m, i) => ({
     ...m,
     left: leftOf[i] as boolean,
@@ -227,7 +255,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
           : "tasks done within that latency (% of each curve's tasks)",
       labelArrow: "none",
     }),
-    ...axisXMarks(x, `latency (${unit.label})`),
+    ...axisXMarks(x, `latency (${unit.label})${scale === "log" ? ", log scale" : ""}`),
     Plot.ruleY([0]),
   );
   const context = createRenderContext();

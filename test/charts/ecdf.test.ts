@@ -38,6 +38,21 @@ describe("ecdfChart", () => {
     expectGolden("ecdf-two-log", figure.svg);
   });
 
+  it("ecdfChart draws a threshold as a labelled vertical line, stretching the axis to reach it, and rejects a bad one", () => {
+    // Latencies of 1 to 200 ms and a 500 ms timeout beyond them all: the axis must reach 500.
+    const figure = ecdfChart(
+      { label: "a", values: uniformLatencies() },
+      { threshold: { value: 500 * MS, label: "timeout 500 ms" } },
+    );
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("timeout 500 ms");
+    expect(texts).toContain("500");
+    expect(figure.svg).toMatch(/<g aria-label="rule" stroke="#1a1a1a" stroke-width="1.5"><line/);
+    expect(() =>
+      ecdfChart({ label: "a", values: uniformLatencies() }, { threshold: { value: -1, label: "x" } }),
+    ).toThrow("invalid threshold");
+  });
+
   it("ecdfChart marks the quantiles asked for", () => {
     const texts = svgTexts(ecdfChart({ label: "u", values: uniformLatencies() }, { quantiles: [0.9] }).svg);
     expect(texts).toContain("p90 180 ms");
