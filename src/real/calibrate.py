@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import raise_priority, watch_stdin  # noqa: E402
-from mechanisms import leave_idle_policy, load_between, load_sample  # noqa: E402
+from mechanisms import leave_idle_policy, load_between, load_sample, pipe_arrivals  # noqa: E402
 
 now = time.perf_counter_ns
 SCALE = 1.0
@@ -330,19 +330,6 @@ def process_roundtrip():
 COLD_GAPS_US = (300, 1000, 2000, 3000, 5000, 10000, 20000)
 
 
-def cold_sender(fd, gaps_us, n):
-    """The other process of cold_start: sleeps each gap, then writes the time it sends."""
-    import struct
-
-    rec = struct.Struct("!qq")
-    order = [g for g in gaps_us for _ in range(n)]
-    random.Random(7).shuffle(order)
-    for g in order:
-        time.sleep(g / 1e6)
-        os.write(fd, rec.pack(g, now()))
-    os.write(fd, rec.pack(-1, 0))
-
-
 COLD_DATA = {"a": list(range(50)), "b": {"c": "x" * 20, "d": [1.5, None, True]}}
 
 
@@ -364,60 +351,14 @@ def cold_kernel(units):
 
 
 def cold_start():
-    """A request into a program that has been idle: another process sleeps a gap, then writes a
-    stamped record on a pipe; this process, all its threads asleep meanwhile, reads it in an event
-    loop's reader callback and creates a task; measured to the task's first line running. After
-    idles of a few milliseconds this takes far longer (the vCPU halted and scheduled again, the
-    caches refilled); the shortest gap is the warm reference."""
-    import struct
-    import subprocess
-
-    rec = struct.Struct("!qq")
-    n = rounds(30)
-    r, w = os.pipe()
-    code = "import sys; sys.path.insert(0, %r); import calibrate; calibrate.cold_sender(%d, %r, %d)" % (
-        os.path.dirname(os.path.abspath(__file__)),
-        w,
-        COLD_GAPS_US,
-        n,
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
-    os.close(w)
-    os.set_blocking(r, False)
-    points = []
-    loop = asyncio.new_event_loop()
-
-    async def main():
-        done = asyncio.Event()
-        buf = [b""]
-
-        async def first_line(gap, sent):
-            points.append([gap * 1000, now() - sent])
-
-        def readable():
-            try:
-                buf[0] += os.read(r, 65536)
-            except BlockingIOError:
-                return
-            while len(buf[0]) >= rec.size:
-                gap, sent = rec.unpack_from(buf[0])
-                buf[0] = buf[0][rec.size :]
-                if gap < 0:
-                    done.set()
-                    return
-                loop.create_task(first_line(gap, sent))
-
-        loop.add_reader(r, readable)
-        await done.wait()
-        await asyncio.sleep(0)
-        loop.remove_reader(r)
-
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
-        os.close(r)
-        proc.wait()
+    """A request into a program that has been idle (mechanisms.pipe_arrivals: another process
+    writes on a pipe after each gap, the program reads it in an event loop and creates a task),
+    after gaps from 0.3 to 20 ms in a shuffled order; measured to the task's first line. After idles
+    of a few milliseconds this takes far longer (the vCPU halted and scheduled again, the caches
+    refilled); the shortest gap is the warm reference."""
+    order = [g for g in COLD_GAPS_US for _ in range(rounds(30))]
+    random.Random(7).shuffle(order)
+    points = [[gap * 1000, ns] for gap, ns in pipe_arrivals(order)]
     # How much slower the same Python runs cold: one unit of it right after a 20 ms sleep, then
     # again at once (warm).
     cold = []

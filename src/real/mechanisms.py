@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import random
 import socket
+import struct
 import subprocess
 import sys
 import sysconfig
@@ -662,70 +663,79 @@ def sleeps():
 # ---------------------------------------------------------------- a request into an idle program
 
 IDLE_GAPS_US = (300, 3000, 20000)
+PIPE_RECORD = struct.Struct("!qq")  # (the gap slept before it in us, or -1 at the end; the time sent)
 
 
-def idle_sender(fd, gap_us, n):
-    """The other process of idle_arrival: sleeps the gap before each write of the time it sends."""
-    for _ in range(n):
-        time.sleep(gap_us / 1e6)
-        os.write(fd, now().to_bytes(8, "big"))
-    os.write(fd, (0).to_bytes(8, "big"))
+def pipe_sender(fd, gaps_json):
+    """The other process of pipe_arrivals: for each gap in turn, sleeps it, then writes the gap and
+    the time it sends."""
+    for gap in json.loads(gaps_json):
+        time.sleep(gap / 1e6)
+        os.write(fd, PIPE_RECORD.pack(gap, now()))
+    os.write(fd, PIPE_RECORD.pack(-1, 0))
+
+
+def pipe_arrivals(gaps_us):
+    """Requests into a program that has been idle. Another process sleeps each gap of `gaps_us` in
+    turn and then writes the time it sends on a pipe; this program, all its threads asleep
+    meanwhile, reads it in an event loop's reader callback, which creates a task. Returns
+    [(gap, ns from the send to the task's first line)], in order. (calibrate.py's cold-start
+    experiment uses it too.)"""
+    r, w = os.pipe()
+    code = "import sys; sys.path.insert(0, %r); import mechanisms; mechanisms.pipe_sender(%d, %r)" % (
+        os.path.dirname(os.path.abspath(__file__)),
+        w,
+        json.dumps(list(gaps_us)),
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
+    os.close(w)
+    os.set_blocking(r, False)
+    out = []
+    loop = asyncio.new_event_loop()
+
+    async def main():
+        done = asyncio.Event()
+        buf = [b""]
+
+        async def first_line(gap, sent):
+            out.append((gap, now() - sent))
+
+        def readable():
+            try:
+                buf[0] += os.read(r, 65536)
+            except BlockingIOError:
+                return
+            while len(buf[0]) >= PIPE_RECORD.size:
+                gap, sent = PIPE_RECORD.unpack_from(buf[0])
+                buf[0] = buf[0][PIPE_RECORD.size :]
+                if gap < 0:
+                    done.set()
+                    return
+                loop.create_task(first_line(gap, sent))
+
+        loop.add_reader(r, readable)
+        await done.wait()
+        await asyncio.sleep(0)
+        loop.remove_reader(r)
+
+    try:
+        loop.run_until_complete(main())
+    finally:
+        loop.close()
+        os.close(r)
+        proc.wait()
+    return out
 
 
 def idle_arrival():
-    """A request into a program that has been idle. Another process sleeps a gap (0.3, 3 or 20 ms),
-    then writes the time it sends on a pipe; this program, all its threads asleep meanwhile, reads
-    it in an event loop's reader callback and creates a task. The figure is the median time from
-    the send to the task's first line, per gap: after idles of milliseconds the vCPU must be
-    scheduled again and the program's code and data are no longer in the caches."""
+    """A request into a program that has been idle (pipe_arrivals), after gaps of 0.3, 3 and 20 ms.
+    The figure is the median time from the send to the task's first line, per gap: after idles of
+    milliseconds the vCPU must be scheduled again and the program's code and data are no longer in
+    the caches."""
     figures = {}
     for gap in IDLE_GAPS_US:
         n = n_of(40 if gap < 10000 else 15)
-        r, w = os.pipe()
-        code = "import sys; sys.path.insert(0, %r); import mechanisms; mechanisms.idle_sender(%d, %d, %d)" % (
-            os.path.dirname(os.path.abspath(__file__)),
-            w,
-            gap,
-            n,
-        )
-        proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
-        os.close(w)
-        os.set_blocking(r, False)
-        out = []
-        loop = asyncio.new_event_loop()
-
-        async def main():
-            done = asyncio.Event()
-            buf = [b""]
-
-            async def first_line(sent):
-                out.append(now() - sent)
-
-            def readable():
-                try:
-                    buf[0] += os.read(r, 4096)
-                except BlockingIOError:
-                    return
-                while len(buf[0]) >= 8:
-                    sent = int.from_bytes(buf[0][:8], "big")
-                    buf[0] = buf[0][8:]
-                    if sent == 0:
-                        done.set()
-                        return
-                    loop.create_task(first_line(sent))
-
-            loop.add_reader(r, readable)
-            await done.wait()
-            await asyncio.sleep(0)
-            loop.remove_reader(r)
-
-        try:
-            loop.run_until_complete(main())
-        finally:
-            loop.close()
-            os.close(r)
-            proc.wait()
-        figures["first-line.%gms" % (gap / 1000)] = median(out)
+        figures["first-line.%gms" % (gap / 1000)] = median([ns for _, ns in pipe_arrivals([gap] * n)])
     return figures
 
 
