@@ -687,43 +687,62 @@ def pipe_arrivals(gaps_us):
         w,
         json.dumps(list(gaps_us)),
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
-    os.close(w)
-    os.set_blocking(r, False)
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", code], pass_fds=(w,))
+    except BaseException:
+        os.close(r)
+        os.close(w)
+        raise
     out = []
-    loop = asyncio.new_event_loop()
+    ended = [False]  # the pipe closed before the sender's last record: it died
+    loop = None
+    try:
+        os.close(w)
+        os.set_blocking(r, False)
+        loop = asyncio.new_event_loop()
 
-    async def main():
-        done = asyncio.Event()
-        buf = [b""]
+        async def main():
+            done = asyncio.Event()
+            buf = [b""]
 
-        async def first_line(gap, sent):
-            out.append((gap, now() - sent))
+            async def first_line(gap, sent):
+                out.append((gap, now() - sent))
 
-        def readable():
-            try:
-                buf[0] += os.read(r, 65536)
-            except BlockingIOError:
-                return
-            while len(buf[0]) >= PIPE_RECORD.size:
-                gap, sent = PIPE_RECORD.unpack_from(buf[0])
-                buf[0] = buf[0][PIPE_RECORD.size :]
-                if gap < 0:
+            def readable():
+                try:
+                    more = os.read(r, 65536)
+                except BlockingIOError:
+                    return
+                if not more:
+                    ended[0] = True
+                    loop.remove_reader(r)
                     done.set()
                     return
-                loop.create_task(first_line(gap, sent))
+                buf[0] += more
+                while len(buf[0]) >= PIPE_RECORD.size:
+                    gap, sent = PIPE_RECORD.unpack_from(buf[0])
+                    buf[0] = buf[0][PIPE_RECORD.size :]
+                    if gap < 0:
+                        loop.remove_reader(r)
+                        done.set()
+                        return
+                    loop.create_task(first_line(gap, sent))
 
-        loop.add_reader(r, readable)
-        await done.wait()
-        await asyncio.sleep(0)
-        loop.remove_reader(r)
+            loop.add_reader(r, readable)
+            await done.wait()
+            await asyncio.sleep(0)
 
-    try:
         loop.run_until_complete(main())
+    except BaseException:
+        proc.kill()
+        raise
     finally:
-        loop.close()
+        if loop is not None:
+            loop.close()
         os.close(r)
-        proc.wait()
+        code = proc.wait()
+    if ended[0]:
+        raise RuntimeError("the pipe_arrivals sender process ended early (exit status %d)" % code)
     return out
 
 

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { dirname } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { interpretersPresent, minorOf, resolveInterpreters } from "../../../src/real/mechanisms/interpreters.js";
 import { busyReasons, NOISY_SHARE } from "../../../src/real/mechanisms/load.js";
@@ -126,6 +128,31 @@ describe("mergeRecordings", () => {
   test("refuses to merge recordings of two interpreter versions", () => {
     const old = recording("3.11.7", "old", ["sleeps"], []);
     expect(() => mergeRecordings(old, recording("3.11.9", "new", ["sleeps"], []))).toThrow(/3\.11\.9.*3\.11\.7/);
+  });
+});
+
+describe("pipe_arrivals (idle-arrival, calibrate's cold-start)", () => {
+  const run = (gaps: string) =>
+    spawnSync(
+      "python3",
+      [
+        "-c",
+        `import sys; sys.path.insert(0, ${JSON.stringify(dirname(scriptPath("mechanisms.py")))}); import mechanisms; print(len(mechanisms.pipe_arrivals(${gaps})))`,
+      ],
+      { encoding: "utf8", timeout: 60_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" } },
+    );
+
+  test("reads one request per gap the sender slept", () => {
+    const r = run("[300, 300, 1000]");
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe("3");
+  });
+
+  test("says the sender ended early when it dies before its last record, instead of reading an empty pipe forever", () => {
+    const r = run("[300, 'not a gap']");
+    expect(r.signal).toBeNull();
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/RuntimeError: the pipe_arrivals sender process ended early \(exit status 1\)/);
   });
 });
 
