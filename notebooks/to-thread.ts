@@ -195,7 +195,7 @@ export async function run(nb: Notebook): Promise<void> {
   await nb.figure(
     "loop-lag",
     queueChart(
-      { queue: short.queue, lag },
+      { queue: short.queue, lag, lagBucket: bucket },
       {
         window: [start, end],
         shade: { label: "a report running", intervals: runs },

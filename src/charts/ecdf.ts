@@ -110,7 +110,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     ...series.map((s) => s.sorted[s.sorted.length - 1] as number),
     threshold ? threshold.value * 1.05 : 0,
   );
-  const min = Math.min(...series.map((s) => s.sorted[0] as number), threshold ? threshold.value : Infinity);
+  // A threshold at or below the data is padded like one above it, so its line is not the y axis.
+  const min = Math.min(...series.map((s) => s.sorted[0] as number), threshold ? threshold.value / 1.05 : Infinity);
   const unit = timeUnitFor(max);
   const counts = series.map((s) => s.sorted.length.toLocaleString("en-US")).join(", ");
   const fig = figureText(options, {
@@ -187,6 +188,9 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   }
   if (threshold) {
     const at = threshold.value / unit.divisor;
+    // Its label goes left of the line, or right of it when there is no room on the left.
+    const room = px(at) - marginLeft;
+    const onLeft = room >= textWidth(threshold.label, AXIS_SIZE) + 8;
     marks.push(
       Plot.ruleX([at], { stroke: INK, strokeWidth: 1.5 }),
       Plot.text([at], {
@@ -194,8 +198,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
         // Low, where a latency CDF is at its leftmost: curves cross the line high up.
         y: 0.04,
         text: () => threshold.label,
-        textAnchor: "end",
-        dx: -4,
+        textAnchor: onLeft ? "end" : "start",
+        dx: onLeft ? -4 : 4,
         dy: 0,
         fontSize: AXIS_SIZE,
         fill: INK,

@@ -84,10 +84,13 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
   ]);
   const queueData = within(data.queue, window);
   if (queueData.length === 0) throw invalid("window", options.window, "a window holding some of the queue series");
+  // The lag samples' bucket width, from the whole series (an excerpt may be too sparse to tell);
+  // a bucket that starts before the window but reaches into it is kept.
+  const bucket = data.lagBucket ?? inferredBucket(data.lag ?? []);
   data = {
     queue: queueData,
-    lag: (data.lag ?? []).filter((p) => p.time >= window[0] && p.time <= window[1]),
-    ...(data.lagBucket !== undefined ? { lagBucket: data.lagBucket } : {}),
+    lag: (data.lag ?? []).filter((p) => p.time + bucket > window[0] && p.time <= window[1]),
+    lagBucket: bucket,
   };
   const lag = data.lag ?? [];
   const peak = Math.max(...data.queue.map((p) => p.waiting + p.running));
@@ -170,7 +173,6 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
     // metrics keep the worst lag per bucket, the bucket's start as its time): drawn as a bar over
     // that bucket, so an empty bucket (no callback ran) stays empty. A line through the samples
     // would draw a spike as a ramp as wide as the gap to the sample before it.
-    const bucket = data.lagBucket ?? inferredBucket(lag);
     // At least a pixel wide: a bucket narrower than a pixel would otherwise vanish (crisp edges).
     const onePx = (x(window[1]) - x(window[0])) / columns;
     const lines = processes.map((process, i) => {
@@ -181,7 +183,9 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
         columns,
       );
       return Plot.rect(series, {
-        x1: (p: LagPoint) => x(p.time),
+        // Inside the window: a bucket reaching in from the left starts at its edge, one at its very
+        // end is drawn a pixel wide just inside it.
+        x1: (p: LagPoint) => Math.min(x(Math.max(window[0], p.time)), x(window[1]) - onePx),
         x2: (p: LagPoint) => Math.max(x(Math.min(window[1], p.time + bucket)), x(p.time) + onePx),
         y1: 0,
         y2: (p: LagPoint) => p.lag / lagUnit.divisor,

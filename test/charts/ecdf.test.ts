@@ -53,6 +53,19 @@ describe("ecdfChart", () => {
     ).toThrow("invalid threshold");
   });
 
+  it("ecdfChart keeps a threshold below every latency off the y axis, its label to the right of the line", () => {
+    for (const scale of ["log", "linear"] as const) {
+      const figure = ecdfChart(
+        { label: "a", values: uniformLatencies() },
+        { scale, threshold: { value: 0.5 * MS, label: "half a millisecond" } },
+      );
+      const rule = /<g aria-label="rule" stroke="#1a1a1a" stroke-width="1.5"><line x1="([\d.]+)"/.exec(figure.svg);
+      const yAxis = /<g aria-label="y-axis tick"[^>]*>\s*<path transform="translate\(([\d.]+),/.exec(figure.svg);
+      expect(Number(rule?.[1])).toBeGreaterThan(Number(yAxis?.[1]) + 1);
+      expect(figure.svg).toMatch(/text-anchor="start"[^>]*>(<[^>]*>)*half a millisecond/);
+    }
+  });
+
   it("ecdfChart marks the quantiles asked for", () => {
     const texts = svgTexts(ecdfChart({ label: "u", values: uniformLatencies() }, { quantiles: [0.9] }).svg);
     expect(texts).toContain("p90 180 ms");

@@ -50,6 +50,29 @@ describe("queueChart", () => {
     expect(lagPanel).not.toMatch(/<path[^>]*aria-label="line"/);
   });
 
+  it("queueChart draws the lag buckets at the window's edges: one reaching in from the left, one at its very end", () => {
+    const queue = [
+      { time: 0, waiting: 0, running: 1 },
+      { time: 100 * MS, waiting: 0, running: 0 },
+    ];
+    // 16 ms buckets; the window starts at 10 ms, inside the first bucket, and ends on the last sample.
+    const lag = [
+      { time: 0, lag: 30 * MS },
+      { time: 48 * MS, lag: 5 * MS },
+      { time: 96 * MS, lag: 20 * MS },
+    ];
+    const { svg } = queueChart({ queue, lag, lagBucket: 16 * MS }, { width: 900, window: [10 * MS, 96 * MS] });
+    const lagPanel = [...svg.matchAll(/<svg[^>]*>[\s\S]*?<\/svg>/g)].map((m) => m[0]).at(-1) as string;
+    const bars = [...lagPanel.matchAll(/<rect[^>]*x="([\d.]+)"[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/g)].filter(
+      (m) => Number(m[3]) > 0 && Number(m[2]) < 500,
+    );
+    expect(bars).toHaveLength(3);
+    // The tallest (30 ms) is the bucket from before the window, the shortest the middle one.
+    const heights = bars.map((m) => Number(m[3]));
+    expect(heights.indexOf(Math.max(...heights))).toBe(0);
+    expect(Number(bars[2]?.[2])).toBeGreaterThanOrEqual(1);
+  });
+
   it("queueChart without lag draws one panel", () => {
     const { svg } = queueChart({ queue: queuePoints() });
     expect(svg.match(/<svg[\s>]/g)).toHaveLength(2);
