@@ -55,4 +55,21 @@ describe("error strip axes", () => {
     const texts = svgTexts(errorStripChart(points([-0.1, -0.2, 0.05]), options).svg).join(" ");
     expect(texts).toContain("median signed");
   });
+
+  it("marks each row's median with two black arrowheads drawn after the dots, at the median's x", () => {
+    // Errors -10%, -20%, +5%: the median, -10%, sits under a dot; the arrowheads above and below
+    // the row show it anyway.
+    const svg = errorStripChart(points([-0.1, -0.2, 0.05]), options).svg;
+    const groups = [...svg.matchAll(/<g aria-label="dot"([^>]*)>([\s\S]*?)<\/g>/g)];
+    const heads = groups.filter((g) => /fill="#1a1a1a"/.test(g[1] ?? ""));
+    expect(heads).toHaveLength(2);
+    const xs = heads.map((g) => Number(/translate\(([\d.]+),/.exec(g[2] ?? "")?.[1]));
+    expect(xs[0]).toBeCloseTo(xs[1] as number, 3);
+    // Drawn after (over) the series' dots.
+    const dots = groups.findIndex((g) => !/fill="#1a1a1a"/.test(g[1] ?? ""));
+    expect(groups.indexOf(heads[0] as RegExpMatchArray)).toBeGreaterThan(dots);
+    // And where the -10% dot is.
+    const dotX = [...(groups[dots]?.[2] ?? "").matchAll(/translate\(([\d.]+),/g)].map((m) => Number(m[1]));
+    expect(dotX.some((x) => Math.abs(x - (xs[0] as number)) < 0.01)).toBe(true);
+  });
 });

@@ -81,4 +81,35 @@ describe("parityChart", () => {
     expect(new Set(along.map((a) => a.toFixed(1))).size).toBeGreaterThan(12);
     expect(figure.caption).toContain(`at most ${NUDGE_MAX_PX} px`);
   });
+
+  it("moves no marker more than NUDGE_MAX_PX: five identical points stay within that of their true place", () => {
+    const same = Array.from({ length: 5 }, () => ({ measured: 2, simulated: 2, series: "a" }));
+    const anchors = [
+      { measured: 0.5, simulated: 0.5, series: "b" },
+      { measured: 5, simulated: 5, series: "b" },
+    ];
+    const figure = parityChart([{ quantity: "makespan (s)", points: [...same, ...anchors] }], { series });
+    const groups = [...figure.svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((m) =>
+      [...(m[1] ?? "").matchAll(/transform="translate\(([\d.]+),([\d.]+)\)"/g)].map((t) => [
+        Number(t[1]),
+        Number(t[2]),
+      ]),
+    );
+    // Series a (the five) and series b (the anchors, 0.5 and 5: their midpoint in log space is
+    // where 2 would be only on a symmetric axis, so the true place is interpolated instead).
+    const a = groups.find((g) => g.length === 5) as number[][];
+    const b = groups.find((g) => g.length === 2) as number[][];
+    const [p0, p1] = [b[0] as number[], b[1] as number[]];
+    const t = Math.log(2 / 0.5) / Math.log(5 / 0.5);
+    const truth = [
+      (p0[0] as number) + t * ((p1[0] as number) - (p0[0] as number)),
+      (p0[1] as number) + t * ((p1[1] as number) - (p0[1] as number)),
+    ];
+    for (const [x, y] of a) {
+      expect(
+        Math.hypot((x as number) - (truth[0] as number), (y as number) - (truth[1] as number)),
+      ).toBeLessThanOrEqual(NUDGE_MAX_PX + 0.05);
+    }
+    expect(new Set(a.map(([x]) => (x as number).toFixed(1))).size).toBeGreaterThan(2);
+  });
 });
