@@ -62,8 +62,8 @@ export class ProcessPool implements Pool {
   private readonly workers: SimThread[] = [];
   private idleWorkers = 0;
   private started = false;
-  /** Set when the call message crossing the call queue's pipe is in it to its last piece (the feeder's write returns). */
-  private callWritten: OneShot | null = null;
+  /** Per call message longer than the pipe: set when it is in the pipe to its last piece (the feeder's write returns). */
+  private readonly callWritten = new Map<Job, OneShot>();
   /** Per result still crossing the result pipe: set when its worker may go on. */
   private readonly resultSent = new Map<Job, OneShot>();
 
@@ -157,7 +157,7 @@ export class ProcessPool implements Pool {
       const job = this.feedBuffer.shift() as Job;
       yield overhead(this.ipc(job.payload), "hold");
       const written = pipeChunks(job.payload) > 1 ? new OneShot("call-pipe") : null;
-      this.callWritten = written;
+      if (written) this.callWritten.set(job, written);
       this.rt.later(this.latency(), () => {
         this.callQueue.push(job);
         this.callGetters.wakeOne(0);
@@ -185,8 +185,8 @@ export class ProcessPool implements Pool {
       this.managerWake.wakeOne(this.latency());
       const chunks = pipeChunks(job.payload);
       if (chunks > 1) {
-        const written = this.callWritten;
-        this.callWritten = null;
+        const written = this.callWritten.get(job);
+        this.callWritten.delete(job);
         yield* this.readPieces(chunks, () => {
           // The feeder's write returns: the next call message may go.
           written?.set(this.latency());
