@@ -126,9 +126,13 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   }
   const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
   const names = new Map(trace.threads.map((t) => [t.id, t.name]));
-  const holdLabels = data.holds.filter((h) => {
+  // Each hold wide enough names its holder, shortened with an ellipsis when the whole name does not
+  // fit (a 5.1 ms hold beside 6.2 ms ones would otherwise go unnamed), if three characters do.
+  const holdLabels = data.holds.flatMap((h) => {
     const name = names.get(h.thread);
-    return name !== undefined && (x(h.end) - x(h.start)) * pxPerUnit >= textWidth(name, HOLD_LABEL_SIZE) + 6;
+    if (name === undefined) return [];
+    const text = shortLabel(name, (x(h.end) - x(h.start)) * pxPerUnit - 6);
+    return text === null ? [] : [{ ...h, label: text }];
   });
   // Holds are drawn at their true width, except that a hold narrower than BRIEF_HOLD_PX is drawn
   // that wide from its start, in its holder's shade: at true width it would vanish, and with it the
@@ -183,7 +187,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
     Plot.text(holdLabels, {
       x: (d: HoldRect) => (x(d.start) + x(d.end)) / 2,
       y: (d: HoldRect) => gilY(d, 0.5),
-      text: (d: HoldRect) => names.get(d.thread) ?? "",
+      text: (d: HoldRect & { label: string }) => d.label,
       fill: (d: HoldRect) => GIL_HOLD_TEXT[d.shade],
       fontSize: HOLD_LABEL_SIZE,
     }),
@@ -359,4 +363,20 @@ function defaultCaption(
   }
   const how = mode === "dominant" ? "the state it spent most time in" : "its states stacked by their share of its time";
   return `${base} ${count} intervals in ${formatNanos(window[1] - window[0])}: each pixel column shows ${how}; zoom with the window option to see single intervals.`;
+}
+
+/**
+ * A thread's name in `room` px of a GIL hold: whole if it fits; else shortened with an ellipsis,
+ * keeping a numbered tail ("ThreadPoolExecutor-0_1" as "Thr…0_1", or "…0_1" in less room, so two
+ * workers stay apart) and at least two characters; null when nothing that short fits.
+ */
+function shortLabel(name: string, room: number): string | null {
+  if (textWidth(name, HOLD_LABEL_SIZE) <= room) return name;
+  const tail = /[-_ ]([^-_ ]*\d[^-]*)$/.exec(name)?.[1] ?? /-(\S*\d\S*)$/.exec(name)?.[1] ?? "";
+  const head = Array.from(name.slice(0, name.length - tail.length));
+  for (let keep = head.length - 1; keep >= (tail.length >= 2 ? 0 : 1); keep--) {
+    const text = `${head.slice(0, keep).join("")}…${tail}`;
+    if (keep + tail.length >= 2 && textWidth(text, HOLD_LABEL_SIZE) <= room) return text;
+  }
+  return null;
 }
