@@ -103,8 +103,10 @@ export async function recommend(raw: unknown, source: string, options: Recommend
     scenarioAt(c, maxWorkers);
   }
   const seed = hashSeed(options.seed ?? base.seed, "recommend");
-  // Doubling takes at most ceil(log2 max) + 1 probes, bisecting as many again, plus the neighbour.
-  const perSearch = 2 * Math.ceil(Math.log2(maxWorkers)) + 2;
+  // Doubling takes at most ceil(log2 max) + 1 probes, bisecting as many again, plus the neighbour;
+  // an inconclusive miss at max adds the sizes between the last doubling and max.
+  const lastDoubling = maxWorkers > 1 ? 2 ** Math.ceil(Math.log2(maxWorkers) - 1) : 0;
+  const perSearch = 2 * Math.ceil(Math.log2(maxWorkers)) + 2 + Math.max(0, maxWorkers - lastDoubling - 1);
   const progress = options.progress?.(candidates.length * perSearch);
 
   const searchOne = async (c: Candidate): Promise<KindResult> => {
@@ -115,7 +117,9 @@ export async function recommend(raw: unknown, source: string, options: Recommend
       const standings = options.objectives.map((o) => stand(o, summary));
       const margin = Math.min(...standings.map((s) => s.headroom));
       const detail: Evaluation = { summary, standings, margin, mmc: mmcModel(scenario) };
-      return { meets: standings.every((s) => s.meets), detail };
+      // Inconclusive: every objective met on the mean, some missed only at the 95% bound.
+      const meets = standings.every((s) => s.meets);
+      return { meets, detail, inconclusive: !meets && standings.every((s) => s.meetsMean) };
     });
     const best = search.best;
     const cost = best === null ? null : c.cost(best.size);

@@ -32,6 +32,24 @@ describe("smallestMeeting", () => {
     expect(result.monotone).toBe(false);
   });
 
+  test("smallestMeeting looks below a max whose miss is inconclusive, and flags what it finds", async () => {
+    // 1, 2, 4 and 8 probed by doubling; 8 misses only on its bound (inconclusive); 6 and 7 meet.
+    const noisy = async (n: number) => ({ meets: n === 6 || n === 7, detail: null, inconclusive: n === 8 });
+    const result = await smallestMeeting(8, noisy);
+    expect(result.best?.size).toBe(6);
+    expect(result.below?.size).toBe(5);
+    expect(result.monotone).toBe(false);
+    expect(result.probes.map((p) => p.size)).toEqual([1, 2, 4, 8, 5, 6]);
+    // Inconclusive at 8 and nothing meets: each size between 4 and 8 was tried, and none is given.
+    const none = await smallestMeeting(8, async (n) => ({ meets: false, detail: null, inconclusive: n === 8 }));
+    expect(none.best).toBeNull();
+    expect(none.probes.map((p) => p.size)).toEqual([1, 2, 4, 8, 5, 6, 7]);
+    // A clear miss at max ends the search there, as before.
+    const clear = await smallestMeeting(8, async (n) => ({ meets: n === 6, detail: null }));
+    expect(clear.best).toBeNull();
+    expect(clear.probes.map((p) => p.size)).toEqual([1, 2, 4, 8]);
+  });
+
   test("smallestMeeting rejects a bad maximum", async () => {
     await expect(smallestMeeting(0, threshold(1))).rejects.toThrow(
       "invalid max workers: 0 (expected a positive integer)",
