@@ -92,7 +92,7 @@ export async function run(nb: Notebook): Promise<void> {
   nb.text(
     `All ${REQUESTS} requests arrive at once (a batch), so a request's latency includes its wait for one of the concurrency slots: p99 is about the time to drain the whole batch (at concurrency ${top}, asyncio's p99 is ${pct(p99OverMakespan)} of its makespan). It measures the queue, not the service; under a steady arrival rate below capacity p99 would be close to one request's 50 ms.`,
   );
-  const caption = `Throughput (left) and p99 latency (right) against the concurrency limit, both on log axes: asyncio.Semaphore(limit) for asyncio, ThreadPoolExecutor(max_workers=limit) for threads; the plain loop has a limit of 1. Whiskers: 95% confidence intervals over ${REPLICATIONS} replications.`;
+  const caption = `Throughput (left) and p99 latency (right) against the concurrency limit, both on log axes: asyncio.Semaphore(limit) for asyncio, ThreadPoolExecutor(max_workers=limit) for threads; the plain loop has a limit of 1. Whiskers: 95% confidence intervals over ${REPLICATIONS} replications; where none shows, the interval is narrower than the marker.`;
   await nb.figure(
     "scaling",
     scalingChart(points, {
