@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
@@ -23,6 +23,7 @@ import { BUSY_RULE } from "../../real/mechanisms/load.js";
 import {
   type MechanismRecording,
   mergeRecordings,
+  readRecording,
   recordMechanisms,
   writeRecording,
 } from "../../real/mechanisms/record.js";
@@ -258,12 +259,13 @@ async function recordAction(io: CliIO, flags: CalibrateFlags): Promise<void> {
     // Some experiments only: merged into this version's recording, whose other experiments stay.
     let merged = false;
     if (only && existsSync(path)) {
-      let old: MechanismRecording;
+      let old: MechanismRecording | null;
       try {
-        old = JSON.parse(readFileSync(path, "utf8")) as MechanismRecording;
+        old = readRecording(path);
       } catch (error) {
         throw new UsageError(`cannot merge into ${path}: ${(error as Error).message}`);
       }
+      if (old === null) throw new UsageError(`cannot merge into ${path}: not a mechanism recording of format 1`);
       try {
         rec = mergeRecordings(old, rec);
       } catch (error) {

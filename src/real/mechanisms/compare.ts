@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { PYTHON_VERSIONS } from "../../model/profiles.js";
 import { type RunResult, simulate } from "../../model/simulate.js";
 import { parseScenario } from "../../scenario/scenario.js";
 import { applyProfile, type MachineProfile, readProfile } from "../profile.js";
-import type { FigureSummary, MechanismRecording } from "./record.js";
+import { type FigureSummary, type MechanismRecording, readRecording } from "./record.js";
 import { type Experiment, type FigureUnit, figureId, MECHANISMS, type SimContext } from "./registry.js";
 
 /*
@@ -50,8 +50,8 @@ export function readRecordings(dir: string): MechanismRecording[] {
   const out: MechanismRecording[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (!/^\d+\.\d+t?\.json$/.test(name)) continue;
-    const rec = JSON.parse(readFileSync(join(dir, name), "utf8")) as MechanismRecording;
-    if (rec.format === 1) out.push(rec);
+    const rec = readRecording(join(dir, name));
+    if (rec) out.push(rec);
   }
   return out.sort((a, b) => Number(a.python.minor.split(".")[1]) - Number(b.python.minor.split(".")[1]));
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { cpus, release } from "node:os";
 import { writeFileAtomic } from "../../io/atomic.js";
 import { HarnessError, RealSetupError } from "../errors.js";
@@ -353,6 +354,12 @@ export function mergeRecordings(old: MechanismRecording, fresh: MechanismRecordi
   }
   const flags = [...old.flags.filter((f) => !replaced.has(f.slice(0, f.indexOf(":")))), ...fresh.flags];
   return { ...old, experiments, flags };
+}
+
+/** A recording read from its file, or null when the file is not a recording of this format. */
+export function readRecording(path: string): MechanismRecording | null {
+  const rec = JSON.parse(readFileSync(path, "utf8")) as MechanismRecording;
+  return rec.format === RECORD_FORMAT ? rec : null;
 }
 
 /** Writes a recording atomically: two-space JSON, a final newline. */

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { dirname } from "node:path";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import { interpretersPresent, minorOf, resolveInterpreters } from "../../../src/real/mechanisms/interpreters.js";
 import { busyReasons, NOISY_SHARE } from "../../../src/real/mechanisms/load.js";
@@ -7,12 +8,14 @@ import {
   isWide,
   type MechanismRecording,
   mergeRecordings,
+  readRecording,
   recordMechanisms,
   summarizeFigure,
 } from "../../../src/real/mechanisms/record.js";
 import { MECHANISMS } from "../../../src/real/mechanisms/registry.js";
 import { findPython } from "../../../src/real/python.js";
 import { runScript, scriptPath } from "../../../src/real/script.js";
+import { tempDir } from "../../temp.js";
 
 /*
  * The experiments in real CPython, scaled down to a few hundred milliseconds each. They assert
@@ -123,6 +126,15 @@ describe("mergeRecordings", () => {
     expect(merged.experiments["gil-threads"]?.recorded).toBeUndefined();
     expect(merged.flags).toEqual(["sockets: wide", "idle-arrival: noisy"]);
     expect(merged.date).toBe("old");
+  });
+
+  test("readRecording gives a recording of this format back, and null for another format", () => {
+    const dir = tempDir("gilsim-rec-");
+    const rec = recording("3.11.7", "d", ["sleeps"], []);
+    writeFileSync(join(dir, "a.json"), JSON.stringify(rec));
+    writeFileSync(join(dir, "b.json"), JSON.stringify({ ...rec, format: 2 }));
+    expect(readRecording(join(dir, "a.json"))).toEqual(rec);
+    expect(readRecording(join(dir, "b.json"))).toBeNull();
   });
 
   test("refuses to merge recordings of two interpreter versions", () => {
