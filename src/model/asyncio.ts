@@ -6,7 +6,7 @@ import type { Job, Pool } from "./job.js";
 import { block, type Op, overhead } from "./ops.js";
 import type { FlatStep } from "./plan.js";
 import type { Runtime } from "./runtime.js";
-import { stepOps, type TaskRun } from "./task.js";
+import { stepOps, stepOverhead, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
 import type { ArrivalVia, Intake } from "./workload.js";
@@ -216,6 +216,7 @@ export class EventLoop implements Intake {
     task.markStarted(this.rt);
     const thread = this.thread as SimThread;
     for (let step = task.nextStep(); step !== undefined; step = task.nextStep()) {
+      yield* stepOverhead(this.rt);
       const start = this.rt.now;
       if (step.kind === "io") {
         if (step.ns <= 0) {

@@ -188,6 +188,11 @@ export class Machine {
     return this.coldStart.slowdown;
   }
 
+  /** The extra CPU time the runtime's glue code owes when the process last ran it `since` ns ago (machine.coldStart's curve). */
+  glueColdExtra(since: Nanos): Nanos {
+    return coldStartExtra(this.coldStart, since);
+  }
+
   /**
    * A thread of a process with no thread on a CPU wakes: the process's code and data have been
    * leaving the caches for as long as it was idle, and its next CPU work runs slower until the

@@ -7,13 +7,16 @@ import type { WaitQueue } from "./wait-queue.js";
  *
  * - cpu: run `ns` of CPU. python: Python code, needs the GIL, with check points; hold: a C call
  *   that needs the GIL and has no check points; nogil: code that runs without the GIL (drops it
- *   first, takes it back after). With the GIL off every mode runs without it.
+ *   first, takes it back after). With the GIL off every mode runs without it. `overhead` marks
+ *   CPU the runtime spends rather than a step's demand; `glue` marks the runtime's own code (the
+ *   event loop, an executor, the accept loop, pickling, a step's bookkeeping), which goes cold
+ *   while the process runs other code (machine.coldStart).
  * - block: a blocking call that releases the GIL (sleep, IO) for `ns`, then takes it back.
  * - wait: sleep on a wait queue (a lock, a queue get, a selector) with the GIL released until
  *   woken or until the timeout; resumes the program with true when woken, false on timeout.
  */
 export type Op =
-  | { op: "cpu"; ns: Nanos; mode: "python" | "hold" | "nogil"; overhead?: boolean }
+  | { op: "cpu"; ns: Nanos; mode: "python" | "hold" | "nogil"; overhead?: boolean; glue?: boolean }
   | { op: "block"; ns: Nanos }
   | { op: "wait"; on: WaitQueue; timeout?: Nanos; state?: "idle" | "io" };
 
@@ -24,20 +27,23 @@ export type Program = Generator<Op, void, boolean | undefined>;
  * its program yields it, before any program runs again, so no op outlives the next one of its
  * kind. This keeps the hot path free of an allocation per op.
  */
-const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false };
+const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false, glue: false };
 const blockOp: Op & { op: "block" } = { op: "block", ns: 0 };
 
 export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op {
   cpuOp.ns = ns;
   cpuOp.mode = mode;
   cpuOp.overhead = false;
+  cpuOp.glue = false;
   return cpuOp;
 }
 
-export function overhead(ns: Nanos, mode: "python" | "hold" = "python"): Op {
+/** Overhead CPU; `glue` false for code that is part of a step's own call (a C call's entry and exit). */
+export function overhead(ns: Nanos, mode: "python" | "hold" = "python", glue = true): Op {
   cpuOp.ns = ns;
   cpuOp.mode = mode;
   cpuOp.overhead = true;
+  cpuOp.glue = glue;
   return cpuOp;
 }
 

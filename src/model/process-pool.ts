@@ -176,7 +176,7 @@ export class ProcessPool implements Pool {
 
   private *workerProgram(thread: SimThread): Generator<Op, void, boolean | undefined> {
     // Interpreter start-up (fork: copy-on-write set-up; spawn/forkserver: a fresh interpreter and imports).
-    yield overhead(this.rt.world.draw(this.rt.world.params.processStart, "process-start"), "hold");
+    yield overhead(this.rt.world.draw(this.rt.world.params.processStart, "process-start"), "hold", false);
     for (;;) {
       while (this.callQueue.size === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
       const job = this.callQueue.shift() as Job;

@@ -10,6 +10,10 @@ export class SimProcess {
   idleSince: number;
   /** Extra CPU time its threads still owe for caches gone cold while it was idle (machine.coldStart). */
   coldDebt = 0;
+  /** When its threads last ran the runtime's glue code (an op with `glue`). */
+  glueAt: number;
+  /** Extra CPU time its glue code still owes for going cold while the process ran other code. */
+  glueDebt = 0;
 
   constructor(
     rt: Runtime,
@@ -18,5 +22,6 @@ export class SimProcess {
   ) {
     this.gil = rt.world.params.gil ? new Gil(rt, id) : null;
     this.idleSince = rt.world.now;
+    this.glueAt = rt.world.now;
   }
 }

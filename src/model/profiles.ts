@@ -57,6 +57,12 @@ export interface RuntimeParams {
    * submit: reading the request and its accept loop's bookkeeping, before it blocks for the next.
    */
   acceptCost: DistSpec;
+  /**
+   * CPU (GIL held) the program spends on each step of a task besides the step itself: for the
+   * real harness, timing and recording it (about 5 to 13 µs a step); in an application, the code
+   * between its calls. Glue: it goes cold with the rest of the runtime (machine.coldStart).
+   */
+  stepOverhead: DistSpec;
   /** Latency from a submit to the idle worker thread waking up (queue.get wake-up). */
   threadHandoff: DistSpec;
   /** CPU to start a new worker thread (lazy creation in ThreadPoolExecutor). */
@@ -126,6 +132,15 @@ const LOOP_COSTS: Record<number, LoopCosts> = {
   13: { step: 3400, iteration: 2180, createTask: 3000 },
 };
 
+/**
+ * What the real harness spends on each step besides the step, by minor version: 200 tasks of five
+ * 5 µs pure-Python steps, run twice in a sync loop and twice in an event loop on a 2-core AMD EPYC
+ * virtual machine (2026-11-30), the median over the four runs of the gap between two steps of a
+ * task plus a step's overrun. The runs spread over about 1.5x (the machine's speed drifts). 3.14
+ * takes 3.13's.
+ */
+const STEP_OVERHEAD: Record<number, Nanos> = { 9: 12_500, 10: 9_000, 11: 8_350, 12: 8_250, 13: 6_600 };
+
 /** The default process start-up time for a start method. */
 export function processStartFor(method: StartMethod): DistSpec {
   return START[method];
@@ -160,6 +175,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     submitCost: c(8 * US),
     submitReturn: c(3 * US),
     acceptCost: c(10 * US),
+    stepOverhead: c(STEP_OVERHEAD[Math.min(13, Math.max(9, minor))] as Nanos),
     threadHandoff: ln(12 * US, 60 * US),
     threadStart: c(80 * US),
     threadsafeWakeup: ln(15 * US, 60 * US),

@@ -58,6 +58,12 @@ export class TaskRun {
   }
 }
 
+/** The program's bookkeeping around a step of a task (runtime.stepOverhead), before the step. */
+export function* stepOverhead(rt: Runtime): Generator<Op, void, boolean | undefined> {
+  const ns = rt.world.draw(rt.world.params.stepOverhead, "step-overhead");
+  if (ns > 0) yield overhead(ns);
+}
+
 /**
  * The ops of one step run by a thread that owns it (a pool worker, a sync loop, a worker
  * process): IO and blocking calls both block the thread with the GIL released. A sleep or a
@@ -74,9 +80,9 @@ export function* stepOps(
   switch (step.kind) {
     case "cpu":
       if (step.gil === "release") {
-        yield overhead(rt.world.draw(p.cCallEdge, "c-edge"), "hold");
+        yield overhead(rt.world.draw(p.cCallEdge, "c-edge"), "hold", false);
         yield cpu(step.ns, "nogil");
-        yield overhead(rt.world.draw(p.cCallEdge, "c-edge"), "hold");
+        yield overhead(rt.world.draw(p.cCallEdge, "c-edge"), "hold", false);
       } else {
         yield cpu(step.ns, step.gil === "python" ? "python" : "hold");
       }
@@ -112,6 +118,7 @@ export function* runSteps(
       yield* runSteps(rt, thread, flatSteps([step]), task);
       continue;
     }
+    yield* stepOverhead(rt);
     const start = rt.now;
     yield* stepOps(rt, step, thread, task);
     task?.record(step, thread, start, rt.now);

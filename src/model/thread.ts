@@ -138,14 +138,16 @@ export class SimThread {
         if (gil === null) {
           const ns = op.mode === "python" ? Math.round(op.ns * this.rt.world.params.pythonSlowdown) : op.ns;
           this.account(ns, op.overhead === true);
-          this.runCpu(this.withCold(ns), "nogil", false, this.resume);
+          this.runCpu(this.withCold(ns, op.glue === true), "nogil", false, this.resume);
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
+          this.pendingGlue = op.glue === true;
           this.releaseGil(this.runNogil);
         } else {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
+          this.pendingGlue = op.glue === true;
           this.pendingCheckpoints = op.mode === "python";
           if (this.hasGil) this.runPending();
           else this.takeGil(this.runPending, false);
@@ -157,6 +159,7 @@ export class SimThread {
           // A call that does not sleep (select with a zero timeout): the GIL is dropped for the
           // system call and taken back, and the thread keeps its CPU.
           this.pendingNs = this.rt.world.params.syscallCost;
+          this.pendingGlue = false;
           this.rt.world.overheadCpu += this.pendingNs;
           this.releaseGil(this.runNogil);
           return;
@@ -176,7 +179,7 @@ export class SimThread {
     else this.rt.world.demandCpu += ns;
   }
 
-  /** Runs modeled overhead CPU with the GIL held (no check points), then `then`. */
+  /** Runs modeled overhead CPU with the GIL held (no check points), then `then`: the GIL's own code, which every switch runs, so not glue. */
   runOverhead(ns: Nanos, then: () => void): void {
     this.rt.world.overheadCpu += ns;
     this.runCpu(this.withCold(ns), this.process.gil ? "gil" : "nogil", false, then);
@@ -190,11 +193,12 @@ export class SimThread {
   private readonly retakeThenWoken = (): void => this.takeGil(this.resumeWoken, false);
   private readonly retakeThenTimedOut = (): void => this.takeGil(this.resumeTimedOut, false);
   private pendingNs = 0;
+  private pendingGlue = false;
   private pendingCheckpoints = false;
   private pendingWait: (Op & { op: "wait" }) | null = null;
   /** Runs the CPU op waiting for the GIL, now that the thread holds it. */
   private readonly runPending = (): void => {
-    const ns = this.withCold(this.pendingNs);
+    const ns = this.withCold(this.pendingNs, this.pendingGlue);
     if (this.pendingCheckpoints && this.process.gil?.dropRequest) {
       // Asked to drop before the first check point: the eval breaker runs at once.
       this.cpuLeft = ns;
@@ -207,7 +211,7 @@ export class SimThread {
     this.runCpu(ns, "gil", this.pendingCheckpoints, this.resume);
   };
   private readonly runNogil = (): void =>
-    this.runCpu(this.withCold(this.pendingNs), "nogil", false, this.retakeThenResume);
+    this.runCpu(this.withCold(this.pendingNs, this.pendingGlue), "nogil", false, this.retakeThenResume);
   private readonly sleepBlock = (): void => {
     this.setState("io");
     this.blockEvent = this.rt.schedule(this.pendingNs, this.rt.BLOCK_DONE, this.id);
@@ -305,15 +309,32 @@ export class SimThread {
    * `ns` of new CPU work, slowed by the cold start its process still owes (machine.coldStart):
    * it runs `slowdown` times as long until the debt is paid. Only new work: a piece resumed after
    * a preemption or a forced switch was charged when it began.
+   *
+   * Glue (the runtime's own code, `glue` ops) also goes cold while the process runs other code: a
+   * long step's kernel keeps only itself in the caches. Glue run `since` after the process last
+   * ran glue owes the same curve's value at `since`, less what the idle debt still owed covers;
+   * only glue pays that part, within the same slowdown as the idle debt.
    */
-  private withCold(ns: Nanos): Nanos {
+  private withCold(ns: Nanos, glue = false): Nanos {
     const proc = this.process;
-    if (proc.coldDebt <= 0 || ns <= 0) return ns;
-    const extra = Math.min(proc.coldDebt, Math.round(ns * (this.rt.machine.coldSlowdown - 1)));
-    proc.coldDebt -= extra;
-    this.rt.world.overheadCpu += extra;
-    return ns + extra;
+    if (ns <= 0) return ns;
+    if (glue) {
+      const now = this.rt.world.now;
+      const owed = this.rt.machine.glueColdExtra(now - proc.glueAt) - proc.coldDebt;
+      if (owed > proc.glueDebt) proc.glueDebt = owed;
+      proc.glueAt = now + ns;
+    }
+    if (proc.coldDebt <= 0 && (!glue || proc.glueDebt <= 0)) return ns;
+    let room = Math.round(ns * (this.rt.machine.coldSlowdown - 1));
+    const idle = Math.min(proc.coldDebt, room);
+    proc.coldDebt -= idle;
+    room -= idle;
+    const cold = glue ? Math.min(proc.glueDebt, room) : 0;
+    proc.glueDebt -= cold;
+    this.rt.world.overheadCpu += idle + cold;
+    return ns + idle + cold;
   }
+
 
   private runCpu(ns: Nanos, state: CpuState, checkpoints: boolean, then: () => void): void {
     if (ns <= 0) {

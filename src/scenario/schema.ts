@@ -222,6 +222,10 @@ const runtimeSchema = z.strictObject({
   submitCost: distributionSchema.optional(),
   submitReturn: distributionSchema.optional(),
   acceptCost: distributionSchema.optional(),
+  stepOverhead: distributionSchema.optional().meta({
+    description:
+      "CPU (GIL held) spent on each step of a task besides the step itself: the real harness's bookkeeping by default (6.6 to 12.5 µs by version); an application's code between its calls may cost more. \"0us\" leaves it out.",
+  }),
   processStartBy: z
     .strictObject({
       fork: distributionSchema.optional(),
@@ -277,7 +281,7 @@ const machineSchema = z.strictObject({
     .default(DEFAULT_COLD_START)
     .meta({
       description:
-        'A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there). The default is a 2-vCPU VM\'s (215us, 3ms, 4.3); {max: "0us", tau: "1ms", slowdown: 1} turns it off.',
+        'A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there). The runtime\'s own code (the event loop, an executor, the accept loop, pickling, a step\'s bookkeeping) also goes cold while the process runs other code: glue run s after the process last ran glue owes the same curve at s (less the idle debt), paid by glue alone. The default is a 2-vCPU VM\'s (215us, 3ms, 4.3); {max: "0us", tau: "1ms", slowdown: 1} turns both off.',
     }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:
