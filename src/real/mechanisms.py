@@ -758,6 +758,39 @@ def idle_arrival():
     return figures
 
 
+GLUE_STEPS_US = (100, 1000, 3000)
+
+
+def glue_after_step():
+    """Tasks of an event loop run back to back (gathered), each one burst of pure Python of S
+    (0.1, 1 or 3 ms, timed by the clock); the figure is the median gap between the end of one
+    task's burst and the start of the next one's: the event loop's own code between them (the
+    task's end, the next task's step). A long burst keeps only its own small loop in the caches;
+    the loop's code has gone cold meanwhile."""
+    figures = {}
+    for s_us in GLUE_STEPS_US:
+        n = n_of(100 if s_us < 3000 else 60)
+        marks = []
+
+        async def one():
+            t = now()
+            end = t + s_us * US
+            while now() < end:
+                pass
+            marks.append((t, now()))
+
+        async def main():
+            await asyncio.gather(*(one() for _ in range(n)))
+
+        loop = asyncio.new_event_loop()
+        try:
+            loop.run_until_complete(main())
+        finally:
+            loop.close()
+        figures["gap.%gms" % (s_us / 1000)] = median([b[0] - a[1] for a, b in zip(marks, marks[1:])])
+    return figures
+
+
 EXPERIMENTS = (
     ("gil-threads", gil_threads),
     ("gil-release", gil_release),
@@ -772,6 +805,7 @@ EXPERIMENTS = (
     ("sockets", sockets),
     ("sleeps", sleeps),
     ("idle-arrival", idle_arrival),
+    ("glue-after-step", glue_after_step),
 )
 
 

@@ -82,7 +82,8 @@ const spinners = (k: number) =>
   }));
 
 function base(ctx: SimContext, name: string): Pick<ScenarioInput, "name" | "seed" | "machine" | "runtime"> {
-  return { name, seed: 1, machine: { cores: ctx.cores }, runtime: { python: ctx.python as "3.11" } };
+  // The experiments call their kernels directly: none of the real harness's per-step bookkeeping.
+  return { name, seed: 1, machine: { cores: ctx.cores }, runtime: { python: ctx.python as "3.11", stepOverhead: "0us" } };
 }
 
 const fig = (key: string, unit: FigureUnit, what: string, role: FigureSpec["role"] = "compared"): FigureSpec => ({
@@ -635,7 +636,7 @@ const sockets: Experiment = {
         scenarios: (ctx) => [
           {
             ...base(ctx, `sockets-k${k}-i${i}`),
-            runtime: { python: ctx.python as "3.11", switchInterval: i },
+            runtime: { ...base(ctx, "").runtime, switchInterval: i },
             executor: { kind: "sync" },
             workload: {
               arrivals: { kind: "batch", count: 1 },
@@ -728,6 +729,41 @@ const idleArrival: Experiment = {
   gaps: [],
 };
 
+// ------------------------------------------------------------------ the loop's code after a long step
+
+const GLUE_STEPS = [
+  { key: "0.1ms", ns: 100_000, n: 100 },
+  { key: "1ms", ns: 1_000_000, n: 100 },
+  { key: "3ms", ns: 3_000_000, n: 60 },
+] as const;
+
+const glueAfterStep: Experiment = {
+  id: "glue-after-step",
+  title: "The event loop's code after a long step",
+  description:
+    "Tasks gathered into an event loop run back to back, each one burst of pure Python of S (0.1, 1 or 3 ms; 100, 100 and 60 tasks), timed by the clock. Figure: the median gap between the end of one task's burst and the start of the next one's, which is only the loop's own code (the task's end, the next task's step). The simulation runs the same tasks as a batch into one loop, one pure-Python step of S each, and takes the same gaps.",
+  informs:
+    "machine.coldStart as it applies to the runtime's glue: code not run for S goes cold while the process runs other code, not only while it sleeps.",
+  figures: GLUE_STEPS.map((g) => fig(`gap.${g.key}`, "ns", `gap between two tasks after ${g.key} steps`)),
+  cases: GLUE_STEPS.map(
+    (g): SimCase => ({
+      figures: [`gap.${g.key}`],
+      scenarios: (ctx) => [
+        {
+          ...base(ctx, `glue-after-step-${g.key}`),
+          executor: { kind: "asyncio" },
+          workload: { arrivals: { kind: "batch", count: g.n }, classes: [{ steps: [{ cpu: ns(g.ns) }] }] },
+        },
+      ],
+      extract: ([run]) => {
+        const steps = stepsOf(traceOf(run as RunResult), "cpu").sort((a, b) => a.start - b.start);
+        return { [`gap.${g.key}`]: median(steps.slice(1).map((s, i) => s.start - (steps[i] as { end: number }).end)) };
+      },
+    }),
+  ),
+  gaps: [],
+};
+
 /** Every experiment, in the order mechanisms.py runs them. */
 export const MECHANISMS: readonly Experiment[] = [
   gilThreads,
@@ -743,6 +779,7 @@ export const MECHANISMS: readonly Experiment[] = [
   sockets,
   sleeps,
   idleArrival,
+  glueAfterStep,
 ];
 
 export const MECHANISM_IDS: readonly string[] = MECHANISMS.map((e) => e.id);
