@@ -184,9 +184,14 @@ export async function run(nb: Notebook): Promise<void> {
     const top = Math.max(...miss.map((w) => get(kind, w).latency.hi));
     return ` On ${kind === "threads-gil" ? "3.12" : kind === "threads-nogil" ? "3.13t" : "processes"}, larger pools (${miss.join(", ")}) miss it again by this rule: ${miss.every((w) => get(kind, w).latency.mean <= TARGET) ? "their mean p99 is under the target but " : ""}the upper bound reaches ${ms(top)}.`;
   };
+  const littles = `the number of requests in flight (Little's law: ${RATE}/s × ${ms(meanLatency)} mean latency ≈ ${inFlight.toFixed(0)})`;
+  const lead =
+    gilPool === null
+      ? `On 3.12 adding threads does not meet the target here: past the knee p99 levels off, and its upper 95% bound stays over the target (${ms(get("threads-gil", widest).latency.hi)} at ${widest} threads) whatever the pool size. Without the GIL the rule works, and what sets the pool size is ${littles}.`
+      : `Adding threads until the target is met works here, but what sets the pool size is ${littles}, not the GIL.`;
   nb.verdict(
     verdict,
-    `Adding threads until the target is met works here, but what sets the pool size is the number of requests in flight (Little's law: ${RATE}/s × ${ms(meanLatency)} mean latency ≈ ${inFlight.toFixed(0)}), not the GIL. The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} Past that, more threads do not lower p99: at ${widest} threads it is ${ms(gilP99)} with the GIL, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy. Below the knee, latency explodes: the pool, not the CPU, is the bottleneck. Near GIL saturation (see the heatmap) adding threads stops working altogether.`,
+    `${lead} The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} ${gilPool === null ? "The plateau is the GIL's" : "Past that, more threads do not lower p99"}: at ${widest} threads it is ${ms(gilP99)} with the GIL, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy. Below the knee, latency explodes: the pool, not the CPU, is the bottleneck. Near GIL saturation (see the heatmap) adding threads stops working altogether.`,
   );
 }
 
