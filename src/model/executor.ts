@@ -146,6 +146,8 @@ function chunkedMap(
       },
     });
     if (extra > 0) yield overhead(extra);
+    const starting = pool.startedWait?.();
+    if (starting) yield* starting;
     yield overhead(rt.world.draw(p.submitReturn, "submit-return"));
   };
 }

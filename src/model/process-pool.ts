@@ -34,8 +34,10 @@ export function pipeWakeups(payload: number): number {
  * the pipe; each worker process (its own interpreter and GIL) unpickles, runs, pickles the result
  * back on a SimpleQueue (no feeder); the manager unpickles it and sets the future. Each of the
  * three threads of the submitting process needs its GIL in turn.
- * With fork every worker starts at the first submit; with forkserver and spawn they start on
- * demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
+ * With fork every worker starts at the first submit, before the manager thread: the submitting
+ * thread forks them one after the other (os.fork, GIL held: forkCost each, the parent's page
+ * tables copied), and each child then starts up (processStart less forkCost, which the measured
+ * processStart includes); with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
  *
  * Both directions cross a pipe of PIPE_CAPACITY bytes. A longer message goes in pieces: the
  * writer blocks until the reader has drained the pipe, and the reader, in
@@ -62,6 +64,8 @@ export class ProcessPool implements Pool {
   private readonly workers: SimThread[] = [];
   private idleWorkers = 0;
   private started = false;
+  /** Set by the first submit with fork: the submitter forks the workers next (startedWait). */
+  private launching = false;
   /** Per call message longer than the pipe: set when it is in the pipe to its last piece (the feeder's write returns). */
   private readonly callWritten = new Map<Job, OneShot>();
   /** Per result still crossing the result pipe: set when its worker may go on. */
@@ -81,12 +85,16 @@ export class ProcessPool implements Pool {
 
   submit(job: Job): number {
     this.pending.push(job);
+    if (!this.started && this.startMethod === "fork") {
+      // _start_executor_manager_thread: _launch_processes, then the manager thread.
+      this.started = true;
+      this.launching = true;
+      return 0;
+    }
     if (!this.manager) {
       this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
     }
-    if (!this.started && this.startMethod === "fork") {
-      for (let i = 0; i < this.maxWorkers; i++) this.spawnWorker();
-    } else if (this.idleWorkers > 0) {
+    if (this.idleWorkers > 0) {
       this.idleWorkers--;
     } else if (this.workers.length < this.maxWorkers) {
       this.spawnWorker();
@@ -94,6 +102,24 @@ export class ProcessPool implements Pool {
     this.started = true;
     this.managerWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
     return 0;
+  }
+
+  /** After the first submit with fork: the submitter forks every worker, then starts the manager. */
+  startedWait(): Generator<Op, void, boolean | undefined> | null {
+    if (!this.launching) return null;
+    this.launching = false;
+    return this.launch();
+  }
+
+  private *launch(): Generator<Op, void, boolean | undefined> {
+    const p = this.rt.world.params;
+    for (let i = 0; i < this.maxWorkers; i++) {
+      const fork = this.rt.world.draw(p.forkCost, "fork");
+      yield overhead(fork, "hold", false);
+      this.spawnWorker(fork);
+    }
+    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
+    this.managerWake.wakeOne(this.rt.world.draw(p.threadHandoff, "thread-handoff"));
   }
 
   private ipc(payload: number): number {
@@ -166,17 +192,19 @@ export class ProcessPool implements Pool {
     }
   }
 
-  private spawnWorker(): void {
+  /** A new worker process; `forked`: the fork the parent already paid, which its start-up includes. */
+  private spawnWorker(forked = 0): void {
     const index = this.workers.length;
     const proc = this.rt.addProcess(`${this.prefix}-${index}`);
     const thread = this.rt.addThread(proc, `${proc.name}/MainThread`, "process-worker");
     this.workers.push(thread);
-    thread.start(this.workerProgram(thread));
+    thread.start(this.workerProgram(thread, forked));
   }
 
-  private *workerProgram(thread: SimThread): Generator<Op, void, boolean | undefined> {
+  private *workerProgram(thread: SimThread, forked: number): Generator<Op, void, boolean | undefined> {
     // Interpreter start-up (fork: copy-on-write set-up; spawn/forkserver: a fresh interpreter and imports).
-    yield overhead(this.rt.world.draw(this.rt.world.params.processStart, "process-start"), "hold", false);
+    const start = this.rt.world.draw(this.rt.world.params.processStart, "process-start");
+    yield overhead(Math.max(0, start - forked), "hold", false);
     for (;;) {
       while (this.callQueue.size === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
       const job = this.callQueue.shift() as Job;

@@ -80,6 +80,11 @@ export interface RuntimeParams {
    * the pipe (after a sleep of tens of microseconds). Two per further pipe-full.
    */
   pipeWakeup: DistSpec;
+  /**
+   * Process pool, fork: the submitting thread's CPU (GIL held) to fork one worker (os.fork copies
+   * the parent's page tables: more for a bigger parent). The first submit forks them all in turn.
+   */
+  forkCost: DistSpec;
   /** Process pool start method. */
   startMethod: StartMethod;
   /** Start-up time of one worker process with that start method. */
@@ -141,6 +146,13 @@ const LOOP_COSTS: Record<number, LoopCosts> = {
  */
 const STEP_OVERHEAD: Record<number, Nanos> = { 9: 12_500, 10: 9_000, 11: 8_350, 12: 8_250, 13: 6_600 };
 
+/**
+ * What the first submit to a new fork pool blocks the submitter per worker: 3.1 to 3.4 ms with one
+ * worker, 7.4 to 14.4 ms with four (CPython 3.9, 3.11, 3.13, a small program, medians of 7 pools,
+ * 2-core AMD EPYC VM, 2026-11-30): about 2.3 ms more a worker.
+ */
+const FORK_COST: Nanos = 2_300_000;
+
 /** The default process start-up time for a start method. */
 export function processStartFor(method: StartMethod): DistSpec {
   return START[method];
@@ -186,6 +198,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     ipcPerByte: 0.47,
     ipcLatency: ln(12 * US, 60 * US),
     pipeWakeup: ln(12 * US, 60 * US),
+    forkCost: c(FORK_COST),
     startMethod,
     processStart: START[startMethod],
     processStartBy: {},

@@ -526,7 +526,8 @@ def stop_forkserver():
 def process_start():
     """The first result of a new ProcessPoolExecutor(1) with each start method (fork, spawn,
     forkserver): from creating the pool to the result of its first submit(f) (the worker's
-    start-up, the imports it needs, one round trip). Before each forkserver pool the fork server
+    start-up, the imports it needs, one round trip). all4.fork: a new ProcessPoolExecutor(4) with
+    fork, from creating it to the results of four submits at once (the first submit forks all four). Before each forkserver pool the fork server
     is stopped, so each measures a cold start as a program's first pool pays it. K pools per
     method: the median."""
     out = {}
@@ -546,6 +547,20 @@ def process_start():
             finally:
                 pool.shutdown(wait=True)
         out["first.%s" % method] = median(xs)
+    # A pool of four with fork: the first submit forks all four workers in turn before it returns.
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+        xs = []
+        for _ in range(n_of(3, least=1)):
+            t = now()
+            pool = futures.ProcessPoolExecutor(max_workers=4, mp_context=ctx)
+            try:
+                fs = [pool.submit(noop) for _ in range(4)]
+                futures.wait(fs)
+                xs.append(now() - t)
+            finally:
+                pool.shutdown(wait=True)
+        out["all4.fork"] = median(xs)
     stop_forkserver()
     return out
 

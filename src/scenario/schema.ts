@@ -226,6 +226,10 @@ const runtimeSchema = z.strictObject({
     description:
       "CPU (GIL held) spent on each step of a task besides the step itself: the real harness's bookkeeping by default (6.6 to 12.5 µs by version); an application's code between its calls may cost more. \"0us\" leaves it out.",
   }),
+  forkCost: distributionSchema.optional().meta({
+    description:
+      "Process pools with fork: the submitting thread's CPU (GIL held) to fork one worker; the first submit forks them all in turn. Default 2.3 ms (a small program; more for a bigger one).",
+  }),
   processStartBy: z
     .strictObject({
       fork: distributionSchema.optional(),

@@ -153,6 +153,7 @@ describe("thread and process pools", () => {
         gilHandoff: 0,
         timerSlack: 0,
         processStart: 0,
+        forkCost: 0,
       },
       executor: { kind: "processes", workers, startMethod: "fork" },
       workload: { arrivals: { kind: "batch", count }, classes: [{ payload, steps: [{ cpu: "1ms", gil: "hold" }] }] },
@@ -191,6 +192,46 @@ describe("thread and process pools", () => {
       // The second message enters the pipe once the first one's last piece is in: 15 pieces of
       // two wake-ups later, at least.
       expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(15 * 2 * W);
+    });
+  });
+
+  describe("a fork pool's start", () => {
+    // 8 cores (no worker waits for a CPU), every other cost 0: worker i (from 0) is forked by the
+    // submitter from i x forkCost to (i + 1) x forkCost, then starts up for processStart less the
+    // fork its parent already paid.
+    const started = (forkCost: string, processStart: string, workers: number) =>
+      run({
+        machine: { cores: 8, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+        runtime: {
+          python: "3.12",
+          ...{ ipcBase: 0, ipcPerByte: 0, ipcLatency: 0, threadHandoff: 0, submitCost: 0, submitReturn: 0 },
+          ...{ acceptCost: 0, stepOverhead: 0, syscallCost: 0, gilWakeup: 0, gilHandoff: 0, timerSlack: 0 },
+          forkCost,
+          processStart,
+        },
+        executor: { kind: "processes", workers, startMethod: "fork" },
+        workload: { arrivals: { kind: "batch", count: workers }, classes: [{ steps: [{ cpu: "0us" }] }] },
+      }).metrics.makespan;
+
+    it("forks the workers one after another in the first submit, then starts the manager: no call before 4 x forkCost", () => {
+      // Worker 0 is ready at 12 ms, but the manager thread starts only after the fourth fork
+      // (40 ms); by then three workers are ready and take the calls.
+      expect(started("10ms", "12ms", 4)).toBeGreaterThanOrEqual(40 * MS);
+      expect(started("10ms", "12ms", 4)).toBeLessThan(40.5 * MS);
+      // Short forks: the calls wait for the first worker (forked by 1 ms, ready at 12 ms), which takes them all.
+      expect(started("1ms", "12ms", 4)).toBeGreaterThanOrEqual(12 * MS);
+      expect(started("1ms", "12ms", 4)).toBeLessThan(12.5 * MS);
+      // forkCost 0: every worker starts at once.
+      expect(started("0us", "12ms", 4)).toBeGreaterThanOrEqual(12 * MS);
+      expect(started("0us", "12ms", 4)).toBeLessThan(12.5 * MS);
+    });
+
+    it("never makes a one-worker pool's start longer than processStart when the fork fits in it", () => {
+      expect(started("2ms", "12ms", 1)).toBeGreaterThanOrEqual(12 * MS);
+      expect(started("2ms", "12ms", 1)).toBeLessThan(12.5 * MS);
+      // a fork longer than the measured start-up: the child's part is clamped at 0.
+      expect(started("20ms", "12ms", 1)).toBeGreaterThanOrEqual(20 * MS);
+      expect(started("20ms", "12ms", 1)).toBeLessThan(20.5 * MS);
     });
   });
 });

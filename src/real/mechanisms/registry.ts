@@ -83,7 +83,12 @@ const spinners = (k: number) =>
 
 function base(ctx: SimContext, name: string): Pick<ScenarioInput, "name" | "seed" | "machine" | "runtime"> {
   // The experiments call their kernels directly: none of the real harness's per-step bookkeeping.
-  return { name, seed: 1, machine: { cores: ctx.cores }, runtime: { python: ctx.python as "3.11", stepOverhead: "0us" } };
+  return {
+    name,
+    seed: 1,
+    machine: { cores: ctx.cores },
+    runtime: { python: ctx.python as "3.11", stepOverhead: "0us" },
+  };
 }
 
 const fig = (key: string, unit: FigureUnit, what: string, role: FigureSpec["role"] = "compared"): FigureSpec => ({
@@ -540,22 +545,39 @@ const processStart: Experiment = {
   id: "process-start",
   title: "First result of a new process pool, by start method",
   description:
-    "A new ProcessPoolExecutor(1) with the fork, spawn or forkserver start method: the time from creating the pool to the result of its first submit(f) (the worker's start-up and one round trip). The fork server is stopped before each forkserver pool, so each is a cold start as a program's first pool pays it. The simulation runs one task on a new pool of one process with the same start method.",
-  informs: "processStart for each start method (which a machine profile must not override with the fork figure).",
-  figures: METHODS.map((m) => fig(`first.${m}`, "ns", `first result, ${m}`)),
-  cases: METHODS.map(
-    (m): SimCase => ({
-      figures: [`first.${m}`],
+    "A new ProcessPoolExecutor(1) with the fork, spawn or forkserver start method: the time from creating the pool to the result of its first submit(f) (the worker's start-up and one round trip). The fork server is stopped before each forkserver pool, so each is a cold start as a program's first pool pays it. all4.fork: a new ProcessPoolExecutor(4) with fork, from creating it to the results of four submits made at once; the first submit forks all four workers in turn. The simulation runs one task on a new pool of one process with the same start method (four tasks on four processes for all4.fork).",
+  informs:
+    "processStart for each start method (which a machine profile must not override with the fork figure), and forkCost (all4.fork against first.fork).",
+  figures: [
+    ...METHODS.map((m) => fig(`first.${m}`, "ns", `first result, ${m}`)),
+    fig("all4.fork", "ns", "four results of a new pool of four, fork"),
+  ],
+  cases: [
+    {
+      figures: ["all4.fork"],
       scenarios: (ctx) => [
         {
-          ...base(ctx, `process-start-${m}`),
-          executor: { kind: "processes", workers: 1, startMethod: m },
-          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "0us" }] }] },
+          ...base(ctx, "process-start-all4"),
+          executor: { kind: "processes", workers: 4, startMethod: "fork" },
+          workload: { arrivals: { kind: "batch", count: 4 }, classes: [{ steps: [{ cpu: "0us" }] }] },
         },
       ],
-      extract: ([run]) => ({ [`first.${m}`]: (run as RunResult).metrics.makespan }),
-    }),
-  ),
+      extract: ([run]) => ({ "all4.fork": (run as RunResult).metrics.makespan }),
+    },
+    ...METHODS.map(
+      (m): SimCase => ({
+        figures: [`first.${m}`],
+        scenarios: (ctx) => [
+          {
+            ...base(ctx, `process-start-${m}`),
+            executor: { kind: "processes", workers: 1, startMethod: m },
+            workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "0us" }] }] },
+          },
+        ],
+        extract: ([run]) => ({ [`first.${m}`]: (run as RunResult).metrics.makespan }),
+      }),
+    ),
+  ],
   gaps: [],
 };
 
