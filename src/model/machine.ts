@@ -200,8 +200,12 @@ export class Machine {
    */
   private coldCheck(thread: SimThread): void {
     const proc = thread.process;
-    if (proc.active === 0 && this.coldStart.max > 0)
+    if (proc.active === 0 && this.coldStart.max > 0) {
       proc.coldDebt = coldStartExtra(this.coldStart, this.world.now - proc.idleSince);
+      // The idle debt covers the glue that went cold meanwhile, paid or not by what runs first.
+      proc.coldCharged = proc.coldDebt;
+      proc.glueDebt = 0;
+    }
   }
 
   /** The thread gives up its CPU: it sleeps (a wait, a blocking call, the GIL) or exits. */

@@ -205,6 +205,8 @@ export class ProcessPool implements Pool {
     // Interpreter start-up (fork: copy-on-write set-up; spawn/forkserver: a fresh interpreter and imports).
     const start = this.rt.world.draw(this.rt.world.params.processStart, "process-start");
     yield overhead(Math.max(0, start - forked), "hold", false);
+    // Start-up ran the interpreter's own code: its glue starts warm.
+    thread.process.glueAt = this.rt.now;
     for (;;) {
       while (this.callQueue.size === 0) yield { op: "wait", on: this.callGetters, state: "idle" };
       const job = this.callQueue.shift() as Job;

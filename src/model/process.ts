@@ -14,6 +14,8 @@ export class SimProcess {
   glueAt: number;
   /** Extra CPU time its glue code still owes for going cold while the process ran other code. */
   glueDebt = 0;
+  /** The idle debt charged at the last wake, until the next glue op (which it covers). */
+  coldCharged = 0;
 
   constructor(
     rt: Runtime,

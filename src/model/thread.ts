@@ -312,29 +312,33 @@ export class SimThread {
    *
    * Glue (the runtime's own code, `glue` ops) also goes cold while the process runs other code: a
    * long step's kernel keeps only itself in the caches. Glue run `since` after the process last
-   * ran glue owes the same curve's value at `since`, less what the idle debt still owed covers;
-   * only glue pays that part, within the same slowdown as the idle debt.
+   * ran glue owes the same curve's value at `since`, less the idle debt charged at the last wake
+   * (which covers the same span, whether or not other work has paid it yet); only glue pays that
+   * part, within the same slowdown as the idle debt.
    */
   private withCold(ns: Nanos, glue = false): Nanos {
     const proc = this.process;
     if (ns <= 0) return ns;
+    const now = this.rt.world.now;
     if (glue) {
-      const now = this.rt.world.now;
-      const owed = this.rt.machine.glueColdExtra(now - proc.glueAt) - proc.coldDebt;
+      const owed = this.rt.machine.glueColdExtra(now - proc.glueAt) - proc.coldCharged;
+      proc.coldCharged = 0;
       if (owed > proc.glueDebt) proc.glueDebt = owed;
-      proc.glueAt = now + ns;
     }
-    if (proc.coldDebt <= 0 && (!glue || proc.glueDebt <= 0)) return ns;
-    let room = Math.round(ns * (this.rt.machine.coldSlowdown - 1));
-    const idle = Math.min(proc.coldDebt, room);
-    proc.coldDebt -= idle;
-    room -= idle;
-    const cold = glue ? Math.min(proc.glueDebt, room) : 0;
-    proc.glueDebt -= cold;
-    this.rt.world.overheadCpu += idle + cold;
-    return ns + idle + cold;
+    let total = ns;
+    if (proc.coldDebt > 0 || (glue && proc.glueDebt > 0)) {
+      let room = Math.round(ns * (this.rt.machine.coldSlowdown - 1));
+      const idle = Math.min(proc.coldDebt, room);
+      proc.coldDebt -= idle;
+      room -= idle;
+      const cold = glue ? Math.min(proc.glueDebt, room) : 0;
+      proc.glueDebt -= cold;
+      this.rt.world.overheadCpu += idle + cold;
+      total = ns + idle + cold;
+    }
+    if (glue) proc.glueAt = now + total;
+    return total;
   }
-
 
   private runCpu(ns: Nanos, state: CpuState, checkpoints: boolean, then: () => void): void {
     if (ns <= 0) {
