@@ -139,12 +139,13 @@ const LOOP_COSTS: Record<number, LoopCosts> = {
 
 /**
  * What the real harness spends on each step besides the step, by minor version: 200 tasks of five
- * 5 µs pure-Python steps, run twice in a sync loop and twice in an event loop on a 2-core AMD EPYC
- * virtual machine (2026-11-30), the median over the four runs of the gap between two steps of a
- * task plus a step's overrun. The runs spread over about 1.5x (the machine's speed drifts). 3.14
+ * 5 µs pure-Python steps, run four times in a sync loop and four times in an event loop on a
+ * 2-core AMD EPYC virtual machine (2026-11-30), the median over the eight runs of the gap between
+ * two steps of a task plus a step's overrun (data/harness/step-overhead.json, written by
+ * scripts/step-overhead.ts). The runs spread over up to 2x (the machine's speed drifts). 3.14
  * takes 3.13's.
  */
-const STEP_OVERHEAD: Record<number, Nanos> = { 9: 12_500, 10: 9_000, 11: 8_350, 12: 8_250, 13: 6_600 };
+const STEP_OVERHEAD: Record<number, Nanos> = { 9: 11_400, 10: 11_330, 11: 8_690, 12: 8_290, 13: 9_420 };
 
 /**
  * What the first submit to a new fork pool blocks the submitter per worker: 3.1 to 3.4 ms with one

@@ -224,7 +224,7 @@ const runtimeSchema = z.strictObject({
   acceptCost: distributionSchema.optional(),
   stepOverhead: distributionSchema.optional().meta({
     description:
-      "CPU (GIL held) spent on each step of a task besides the step itself: the real harness's bookkeeping by default (6.6 to 12.5 µs by version); an application's code between its calls may cost more. \"0us\" leaves it out.",
+      "CPU (GIL held) spent on each step of a task besides the step itself: the real harness's bookkeeping by default (8.3 to 11.4 µs by version); an application's code between its calls may cost more. \"0us\" leaves it out.",
   }),
   forkCost: distributionSchema.optional().meta({
     description:
