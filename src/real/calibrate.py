@@ -392,6 +392,29 @@ def process_start():
     return {"samples": out, "startMethod": method}
 
 
+def process_fork():
+    """How long the first submit to a new fork ProcessPoolExecutor blocks, with 1 and with 4
+    workers: it forks every worker in turn before it returns (_launch_processes), so the difference
+    over 3 is one fork in this process. Points (workers, ns); none where fork is missing."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return {"points": []}
+    ctx = multiprocessing.get_context("fork")
+    points = []
+    for _ in range(rounds(5)):
+        for n in (1, 4):
+            pool = futures.ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+            try:
+                t = now()
+                f = pool.submit(noop)
+                points.append([n, now() - t])
+                f.result()
+            finally:
+                pool.shutdown(wait=True)
+    return {"points": points}
+
+
 def sleep_overshoot():
     """time.sleep(1 ms): how much longer it takes (timer slack and the wake-up)."""
     out = []
@@ -444,6 +467,7 @@ EXPERIMENTS = (
     ("run-in-executor", run_in_executor),
     ("process-roundtrip", process_roundtrip),
     ("process-start", process_start),
+    ("process-fork", process_fork),
     ("sleep-overshoot", sleep_overshoot),
     ("asyncio-timer", asyncio_timer),
     ("thread-start", thread_start),

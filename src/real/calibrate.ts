@@ -19,6 +19,7 @@ export const EXPERIMENTS = [
   "run-in-executor",
   "process-roundtrip",
   "process-start",
+  "process-fork",
   "sleep-overshoot",
   "asyncio-timer",
   "thread-start",
@@ -223,6 +224,9 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
     e["process-start"]?.samples,
     `first call of a new ProcessPoolExecutor(1) (${e["process-start"]?.startMethod ?? "default"} start)`,
   );
+  for (const [n, values] of bySize(e["process-fork"]?.points ?? [])) {
+    put(`process-fork-${n}`, values, `first submit to a new fork ProcessPoolExecutor(${n}): how long it blocks`);
+  }
   put("sleep-overshoot", e["sleep-overshoot"]?.samples, "time.sleep(1 ms) minus 1 ms");
   put("asyncio-timer", e["asyncio-timer"]?.samples, "await asyncio.sleep(1.5 ms) in an idle loop");
   put("thread-start", e["thread-start"]?.samples, "threading.Thread.start()");

@@ -23,6 +23,8 @@ import type { MeasuredQuantity } from "./profile.js";
  *   size) + 2 x ipcLatency, the caller's wake-up on the future, and the pipe's wake-ups of a long
  *   message each way (pipeWakeups); fitted on the medians by size less those.
  * - processStart: the first call of a new pool minus a warm round trip.
+ * - forkCost: how much longer the first submit to a new fork pool blocks with 4 workers than with
+ *   1, over 3 (it forks every worker in turn).
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
  * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
@@ -221,6 +223,11 @@ export function runtimeFromMeasurements(
     const start = m["process-start"];
     const warm = medians[0]?.[1];
     if (start && warm !== undefined) runtime.processStart = shifted(start, warm);
+  }
+  {
+    const one = m["process-fork-1"];
+    const four = m["process-fork-4"];
+    if (one && four) runtime.forkCost = dur(Math.max(0, (four.median - one.median) / 3));
   }
   const slack = m["sleep-overshoot"];
   // time.sleep(1 ms) returns the timer slack plus the wake-up from a 1 ms idle late. (Its

@@ -28,6 +28,20 @@ function parsed(runtime: Record<string, unknown>) {
   }).runtime;
 }
 
+describe("runtimeFromMeasurements: forkCost", () => {
+  test("is how much longer a 4-worker fork pool's first submit blocks than a 1-worker one's, over 3, and never negative", () => {
+    const { runtime } = runtimeFromMeasurements(
+      { "process-fork-1": q(4_000_000), "process-fork-4": q(13_000_000) },
+      [],
+    );
+    expect(runtime.forkCost).toBe("3ms");
+    expect(parsed(runtime).forkCost).toEqual({ dist: "constant", value: 3_000_000 });
+    const noisy = runtimeFromMeasurements({ "process-fork-1": q(6_000_000), "process-fork-4": q(5_000_000) }, []);
+    expect(noisy.runtime.forkCost).toBe("0ns");
+    expect(runtimeFromMeasurements({ "process-fork-4": q(13_000_000) }, []).runtime.forkCost).toBeUndefined();
+  });
+});
+
 describe("runtimeFromMeasurements", () => {
   const measured: Record<string, MeasuredQuantity> = {
     "gil-handoff": q(12 * US, 60 * US),
