@@ -481,12 +481,8 @@ export async function run(nb: Notebook): Promise<void> {
     title: `p95 latency: simulated ${agreement("latency.p95")}`,
     subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes; ${spreadWords("latency.p95")}`,
   });
-  await nb.figure(
-    "p95",
-    p95Figure,
-    `The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL. ${p95Figure.caption ?? ""}`,
-    data("latency.p95"),
-  );
+  nb.text("The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL.");
+  await nb.figure("p95", p95Figure, p95Figure.caption ?? "", data("latency.p95"));
 
   const convoy = rows.find((r) => r.entry.id === "convoy");
   if (convoy) {
