@@ -8,7 +8,7 @@ import type { Summary } from "./evaluate.js";
 import { type MmcModel, mmcModel, mmcPredict } from "./mmc-check.js";
 import type { JobRunner } from "./pool.js";
 import type { Progress } from "./progress.js";
-import { type SearchResult, smallestMeeting } from "./search.js";
+import { mostProbes, type SearchResult, smallestMeeting } from "./search.js";
 import { type Objective, type Standing, stand } from "./slo.js";
 
 /** The replications per probe when neither the option nor the scenario asks for more. */
@@ -103,11 +103,7 @@ export async function recommend(raw: unknown, source: string, options: Recommend
     scenarioAt(c, maxWorkers);
   }
   const seed = hashSeed(options.seed ?? base.seed, "recommend");
-  // Doubling takes at most ceil(log2 max) + 1 probes, bisecting as many again, plus the neighbour;
-  // an inconclusive miss at max adds the sizes between the last doubling and max.
-  const lastDoubling = maxWorkers > 1 ? 2 ** Math.ceil(Math.log2(maxWorkers) - 1) : 0;
-  const perSearch = 2 * Math.ceil(Math.log2(maxWorkers)) + 2 + Math.max(0, maxWorkers - lastDoubling - 1);
-  const progress = options.progress?.(candidates.length * perSearch);
+  const progress = options.progress?.(candidates.length * mostProbes(maxWorkers));
 
   const searchOne = async (c: Candidate): Promise<KindResult> => {
     const search = await smallestMeeting(maxWorkers, async (size) => {

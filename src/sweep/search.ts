@@ -20,6 +20,16 @@ export interface SearchResult<T> {
 }
 
 /**
+ * The most probes smallestMeeting(max, ...) can make: doubling takes at most ceil(log2 max) + 1,
+ * bisecting as many again, plus the neighbour; an inconclusive miss at max adds the sizes between
+ * the last doubling (the largest power of two below max) and max.
+ */
+export function mostProbes(max: number): number {
+  const lastDoubling = max > 1 ? 2 ** Math.ceil(Math.log2(max) - 1) : 0;
+  return 2 * Math.ceil(Math.log2(max)) + 2 + Math.max(0, max - lastDoubling - 1);
+}
+
+/**
  * Finds the smallest size in [1, max] that meets a target, assuming that meeting is monotone in
  * the size: doubling (1, 2, 4, ...) until a size meets, then halving the gap between the last
  * miss and the first meet. The size after the answer is probed too, as a check of the

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { smallestMeeting } from "../../src/sweep/search.js";
+import { mostProbes, smallestMeeting } from "../../src/sweep/search.js";
 
 const threshold = (t: number) => async (n: number) => ({ meets: n >= t, detail: n });
 
@@ -48,6 +48,26 @@ describe("smallestMeeting", () => {
     const clear = await smallestMeeting(8, async (n) => ({ meets: n === 6, detail: null }));
     expect(clear.best).toBeNull();
     expect(clear.probes.map((p) => p.size)).toEqual([1, 2, 4, 8]);
+  });
+
+  test("mostProbes bounds the probes of any search: monotone, broken, or inconclusive at max", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (max, t, exact, noisyMax) => {
+          const evaluate = async (n: number) => ({
+            meets: exact ? n === t : n >= t,
+            detail: null,
+            inconclusive: noisyMax && n === max,
+          });
+          const result = await smallestMeeting(max, evaluate);
+          expect(result.probes.length).toBeLessThanOrEqual(mostProbes(max));
+        },
+      ),
+    );
   });
 
   test("smallestMeeting rejects a bad maximum", async () => {
