@@ -91,17 +91,25 @@ export class ProcessPool implements Pool {
       this.launching = true;
       return 0;
     }
-    if (!this.manager) {
-      this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
-    }
+    if (!this.manager) this.startManager();
     if (this.idleWorkers > 0) {
       this.idleWorkers--;
     } else if (this.workers.length < this.maxWorkers) {
       this.spawnWorker();
     }
     this.started = true;
-    this.managerWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
+    this.notifyManager();
     return 0;
+  }
+
+  /** The executor's manager thread (_ExecutorManagerThread), started once. */
+  private startManager(): void {
+    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
+  }
+
+  /** A submit wakes the manager through its wake-up pipe (a thread hand-off). */
+  private notifyManager(): void {
+    this.managerWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
   }
 
   /** After the first submit with fork: the submitter forks every worker, then starts the manager. */
@@ -118,8 +126,8 @@ export class ProcessPool implements Pool {
       yield overhead(fork, "hold", false);
       this.spawnWorker(fork);
     }
-    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
-    this.managerWake.wakeOne(this.rt.world.draw(p.threadHandoff, "thread-handoff"));
+    this.startManager();
+    this.notifyManager();
   }
 
   private ipc(payload: number): number {
