@@ -81,13 +81,18 @@ const spinners = (k: number) =>
     steps: [{ repeat: "forever" as const, steps: [{ cpu: "100ms" }] }],
   }));
 
-function base(ctx: SimContext, name: string): Pick<ScenarioInput, "name" | "seed" | "machine" | "runtime"> {
+/** An experiment's scenario head; `runtime` adds to (or overrides) its runtime section. */
+function base(
+  ctx: SimContext,
+  name: string,
+  runtime: Partial<NonNullable<ScenarioInput["runtime"]>> = {},
+): Pick<ScenarioInput, "name" | "seed" | "machine" | "runtime"> {
   // The experiments call their kernels directly: none of the real harness's per-step bookkeeping.
   return {
     name,
     seed: 1,
     machine: { cores: ctx.cores },
-    runtime: { python: ctx.python as "3.11", stepOverhead: "0us" },
+    runtime: { python: ctx.python as "3.11", stepOverhead: "0us", ...runtime },
   };
 }
 
@@ -657,8 +662,7 @@ const sockets: Experiment = {
         figures: [`rps.k${k}.i${i}`],
         scenarios: (ctx) => [
           {
-            ...base(ctx, `sockets-k${k}-i${i}`),
-            runtime: { ...base(ctx, "").runtime, switchInterval: i },
+            ...base(ctx, `sockets-k${k}-i${i}`, { switchInterval: i }),
             executor: { kind: "sync" },
             workload: {
               arrivals: { kind: "batch", count: 1 },
