@@ -523,44 +523,41 @@ def stop_forkserver():
     return True
 
 
+def new_pool_results(ctx, workers):
+    """Creates a ProcessPoolExecutor(workers) with `ctx`, submits `workers` calls at once and
+    returns the ns from creating it to the last result (start-up included); shuts it down."""
+    t = now()
+    pool = futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        for f in [pool.submit(noop) for _ in range(workers)]:
+            f.result()
+        return now() - t
+    finally:
+        pool.shutdown(wait=True)
+
+
 def process_start():
     """The first result of a new ProcessPoolExecutor(1) with each start method (fork, spawn,
     forkserver): from creating the pool to the result of its first submit(f) (the worker's
     start-up, the imports it needs, one round trip). all4.fork: a new ProcessPoolExecutor(4) with
-    fork, from creating it to the results of four submits at once (the first submit forks all four). Before each forkserver pool the fork server
-    is stopped, so each measures a cold start as a program's first pool pays it. K pools per
-    method: the median."""
+    fork, from creating it to the results of four submits at once (the first submit forks all
+    four). Before each forkserver pool the fork server is stopped, so each measures a cold start as
+    a program's first pool pays it. K pools per method: the median."""
     out = {}
+    methods = multiprocessing.get_all_start_methods()
     for method in ("fork", "spawn", "forkserver"):
-        if method not in multiprocessing.get_all_start_methods():
+        if method not in methods:
             continue
         ctx = multiprocessing.get_context(method)
         xs = []
         for _ in range(n_of(3, least=1)):
             if method == "forkserver":
                 stop_forkserver()
-            t = now()
-            pool = futures.ProcessPoolExecutor(max_workers=1, mp_context=ctx)
-            try:
-                pool.submit(noop).result()
-                xs.append(now() - t)
-            finally:
-                pool.shutdown(wait=True)
+            xs.append(new_pool_results(ctx, 1))
         out["first.%s" % method] = median(xs)
-    # A pool of four with fork: the first submit forks all four workers in turn before it returns.
-    if "fork" in multiprocessing.get_all_start_methods():
+    if "fork" in methods:
         ctx = multiprocessing.get_context("fork")
-        xs = []
-        for _ in range(n_of(3, least=1)):
-            t = now()
-            pool = futures.ProcessPoolExecutor(max_workers=4, mp_context=ctx)
-            try:
-                fs = [pool.submit(noop) for _ in range(4)]
-                futures.wait(fs)
-                xs.append(now() - t)
-            finally:
-                pool.shutdown(wait=True)
-        out["all4.fork"] = median(xs)
+        out["all4.fork"] = median([new_pool_results(ctx, 4) for _ in range(n_of(3, least=1))])
     stop_forkserver()
     return out
 
