@@ -59,7 +59,7 @@ export interface RuntimeParams {
   acceptCost: DistSpec;
   /**
    * CPU (GIL held) the program spends on each step of a task besides the step itself: for the
-   * real harness, timing and recording it (about 5 to 13 µs a step); in an application, the code
+   * real harness, timing and recording it (8.3 to 11.4 µs a step by version); in an application, the code
    * between its calls. Glue: it goes cold with the rest of the runtime (machine.coldStart).
    */
   stepOverhead: DistSpec;
@@ -150,7 +150,8 @@ const STEP_OVERHEAD: Record<number, Nanos> = { 9: 11_400, 10: 11_330, 11: 8_690,
 /**
  * What the first submit to a new fork pool blocks the submitter per worker: 3.1 to 3.4 ms with one
  * worker, 7.4 to 14.4 ms with four (CPython 3.9, 3.11, 3.13, a small program, medians of 7 pools,
- * 2-core AMD EPYC VM, 2026-11-30): about 2.3 ms more a worker.
+ * 2-core AMD EPYC VM, 2026-11-30): 1.4 to 3.8 ms more a worker, 2.3 on average. A machine profile
+ * measures its own (calibrate's process-fork).
  */
 const FORK_COST: Nanos = 2_300_000;
 
