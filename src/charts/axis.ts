@@ -73,6 +73,11 @@ export function logAxis(extent: readonly [number, number]): Axis {
   return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
 }
 
+/** An axis or colour-ramp label that says when its scale is log (", log scale"): evenly spaced doublings read as linear otherwise. */
+export function scaleLabel(label: string, log: boolean): string {
+  return log ? `${label}, log scale` : label;
+}
+
 /**
  * Plot marks drawing `axis` at the bottom with its label centred under it. Plot thins the labels of
  * log axes by its own rule whatever tickFormat says, so log tick labels are drawn as text marks.

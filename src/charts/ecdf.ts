@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
-import { type Axis, axisXMarks, linearAxis, logAxis } from "./axis.js";
+import { type Axis, axisXMarks, linearAxis, logAxis, scaleLabel } from "./axis.js";
 import { ecdfSteps, nearestRank, sortedSample } from "./ecdf-data.js";
 import { chartFigure, panel } from "./figure.js";
 import { stackDownward } from "./label-placement.js";
@@ -259,7 +259,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
           : "tasks done within that latency (% of each curve's tasks)",
       labelArrow: "none",
     }),
-    ...axisXMarks(x, `latency (${unit.label})${scale === "log" ? ", log scale" : ""}`),
+    ...axisXMarks(x, scaleLabel(`latency (${unit.label})`, scale === "log")),
     Plot.ruleY([0]),
   );
   const context = createRenderContext();

@@ -9,6 +9,7 @@
  * the cells that meet it; a cap marks the cells at or above it as capped (hatched, "≥ cap").
  */
 import * as Plot from "@observablehq/plot";
+import { scaleLabel } from "./axis.js";
 import { dimensionLabel } from "./dimension.js";
 import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
@@ -199,7 +200,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     color: (v) => String(color.apply(v)),
     domain: scheme === "diverging" ? [d0, pivot, d1] : [d0, d1],
     type: logDiverging || logSequential ? "log" : "linear",
-    label: `${valueLabel}${logSequential ? ", log scale" : ""}`,
+    label: scaleLabel(valueLabel, logSequential),
     width: Math.min(RAMP_WIDTH, plotWidth),
     format: (v) => (cap !== undefined && v >= cap ? `≥ ${format(v)}` : format(v)),
   });

@@ -11,7 +11,7 @@
  * A latency target draws a labelled line on the time panel; baselines draw dotted reference lines.
  */
 import * as Plot from "@observablehq/plot";
-import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis } from "./axis.js";
+import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis, scaleLabel } from "./axis.js";
 import { checkDimension, type Dimension, dimensionLabel, measureAxis, resolveScale } from "./dimension.js";
 import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
 import { chartFigure, panel } from "./figure.js";
@@ -165,8 +165,8 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
     ...baselines.flatMap((b) => (b.latency === undefined ? [] : [b.latency / unit.divisor])),
   ]);
   const intervals = points.some((p) => typeof p.throughput !== "number" || typeof p.latency !== "number");
-  const rateLabel = `${dimensionLabel(rateDim)}${rateScale === "log" ? ", log scale" : ""}`;
-  const timeLabel = `${timeDim.quantity} (${unit.label})${timeScale === "log" ? ", log scale" : ""}`;
+  const rateLabel = scaleLabel(dimensionLabel(rateDim), rateScale === "log");
+  const timeLabel = scaleLabel(`${timeDim.quantity} (${unit.label})`, timeScale === "log");
   const fig = figureText(options, {
     width: 960,
     height: 320,
@@ -243,8 +243,7 @@ function distinct(values: readonly (number | string)[]): (number | string)[] {
 
 /** The x axis: categorical (Plot's point scale), or numeric with the data's own values as ticks when few. */
 function xAxis(dim: Dimension, xs: readonly (number | string)[]): { scale: Plot.ScaleOptions; marks: Plot.Markish[] } {
-  // A log axis says so, as the y axes do: doubling steps drawn evenly read as linear otherwise.
-  const label = `${dimensionLabel(dim)}${dim.scale === "log" ? ", log scale" : ""}`;
+  const label = scaleLabel(dimensionLabel(dim), dim.scale === "log");
   if (dim.scale === "categorical") {
     return {
       scale: { type: "point", domain: xs.map(String), padding: 0.4 },
