@@ -62,14 +62,16 @@ for (const file of files) {
     if (size !== undefined) roundTrips.push([Number(size), q.median]);
   }
   roundTrips.sort((a, b) => a[0] - b[0]);
-  const { runtime, derived, coldStart } = runtimeFromMeasurements(measured, roundTrips);
+  const { runtime, derived, coldStart, timerTail } = runtimeFromMeasurements(measured, roundTrips);
   const old = profile.runtime as Record<string, unknown>;
   const changed = Object.keys(runtime).filter((k) => JSON.stringify(old[k]) !== JSON.stringify(runtime[k]));
   if (coldStart && JSON.stringify(coldStart) !== JSON.stringify(profile.machine.coldStart))
     changed.push("machine.coldStart");
+  if (timerTail && JSON.stringify(timerTail) !== JSON.stringify(profile.machine.timerTail))
+    changed.push("machine.timerTail");
   await writeProfile(file, {
     ...profile,
-    machine: { ...profile.machine, ...(coldStart ? { coldStart } : {}) },
+    machine: { ...profile.machine, ...(coldStart ? { coldStart } : {}), ...(timerTail ? { timerTail } : {}) },
     runtime: { ...old, ...runtime },
     measured: { ...measured, ...derived },
   });

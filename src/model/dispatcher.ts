@@ -33,7 +33,7 @@ export class Dispatcher implements Intake {
     const p = this.rt.world.params;
     // An open arrival comes in on a socket (a pipe): the main thread, blocked reading it, wakes as
     // a reader of a pipe written by another process does. A closed client's next request ends the
-    // main thread's timed wait (timer slack); one issued at a task's end wakes it from that
+    // main thread's timed wait (timer slack, and machine.timerTail on an idle CPU); one issued at a task's end wakes it from that
     // completion (a queue put from the worker).
     const latency =
       via === "socket"
@@ -41,7 +41,7 @@ export class Dispatcher implements Intake {
         : via === "timer"
           ? p.timerSlack
           : this.rt.world.draw(p.threadHandoff, "arrival-wakeup");
-    this.sleepers.wakeOne(latency);
+    this.sleepers.wakeOne(latency, via === "timer");
   }
 
   *program(): Generator<Op, void, boolean | undefined> {

@@ -103,6 +103,11 @@ export class Machine {
      * until max x (1 - exp(-(s / tau)^2)) has been paid.
      */
     private readonly coldStart: { max: Nanos; tau: Nanos; slowdown: number } = { max: 0, tau: 1, slowdown: 1 },
+    /**
+     * A timer fires late by an amount spread evenly on a log scale from min to max in `share` of
+     * cases (a virtual machine's host running other work when the halted vCPU's timer fires).
+     */
+    private readonly timerTail: { share: number; min: Nanos; max: Nanos } = { share: 0, min: 1, max: 1 },
   ) {
     this.cpus = [];
     for (let i = 0; i < cores; i++) {
@@ -153,7 +158,7 @@ export class Machine {
    * The thread is runnable (woken, or new): it gets a CPU, after `latency` when that CPU was idle,
    * and then runs its `onCore` continuation.
    */
-  wake(thread: SimThread, latency: Nanos): void {
+  wake(thread: SimThread, latency: Nanos, timer = false): void {
     this.coldCheck(thread);
     if (thread.delayedOn >= 0) {
       // Still counted on its CPU (in debt): back in that queue, where it stands.
@@ -173,6 +178,8 @@ export class Machine {
       thread.avgSleep = recent;
       let delay = Math.max(0, latency);
       delay += idleWakeExtra(this.idleWake, recent);
+      // A timer that fires on a halted CPU is sometimes far late (machine.timerTail).
+      if (timer) delay += this.timerLate();
       this.handTo(thread, idle, delay, false);
       return;
     }
@@ -181,6 +188,20 @@ export class Machine {
     this.place(thread, cpu);
     this.enqueueKept(thread, cpu);
     this.wakeupPreempt(cpu, thread);
+  }
+
+  /**
+   * How much later a timer's thread woken onto an idle CPU runs (machine.timerTail): 0, or in
+   * `share` of such wake-ups a draw spread evenly on a log scale from min to max. Each draws twice
+   * from a stream of its own, so other streams' draws do not depend on how many timers ran.
+   */
+  private timerLate(): Nanos {
+    const t = this.timerTail;
+    if (t.share <= 0) return 0;
+    const r = this.world.rng("timer-tail");
+    const hit = r.next() < t.share;
+    const u = r.next();
+    return hit ? Math.round(t.min * Math.exp(Math.log(t.max / t.min) * u)) : 0;
   }
 
   /** How many times slower a process's CPU work runs while it owes cold-start time. */

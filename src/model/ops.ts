@@ -11,13 +11,14 @@ import type { WaitQueue } from "./wait-queue.js";
  *   CPU the runtime spends rather than a step's demand; `glue` marks the runtime's own code (the
  *   event loop, an executor, the accept loop, pickling, a step's bookkeeping), which goes cold
  *   while the process runs other code (machine.coldStart).
- * - block: a blocking call that releases the GIL (sleep, IO) for `ns`, then takes it back.
+ * - block: a blocking call that releases the GIL (sleep, IO) for `ns`, then takes it back;
+ *   `timer` when a timer ends it (a sleep), not another process (a pipe): machine.timerTail.
  * - wait: sleep on a wait queue (a lock, a queue get, a selector) with the GIL released until
  *   woken or until the timeout; resumes the program with true when woken, false on timeout.
  */
 export type Op =
   | { op: "cpu"; ns: Nanos; mode: "python" | "hold" | "nogil"; overhead?: boolean; glue?: boolean }
-  | { op: "block"; ns: Nanos }
+  | { op: "block"; ns: Nanos; timer?: boolean }
   | { op: "wait"; on: WaitQueue; timeout?: Nanos; state?: "idle" | "io" };
 
 export type Program = Generator<Op, void, boolean | undefined>;
@@ -28,7 +29,7 @@ export type Program = Generator<Op, void, boolean | undefined>;
  * kind. This keeps the hot path free of an allocation per op.
  */
 const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false, glue: false };
-const blockOp: Op & { op: "block" } = { op: "block", ns: 0 };
+const blockOp: Op & { op: "block" } = { op: "block", ns: 0, timer: false };
 
 export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op {
   cpuOp.ns = ns;
@@ -47,7 +48,8 @@ export function overhead(ns: Nanos, mode: "python" | "hold" = "python", glue = t
   return cpuOp;
 }
 
-export function block(ns: Nanos): Op {
+export function block(ns: Nanos, timer = false): Op {
   blockOp.ns = ns;
+  blockOp.timer = timer;
   return blockOp;
 }

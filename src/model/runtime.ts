@@ -29,7 +29,17 @@ export class Runtime {
     this.sim = world.sim;
     this.recorder = world.recorder;
     const m = world.scenario.machine;
-    this.machine = new Machine(world, m.cores, m.slice, m.tick, m.scheduler, m.migrationCost, m.idleWake, m.coldStart);
+    this.machine = new Machine(
+      world,
+      m.cores,
+      m.slice,
+      m.tick,
+      m.scheduler,
+      m.migrationCost,
+      m.idleWake,
+      m.coldStart,
+      m.timerTail,
+    );
     const t = (id: number): SimThread => this.threads[id] as SimThread;
     this.CPU_DONE = this.sim.register((id) => t(id).onCpuDone());
     this.BLOCK_DONE = this.sim.register((id) => t(id).onBlockDone());

@@ -67,7 +67,8 @@ export function* stepOverhead(rt: Runtime): Generator<Op, void, boolean | undefi
 /**
  * The ops of one step run by a thread that owns it (a pool worker, a sync loop, a worker
  * process): IO and blocking calls both block the thread with the GIL released. A sleep or a
- * blocking wait ends `timerSlack` late, as on Linux. A socket exchange and a threads step need
+ * blocking wait ends `timerSlack` late, as on Linux (and, woken onto an idle CPU, sometimes
+ * later still: machine.timerTail). A socket exchange and a threads step need
  * the thread that runs them (and the task, to record the new threads' steps).
  */
 export function* stepOps(
@@ -91,7 +92,7 @@ export function* stepOps(
     case "block":
       // A sleep of 0 returns at once up to 3.10 (select), and sleeps the timer slack from 3.11
       // (clock_nanosleep); a blocking call ends timer-slack late.
-      yield block(step.ns === 0 && !p.sleepZeroIsTimer ? 0 : step.ns + p.timerSlack);
+      yield block(step.ns === 0 && !p.sleepZeroIsTimer ? 0 : step.ns + p.timerSlack, true);
       return;
     case "socket":
       yield* socketExchange(rt, thread as SimThread, step.ns);

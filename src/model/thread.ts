@@ -165,6 +165,7 @@ export class SimThread {
           return;
         }
         this.pendingNs = op.ns;
+        this.blockTimer = op.timer === true;
         this.releaseGil(this.sleepBlock);
         return;
       case "wait":
@@ -193,6 +194,7 @@ export class SimThread {
   private readonly retakeThenWoken = (): void => this.takeGil(this.resumeWoken, false);
   private readonly retakeThenTimedOut = (): void => this.takeGil(this.resumeTimedOut, false);
   private pendingNs = 0;
+  private blockTimer = false;
   private pendingGlue = false;
   private pendingCheckpoints = false;
   private pendingWait: (Op & { op: "wait" }) | null = null;
@@ -229,10 +231,13 @@ export class SimThread {
     this.leaveCore();
   };
 
-  /** Becomes runnable: `then` runs once the machine gives this thread a CPU (after `latency` on an idle one). */
-  needCore(then: () => void, latency: Nanos): void {
+  /**
+   * Becomes runnable: `then` runs once the machine gives this thread a CPU (after `latency` on an
+   * idle one; `timer`: woken by a timer's expiry, which machine.timerTail may delay further).
+   */
+  needCore(then: () => void, latency: Nanos, timer = false): void {
     this.onCoreThen = then;
-    this.rt.machine.wake(this, latency);
+    this.rt.machine.wake(this, latency, timer);
   }
 
   /** Gives up the CPU to sleep. */
@@ -265,27 +270,28 @@ export class SimThread {
     this.runCpu(this.cpuLeft, this.cpuState, this.checkpoints, this.cpuThen as () => void);
   };
 
-  /** A blocking call ended (BLOCK_DONE, a timer: its slack is in the duration): run, take the GIL back, go on. */
+  /** A blocking call ended (BLOCK_DONE; a timer's slack is in the duration): run, take the GIL back, go on. */
   onBlockDone(): void {
     this.blockEvent = -1;
-    this.needCore(this.retakeThenResume, 0);
+    this.needCore(this.retakeThenResume, 0, this.blockTimer);
   }
 
-  /** Woken from a wait queue: runnable, running after `latency` on an idle CPU. */
-  wake(latency: Nanos): void {
+  /** Woken from a wait queue: runnable, running after `latency` on an idle CPU (`timer`: by a timer). */
+  wake(latency: Nanos, timer = false): void {
     this.waitingOn = null;
     if (this.waitTimeout >= 0) {
       this.rt.cancel(this.waitTimeout);
       this.waitTimeout = -1;
     }
-    this.needCore(this.retakeThenWoken, latency);
+    this.needCore(this.retakeThenWoken, latency, timer);
   }
 
+  /** A timed wait's timer expired (the event loop's select): a timer wake-up. */
   onWaitTimeout(): void {
     this.waitTimeout = -1;
     this.waitingOn?.remove(this);
     this.waitingOn = null;
-    this.needCore(this.retakeThenTimedOut, 0);
+    this.needCore(this.retakeThenTimedOut, 0, true);
   }
 
   /** take_gil (on a CPU), or straight on when the process has no GIL or this thread holds it. */

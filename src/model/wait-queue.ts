@@ -25,11 +25,14 @@ export class WaitQueue {
     return true;
   }
 
-  /** Wakes the longest sleeper after `latency` ns. Returns false when nobody sleeps. */
-  wakeOne(latency: number): boolean {
+  /**
+   * Wakes the longest sleeper after `latency` ns (`timer`: woken by a timer's expiry, which
+   * machine.timerTail may delay further). Returns false when nobody sleeps.
+   */
+  wakeOne(latency: number, timer = false): boolean {
     const t = this.sleepers.shift();
     if (!t) return false;
-    t.wake(latency);
+    t.wake(latency, timer);
     return true;
   }
 }

@@ -425,6 +425,17 @@ def sleep_overshoot():
     return {"samples": out}
 
 
+def timer_tail():
+    """time.sleep(1 ms), 2000 times: how often, and by how much, a timer fires far later than usual
+    (the host of a virtual machine running other work when it fires). Only its tail is used."""
+    out = []
+    for _ in range(rounds(2000)):
+        t = now()
+        time.sleep(0.001)
+        out.append(now() - t - 1_000_000)
+    return {"samples": out}
+
+
 def asyncio_timer():
     """await asyncio.sleep(1.5 ms) in an idle loop: the timer's real length (epoll rounds its
     timeout up to whole milliseconds)."""
@@ -469,6 +480,7 @@ EXPERIMENTS = (
     ("process-start", process_start),
     ("process-fork", process_fork),
     ("sleep-overshoot", sleep_overshoot),
+    ("timer-tail", timer_tail),
     ("asyncio-timer", asyncio_timer),
     ("thread-start", thread_start),
     ("os-slice", os_slice),

@@ -4,7 +4,7 @@ import { type Summary, summarize } from "./fit.js";
 import { busyReasons, type LoadShare, loadAverage } from "./mechanisms/load.js";
 import type { MachineProfile, MeasuredQuantity } from "./profile.js";
 import { findPython, PROBE_TIMEOUT_MS, type PythonInfo } from "./python.js";
-import { runtimeFromMeasurements } from "./runtime-map.js";
+import { runtimeFromMeasurements, TAIL_ABOVE, timerTailOf } from "./runtime-map.js";
 import { runScript, scriptPath } from "./script.js";
 
 /** The experiments calibrate.py runs, in order. */
@@ -21,6 +21,7 @@ export const EXPERIMENTS = [
   "process-start",
   "process-fork",
   "sleep-overshoot",
+  "timer-tail",
   "asyncio-timer",
   "thread-start",
   "os-slice",
@@ -228,6 +229,22 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
     put(`process-fork-${n}`, values, `first submit to a new fork ProcessPoolExecutor(${n}): how long it blocks`);
   }
   put("sleep-overshoot", e["sleep-overshoot"]?.samples, "time.sleep(1 ms) minus 1 ms");
+  const late = timerTailOf(e["timer-tail"]?.samples ?? []);
+  if (late) {
+    out["timer-tail-share"] = {
+      median: late.share,
+      p99: late.share,
+      n: late.n,
+      unit: "share",
+      note: `time.sleep(1 ms) calls that returned over ${TAIL_ABOVE / 1000} us later than the median call`,
+    };
+    if (late.excess.length > 0) {
+      put("timer-tail", late.excess, "how much later than the median call those returned");
+      const logMean = late.excess.reduce((s, x) => s + Math.log(x), 0) / late.excess.length;
+      const gm = Math.round(Math.exp(logMean));
+      out["timer-tail-gm"] = { median: gm, p99: gm, n: late.excess.length, unit: "ns", note: "their geometric mean" };
+    }
+  }
   put("asyncio-timer", e["asyncio-timer"]?.samples, "await asyncio.sleep(1.5 ms) in an idle loop");
   put("thread-start", e["thread-start"]?.samples, "threading.Thread.start()");
   put(
@@ -277,7 +294,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
     };
   }
   const points = run.experiments["process-roundtrip"]?.points ?? [];
-  const { runtime, derived, slice, coldStart } = runtimeFromMeasurements(measured, points);
+  const { runtime, derived, slice, coldStart, timerTail } = runtimeFromMeasurements(measured, points);
   return {
     format: 1,
     machine: {
@@ -287,6 +304,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
       kernel: release() || null,
       slice,
       ...(coldStart ? { coldStart } : {}),
+      ...(timerTail ? { timerTail } : {}),
     },
     python: run.python.version,
     created: created.toISOString(),

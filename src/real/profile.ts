@@ -43,6 +43,8 @@ export interface MachineProfile {
     slice: string | null;
     /** The cold start fitted to the cold-start experiment, applied as machine.coldStart; absent when not measured. */
     coldStart?: { max: string; tau: string; slowdown: number };
+    /** The late timers measured by the timer-tail experiment, applied as machine.timerTail; absent when not measured. */
+    timerTail?: { share: number; min: string; max: string };
   };
   /** The interpreter measured: "3.11.7". */
   python: string;
@@ -74,6 +76,7 @@ const profileSchema = z.strictObject({
     kernel: z.string().nullable(),
     slice: z.string().nullable(),
     coldStart: z.strictObject({ max: z.string(), tau: z.string(), slowdown: z.number() }).optional(),
+    timerTail: z.strictObject({ share: z.number(), min: z.string(), max: z.string() }).optional(),
   }),
   python: z.string(),
   created: z.string(),
@@ -102,7 +105,11 @@ export function profileProblems(value: unknown): string[] {
       executor: { kind: "sync" },
       workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
       runtime: result.data.runtime,
-      machine: result.data.machine.slice === null ? {} : { slice: result.data.machine.slice },
+      machine: {
+        ...(result.data.machine.slice === null ? {} : { slice: result.data.machine.slice }),
+        ...(result.data.machine.coldStart ? { coldStart: result.data.machine.coldStart } : {}),
+        ...(result.data.machine.timerTail ? { timerTail: result.data.machine.timerTail } : {}),
+      },
     });
   } catch (error) {
     if (error instanceof ScenarioError) return [...error.problems];
@@ -152,6 +159,7 @@ export async function writeProfile(path: string, profile: MachineProfile): Promi
       ...(m.coldStart
         ? { coldStart: { max: m.coldStart.max, tau: m.coldStart.tau, slowdown: m.coldStart.slowdown } }
         : {}),
+      ...(m.timerTail ? { timerTail: { share: m.timerTail.share, min: m.timerTail.min, max: m.timerTail.max } } : {}),
       platform: m.platform,
       cpu: m.cpu,
       kernel: m.kernel,
@@ -194,9 +202,14 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const out: Record<string, unknown> = { ...input, runtime: { ...fromProfile, ...runtime } };
   // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
   const tick = tickOf(profile.machine.slice);
-  const cold = profile.machine.coldStart;
-  if (tick !== null || cold)
-    out.machine = { ...(tick !== null ? { tick } : {}), ...(cold ? { coldStart: cold } : {}), ...machine };
+  const { coldStart, timerTail } = profile.machine;
+  if (tick !== null || coldStart || timerTail)
+    out.machine = {
+      ...(tick !== null ? { tick } : {}),
+      ...(coldStart ? { coldStart } : {}),
+      ...(timerTail ? { timerTail } : {}),
+      ...machine,
+    };
   return out;
 }
 

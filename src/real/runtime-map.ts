@@ -34,6 +34,10 @@ import type { MeasuredQuantity } from "./profile.js";
  *   between the two, fitted by least squares to max x (1 - exp(-(s / tau)^2)) (coldStartFit), gives
  *   tau; a unit of everyday Python right after a 20 ms sleep and at once after it give max (the
  *   extra time, cold less warm) and slowdown (the ratio, at least 1).
+ * - timerTail (for machine.timerTail): the share of 2000 time.sleep(1 ms) calls that returned over
+ *   TAIL_ABOVE later than the median call, and how much later: the log-uniform distribution from
+ *   TAIL_ABOVE with the geometric mean of those excesses (timerTailFit; their median in a profile
+ *   written before the geometric mean was kept).
  *
  * A p99 above TAIL_CAP x the median is capped there: such tails come from other work on the
  * machine preempting the experiment, not from CPython.
@@ -103,6 +107,36 @@ export interface RuntimeMapping {
   slice: string | null;
   /** machine.coldStart fitted to the cold-start experiment, or null when not measured. */
   coldStart: { max: string; tau: string; slowdown: number } | null;
+  /** machine.timerTail from the timer-tail experiment, or null when not measured. */
+  timerTail: { share: number; min: string; max: string } | null;
+}
+
+/** A time.sleep(1 ms) call this much later than the median call is in the timer tail. */
+export const TAIL_ABOVE = 200_000;
+
+/**
+ * The timer-tail experiment's samples (how much later than 1 ms each sleep returned) split at
+ * TAIL_ABOVE past their median: the share of calls beyond it and by how much they were beyond
+ * the median; null without samples.
+ */
+export function timerTailOf(samples: readonly number[]): { share: number; n: number; excess: number[] } | null {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  const excess = sorted.filter((x) => x - median > TAIL_ABOVE).map((x) => x - median);
+  return { share: excess.length / samples.length, n: samples.length, excess };
+}
+
+/**
+ * The log-uniform distribution from TAIL_ABOVE (where the late calls were cut off) with this
+ * centre: its geometric mean (and its median) is sqrt(min x max), so max = centre^2 / TAIL_ABOVE.
+ * The geometric mean uses every late call, where a p99 of the few dozen a calibration sees is one
+ * sample; the measured tail is heavier than log-uniform, so the fitted max sits below the largest
+ * calls while the mean extra comes out close (docs/model.md, "Late timers").
+ */
+export function timerTailFit(centre: number): { min: number; max: number } {
+  const m = Math.max(centre, TAIL_ABOVE);
+  return { min: TAIL_ABOVE, max: Math.round((m * m) / TAIL_ABOVE) };
 }
 
 /** The tau grid of the cold-start fit: 0.5 to 30 ms in steps of 2%. */
@@ -266,10 +300,18 @@ export function runtimeFromMeasurements(
       note: `growth of the pipe-to-task path after a long idle beyond the idle wake term, fitted with tau ${dur(fitted.tau)}${edge ? " (at the edge of the fit's range: poorly determined)" : ""}`,
     };
   }
+  const lateShare = m["timer-tail-share"];
+  const centre = m["timer-tail-gm"] ?? m["timer-tail"];
+  let timerTail: RuntimeMapping["timerTail"] = null;
+  if (lateShare) {
+    const fit = timerTailFit(centre ? centre.median : TAIL_ABOVE);
+    timerTail = { share: centre ? lateShare.median : 0, min: dur(fit.min), max: dur(fit.max) };
+  }
   return {
     runtime,
     derived,
     slice: osSlice ? dur(osSlice.median) : null,
     coldStart: cold ? { max: dur(cold.max), tau: dur(cold.tau), slowdown: cold.slowdown } : null,
+    timerTail,
   };
 }

@@ -35,6 +35,7 @@ export interface Scenario {
     migrationCost: Nanos;
     idleWake: { max: Nanos; tau: Nanos };
     coldStart: { max: Nanos; tau: Nanos; slowdown: number };
+    timerTail: { share: number; min: Nanos; max: Nanos };
   };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
@@ -252,6 +253,7 @@ function resolve(s: ParsedScenario): Scenario {
       migrationCost: s.machine.migrationCost,
       idleWake: s.machine.idleWake,
       coldStart: s.machine.coldStart,
+      timerTail: s.machine.timerTail,
     },
     runtime,
     executor,

@@ -255,6 +255,9 @@ export const DEFAULT_IDLE_WAKE = { max: 130 * US, tau: 4 * MS } as const;
 /** machine.coldStart's default: measured on the development VM (docs/model.md, "Cold starts"). */
 export const DEFAULT_COLD_START = { max: 215 * US, tau: 3 * MS, slowdown: 4.3 } as const;
 
+/** machine.timerTail's default: measured on the development VM (docs/model.md, "Late timers"). */
+export const DEFAULT_TIMER_TAIL = { share: 0.027, min: 200 * US, max: 1.8 * MS } as const;
+
 const machineSchema = z.strictObject({
   cores: integerIn("cores").default(4),
   kernel: z
@@ -286,6 +289,23 @@ const machineSchema = z.strictObject({
     .meta({
       description:
         'A process none of whose threads ran for s owes max x (1 - exp(-(s / tau)^2)) of extra CPU time when one of them wakes, paid by its next CPU work, which runs `slowdown` times slower until it is: its code and data left the caches while it was idle (in a virtual machine, while the host ran other work there). The runtime\'s own code (the event loop, an executor, the accept loop, pickling, a step\'s bookkeeping) also goes cold while the process runs other code: glue run s after the process last ran glue owes the same curve at s (less the idle debt), paid by glue alone. The default is a 2-vCPU VM\'s (215us, 3ms, 4.3); {max: "0us", tau: "1ms", slowdown: 1} turns both off.',
+    }),
+  timerTail: z
+    .strictObject({
+      share: z
+        .number({ error: "expected a number from 0 to 1" })
+        .min(0, { error: "expected a number from 0 to 1" })
+        .max(1, { error: "expected a number from 0 to 1" }),
+      min: positiveDurationSchema.default(DEFAULT_TIMER_TAIL.min),
+      max: positiveDurationSchema.default(DEFAULT_TIMER_TAIL.max),
+    })
+    .superRefine((t, ctx) => {
+      if (t.max < t.min) ctx.addIssue({ code: "custom", path: ["max"], message: "expected at least min" });
+    })
+    .default(DEFAULT_TIMER_TAIL)
+    .meta({
+      description:
+        "Timers that fire late: when a timer (a sleep in an io or block step, the event loop's timeout, a closed client's think time) wakes its thread onto an idle CPU, in `share` of cases the thread runs later still, by an amount spread evenly on a log scale from min to max (in a virtual machine, the host running other work when the halted vCPU's timer fires). The default is a 2-vCPU VM's; {share: 0} turns it off.",
     }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:

@@ -195,6 +195,15 @@ const raw = fc.record({
   cores: fc.integer({ min: 1, max: 4 }),
   slice: fc.option(fc.constantFrom("300us", "1ms", "3ms"), { nil: undefined }),
   kernel: fc.option(fc.constantFrom("eevdf", "eevdf-6.15", "cfs"), { nil: undefined }),
+  // machine.timerTail: the default (undefined), off, always late, or in between.
+  timerTail: fc.option(
+    fc.record({
+      share: fc.constantFrom(0, 0.3, 1),
+      min: fc.constantFrom("50us", "200us"),
+      max: fc.constantFrom("200us", "3ms"),
+    }),
+    { nil: undefined },
+  ),
   runtime,
   executor,
   arrivals,
@@ -232,6 +241,7 @@ export const scenarioInput: fc.Arbitrary<ScenarioInput> = raw.map((r): ScenarioI
   const machine: Json = { cores: r.cores };
   if (r.slice !== undefined) machine.slice = r.slice;
   if (r.kernel !== undefined) machine.kernel = r.kernel;
+  if (r.timerTail !== undefined) machine.timerTail = r.timerTail;
   const workload: Json = { arrivals: r.arrivals, classes };
   if (r.concurrency !== undefined) workload.concurrency = r.concurrency;
   const run: Json = { trace: true };

@@ -13,12 +13,12 @@ import { pythonsOnMachine } from "./pythons.js";
 describe("runCalibration in CPython", () => {
   test("runCalibration measures what it is asked for, and the laws hold: sleeps and asyncio timers are never early", async () => {
     const run = await runCalibration({
-      only: ["sleep-overshoot", "asyncio-timer", "asyncio-step", "gil-order", "thread-start"],
+      only: ["sleep-overshoot", "timer-tail", "asyncio-timer", "asyncio-step", "gil-order", "thread-start"],
       scale: 0.3,
       handleSignals: false,
     });
     expect(Object.keys(run.experiments).sort()).toEqual(
-      ["asyncio-step", "asyncio-timer", "gil-order", "sleep-overshoot", "thread-start"].sort(),
+      ["asyncio-step", "asyncio-timer", "gil-order", "sleep-overshoot", "thread-start", "timer-tail"].sort(),
     );
     const m = measurements(run);
     expect(m["sleep-overshoot"]!.median).toBeGreaterThanOrEqual(0);
@@ -35,6 +35,12 @@ describe("runCalibration in CPython", () => {
     expect(profile.created).toBe("1970-01-01T00:00:00.000Z");
     expect(profile.python).toBe(run.python.version);
     expect(profileProblems(profile)).toEqual([]);
+    // time.sleep(1 ms) 600 times at scale 0.3: never early; the late share is a share, from 200 us.
+    expect(run.experiments["timer-tail"]!.samples!.length).toBe(600);
+    expect(Math.min(...run.experiments["timer-tail"]!.samples!)).toBeGreaterThanOrEqual(0);
+    expect(m["timer-tail-share"]!.median).toBeGreaterThanOrEqual(0);
+    expect(m["timer-tail-share"]!.median).toBeLessThanOrEqual(1);
+    expect(profile.machine.timerTail?.min).toBe("200us");
     expect(Object.keys(profile.runtime).sort()).toEqual(
       ["gilWinner", "loopIterationCost", "loopStepCost", "threadStart", "timerSlack"].sort(),
     );

@@ -72,6 +72,27 @@ describe("applyProfile", () => {
     );
   });
 
+  test("applyProfile sets machine.timerTail from a profile that measured it, unless the scenario sets its own", () => {
+    const late = {
+      ...PROFILE,
+      machine: { ...PROFILE.machine, timerTail: { share: 0.02, min: "200us", max: "1.5ms" } },
+    };
+    expect(parseScenario(applyProfile(SCENARIO, late)).machine.timerTail).toEqual({
+      share: 0.02,
+      min: 200 * US,
+      max: 1500 * US,
+    });
+    const off = { share: 0, min: "1us", max: "1us" };
+    expect(parseScenario(applyProfile({ ...SCENARIO, machine: { timerTail: off } }, late)).machine.timerTail).toEqual({
+      share: 0,
+      min: 1 * US,
+      max: 1 * US,
+    });
+    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).machine.timerTail).toEqual(
+      parseScenario(SCENARIO).machine.timerTail,
+    );
+  });
+
   test("a profile fitted before the pipe's pieces were modelled (ipcPerByte, no pipeWakeup) adds no pipe wake-ups on top of its per-byte cost; a newer one keeps its own", () => {
     const none = { dist: "constant", value: 0 };
     const old = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 0.6 } };
@@ -133,6 +154,19 @@ describe("profile files", () => {
     expect(profileProblems({ ...PROFILE, machine: { ...PROFILE.machine, slice: "-1ms" } })[0]).toMatch(
       /^machine\.slice/,
     );
+    // The machine sections a profile sets are checked as a scenario would parse them.
+    const tail = (timerTail: unknown) => profileProblems({ ...PROFILE, machine: { ...PROFILE.machine, timerTail } });
+    expect(tail({ share: 0.02, min: "200us", max: "1ms" })).toEqual([]);
+    expect(tail({ share: 7, min: "200us", max: "1ms" })).toEqual([
+      "machine.timerTail.share: 7 is invalid (expected a number from 0 to 1)",
+    ]);
+    expect(tail({ share: 0.02, min: "2ms", max: "1ms" })).toEqual(["machine.timerTail.max: expected at least min"]);
+    expect(
+      profileProblems({
+        ...PROFILE,
+        machine: { ...PROFILE.machine, coldStart: { max: "1ms", tau: "0ms", slowdown: 2 } },
+      })[0],
+    ).toMatch(/^machine\.coldStart\.tau/);
   });
 
   test("readProfile errors name the file: missing, not JSON, not a profile", () => {

@@ -10,8 +10,11 @@ import {
   FIT_MAX_BYTES,
   GIL_HANDOFF_NS,
   runtimeFromMeasurements,
+  TAIL_ABOVE,
   TAIL_CAP,
   throughFirst,
+  timerTailFit,
+  timerTailOf,
 } from "../../src/real/runtime-map.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import { DEFAULT_IDLE_WAKE } from "../../src/scenario/schema.js";
@@ -139,7 +142,13 @@ describe("runtimeFromMeasurements", () => {
   });
 
   test("leaves out what was not measured", () => {
-    expect(runtimeFromMeasurements({}, [])).toEqual({ runtime: {}, derived: {}, slice: null, coldStart: null });
+    expect(runtimeFromMeasurements({}, [])).toEqual({
+      runtime: {},
+      derived: {},
+      slice: null,
+      coldStart: null,
+      timerTail: null,
+    });
   });
 });
 
@@ -186,6 +195,51 @@ describe("coldStartFit", () => {
     // Without the kernel pair there is no slowdown to apply: nothing is set.
     const { "cold-kernel": _c, ...noKernel } = m;
     expect(runtimeFromMeasurements(noKernel, []).coldStart).toBeNull();
+  });
+});
+
+describe("the timer tail (machine.timerTail)", () => {
+  test("timerTailOf counts the sleeps over TAIL_ABOVE past the median and keeps how far past the median each was", () => {
+    const samples = [
+      ...Array(980).fill(90 * US),
+      ...Array.from({ length: 20 }, (_, i) => 90 * US + 210 * US + i * 50 * US),
+    ];
+    // One exactly TAIL_ABOVE past the median is not in the tail.
+    samples.push(90 * US + TAIL_ABOVE);
+    const t = timerTailOf(samples);
+    expect(t?.n).toBe(1001);
+    expect(t?.share).toBeCloseTo(20 / 1001, 12);
+    expect(t?.excess).toEqual(Array.from({ length: 20 }, (_, i) => 210 * US + i * 50 * US));
+    expect(timerTailOf([])).toBeNull();
+  });
+
+  test("timerTailFit recovers a log-uniform tail from TAIL_ABOVE: the median of its draws gives max", () => {
+    // The exact quantiles of a log-uniform from 200 us to 1.5 ms, as a calibration would see them.
+    const max = 1500 * US;
+    const draws = Array.from({ length: 999 }, (_, i) => TAIL_ABOVE * (max / TAIL_ABOVE) ** ((i + 0.5) / 999));
+    const sorted = [...draws].sort((a, b) => a - b);
+    const fit = timerTailFit(sorted[499] as number);
+    expect(fit.min).toBe(TAIL_ABOVE);
+    expect(fit.max / max).toBeCloseTo(1, 3);
+    // A median at or below TAIL_ABOVE (cannot happen from timerTailOf) gives min = max.
+    expect(timerTailFit(100 * US)).toEqual({ min: TAIL_ABOVE, max: TAIL_ABOVE });
+  });
+
+  test("runtimeFromMeasurements maps the share and the late calls' median to machine.timerTail, share 0 when none was late", () => {
+    const m = { "timer-tail-share": q(0.02, 0.02, "share"), "timer-tail": q(500 * US, 3000 * US) };
+    expect(runtimeFromMeasurements(m, []).timerTail).toEqual({ share: 0.02, min: "200us", max: "1.25ms" });
+    expect(runtimeFromMeasurements({ "timer-tail-share": q(0, 0, "share") }, []).timerTail).toEqual({
+      share: 0,
+      min: "200us",
+      max: "200us",
+    });
+    // Parsed by the scenario schema as the simulator gets it.
+    const s = parseScenario({
+      machine: { timerTail: runtimeFromMeasurements(m, []).timerTail ?? undefined },
+      executor: { kind: "sync" },
+      workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+    });
+    expect(s.machine.timerTail).toEqual({ share: 0.02, min: 200 * US, max: 1250 * US });
   });
 });
 

@@ -291,6 +291,16 @@ const BAD: [string, Edit, string][] = [
     'workload.classes[0].steps[0].cpu.dist: "pareto" is invalid (expected "dist" to be one of constant, uniform, exponential, normal, lognormal, gamma, erlang, empirical)',
   ],
   [
+    "a timer tail whose max is below its min",
+    (s) => ({ ...s, machine: { timerTail: { share: 0.02, min: "2ms", max: "1ms" } } }),
+    "machine.timerTail.max: expected at least min",
+  ],
+  [
+    "a timer tail share above 1",
+    (s) => ({ ...s, machine: { timerTail: { share: 2, min: "200us", max: "1ms" } } }),
+    "machine.timerTail.share: 2 is invalid (expected a number from 0 to 1)",
+  ],
+  [
     "an unknown arrivals kind",
     (s) => ({ ...s, workload: { ...s.workload, arrivals: { kind: "bursty", count: 5 } } }),
     'workload.arrivals.kind: "bursty" is invalid (expected "kind" to be one of batch, poisson, fixed, closed, replay)',

@@ -87,6 +87,9 @@ export function formatProfile(p: MachineProfile): string {
   ]);
   const cold = p.machine.coldStart;
   if (cold) sets.unshift(["machine.coldStart", `max ${cold.max}, tau ${cold.tau}, slowdown ${cold.slowdown}`]);
+  const late = p.machine.timerTail;
+  if (late)
+    sets.unshift(["machine.timerTail", `${(late.share * 100).toFixed(1)}% of timers, ${late.min} to ${late.max} late`]);
   if (p.machine.slice !== null) sets.unshift(["machine.slice", p.machine.slice]);
   lines.push(...formatTable(sets, "    ", () => false));
   return `${lines.join("\n")}\n`;
