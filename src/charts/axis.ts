@@ -73,6 +73,24 @@ export function logAxis(extent: readonly [number, number]): Axis {
   return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
 }
 
+/**
+ * A log axis over [lo / pad, hi * pad] whose ends are also at least `room` (a tenth of a decade)
+ * beyond lo and hi: where rounding to 1-2-5 steps leaves a point closer than that to an end, that
+ * end moves out one more step, so points in a corner and their labels are not pressed against the
+ * axes (the parity and sim-vs-real charts).
+ */
+export function paddedLogAxis(lo: number, hi: number, pad: number, room = 10 ** 0.1): Axis {
+  const first = logAxis([lo / pad, hi * pad]);
+  const [d0, d1] = first.domain;
+  const tightLow = lo / d0 < room;
+  const tightHigh = d1 / hi < room;
+  if (!tightLow && !tightHigh) return first;
+  return logAxis([
+    tightLow ? Math.min(lo / pad, lo / room) : lo / pad,
+    tightHigh ? Math.max(hi * pad, hi * room) : hi * pad,
+  ]);
+}
+
 /** An axis or colour-ramp label that says when its scale is log (", log scale"): evenly spaced doublings read as linear otherwise. */
 export function scaleLabel(label: string, log: boolean): string {
   return log ? `${label}, log scale` : label;

@@ -6,7 +6,7 @@
  * inside it.
  */
 import * as Plot from "@observablehq/plot";
-import { axisXMarks, axisYMarks, logAxis } from "./axis.js";
+import { axisXMarks, axisYMarks, paddedLogAxis } from "./axis.js";
 import type { SeriesStyle } from "./error-strip.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
@@ -84,7 +84,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
 
   const axes = panels.map((p) => {
     const values = p.points.flatMap((q) => [q.measured, q.simulated, ...(q.runs ?? [])]);
-    return logAxis([Math.min(...values) / (1 + band), Math.max(...values) * (1 + band)]);
+    return paddedLogAxis(Math.min(...values), Math.max(...values), 1 + band);
   });
   // One left margin and one side for every panel, so their plot areas line up.
   const marginLeft = Math.max(...axes.map((a) => Math.ceil(a.labelWidth) + 14));

@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
-import { type Axis, axisXMarks, axisYMarks, linearAxis, logAxis } from "./axis.js";
+import { type Axis, axisXMarks, axisYMarks, linearAxis, paddedLogAxis } from "./axis.js";
 import { chartFigure, panel } from "./figure.js";
 import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
@@ -109,7 +109,7 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const axis: Axis =
-    scale === "log" ? logAxis([lo / (1 + outer), hi * (1 + outer)]) : linearAxis([0, hi * (1 + outer)], { zero: true });
+    scale === "log" ? paddedLogAxis(lo, hi, 1 + outer) : linearAxis([0, hi * (1 + outer)], { zero: true });
   const [d0, d1] = axis.domain;
   const plotWidth = fig.width - 2 * PAD;
   const marginLeft = Math.ceil(axis.labelWidth) + 14;

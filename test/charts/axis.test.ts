@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { linearAxis, logAxis } from "../../src/charts/axis.js";
+import { linearAxis, logAxis, paddedLogAxis } from "../../src/charts/axis.js";
 
 describe("axes", () => {
   it("linearAxis widens the extent to round numbers and puts ticks inside its domain", () => {
@@ -46,6 +46,25 @@ describe("axes", () => {
     expect(axis.ticks).toEqual([0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500]);
     expect(logAxis([1, 1e6]).ticks).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6]);
     expect(() => logAxis([0, 10])).toThrow("invalid log extent: [0, 10] (expected positive finite values)");
+  });
+
+  it("paddedLogAxis moves an end one more step out when a point would sit within a tenth of a decade of it", () => {
+    // 11.5 / 1.15 rounds down to 10, only 0.06 decade below 11.5: the end moves to 5. 800 x 1.15
+    // rounds up to 1000, 0.1 decade above: it moves to 2000.
+    expect(paddedLogAxis(11.5, 800, 1.15).domain).toEqual([5, 2000]);
+    // With room at both ends already it is logAxis over the padded extent.
+    expect(paddedLogAxis(4.5, 15, 1.15).domain).toEqual(logAxis([4.5 / 1.15, 15 * 1.15]).domain);
+    expect(paddedLogAxis(4.5, 15, 1.15).domain).toEqual([2, 20]);
+    // Whatever the extent, every point keeps at least a tenth of a decade (less rounding) to each end.
+    for (const [lo, hi] of [
+      [1.01, 9.9],
+      [0.3, 0.31],
+      [123, 45_000],
+    ] as const) {
+      const [d0, d1] = paddedLogAxis(lo, hi, 1.05).domain;
+      expect(Math.log10(lo / d0)).toBeGreaterThanOrEqual(0.1 - 1e-9);
+      expect(Math.log10(d1 / hi)).toBeGreaterThanOrEqual(0.1 - 1e-9);
+    }
   });
 
   it("an axis knows the width of its widest tick label", () => {
