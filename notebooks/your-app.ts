@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { readRecording } from "../src/capture/recording.js";
 import { type ErrorPoint, errorStripChart, type SeriesStyle } from "../src/charts/error-strip.js";
-import { EXECUTOR_STYLES } from "../src/charts/palette.js";
+import { EXECUTOR_STYLES, kindShade } from "../src/charts/palette.js";
 import { type ParityPanel, parityChart } from "../src/charts/parity.js";
 import { formatDuration } from "../src/engine/time.js";
 import { selfConsistency } from "../src/fit/consistency.js";
@@ -78,8 +78,10 @@ const SERIES: SeriesStyle[] = [
   {
     key: "rate",
     label: `thread pool at ${CONFIGS.find((c) => c.mode === "threads" && c.rate !== BASE.rate)?.rate ?? "a higher rate"}/s`,
-    color: EXECUTOR_STYLES.processes.color,
-    symbol: "diamond",
+    // Still a thread pool: the threads' hue and square, a darker shade of it (as every figure tells
+    // two series of one executor kind apart), never the processes' yellow.
+    color: kindShade(EXECUTOR_STYLES["threads-gil"].color, 1),
+    symbol: EXECUTOR_STYLES["threads-gil"].symbol,
   },
   {
     key: "asyncio",
