@@ -81,12 +81,13 @@ export async function run(nb: Notebook): Promise<void> {
     "Free-threading pays where the GIL was the limit, pure-Python CPU work, and not where the work waits on IO.",
   );
 
-  // Pure-Python CPU on threads (3.12, 3.14t) against processes (3.12).
+  // Pure-Python CPU on threads (3.12, 3.13t, 3.14t) against processes (3.12).
   const cpu = WORKLOADS[0] as (typeof WORKLOADS)[number];
   const points: ScalingPoint[] = [];
   for (const t of THREADS) {
     const g = sim(scenario("3.12", { kind: "threads", workers: t }, cpu.steps, cpu.count)).metrics;
     const f = sim(scenario("3.14t", { kind: "threads", workers: t }, cpu.steps, cpu.count)).metrics;
+    const f13 = sim(scenario("3.13t", { kind: "threads", workers: t }, cpu.steps, cpu.count)).metrics;
     const p = sim(
       scenario("3.12", { kind: "processes", workers: t, startMethod: "fork" }, cpu.steps, cpu.count),
     ).metrics;
@@ -105,6 +106,13 @@ export async function run(nb: Notebook): Promise<void> {
       latency: f.makespan,
     });
     points.push({
+      executor: "threads-nogil",
+      series: "threads, 3.13t",
+      x: t,
+      throughput: f13.throughput,
+      latency: f13.makespan,
+    });
+    points.push({
       executor: "processes",
       series: "processes, 3.12",
       x: t,
@@ -113,22 +121,23 @@ export async function run(nb: Notebook): Promise<void> {
     });
   }
   const procs = points.find((p) => p.executor === "processes" && p.x === 4)?.latency as number;
-  const free = points.find((p) => p.executor === "threads-nogil" && p.x === 4)?.latency as number;
+  const free = points.find((p) => p.series === "threads, 3.14t" && p.x === 4)?.latency as number;
+  const free13At4 = points.find((p) => p.series === "threads, 3.13t" && p.x === 4)?.latency as number;
   const scalingCaption =
-    "Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a small single-thread cost.";
+    "Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a small single-thread cost; on 3.13t (dashed, a darker shade) the same threads pay its larger single-thread cost.";
   await nb.figure(
     "cpu-scaling",
     scalingChart(points, {
       x: { quantity: "workers", unit: "threads or processes", scale: "log" },
       throughput: { quantity: "throughput", unit: "tasks/s" },
       latency: { quantity: "makespan" },
-      title: `Pure-Python CPU with 4 workers: 3.14t threads finish in ${ms(free)}, processes on 3.12 in ${ms(procs)}`,
+      title: `Pure-Python CPU with 4 workers: 3.14t threads finish in ${ms(free)}, 3.13t threads in ${ms(free13At4)}, processes on 3.12 in ${ms(procs)}`,
       subtitle: `${cpu.count} tasks of 20 ms on 4 cores`,
       caption: scalingCaption,
     }),
     scalingCaption,
     points,
-    `3.14t threads are ${nb.compare("makespan at 4 workers: 3.14t threads vs 3.12 processes", free, procs, "lower")} processes on 3.12.`,
+    `3.14t threads are ${nb.compare("makespan at 4 workers: 3.14t threads vs 3.12 processes", free, procs, "lower")} processes on 3.12; 3.13t threads are ${nb.compare("makespan at 4 workers: 3.13t threads vs 3.12 processes (figure)", free13At4, procs, "lower")} them.`,
   );
   nb.table(["workload (4 threads)", ...VERSIONS], rows);
   const slow13 = profile("3.13t", 4).pythonSlowdown - 1;
