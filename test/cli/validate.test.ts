@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { humanTime, parseCount, parseMinutes } from "../../src/cli/commands/validate.js";
@@ -50,9 +50,19 @@ describe("gilsim validate: options", { timeout: 600_000 }, () => {
   });
 
   test("--no-run with nothing recorded says so and exits 0", async () => {
+    mkdirSync(join(dir, "empty"));
     const r = await run("validate", "--random", "3", "--seed", "9", "--no-run", "--dir", join(dir, "empty"));
     expect(r).toMatchObject({ code: 0, err: "" });
     expect(r.out).toMatch(/^no recorded runs of seed 9 in .*empty\/seed-9: nothing to report/);
+  });
+
+  test("--no-run with a --dir that does not exist is a usage error naming it (a mistyped folder)", async () => {
+    const missing = join(dir, "no-such-folder");
+    const r = await run("validate", "--random", "3", "--seed", "9", "--no-run", "--dir", missing);
+    expect(r).toMatchObject({ code: 2, out: "" });
+    expect(r.err).toBe(
+      `gilsim: invalid --dir: ${missing} (no such folder; --no-run reports from recorded runs there)\n`,
+    );
   });
 });
 

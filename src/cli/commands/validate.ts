@@ -122,6 +122,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         if (flags.seed === undefined) throw new UsageError("validate needs --seed S (which set of scenarios)");
         if (flags.profile !== undefined && !existsSync(flags.profile))
           throw new UsageError(`invalid --profile: ${flags.profile} (no such file)`);
+        // Reporting only, from a folder that is not there: a mistyped --dir, not an empty recording.
+        if (!flags.run && !flags.list && !existsSync(flags.dir))
+          throw new UsageError(
+            `invalid --dir: ${flags.dir} (no such folder; --no-run reports from recorded runs there)`,
+          );
         const scenarios = drawScenarios(flags.random, flags.seed);
         const existing = readSet(flags.dir, flags.seed);
         const pythons = flags.run && !flags.list ? await findPythons() : new Map();
