@@ -415,25 +415,25 @@ def process_fork():
     return {"points": points}
 
 
-def sleep_overshoot():
-    """time.sleep(1 ms): how much longer it takes (timer slack and the wake-up)."""
+def overshoots(n):
+    """How much longer than 1 ms each of n time.sleep(1 ms) calls took, in ns."""
     out = []
-    for _ in range(rounds(150)):
+    for _ in range(n):
         t = now()
         time.sleep(0.001)
         out.append(now() - t - 1_000_000)
-    return {"samples": out}
+    return out
+
+
+def sleep_overshoot():
+    """time.sleep(1 ms): how much longer it takes (timer slack and the wake-up)."""
+    return {"samples": overshoots(rounds(150))}
 
 
 def timer_tail():
     """time.sleep(1 ms), 2000 times: how often, and by how much, a timer fires far later than usual
     (the host of a virtual machine running other work when it fires). Only its tail is used."""
-    out = []
-    for _ in range(rounds(2000)):
-        t = now()
-        time.sleep(0.001)
-        out.append(now() - t - 1_000_000)
-    return {"samples": out}
+    return {"samples": overshoots(rounds(2000))}
 
 
 def asyncio_timer():

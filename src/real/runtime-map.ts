@@ -1,6 +1,6 @@
 import { idleWakeExtra } from "../model/machine.js";
 import { pipeWakeups } from "../model/process-pool.js";
-import { DEFAULT_IDLE_WAKE } from "../scenario/schema.js";
+import { DEFAULT_IDLE_WAKE, DEFAULT_TIMER_TAIL } from "../scenario/schema.js";
 import { mediansByX } from "./fit.js";
 import type { MeasuredQuantity } from "./profile.js";
 
@@ -113,6 +113,8 @@ export interface RuntimeMapping {
 
 /** A time.sleep(1 ms) call this much later than the median call is in the timer tail. */
 export const TAIL_ABOVE = 200_000;
+/** The late calls it takes to fit the tail's spread; with fewer, the default spread is kept. */
+export const TAIL_FIT_MIN = 10;
 
 /**
  * The timer-tail experiment's samples (how much later than 1 ms each sleep returned) split at
@@ -304,7 +306,11 @@ export function runtimeFromMeasurements(
   const centre = m["timer-tail-gm"] ?? m["timer-tail"];
   let timerTail: RuntimeMapping["timerTail"] = null;
   if (lateShare) {
-    const fit = timerTailFit(centre ? centre.median : TAIL_ABOVE);
+    // Fewer than TAIL_FIT_MIN late calls (a short calibration) fix no spread: the default's.
+    const fit =
+      centre && centre.n >= TAIL_FIT_MIN
+        ? timerTailFit(centre.median)
+        : { min: DEFAULT_TIMER_TAIL.min, max: DEFAULT_TIMER_TAIL.max };
     timerTail = { share: centre ? lateShare.median : 0, min: dur(fit.min), max: dur(fit.max) };
   }
   return {

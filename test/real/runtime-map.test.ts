@@ -225,13 +225,18 @@ describe("the timer tail (machine.timerTail)", () => {
     expect(timerTailFit(100 * US)).toEqual({ min: TAIL_ABOVE, max: TAIL_ABOVE });
   });
 
-  test("runtimeFromMeasurements maps the share and the late calls' median to machine.timerTail, share 0 when none was late", () => {
+  test("runtimeFromMeasurements maps the share and the late calls' centre to machine.timerTail, share 0 when none was late", () => {
     const m = { "timer-tail-share": q(0.02, 0.02, "share"), "timer-tail": q(500 * US, 3000 * US) };
     expect(runtimeFromMeasurements(m, []).timerTail).toEqual({ share: 0.02, min: "200us", max: "1.25ms" });
+    // The geometric mean, when kept, is the centre; too few late calls keep the default spread.
+    const gm = { ...m, "timer-tail-gm": q(600 * US) };
+    expect(runtimeFromMeasurements(gm, []).timerTail).toEqual({ share: 0.02, min: "200us", max: "1.8ms" });
+    const few = { ...gm, "timer-tail-gm": { ...q(2000 * US), n: 3 } };
+    expect(runtimeFromMeasurements(few, []).timerTail).toEqual({ share: 0.02, min: "200us", max: "1.8ms" });
     expect(runtimeFromMeasurements({ "timer-tail-share": q(0, 0, "share") }, []).timerTail).toEqual({
       share: 0,
       min: "200us",
-      max: "200us",
+      max: "1.8ms",
     });
     // Parsed by the scenario schema as the simulator gets it.
     const s = parseScenario({
