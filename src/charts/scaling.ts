@@ -81,7 +81,7 @@ interface Series {
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 36;
 const MARGIN_RIGHT = 14;
-const DODGE = 7;
+const DODGE = 11;
 /** Dashes telling apart the series of one executor kind, in order of appearance. */
 const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
 const TARGET_DASH = "6,3";

@@ -184,16 +184,6 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
       // The real runs' spread: lowest to highest measured value, each run a small ring, under the point.
       Plot.ruleY(spread, { y: "y", x1: "x1", x2: "x2", stroke: INK, strokeWidth: 1.25 }),
       Plot.dot(runDots, { x: "x", y: "y", r: 2.5, fill: "#ffffff", stroke: INK, strokeWidth: 1 }),
-      Plot.dot(points, {
-        x: "measured",
-        y: "simulated",
-        r: 4.5,
-        fill: (p: SimRealPoint) => AGREEMENT_COLORS[agreement(p)],
-        // Shape as well as colour tells the bands apart, for readers who cannot tell the colours.
-        symbol: (p: SimRealPoint) => glyph(AGREEMENT_GLYPHS[agreement(p)]),
-        stroke: "#ffffff",
-        strokeWidth: 1,
-      }),
       Plot.text(labels, {
         x: "lx",
         y: "ly",
@@ -204,6 +194,17 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
         stroke: "#ffffff",
         strokeWidth: 3,
         paintOrder: "stroke",
+      }),
+      // Points after the labels: a label's white halo never hides a point.
+      Plot.dot(points, {
+        x: "measured",
+        y: "simulated",
+        r: 4.5,
+        fill: (p: SimRealPoint) => AGREEMENT_COLORS[agreement(p)],
+        // Shape as well as colour tells the bands apart, for readers who cannot tell the colours.
+        symbol: (p: SimRealPoint) => glyph(AGREEMENT_GLYPHS[agreement(p)]),
+        stroke: "#ffffff",
+        strokeWidth: 1,
       }),
       ...axisXMarks(axis, `measured ${quantity}`),
       ...axisYMarks(axis, `simulated ${quantity}`),
