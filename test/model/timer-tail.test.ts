@@ -102,6 +102,46 @@ describe("late timers (machine.timerTail)", () => {
     expect(new Set(lateness(idle, { share: 1, min: "1ms", max: "1ms" }))).toEqual(new Set([1000 * US]));
   });
 
+  it("leaves wake-ups by another thread or process alone: pool hand-offs, a process pool's pipes, call_soon_threadsafe", () => {
+    // No sleeps anywhere: every wake-up is a queue put, a pipe or a threadsafe post, never a timer.
+    const noTimers = (executor: ScenarioInput["executor"]) => (share: number) =>
+      run(
+        {
+          seed: 4,
+          machine: { cores: 2, timerTail: { share, min: "1ms", max: "1ms" } },
+          runtime: { python: "3.12" },
+          executor,
+          workload: {
+            arrivals: { kind: "poisson", rate: "200/s", count: 60 },
+            classes: [{ steps: [{ cpu: "300us" }, { offload: [{ cpu: "400us", gil: "release" }] }] }],
+          },
+        },
+        { trace: true },
+      );
+    for (const executor of [
+      { kind: "asyncio", offload: { kind: "threads", workers: 2 } },
+      { kind: "asyncio", offload: { kind: "processes", workers: 2, startMethod: "fork" } },
+    ] as const) {
+      const at = noTimers(executor);
+      expect(at(1).trace?.tasks).toEqual(at(0).trace?.tasks);
+    }
+    const pool = (share: number) =>
+      run(
+        {
+          seed: 4,
+          machine: { cores: 2, timerTail: { share, min: "1ms", max: "1ms" } },
+          runtime: { python: "3.12" },
+          executor: { kind: "threads", workers: 2 },
+          workload: {
+            arrivals: { kind: "poisson", rate: "200/s", count: 60 },
+            classes: [{ steps: [{ cpu: "700us" }] }],
+          },
+        },
+        { trace: true },
+      );
+    expect(pool(1).trace?.tasks).toEqual(pool(0).trace?.tasks);
+  });
+
   it("does not touch the GIL's timed wait: CPU-bound threads switch exactly as without it", () => {
     const input = cpuBatch(4, "30ms", { cores: 4 });
     const at = (share: number) =>
