@@ -108,7 +108,8 @@ export class Notebook {
       caption,
       alt,
       width: figure.width,
-      captionInFigure: figure.caption === caption,
+      // A chart may append a note of its own (markers it moved apart): the caption is still in it.
+      captionInFigure: figure.caption?.startsWith(caption) === true,
     });
   }
 

@@ -60,6 +60,8 @@ const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 36;
 const LABEL_GAP = 13;
 const LABEL_DROP = 12;
+/** A quantile marker's width in px (r 4 and its white edge): closer markers at one quantile are stacked. */
+const MARKER_PX = 9;
 
 function label(p: number): string {
   return `p${Number((p * 100).toPrecision(4))}`;
@@ -147,6 +149,28 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   const py = scaleLinear()
     .domain([0, 1])
     .range([fig.height - MARGIN_BOTTOM, MARGIN_TOP]);
+  // Markers at one quantile closer in x than a marker is wide would hide each other: each one after
+  // the first of such a run is raised or lowered by a marker's width, alternately (its drop line
+  // and label stay at the true value; the caption says so). In px, y grows downward.
+  const stackDy = new Map<(typeof marked)[number], number>();
+  for (const p of quantiles) {
+    const row = marked.filter((m) => m.p === p).sort((a, b) => px(a.value) - px(b.value));
+    let run = 0;
+    row.forEach((m, k) => {
+      const prev = row[k - 1];
+      run = prev !== undefined && px(m.value) - px(prev.value) < MARKER_PX ? run + 1 : 0;
+      // Near the top (bottom) of the plot only down (up), so no marker leaves the 0-100% range.
+      const dy =
+        p > 0.9
+          ? run * MARKER_PX
+          : p < 0.1
+            ? -run * MARKER_PX
+            : (run % 2 === 1 ? -1 : 1) * Math.ceil(run / 2) * MARKER_PX;
+      stackDy.set(m, dy);
+    });
+  }
+  const stacked = [...stackDy.values()].some((dy) => dy !== 0);
+  const markerY = (m: (typeof marked)[number]): number => py.invert(py(m.p) + (stackDy.get(m) ?? 0));
   // Labels go below and to the right of their dot: an ECDF never passes there, as it only rises.
   // But a slower curve does: so the fastest series at a quantile (alone at the lowest value) puts
   // its label above and to the left instead, where no slower curve reaches (they are below p there).
@@ -230,7 +254,15 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       .map((s) =>
         Plot.dot(
           marked.filter((m) => m.series === s),
-          { x: "value", y: "p", r: 4, symbol: glyph(s.symbol), fill: s.color, stroke: "#ffffff", strokeWidth: 0.75 },
+          {
+            x: "value",
+            y: markerY,
+            r: 4,
+            symbol: glyph(s.symbol),
+            fill: s.color,
+            stroke: "#ffffff",
+            strokeWidth: 0.75,
+          },
         ),
       ),
     ...[true, false].map((onLeft) =>
@@ -293,6 +325,9 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
           plotWidth,
         )
       : { node: context.document.createElementNS(SVG_NS, "g"), width: 0, height: 0 };
+  if (stacked) {
+    fig.caption = `${fig.caption ?? ""} Quantile markers closer than a marker's width are stacked ${MARKER_PX} px apart, up and down; their dashed lines and labels keep the exact values.`;
+  }
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }
 
