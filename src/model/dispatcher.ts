@@ -33,8 +33,8 @@ export class Dispatcher implements Intake {
     const p = this.rt.world.params;
     // An open arrival comes in on a socket (a pipe): the main thread, blocked reading it, wakes as
     // a reader of a pipe written by another process does. A closed client's next request ends the
-    // main thread's timed wait (timer slack, and machine.timerTail on an idle CPU); one issued at a task's end wakes it from that
-    // completion (a queue put from the worker).
+    // main thread's timed wait (timer slack, and machine.timerTail on an idle CPU); one issued at a
+    // task's end wakes it from that completion (a queue put from the worker).
     const latency =
       via === "socket"
         ? this.rt.world.draw(p.ipcLatency, "arrival-wakeup")

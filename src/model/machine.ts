@@ -104,8 +104,9 @@ export class Machine {
      */
     private readonly coldStart: { max: Nanos; tau: Nanos; slowdown: number } = { max: 0, tau: 1, slowdown: 1 },
     /**
-     * A timer fires late by an amount spread evenly on a log scale from min to max in `share` of
-     * cases (a virtual machine's host running other work when the halted vCPU's timer fires).
+     * A timer's thread woken onto an idle CPU runs later still, by an amount spread evenly on a log
+     * scale from min to max, in `share` of cases (a virtual machine's host running other work when
+     * the halted vCPU's timer fires); see timerLate.
      */
     private readonly timerTail: { share: number; min: Nanos; max: Nanos } = { share: 0, min: 1, max: 1 },
   ) {

@@ -118,15 +118,19 @@ export const TAIL_FIT_MIN = 10;
 
 /**
  * The timer-tail experiment's samples (how much later than 1 ms each sleep returned) split at
- * TAIL_ABOVE past their median: the share of calls beyond it and by how much they were beyond
- * the median; null without samples.
+ * TAIL_ABOVE past their median: the share of calls beyond it, by how much they were beyond the
+ * median, and the geometric mean of those excesses (timerTailFit's centre; 0 when none); null
+ * without samples.
  */
-export function timerTailOf(samples: readonly number[]): { share: number; n: number; excess: number[] } | null {
+export function timerTailOf(
+  samples: readonly number[],
+): { share: number; n: number; excess: number[]; gm: number } | null {
   if (samples.length === 0) return null;
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] as number;
   const excess = sorted.filter((x) => x - median > TAIL_ABOVE).map((x) => x - median);
-  return { share: excess.length / samples.length, n: samples.length, excess };
+  const gm = excess.length === 0 ? 0 : Math.exp(excess.reduce((s, x) => s + Math.log(x), 0) / excess.length);
+  return { share: excess.length / samples.length, n: samples.length, excess, gm };
 }
 
 /**
@@ -311,7 +315,8 @@ export function runtimeFromMeasurements(
       centre && centre.n >= TAIL_FIT_MIN
         ? timerTailFit(centre.median)
         : { min: DEFAULT_TIMER_TAIL.min, max: DEFAULT_TIMER_TAIL.max };
-    timerTail = { share: centre ? lateShare.median : 0, min: dur(fit.min), max: dur(fit.max) };
+    // With no late call the share is 0 (and there is no centre).
+    timerTail = { share: lateShare.median, min: dur(fit.min), max: dur(fit.max) };
   }
   return {
     runtime,

@@ -211,6 +211,10 @@ describe("the timer tail (machine.timerTail)", () => {
     expect(t?.share).toBeCloseTo(20 / 1001, 12);
     expect(t?.excess).toEqual(Array.from({ length: 20 }, (_, i) => 210 * US + i * 50 * US));
     expect(timerTailOf([])).toBeNull();
+    // The geometric mean of the excesses: 250 us and 1 ms past the median give 500 us; none gives 0.
+    const two = timerTailOf([...Array(98).fill(90 * US), 340 * US, 1090 * US]);
+    expect(two?.gm).toBeCloseTo(500 * US, 6);
+    expect(timerTailOf(Array(100).fill(90 * US))?.gm).toBe(0);
   });
 
   test("timerTailFit recovers a log-uniform tail from TAIL_ABOVE: the median of its draws gives max", () => {
