@@ -229,9 +229,9 @@ export async function run(nb: Notebook): Promise<void> {
       band: TOLERANCE,
       title: "Predicted against measured latency of the demo service",
       subtitle: `${within} of ${errors.length} percentiles within ±${TOLERANCE * 100}% (target ${TARGET_SHARE * 100}%)`,
-      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%.`,
+      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash).`,
     }),
-    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%.`,
+    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted from the one recording up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash).`,
     parity,
     `${within} of ${errors.length} predicted percentiles are within ±${TOLERANCE * 100}% of measured.`,
   );

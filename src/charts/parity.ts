@@ -16,6 +16,9 @@ import { glyph } from "./symbols.js";
 import { GAP, GRID, INK, PAD, RULE } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
 
+/** The legend sample of the runs' line, which is drawn in each point's own colour. */
+const RUNS_SAMPLE = "#8c8c8c";
+
 export interface ParityPoint {
   measured: number;
   simulated: number;
@@ -225,7 +228,16 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
           ...options.series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
           { kind: "line" as const, label: "simulated = measured", stroke: INK, dash: "3,3", width: 0.75 },
           ...(runsShown
-            ? [{ kind: "line" as const, label: "real runs, lowest to highest", stroke: INK, width: 1.25 }]
+            ? [
+                {
+                  // The runs' lines take their point's colour; a neutral grey sample, so the legend
+                  // does not name a colour no line is drawn in.
+                  kind: "line" as const,
+                  label: "real runs, lowest to highest (in the point's colour)",
+                  stroke: RUNS_SAMPLE,
+                  width: 1.25,
+                },
+              ]
             : []),
           {
             kind: "box",

@@ -35,7 +35,11 @@ describe("parityChart", () => {
       { measured: 10, simulated: 8, series: "b", runs: [9, 12] as [number, number] },
     ];
     const figure = parityChart([{ quantity: "p99 (ms)", points }], { series, caption: "Mine." });
-    expect(svgTexts(figure.svg)).toContain("real runs, lowest to highest");
+    expect(svgTexts(figure.svg)).toContain("real runs, lowest to highest (in the point's colour)");
+    // Each runs' line is drawn in its point's colour; the legend's sample is neither series' colour
+    // nor the ink, so it names no colour the lines are not drawn in.
+    const rules = [...figure.svg.matchAll(/<g aria-label="rule"[^>]*stroke="([^"]+)"/g)].map((m) => m[1]);
+    expect(rules).toEqual(expect.arrayContaining(["#D55E00", "#0072B2"]));
     expect(figure.caption).toContain("slid along the diagonal");
     const dots = [...figure.svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => m[1] ?? "");
     const at = dots.map((g) => /transform="translate\(([\d.]+),([\d.]+)\)"/.exec(g)?.slice(1).join(","));
@@ -44,7 +48,7 @@ describe("parityChart", () => {
     const plain = parityChart([{ quantity: "p99 (ms)", points: [{ measured: 10, simulated: 8, series: "a" }] }], {
       series,
     });
-    expect(svgTexts(plain.svg)).not.toContain("real runs, lowest to highest");
+    expect(svgTexts(plain.svg).join(" ")).not.toContain("real runs, lowest to highest");
     expect(plain.caption).not.toContain("slid along");
     expect(plain.caption).toContain("below it too low");
   });
