@@ -328,7 +328,46 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   if (stacked) {
     fig.caption = `${fig.caption ?? ""} Quantile markers closer than a marker's width are stacked ${MARKER_PX} px apart, up and down; their dashed lines and labels keep the exact values.`;
   }
+  // A curve drawn exactly over another hides it: say which pairs coincide, and which one is on top.
+  const drawnLines = series.filter((s) => !s.reference);
+  const hidden: string[] = [];
+  for (let j = 1; j < drawnLines.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const a = drawnLines[i] as (typeof series)[number];
+      const b = drawnLines[j] as (typeof series)[number];
+      const d = ecdfDistance(a.sorted, b.sorted);
+      if (d <= COINCIDE) hidden.push(`“${a.label}” lies under “${b.label}”, ${pointsOf(d)}`);
+    }
+  }
+  if (hidden.length > 0) {
+    fig.caption = `${fig.caption ?? ""} Coinciding curves (their shares of tasks within ${Math.round(COINCIDE * 100)} points at every latency): ${hidden.join("; ")}.`;
+  }
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
+}
+
+/** Largest vertical gap at which two curves count as one in the caption's note (2 percentage points). */
+const COINCIDE = 0.02;
+
+/** "never more than 0.34 points apart": the measured largest gap between two coinciding curves. */
+function pointsOf(d: number): string {
+  return `never more than ${Number((d * 100).toPrecision(2))} points apart`;
+}
+
+/**
+ * The Kolmogorov-Smirnov distance of two samples (ascending): the largest vertical gap between
+ * their empirical CDFs, over every latency.
+ */
+export function ecdfDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let i = 0;
+  let j = 0;
+  let worst = 0;
+  while (i < a.length || j < b.length) {
+    const x = Math.min(i < a.length ? (a[i] as number) : Infinity, j < b.length ? (b[j] as number) : Infinity);
+    while (i < a.length && (a[i] as number) <= x) i++;
+    while (j < b.length && (b[j] as number) <= x) j++;
+    worst = Math.max(worst, Math.abs(i / a.length - j / b.length));
+  }
+  return worst;
 }
 
 function format(value: number): string {

@@ -33,6 +33,9 @@ function el(context: RenderContext, name: string, attributes: Record<string, str
   return node;
 }
 
+/** A log bar's end gets a tick when no 1-2-5 tick lies within this factor of it. */
+const END_TICK_FACTOR = 1.4;
+
 export function rampLegend(context: RenderContext, spec: RampSpec): Block {
   const { width, domain } = spec;
   if (domain.length !== 2 && domain.length !== 3)
@@ -63,7 +66,15 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
     spec.type === "log"
       ? x.ticks().filter((t) => /^[125]/.test(t.toExponential()))
       : x.ticks(Math.max(2, Math.floor(width / 60)));
-  const ticks = [...new Set([...candidates, ...(domain.length === 3 ? [domain[1] as number] : [])])]
+  // On a log bar the 1-2-5 ticks can stop well short of an end (up to 2 on a bar reaching 3.77):
+  // the ends get ticks of their own then, so the bar says how far its colours go.
+  const lo = Math.min(...domain);
+  const hi = Math.max(...domain);
+  const ends =
+    spec.type === "log"
+      ? [lo, hi].filter((e) => candidates.every((t) => Math.max(t, e) / Math.min(t, e) >= END_TICK_FACTOR))
+      : [];
+  const ticks = [...new Set([...candidates, ...ends, ...(domain.length === 3 ? [domain[1] as number] : [])])]
     .filter((t) => t >= Math.min(...domain) && t <= Math.max(...domain))
     .sort((a, b) => a - b);
   let lastEnd = -Infinity;

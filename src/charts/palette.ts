@@ -134,12 +134,24 @@ export function seriesSymbol(index: number): GlyphName {
 export const GIL_HOLD_SHADES = ["#8a3c00", "#f0a36c"] as const;
 export const GIL_HOLD_TEXT = [textOn(GIL_HOLD_SHADES[0]), textOn(GIL_HOLD_SHADES[1])] as const;
 
-/** Agreement classes of the simulated-versus-measured figure. */
+/**
+ * Agreement classes of the simulated-versus-measured figure. None is an executor kind's colour
+ * (a green or orange point would read as threads without a GIL or processes): close agreement is
+ * a dark grey, the outer band a light grey, and outside it a darker shade of the palette's reddish
+ * purple (no executor takes that hue; darkened to 5:1 on white, to stand out as the class that
+ * matters); the glyphs (circle, square, cross) keep them apart in grey print too.
+ */
 export const AGREEMENT_COLORS = {
-  inner: OKABE_ITO.bluishGreen,
-  outer: OKABE_ITO.orange,
-  outside: OKABE_ITO.vermillion,
+  inner: "#3d3d3d",
+  outer: "#9a9a9a",
+  outside: "#995b7d",
 } as const;
+
+/**
+ * Task counts over time (the queue figure): running tasks a dark grey, tasks waiting to start the
+ * reddish purple; neither is an executor kind's colour.
+ */
+export const TASK_COLORS = { running: "#595959", waiting: OKABE_ITO.reddishPurple } as const;
 
 /** WCAG relative luminance of "#rrggbb". */
 function luminance(hex: string): number {

@@ -10,7 +10,7 @@ import { axisYMarks, linearAxis } from "./axis.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, range } from "./options.js";
-import { OKABE_ITO, seriesColor } from "./palette.js";
+import { seriesColor, TASK_COLORS } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { thinSeries } from "./series-thin.js";
 import { GRID, PAD } from "./theme.js";
@@ -38,8 +38,8 @@ export interface QueueData {
 const MARGIN_TOP = 22;
 const MARGIN_BOTTOM = 36;
 const MARGIN_RIGHT = 16;
-const RUNNING = OKABE_ITO.blue;
-const WAITING = OKABE_ITO.orange;
+const RUNNING = TASK_COLORS.running;
+const WAITING = TASK_COLORS.waiting;
 
 function check(data: QueueData): void {
   if (!Array.isArray(data?.queue) || data.queue.length === 0)

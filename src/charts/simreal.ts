@@ -156,7 +156,22 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     MARGIN_TOP + 4,
     MARGIN_TOP + side - 4,
   );
-  const labels = points.map((p, i) => ({ ...p, ly: py.invert(ys[i] as number), lx: px.invert(px(p.measured) + 10) }));
+  // A label goes right of its point, or left when the right would cover another point's marker.
+  const labels = points.map((p, i) => {
+    const y = ys[i] as number;
+    const x = px(p.measured);
+    const w = textWidth(p.label, AXIS_SIZE) + 3;
+    const covers = (x0: number, x1: number) =>
+      points.some(
+        (q, j) =>
+          j !== i &&
+          px(q.measured) + MARKER_EDGE > x0 &&
+          px(q.measured) - MARKER_EDGE < x1 &&
+          Math.abs(py(q.simulated) - y) < AXIS_SIZE / 2 + MARKER_EDGE,
+      );
+    const left = covers(x + 10, x + 10 + w) && x - 10 - w >= marginLeft && !covers(x - 10 - w, x - 10);
+    return { ...p, left, ly: py.invert(y), lx: px.invert(left ? x - 10 : x + 10) };
+  });
   const context = createRenderContext();
   const plot = plotSvg(context, {
     width,
@@ -184,17 +199,22 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
       // The real runs' spread: lowest to highest measured value, each run a small ring, under the point.
       Plot.ruleY(spread, { y: "y", x1: "x1", x2: "x2", stroke: INK, strokeWidth: 1.25 }),
       Plot.dot(runDots, { x: "x", y: "y", r: 2.5, fill: "#ffffff", stroke: INK, strokeWidth: 1 }),
-      Plot.text(labels, {
-        x: "lx",
-        y: "ly",
-        text: "label",
-        textAnchor: "start",
-        dx: 3,
-        fill: INK,
-        stroke: "#ffffff",
-        strokeWidth: 3,
-        paintOrder: "stroke",
-      }),
+      ...[false, true].map((left) =>
+        Plot.text(
+          labels.filter((l) => l.left === left),
+          {
+            x: "lx",
+            y: "ly",
+            text: "label",
+            textAnchor: left ? "end" : "start",
+            dx: left ? -3 : 3,
+            fill: INK,
+            stroke: "#ffffff",
+            strokeWidth: 3,
+            paintOrder: "stroke",
+          },
+        ),
+      ),
       // Points after the labels: a label's white halo never hides a point.
       Plot.dot(points, {
         x: "measured",

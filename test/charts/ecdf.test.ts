@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ecdfChart } from "../../src/charts/ecdf.js";
+import { ecdfChart, ecdfDistance } from "../../src/charts/ecdf.js";
 import { MS } from "../../src/engine/time.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
 import { logisticLatencies, uniformLatencies } from "../fixtures/latencies.js";
@@ -107,5 +107,36 @@ describe("ecdfChart", () => {
     const orange = plot.indexOf('stroke="#e69f00"');
     expect(wide).toBeGreaterThan(0);
     expect(orange).toBeGreaterThan(wide);
+  });
+
+  it("ecdfDistance is the largest vertical gap between two empirical CDFs", () => {
+    expect(ecdfDistance([1, 2, 3], [1, 2, 3])).toBe(0);
+    expect(ecdfDistance([1, 2], [3, 4])).toBe(1);
+    // Up to 4 the first has all four values, the second three of four.
+    expect(ecdfDistance([1, 2, 3, 4], [1, 2, 3, 5])).toBe(0.25);
+    // Different sizes: at 2, 2/2 against 1/4.
+    expect(ecdfDistance([1, 2], [1, 3, 3, 3])).toBe(0.75);
+  });
+
+  it("ecdfChart's caption names a curve drawn over another that it hides, and only then", () => {
+    const values = uniformLatencies();
+    const near = values.map((v, i) => (i === 0 ? v * 1.001 : v));
+    const far = values.map((v) => v * 3);
+    const hiding = ecdfChart(
+      [
+        { label: "first", executor: "asyncio", values },
+        { label: "second", executor: "threads-gil", values: near },
+      ],
+      { scale: "log" },
+    );
+    expect(hiding.caption).toContain("“first” lies under “second”, never more than 0.5 points apart");
+    const apart = ecdfChart(
+      [
+        { label: "first", executor: "asyncio", values },
+        { label: "second", executor: "threads-gil", values: far },
+      ],
+      { scale: "log" },
+    );
+    expect(apart.caption).not.toContain("lies under");
   });
 });
