@@ -24,7 +24,7 @@ export interface ChromeEvent {
   ts?: number;
   dur?: number;
   /** Async and flow events: the id that ties begin to end (with `cat`). */
-  id?: number;
+  id?: number | string;
   /** Instant events: scope of the mark ("t": the thread). */
   s?: "t";
   /** chrome://tracing colour name. */
@@ -129,14 +129,20 @@ export function chromeTraceEvents(trace: Trace, extras: ChromeExtras = {}): Chro
   return events;
 }
 
-/** One request as a nestable async span: "queued" from arrival to start, then its steps, an offload's own steps inside it. */
+/**
+ * One request as a nestable async span: "queued" from arrival to start, then its steps, an
+ * offload's own steps inside it. A step that overlaps another without nesting in it (the format
+ * requires each async track's spans to nest) goes on a track of its own, "request N, lane k",
+ * rather than being left out.
+ */
 function requestSpan(task: TaskRecord, pid: number, tid: number, processOf: Map<number, number>): ChromeEvent[] {
   const out: ChromeEvent[] = [];
-  const id = task.id + 1;
-  const span = (name: string, start: number, end: number, args?: Record<string, string | number>) => {
-    out.push({ name, cat: "request", ph: "b", id, ts: toMicros(start), pid, tid, ...(args ? { args } : {}) });
-    return () => out.push({ name, cat: "request", ph: "e", id, ts: toMicros(end), pid, tid });
-  };
+  const spanOf =
+    (id: number | string) => (name: string, start: number, end: number, args?: Record<string, string | number>) => {
+      out.push({ name, cat: "request", ph: "b", id, ts: toMicros(start), pid, tid, ...(args ? { args } : {}) });
+      return () => out.push({ name, cat: "request", ph: "e", id, ts: toMicros(end), pid, tid });
+    };
+  const span = spanOf(task.id + 1);
   const closeTask = span(`request ${task.id} (${task.class})`, task.arrival, task.end, {
     class: task.class,
     latency_us: toMicros(task.end - task.arrival),
@@ -144,20 +150,34 @@ function requestSpan(task: TaskRecord, pid: number, tid: number, processOf: Map<
   if (task.start > task.arrival) span("queued", task.arrival, task.start)();
   // Steps nest by time: an offload step holds the steps its worker ran.
   const steps = [...task.steps].sort((a, b) => a.start - b.start || b.end - a.end);
-  const open: { step: StepRecord; close: () => void }[] = [];
+  /** Per track (lane 0: the request's own), the steps still open on it. */
+  const lanes: { step: StepRecord; close: () => void }[][] = [[]];
+  const closeAll = (open: { close: () => void }[]) => {
+    while (open.length > 0) open.pop()?.close();
+  };
   for (const step of steps) {
-    while (open.length > 0 && (open.at(-1) as { step: StepRecord }).step.end <= step.start) open.pop()?.close();
-    const outer = open.at(-1)?.step;
-    if (outer && step.end > outer.end) continue; // not nested: the format would reject the overlap
+    let lane = 0;
+    for (;; lane++) {
+      const open = (lanes[lane] ??= []);
+      while (open.length > 0 && (open.at(-1) as { step: StepRecord }).step.end <= step.start) open.pop()?.close();
+      const outer = open.at(-1)?.step;
+      if (!outer || step.end <= outer.end) break;
+    }
     const name = step.kind === "cpu" ? `cpu (${step.gil ?? "python"})` : step.kind;
-    const close = span(name, step.start, step.end, {
-      thread: step.thread,
-      process: processOf.get(step.thread) ?? 0,
-      demand_us: toMicros(step.demand),
-    });
-    open.push({ step, close });
+    const close = (lane === 0 ? span : spanOf(`${task.id + 1}.${lane}`))(
+      lane === 0 ? name : `${name} (request ${task.id}, lane ${lane})`,
+      step.start,
+      step.end,
+      {
+        thread: step.thread,
+        process: processOf.get(step.thread) ?? 0,
+        demand_us: toMicros(step.demand),
+      },
+    );
+    (lanes[lane] as { step: StepRecord; close: () => void }[]).push({ step, close });
   }
-  while (open.length > 0) open.pop()?.close();
+  for (const open of lanes.slice(1)) closeAll(open);
+  closeAll(lanes[0] as { close: () => void }[]);
   closeTask();
   return out;
 }

@@ -241,4 +241,36 @@ describe("chromeTraceJson against the Trace Event format", () => {
     expect(events.filter((e) => e.ph === "f")).toHaveLength(forced);
     for (const s of starts) expect(s.name).toBe("drop request");
   });
+
+  test("a step that overlaps another without nesting goes on a lane of its own, not out of the trace", () => {
+    const trace: Trace = {
+      ...TRACE,
+      tasks: [
+        {
+          id: 0,
+          class: "t",
+          arrival: 0,
+          start: 0,
+          end: 3000,
+          steps: [
+            { kind: "offload", thread: 0, start: 0, end: 2000, demand: 0 },
+            { kind: "cpu", gil: "python", thread: 1, start: 500, end: 1000, demand: 500 },
+            // Starts inside the offload, ends after it: cannot nest on the request's own track.
+            { kind: "io", thread: 1, start: 1500, end: 2500, demand: 1000 },
+          ],
+        },
+      ],
+    };
+    const events = chromeTraceEvents(trace);
+    expect(checkTraceEvents(events)).toEqual([]);
+    const begins = events.filter((e) => e.ph === "b" && e.cat === "request");
+    // The request, its two nested steps on its own track, and the io step on lane 1.
+    expect(begins.map((e) => [e.name, e.id])).toEqual([
+      ["request 0 (t)", 1],
+      ["offload", 1],
+      ["cpu (python)", 1],
+      ["io (request 0, lane 1)", "1.1"],
+    ]);
+    expect(events.filter((e) => e.ph === "e" && e.cat === "request")).toHaveLength(4);
+  });
 });
