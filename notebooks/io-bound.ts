@@ -8,7 +8,7 @@ import { scalingChart } from "../src/charts/scaling.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
 import { measure, ms, pct, powersOfTwo, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
-import { verdictOf } from "./lib/words.js";
+import { direction, verdictOf } from "./lib/words.js";
 
 export const meta: NotebookMeta = {
   id: "io-bound",
@@ -87,7 +87,7 @@ export async function run(nb: Notebook): Promise<void> {
   const p99OverMakespan = aTop.latency.mean / aTop.makespan;
 
   nb.text(
-    `A plain loop serves one request at a time: ${sync.throughput.mean.toFixed(1)} requests/s. At the same concurrency of 1, asyncio gives ${a1.throughput.mean.toFixed(1)} requests/s, ${nb.compare("throughput at concurrency 1: asyncio vs the plain loop", a1.throughput.mean, sync.throughput.mean, "higher")} the plain loop: asyncio itself does not make one request faster. What helps is overlapping the waits, which both asyncio and a thread pool do as the concurrency limit grows, until the Python part saturates the one GIL (${REQUESTS} × 200 µs = ${ms(REQUESTS * 200_000)} of CPU in all).`,
+    `A plain loop serves one request at a time: ${sync.throughput.mean.toFixed(1)} requests/s. At the same concurrency of 1, asyncio gives ${a1.throughput.mean.toFixed(1)} requests/s, ${nb.compare("throughput at concurrency 1: asyncio vs the plain loop", a1.throughput.mean, sync.throughput.mean, "higher")} the plain loop${direction(a1.throughput.mean, sync.throughput.mean, "higher") === "same" ? ": asyncio itself does not make one request faster" : ""}. What helps is overlapping the waits, which both asyncio and a thread pool do as the concurrency limit grows, until the Python part saturates the one GIL (${REQUESTS} × 200 µs = ${ms(REQUESTS * 200_000)} of CPU in all).`,
   );
   nb.text(
     `All ${REQUESTS} requests arrive at once (a batch), so a request's latency includes its wait for one of the concurrency slots: p99 is about the time to drain the whole batch (at concurrency ${top}, asyncio's p99 is ${pct(p99OverMakespan)} of its makespan). It measures the queue, not the service; under a steady arrival rate below capacity p99 would be close to one request's 50 ms.`,

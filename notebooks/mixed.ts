@@ -196,7 +196,7 @@ export async function run(nb: Notebook): Promise<void> {
     }),
     threadsCaption,
     offload.threads,
-    `Waiting for the GIL is ${nb.compare("GIL wait share: loop vs a worker", loopWait, workerWait, "lower")} for the loop than for a worker.`,
+    `The loop's share of time waiting for the GIL is ${nb.compare("GIL wait share: loop vs a worker", loopWait, workerWait, "lower", { better: "smaller", worse: "larger" })} a worker's: while renders run in the pool, the loop queues for the GIL they hold.`,
   );
 
   // A short run of the inline design for a readable window: 4 s, no warm-up, so both panels start at 0.

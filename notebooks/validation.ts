@@ -38,7 +38,7 @@ import {
   type ScenarioResult,
   summarize,
 } from "../src/validate/errors.js";
-import { errorStripFigure, parityFigure } from "../src/validate/figures.js";
+import { errorStripFigure, FAMILY_COLOUR_RULE, parityFigure } from "../src/validate/figures.js";
 import { RANDOM_DATA_DIR, RANDOM_SETS, type RandomRecord, readSet } from "../src/validate/record.js";
 import { groupRows, provenance } from "../src/validate/report.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
@@ -76,6 +76,30 @@ function medianWorst(
  * The title of the figure with both parameter sets side by side: each metric's median (worst)
  * signed error with the machine profile (the left panel) and with the version defaults (the right).
  */
+function within15(results: readonly ScenarioResult[], set: "profile" | "defaults", key: "latency.p99" | "makespan") {
+  const errors = results
+    .map((r) => r.errors[set].find((e) => e.key === key)?.error)
+    .filter((e): e is number => e !== undefined && Number.isFinite(e));
+  return {
+    close: errors.filter((e) => Math.abs(e) <= 0.15).length,
+    low: errors.filter((e) => e < -0.15).length,
+    high: errors.filter((e) => e > 0.15).length,
+  };
+}
+
+/**
+ * A random-set figure's conclusion (its alt text after the title): per metric, how many held-out
+ * scenarios are within ±15% and, of the rest, how many the simulation puts low and how many high.
+ */
+function randomConclusion(results: readonly ScenarioResult[], sets: readonly ("profile" | "defaults")[]): string {
+  const part = (set: "profile" | "defaults", key: "latency.p99" | "makespan", label: string): string => {
+    const w = within15(results, set, key);
+    return `${label} is within ±15% of measured in ${w.close} of ${results.length} scenarios${sets.length > 1 ? ` with the ${PARAM_SET_LABELS[set]}` : ""} (${w.low} simulated low, ${w.high} high)`;
+  };
+  const parts = sets.flatMap((set) => [part(set, "latency.p99", "p99"), part(set, "makespan", "makespan")]);
+  return `${parts.join("; ")}.`;
+}
+
 function bothSetsTitle(results: readonly ScenarioResult[]): string {
   const part = (key: "latency.p99" | "makespan", label: string): string =>
     `${label} ${medianWorst(results, "profile", key)} with the ${PARAM_SET_LABELS.profile}, ${medianWorst(results, "defaults", key)} with the ${PARAM_SET_LABELS.defaults}`;
@@ -331,7 +355,7 @@ async function randomSection(nb: Notebook): Promise<void> {
   );
   nb.text(`Held-out set: ${provenance(held.records)}.`);
   nb.finding(
-    `On the ${held.results.length} held-out random scenarios, with the machine profile, the median |error| is ${abs(get(p, "makespan").medianAbs)} for makespan but ${abs(get(p, "latency.p50").medianAbs)}, ${abs(get(p, "latency.p95").medianAbs)} and ${abs(get(p, "latency.p99").medianAbs)} for p50, p95 and p99; ${abs(get(p, "all").within15)} of scenario-metrics are within 15%, and the mean signed p99 error is ${pct(bias)}: the simulated tails are ${bias < 0 ? "shorter" : "longer"} than the real ones. With the version defaults the median |error| over all five metrics is ${abs(get(d, "all").medianAbs)} (with the profile ${abs(get(p, "all").medianAbs)}). ${met} of the ${targets.length} targets are met. Real CPython against itself (one run against the mean of the other two) differs by ${abs(get(noise, "latency.p99").medianAbs)} at the median for p99 and ${abs(get(noise, "latency.p50").medianAbs)} for p50.`,
+    `On the ${held.results.length} held-out random scenarios, with the machine profile, the median |error| is ${abs(get(p, "makespan").medianAbs)} for makespan but ${abs(get(p, "latency.p50").medianAbs)}, ${abs(get(p, "latency.p95").medianAbs)} and ${abs(get(p, "latency.p99").medianAbs)} for p50, p95 and p99; ${abs(get(p, "all").within15)} of scenario-metrics are within 15%, and the mean signed p99 error is ${pct(bias)}: the simulated tails are ${bias < 0 ? "shorter" : "longer"} than the real ones. With the version defaults the median |error| over all five metrics is ${abs(get(d, "all").medianAbs)} (with the profile ${abs(get(p, "all").medianAbs)}). ${met} of the ${targets.length} targets ${met === 1 ? "is" : "are"} met. Real CPython against itself (one run against the mean of the other two) differs by ${abs(get(noise, "latency.p99").medianAbs)} at the median for p99 and ${abs(get(noise, "latency.p50").medianAbs)} for p50.`,
   );
   nb.table(
     ["target (held-out set)", "value", "needed", "met"],
@@ -353,8 +377,9 @@ async function randomSection(nb: Notebook): Promise<void> {
       title: bothSetsTitle(held.results),
       subtitle,
     }),
-    "Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the black tick is the median.",
+    `Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the black tick is the median. ${FAMILY_COLOUR_RULE}`,
     held.results.map((r) => ({ id: r.id, family: r.family, version: r.version, errors: r.errors })),
+    randomConclusion(held.results, ["profile", "defaults"]),
   );
   for (const set of ["profile", "defaults"] as const) {
     await nb.figure(
@@ -363,8 +388,9 @@ async function randomSection(nb: Notebook): Promise<void> {
         title: `Held-out random scenarios, ${PARAM_SET_LABELS[set]}: ${errorTitle(held.results, set)}`,
         subtitle,
       }),
-      `Simulated (${PARAM_SET_LABELS[set]}) against measured, one panel per metric, one dot per held-out scenario.`,
+      `Simulated (${PARAM_SET_LABELS[set]}) against measured, one panel per metric, one dot per held-out scenario. ${FAMILY_COLOUR_RULE}`,
       held.results.map((r) => ({ id: r.id, family: r.family, errors: r.errors[set] })),
+      randomConclusion(held.results, [set]),
     );
   }
   for (const by of ["family", "version"] as const) {
@@ -450,14 +476,22 @@ export async function run(nb: Notebook): Promise<void> {
     });
   const data = (key: string) =>
     rows.map((r) => ({ scenario: r.entry.id, target: r.entry.target, ...metric(r.comparison, key) }));
-  /** How far apart a scenario's real runs are at most: (highest − lowest) / mean, and which scenario. */
+  /** How far apart a scenario's real runs are at most: (highest − lowest) / mean. */
+  const spanOf = (r: Row, key: string): number => {
+    const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+    const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
+    return runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0;
+  };
+  /** A suite figure's conclusion: how many errors are within the scenario's own real runs' spread. */
+  const noiseWords = (key: string): string => {
+    const inside = target.filter((r) => Math.abs(metric(r.comparison, key).error) <= spanOf(r, key)).length;
+    const low = target.filter((r) => metric(r.comparison, key).error < 0).length;
+    return `${inside} of ${target.length} errors are within the spread of that scenario's own real runs; the simulation is low in ${low} of ${target.length} scenarios.`;
+  };
   const spreadWords = (key: string): string => {
-    const spans = target.map((r) => {
-      const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
-      const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
-      return { id: r.entry.id, span: runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0 };
-    });
-    const widest = spans.reduce((a, b) => (b.span > a.span ? b : a));
+    const widest = target
+      .map((r) => ({ id: r.entry.id, span: spanOf(r, key) }))
+      .reduce((a, b) => (b.span > a.span ? b : a));
     return `a scenario's real runs span at most ${Math.round(widest.span * 100)}% of their mean (${widest.id})`;
   };
   /** The title's conclusion: how many scenarios fall within ±5%, and the worst error with its sign. */
@@ -474,7 +508,7 @@ export async function run(nb: Notebook): Promise<void> {
     title: `Makespan: simulated ${agreement("makespan")}`,
     subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, CPython ${python}; ${spreadWords("makespan")}`,
   });
-  await nb.figure("makespan", makespanFigure, makespanFigure.caption ?? "", data("makespan"));
+  await nb.figure("makespan", makespanFigure, makespanFigure.caption ?? "", data("makespan"), noiseWords("makespan"));
   const p95Figure = simRealChart(points("latency.p95", target), {
     quantity: "p95 latency (ms)",
     scale: "log",
@@ -482,7 +516,7 @@ export async function run(nb: Notebook): Promise<void> {
     subtitle: `${target.length} scenarios, mean of ${runsPerScenario} real runs each, log axes; ${spreadWords("latency.p95")}`,
   });
   nb.text("The tail is harder than the makespan: it depends on wake-ups, timer rounding and who wins the GIL.");
-  await nb.figure("p95", p95Figure, p95Figure.caption ?? "", data("latency.p95"));
+  await nb.figure("p95", p95Figure, p95Figure.caption ?? "", data("latency.p95"), noiseWords("latency.p95"));
 
   const convoy = rows.find((r) => r.entry.id === "convoy");
   if (convoy) {
@@ -496,12 +530,13 @@ export async function run(nb: Notebook): Promise<void> {
         "convoy-simulated",
         timelineChart(convoy.comparison.simulated.trace, {
           window,
-          title: "Convoy, simulated: the first 100 ms",
-          subtitle: `each return from IO waits ${formatNanos(why.sim.waitGil)} on average for the GIL the cruncher holds`,
+          title: `Convoy, simulated: after ${formatNanos(why.sim.io)} of IO the worker waits ${formatNanos(why.sim.waitGil)} on average for the GIL the cruncher holds`,
+          subtitle: "the first 100 ms of the convoy scenario",
           caption: simCaption,
         }),
         simCaption,
         { window, lanes: why },
+        `From the start of each IO to the GIL: ${formatNanos(why.sim.io + why.sim.waitGil)} in the simulation, ${formatNanos(why.real.io)} as CPython's IO bars measure it (${pct((why.sim.io + why.sim.waitGil) / why.real.io - 1)}).`,
       );
       await nb.figure(
         "convoy-real",
@@ -510,12 +545,15 @@ export async function run(nb: Notebook): Promise<void> {
           gil: false,
           markers: false,
           stateLabels: { gil: "running a step (GIL not recorded)" },
-          title: `Convoy, measured in CPython ${real.python}: the first 100 ms`,
-          subtitle: `Python cannot see GIL waits: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO, the wait inside them`,
+          title: `Convoy, measured in CPython ${real.python}: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO${why.real.io > why.demand ? ", the GIL wait inside them" : ""}`,
+          subtitle: "the first 100 ms; Python cannot see GIL waits, so a step's bar ends when it holds the GIL again",
           caption: realCaption,
         }),
         realCaption,
         { window, lanes: why },
+        why.real.io > why.demand
+          ? `The ${formatNanos(why.real.io - why.demand)} beyond the IO asked is the wait for the GIL, which the simulation draws apart (${formatNanos(why.sim.waitGil)}).`
+          : "The IO bars are no longer than the IO asked: no wait for the GIL after IO shows in this window.",
       );
       nb.text(
         `Why the two timelines differ. ${why.real.io > why.demand ? `In CPython the wait for the GIL after each IO is inside the IO bar (${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO); the simulation draws it apart, ${formatNanos(why.sim.io)} of IO then ${formatNanos(why.sim.waitGil)} waiting for the GIL, ${formatNanos(why.sim.io + why.sim.waitGil)} together (${pct((why.sim.io + why.sim.waitGil) / why.real.io - 1)} against the measured bars).` : `The measured IO bars (${formatNanos(why.real.io)} on average) are no longer than the ${formatNanos(why.demand)} of IO asked: the recording shows no wait for the GIL after IO in this window.`} ${why.mainSim} ${why.mainReal} ${why.start}`,

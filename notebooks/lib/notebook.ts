@@ -4,7 +4,7 @@ import { svgToPng } from "../../src/charts/png.js";
 import type { Figure } from "../../src/charts/types.js";
 import { writeFileAtomic } from "../../src/io/atomic.js";
 import { escapeHtml, inline, PAGE_STYLE } from "./html.js";
-import { type Comparison, compare, type Sense, type Verdict } from "./words.js";
+import { type Comparison, compare, type Sense, type Verdict, type Words } from "./words.js";
 
 /** What a notebook states before it does any work. */
 export interface NotebookMeta {
@@ -77,10 +77,11 @@ export class Notebook {
 
   /**
    * The phrase comparing `value` with `reference` ("much worse than", "hardly better than"...),
-   * recorded so a test can check the words against the numbers. `sense`: which way is better.
+   * recorded so a test can check the words against the numbers. `sense`: which way is better;
+   * `words`: what to say instead of "better"/"worse" (TIME_WORDS: "shorter"/"longer").
    */
-  compare(what: string, value: number, reference: number, sense: Sense): string {
-    const c = compare(what, value, reference, sense);
+  compare(what: string, value: number, reference: number, sense: Sense, words?: Words): string {
+    const c = compare(what, value, reference, sense, words);
     this.comparisons.push(c);
     return c.phrase;
   }

@@ -27,6 +27,14 @@ export interface Comparison {
   direction: Direction;
   /** The words used, e.g. "much worse than". */
   phrase: string;
+  /** The words said for better and worse when not "better"/"worse" (e.g. "shorter"/"longer" for a time). */
+  words?: Words;
+}
+
+/** The words for the better and the worse direction, e.g. { better: "shorter", worse: "longer" }. */
+export interface Words {
+  better: string;
+  worse: string;
 }
 
 /** Whether `value` is better, worse or about the same as `reference`. */
@@ -50,16 +58,22 @@ export function ratio(value: number, reference: number): number {
  * "about the same as", "hardly better than", "slightly worse than", "better than", "much worse
  * than": the degree follows the size of the difference.
  */
-export function compare(what: string, value: number, reference: number, sense: Sense): Comparison {
+export function compare(what: string, value: number, reference: number, sense: Sense, words?: Words): Comparison {
   const d = direction(value, reference, sense);
   const r = ratio(value, reference);
+  const word = d === "same" ? "" : (words?.[d] ?? d);
   let phrase: string;
   if (d === "same") phrase = "about the same as";
-  else if (r - 1 <= SLIGHT) phrase = d === "better" ? "hardly better than" : "slightly worse than";
-  else if (r >= MUCH) phrase = `much ${d} than`;
-  else phrase = `${d} than`;
-  return { what, value, reference, sense, direction: d, phrase };
+  else if (r - 1 <= SLIGHT) phrase = d === "better" ? `hardly ${word} than` : `slightly ${word} than`;
+  else if (r >= MUCH) phrase = `much ${word} than`;
+  else phrase = `${word} than`;
+  return words
+    ? { what, value, reference, sense, direction: d, phrase, words }
+    : { what, value, reference, sense, direction: d, phrase };
 }
+
+/** For a time, where lower is better: "shorter" and "longer". */
+export const TIME_WORDS: Words = { better: "shorter", worse: "longer" };
 
 /** A ratio as "3.9×". */
 export function times(x: number): string {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { type ErrorPoint, errorStripChart, type SeriesStyle, SYMLOG_CAPTION } from "../charts/error-strip.js";
-import { EXECUTOR_STYLES } from "../charts/palette.js";
+import { EXECUTOR_STYLES, kindShade } from "../charts/palette.js";
 import { type ParityPanel, parityChart } from "../charts/parity.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
@@ -19,9 +19,15 @@ import { FAMILIES, type Family } from "./space.js";
 /*
  * The figures of a random validation: the signed errors of every scenario, per metric, with the
  * machine profile and with the version defaults (one strip each), and simulated against measured
- * per metric for each parameter set. Executors keep the colours every gilsim figure gives them;
- * asyncio with a pool is asyncio's colour with the pool's symbol.
+ * per metric for each parameter set. Executors keep the colours every gilsim figure gives them,
+ * by the rule the mixed notebook states: colour and symbol follow the executor that runs the
+ * Python work, so asyncio with a pool takes the pool's symbol and a darker shade of its colour
+ * (kindShade), as mixed/latency draws "asyncio + thread pool" beside a plain thread pool.
  */
+
+/** The rule, for the figures' captions. */
+export const FAMILY_COLOUR_RULE =
+  "Colour and symbol follow the executor that runs the offloaded Python work: asyncio with a thread or process pool takes the pool's symbol and a darker shade of its colour.";
 
 /** One colour and symbol per executor family, from the shared palette. */
 const STYLE_OF: Record<Family, Omit<SeriesStyle, "key">> = {
@@ -39,12 +45,12 @@ const STYLE_OF: Record<Family, Omit<SeriesStyle, "key">> = {
   asyncio: { label: "asyncio", color: EXECUTOR_STYLES.asyncio.color, symbol: EXECUTOR_STYLES.asyncio.symbol },
   "asyncio+threads": {
     label: "asyncio + thread pool",
-    color: EXECUTOR_STYLES.asyncio.color,
+    color: kindShade(EXECUTOR_STYLES["threads-gil"].color, 1),
     symbol: EXECUTOR_STYLES["threads-gil"].symbol,
   },
   "asyncio+processes": {
     label: "asyncio + process pool",
-    color: EXECUTOR_STYLES.asyncio.color,
+    color: kindShade(EXECUTOR_STYLES.processes.color, 1),
     symbol: EXECUTOR_STYLES.processes.symbol,
   },
 };
@@ -88,7 +94,7 @@ export function errorStripFigure(
     series: present(results),
     title: context.title,
     subtitle: context.subtitle,
-    caption: `Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The open black bar between two black arrowheads is the median signed error; shaded: within ±5% and ±15%. ${SYMLOG_CAPTION}`,
+    caption: `Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The open black bar between two black arrowheads is the median signed error; shaded: within ±5% and ±15%. ${FAMILY_COLOUR_RULE} ${SYMLOG_CAPTION}`,
   });
 }
 
@@ -111,7 +117,7 @@ export function parityFigure(
     columns: 3,
     title: context.title,
     subtitle: context.subtitle,
-    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±15%.`,
+    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±15%. ${FAMILY_COLOUR_RULE}`,
   });
 }
 

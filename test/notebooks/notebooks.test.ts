@@ -8,7 +8,7 @@ import type { Comparison } from "../../notebooks/lib/words.js";
 import { NOTEBOOKS } from "../../notebooks/registry.js";
 import { CHROMIUM_ARGS, chromiumPath } from "../chromium.js";
 import { batchStdout, listFiles, read, runBatch } from "./batch.js";
-import { checkComparison } from "./wording.js";
+import { ALLOWED, altTexts, checkComparison, handTypedComparatives, pageStatements, svgText } from "./wording.js";
 
 // Two batch runs side by side (2 cores): every notebook must write its page, figures and data,
 // and the two output folders must be byte-identical.
@@ -106,17 +106,26 @@ describe("the notebook batch (npm start)", () => {
     expect(checked).toBeGreaterThan(10);
   });
 
-  it("writes no hand-typed comparative word: better, worse and hardly appear only where a comparison put them", () => {
+  it("writes no hand-typed comparative word, on the page, in its alt texts or drawn in its figures: each comes from a comparison", () => {
+    let scanned = 0;
     for (const nb of NOTEBOOKS) {
-      const claims = JSON.parse(read(first, `${nb.meta.id}/claims.json`).toString("utf8")) as {
-        comparisons: Comparison[];
-      };
-      let text = read(first, `${nb.meta.id}/index.html`)
-        .toString("utf8")
-        .replace(/<[^>]*>/g, " ");
-      for (const c of claims.comparisons) text = text.replace(c.phrase, "");
-      expect(text, nb.meta.id).not.toMatch(/\b(better|worse|hardly)\b/i);
+      const id = nb.meta.id;
+      const claims = JSON.parse(read(first, `${id}/claims.json`).toString("utf8")) as { comparisons: Comparison[] };
+      const phrases = claims.comparisons.map((c) => c.phrase);
+      const html = read(first, `${id}/index.html`).toString("utf8");
+      const texts: [string, string][] = [
+        ["page", pageStatements(html)],
+        ["alt text", altTexts(html)],
+        ...listFiles(first)
+          .filter((f) => f.startsWith(`${id}/`) && f.endsWith(".svg"))
+          .map((f): [string, string] => [f, svgText(read(first, f).toString("utf8"))]),
+      ];
+      for (const [where, text] of texts) {
+        expect(handTypedComparatives(text, phrases, ALLOWED), `${id}, ${where}`).toEqual([]);
+        scanned++;
+      }
     }
+    expect(scanned).toBeGreaterThan(3 * NOTEBOOKS.length);
   });
 
   it("computes the numbers in each finding from the run: no finding is left without a number", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compare, direction, speedWords, verdictOf } from "../../notebooks/lib/words.js";
-import { checkComparison } from "./wording.js";
+import { compare, direction, speedWords, TIME_WORDS, verdictOf } from "../../notebooks/lib/words.js";
+import { ALLOWED, altTexts, checkComparison, handTypedComparatives, pageStatements, svgText } from "./wording.js";
 
 describe("words", () => {
   it("compare says better, worse or about the same as the numbers are, whichever way is better", () => {
@@ -28,6 +28,25 @@ describe("words", () => {
     );
   });
 
+  it("compare says the given direction words, and the wording check holds them to the numbers", () => {
+    expect(compare("wait", 5.7, 5.31, "lower", TIME_WORDS).phrase).toBe("slightly longer than");
+    expect(compare("wait", 5.31, 5.7, "lower", TIME_WORDS).phrase).toBe("hardly shorter than");
+    expect(compare("waits", 1.01, 1.09, "lower", { better: "fewer", worse: "more" }).phrase).toBe("hardly fewer than");
+    const longer = compare("wait", 5.7, 5.31, "lower", TIME_WORDS);
+    expect(checkComparison(longer)).toBeNull();
+    expect(checkComparison({ ...longer, phrase: "hardly shorter than" })).toMatch(/contradicts/);
+    expect(checkComparison({ ...longer, phrase: "slightly worse than" })).toMatch(/no direction/);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        (value, reference) => {
+          expect(checkComparison(compare("x", value, reference, "lower", TIME_WORDS))).toBeNull();
+        },
+      ),
+    );
+  });
+
   it("the wording check fails a phrase that contradicts its numbers", () => {
     const base = compare("p99: threads vs inline", 157, 144, "lower");
     expect(checkComparison({ ...base, phrase: "hardly better than" })).toMatch(/contradicts/);
@@ -42,5 +61,39 @@ describe("words", () => {
     expect(verdictOf([true, true])).toBe("true");
     expect(verdictOf([true, false])).toBe("partly true");
     expect(verdictOf([false, false])).toBe("false");
+  });
+
+  it("the comparative-word scan flags the old sockets wording and passes the computed one", () => {
+    // The sockets notebook before issue 12's audit: 164.22/s against 164.01/s called a gain.
+    const old =
+      "Beside two CPU-bound threads the model does better than beside one at 5 ms: a model artefact, since real CPython 3.12.1 on this machine served fewer round trips beside two than beside one. Why two CPU-bound threads beat one in this model (its own traces): at 5 ms, 164/s beside two against 164/s beside one. Alone, the server does 6,595 round trips/s (152 µs each), worse than its own steps.";
+    // Only the verdict's "worse than" was a registered comparison then.
+    expect(handTypedComparatives(old, ["worse than"])).toEqual([
+      expect.stringContaining("does better than beside one"),
+      expect.stringContaining("served fewer round trips"),
+      expect.stringContaining("threads beat one"),
+    ]);
+    const now =
+      "at 5 ms the model serves 164/s beside two, about the same as the 164/s beside one, real CPython 56/s, worse than its 96/s. The server waits 1.01 times beside two, hardly fewer than the 1.09 beside one, and each wait lasts 5.7 ms, slightly longer than the 5.31 ms beside one; 40.2× fewer than alone, more than 15% low.";
+    const registered = ["about the same as", "worse than", "hardly fewer than", "slightly longer than"];
+    expect(handTypedComparatives(now, registered)).toEqual([]);
+    // Each word on its own is caught, and a quantified one is not.
+    for (const w of ["better", "worse", "hardly", "beat", "beats", "fewer", "more than", "clearly", "faster", "slower"])
+      expect(handTypedComparatives(`threads are ${w} here`, [], ALLOWED), w).toHaveLength(1);
+    expect(handTypedComparatives("17.2× faster than at 5 ms; 40% slower; more than one core", [])).toEqual([]);
+  });
+
+  it("the scan reads a page's statements, its alt texts and the text drawn in an SVG", () => {
+    const html =
+      '<p><strong>Question.</strong> do threads beat processes?</p><p class="claim"><strong>The classic advice.</strong> better</p><p>threads are <em>faster</em></p><img alt="it&#39;s clearly so">';
+    expect(pageStatements(html)).not.toMatch(/beat|better/);
+    expect(pageStatements(html)).toMatch(/faster/);
+    expect(altTexts(html)).toBe("it's clearly so");
+    expect(svgText("<svg><text><tspan>much better</tspan><tspan>than</tspan></text></svg>")).toBe("much better than");
+    expect(
+      handTypedComparatives(svgText("<svg><text><tspan>much better</tspan><tspan>than</tspan></text></svg>"), [
+        "much better than",
+      ]),
+    ).toEqual([]);
   });
 });
