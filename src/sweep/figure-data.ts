@@ -19,6 +19,12 @@ export interface LineData {
   series: LineSeries[];
   /** The axes that take one value only, "executor: threads"; "" when there are none. */
   fixed: string;
+  /**
+   * What is the same on every line, for the paths that say which executor kind a line is
+   * (executor.kind, runtime.python, runtime.gil): from an axis with one value, else from the
+   * base scenario. A path set nowhere is absent.
+   */
+  context?: Record<string, AxisValue>;
 }
 
 /** A metric over two varied parameters, at fixed values of any others. */
@@ -31,6 +37,30 @@ export interface HeatmapData {
   /** The other axes' values; "" when there are none. */
   fixed: string;
   cells: { x: AxisValue; y: AxisValue; value: number }[];
+}
+
+/** The paths whose values say which executor kind (and GIL) a point runs. */
+export const KIND_PATHS = ["executor.kind", "runtime.python", "runtime.gil"] as const;
+
+/** The value at a dotted path of the base scenario object, when it is a number, string or boolean. */
+function scenarioValue(scenario: unknown, path: string): AxisValue | undefined {
+  let at: unknown = scenario;
+  for (const key of path.split(".")) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return typeof at === "number" || typeof at === "string" || typeof at === "boolean" ? at : undefined;
+}
+
+/** KIND_PATHS' values shared by every point of a sweep: a single-valued axis's, else the base scenario's. */
+function kindContext(meta: SweepMeta): Record<string, AxisValue> {
+  const out: Record<string, AxisValue> = {};
+  for (const path of KIND_PATHS) {
+    const axis = meta.axes.find((a) => a.path === path);
+    const value = axis ? (axis.values.length === 1 ? axis.values[0] : undefined) : scenarioValue(meta.scenario, path);
+    if (value !== undefined) out[path] = value;
+  }
+  return out;
 }
 
 /** At most this many lines in one line figure, and heatmaps per sweep. */
@@ -95,7 +125,7 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);
   }
-  return { metric, x: xAxis.path, series, fixed };
+  return { metric, x: xAxis.path, series, fixed, context: kindContext(meta) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as Plot from "@observablehq/plot";
-import { axisYMarks, linearAxis, logAxis } from "../charts/axis.js";
+import { axisYMarks, linearAxis, logAxis, scaleLabel } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
-import { EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "../charts/palette.js";
+import { EXECUTOR_STYLES, type ExecutorKind, kindShade, seriesColor, seriesSymbol } from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
 import { type GlyphName, glyph } from "../charts/symbols.js";
 import { GRID, PAD } from "../charts/theme.js";
@@ -83,21 +83,28 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const metric = metricQuantity(data.metric);
   const xName = pathQuantity(data.x);
   const yUnit = unit?.label ?? metric.unit;
-  const yLabel = `${metric.quantity}${yUnit ? ` (${yUnit})` : ""}${logY ? ", log scale" : ""}`;
-  const styles = series.map((s, k) => styleOf(s, k));
+  const yLabel = scaleLabel(`${metric.quantity}${yUnit ? ` (${yUnit})` : ""}`, logY);
+  const styles = lineStyles({ series, context: data.context });
 
   const context = createRenderContext();
   const plotWidth = width - 2 * PAD;
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
   scaled.forEach((s, k) => {
-    const { color, symbol } = styles[k] as { color: string; symbol: GlyphName };
+    const { color, symbol, dash } = styles[k] as LineStyle;
     const dx = (k - (scaled.length - 1) / 2) * DODGE;
     marks.push(
       Plot.ruleX(
         s.rows.filter((r) => r.hi > r.lo),
         { x: "x", y1: "lo", y2: "hi", stroke: color, strokeWidth: 1.5, dx },
       ),
-      Plot.line(s.rows, { x: "x", y: "y", stroke: color, strokeWidth: 2, dx }),
+      Plot.line(s.rows, {
+        x: "x",
+        y: "y",
+        stroke: color,
+        strokeWidth: 2,
+        dx,
+        ...(dash ? { strokeDasharray: dash } : {}),
+      }),
       Plot.dot(s.rows, {
         x: "x",
         y: "y",
@@ -114,7 +121,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     ...axisYMarks(y, yLabel),
     Plot.axisX(xTicks, {
       tickFormat: (v: number) => String(v),
-      label: xName.unit ? `${xName.quantity} (${xName.unit})` : xName.quantity,
+      label: scaleLabel(xName.unit ? `${xName.quantity} (${xName.unit})` : xName.quantity, log),
       labelAnchor: "center",
       labelArrow: "none",
     }),
@@ -143,8 +150,9 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
                 items: scaled.map((s, k) => ({
                   kind: "line" as const,
                   label: s.label,
-                  stroke: (styles[k] as { color: string }).color,
-                  glyph: (styles[k] as { symbol: GlyphName }).symbol,
+                  stroke: (styles[k] as LineStyle).color,
+                  glyph: (styles[k] as LineStyle).symbol,
+                  ...((styles[k] as LineStyle).dash ? { dash: (styles[k] as LineStyle).dash } : {}),
                 })),
               },
             ],
@@ -167,21 +175,59 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The executor family a sweep's executor.kind value stands for, on a build with or without a GIL. */
-function executorKind(values: LineSeries["values"]): ExecutorKind | null {
-  const kind = values["executor.kind"];
-  if (kind === undefined) return null;
-  const noGil = values["runtime.gil"] === "off" || /t$/.test(String(values["runtime.python"] ?? ""));
-  if (kind === "threads") return noGil ? "threads-nogil" : "threads-gil";
-  return kind === "asyncio" || kind === "processes" || kind === "sync" ? kind : null;
+/**
+ * The executor family a line runs, from its own values or else the sweep's shared ones: threads
+ * run without a GIL when runtime.gil is "off", or when it is unset on a free-threaded build
+ * (python "3.13t"); null when the executor kind is unknown.
+ */
+export function executorKind(values: LineSeries["values"], context: LineData["context"] = {}): ExecutorKind | null {
+  const at = (path: string) => values[path] ?? context[path];
+  const kind = at("executor.kind");
+  if (kind === "asyncio" || kind === "processes" || kind === "sync") return kind;
+  if (kind !== "threads") return null;
+  const gil = at("runtime.gil");
+  const noGil = gil === "off" || (gil !== "on" && /t$/.test(String(at("runtime.python") ?? "")));
+  return noGil ? "threads-nogil" : "threads-gil";
+}
+
+export interface LineStyle {
+  color: string;
+  symbol: GlyphName;
+  /** Undefined for a solid line. */
+  dash: string | undefined;
+}
+
+/** Line dashes for the 1st, 2nd, ... series of one executor kind (as the scaling figure draws them). */
+const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
+
+/** Whether a colour and symbol are an executor kind's own pair. */
+function isKindPair(color: string, symbol: GlyphName): boolean {
+  return Object.values(EXECUTOR_STYLES).some((s) => s.color === color && s.symbol === symbol);
 }
 
 /**
- * A line's colour and symbol: its executor kind's, the same as in every other figure, when the
- * lines differ by executor (and only by it); otherwise the series colours in order.
+ * Each line's colour, symbol and dash. A line whose executor kind is known takes its kind's
+ * colour and symbol, as in every other figure; the 2nd and 3rd lines of one kind take darker
+ * shades of it (kindShade) and a dash. A line of unknown kind takes the series colours in order,
+ * with a symbol that never makes an executor kind's colour and symbol pair, so it cannot pass
+ * for asyncio or threads.
  */
-function styleOf(s: LineSeries, k: number): { color: string; symbol: GlyphName } {
-  const kind = Object.keys(s.values).length === 1 ? executorKind(s.values) : null;
-  if (kind) return { color: EXECUTOR_STYLES[kind].color, symbol: EXECUTOR_STYLES[kind].symbol };
-  return { color: seriesColor(k), symbol: seriesSymbol(k) };
+export function lineStyles(data: Pick<LineData, "series" | "context">): LineStyle[] {
+  const kinds = data.series.map((s) => executorKind(s.values, data.context));
+  let generic = 0;
+  return kinds.map((kind, k) => {
+    if (kind) {
+      const ofKind = kinds.slice(0, k).filter((other) => other === kind).length;
+      return {
+        color: kindShade(EXECUTOR_STYLES[kind].color, ofKind),
+        symbol: EXECUTOR_STYLES[kind].symbol,
+        dash: DASHES[ofKind % DASHES.length],
+      };
+    }
+    const color = seriesColor(generic);
+    let turn = generic + 1;
+    while (isKindPair(color, seriesSymbol(turn))) turn++;
+    generic++;
+    return { color, symbol: seriesSymbol(turn), dash: undefined };
+  });
 }
