@@ -63,6 +63,8 @@ export interface HeatmapOptions extends FigureOptions {
   cap?: number;
   /** What the hatching means in the legend when cells are `capped` one by one; default "capped: at least this". */
   cappedLabel?: string;
+  /** The caption's sentence on cells `capped` one by one; default "Hatched cells (≥ value) were capped: their values are lower bounds." */
+  cappedNote?: string;
 }
 
 /** Ratio of largest to smallest value from which "auto" colours on a log scale. */
@@ -118,10 +120,14 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     subtitle: `${cells.length} variants`,
     caption: [
       `Each cell is one variant; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
-      target ? `Outlined cells meet ${target.label}.` : "",
+      target
+        ? cells.some((c) => meetsTargetOf(c, target))
+          ? `Outlined cells meet ${target.label}.`
+          : `No cell meets ${target.label}.`
+        : "",
       cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${format(cap)}.` : "",
       cells.some((c) => c.capped === true && !(cap !== undefined && c.value >= cap))
-        ? `Hatched cells (≥ value): ${options.cappedLabel ?? "capped: at least this"}.`
+        ? (options.cappedNote ?? "Hatched cells (≥ value) were capped: their values are lower bounds.")
         : "",
     ]
       .filter(Boolean)
@@ -160,9 +166,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
   const overCap = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
   const isCapped = (c: HeatCell): boolean => overCap(c) || c.capped === true;
-  const meets = (c: HeatCell): boolean =>
-    target !== undefined &&
-    (c.meetsTarget ?? (target.better === "lower" ? c.value <= target.value : c.value >= target.value));
+  const meets = (c: HeatCell): boolean => target !== undefined && meetsTargetOf(c, target);
   const cellText = (c: HeatCell): string =>
     overCap(c) ? `≥ ${format(cap as number)}` : isCapped(c) ? `≥ ${format(c.value)}` : format(c.value);
   const fits = cells.every((c) => textWidth(cellText(c), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
@@ -250,6 +254,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
 }
 
 const HATCH_ID = "capped-hatch";
+
+/** Whether a cell meets the target: as the caller says, else by its value. */
+function meetsTargetOf(c: HeatCell, target: NonNullable<HeatmapOptions["target"]>): boolean {
+  return c.meetsTarget ?? (target.better === "lower" ? c.value <= target.value : c.value >= target.value);
+}
 
 /** The ramp with the cell-mark legend to its right, as one block. */
 function beside(context: RenderContext, ramp: Block, marks: Block): Block {
