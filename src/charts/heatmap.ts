@@ -30,6 +30,8 @@ export interface HeatCell {
   value: number;
   /** Whether the cell meets the target, when the caller decides it otherwise than by `value` (say, by a confidence bound). */
   meetsTarget?: boolean;
+  /** The value is only a lower bound (a run was cut short): the cell reads "≥ value" and is hatched. */
+  capped?: boolean;
 }
 
 /** What an axis or the colour holds: the quantity and its unit, e.g. {quantity: "threads"}. */
@@ -59,6 +61,10 @@ export interface HeatmapOptions extends FigureOptions {
   target?: { value: number; better: "lower" | "higher"; label: string };
   /** Values at or above this were capped by the caller: such cells read "≥ cap" and are hatched. */
   cap?: number;
+  /** What the hatching means in the legend when cells are `capped` one by one; default "capped: at least this". */
+  cappedLabel?: string;
+  /** The caption's sentence on cells `capped` one by one; default "Hatched cells (≥ value) were capped: their values are lower bounds." */
+  cappedNote?: string;
 }
 
 /** Ratio of largest to smallest value from which "auto" colours on a log scale. */
@@ -114,8 +120,15 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     subtitle: `${cells.length} variants`,
     caption: [
       `Each cell is one variant; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
-      target ? `Outlined cells meet ${target.label}.` : "",
+      target
+        ? cells.some((c) => meetsTargetOf(c, target))
+          ? `Outlined cells meet ${target.label}.`
+          : `No cell meets ${target.label}.`
+        : "",
       cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${format(cap)}.` : "",
+      cells.some((c) => c.capped === true && !(cap !== undefined && c.value >= cap))
+        ? (options.cappedNote ?? "Hatched cells (≥ value) were capped: their values are lower bounds.")
+        : "",
     ]
       .filter(Boolean)
       .join(" "),
@@ -151,11 +164,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const marginLeft = Math.ceil(Math.max(...ys.map((y) => textWidth(String(y), AXIS_SIZE)))) + 14;
   const cellWidth = (plotWidth - marginLeft - MARGIN_RIGHT) / xs.length;
   const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
-  const isCapped = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
-  const meets = (c: HeatCell): boolean =>
-    target !== undefined &&
-    (c.meetsTarget ?? (target.better === "lower" ? c.value <= target.value : c.value >= target.value));
-  const cellText = (c: HeatCell): string => (isCapped(c) ? `≥ ${format(cap as number)}` : format(c.value));
+  const overCap = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
+  const isCapped = (c: HeatCell): boolean => overCap(c) || c.capped === true;
+  const meets = (c: HeatCell): boolean => target !== undefined && meetsTargetOf(c, target);
+  const cellText = (c: HeatCell): string =>
+    overCap(c) ? `≥ ${format(cap as number)}` : isCapped(c) ? `≥ ${format(c.value)}` : format(c.value);
   const fits = cells.every((c) => textWidth(cellText(c), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
   const labels = boolean("cellLabels", options.cellLabels, cells.length <= 120 && fits);
 
@@ -212,11 +225,21 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
           ...(cells.some(meets) && target
             ? [{ kind: "box" as const, label: `meets ${target.label}`, fill: "#ffffff", stroke: INK }]
             : []),
-          ...(cells.some(isCapped)
+          ...(cells.some(overCap)
             ? [
                 {
                   kind: "box" as const,
                   label: `capped at ${format(cap as number)}: at least this`,
+                  fill: "#777777",
+                  hatch: "#ffffff",
+                },
+              ]
+            : []),
+          ...(cells.some((c) => c.capped === true && !overCap(c))
+            ? [
+                {
+                  kind: "box" as const,
+                  label: options.cappedLabel ?? "capped: at least this",
                   fill: "#777777",
                   hatch: "#ffffff",
                 },
@@ -231,6 +254,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
 }
 
 const HATCH_ID = "capped-hatch";
+
+/** Whether a cell meets the target: as the caller says, else by its value. */
+function meetsTargetOf(c: HeatCell, target: NonNullable<HeatmapOptions["target"]>): boolean {
+  return c.meetsTarget ?? (target.better === "lower" ? c.value <= target.value : c.value >= target.value);
+}
 
 /** The ramp with the cell-mark legend to its right, as one block. */
 function beside(context: RenderContext, ramp: Block, marks: Block): Block {

@@ -55,6 +55,11 @@ export interface Outcome {
   runs: Runs;
   /** The latencies of every measured task of the job's runs in one sketch. */
   latency: SketchData;
+  /**
+   * How many of the replications stopped (at run.until) with tasks unfinished: their latencies
+   * count only the tasks that finished, so they are lower bounds.
+   */
+  truncated: number;
 }
 
 export type JobResult =
@@ -74,8 +79,10 @@ export function evaluate(job: Job): JobResult {
     const scenario: Scenario = { ...job.scenario, run: { ...job.scenario.run, trace: false } };
     const runs: Runs = {};
     const latency = new LatencySketch();
+    let truncated = 0;
     for (let k = 0; k < n; k++) {
       const result = simulate(scenario, { seed: job.seed + k, trace: false });
+      if (result.truncated) truncated++;
       for (const [name, value] of Object.entries(scalarMetrics(result.metrics))) {
         const column = runs[name];
         if (column) column.push(value);
@@ -85,7 +92,12 @@ export function evaluate(job: Job): JobResult {
     }
     const sorted: Runs = {};
     for (const name of Object.keys(runs).sort()) sorted[name] = runs[name] as number[];
-    const outcome = { summary: summarize(sorted, scenario.run.confidence), runs: sorted, latency: latency.toData() };
+    const outcome = {
+      summary: summarize(sorted, scenario.run.confidence),
+      runs: sorted,
+      latency: latency.toData(),
+      truncated,
+    };
     return { id: job.id, state: "done", outcome };
   } catch (error) {
     return { id: job.id, state: "failed", error: error instanceof Error ? error.message : String(error) };

@@ -2,6 +2,7 @@ import type { AxisValue } from "./axis.js";
 import { describeValue } from "./labels.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
+import { meetsTarget } from "./target.js";
 
 /** One line of a line figure: the metric against the x axis, at fixed values of the other axes. */
 export interface LineSeries {
@@ -9,7 +10,8 @@ export interface LineSeries {
   label: string;
   /** The other varied axes' values on this line, by path. */
   values: Record<string, AxisValue>;
-  points: { x: number; y: number; lo: number; hi: number }[];
+  /** `capped`: a run of the point was cut short by run.until, so y is a lower bound. `meets`: the point meets the sweep's target. */
+  points: { x: number; y: number; lo: number; hi: number; capped?: boolean; meets?: boolean }[];
 }
 
 /** A metric against one varied parameter, one line per combination of the others. */
@@ -19,6 +21,12 @@ export interface LineData {
   series: LineSeries[];
   /** The axes that take one value only, "executor: threads"; "" when there are none. */
   fixed: string;
+  /**
+   * What is the same on every line, for the paths that say which executor kind a line is
+   * (executor.kind, runtime.python, runtime.gil): from an axis with one value, else from the
+   * base scenario. A path set nowhere is absent.
+   */
+  context?: Record<string, AxisValue>;
 }
 
 /** A metric over two varied parameters, at fixed values of any others. */
@@ -30,7 +38,32 @@ export interface HeatmapData {
   yValues: AxisValue[];
   /** The other axes' values; "" when there are none. */
   fixed: string;
-  cells: { x: AxisValue; y: AxisValue; value: number }[];
+  /** `capped` and `meets` as in LineSeries' points. */
+  cells: { x: AxisValue; y: AxisValue; value: number; capped?: boolean; meets?: boolean }[];
+}
+
+/** The paths whose values say which executor kind (and GIL) a point runs. */
+export const KIND_PATHS = ["executor.kind", "runtime.python", "runtime.gil"] as const;
+
+/** The value at a dotted path of the base scenario object, when it is a number, string or boolean. */
+function scenarioValue(scenario: unknown, path: string): AxisValue | undefined {
+  let at: unknown = scenario;
+  for (const key of path.split(".")) {
+    if (typeof at !== "object" || at === null) return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return typeof at === "number" || typeof at === "string" || typeof at === "boolean" ? at : undefined;
+}
+
+/** KIND_PATHS' values shared by every point of a sweep: a single-valued axis's, else the base scenario's. */
+function kindContext(meta: SweepMeta): Record<string, AxisValue> {
+  const out: Record<string, AxisValue> = {};
+  for (const path of KIND_PATHS) {
+    const axis = meta.axes.find((a) => a.path === path);
+    const value = axis ? (axis.values.length === 1 ? axis.values[0] : undefined) : scenarioValue(meta.scenario, path);
+    if (value !== undefined) out[path] = value;
+  }
+  return out;
 }
 
 /** At most this many lines in one line figure, and heatmaps per sweep. */
@@ -61,11 +94,24 @@ function groupBy(rows: Iterable<PointRow>, paths: readonly string[], max: number
   return groups;
 }
 
-/** A copy of a row with only the one metric, so groups hold little. */
-function slim(metric: string) {
+/** A copy of a row with only the one metric, so groups hold little; a target's metric is kept too. */
+function slim(metric: string, meta: SweepMeta) {
+  const keep = [...new Set([metric, meta.target?.metric ?? metric])];
   return (row: PointRow): PointRow => {
-    const s = row.summary[metric];
-    return { ...row, summary: s ? { [metric]: s } : {} };
+    const summary: PointRow["summary"] = {};
+    for (const m of keep) {
+      const s = row.summary[m];
+      if (s) summary[m] = s;
+    }
+    return { ...row, summary };
+  };
+}
+
+/** A point's `capped` and `meets` flags, each only when true. */
+function flags(meta: SweepMeta, row: PointRow): { capped?: boolean; meets?: boolean } {
+  return {
+    ...((row.truncated ?? 0) > 0 ? { capped: true } : {}),
+    ...(meta.target && meetsTarget(meta.target, row) ? { meets: true } : {}),
   };
 }
 
@@ -81,7 +127,7 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
   const single = meta.axes.filter((a) => a !== xAxis && a.values.length < 2);
   const fixed = single.map((a) => describeValue(a.path, a.values[0])).join(", ");
   const series: LineSeries[] = [];
-  for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric))) {
+  for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric, meta))) {
     const first = points[0]?.values ?? {};
     const line: LineSeries = {
       label: key,
@@ -90,12 +136,12 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     };
     for (const p of points) {
       const s = p.summary[metric];
-      if (s) line.points.push({ x: p.values[xAxis.path] as number, y: s.mean, lo: s.lo, hi: s.hi });
+      if (s) line.points.push({ x: p.values[xAxis.path] as number, y: s.mean, lo: s.lo, hi: s.hi, ...flags(meta, p) });
     }
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);
   }
-  return { metric, x: xAxis.path, series, fixed };
+  return { metric, x: xAxis.path, series, fixed, context: kindContext(meta) };
 }
 
 /**
@@ -109,10 +155,19 @@ export function heatmapData(meta: SweepMeta, rows: Iterable<PointRow>, metric: s
   if (!xAxis || !yAxis || !meta.metrics.includes(metric)) return [];
   const others = meta.axes.filter((a) => a !== xAxis && a !== yAxis).map((a) => a.path);
   const out: HeatmapData[] = [];
-  for (const [fixed, points] of groupBy(rows, others, MAX_HEATMAPS, slim(metric))) {
+  for (const [fixed, points] of groupBy(rows, others, MAX_HEATMAPS, slim(metric, meta))) {
     const cells = points.flatMap((p) => {
       const s = p.summary[metric];
-      return s ? [{ x: p.values[xAxis.path] as AxisValue, y: p.values[yAxis.path] as AxisValue, value: s.mean }] : [];
+      return s
+        ? [
+            {
+              x: p.values[xAxis.path] as AxisValue,
+              y: p.values[yAxis.path] as AxisValue,
+              value: s.mean,
+              ...flags(meta, p),
+            },
+          ]
+        : [];
     });
     out.push({ metric, x: xAxis.path, y: yAxis.path, xValues: xAxis.values, yValues: yAxis.values, fixed, cells });
   }

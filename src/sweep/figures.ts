@@ -8,8 +8,9 @@ import { isTimeMetric } from "./evaluate.js";
 import { heatmapData, lineData } from "./figure-data.js";
 import { metricQuantity, pathQuantity } from "./labels.js";
 import { sweepLineFigure } from "./line-figure.js";
-import type { SweepMeta } from "./output.js";
+import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
+import { targetLabel } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {
@@ -19,11 +20,6 @@ export interface NamedFigure {
 
 function cellKey(v: AxisValue): string | number {
   return typeof v === "boolean" ? String(v) : v;
-}
-
-function confidenceOf(meta: SweepMeta): number {
-  const level = (meta.scenario as { run?: { confidence?: unknown } } | null)?.run?.confidence;
-  return typeof level === "number" ? level : 0.95;
 }
 
 /**
@@ -40,6 +36,10 @@ export function sweepFigures(
 ): NamedFigure[] {
   const out: NamedFigure[] = [];
   const subtitle = `sweep ${meta.name}: ${count} points`;
+  const level = Math.round(confidenceOf(meta) * 100);
+  // A target is marked in the figures of its own metric only.
+  const target = meta.target?.metric === metric ? meta.target : undefined;
+  const rule = target ? `${targetLabel(target)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)` : "";
   const line = lineData(meta, rows(), metric);
   if (line) {
     out.push({
@@ -47,6 +47,7 @@ export function sweepFigures(
       figure: sweepLineFigure(line, {
         subtitle: line.fixed === "" ? subtitle : `${subtitle}; ${line.fixed}`,
         confidence: confidenceOf(meta),
+        ...(target ? { target: { value: target.value, label: `target: ${targetLabel(target)}` } } : {}),
       }),
     });
   }
@@ -56,7 +57,13 @@ export function sweepFigures(
     const unit = isTimeMetric(metric) ? timeUnitFor(Math.max(...map.cells.map((c) => c.value))) : null;
     const quantity = metricQuantity(metric);
     const figure = heatmapChart(
-      map.cells.map((c) => ({ x: cellKey(c.x), y: cellKey(c.y), value: c.value / (unit?.divisor ?? 1) })),
+      map.cells.map((c) => ({
+        x: cellKey(c.x),
+        y: cellKey(c.y),
+        value: c.value / (unit?.divisor ?? 1),
+        ...(c.capped ? { capped: true } : {}),
+        ...(target ? { meetsTarget: c.meets === true } : {}),
+      })),
       {
         x: pathQuantity(map.x),
         y: pathQuantity(map.y),
@@ -67,6 +74,18 @@ export function sweepFigures(
         subtitle: map.fixed === "" ? subtitle : `${subtitle}; ${map.fixed}`,
         // Dark for worse: high times, low throughput.
         reverse: unit !== null,
+        cappedLabel: "run cut short by run.until: at least this",
+        cappedNote:
+          "Hatched cells (≥ value) come from runs cut short by run.until: their values are lower bounds, and they never meet a target.",
+        ...(target
+          ? {
+              target: {
+                value: target.value / (unit?.divisor ?? 1),
+                better: target.bound === "hi" ? ("lower" as const) : ("higher" as const),
+                label: rule,
+              },
+            }
+          : {}),
       },
     );
     out.push({ file: maps.length === 1 ? `${metric}-heatmap.svg` : `${metric}-heatmap-${i + 1}.svg`, figure });

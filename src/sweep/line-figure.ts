@@ -1,11 +1,11 @@
 import * as Plot from "@observablehq/plot";
-import { axisYMarks, linearAxis, logAxis } from "../charts/axis.js";
+import { axisYMarks, linearAxis, logAxis, scaleLabel } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
-import { EXECUTOR_STYLES, type ExecutorKind, seriesColor, seriesSymbol } from "../charts/palette.js";
+import { EXECUTOR_STYLES, type ExecutorKind, kindShade, seriesColor, seriesSymbol } from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
 import { type GlyphName, glyph } from "../charts/symbols.js";
-import { GRID, PAD } from "../charts/theme.js";
+import { GRID, INK, PAD } from "../charts/theme.js";
 import { timeUnitFor } from "../charts/time-axis.js";
 import type { Figure } from "../charts/types.js";
 import { isTimeMetric } from "./evaluate.js";
@@ -28,6 +28,8 @@ export interface LineFigureOptions {
   subtitle?: string;
   /** Confidence level of the whiskers, for the caption; default 0.95. */
   confidence?: number;
+  /** A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for the legend. */
+  target?: { value: number; label: string };
 }
 
 const MARGIN_TOP = 24;
@@ -35,12 +37,15 @@ const MARGIN_BOTTOM = 40;
 const MARGIN_RIGHT = 16;
 /** Series at the same x are nudged this many px apart so their whiskers stay visible. */
 const DODGE = 3;
+const TARGET_DASH = "6,3";
 
 interface Row {
   x: number;
   y: number;
   lo: number;
   hi: number;
+  capped: boolean;
+  meets: boolean;
 }
 
 /** Renders a sweep's line data as one standalone SVG figure. */
@@ -53,7 +58,11 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const unit = isTimeMetric(data.metric) ? timeUnitFor(Math.max(...all.map((p) => p.hi))) : null;
   const divisor = unit?.divisor ?? 1;
   const means = all.map((p) => p.y / divisor);
-  const top = Math.max(...all.map((p) => p.hi / divisor));
+  const target = options.target ? options.target.value / divisor : null;
+  if (target !== null && !(target > 0 && Number.isFinite(target))) {
+    throw new RangeError(`invalid target: ${options.target?.value} (expected a positive finite number)`);
+  }
+  const top = Math.max(...all.map((p) => p.hi / divisor), target ?? 0);
   const bottom = Math.min(...means);
   // A metric whose means span two decades or more (p99 from seconds when overloaded down to milliseconds)
   // reads on a log axis; on a linear one everything below the top tenth sits on the zero line.
@@ -64,10 +73,17 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     // clip it there (on a log axis, at the smallest mean's order of magnitude).
     rows: s.points.map((p): Row => {
       const lo = Math.max(0, p.lo / divisor);
-      return { x: p.x, y: p.y / divisor, lo: logY ? Math.max(lo, bottom / 2) : lo, hi: p.hi / divisor };
+      return {
+        x: p.x,
+        y: p.y / divisor,
+        lo: logY ? Math.max(lo, bottom / 2) : lo,
+        hi: p.hi / divisor,
+        capped: p.capped === true,
+        meets: p.meets === true,
+      };
     }),
   }));
-  const floor = Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo)));
+  const floor = Math.min(...scaled.flatMap((s) => s.rows.map((r) => r.lo)), target ?? Number.POSITIVE_INFINITY);
   const y = logY
     ? logAxis([floor, top])
     : linearAxis([floor, top], {
@@ -83,38 +99,60 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const metric = metricQuantity(data.metric);
   const xName = pathQuantity(data.x);
   const yUnit = unit?.label ?? metric.unit;
-  const yLabel = `${metric.quantity}${yUnit ? ` (${yUnit})` : ""}${logY ? ", log scale" : ""}`;
-  const styles = series.map((s, k) => styleOf(s, k));
+  const yLabel = scaleLabel(`${metric.quantity}${yUnit ? ` (${yUnit})` : ""}`, logY);
+  const styles = lineStyles({ series, context: data.context });
+  const hollow = (r: Row): boolean => options.target !== undefined && !r.meets;
 
   const context = createRenderContext();
   const plotWidth = width - 2 * PAD;
   const marks: Plot.Markish[] = [Plot.gridY(y.ticks, { stroke: GRID, strokeOpacity: 1 })];
+  if (target !== null) {
+    marks.push(Plot.ruleY([target], { stroke: INK, strokeWidth: 1.5, strokeDasharray: TARGET_DASH }));
+  }
   scaled.forEach((s, k) => {
-    const { color, symbol } = styles[k] as { color: string; symbol: GlyphName };
+    const { color, symbol, dash } = styles[k] as LineStyle;
     const dx = (k - (scaled.length - 1) / 2) * DODGE;
     marks.push(
       Plot.ruleX(
         s.rows.filter((r) => r.hi > r.lo),
         { x: "x", y1: "lo", y2: "hi", stroke: color, strokeWidth: 1.5, dx },
       ),
-      Plot.line(s.rows, { x: "x", y: "y", stroke: color, strokeWidth: 2, dx }),
-      Plot.dot(s.rows, {
+      Plot.line(s.rows, {
         x: "x",
         y: "y",
-        symbol: glyph(symbol),
-        r: 4.5,
-        fill: color,
-        stroke: "#ffffff",
-        strokeWidth: 0.75,
+        stroke: color,
+        strokeWidth: 2,
         dx,
+        ...(dash ? { strokeDasharray: dash } : {}),
       }),
+      Plot.dot(
+        s.rows.filter((r) => !hollow(r)),
+        { x: "x", y: "y", symbol: glyph(symbol), r: 4.5, fill: color, stroke: "#ffffff", strokeWidth: 0.75, dx },
+      ),
+      // With a target, a point that misses it: hollow, ringed in the line's colour (as the scaling figure draws it).
+      Plot.dot(
+        s.rows.filter((r) => hollow(r)),
+        { x: "x", y: "y", symbol: glyph(symbol), r: 4.5, fill: "#ffffff", stroke: color, strokeWidth: 1.75, dx },
+      ),
     );
   });
+  // Points from runs cut short: their values are lower bounds. One "≥" over each cluster of such
+  // points (lines at one x often overlap there), in ink.
+  marks.push(
+    Plot.text(cappedMarks(scaled, logY, y.domain), {
+      x: "x",
+      y: "y",
+      text: () => "≥",
+      fontSize: 14,
+      dy: -14,
+      fill: INK,
+    }),
+  );
   marks.push(
     ...axisYMarks(y, yLabel),
     Plot.axisX(xTicks, {
       tickFormat: (v: number) => String(v),
-      label: xName.unit ? `${xName.quantity} (${xName.unit})` : xName.quantity,
+      label: scaleLabel(xName.unit ? `${xName.quantity} (${xName.unit})` : xName.quantity, log),
       labelAnchor: "center",
       labelArrow: "none",
     }),
@@ -133,19 +171,30 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     y: logY ? { type: "log", domain: y.domain } : { domain: y.domain },
     marks,
   });
+  const targetItem = options.target
+    ? [
+        { kind: "line" as const, label: options.target.label, stroke: INK, dash: TARGET_DASH },
+        { kind: "glyph" as const, label: "filled: meets it", glyph: "circle" as const, fill: INK },
+        { kind: "glyph" as const, label: "hollow: misses it", glyph: "circle" as const, fill: "#ffffff", stroke: INK },
+      ]
+    : [];
   const legends =
-    scaled.length > 1 || scaled[0]?.label !== ""
+    scaled.length > 1 || scaled[0]?.label !== "" || options.target
       ? [
           swatchLegend(
             context,
             [
               {
-                items: scaled.map((s, k) => ({
-                  kind: "line" as const,
-                  label: s.label,
-                  stroke: (styles[k] as { color: string }).color,
-                  glyph: (styles[k] as { symbol: GlyphName }).symbol,
-                })),
+                items: [
+                  ...(scaled.length > 1 || scaled[0]?.label !== "" ? scaled : []).map((s, k) => ({
+                    kind: "line" as const,
+                    label: s.label,
+                    stroke: (styles[k] as LineStyle).color,
+                    glyph: (styles[k] as LineStyle).symbol,
+                    ...((styles[k] as LineStyle).dash ? { dash: (styles[k] as LineStyle).dash } : {}),
+                  })),
+                  ...targetItem,
+                ],
               },
             ],
             plotWidth,
@@ -153,35 +202,109 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
         ]
       : [];
   const level = Math.round((options.confidence ?? 0.95) * 100);
+  const capped = all.filter((p) => p.capped).length;
+  const met = all.filter((p) => p.meets).length;
+  const notes = [
+    options.target
+      ? ` The dashed line is the ${options.target.label.replace(/^target: /, "target ")}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
+      : "",
+    capped > 0
+      ? ` Points marked ≥ (${capped}) come from runs cut short by run.until: their values are lower bounds, and they never meet a target.`
+      : "",
+  ].join("");
   return composeFigure(context, {
     width,
     title: options.title ?? capitalize(`${metric.quantity} against ${xName.quantity}`),
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
-    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}`,
+    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
   });
+}
+
+/**
+ * Where to write "≥" for the capped points: at each x, one mark per cluster of capped points
+ * closer than a fiftieth of the axis (on a log axis, of its decades), over the cluster's top one.
+ */
+function cappedMarks(
+  series: readonly { rows: readonly Row[] }[],
+  log: boolean,
+  domain: readonly [number, number],
+): { x: number; y: number }[] {
+  const pos = (v: number) => (log ? Math.log10(v) : v);
+  const near = (pos(domain[1]) - pos(domain[0])) / 50;
+  const byX = new Map<number, number[]>();
+  for (const s of series) for (const r of s.rows) if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), r.y]);
+  const out: { x: number; y: number }[] = [];
+  for (const [x, ys] of [...byX].sort((a, b) => a[0] - b[0])) {
+    ys.sort((a, b) => a - b);
+    let top = ys[0] as number;
+    for (const v of ys.slice(1)) {
+      if (pos(v) - pos(top) > near) out.push({ x, y: top });
+      top = v;
+    }
+    out.push({ x, y: top });
+  }
+  return out;
 }
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The executor family a sweep's executor.kind value stands for, on a build with or without a GIL. */
-function executorKind(values: LineSeries["values"]): ExecutorKind | null {
-  const kind = values["executor.kind"];
-  if (kind === undefined) return null;
-  const noGil = values["runtime.gil"] === "off" || /t$/.test(String(values["runtime.python"] ?? ""));
-  if (kind === "threads") return noGil ? "threads-nogil" : "threads-gil";
-  return kind === "asyncio" || kind === "processes" || kind === "sync" ? kind : null;
+/**
+ * The executor family a line runs, from its own values or else the sweep's shared ones: threads
+ * run without a GIL when runtime.gil is "off", or when it is unset on a free-threaded build
+ * (python "3.13t"); null when the executor kind is unknown.
+ */
+export function executorKind(values: LineSeries["values"], context: LineData["context"] = {}): ExecutorKind | null {
+  const at = (path: string) => values[path] ?? context[path];
+  const kind = at("executor.kind");
+  if (kind === "asyncio" || kind === "processes" || kind === "sync") return kind;
+  if (kind !== "threads") return null;
+  const gil = at("runtime.gil");
+  const noGil = gil === "off" || (gil !== "on" && /t$/.test(String(at("runtime.python") ?? "")));
+  return noGil ? "threads-nogil" : "threads-gil";
+}
+
+export interface LineStyle {
+  color: string;
+  symbol: GlyphName;
+  /** Undefined for a solid line. */
+  dash: string | undefined;
+}
+
+/** Line dashes for the 1st, 2nd, ... series of one executor kind (as the scaling figure draws them). */
+const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
+
+/** Whether a colour and symbol are an executor kind's own pair. */
+function isKindPair(color: string, symbol: GlyphName): boolean {
+  return Object.values(EXECUTOR_STYLES).some((s) => s.color === color && s.symbol === symbol);
 }
 
 /**
- * A line's colour and symbol: its executor kind's, the same as in every other figure, when the
- * lines differ by executor (and only by it); otherwise the series colours in order.
+ * Each line's colour, symbol and dash. A line whose executor kind is known takes its kind's
+ * colour and symbol, as in every other figure; the 2nd and 3rd lines of one kind take darker
+ * shades of it (kindShade) and a dash. A line of unknown kind takes the series colours in order,
+ * with a symbol that never makes an executor kind's colour and symbol pair, so it cannot pass
+ * for asyncio or threads.
  */
-function styleOf(s: LineSeries, k: number): { color: string; symbol: GlyphName } {
-  const kind = Object.keys(s.values).length === 1 ? executorKind(s.values) : null;
-  if (kind) return { color: EXECUTOR_STYLES[kind].color, symbol: EXECUTOR_STYLES[kind].symbol };
-  return { color: seriesColor(k), symbol: seriesSymbol(k) };
+export function lineStyles(data: Pick<LineData, "series" | "context">): LineStyle[] {
+  const kinds = data.series.map((s) => executorKind(s.values, data.context));
+  let generic = 0;
+  return kinds.map((kind, k) => {
+    if (kind) {
+      const ofKind = kinds.slice(0, k).filter((other) => other === kind).length;
+      return {
+        color: kindShade(EXECUTOR_STYLES[kind].color, ofKind),
+        symbol: EXECUTOR_STYLES[kind].symbol,
+        dash: DASHES[ofKind % DASHES.length],
+      };
+    }
+    const color = seriesColor(generic);
+    let turn = generic + 1;
+    while (isKindPair(color, seriesSymbol(turn))) turn++;
+    generic++;
+    return { color, symbol: seriesSymbol(turn), dash: undefined };
+  });
 }

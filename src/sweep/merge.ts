@@ -176,6 +176,7 @@ function lineOf(shards: readonly PointFile[], source: Source, i: number): string
     to: row.part[1],
     runs: row.runs,
     latency: row.latency,
+    truncated: row.truncated ?? 0,
   }));
   const id = {
     index: head.index,

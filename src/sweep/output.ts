@@ -1,6 +1,7 @@
 import type { AxisValue } from "./axis.js";
 import type { PointRow, PooledLatency } from "./rows.js";
 import type { SweepHeader } from "./store.js";
+import { meetsTarget, type SweepTarget } from "./target.js";
 
 /** What sweep.json says about a sweep besides its points. Times in nanoseconds. */
 export interface SweepMeta {
@@ -19,16 +20,24 @@ export interface SweepMeta {
   metrics: string[];
   /** The base scenario object. */
   scenario: unknown;
+  /** The --target the sweep was run with, if any: then each point says whether it meets it (`meetsTarget`). */
+  target?: SweepTarget;
 }
 
 /** sweep.json as a whole: the meta fields and one entry per point, in grid order. */
 export type SweepDocument = SweepMeta & { points: PointRow[] };
 
+/** The sweep's run.confidence, the level of its intervals (default 0.95). */
+export function confidenceOf(meta: SweepMeta): number {
+  const level = (meta.scenario as { run?: { confidence?: unknown } } | null)?.run?.confidence;
+  return typeof level === "number" ? level : 0.95;
+}
+
 /**
  * The meta fields of a sweep from its points file's header and metric names: nothing that
  * depends on timing, worker count or the order points finished in.
  */
-export function sweepMeta(header: SweepHeader, metrics: readonly string[]): SweepMeta {
+export function sweepMeta(header: SweepHeader, metrics: readonly string[], target?: SweepTarget): SweepMeta {
   return {
     format: "gilsim-sweep",
     version: 1,
@@ -41,6 +50,7 @@ export function sweepMeta(header: SweepHeader, metrics: readonly string[]): Swee
     axes: header.axes,
     metrics: [...metrics].sort(),
     scenario: header.scenario,
+    ...(target === undefined ? {} : { target }),
   };
 }
 
@@ -52,7 +62,8 @@ export function* sweepJsonChunks(meta: SweepMeta, rows: Iterable<PointRow>): Gen
   yield `${JSON.stringify(meta, null, 2).replace(/\n}$/, "")},\n  "points": [`;
   let first = true;
   for (const row of rows) {
-    yield `${first ? "" : ","}\n    ${JSON.stringify(row)}`;
+    const line = meta.target === undefined ? row : { ...row, meetsTarget: meetsTarget(meta.target, row) };
+    yield `${first ? "" : ","}\n    ${JSON.stringify(line)}`;
     first = false;
   }
   yield "\n  ]\n}\n";
@@ -70,13 +81,16 @@ const POOLED: readonly (keyof PooledLatency)[] = ["count", "p50", "p90", "p95", 
 /**
  * sweep.csv in pieces: one row per point; the varied paths, then each metric's mean and
  * confidence bounds (`latency.p99`, `latency.p99.lo`, `latency.p99.hi`), then the latency
- * quantiles of all the point's replications pooled (`pooledLatency.p99`). Times in nanoseconds,
- * throughput per second.
+ * quantiles of all the point's replications pooled (`pooledLatency.p99`), how many replications
+ * run.until cut short (`truncated`), and, with a target, whether the point meets it
+ * (`meetsTarget`). Times in nanoseconds, throughput per second.
  */
 export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Generator<string> {
   const header = ["index", "seed", "replications", ...meta.axes.map((a) => a.path)];
   for (const m of meta.metrics) header.push(m, `${m}.lo`, `${m}.hi`);
   for (const q of POOLED) header.push(`pooledLatency.${q}`);
+  header.push("truncated");
+  if (meta.target) header.push("meetsTarget");
   yield `${header.map(csvField).join(",")}\n`;
   for (const p of rows) {
     const row: (AxisValue | null | undefined)[] = [p.index, p.seed, p.replications];
@@ -86,6 +100,8 @@ export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Gene
       row.push(s?.mean, s?.lo, s?.hi);
     }
     for (const q of POOLED) row.push(p.pooledLatency?.[q]);
+    row.push(p.truncated ?? 0);
+    if (meta.target) row.push(meetsTarget(meta.target, p));
     yield `${row.map(csvField).join(",")}\n`;
   }
 }

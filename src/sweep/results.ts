@@ -3,6 +3,7 @@ import { UsageError } from "../io/usage-error.js";
 import { writeChunksAtomic } from "./atomic-chunks.js";
 import { type SweepMeta, sweepCsvChunks, sweepJsonChunks, sweepMeta } from "./output.js";
 import type { PointFile } from "./point-file.js";
+import type { SweepTarget } from "./target.js";
 
 /** The metric the figures show unless told otherwise. */
 export const DEFAULT_FIGURE_METRIC = "latency.p99";
@@ -12,6 +13,8 @@ export interface ResultOptions {
   figures?: boolean;
   /** The metric the figures show. Default DEFAULT_FIGURE_METRIC. */
   metric?: string;
+  /** A target: recorded in sweep.json and sweep.csv per point, and marked in the figures (of its metric). */
+  target?: SweepTarget;
 }
 
 /**
@@ -25,10 +28,13 @@ export async function writeSweepResults(
   out: string,
   options: ResultOptions = {},
 ): Promise<{ meta: SweepMeta; files: string[] }> {
-  const meta = sweepMeta(points.header, points.metrics);
+  const meta = sweepMeta(points.header, points.metrics, options.target);
   const metric = options.metric ?? DEFAULT_FIGURE_METRIC;
   if (points.count > 0 && !meta.metrics.includes(metric)) {
     throw new UsageError(`invalid --metric: ${metric} (expected one of ${meta.metrics.join(", ")})`);
+  }
+  if (options.target !== undefined && points.count > 0 && !meta.metrics.includes(options.target.metric)) {
+    throw new UsageError(`invalid --target: ${options.target.text} (the points have no ${options.target.metric})`);
   }
   const json = join(out, "sweep.json");
   const csv = join(out, "sweep.csv");

@@ -32,6 +32,11 @@ export interface PointRow extends PointId {
   /** Each metric's mean over the replications, with its confidence interval. */
   summary: Summary;
   pooledLatency: PooledLatency;
+  /**
+   * Replications that stopped at run.until with tasks unfinished (their latencies are lower
+   * bounds: the unfinished tasks would have taken longer). Absent when none did.
+   */
+  truncated?: number;
 }
 
 /**
@@ -46,6 +51,8 @@ export interface PartRow extends PointId {
   runs: Runs;
   /** The part's latencies, every replication's added up. */
   latency: SketchData;
+  /** The part's replications cut short by run.until; absent when none were. */
+  truncated?: number;
 }
 
 /** A part's results, as `wholeRow` takes them. */
@@ -54,6 +61,8 @@ export interface PartResult {
   to: number;
   runs: Runs;
   latency: SketchData;
+  /** Replications of the part cut short by run.until (0 or absent when none). */
+  truncated?: number;
 }
 
 /** Whether a line's row is a part of a point. */
@@ -70,7 +79,9 @@ export function wholeRow(point: PointId, parts: readonly PartResult[], confidenc
   let at = 0;
   const runs: Runs = {};
   const latency = new LatencySketch();
+  let truncated = 0;
   for (const p of parts) {
+    truncated += p.truncated ?? 0;
     if (p.from !== at) throw new RangeError(`invalid parts of point ${point.key}: replication ${at} is missing`);
     at = p.to;
     for (const [name, values] of Object.entries(p.runs)) {
@@ -92,6 +103,8 @@ export function wholeRow(point: PointId, parts: readonly PartResult[], confidenc
     values: point.values,
     summary: summarize(runs, confidence),
     pooledLatency: { count: q.count, p50: q.p50, p90: q.p90, p95: q.p95, p99: q.p99, max: q.max },
+    // Only when some run was cut short, so the rows of sweeps that ran to the end keep their bytes.
+    ...(truncated > 0 ? { truncated } : {}),
   };
 }
 
@@ -107,5 +120,6 @@ export function partRow(point: PointId, part: PartResult, confidence: number): P
     confidence,
     runs: part.runs,
     latency: part.latency,
+    ...((part.truncated ?? 0) > 0 ? { truncated: part.truncated } : {}),
   };
 }

@@ -149,7 +149,13 @@ export async function runSweep(plan: SweepPlan, options: RunOptions): Promise<Ru
           replications: point.job.replications,
           values: point.values,
         };
-        const part = { from: unit.from, to: unit.to, runs: outcome.runs, latency: outcome.latency };
+        const part = {
+          from: unit.from,
+          to: unit.to,
+          runs: outcome.runs,
+          latency: outcome.latency,
+          truncated: outcome.truncated,
+        };
         log.append(whole ? wholeRow(id, [part], point.confidence) : partRow(id, part, point.confidence));
         ran++;
         progress?.increment();

@@ -27,7 +27,8 @@ export function formatSweepTable(meta: SweepMeta, count: number, points: Iterabl
     const s = p.summary[metric];
     return [
       ...meta.axes.map((a) => String(p.values[a.path])),
-      s ? formatMetric(metric, s.mean) : "-",
+      // A time from runs cut short by run.until is a lower bound.
+      s ? `${(p.truncated ?? 0) > 0 && isTimeMetric(metric) ? "≥ " : ""}${formatMetric(metric, s.mean)}` : "-",
       s ? formatMetric(metric, s.halfWidth) : "-",
     ];
   });

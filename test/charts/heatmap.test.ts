@@ -80,6 +80,29 @@ describe("heatmapChart", () => {
     expect(svg.match(/fill="url\(#capped-hatch-1\)"/g)).toHaveLength(1);
   });
 
+  it("heatmapChart hatches the cells flagged capped one by one and writes each as at least its own value", () => {
+    const cells = [
+      { x: 8, y: "1 ms", value: 1234, capped: true },
+      { x: 16, y: "1 ms", value: 80 },
+      { x: 32, y: "1 ms", value: 456, capped: true },
+    ];
+    const svg = heatmapChart(cells, { ...DIMS, cappedLabel: "run cut short: at least this" }).svg;
+    const texts = svgTexts(svg);
+    expect(texts).toContain("≥ 1230");
+    expect(texts).toContain("≥ 456");
+    expect(texts).toContain("80");
+    expect(texts).not.toContain("456");
+    expect(texts).toContain("run cut short: at least this");
+    expect(svg.match(/fill="url\(#capped-hatch-1\)"/g)).toHaveLength(2);
+    // Without flags nothing is hatched.
+    const plain = heatmapChart(
+      cells.map(({ capped: _, ...c }) => c),
+      DIMS,
+    ).svg;
+    expect(plain).not.toContain("capped-hatch");
+    expect(svgTexts(plain)).not.toContain("run cut short: at least this");
+  });
+
   it("heatmapChart requires what x, y and the colour hold, and rejects non-finite values by index", () => {
     expect(() => heatmapChart([{ x: 1, y: 1, value: 1 }], {} as never)).toThrow("invalid x: undefined");
     expect(() => heatmapChart([{ x: 1, y: 1, value: Number.NaN }], DIMS)).toThrow(

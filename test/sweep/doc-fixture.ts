@@ -61,3 +61,47 @@ export function resultsOf(pointsFile: string): { json: string; csv: string } {
     points.close();
   }
 }
+
+/**
+ * A sweep of a base asyncio scenario set to threads (one value), over executor.workers 2..32 and
+ * runtime.python 3.12 / 3.13t, the shape of the issue's web-api sweep: p99 = 400 ms / workers,
+ * halved without the GIL.
+ */
+export function versionSweep(): { meta: SweepMeta; rows: PointRow[] } {
+  const workers = [2, 4, 8, 16, 32];
+  const pythons = ["3.12", "3.13t"];
+  const rows: PointRow[] = [];
+  let index = 0;
+  for (const w of workers) {
+    for (const py of pythons) {
+      const p99 = (400e6 / w) * (py === "3.12" ? 1 : 0.5);
+      rows.push({
+        index: index++,
+        key: `executor.kind="threads" executor.workers=${w} runtime.python="${py}"`,
+        seed: index,
+        replications: 2,
+        values: { "executor.kind": "threads", "executor.workers": w, "runtime.python": py },
+        summary: { "latency.p99": { mean: p99, lo: p99 * 0.9, hi: p99 * 1.1, halfWidth: p99 / 10 } },
+        pooledLatency: { count: 100, p50: p99 / 4, p90: p99 / 2, p95: p99 / 1.5, p99, max: 2 * p99 },
+      });
+    }
+  }
+  const header: SweepHeader = {
+    format: "gilsim-sweep-points",
+    version: 2,
+    id: "feedfacefeedfac2",
+    name: "web-api",
+    shard: null,
+    units: rows.length,
+    size: rows.length,
+    axes: [
+      { path: "executor.kind", values: ["threads"] },
+      { path: "executor.workers", values: workers },
+      { path: "runtime.python", values: pythons },
+    ],
+    replications: 2,
+    seed: null,
+    scenario: { name: "web-api", executor: { kind: "asyncio", offload: "none" } },
+  };
+  return { meta: sweepMeta(header, ["latency.p99"]), rows };
+}

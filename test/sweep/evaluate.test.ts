@@ -30,6 +30,19 @@ describe("evaluate", () => {
     expect(pooled.summary().max).toBe(Math.max(...runs.map((r) => r.metrics.latency.max)));
   });
 
+  test("evaluate counts the replications that run.until cut short with tasks unfinished", () => {
+    // 30 arrivals at 200/s take about 150 ms to arrive: a run stopped at 50 ms leaves most unfinished.
+    const cut = parseScenario({ ...tinyScenario(), run: { until: "50ms" } });
+    const result = evaluate({ id: 0, scenario: cut, seed: 5, replications: 3 });
+    if (result.state !== "done") throw new Error(result.error);
+    const runs = [5, 6, 7].map((seed) => simulate(cut, { seed, trace: false }));
+    expect(runs.every((r) => r.truncated)).toBe(true);
+    expect(result.outcome.truncated).toBe(3);
+    const whole = evaluate({ id: 0, scenario: parseScenario(tinyScenario()), seed: 5, replications: 3 });
+    if (whole.state !== "done") throw new Error(whole.error);
+    expect(whole.outcome.truncated).toBe(0);
+  });
+
   test("evaluate runs with the trace off whatever the scenario says", () => {
     const traced = parseScenario({ ...tinyScenario(), run: { trace: true } });
     // (the same JSON: the sketch's encoding does not depend on how the runs were recorded)

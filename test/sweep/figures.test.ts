@@ -18,6 +18,24 @@ describe("sweepFigures", () => {
     expect(heatmap).not.toMatch(/executor\.workers|runtime\.gil|latency\.p99/);
   });
 
+  test("sweepFigures shows the points whose runs run.until cut short as capped: hatched '≥ value' cells, '≥' over the line's point", () => {
+    const { meta, rows } = gridSweep();
+    // The two one-worker points (p99 200 and 100 ms) were cut short.
+    const cut = rows.map((r) => (r.values["executor.workers"] === 1 ? { ...r, truncated: 2 } : r));
+    const [line, heatmap] = sweepFigures(meta, cut.length, () => cut, "latency.p99").map((f) => f.figure.svg);
+    expect(heatmap?.match(/fill="url\(#capped-hatch-\d+\)"/g)).toHaveLength(2);
+    expect(heatmap).toContain(">≥ 200<");
+    expect(heatmap).toContain(">≥ 100<");
+    expect(heatmap).toContain("run cut short by run.until: at least this");
+    expect(line).toContain(">≥<");
+    expect(line).toContain("come from runs cut short by run.until");
+    // Without cut runs, nothing reads as capped.
+    const [plainLine, plainMap] = sweepFigures(meta, rows.length, () => rows, "latency.p99").map((f) => f.figure.svg);
+    expect(plainMap).not.toContain("capped-hatch");
+    expect(plainMap).not.toContain("≥");
+    expect(plainLine).not.toContain("≥");
+  });
+
   test("sweepFigures gives only the line figure when one parameter varies", () => {
     const { meta, rows } = gridSweep();
     const one = rows.filter((p) => p.values["runtime.gil"] === "on");

@@ -1,7 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { lineData } from "../../src/sweep/figure-data.js";
-import { sweepLineFigure } from "../../src/sweep/line-figure.js";
-import { gridSweep } from "./doc-fixture.js";
+import { EXECUTOR_STYLES, kindShade } from "../../src/charts/palette.js";
+import { type LineSeries, lineData, MAX_SERIES } from "../../src/sweep/figure-data.js";
+import { executorKind, lineStyles, sweepLineFigure } from "../../src/sweep/line-figure.js";
+import { gridSweep, versionSweep } from "./doc-fixture.js";
+
+/** The distinct fill colours of the figure's markers (Plot draws each line's dots in one group). */
+function markerFills(svg: string): string[] {
+  const fills = [...svg.matchAll(/<g aria-label="dot" fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1] as string);
+  return [...new Set(fills)].sort();
+}
 
 function data() {
   const { meta, rows } = gridSweep();
@@ -54,5 +61,73 @@ describe("sweepLineFigure", () => {
     expect(() => sweepLineFigure({ metric: "throughput", x: "w", series: [], fixed: "" })).toThrow(
       "invalid line data: no points for throughput",
     );
+  });
+
+  test("sweepLineFigure colours a Python version x workers sweep of threads by kind: 3.12 as GIL threads, 3.13t as free threads", () => {
+    const { meta, rows } = versionSweep();
+    const d = lineData(meta, rows, "latency.p99");
+    if (!d) throw new Error("no line data");
+    // executor.kind is fixed by a one-value axis: the lines differ by Python version only.
+    expect(d.series.map((s) => s.label)).toEqual(["Python version: 3.12", "Python version: 3.13t"]);
+    const gil = EXECUTOR_STYLES["threads-gil"];
+    const free = EXECUTOR_STYLES["threads-nogil"];
+    expect(lineStyles(d)).toEqual([
+      { color: gil.color, symbol: gil.symbol, dash: undefined },
+      { color: free.color, symbol: free.symbol, dash: undefined },
+    ]);
+    const svg = sweepLineFigure(d).svg;
+    // Markers, lines and legend in the kinds' colours; never asyncio's blue.
+    expect(markerFills(svg)).toEqual([free.color, gil.color].sort());
+    expect(svg).toContain(`stroke="${gil.color}"`);
+    expect(svg).toContain(`stroke="${free.color}"`);
+    expect(svg).not.toContain(EXECUTOR_STYLES.asyncio.color);
+    // Workers 2..32 double: a log x axis, labelled so.
+    expect(svg).toContain(">workers, log scale<");
+  });
+
+  test("executorKind reads the kind from a line's values, else from what the sweep fixes", () => {
+    expect(executorKind({ "runtime.python": "3.13t" }, { "executor.kind": "threads" })).toBe("threads-nogil");
+    expect(executorKind({ "runtime.python": "3.13t", "runtime.gil": "on" }, { "executor.kind": "threads" })).toBe(
+      "threads-gil",
+    );
+    expect(executorKind({ "runtime.gil": "off" }, { "executor.kind": "threads", "runtime.python": "3.14t" })).toBe(
+      "threads-nogil",
+    );
+    expect(executorKind({ "executor.kind": "threads" }, {})).toBe("threads-gil");
+    expect(executorKind({ "executor.kind": "processes", "runtime.python": "3.13t" }, {})).toBe("processes");
+    expect(executorKind({ "machine.cores": 4 }, { "executor.kind": "asyncio" })).toBe("asyncio");
+    expect(executorKind({ "machine.cores": 4 }, {})).toBeNull();
+  });
+
+  test("lineStyles gives the 2nd and 3rd line of one kind darker shades of its colour and a dash", () => {
+    const series: LineSeries[] = [2, 4, 8].map((cores) => ({
+      label: `cores: ${cores}`,
+      values: { "machine.cores": cores },
+      points: [{ x: 1, y: 1, lo: 1, hi: 1 }],
+    }));
+    const styles = lineStyles({ series, context: { "executor.kind": "processes" } });
+    const orange = EXECUTOR_STYLES.processes.color;
+    expect(styles.map((s) => s.color)).toEqual([orange, kindShade(orange, 1), kindShade(orange, 2)]);
+    expect(new Set(styles.map((s) => s.color)).size).toBe(3);
+    expect(styles.every((s) => s.symbol === "triangle")).toBe(true);
+    expect(styles.map((s) => s.dash)).toEqual([undefined, "7,4", "2,3"]);
+  });
+
+  test("lineStyles never gives a line of unknown kind an executor kind's colour and symbol", () => {
+    const series: LineSeries[] = Array.from({ length: MAX_SERIES }, (_, k) => ({
+      label: `cores: ${k + 1}`,
+      values: { "machine.cores": k + 1 },
+      points: [{ x: 1, y: 1, lo: 1, hi: 1 }],
+    }));
+    const styles = lineStyles({ series, context: {} });
+    const pairs = Object.values(EXECUTOR_STYLES).map((s) => `${s.color} ${s.symbol}`);
+    for (const s of styles) expect(pairs).not.toContain(`${s.color} ${s.symbol}`);
+    // The first seven still differ from each other in colour.
+    expect(new Set(styles.slice(0, 7).map((s) => s.color)).size).toBe(7);
+    // The grid fixture's scenario names no executor: its GIL on/off lines are generic, and neither
+    // is asyncio's blue circle nor the GIL threads' vermillion square.
+    const grid = data();
+    const figure = lineStyles(grid);
+    expect(figure.map((s) => `${s.color} ${s.symbol}`).filter((p) => pairs.includes(p))).toEqual([]);
   });
 });

@@ -71,9 +71,9 @@ describe("formatSweepCsv", () => {
   test("formatSweepCsv writes the axes, each metric's mean and bounds, then the pooled latency, quoting where needed", () => {
     expect(formatSweepCsv(meta, rows)).toBe(
       [
-        "index,seed,replications,executor.workers,name,latency.p99,latency.p99.lo,latency.p99.hi,throughput,throughput.lo,throughput.hi,pooledLatency.count,pooledLatency.p50,pooledLatency.p90,pooledLatency.p95,pooledLatency.p99,pooledLatency.max",
-        '0,4,2,1,"a,b",2.5,2,3,20,18,22,30,1.5,2.5,3.5,4.5,6',
-        '1,5,2,1,"say ""hi""",,,,10,9,11,40,1,2,3,4,5',
+        "index,seed,replications,executor.workers,name,latency.p99,latency.p99.lo,latency.p99.hi,throughput,throughput.lo,throughput.hi,pooledLatency.count,pooledLatency.p50,pooledLatency.p90,pooledLatency.p95,pooledLatency.p99,pooledLatency.max,truncated",
+        '0,4,2,1,"a,b",2.5,2,3,20,18,22,30,1.5,2.5,3.5,4.5,6,0',
+        '1,5,2,1,"say ""hi""",,,,10,9,11,40,1,2,3,4,5,0',
         "",
       ].join("\n"),
     );

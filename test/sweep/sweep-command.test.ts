@@ -28,11 +28,36 @@ describe("gilsim sweep", () => {
         "gilsim: invalid --shard: 3/2 (expected K/N with 1 <= K <= N, like 2/4, or auto)\n",
       ],
       [["--vary", "executor.workers=1", "--metric", "p99"], "gilsim: invalid --metric: p99 (expected one of "],
+      [
+        ["--vary", "executor.workers=1", "--target", "p99"],
+        'gilsim: invalid --target: "p99" (expected METRIC<VALUE, like p99<100ms or throughput>=450/s)\n',
+      ],
+      [
+        ["--vary", "executor.workers=1", "--target", "p99>=100ms"],
+        "gilsim: invalid --target: p99>=100ms (a time target is an upper bound: use < or <=)\n",
+      ],
+      [
+        ["--vary", "executor.workers=1", "--target", "p98<=100ms"],
+        "gilsim: unknown --target metric: p98 (expected one of p50, ",
+      ],
+      [
+        ["--vary", "executor.workers=1", "--target", "p99<=fast"],
+        'gilsim: invalid --target value for p99: "fast" (expected a duration above 0 like 100ms)\n',
+      ],
+      [
+        ["--vary", "executor.workers=1", "--target", "p99<=100ms,throughput>=5/s"],
+        'gilsim: invalid --target: "p99<=100ms,throughput>=5/s" (expected one target, like p99<=100ms or throughput>=450/s)\n',
+      ],
+      [
+        ["--vary", "executor.workers=1", "--target", "p99<=100ms", "--metric", "throughput"],
+        "gilsim: --target p99<=100ms reads latency.p99 but --metric is throughput (the figures show one metric: drop --metric, or give --metric latency.p99)\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(["sweep", file, "--out", out, ...args]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err.startsWith(message), `${args.join(" ")}: ${r.err}`).toBe(true);
+      expect(r.err.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
       expect(existsSync(out)).toBe(false);
     }
     const negative = await runCli(["sweep", file, "--out", out, "--vary", "executor.workers=1", "--workers", "x"]);
@@ -89,5 +114,71 @@ describe("gilsim sweep", () => {
       "--restart",
     ]);
     expect(restarted.code).toBe(0);
+  });
+
+  test("gilsim sweep --target records which points meet it and marks them; without it nothing is marked", async () => {
+    const file = scenarioFile(tinyScenario());
+    const out = tempDir();
+    const base = [
+      "sweep",
+      file,
+      "--vary",
+      "executor.workers=1..3",
+      "--vary",
+      "runtime.python=3.12,3.13t",
+      "--out",
+      out,
+    ];
+    const plain = await runCli([...base, "--workers", "0"]);
+    expect(plain.code, plain.err).toBe(0);
+    const before = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8"));
+    expect(before.target).toBeUndefined();
+    expect(readFileSync(join(out, "sweep.json"), "utf8")).not.toContain("meetsTarget");
+    expect(readFileSync(join(out, "sweep.csv"), "utf8")).not.toContain("meetsTarget");
+    for (const f of ["latency.p99-line.svg", "latency.p99-heatmap.svg"]) {
+      const svg = readFileSync(join(out, f), "utf8");
+      expect(svg, f).not.toMatch(/target|meets|filled|hollow/);
+    }
+    expect(plain.out).not.toContain("target");
+    // A target between the points' upper bounds, in whole microseconds: some meet it, some do not.
+    const his: number[] = before.points.map((p: { summary: Record<string, { hi: number }> }) =>
+      Math.round((p.summary["latency.p99"] as { hi: number }).hi / 1000),
+    );
+    const sorted = [...his].sort((a, b) => a - b);
+    const limit = sorted[Math.floor(sorted.length / 2)] as number;
+    const expected = his.map((hi) => hi * 1000 <= limit * 1000);
+    const r = await runCli([...base, "--workers", "0", "--target", `p99<=${limit}us`]);
+    expect(r.code, r.err).toBe(0);
+    const met = expected.filter(Boolean).length;
+    expect(met).toBeGreaterThan(0);
+    expect(met).toBeLessThan(his.length);
+    expect(r.out).toContain(`: ${met} of ${his.length} points meet it`);
+    const doc = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8"));
+    expect(doc.target).toEqual({
+      text: `p99<=${limit}us`,
+      metric: "latency.p99",
+      op: "<=",
+      value: limit * 1000,
+      bound: "hi",
+    });
+    // By the rule, read here from each point's own upper bound (no run of this sweep is cut short).
+    expect(doc.points.map((p: { meetsTarget: boolean }) => p.meetsTarget)).toEqual(
+      doc.points.map(
+        (p: { summary: Record<string, { hi: number }> }) =>
+          (p.summary["latency.p99"] as { hi: number }).hi <= limit * 1000,
+      ),
+    );
+    const csv = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n");
+    expect(csv[0]?.endsWith(",truncated,meetsTarget")).toBe(true);
+    expect(csv.slice(1).filter((l) => l.endsWith(",0,true"))).toHaveLength(met);
+    const heatmap = readFileSync(join(out, "latency.p99-heatmap.svg"), "utf8");
+    expect(heatmap).toContain("Outlined cells meet p99");
+    // Each meeting cell gets one dark ring: a rect in the group drawn 2.5 px wide.
+    const rings = /<g aria-label="cell" fill="none" stroke="[^"]+" stroke-width="2.5"[^>]*>(.*?)<\/g>/.exec(heatmap);
+    expect(rings?.[1]?.match(/<rect/g)).toHaveLength(met);
+    const line = readFileSync(join(out, "latency.p99-line.svg"), "utf8");
+    expect(line).toContain("target: p99 ≤ ");
+    expect(line).toContain('stroke-dasharray="6,3"');
+    expect(line).toContain("hollow: misses it");
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
 import { parseAxes } from "../../sweep/axis.js";
 import { SUMMARY_METRICS } from "../../sweep/evaluate.js";
+import { confidenceOf } from "../../sweep/output.js";
 import { planSweep } from "../../sweep/plan.js";
 import { PointFile } from "../../sweep/point-file.js";
 import { defaultWorkers } from "../../sweep/pool.js";
@@ -12,6 +13,7 @@ import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js
 import { runSweep } from "../../sweep/run.js";
 import { type AutoShard, parseShard, type Shard, shardFromEnv } from "../../sweep/shard.js";
 import { formatSweepTable } from "../../sweep/table.js";
+import { meetsTarget, parseTarget, type SweepTarget, targetLabel } from "../../sweep/target.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed } from "./simulate.js";
@@ -107,7 +109,8 @@ interface SweepFlags {
   out?: string;
   shard?: Shard | "auto";
   seed?: number;
-  metric: string;
+  metric?: string;
+  target?: SweepTarget;
   restart?: boolean;
   figures: boolean;
 }
@@ -135,10 +138,26 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       "base seed: each point's seed hashes it with the point (default: the scenario's seed)",
       parseSeed,
     )
-    .option("--metric <name>", "the metric the figures show", parseMetric, DEFAULT_FIGURE_METRIC)
+    .option(
+      "--metric <name>",
+      `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
+      parseMetric,
+    )
+    .option(
+      "--target <METRIC OP VALUE>",
+      "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it",
+      (t) => asUsage(() => parseTarget(t)),
+    )
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
+      const target = flags.target;
+      if (target !== undefined && flags.metric !== undefined && flags.metric !== target.metric) {
+        throw new UsageError(
+          `--target ${target.text} reads ${target.metric} but --metric is ${flags.metric} (the figures show one metric: drop --metric, or give --metric ${target.metric})`,
+        );
+      }
+      const metric = flags.metric ?? target?.metric ?? DEFAULT_FIGURE_METRIC;
       const auto: AutoShard | null = flags.shard === "auto" ? asUsage(() => shardFromEnv(process.env)) : null;
       const raw = loadInput(file, flags.profile);
       const plan = asUsage(() =>
@@ -182,7 +201,11 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       }
       const points = PointFile.open(report.pointsFile);
       try {
-        const { meta, files } = await writeSweepResults(points, out, { figures: flags.figures, metric: flags.metric });
+        const { meta, files } = await writeSweepResults(points, out, {
+          figures: flags.figures,
+          metric,
+          ...(target ? { target } : {}),
+        });
         const where = workers === 0 ? "main thread" : workers === 1 ? "1 worker" : `${workers} workers`;
         const done = `${report.ran} run, ${report.skipped} already done; ${where}, ${formatDuration(Math.round(seconds * 1e9))}`;
         if (plan.shard === null) {
@@ -195,7 +218,13 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
             `sweep ${plan.name}: shard ${plan.shard.k}/${plan.shard.n}${from}: ${report.total} units of ${plan.grid.size} points${split} (${pct(report.share)} of the estimated cost; the largest shard ${pct(report.largestShare)}), ${done}`,
           );
         }
-        io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
+        io.out(formatSweepTable(meta, points.count, points.rows(), metric));
+        if (target) {
+          let met = 0;
+          for (const row of points.rows()) if (meetsTarget(target, row)) met++;
+          const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
+          io.out(`target ${targetLabel(target)} (at the ${level}): ${met} of ${points.count} points meet it`);
+        }
         const left =
           points.partCount > 0
             ? ` (${points.partCount} parts of points are in ${report.pointsFile}, for gilsim merge)`

@@ -1,0 +1,69 @@
+import type { Summary } from "./evaluate.js";
+import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
+
+/**
+ * A sweep's `--target`: one objective (the syntax of recommend's --slo) that the figures mark and
+ * sweep.json / sweep.csv record for each point. A point meets it by the rule of `stand`: the far end
+ * of its confidence interval meets it, not only the mean; and never when a run of the point was
+ * cut short by run.until (its times are lower bounds).
+ */
+export interface SweepTarget {
+  /** As written, trimmed: "p99<=100ms". */
+  text: string;
+  /** The summary key it reads: "latency.p99". */
+  metric: string;
+  op: Objective["op"];
+  /** Nanoseconds for times, tasks per second for throughput. */
+  value: number;
+  /** The end of a point's confidence interval the rule reads. */
+  bound: "hi" | "lo";
+}
+
+/** Parses `--target p99<=100ms` (one objective); throws a RangeError naming what is wrong. */
+export function parseTarget(text: string): SweepTarget {
+  if (text.includes(",")) {
+    throw new RangeError(
+      `invalid --target: ${JSON.stringify(text)} (expected one target, like p99<=100ms or throughput>=450/s)`,
+    );
+  }
+  let objective: Objective;
+  try {
+    [objective] = parseSlo(text) as [Objective];
+  } catch (error) {
+    if (error instanceof RangeError) throw new RangeError(error.message.replaceAll("--slo", "--target"));
+    throw error;
+  }
+  return {
+    text: objective.text,
+    metric: objective.metric,
+    op: objective.op,
+    value: objective.target,
+    bound: isUpperBound(objective.op) ? "hi" : "lo",
+  };
+}
+
+function objectiveOf(target: SweepTarget): Objective {
+  const name = target.text.replace(/\s*(<=|>=|<|>).*$/, "");
+  return {
+    text: target.text,
+    name,
+    metric: target.metric,
+    op: target.op,
+    target: target.value,
+    kind: target.metric === "throughput" ? "rate" : "time",
+  };
+}
+
+/** Whether a point meets the target: its confidence bound does, and no run of it was cut short. */
+export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
+  if ((point.truncated ?? 0) > 0 || point.summary[target.metric] === undefined) return false;
+  return stand(objectiveOf(target), point.summary).meets;
+}
+
+const OPS = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" } as const;
+
+/** The target for people: "p99 ≤ 100ms", "throughput ≥ 450/s". */
+export function targetLabel(target: SweepTarget): string {
+  const o = objectiveOf(target);
+  return `${o.name} ${OPS[target.op]} ${formatValue(o, target.value)}`;
+}
