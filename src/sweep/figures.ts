@@ -10,7 +10,8 @@ import { metricQuantity, pathQuantity } from "./labels.js";
 import { sweepLineFigure } from "./line-figure.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
-import { targetLabel } from "./target.js";
+import { formatMetric } from "./table.js";
+import { meetsTarget, targetLabel } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {
@@ -40,11 +41,13 @@ export function sweepFigures(
   // A target is marked in the figures of its own metric only.
   const target = meta.target?.metric === metric ? meta.target : undefined;
   const rule = target ? `${targetLabel(target)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)` : "";
+  const title = sweepTitle(meta, [...rows()], metric, target);
   const line = lineData(meta, rows(), metric);
   if (line) {
     out.push({
       file: `${metric}-line.svg`,
       figure: sweepLineFigure(line, {
+        ...(title ? { title } : {}),
         subtitle: line.fixed === "" ? subtitle : `${subtitle}; ${line.fixed}`,
         confidence: confidenceOf(meta),
         ...(target ? { target: { value: target.value, label: `target: ${targetLabel(target)}` } } : {}),
@@ -71,6 +74,7 @@ export function sweepFigures(
           quantity: quantity.quantity,
           ...(unit || quantity.unit ? { unit: unit?.label ?? quantity.unit } : {}),
         },
+        ...(title ? { title } : {}),
         subtitle: map.fixed === "" ? subtitle : `${subtitle}; ${map.fixed}`,
         // Dark for worse: high times, low throughput.
         reverse: unit !== null,
@@ -91,6 +95,52 @@ export function sweepFigures(
     out.push({ file: maps.length === 1 ? `${metric}-heatmap.svg` : `${metric}-heatmap-${i + 1}.svg`, figure });
   });
   return out;
+}
+
+/**
+ * The figures' title: their conclusion, computed. With a target, how many points meet it and the
+ * best of them; without, the best and worst points. Lower is better for times, higher for
+ * throughput. A capped point's value is a lower bound, so it is never called the best time.
+ */
+export function sweepTitle(
+  meta: SweepMeta,
+  rows: readonly PointRow[],
+  metric: string,
+  target: SweepMeta["target"] | undefined,
+): string | null {
+  const lower = isTimeMetric(metric);
+  const known = rows.filter((r) => r.summary[metric] !== undefined);
+  if (known.length === 0) return null;
+  const value = (r: PointRow) => (r.summary[metric] as { mean: number }).mean;
+  const usable = lower ? known.filter((r) => (r.truncated ?? 0) === 0) : known;
+  const order = (a: PointRow, b: PointRow) => (lower ? value(a) - value(b) : value(b) - value(a)) || a.index - b.index;
+  // A point is named by the parameters that vary: one that takes a single value says nothing.
+  const varying = new Set(
+    Object.keys(rows[0]?.values ?? {}).filter((path) => new Set(rows.map((r) => String(r.values[path]))).size > 1),
+  );
+  const where = (r: PointRow) =>
+    Object.entries(r.values)
+      .filter(([path]) => varying.has(path))
+      .map(([path, v]) => `${pathQuantity(path).quantity} ${String(v)}`)
+      .join(", ");
+  const name = metricQuantity(metric).quantity;
+  const show = (r: PointRow) => `${lower && (r.truncated ?? 0) > 0 ? "≥ " : ""}${formatMetric(metric, value(r))}`;
+  if (target) {
+    const meeting = rows.filter((r) => meetsTarget(target, r)).sort(order);
+    const best = meeting[0];
+    return best
+      ? `${meeting.length} of ${rows.length} points ${meeting.length === 1 ? "meets" : "meet"} ${targetLabel(target)}; best: ${show(best)} at ${where(best)}`
+      : `No point of ${rows.length} meets ${targetLabel(target)}`;
+  }
+  const sorted = [...(usable.length > 0 ? usable : known)].sort(order);
+  const best = sorted[0] as PointRow;
+  const worst = [...known].sort(order).at(-1) as PointRow;
+  if (best === worst) return `${capitalize(name)}: ${show(best)} at ${where(best)}`;
+  return `${capitalize(name)} from ${show(best)} (${where(best)}) to ${show(worst)} (${where(worst)})`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Writes the figures of `sweepFigures` into `out`, each as SVG and as PNG (2x) beside it; returns their paths. */

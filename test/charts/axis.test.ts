@@ -45,6 +45,22 @@ describe("axes", () => {
     expect(axis.domain).toEqual([0.5, 500]);
     expect(axis.ticks).toEqual([0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500]);
     expect(logAxis([1, 1e6]).ticks).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6]);
+    // Over more than three decades the ticks are powers of ten, and so are the ends: no point lies
+    // beyond the last labelled tick (0.035 on an axis from 0.02 used to sit under the lowest, 0.1).
+    const wide = logAxis([0.035, 71]);
+    expect(wide.domain).toEqual([0.01, 100]);
+    expect(wide.ticks).toEqual([0.01, 0.1, 1, 10, 100]);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e3, max: 1e9, noNaN: true }),
+        (lo, span) => {
+          const axis = logAxis([lo, lo * span]);
+          expect(axis.ticks[0]).toBeLessThanOrEqual(lo * (1 + 1e-9));
+          expect(axis.ticks.at(-1) as number).toBeGreaterThanOrEqual(lo * span * (1 - 1e-9));
+        },
+      ),
+    );
     expect(() => logAxis([0, 10])).toThrow("invalid log extent: [0, 10] (expected positive finite values)");
   });
 

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { sweepFigures, writeSweepFigures } from "../../src/sweep/figures.js";
+import { sweepFigures, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
+import { parseTarget } from "../../src/sweep/target.js";
 import { gridSweep } from "./doc-fixture.js";
 import { tempDir } from "./fixtures.js";
 
@@ -59,5 +60,31 @@ describe("writeSweepFigures", () => {
       expect(readFileSync(f, "utf8").startsWith("<svg")).toBe(true);
     for (const f of files.filter((f) => f.endsWith(".png")))
       expect(readFileSync(f).subarray(1, 4).toString("latin1")).toBe("PNG");
+  });
+
+  test("sweepTitle states the figures' computed conclusion: best and worst, or how many meet the target", () => {
+    const { meta, rows } = gridSweep();
+    // p99 is 100 ms / workers, doubled with the GIL on; throughput 10 per worker.
+    expect(sweepTitle(meta, rows, "latency.p99", undefined)).toBe(
+      "P99 latency from 25ms (workers 4, GIL off) to 200ms (workers 1, GIL on)",
+    );
+    expect(sweepTitle(meta, rows, "throughput", undefined)).toMatch(
+      /^Throughput from 40\/s \(workers 4, GIL on\) to 10\/s \(workers 1, GIL off\)$/,
+    );
+    // A capped point's time is a lower bound: never the best; the worst shows its "≥".
+    const cut = rows.map((r) =>
+      r.values["executor.workers"] === 4 && r.values["runtime.gil"] === "off" ? { ...r, truncated: 1 } : r,
+    );
+    expect(sweepTitle(meta, cut, "latency.p99", undefined)).toBe(
+      "P99 latency from 50ms (workers 2, GIL off) to 200ms (workers 1, GIL on)",
+    );
+    const target = parseTarget("p99<=60ms");
+    // 50 ms at 2 workers (bound 55) and at 4 workers with the GIL on (55), 25 ms at 4 without it (27.5).
+    expect(sweepTitle(meta, rows, "latency.p99", target)).toBe(
+      "3 of 6 points meet p99 ≤ 60ms; best: 25ms at workers 4, GIL off",
+    );
+    expect(sweepTitle(meta, rows, "latency.p99", parseTarget("p99<=10ms"))).toBe("No point of 6 meets p99 ≤ 10ms");
+    const one = sweepTitle(meta, rows, "latency.p99", parseTarget("p99<=30ms"));
+    expect(one).toBe("1 of 6 points meets p99 ≤ 30ms; best: 25ms at workers 4, GIL off");
   });
 });
