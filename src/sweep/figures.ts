@@ -41,7 +41,7 @@ export function sweepFigures(
   // A target is marked in the figures of its own metric only.
   const target = meta.target?.metric === metric ? meta.target : undefined;
   const rule = target ? `${targetLabel(target)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)` : "";
-  const title = sweepTitle(meta, [...rows()], metric, target);
+  const title = sweepTitle([...rows()], metric, target);
   const line = lineData(meta, rows(), metric);
   if (line) {
     out.push({
@@ -103,7 +103,6 @@ export function sweepFigures(
  * throughput. A capped point's value is a lower bound, so it is never called the best time.
  */
 export function sweepTitle(
-  meta: SweepMeta,
   rows: readonly PointRow[],
   metric: string,
   target: SweepMeta["target"] | undefined,

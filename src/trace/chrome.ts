@@ -157,8 +157,9 @@ function requestSpan(task: TaskRecord, pid: number, tid: number, processOf: Map<
   };
   for (const step of steps) {
     let lane = 0;
-    for (;; lane++) {
-      const open = (lanes[lane] ??= []);
+    for (; ; lane++) {
+      if (!lanes[lane]) lanes[lane] = [];
+      const open = lanes[lane] as { step: StepRecord; close: () => void }[];
       while (open.length > 0 && (open.at(-1) as { step: StepRecord }).step.end <= step.start) open.pop()?.close();
       const outer = open.at(-1)?.step;
       if (!outer || step.end <= outer.end) break;

@@ -63,28 +63,28 @@ describe("writeSweepFigures", () => {
   });
 
   test("sweepTitle states the figures' computed conclusion: best and worst, or how many meet the target", () => {
-    const { meta, rows } = gridSweep();
+    const { rows } = gridSweep();
     // p99 is 100 ms / workers, doubled with the GIL on; throughput 10 per worker.
-    expect(sweepTitle(meta, rows, "latency.p99", undefined)).toBe(
+    expect(sweepTitle(rows, "latency.p99", undefined)).toBe(
       "P99 latency from 25ms (workers 4, GIL off) to 200ms (workers 1, GIL on)",
     );
-    expect(sweepTitle(meta, rows, "throughput", undefined)).toMatch(
+    expect(sweepTitle(rows, "throughput", undefined)).toMatch(
       /^Throughput from 40\/s \(workers 4, GIL on\) to 10\/s \(workers 1, GIL off\)$/,
     );
     // A capped point's time is a lower bound: never the best; the worst shows its "≥".
     const cut = rows.map((r) =>
       r.values["executor.workers"] === 4 && r.values["runtime.gil"] === "off" ? { ...r, truncated: 1 } : r,
     );
-    expect(sweepTitle(meta, cut, "latency.p99", undefined)).toBe(
+    expect(sweepTitle(cut, "latency.p99", undefined)).toBe(
       "P99 latency from 50ms (workers 2, GIL off) to 200ms (workers 1, GIL on)",
     );
     const target = parseTarget("p99<=60ms");
     // 50 ms at 2 workers (bound 55) and at 4 workers with the GIL on (55), 25 ms at 4 without it (27.5).
-    expect(sweepTitle(meta, rows, "latency.p99", target)).toBe(
+    expect(sweepTitle(rows, "latency.p99", target)).toBe(
       "3 of 6 points meet p99 ≤ 60ms; best: 25ms at workers 4, GIL off",
     );
-    expect(sweepTitle(meta, rows, "latency.p99", parseTarget("p99<=10ms"))).toBe("No point of 6 meets p99 ≤ 10ms");
-    const one = sweepTitle(meta, rows, "latency.p99", parseTarget("p99<=30ms"));
+    expect(sweepTitle(rows, "latency.p99", parseTarget("p99<=10ms"))).toBe("No point of 6 meets p99 ≤ 10ms");
+    const one = sweepTitle(rows, "latency.p99", parseTarget("p99<=30ms"));
     expect(one).toBe("1 of 6 points meets p99 ≤ 30ms; best: 25ms at workers 4, GIL off");
   });
 });
