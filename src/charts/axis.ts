@@ -58,23 +58,24 @@ export function logAxis(extent: readonly [number, number]): Axis {
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
     throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
   }
-  let d0 = step125(Math.min(lo, hi), false);
+  const d0 = step125(Math.min(lo, hi), false);
   let d1 = step125(Math.max(lo, hi), true);
   if (d1 <= d0) d1 = step125(d0 * 1.5, true);
   const decades = Math.log10(d1 / d0);
   const mantissas = decades <= 3 ? [1, 2, 5] : [1];
-  if (decades > 3) {
-    // Ticks at powers of ten only: the ends go out to powers of ten too, or a point near an end
-    // (0.03 on an axis from 0.02 whose lowest tick is 0.1) would lie past the last label.
-    d0 = 10 ** Math.floor(Math.log10(d0) + 1e-9);
-    d1 = 10 ** Math.ceil(Math.log10(d1) - 1e-9);
-  }
   const ticks: number[] = [];
   for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
     for (const m of mantissas) {
       const t = Number((m * 10 ** k).toPrecision(12));
       if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
     }
+  }
+  // Over more than three decades the ticks are powers of ten; the ends (1-2-5 values) are ticked
+  // too, or a point near an end (0.035 on an axis from 0.02 whose lowest tick is 0.1) would lie
+  // past the last label.
+  if (decades > 3) {
+    if ((ticks[0] as number) > d0 * (1 + 1e-9)) ticks.unshift(d0);
+    if ((ticks.at(-1) as number) < d1 * (1 - 1e-9)) ticks.push(d1);
   }
   return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
 }
