@@ -145,6 +145,11 @@ export async function run(nb: Notebook): Promise<void> {
     const real = realTwoVsOne(i);
     return real !== undefined && rank[twoVsOne(i)] > rank[real];
   });
+  /** Intervals where the model moves from one CPU-bound thread to two exactly as real CPython does. */
+  const agreeing = INTERVALS.filter((i) => {
+    const real = realTwoVsOne(i);
+    return real !== undefined && rank[twoVsOne(i)] === rank[real];
+  });
   const atList = (is: readonly string[]) => is.map((i) => ms(parseDuration(i) as number)).join(" and ");
   const rate = (x: number) => `${Math.round(x).toLocaleString("en-US")}/s`;
 
@@ -215,7 +220,7 @@ export async function run(nb: Notebook): Promise<void> {
     return `At ${at_} the model's server waits for the GIL ${t2.perRound.toFixed(2)} times per round trip beside two, ${nb.compare(`GIL waits per round trip beside two vs one CPU-bound thread, ${at_} interval`, t2.perRound, t1.perRound, "lower", { better: "fewer", worse: "more" })} the ${t1.perRound.toFixed(2)} beside one, and each wait lasts ${ms(t2.meanWait)} on average, ${nb.compare(`mean GIL wait beside two vs one CPU-bound thread, ${at_} interval`, t2.meanWait, t1.meanWait, "lower", TIME_WORDS)} the ${ms(t1.meanWait)} beside one${fewerWaits ? ": two CPU-bound threads, which force each other off the GIL every interval, leave it free more often when the server comes back from a release" : ""}.`;
   });
   nb.text(
-    `Two CPU-bound threads against one: ${pairs.join("; ")}${measured ? ` (the mechanism suite's loopback echo server, Python ${measured.python.version})` : ""}. ${why.join(" ")} ${optimistic.length > 0 ? `So at ${atList(optimistic)} the model's points beside two CPU-bound threads are too optimistic: a model artefact, not a prediction.` : measured ? "At every interval the model moves the same way as real CPython from one CPU-bound thread to two." : "The mechanism suite has no recording for Python 3.12 here to check the model against."}`,
+    `Two CPU-bound threads against one: ${pairs.join("; ")}${measured ? ` (the mechanism suite's loopback echo server, Python ${measured.python.version})` : ""}. ${why.join(" ")} ${optimistic.length > 0 ? `So at ${atList(optimistic)} the model's points beside two CPU-bound threads are too optimistic: a model artefact, not a prediction.` : !measured ? "The mechanism suite has no recording for Python 3.12 here to check the model against." : agreeing.length === INTERVALS.length ? "At every interval the model moves the same way as real CPython from one CPU-bound thread to two." : `The model moves the same way as real CPython from one CPU-bound thread to two at ${agreeing.length === 0 ? "no interval" : atList(agreeing)}; ${agreeing.length === 0 ? "at every interval" : "elsewhere"} it is more pessimistic than real CPython, or there is no recording to compare.`}`,
   );
   nb.text(
     `What this model leaves out. Real CPython was measured doing this on this machine (the \`sockets\` experiment of the mechanism suite: a loopback echo server beside 0, 1, 2 and 4 CPU-bound threads at 5, 1 and 0.1 ms; data/mechanisms/, docs/mechanisms.md), but those measurements are not shown beside the model here, because the scenario format cannot express that experiment: its client is another process whose next request depends on the last reply (a closed loop across processes), and a socket wakes its reader when data arrives, not when a timer fires. Here the client's turnaround is a fixed ${ms(parseDuration(WAIT) as number)} IO wait, which the model ends like a timed wait, ${ms(slack)} of timer slack late, so the server alone takes ${ms(alone.perRound)} per round trip against the ${ms(work)} of its steps and ${ms(book)} of their bookkeeping. Read the figure for the mechanism and its size beside CPU-bound threads, not as a prediction of a loopback benchmark.`,

@@ -482,11 +482,17 @@ export async function run(nb: Notebook): Promise<void> {
     const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
     return runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0;
   };
-  /** A suite figure's conclusion: how many errors are within the scenario's own real runs' spread. */
+  /** Whether the simulated value lies between the lowest and the highest of the scenario's real runs. */
+  const withinRuns = (r: Row, key: string): boolean => {
+    const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+    const sim = metric(r.comparison, key).sim;
+    return runs.length > 1 && sim >= Math.min(...runs) && sim <= Math.max(...runs);
+  };
+  /** A suite figure's conclusion: how many simulated values lie within the scenario's own real runs. */
   const noiseWords = (key: string): string => {
-    const inside = target.filter((r) => Math.abs(metric(r.comparison, key).error) <= spanOf(r, key)).length;
+    const inside = target.filter((r) => withinRuns(r, key)).length;
     const low = target.filter((r) => metric(r.comparison, key).error < 0).length;
-    return `${inside} of ${target.length} errors are within the spread of that scenario's own real runs; the simulation is low in ${low} of ${target.length} scenarios.`;
+    return `${inside} of ${target.length} simulated values lie between the lowest and the highest of that scenario's own real runs; the simulation is low in ${low} of ${target.length} scenarios.`;
   };
   const spreadWords = (key: string): string => {
     const widest = target

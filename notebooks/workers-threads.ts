@@ -100,7 +100,7 @@ export async function run(nb: Notebook): Promise<void> {
       cap: CAP_MS,
       reverse: true,
       title: answer
-        ? `${answer.p} worker process${answer.p === 1 ? "" : "es"} × ${answer.t} threads is the smallest setup meeting ${TARGET_LABEL} at ${RATE} requests/s`
+        ? `${answer.p} worker process${answer.p === 1 ? "" : "es"} × ${answer.t} threads: the fewest processes, then the fewest threads, meeting ${TARGET_LABEL} at ${RATE} requests/s`
         : `No setup tried meets ${TARGET_LABEL} at ${RATE} requests/s`,
       subtitle: `4 in 5 requests: 1 ms Python + IO (median 20 ms); 1 in 5: 8 ms Python + IO (median 30 ms); ${CORES} cores, Python 3.12`,
       caption,

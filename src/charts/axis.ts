@@ -53,6 +53,9 @@ function step125(v: number, up: boolean): number {
  * A base-10 log axis over a positive extent, widened to 1-2-5 values. Ticks at 1, 2, 5 times each
  * power of ten when the axis spans at most three decades, at powers of ten beyond.
  */
+/** How far (as a ratio) an axis end must lie from the nearest power-of-ten tick to get a tick of its own. */
+const END_TICK_RATIO = 2.5;
+
 export function logAxis(extent: readonly [number, number]): Axis {
   const [lo, hi] = extent;
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
@@ -70,12 +73,13 @@ export function logAxis(extent: readonly [number, number]): Axis {
       if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
     }
   }
-  // Over more than three decades the ticks are powers of ten; the ends (1-2-5 values) are ticked
-  // too, or a point near an end (0.035 on an axis from 0.02 whose lowest tick is 0.1) would lie
-  // past the last label.
+  // Over more than three decades the ticks are powers of ten; an end (a 1-2-5 value) at least
+  // END_TICK_RATIO from the nearest of them is ticked too, or a point near it (0.035 on an axis
+  // from 0.02 whose lowest tick is 0.1) would lie far past the last label. A nearer end (2000 by
+  // 1000) is left unticked: its label would run into its neighbour's in a narrow panel.
   if (decades > 3) {
-    if ((ticks[0] as number) > d0 * (1 + 1e-9)) ticks.unshift(d0);
-    if ((ticks.at(-1) as number) < d1 * (1 - 1e-9)) ticks.push(d1);
+    if ((ticks[0] as number) >= d0 * END_TICK_RATIO) ticks.unshift(d0);
+    if ((ticks.at(-1) as number) * END_TICK_RATIO <= d1) ticks.push(d1);
   }
   return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
 }

@@ -336,11 +336,18 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
       const a = drawnLines[i] as (typeof series)[number];
       const b = drawnLines[j] as (typeof series)[number];
       const d = ecdfDistance(a.sorted, b.sorted);
-      if (d <= COINCIDE) hidden.push(`“${a.label}” lies under “${b.label}”, ${pointsOf(d)}`);
+      // Close everywhere in share is not enough: the tail (the top 2% or so) must agree too, at
+      // every marked quantile, or a p99 label would contradict "lies under".
+      const tailsAgree = quantiles.every((p) => {
+        const qa = nearestRank(a.sorted, p);
+        const qb = nearestRank(b.sorted, p);
+        return Math.abs(qa - qb) <= COINCIDE * Math.max(qa, qb);
+      });
+      if (d <= COINCIDE && tailsAgree) hidden.push(`“${a.label}” lies under “${b.label}”, ${pointsOf(d)}`);
     }
   }
   if (hidden.length > 0) {
-    fig.caption = `${fig.caption ?? ""} Coinciding curves (their shares of tasks within ${Math.round(COINCIDE * 100)} points at every latency): ${hidden.join("; ")}.`;
+    fig.caption = `${fig.caption ?? ""} Coinciding curves (their shares of tasks within ${Math.round(COINCIDE * 100)} points at every latency, their marked quantiles within ${Math.round(COINCIDE * 100)}%): ${hidden.join("; ")}.`;
   }
   return chartFigure(context, fig, legend, [[panel(plot, plotWidth, fig.height)]]);
 }

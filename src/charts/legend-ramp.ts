@@ -77,25 +77,33 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
   const ticks = [...new Set([...candidates, ...ends, ...(domain.length === 3 ? [domain[1] as number] : [])])]
     .filter((t) => t >= Math.min(...domain) && t <= Math.max(...domain))
     .sort((a, b) => a - b);
-  let lastEnd = -Infinity;
-  for (const t of ticks) {
-    const px = x(t);
-    const text = spec.format(t);
-    const half = textWidth(text, AXIS_SIZE) / 2;
-    const cx = Math.min(Math.max(px, half), width - half);
-    g.appendChild(
-      el(context, "line", { x1: px, x2: px, y1: LABEL_HEIGHT, y2: LABEL_HEIGHT + BAR + TICK, stroke: INK }),
-    );
-    if (cx - half < lastEnd + 4) continue;
-    const tick = el(context, "text", {
-      x: cx,
-      y: LABEL_HEIGHT + BAR + TICK + AXIS_SIZE + 1,
-      "text-anchor": "middle",
-      fill: INK,
-    });
-    tick.textContent = text;
-    g.appendChild(tick);
-    lastEnd = cx + half;
+  // Every tick gets its mark; labels go to the round ticks first and to the ends only where they
+  // fit, so an end's label ("0.0352") never pushes out a round one ("0.05", or the target's "100").
+  const placed: [number, number][] = [];
+  const endSet = new Set(ends);
+  for (const pass of [false, true]) {
+    for (const t of ticks) {
+      if (endSet.has(t) !== pass) continue;
+      const px = x(t);
+      if (!pass || !candidates.includes(t)) {
+        g.appendChild(
+          el(context, "line", { x1: px, x2: px, y1: LABEL_HEIGHT, y2: LABEL_HEIGHT + BAR + TICK, stroke: INK }),
+        );
+      }
+      const text = spec.format(t);
+      const half = textWidth(text, AXIS_SIZE) / 2;
+      const cx = Math.min(Math.max(px, half), width - half);
+      if (placed.some(([a, b]) => cx - half < b + 4 && cx + half > a - 4)) continue;
+      const tick = el(context, "text", {
+        x: cx,
+        y: LABEL_HEIGHT + BAR + TICK + AXIS_SIZE + 1,
+        "text-anchor": "middle",
+        fill: INK,
+      });
+      tick.textContent = text;
+      g.appendChild(tick);
+      placed.push([cx - half, cx + half]);
+    }
   }
   return { node: g, width, height: LABEL_HEIGHT + BAR + TICK + AXIS_SIZE + 4 };
 }

@@ -207,3 +207,10 @@ export function textOn(fill: string): "#000000" | "#ffffff" {
   // Contrast with white is (1.05)/(L+0.05), with black (L+0.05)/0.05; they are equal at L = 0.179.
   return luminance > 0.179 ? "#000000" : "#ffffff";
 }
+
+/**
+ * A legend's sample of a mark drawn in each series' own colour (a point filled or hollow, a runs'
+ * line): a neutral grey that is no executor kind's colour, so the legend names no colour the
+ * figure does not use for that mark.
+ */
+export const SAMPLE_GREY = "#8c8c8c";

@@ -6,18 +6,16 @@
  * inside it.
  */
 import * as Plot from "@observablehq/plot";
-import { axisXMarks, axisYMarks, paddedLogAxis } from "./axis.js";
+import { axisXMarks, axisYMarks, paddedLogAxis, scaleLabel } from "./axis.js";
 import type { SeriesStyle } from "./error-strip.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
+import { SAMPLE_GREY } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { glyph } from "./symbols.js";
 import { GAP, GRID, INK, PAD, RULE } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
-
-/** The legend sample of the runs' line, which is drawn in each point's own colour. */
-const RUNS_SAMPLE = "#8c8c8c";
 
 export interface ParityPoint {
   measured: number;
@@ -195,14 +193,14 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       }),
       // The y label sits just above the plot's top-left corner, under the panel's title (Plot's own
       // axis label would go to the very top, over the title).
-      Plot.text([axisLabel("simulated")], {
+      Plot.text([scaleLabel(axisLabel("simulated"), true)], {
         frameAnchor: "top-left",
         dy: -12,
         dx: -marginLeft + 4,
         textAnchor: "start",
         fill: INK,
       }),
-      ...axisXMarks(axis, axisLabel("measured")),
+      ...axisXMarks(axis, scaleLabel(axisLabel("measured"), true)),
       ...axisYMarks(axis, ""),
     ];
     const svg = plotSvg(context, {
@@ -234,7 +232,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
                   // does not name a colour no line is drawn in.
                   kind: "line" as const,
                   label: "real runs, lowest to highest (in the point's colour)",
-                  stroke: RUNS_SAMPLE,
+                  stroke: SAMPLE_GREY,
                   width: 1.25,
                 },
               ]

@@ -13,7 +13,7 @@ import { figureText, invalid, range } from "./options.js";
 import { seriesColor, TASK_COLORS } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { thinSeries } from "./series-thin.js";
-import { GRID, PAD } from "./theme.js";
+import { GRID, INK, PAD } from "./theme.js";
 import { formatNanos, timeAxis, timeUnitFor } from "./time-axis.js";
 import type { Figure, FigureOptions } from "./types.js";
 
@@ -189,7 +189,9 @@ export function queueChart(data: QueueData, options: QueueOptions = {}): Figure 
         x2: (p: LagPoint) => Math.max(x(Math.min(window[1], p.time + bucket)), x(p.time) + onePx),
         y1: 0,
         y2: (p: LagPoint) => p.lag / lagUnit.divisor,
-        fill: seriesColor(i),
+        // One loop: ink, no executor's colour (its design's colour belongs to other figures); several:
+        // a colour each, named in the legend.
+        fill: processes.length > 1 ? seriesColor(i) : INK,
         fillOpacity: processes.length > 1 ? 0.7 : 1,
         shapeRendering: "crispEdges",
         clip: true,

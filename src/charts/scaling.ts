@@ -17,7 +17,7 @@ import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
 import { chartFigure, panel } from "./figure.js";
 import { type LegendItem, swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
-import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, kindShade } from "./palette.js";
+import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, kindShade, SAMPLE_GREY } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
 import { glyph } from "./symbols.js";
 import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD, RULE } from "./theme.js";
@@ -178,6 +178,9 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
       target ? `The dashed line on the right is the target, ${target.label}.` : "",
       marksPassing ? "Filled markers meet the target, hollow ones miss it." : "",
       baselines.length > 0 ? `Thin grey lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
+      series.length > 1
+        ? `Series are set ${DODGE} px apart sideways at each ${x.quantity} value, so no marker hides another.`
+        : "",
     ]
       .filter(Boolean)
       .join(" "),
@@ -216,8 +219,8 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
   if (target) items.push({ kind: "line", label: `target: ${target.label}`, stroke: INK, dash: TARGET_DASH });
   if (marksPassing) {
     items.push(
-      { kind: "glyph", label: "filled: meets the target", glyph: "circle", fill: INK },
-      { kind: "glyph", label: "hollow: misses it", glyph: "circle", fill: "#ffffff", stroke: INK },
+      { kind: "glyph", label: "filled: meets the target (in the series' colour)", glyph: "circle", fill: SAMPLE_GREY },
+      { kind: "glyph", label: "hollow: misses it", glyph: "circle", fill: "#ffffff", stroke: SAMPLE_GREY },
     );
   }
   for (const b of baselines) items.push({ kind: "line", label: b.label, stroke: RULE });

@@ -6,7 +6,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
-import { type Axis, axisXMarks, axisYMarks, linearAxis, paddedLogAxis } from "./axis.js";
+import { type Axis, axisXMarks, axisYMarks, linearAxis, paddedLogAxis, scaleLabel } from "./axis.js";
 import { chartFigure, panel } from "./figure.js";
 import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
@@ -226,8 +226,8 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
         stroke: "#ffffff",
         strokeWidth: 1,
       }),
-      ...axisXMarks(axis, `measured ${quantity}`),
-      ...axisYMarks(axis, `simulated ${quantity}`),
+      ...axisXMarks(axis, scaleLabel(`measured ${quantity}`, scale === "log")),
+      ...axisYMarks(axis, scaleLabel(`simulated ${quantity}`, scale === "log")),
     ],
   });
   const legend = swatchLegend(

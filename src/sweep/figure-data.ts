@@ -1,4 +1,5 @@
 import type { AxisValue } from "./axis.js";
+import { isTimeMetric } from "./evaluate.js";
 import { describeValue } from "./labels.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
@@ -107,10 +108,14 @@ function slim(metric: string, meta: SweepMeta) {
   };
 }
 
-/** A point's `capped` and `meets` flags, each only when true. */
-function flags(meta: SweepMeta, row: PointRow): { capped?: boolean; meets?: boolean } {
+/**
+ * A point's `capped` and `meets` flags, each only when true. Only a time is a lower bound when
+ * run.until cut the runs short (the unfinished tasks would have taken longer); a cut run's
+ * throughput is what it served, and reads as it is.
+ */
+function flags(meta: SweepMeta, row: PointRow, metric: string): { capped?: boolean; meets?: boolean } {
   return {
-    ...((row.truncated ?? 0) > 0 ? { capped: true } : {}),
+    ...((row.truncated ?? 0) > 0 && isTimeMetric(metric) ? { capped: true } : {}),
     ...(meta.target && meetsTarget(meta.target, row) ? { meets: true } : {}),
   };
 }
@@ -136,7 +141,14 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     };
     for (const p of points) {
       const s = p.summary[metric];
-      if (s) line.points.push({ x: p.values[xAxis.path] as number, y: s.mean, lo: s.lo, hi: s.hi, ...flags(meta, p) });
+      if (s)
+        line.points.push({
+          x: p.values[xAxis.path] as number,
+          y: s.mean,
+          lo: s.lo,
+          hi: s.hi,
+          ...flags(meta, p, metric),
+        });
     }
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);
@@ -164,7 +176,7 @@ export function heatmapData(meta: SweepMeta, rows: Iterable<PointRow>, metric: s
               x: p.values[xAxis.path] as AxisValue,
               y: p.values[yAxis.path] as AxisValue,
               value: s.mean,
-              ...flags(meta, p),
+              ...flags(meta, p, metric),
             },
           ]
         : [];

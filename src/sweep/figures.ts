@@ -123,19 +123,28 @@ export function sweepTitle(
       .map(([path, v]) => `${pathQuantity(path).quantity} ${String(v)}`)
       .join(", ");
   const name = metricQuantity(metric).quantity;
-  const show = (r: PointRow) => `${lower && (r.truncated ?? 0) > 0 ? "≥ " : ""}${formatMetric(metric, value(r))}`;
+  const capped = (r: PointRow) => lower && (r.truncated ?? 0) > 0;
+  const show = (r: PointRow) => `${capped(r) ? "≥ " : ""}${formatMetric(metric, value(r))}`;
+  const at = (r: PointRow) => (where(r) === "" ? "" : ` at ${where(r)}`);
+  const cut = known.filter(capped).length;
+  const cutNote = cut > 0 ? `; ${cut} of ${rows.length} cut short by run.until (times at least as shown)` : "";
   if (target) {
     const meeting = rows.filter((r) => meetsTarget(target, r)).sort(order);
     const best = meeting[0];
     return best
-      ? `${meeting.length} of ${rows.length} points ${meeting.length === 1 ? "meets" : "meet"} ${targetLabel(target)}; best: ${show(best)} at ${where(best)}`
-      : `No point of ${rows.length} meets ${targetLabel(target)}`;
+      ? `${meeting.length} of ${rows.length} point${rows.length === 1 ? "" : "s"} ${meeting.length === 1 ? "meets" : "meet"} ${targetLabel(target)}; best: ${show(best)}${at(best)}${cutNote}`
+      : `No point of ${rows.length} meets ${targetLabel(target)}${cutNote}`;
   }
   const sorted = [...(usable.length > 0 ? usable : known)].sort(order);
   const best = sorted[0] as PointRow;
   const worst = [...known].sort(order).at(-1) as PointRow;
-  if (best === worst) return `${capitalize(name)}: ${show(best)} at ${where(best)}`;
-  return `${capitalize(name)} from ${show(best)} (${where(best)}) to ${show(worst)} (${where(worst)})`;
+  if (known.length === 1) return `${capitalize(name)}: ${show(best)}${at(best)}`;
+  if (formatMetric(metric, value(best)) === formatMetric(metric, value(worst)) && !capped(worst)) {
+    return `${capitalize(name)}: ${show(best)} at every point${cutNote}`;
+  }
+  // A capped point below the best uncapped one may still be the worst: its time is a lower bound.
+  const hidden = lower && known.some((r) => capped(r) && value(r) < value(worst)) ? cutNote : "";
+  return `${capitalize(name)} from ${show(best)}${where(best) === "" ? "" : ` (${where(best)})`} to ${show(worst)}${where(worst) === "" ? "" : ` (${where(worst)})`}${hidden}`;
 }
 
 function capitalize(text: string): string {

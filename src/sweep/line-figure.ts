@@ -2,7 +2,14 @@ import * as Plot from "@observablehq/plot";
 import { axisYMarks, linearAxis, logAxis, scaleLabel } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
-import { EXECUTOR_STYLES, type ExecutorKind, kindShade, seriesColor, seriesSymbol } from "../charts/palette.js";
+import {
+  EXECUTOR_STYLES,
+  type ExecutorKind,
+  kindShade,
+  SAMPLE_GREY,
+  seriesColor,
+  seriesSymbol,
+} from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
 import { type GlyphName, glyph } from "../charts/symbols.js";
 import { GRID, INK, PAD } from "../charts/theme.js";
@@ -174,8 +181,19 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const targetItem = options.target
     ? [
         { kind: "line" as const, label: options.target.label, stroke: INK, dash: TARGET_DASH },
-        { kind: "glyph" as const, label: "filled: meets it", glyph: "circle" as const, fill: INK },
-        { kind: "glyph" as const, label: "hollow: misses it", glyph: "circle" as const, fill: "#ffffff", stroke: INK },
+        {
+          kind: "glyph" as const,
+          label: "filled: meets it (in the line's colour)",
+          glyph: "circle" as const,
+          fill: SAMPLE_GREY,
+        },
+        {
+          kind: "glyph" as const,
+          label: "hollow: misses it",
+          glyph: "circle" as const,
+          fill: "#ffffff",
+          stroke: SAMPLE_GREY,
+        },
       ]
     : [];
   const legends =

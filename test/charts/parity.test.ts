@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SAMPLE_GREY } from "../../src/charts/palette.js";
 import { NUDGE_MAX_PX, parityChart } from "../../src/charts/parity.js";
 import { svgTexts } from "../fixtures/golden.js";
 
@@ -40,6 +41,9 @@ describe("parityChart", () => {
     // nor the ink, so it names no colour the lines are not drawn in.
     const rules = [...figure.svg.matchAll(/<g aria-label="rule"[^>]*stroke="([^"]+)"/g)].map((m) => m[1]);
     expect(rules).toEqual(expect.arrayContaining(["#D55E00", "#0072B2"]));
+    // The legend's sample of that line: the neutral grey, not a series' colour nor the ink.
+    const sample = figure.svg.match(/<line[^>]*stroke="([^"]+)"[^>]*\/><\/g><text[^>]*>real runs, lowest to highest/);
+    expect(sample?.[1]).toBe(SAMPLE_GREY);
     expect(figure.caption).toContain("slid along the diagonal");
     const dots = [...figure.svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => m[1] ?? "");
     const at = dots.map((g) => /transform="translate\(([\d.]+),([\d.]+)\)"/.exec(g)?.slice(1).join(","));

@@ -89,7 +89,7 @@ describe("scalingChart", () => {
     const options = { ...SCALING_AXES, target: { latency: 500 * MS, label: "p99 at most 500 ms" } };
     const svg = scalingChart(marked, options).svg;
     const texts = svgTexts(svg);
-    expect(texts).toContain("filled: meets the target");
+    expect(texts).toContain("filled: meets the target (in the series' colour)");
     expect(texts).toContain("hollow: misses it");
     // Plot sets fill and stroke on each dot mark's group: count the markers in the white-filled groups.
     const hollow = (s: string) =>

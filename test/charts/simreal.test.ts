@@ -61,11 +61,13 @@ describe("simRealChart", () => {
     expect(figure.caption).toContain("real runs lie under it");
   });
 
-  it("simRealChart labels every point and both axes with the quantity's unit", () => {
+  it("simRealChart labels every point and both axes with the quantity's unit, and a log axis says so", () => {
     const texts = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)", scale: "log" }).svg);
     for (const p of simRealPoints()) expect(texts).toContain(p.label);
-    expect(texts).toContain("measured p99 latency (ms)");
-    expect(texts).toContain("simulated p99 latency (ms)");
+    expect(texts).toContain("measured p99 latency (ms), log scale");
+    expect(texts).toContain("simulated p99 latency (ms), log scale");
+    const linear = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" }).svg);
+    expect(linear).toContain("measured p99 latency (ms)");
   });
 
   it("relativeError is (simulated - measured) / measured", () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import type { Estimate } from "../../src/metrics/replicate.js";
 import { sweepFigures, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
 import { parseTarget } from "../../src/sweep/target.js";
 import { gridSweep } from "./doc-fixture.js";
@@ -35,6 +36,10 @@ describe("sweepFigures", () => {
     expect(plainMap).not.toContain("capped-hatch");
     expect(plainMap).not.toContain("≥");
     expect(plainLine).not.toContain("≥");
+    // A cut run's throughput is what it served, not a lower bound: nothing reads as capped there.
+    const [cutLine, cutMap] = sweepFigures(meta, cut.length, () => cut, "throughput").map((f) => f.figure.svg);
+    expect(cutMap).not.toContain("capped-hatch");
+    expect(cutLine).not.toContain(">≥<");
   });
 
   test("sweepFigures gives only the line figure when one parameter varies", () => {
@@ -76,7 +81,20 @@ describe("writeSweepFigures", () => {
       r.values["executor.workers"] === 4 && r.values["runtime.gil"] === "off" ? { ...r, truncated: 1 } : r,
     );
     expect(sweepTitle(cut, "latency.p99", undefined)).toBe(
-      "P99 latency from 50ms (workers 2, GIL off) to 200ms (workers 1, GIL on)",
+      "P99 latency from 50ms (workers 2, GIL off) to 200ms (workers 1, GIL on); 1 of 6 cut short by run.until (times at least as shown)",
+    );
+    // One point: no range, and no dangling "at" when nothing varies.
+    expect(sweepTitle(rows.slice(0, 1), "latency.p99", undefined)).toBe("P99 latency: 200ms");
+    // Equal values everywhere: said once.
+    const flat = rows.map((r) => ({
+      ...r,
+      summary: { ...r.summary, "latency.p99": { ...(r.summary["latency.p99"] as Estimate), mean: 1e9 } },
+    }));
+    expect(sweepTitle(flat, "latency.p99", undefined)).toBe("P99 latency: 1s at every point");
+    // Every point cut short: none can meet a time target, and the title says why.
+    const allCut = rows.map((r) => ({ ...r, truncated: 1 }));
+    expect(sweepTitle(allCut, "latency.p99", parseTarget("p99<=1s"))).toBe(
+      "No point of 6 meets p99 ≤ 1s; 6 of 6 cut short by run.until (times at least as shown)",
     );
     const target = parseTarget("p99<=60ms");
     // 50 ms at 2 workers (bound 55) and at 4 workers with the GIL on (55), 25 ms at 4 without it (27.5).

@@ -52,6 +52,11 @@ describe("gilsim sweep", () => {
         ["--vary", "executor.workers=1", "--target", "p99<=100ms", "--metric", "throughput"],
         "gilsim: --target p99<=100ms reads latency.p99 but --metric is throughput (the figures show one metric: drop --metric, or give --metric latency.p99)\n",
       ],
+      [
+        // One run per point has no 95% bound: a target on it would be an optimistic answer.
+        ["--vary", "executor.workers=1", "--replications", "1", "--target", "p99<=100ms"],
+        "gilsim: --target needs at least 2 replications per point for its 95% bound, and a point here has 1 (add --replications 3)\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(["sweep", file, "--out", out, ...args]);
@@ -152,7 +157,7 @@ describe("gilsim sweep", () => {
     const met = expected.filter(Boolean).length;
     expect(met).toBeGreaterThan(0);
     expect(met).toBeLessThan(his.length);
-    expect(r.out).toContain(`: ${met} of ${his.length} points meet it`);
+    expect(r.out).toContain(`: ${met} of ${his.length} points ${met === 1 ? "meets" : "meet"} it`);
     const doc = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8"));
     expect(doc.target).toEqual({
       text: `p99<=${limit}us`,

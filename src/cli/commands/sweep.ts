@@ -167,6 +167,14 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           shard: auto?.shard ?? (flags.shard === "auto" ? null : (flags.shard ?? null)),
         }),
       );
+      if (target !== undefined) {
+        const fewest = Math.min(...plan.pointReplications);
+        if (fewest < 2) {
+          throw new UsageError(
+            `--target needs at least 2 replications per point for its 95% bound, and a point here has ${fewest} (add --replications 3)`,
+          );
+        }
+      }
       const shard = plan.shard === null ? "" : `-${plan.shard.k}-of-${plan.shard.n}`;
       const out = flags.out ?? join("output", `sweep-${plan.name}${shard}`);
       const workers = capWorkers(flags.workers ?? defaultWorkers(), io);
@@ -221,9 +229,16 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         io.out(formatSweepTable(meta, points.count, points.rows(), metric));
         if (target) {
           let met = 0;
-          for (const row of points.rows()) if (meetsTarget(target, row)) met++;
+          let cut = 0;
+          for (const row of points.rows()) {
+            if (meetsTarget(target, row)) met++;
+            else if ((row.truncated ?? 0) > 0 && target.metric !== "throughput") cut++;
+          }
           const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
-          io.out(`target ${targetLabel(target)} (at the ${level}): ${met} of ${points.count} points meet it`);
+          const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
+          io.out(
+            `target ${targetLabel(target)} (at the ${level}): ${met} of ${points.count} point${points.count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`,
+          );
         }
         const left =
           points.partCount > 0
