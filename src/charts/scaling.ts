@@ -178,13 +178,16 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
       target ? `The dashed line on the right is the target, ${target.label}.` : "",
       marksPassing ? "Filled markers meet the target, hollow ones miss it." : "",
       baselines.length > 0 ? `Thin grey lines: ${baselines.map((b) => b.label).join("; ")}.` : "",
-      series.length > 1
-        ? `Series are set ${DODGE} px apart sideways at each ${x.quantity} value, so no marker hides another.`
-        : "",
     ]
       .filter(Boolean)
       .join(" "),
   });
+
+  // Said after any caption the caller gave, like the other charts' notes on what they moved.
+  if (series.length > 1) {
+    fig.caption =
+      `${fig.caption ?? ""} Series are set ${DODGE} px apart sideways at each ${x.quantity} value, so no marker hides another.`.trim();
+  }
 
   const context = createRenderContext();
   const plotWidth = fig.width - 2 * PAD;

@@ -32,6 +32,13 @@ describe("scalingChart", () => {
     expect(texts).not.toContain(EXECUTOR_STYLES.sync.label);
   });
 
+  it("scalingChart says it sets series apart sideways, after the caller's own caption too", () => {
+    const mine = scalingChart(scalingPoints(), { ...SCALING_AXES, caption: "Mine." });
+    expect(mine.caption).toMatch(
+      /^Mine\. Series are set \d+ px apart sideways at each .* value, so no marker hides another\.$/,
+    );
+  });
+
   it("scalingChart requires the axes to be declared, and names the missing one", () => {
     const points = scalingPoints(false);
     expect(() => scalingChart(points, {} as never)).toThrow("invalid x: undefined");
