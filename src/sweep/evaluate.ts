@@ -33,6 +33,15 @@ export function isTimeMetric(name: string): boolean {
 }
 
 /**
+ * Whether a point's value of `metric` is only a lower bound: a run of it stopped at run.until with
+ * tasks unfinished, and the metric is a time (the unfinished tasks would have taken longer). A cut
+ * run's throughput is what it served, and reads as it is.
+ */
+export function cutShort(point: { truncated?: number }, metric: string): boolean {
+  return (point.truncated ?? 0) > 0 && isTimeMetric(metric);
+}
+
+/**
  * One unit of work of a sweep or a search: a parsed scenario, run `replications` times from
  * `seed`. Plain data, so it crosses to a worker process by structured clone.
  */

@@ -1,5 +1,5 @@
 import type { AxisValue } from "./axis.js";
-import { isTimeMetric } from "./evaluate.js";
+import { cutShort } from "./evaluate.js";
 import { describeValue } from "./labels.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
@@ -108,14 +108,10 @@ function slim(metric: string, meta: SweepMeta) {
   };
 }
 
-/**
- * A point's `capped` and `meets` flags, each only when true. Only a time is a lower bound when
- * run.until cut the runs short (the unfinished tasks would have taken longer); a cut run's
- * throughput is what it served, and reads as it is.
- */
+/** A point's `capped` (cutShort) and `meets` flags, each only when true. */
 function flags(meta: SweepMeta, row: PointRow, metric: string): { capped?: boolean; meets?: boolean } {
   return {
-    ...((row.truncated ?? 0) > 0 && isTimeMetric(metric) ? { capped: true } : {}),
+    ...(cutShort(row, metric) ? { capped: true } : {}),
     ...(meta.target && meetsTarget(meta.target, row) ? { meets: true } : {}),
   };
 }

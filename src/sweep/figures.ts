@@ -4,7 +4,7 @@ import { timeUnitFor } from "../charts/time-axis.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
 import type { AxisValue } from "./axis.js";
-import { isTimeMetric } from "./evaluate.js";
+import { cutShort, isTimeMetric } from "./evaluate.js";
 import { heatmapData, lineData } from "./figure-data.js";
 import { metricQuantity, pathQuantity } from "./labels.js";
 import { sweepLineFigure } from "./line-figure.js";
@@ -111,7 +111,7 @@ export function sweepTitle(
   const known = rows.filter((r) => r.summary[metric] !== undefined);
   if (known.length === 0) return null;
   const value = (r: PointRow) => (r.summary[metric] as { mean: number }).mean;
-  const usable = lower ? known.filter((r) => (r.truncated ?? 0) === 0) : known;
+  const usable = known.filter((r) => !cutShort(r, metric));
   const order = (a: PointRow, b: PointRow) => (lower ? value(a) - value(b) : value(b) - value(a)) || a.index - b.index;
   // A point is named by the parameters that vary: one that takes a single value says nothing.
   const varying = new Set(
@@ -123,7 +123,7 @@ export function sweepTitle(
       .map(([path, v]) => `${pathQuantity(path).quantity} ${String(v)}`)
       .join(", ");
   const name = metricQuantity(metric).quantity;
-  const capped = (r: PointRow) => lower && (r.truncated ?? 0) > 0;
+  const capped = (r: PointRow) => cutShort(r, metric);
   const show = (r: PointRow) => `${capped(r) ? "≥ " : ""}${formatMetric(metric, value(r))}`;
   const at = (r: PointRow) => (where(r) === "" ? "" : ` at ${where(r)}`);
   const cut = known.filter(capped).length;
@@ -143,7 +143,7 @@ export function sweepTitle(
     return `${capitalize(name)}: ${show(best)} at every point${cutNote}`;
   }
   // A capped point below the best uncapped one may still be the worst: its time is a lower bound.
-  const hidden = lower && known.some((r) => capped(r) && value(r) < value(worst)) ? cutNote : "";
+  const hidden = known.some((r) => capped(r) && value(r) < value(worst)) ? cutNote : "";
   return `${capitalize(name)} from ${show(best)}${where(best) === "" ? "" : ` (${where(best)})`} to ${show(worst)}${where(worst) === "" ? "" : ` (${where(worst)})`}${hidden}`;
 }
 

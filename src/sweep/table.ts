@@ -1,5 +1,5 @@
 import { formatDuration } from "../engine/time.js";
-import { isTimeMetric } from "./evaluate.js";
+import { cutShort, isTimeMetric } from "./evaluate.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
 
@@ -28,7 +28,7 @@ export function formatSweepTable(meta: SweepMeta, count: number, points: Iterabl
     return [
       ...meta.axes.map((a) => String(p.values[a.path])),
       // A time from runs cut short by run.until is a lower bound.
-      s ? `${(p.truncated ?? 0) > 0 && isTimeMetric(metric) ? "≥ " : ""}${formatMetric(metric, s.mean)}` : "-",
+      s ? `${cutShort(p, metric) ? "≥ " : ""}${formatMetric(metric, s.mean)}` : "-",
       s ? formatMetric(metric, s.halfWidth) : "-",
     ];
   });

@@ -1,4 +1,4 @@
-import type { Summary } from "./evaluate.js";
+import { cutShort, type Summary } from "./evaluate.js";
 import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
 
 /**
@@ -59,8 +59,7 @@ function objectiveOf(target: SweepTarget): Objective {
  * cut short (its times are lower bounds then; a cut run's throughput is what it served).
  */
 export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
-  if (point.summary[target.metric] === undefined) return false;
-  if ((point.truncated ?? 0) > 0 && target.metric !== "throughput") return false;
+  if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return false;
   return stand(objectiveOf(target), point.summary).meets;
 }
 

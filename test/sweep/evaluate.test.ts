@@ -3,7 +3,7 @@ import { replicate } from "../../src/metrics/replicate.js";
 import { LatencySketch } from "../../src/metrics/sketch.js";
 import { simulate } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
-import { evaluate, isTimeMetric, SUMMARY_METRICS } from "../../src/sweep/evaluate.js";
+import { cutShort, evaluate, isTimeMetric, SUMMARY_METRICS } from "../../src/sweep/evaluate.js";
 import { tinyScenario } from "./fixtures.js";
 
 describe("evaluate", () => {
@@ -81,5 +81,13 @@ describe("SUMMARY_METRICS", () => {
       "wait.mean",
       "wait.p99",
     ]);
+  });
+
+  test("cutShort: a cut run's time is a lower bound, its throughput is not, and an uncut run is neither", () => {
+    expect(cutShort({ truncated: 1 }, "latency.p99")).toBe(true);
+    expect(cutShort({ truncated: 2 }, "wait.p99")).toBe(true);
+    expect(cutShort({ truncated: 1 }, "throughput")).toBe(false);
+    expect(cutShort({ truncated: 0 }, "latency.p99")).toBe(false);
+    expect(cutShort({}, "makespan")).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
 import { parseAxes } from "../../sweep/axis.js";
-import { SUMMARY_METRICS } from "../../sweep/evaluate.js";
+import { cutShort, SUMMARY_METRICS } from "../../sweep/evaluate.js";
 import { confidenceOf } from "../../sweep/output.js";
 import { planSweep } from "../../sweep/plan.js";
 import { PointFile } from "../../sweep/point-file.js";
@@ -232,7 +232,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           let cut = 0;
           for (const row of points.rows()) {
             if (meetsTarget(target, row)) met++;
-            else if ((row.truncated ?? 0) > 0 && target.metric !== "throughput") cut++;
+            else if (cutShort(row, target.metric)) cut++;
           }
           const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
           const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
