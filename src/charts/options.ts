@@ -88,6 +88,11 @@ export const MIN_WIDTH = 320;
 export const MIN_HEIGHT = 80;
 
 /** Resolves the options every chart shares; `defaults` holds the chart's own defaults. */
+/** The text with its first letter upper-case: a title made from a quantity's name. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function figureText(options: FigureOptions, defaults: FigureText): FigureText {
   const title = optionalText("title", options.title, defaults.title);
   if (title === undefined) throw invalid("title", options.title, "a non-empty string");

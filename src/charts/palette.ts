@@ -72,6 +72,9 @@ export const EXECUTOR_STYLES: Readonly<Record<ExecutorKind, ExecutorStyle>> = {
   sync: { label: "sync", color: OKABE_ITO.black, symbol: "cross" },
 };
 
+/** Line dashes for the 1st, 2nd, ... series of one executor kind (beside kindShade's shades); undefined: solid. */
+export const KIND_DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
+
 /**
  * How far each shade of kindShade moves toward black (negative) or white (positive); a colour too
  * dark to darken (black) goes lighter twice instead.

@@ -16,8 +16,8 @@ import { checkDimension, type Dimension, dimensionLabel, measureAxis, resolveSca
 import { type Estimate, type Resolved, resolveEstimate } from "./estimate.js";
 import { chartFigure, panel } from "./figure.js";
 import { type LegendItem, swatchLegend } from "./legend.js";
-import { figureText, invalid } from "./options.js";
-import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, kindShade, SAMPLE_GREY } from "./palette.js";
+import { capitalize, figureText, invalid } from "./options.js";
+import { EXECUTOR_KINDS, EXECUTOR_STYLES, type ExecutorKind, KIND_DASHES, kindShade, SAMPLE_GREY } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
 import { glyph } from "./symbols.js";
 import { AXIS_SIZE, GAP, GRID, INK, MUTED, PAD, RULE } from "./theme.js";
@@ -82,8 +82,6 @@ const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 36;
 const MARGIN_RIGHT = 14;
 const DODGE = 11;
-/** Dashes telling apart the series of one executor kind, in order of appearance. */
-const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
 const TARGET_DASH = "6,3";
 /** On a log axis, the smallest value stays at least this factor above the axis' bottom. */
 const LOG_FLOOR_ROOM = 1.15;
@@ -116,7 +114,7 @@ function seriesOf(points: readonly ScalingPoint[]): Series[] {
       key,
       executor: p.executor,
       color: kindShade(EXECUTOR_STYLES[p.executor].color, ofKind),
-      dash: DASHES[ofKind % DASHES.length],
+      dash: KIND_DASHES[ofKind % KIND_DASHES.length],
     });
   }
   return out;
@@ -231,10 +229,6 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
   return chartFigure(context, fig, legend, [
     [panel(left, panelWidth, fig.height), panel(right, panelWidth, fig.height)],
   ]);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function scaleResolved(v: Resolved, unit: TimeUnit): Resolved {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { heatmapChart } from "../charts/heatmap.js";
+import { capitalize } from "../charts/options.js";
 import { timeUnitFor } from "../charts/time-axis.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
@@ -145,10 +146,6 @@ export function sweepTitle(
   // A capped point below the best uncapped one may still be the worst: its time is a lower bound.
   const hidden = known.some((r) => capped(r) && value(r) < value(worst)) ? cutNote : "";
   return `${capitalize(name)} from ${show(best)}${where(best) === "" ? "" : ` (${where(best)})`} to ${show(worst)}${where(worst) === "" ? "" : ` (${where(worst)})`}${hidden}`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Writes the figures of `sweepFigures` into `out`, each as SVG and as PNG (2x) beside it; returns their paths. */

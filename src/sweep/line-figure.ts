@@ -2,9 +2,11 @@ import * as Plot from "@observablehq/plot";
 import { axisYMarks, linearAxis, logAxis, scaleLabel } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
 import { swatchLegend } from "../charts/legend.js";
+import { capitalize } from "../charts/options.js";
 import {
   EXECUTOR_STYLES,
   type ExecutorKind,
+  KIND_DASHES,
   kindShade,
   SAMPLE_GREY,
   seriesColor,
@@ -266,10 +268,6 @@ function cappedMarks(
   return out;
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /**
  * The executor family a line runs, from its own values or else the sweep's shared ones: threads
  * run without a GIL when runtime.gil is "off", or when it is unset on a free-threaded build
@@ -292,9 +290,6 @@ export interface LineStyle {
   dash: string | undefined;
 }
 
-/** Line dashes for the 1st, 2nd, ... series of one executor kind (as the scaling figure draws them). */
-const DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
-
 /** Whether a colour and symbol are an executor kind's own pair. */
 function isKindPair(color: string, symbol: GlyphName): boolean {
   return Object.values(EXECUTOR_STYLES).some((s) => s.color === color && s.symbol === symbol);
@@ -316,7 +311,7 @@ export function lineStyles(data: Pick<LineData, "series" | "context">): LineStyl
       return {
         color: kindShade(EXECUTOR_STYLES[kind].color, ofKind),
         symbol: EXECUTOR_STYLES[kind].symbol,
-        dash: DASHES[ofKind % DASHES.length],
+        dash: KIND_DASHES[ofKind % KIND_DASHES.length],
       };
     }
     const color = seriesColor(generic);
