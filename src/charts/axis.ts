@@ -49,13 +49,14 @@ function step125(v: number, up: boolean): number {
     : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
 }
 
-/**
- * A base-10 log axis over a positive extent, widened to 1-2-5 values. Ticks at 1, 2, 5 times each
- * power of ten when the axis spans at most three decades, at powers of ten beyond.
- */
 /** How far (as a ratio) an axis end must lie from the nearest power-of-ten tick to get a tick of its own. */
 const END_TICK_RATIO = 2.5;
 
+/**
+ * A base-10 log axis over a positive extent, widened to 1-2-5 values. Ticks at 1, 2, 5 times each
+ * power of ten when the axis spans at most three decades, at powers of ten beyond, plus an end
+ * that lies END_TICK_RATIO or more from the nearest of them.
+ */
 export function logAxis(extent: readonly [number, number]): Axis {
   const [lo, hi] = extent;
   if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {

@@ -75,7 +75,7 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
       ? [lo, hi].filter((e) => candidates.every((t) => Math.max(t, e) / Math.min(t, e) >= END_TICK_FACTOR))
       : [];
   const ticks = [...new Set([...candidates, ...ends, ...(domain.length === 3 ? [domain[1] as number] : [])])]
-    .filter((t) => t >= Math.min(...domain) && t <= Math.max(...domain))
+    .filter((t) => t >= lo && t <= hi)
     .sort((a, b) => a - b);
   // Every tick gets its mark; labels go to the round ticks first and to the ends only where they
   // fit, so an end's label ("0.0352") never pushes out a round one ("0.05", or the target's "100").
@@ -85,11 +85,9 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
     for (const t of ticks) {
       if (endSet.has(t) !== pass) continue;
       const px = x(t);
-      if (!pass || !candidates.includes(t)) {
-        g.appendChild(
-          el(context, "line", { x1: px, x2: px, y1: LABEL_HEIGHT, y2: LABEL_HEIGHT + BAR + TICK, stroke: INK }),
-        );
-      }
+      g.appendChild(
+        el(context, "line", { x1: px, x2: px, y1: LABEL_HEIGHT, y2: LABEL_HEIGHT + BAR + TICK, stroke: INK }),
+      );
       const text = spec.format(t);
       const half = textWidth(text, AXIS_SIZE) / 2;
       const cx = Math.min(Math.max(px, half), width - half);

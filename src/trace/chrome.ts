@@ -129,6 +129,13 @@ export function chromeTraceEvents(trace: Trace, extras: ChromeExtras = {}): Chro
   return events;
 }
 
+/** A step whose span is open on a request's track, and the call that closes it. */
+interface OpenStep {
+  step: StepRecord;
+  close: () => void;
+}
+type OpenSteps = OpenStep[];
+
 /**
  * One request as a nestable async span: "queued" from arrival to start, then its steps, an
  * offload's own steps inside it. A step that overlaps another without nesting in it (the format
@@ -150,17 +157,18 @@ function requestSpan(task: TaskRecord, pid: number, tid: number, processOf: Map<
   if (task.start > task.arrival) span("queued", task.arrival, task.start)();
   // Steps nest by time: an offload step holds the steps its worker ran.
   const steps = [...task.steps].sort((a, b) => a.start - b.start || b.end - a.end);
-  /** Per track (lane 0: the request's own), the steps still open on it. */
-  const lanes: { step: StepRecord; close: () => void }[][] = [[]];
-  const closeAll = (open: { close: () => void }[]) => {
+  /** Per track (lane 0: the request's own), the steps still open on it, outermost first. */
+  const lanes: OpenSteps[] = [[]];
+  const closeAll = (open: OpenSteps) => {
     while (open.length > 0) open.pop()?.close();
   };
   for (const step of steps) {
+    // The first lane where the step nests in what is still open there (or where nothing is).
     let lane = 0;
     for (; ; lane++) {
       if (!lanes[lane]) lanes[lane] = [];
-      const open = lanes[lane] as { step: StepRecord; close: () => void }[];
-      while (open.length > 0 && (open.at(-1) as { step: StepRecord }).step.end <= step.start) open.pop()?.close();
+      const open = lanes[lane] as OpenSteps;
+      while (open.length > 0 && (open.at(-1) as OpenStep).step.end <= step.start) open.pop()?.close();
       const outer = open.at(-1)?.step;
       if (!outer || step.end <= outer.end) break;
     }
@@ -175,10 +183,10 @@ function requestSpan(task: TaskRecord, pid: number, tid: number, processOf: Map<
         demand_us: toMicros(step.demand),
       },
     );
-    (lanes[lane] as { step: StepRecord; close: () => void }[]).push({ step, close });
+    (lanes[lane] as OpenSteps).push({ step, close });
   }
   for (const open of lanes.slice(1)) closeAll(open);
-  closeAll(lanes[0] as { close: () => void }[]);
+  closeAll(lanes[0] as OpenSteps);
   closeTask();
   return out;
 }
