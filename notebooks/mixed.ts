@@ -230,10 +230,11 @@ export async function run(nb: Notebook): Promise<void> {
     `Loop lag follows the queue: each burst of arrivals means several renders in a row, and the loop can do nothing else meanwhile.`,
   );
   const processesBest = bestDesign.label === "asyncio + process pool (4)";
+  const threadsLessInline = paired("asyncio + thread pool (4)", "asyncio, CPU inline");
   nb.verdict(
     // Threads count as helping only when the paired interval of their p99 less inline's is below 0.
-    verdictOf([processesBest, paired("asyncio + thread pool (4)", "asyncio, CPU inline").hi < 0]),
-    `Combining asyncio with an executor helps only when the executor takes the CPU part off the GIL. Offloading the pure-Python render to a thread pool gives p99 ${ms(threads.p99)}, ${nb.compare("p99: asyncio + thread pool vs asyncio inline", threads.p99, inline.p99, "lower")} keeping it inline in the loop (p99 ${ms(inline.p99)}, loop lag p99 ${ms(inline.lag)}) in this run (over ${seeds}: ${signed(paired("asyncio + thread pool (4)", "asyncio, CPU inline").mean)} on average, higher on ${paired("asyncio + thread pool (4)", "asyncio, CPU inline").higher} of ${REPLICATIONS}): the threads still need the GIL the loop needs. A plain thread pool gives p99 ${ms(pool.p99)}, ${nb.compare("p99: thread pool vs asyncio inline", pool.p99, inline.p99, "lower")} inline. asyncio + a process pool gives p99 ${ms(procs.p99)}, ${nb.compare("p99: asyncio + process pool vs asyncio inline", procs.p99, inline.p99, "lower")} inline, paying pickling per request. For mixed work, pick the executor by the CPU part: threads only if it releases the GIL, processes if it is pure Python.`,
+    verdictOf([processesBest, threadsLessInline.hi < 0]),
+    `Combining asyncio with an executor helps only when the executor takes the CPU part off the GIL. Offloading the pure-Python render to a thread pool gives p99 ${ms(threads.p99)}, ${nb.compare("p99: asyncio + thread pool vs asyncio inline", threads.p99, inline.p99, "lower")} keeping it inline in the loop (p99 ${ms(inline.p99)}, loop lag p99 ${ms(inline.lag)}) in this run (over ${seeds}: ${signed(threadsLessInline.mean)} on average, higher on ${threadsLessInline.higher} of ${REPLICATIONS}): the threads still need the GIL the loop needs. A plain thread pool gives p99 ${ms(pool.p99)}, ${nb.compare("p99: thread pool vs asyncio inline", pool.p99, inline.p99, "lower")} inline. asyncio + a process pool gives p99 ${ms(procs.p99)}, ${nb.compare("p99: asyncio + process pool vs asyncio inline", procs.p99, inline.p99, "lower")} inline, paying pickling per request. For mixed work, pick the executor by the CPU part: threads only if it releases the GIL, processes if it is pure Python.`,
   );
 }
 

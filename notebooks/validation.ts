@@ -476,15 +476,17 @@ export async function run(nb: Notebook): Promise<void> {
     });
   const data = (key: string) =>
     rows.map((r) => ({ scenario: r.entry.id, target: r.entry.target, ...metric(r.comparison, key) }));
+  /** A scenario's real runs of one metric. */
+  const runsOf = (r: Row, key: string): readonly number[] => r.comparison.rows.find((x) => x.key === key)?.real ?? [];
   /** How far apart a scenario's real runs are at most: (highest − lowest) / mean. */
   const spanOf = (r: Row, key: string): number => {
-    const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+    const runs = runsOf(r, key);
     const mean = runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length);
     return runs.length > 1 && mean > 0 ? (Math.max(...runs) - Math.min(...runs)) / mean : 0;
   };
   /** Whether the simulated value lies between the lowest and the highest of the scenario's real runs. */
   const withinRuns = (r: Row, key: string): boolean => {
-    const runs = r.comparison.rows.find((x) => x.key === key)?.real ?? [];
+    const runs = runsOf(r, key);
     const sim = metric(r.comparison, key).sim;
     return runs.length > 1 && sim >= Math.min(...runs) && sim <= Math.max(...runs);
   };
