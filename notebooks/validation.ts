@@ -532,7 +532,7 @@ export async function run(nb: Notebook): Promise<void> {
     if (real) {
       const window: [number, number] = [0, 100e6];
       const why = convoyLanes(convoy.comparison.simulated.trace, real.trace, window);
-      const simCaption = `The simulated threads: the worker's IO (bars of ${formatNanos(why.sim.io)} on average; the scenario asks ${formatNanos(why.demand)}), then a wait for the GIL held by the cruncher (magenta, ${formatNanos(why.sim.waitGil)} on average): ${formatNanos(why.sim.io + why.sim.waitGil)} from the start of the IO to the GIL. ${why.mainSim}`;
+      const simCaption = `The simulated threads: the worker's IO (bars of ${formatNanos(why.sim.io)} on average; the scenario asks ${formatNanos(why.demand)}), then a wait for the GIL held by the cruncher (pink, ${formatNanos(why.sim.waitGil)} on average): ${formatNanos(why.sim.io + why.sim.waitGil)} from the start of the IO to the GIL. ${why.mainSim}`;
       const realCaption = `The same planned requests in CPython, same window. A step's bar is its wall time, GIL wait included: Python runs, and so can timestamp the end of a step, only once it holds the GIL again, so the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO (simulated: ${formatNanos(why.sim.io + why.sim.waitGil)} of IO and GIL wait). ${why.mainReal} ${why.start}`;
       await nb.figure(
         "convoy-simulated",

@@ -21,17 +21,21 @@ export const OKABE_ITO = {
 } as const;
 
 /**
- * One colour per thread state. Running with the GIL is a strong vermillion, running without it a
- * dark teal, waiting for the GIL a magenta, waiting for a core a light yellow, IO a sky blue; idle
- * is a light neutral grey: "nothing happens" should recede.
+ * One colour per thread state. Running with the GIL is a red, running without it a dark teal,
+ * waiting for the GIL a pink, IO a light azure, idle a light neutral grey ("nothing happens"
+ * should recede), waiting for a core a lemon yellow. Besides standing apart under deuteranopia
+ * and protanopia, they are spread over lightness (CIELAB L* 31, 42, 59, 71, 82 and 93 for running
+ * without the GIL, running with it, waiting for it, IO, idle and waiting for a core), so a grey
+ * print keeps them apart too; and none is close to an executor kind's colour, so "holds the GIL"
+ * does not read as "threads (GIL)" from another figure.
  */
 export const STATE_COLORS: Readonly<Record<ThreadState, string>> = {
-  gil: "#E3541C",
-  nogil: "#0F5A4A",
-  "wait-gil": "#D22CA5",
-  "wait-core": "#F2D532",
-  io: "#52B8F5",
-  idle: "#cfcfcf",
+  gil: "#c11601",
+  nogil: "#17524d",
+  "wait-gil": "#f84197",
+  "wait-core": "#eaf53a",
+  io: "#76b4ff",
+  idle: "#cbcbcb",
 };
 
 /**

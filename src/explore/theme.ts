@@ -1,10 +1,11 @@
 /**
  * The page's two themes. Data colours (thread states, GIL shades, markers) come from the figures'
  * palette (src/charts/palette.ts) and are the same in both; only the page's ink, grid and lane
- * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn at 60% on
- * dark, a mid grey that stays apart from the dark teal of "running, no GIL" and from the lane (the
- * legend's idle chip is the same mix, --idle in style.css); the one-series colour is the palette's blue on light and its sky blue
- * on dark, where the deep blue has too little contrast.
+ * backgrounds change. Idle, the palette's light grey that recedes on white, is drawn at 80% on
+ * dark, a grey that stays apart from the dark teal of "running, no GIL", the pink of "waiting for
+ * the GIL" and the lane (the legend's idle chip is the same mix, --idle in style.css); the
+ * one-series colour is the palette's blue on light and its sky blue on dark, where the deep blue
+ * has too little contrast.
  */
 import { OKABE_ITO, SERIES_COLORS } from "../charts/palette.js";
 
@@ -47,9 +48,10 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     lane: "#0b0d0f",
     rule: "#7c848c",
     target: "#ff8a80",
-    // Idle is a mid grey on the dark lane, not a dark one: at 0.35 it came within CIEDE2000 4.5 of
-    // the dark teal of "running, no GIL" (test/explore/colors.test.ts keeps every pair 15 apart).
-    idleOpacity: 0.6,
+    // Idle is a light grey on the dark lane, not a dark one: at 0.35 it came within CIEDE2000 4.5 of
+    // the dark teal of "running, no GIL", and at 0.5 within 12 of it and of the pink of "waiting
+    // for the GIL" (test/explore/colors.test.ts keeps every pair 15 apart).
+    idleOpacity: 0.8,
     series: [OKABE_ITO.skyBlue, ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.skyBlue && c !== OKABE_ITO.black)],
   },
 };

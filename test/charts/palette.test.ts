@@ -1,4 +1,4 @@
-import { type Color, parse } from "culori";
+import { type Color, converter, parse } from "culori";
 import { describe, expect, it } from "vitest";
 import {
   contrastRatio,
@@ -18,6 +18,8 @@ import {
 } from "../../src/charts/palette.js";
 import { THREAD_STATES } from "../../src/trace/types.js";
 import { deltaE, SIGHT } from "../fixtures/sight.js";
+
+const lab = converter("lab");
 
 // Colour-vision deficiency simulated by culori (Machado, Oliveira and Fernandes 2009, full
 // severity), distances in CIEDE2000, the CIE's perceptual colour difference: about 2 is just
@@ -69,6 +71,41 @@ describe("palette", () => {
       idle: "#d4d4d4",
     };
     expect(closest(old, SIGHT.deuteranopia as (c: Color) => Color).distance).toBeLessThan(18);
+  });
+
+  // The state colours before 2026-11-30: "running, holds GIL" was within CIEDE2000 7 of the
+  // threads (GIL) vermillion, and holding and waiting for the GIL were L* 56 and 50 in grey.
+  const EARLIER_STATES = {
+    gil: "#E3541C",
+    nogil: "#0F5A4A",
+    "wait-gil": "#D22CA5",
+    "wait-core": "#F2D532",
+    io: "#52B8F5",
+    idle: "#cfcfcf",
+  };
+  /** The smallest CIELAB lightness gap between two of `colors`: what a grey print keeps. */
+  const lightnessGap = (colors: Record<string, string>): number => {
+    const ls = Object.values(colors)
+      .map((c) => (lab(parse(c) as Color) as { l: number }).l)
+      .sort((a, b) => a - b);
+    return Math.min(...ls.slice(1).map((l, i) => l - (ls[i] as number)));
+  };
+  /** The closest (state, executor kind) pair of colours under normal vision. */
+  const nearestKind = (colors: Record<string, string>): number =>
+    Math.min(
+      ...Object.values(colors).flatMap((c) =>
+        EXECUTOR_KINDS.map((k) => deltaE(parse(c) as Color, parse(EXECUTOR_STYLES[k].color) as Color)),
+      ),
+    );
+
+  it("STATE_COLORS differ in lightness (CIELAB L* at least 9 apart), so a grey print keeps every state apart", () => {
+    expect(lightnessGap(STATE_COLORS)).toBeGreaterThanOrEqual(9);
+    expect(lightnessGap(EARLIER_STATES)).toBeLessThan(9);
+  });
+
+  it("no state colour is close to an executor kind's colour (CIEDE2000 >= 15 under normal vision)", () => {
+    expect(nearestKind(STATE_COLORS)).toBeGreaterThanOrEqual(15);
+    expect(nearestKind(EARLIER_STATES)).toBeLessThan(15);
   });
 
   it("the not-started fill differs from idle and from every state by more than a shade (CIEDE2000 >= 8), and is hatched", () => {
