@@ -4,7 +4,7 @@
  * error axis is symmetric-log in percent by default: position follows sign(e)·log(1 + |e|/10%), close
  * to linear near 0, where the targets live, and logarithmic far out, so that a +400% outlier and a
  * -3% bias share one axis; `axis: "linear"` draws a plain linear axis with a tick every 10%. The ±inner and ±outer bands are
- * shaded, and each row's median signed error is an open black bar, its value to the right of the row.
+ * shaded, and each row's median signed error is an open black I-beam, its value to the right of the row.
  */
 import * as Plot from "@observablehq/plot";
 import { scaleSymlog } from "d3-scale";
@@ -117,6 +117,17 @@ function jitter(k: number): number {
 }
 
 /** Percent with one decimal, signed with U+2212, as the pages' text prints them: "+0.3%", "\u221245.2%". */
+/** A flat cap, 12 by 3 px whatever the size: the ends of the median's I-beam. */
+const MEDIAN_CAP = {
+  draw(context: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void; closePath(): void }): void {
+    context.moveTo(-6, -1.5);
+    context.lineTo(6, -1.5);
+    context.lineTo(6, 1.5);
+    context.lineTo(-6, 1.5);
+    context.closePath();
+  },
+};
+
 const pct = (x: number): string => `${signedNumber(x, 1, true)}%`;
 /** The right margin holds each row's median label ("median signed", 8 px from the axis's end). */
 const LABEL_COLUMN = 80;
@@ -147,7 +158,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     height: rows.length * ROW_HEIGHT,
     title: "Signed error of each case",
     subtitle: undefined,
-    caption: `Each dot is one case; the open black bar between two black arrowheads is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
+    caption: `Each dot is one case; the open black I-beam (a bar with a flat cap at each end) is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
   });
 
   const percents = points.map((p) => p.error * 100);
@@ -222,27 +233,19 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
-      // Arrowheads at the bar's two ends, outside the dots' band and drawn over everything, so the
-      // median shows in a crowded row too.
-      Plot.dot(medians, {
-        x: "x",
-        y: (d: { y: number }) => d.y - 0.44,
-        symbol: "triangle2",
-        rotate: 180,
-        r: 4,
-        fill: INK,
-        stroke: "#ffffff",
-        strokeWidth: 0.75,
-      }),
-      Plot.dot(medians, {
-        x: "x",
-        y: (d: { y: number }) => d.y + 0.44,
-        symbol: "triangle2",
-        r: 4,
-        fill: INK,
-        stroke: "#ffffff",
-        strokeWidth: 0.75,
-      }),
+      // Flat black caps at the bar's two ends, outside the dots' band and drawn over everything, so
+      // the median shows in a crowded row too: an I-beam, a shape no series uses (arrowheads read
+      // as the triangles of the process pools).
+      ...[-0.44, 0.44].map((dy) =>
+        Plot.dot(medians, {
+          x: "x",
+          y: (d: { y: number }) => d.y + dy,
+          symbol: MEDIAN_CAP,
+          fill: INK,
+          stroke: "#ffffff",
+          strokeWidth: 0.75,
+        }),
+      ),
       Plot.text(medians, {
         x: domain[1],
         y: "y",

@@ -56,15 +56,21 @@ describe("error strip axes", () => {
     expect(texts).toContain("median signed");
   });
 
-  it("marks each row's median with two black arrowheads drawn after the dots, at the median's x", () => {
-    // Errors -10%, -20%, +5%: the median, -10%, sits under a dot; the arrowheads above and below
-    // the row show it anyway.
+  it("marks each row's median with two flat black caps (an I-beam) drawn after the dots, at the median's x", () => {
+    // Errors -10%, -20%, +5%: the median, -10%, sits under a dot; the caps above and below the
+    // row show it anyway.
     const svg = errorStripChart(points([-0.1, -0.2, 0.05]), options).svg;
     const groups = [...svg.matchAll(/<g aria-label="dot"([^>]*)>([\s\S]*?)<\/g>/g)];
     const heads = groups.filter((g) => /fill="#1a1a1a"/.test(g[1] ?? ""));
     expect(heads).toHaveLength(2);
     const xs = heads.map((g) => Number(/translate\(([\d.]+),/.exec(g[2] ?? "")?.[1]));
     expect(xs[0]).toBeCloseTo(xs[1] as number, 3);
+    // Flat bars 12 px wide and 3 high, not a shape any series uses (black arrowheads read as the
+    // triangles of the process pools).
+    for (const g of heads) {
+      const d = [...(g[2] ?? "").matchAll(/ d="([^"]+)"/g)].map((m) => m[1]);
+      expect(new Set(d)).toEqual(new Set(["M-6,-1.5L6,-1.5L6,1.5L-6,1.5Z"]));
+    }
     // Drawn after (over) the series' dots.
     const dots = groups.findIndex((g) => !/fill="#1a1a1a"/.test(g[1] ?? ""));
     expect(groups.findIndex((g) => /fill="#1a1a1a"/.test(g[1] ?? ""))).toBeGreaterThan(dots);
