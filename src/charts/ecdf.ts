@@ -8,7 +8,6 @@ import { scaleLinear, scaleLog } from "d3-scale";
 import { type Axis, axisXMarks, linearAxis, logAxis, scaleLabel } from "./axis.js";
 import { ecdfSteps, nearestRank, sortedSample } from "./ecdf-data.js";
 import { chartFigure, panel } from "./figure.js";
-import { stackDownward } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, probabilities } from "./options.js";
 import {
@@ -62,6 +61,30 @@ const LABEL_GAP = 13;
 const LABEL_DROP = 12;
 /** A quantile marker's width in px (r 4 and its white edge): closer markers at one quantile are stacked. */
 const MARKER_PX = 9;
+
+/** A label's box in px (y grows downward). */
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Whether a step curve in px (drawn step-after: across at each point's y to the next point's x,
+ * then up or down to its y) passes through `box`, widened by `pad` for the stroke.
+ */
+export function stepsCross(points: readonly { x: number; y: number }[], box: Box, pad: number): boolean {
+  const b = { left: box.left - pad, right: box.right + pad, top: box.top - pad, bottom: box.bottom + pad };
+  const overlaps = (a0: number, a1: number, lo: number, hi: number) => Math.min(a0, a1) <= hi && Math.max(a0, a1) >= lo;
+  for (let k = 0; k + 1 < points.length; k++) {
+    const a = points[k] as { x: number; y: number };
+    const c = points[k + 1] as { x: number; y: number };
+    if (a.y >= b.top && a.y <= b.bottom && overlaps(a.x, c.x, b.left, b.right)) return true;
+    if (c.x >= b.left && c.x <= b.right && overlaps(a.y, c.y, b.top, b.bottom)) return true;
+  }
+  return false;
+}
 
 function label(p: number): string {
   return `p${Number((p * 100).toPrecision(4))}`;
@@ -174,27 +197,53 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   // Labels go below and to the right of their dot: an ECDF never passes there, as it only rises.
   // But a slower curve does: so the fastest series at a quantile (alone at the lowest value) puts
   // its label above and to the left instead, where no slower curve reaches (they are below p there).
-  const leftOf = marked.map(
-    (m) => series.length > 1 && marked.filter((o) => o.p === m.p && o !== m).every((o) => o.value > m.value),
-  );
-  const right = marked.map((_, i) => i).filter((i) => !leftOf[i]);
-  const left = marked.map((_, i) => i).filter((i) => leftOf[i]);
-  const ys = new Array<number>(marked.length);
-  stackDownward(
-    right.map((i) => py((marked[i] as { p: number }).p) + LABEL_DROP),
-    LABEL_GAP,
-    fig.height - MARGIN_BOTTOM - 4,
-  ).forEach((y, k) => {
-    ys[right[k] as number] = y;
+  // When a curve (its own included) or the threshold line still crosses the label there, the label
+  // tries the other side, then each side one line further out, and takes the first place that
+  // nothing crosses (its leader line keeps it tied to its dot); with none free, the first place.
+  const curves = series.map((s) => ({
+    pad: (s.reference ? REFERENCE.width : 2) / 2 + 1,
+    points: ecdfSteps(s.sorted).map((st) => ({ x: px(st.x / unit.divisor), y: py(st.y) })),
+  }));
+  const thresholdPx = threshold ? px(threshold.value / unit.divisor) : null;
+  interface Place {
+    left: boolean;
+    dy: number;
+  }
+  const boxOf = (m: (typeof marked)[number], at: Place): Box => {
+    const w = textWidth(text(m), AXIS_SIZE, "bold");
+    const x0 = px(m.value) + (at.left ? -13 - w : 13);
+    const y = py(m.p) + at.dy;
+    return { left: x0, right: x0 + w, top: y - AXIS_SIZE * 0.6, bottom: y + AXIS_SIZE * 0.6 };
+  };
+  const free = (m: (typeof marked)[number], at: Place): boolean => {
+    const box = boxOf(m, at);
+    if (thresholdPx !== null && thresholdPx >= box.left - 2 && thresholdPx <= box.right + 2) return false;
+    return !curves.some((c) => stepsCross(c.points, box, c.pad));
+  };
+  // Placed one after another, each where it crosses no curve and no label placed before it; with
+  // no such place, the nearest place on its first side that no label takes.
+  const placed: Box[] = [];
+  const clear = (box: Box): boolean =>
+    box.bottom <= fig.height - MARGIN_BOTTOM + 4 &&
+    box.top >= MARGIN_TOP - 10 - AXIS_SIZE &&
+    !placed.some((o) => box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom);
+  const places = marked.map((m): Place => {
+    const left = series.length > 1 && marked.filter((o) => o.p === m.p && o !== m).every((o) => o.value > m.value);
+    const at = (l: boolean, k: number): Place => ({
+      left: l,
+      dy: l ? -LABEL_DROP + 4 - k * LABEL_GAP : LABEL_DROP + k * LABEL_GAP,
+    });
+    const tries = [0, 1, 2, 3].flatMap((k) => [at(left, k), at(!left, k)]);
+    const fallback = [...Array(12).keys()].flatMap((k) => [at(left, k), at(left, -k)]);
+    const chosen =
+      tries.find((t) => clear(boxOf(m, t)) && free(m, t)) ??
+      fallback.find((t) => clear(boxOf(m, t))) ??
+      (tries[0] as Place);
+    placed.push(boxOf(m, chosen));
+    return chosen;
   });
-  // Upward, by stacking the negated positions downward; the top label may rise into the top margin.
-  stackDownward(
-    left.map((i) => -(py((marked[i] as { p: number }).p) - LABEL_DROP + 4)),
-    LABEL_GAP,
-    -(MARGIN_TOP - 10),
-  ).forEach((y, k) => {
-    ys[left[k] as number] = -y;
-  });
+  const leftOf = places.map((at) => at.left);
+  const ys = marked.map((m, i) => py(m.p) + (places[i] as Place).dy);
   // References first, so every other series draws on top of them.
   for (const s of [...series.filter((r) => r.reference), ...series.filter((r) => !r.reference)]) {
     const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ecdfChart, ecdfDistance } from "../../src/charts/ecdf.js";
+import { ecdfChart, ecdfDistance, stepsCross } from "../../src/charts/ecdf.js";
+import { textWidth } from "../../src/charts/text-measure.js";
+import { AXIS_SIZE } from "../../src/charts/theme.js";
 import { MS } from "../../src/engine/time.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
 import { logisticLatencies, uniformLatencies } from "../fixtures/latencies.js";
@@ -149,5 +151,136 @@ describe("ecdfChart", () => {
       { scale: "log" },
     );
     expect(tails.caption).not.toContain("lies under");
+  });
+});
+
+describe("ecdfChart's quantile labels", () => {
+  /** The label boxes (px) of a figure's quantile labels, from the SVG's text groups. */
+  function labelBoxes(svg: string): { text: string; left: number; right: number; top: number; bottom: number }[] {
+    const out = [];
+    for (const g of svg.matchAll(/<g aria-label="text"([^>]*)>([\s\S]*?)<\/g>/g)) {
+      const anchor = /text-anchor="(\w+)"/.exec(g[1] ?? "")?.[1] ?? "start";
+      const shift = Number(/transform="translate\((-?[\d.]+),0\)"/.exec(g[1] ?? "")?.[1] ?? 0);
+      for (const t of (g[2] ?? "").matchAll(
+        /<text[^>]*transform="translate\((-?[\d.]+),(-?[\d.]+)\)"[^>]*>([^<]+)</g,
+      )) {
+        const text = t[3] as string;
+        if (!/^p\d+ /.test(text)) continue;
+        const x = Number(t[1]) + shift;
+        const y = Number(t[2]);
+        const w = textWidth(text, AXIS_SIZE, "bold");
+        const left = anchor === "end" ? x - w : x;
+        out.push({ text, left, right: left + w, top: y - AXIS_SIZE / 2, bottom: y + AXIS_SIZE / 2 });
+      }
+    }
+    return out;
+  }
+  /** Every line's path as points 1 px apart along its segments. */
+  function curvePoints(svg: string): { x: number; y: number }[][] {
+    return [...svg.matchAll(/<g aria-label="line"[^>]*><path d="([^"]+)"/g)].map((m) => {
+      const xy = [...(m[1] as string).matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((p) => ({
+        x: Number(p[1]),
+        y: Number(p[2]),
+      }));
+      return xy.slice(1).flatMap((b, i) => {
+        const a = xy[i] as { x: number; y: number };
+        const n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y)));
+        return [...Array(n + 1).keys()].map((k) => ({
+          x: a.x + ((b.x - a.x) * k) / n,
+          y: a.y + ((b.y - a.y) * k) / n,
+        }));
+      });
+    });
+  }
+  const spread = (n: number, a: number, b: number) =>
+    Array.from({ length: n }, (_, i) => (a + ((b - a) * (i + 0.5)) / n) * MS);
+  // The middle series' p99 (19.8 ms) has a faster curve on its left and a slower one whose 96-97%
+  // steps run just below-right of it, where a label goes by default.
+  const three = () =>
+    ecdfChart(
+      [
+        { label: "fast", values: spread(200, 0.5, 2) },
+        { label: "middle", values: spread(200, 2, 20) },
+        { label: "slow", values: [...spread(194, 2, 28), ...spread(6, 150, 200)] },
+      ],
+      { scale: "log" },
+    );
+
+  it("puts no quantile label where a curve passes, though the usual place below-right is crossed", () => {
+    const svg = three().svg;
+    const boxes = labelBoxes(svg);
+    expect(boxes.map((b) => b.text)).toContain("p99 19.8 ms");
+    const curves = curvePoints(svg);
+    for (const b of boxes) {
+      const hit = curves.flat().find((p) => p.x > b.left && p.x < b.right && p.y > b.top && p.y < b.bottom);
+      expect(hit, `${b.text} is crossed at ${JSON.stringify(hit)}`).toBeUndefined();
+    }
+    // The check can fail: the middle p99's usual box (13 px right of its dot, 12 px below it) is
+    // crossed by the slow curve.
+    const dot = [...svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)][1]?.[1] ?? "";
+    const at = [...dot.matchAll(/translate\(([\d.]+),([\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const p99 = at.reduce((a, b) => (b.y < a.y ? b : a));
+    const usual = {
+      left: p99.x + 13,
+      right: p99.x + 13 + textWidth("p99 19.8 ms", AXIS_SIZE, "bold"),
+      top: p99.y + 12 - AXIS_SIZE / 2,
+      bottom: p99.y + 12 + AXIS_SIZE / 2,
+    };
+    const slow = curves[2] ?? [];
+    expect(slow.some((p) => p.x > usual.left && p.x < usual.right && p.y > usual.top && p.y < usual.bottom)).toBe(true);
+  });
+
+  it("stepsCross finds a step curve's horizontal and vertical runs through a box, and nothing beside it", () => {
+    const box = { left: 10, right: 20, top: 10, bottom: 20 };
+    expect(
+      stepsCross(
+        [
+          { x: 0, y: 15 },
+          { x: 30, y: 15 },
+        ],
+        box,
+        0,
+      ),
+    ).toBe(true); // across it
+    expect(
+      stepsCross(
+        [
+          { x: 0, y: 30 },
+          { x: 15, y: 0 },
+        ],
+        box,
+        0,
+      ),
+    ).toBe(true); // up through it at x = 15
+    expect(
+      stepsCross(
+        [
+          { x: 0, y: 25 },
+          { x: 30, y: 25 },
+        ],
+        box,
+        0,
+      ),
+    ).toBe(false); // below it
+    expect(
+      stepsCross(
+        [
+          { x: 0, y: 25 },
+          { x: 30, y: 25 },
+        ],
+        box,
+        6,
+      ),
+    ).toBe(true); // a 12 px stroke reaches it
+    expect(
+      stepsCross(
+        [
+          { x: 25, y: 30 },
+          { x: 25, y: 0 },
+        ],
+        box,
+        0,
+      ),
+    ).toBe(false); // right of it
   });
 });
