@@ -1,3 +1,4 @@
+import { type ErrorParams, MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE, measuredFor } from "./model-error.js";
 import type { Evaluation, KindResult, Recommendation } from "./recommend.js";
 import { mmcPredictions } from "./recommend.js";
 import { describe, formatValue, isUpperBound, type Objective, type Standing } from "./slo.js";
@@ -59,6 +60,36 @@ export function ruleLine(objectives: readonly Objective[], confidence: number): 
   return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean (as the capacity notebook decides)`;
 }
 
+/** A measured quantile's short name: "p99" for "latency.p99". */
+const shortName = (metric: string): string => metric.replace(/^latency\./, "");
+
+/** The share a negative error is low by, in words: "10.1% low". */
+const low = (error: number): string => `${(Math.abs(error) * 100).toFixed(1)}% ${error < 0 ? "low" : "high"}`;
+
+/**
+ * How each latency target allows for the model's measured error, in words (nothing for a
+ * throughput target): the factor and the measurement behind it, or why there is none.
+ */
+export function allowanceLines(rec: Pick<Recommendation, "allowances" | "modelErrorParams">): string[] {
+  const where = (params: ErrorParams) =>
+    `the median of ${MODEL_ERROR_SOURCE.scenarios} held-out random scenarios run in real CPython (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
+  return rec.allowances.flatMap(({ objective: o, allowance: a }) => {
+    if (o.kind !== "time") return [];
+    if (a !== null) {
+      return [
+        `model error: ${o.name} judged at ${a.factor.toFixed(3)} × the simulated value, because the model's ${shortName(a.quantile)} ran ${low(a.error)} at ${where(a.params)}; --no-model-error judges the simulation as it is`,
+      ];
+    }
+    const q = measuredFor(o.metric);
+    if (q === null) {
+      return [`model error: not measured for ${o.name} (only p50, p90 through p95, and p99 are): judged as simulated`];
+    }
+    return [
+      `model error: not allowed for (--no-model-error); the model's ${shortName(q)} ran ${low(MEDIAN_SIGNED_ERROR[rec.modelErrorParams][q])} at ${where(rec.modelErrorParams)}, so a size close to the target may be too small`,
+    ];
+  });
+}
+
 /** The report `gilsim recommend` prints: the rule, the winner with its standing and the lines to paste, then every layout. */
 export function formatRecommendation(rec: Recommendation, objectives: readonly Objective[], load: string): string {
   const lines: string[] = [];
@@ -68,6 +99,7 @@ export function formatRecommendation(rec: Recommendation, objectives: readonly O
     `target: ${slo} at ${load} (Poisson), ${rec.replications} replications per probe, up to ${rec.maxWorkers} workers`,
   );
   lines.push(ruleLine(objectives, confidence));
+  lines.push(...allowanceLines(rec));
   const winner = rec.ranked[0];
   if (!winner?.search.best || !winner.cost) {
     lines.push(`no layout meets ${slo} with up to ${rec.maxWorkers} workers`);
@@ -121,6 +153,8 @@ function standingJson(s: Standing) {
     lo: s.lo,
     hi: s.hi,
     bound: s.bound,
+    modelErrorFactor: s.allowance?.factor ?? null,
+    judged: s.judged,
     target: o.target,
     meets: s.meets,
     meetsMean: s.meetsMean,
@@ -173,6 +207,13 @@ export function recommendationJson(rec: Recommendation, objectives: readonly Obj
     replications: rec.replications,
     /** The rule: each metric's confidence bound (upper for latency, lower for throughput) must meet its target. */
     rule: { meetsAt: "confidence bound", confidence: rec.base.run.confidence },
+    /** Each target's model-error factor on the bound (null: none) and the measured median error behind it. */
+    modelError: rec.allowances.map(({ objective, allowance }) => ({
+      slo: objective.text,
+      factor: allowance?.factor ?? null,
+      quantile: allowance?.quantile ?? null,
+      medianSignedError: allowance?.error ?? null,
+    })),
     maxWorkers: rec.maxWorkers,
     recommended: winner ? layoutJson(winner) : null,
     layouts: rec.ranked.map(layoutJson),

@@ -6,6 +6,7 @@ import { whyMisses } from "./bottleneck.js";
 import { type Candidate, candidatesFor, compareCost } from "./candidates.js";
 import type { Summary } from "./evaluate.js";
 import { type MmcModel, mmcModel, mmcPredict } from "./mmc-check.js";
+import { type Allowance, allowanceFor, type ErrorParams } from "./model-error.js";
 import type { JobRunner } from "./pool.js";
 import type { Progress } from "./progress.js";
 import { mostProbes, type SearchResult, smallestMeeting } from "./search.js";
@@ -30,6 +31,13 @@ export interface RecommendOptions {
   replications?: number | null;
   /** Base seed; default the scenario's. */
   seed?: number | null;
+  /**
+   * Judge latency targets with the model's measured optimism allowed for (see model-error.ts);
+   * default true. False judges the simulated figures as they are.
+   */
+  modelError?: boolean;
+  /** Which measured error applies: "profile" when a machine profile filled in the scenario's costs; default "defaults". */
+  modelErrorParams?: ErrorParams;
   runner: JobRunner;
   /** Told of each probe; given the most probes the search can take. */
   progress?: (maxProbes: number) => Progress;
@@ -61,6 +69,10 @@ export interface Recommendation {
   base: Scenario;
   replications: number;
   maxWorkers: number;
+  /** Each objective with the model-error allowance it is judged with (null: none, or turned off). */
+  allowances: { objective: Objective; allowance: Allowance | null }[];
+  /** Which measured error the allowances come from (see model-error.ts). */
+  modelErrorParams: ErrorParams;
   /** Layouts that meet the objectives, smallest first; the first is the recommendation. */
   ranked: KindResult[];
   /** Layouts that miss even at maxWorkers. */
@@ -103,6 +115,13 @@ export async function recommend(raw: unknown, source: string, options: Recommend
     scenarioAt(c, maxWorkers);
   }
   const seed = hashSeed(options.seed ?? base.seed, "recommend");
+  const allowances = options.objectives.map((objective) => ({
+    objective,
+    allowance:
+      options.modelError !== false && objective.kind === "time"
+        ? allowanceFor(objective.metric, options.modelErrorParams ?? "defaults")
+        : null,
+  }));
   const progress = options.progress?.(candidates.length * mostProbes(maxWorkers));
 
   const searchOne = async (c: Candidate): Promise<KindResult> => {
@@ -110,7 +129,7 @@ export async function recommend(raw: unknown, source: string, options: Recommend
       const scenario = scenarioAt(c, size);
       const { summary } = await options.runner.run({ scenario, seed, replications });
       progress?.increment();
-      const standings = options.objectives.map((o) => stand(o, summary));
+      const standings = allowances.map(({ objective, allowance }) => stand(objective, summary, allowance));
       const margin = Math.min(...standings.map((s) => s.headroom));
       const detail: Evaluation = { summary, standings, margin, mmc: mmcModel(scenario) };
       // Inconclusive: every objective met on the mean, some missed only at the 95% bound.
@@ -139,7 +158,8 @@ export async function recommend(raw: unknown, source: string, options: Recommend
         a.candidate.id.localeCompare(b.candidate.id),
     );
   const failed = results.filter((r) => r.search.best === null);
-  return { base, replications, maxWorkers, ranked, failed };
+  const modelErrorParams = options.modelErrorParams ?? "defaults";
+  return { base, replications, maxWorkers, allowances, modelErrorParams, ranked, failed };
 }
 
 /** The parts of `applied` a user pastes over `raw`: the executor, and the runtime when the layout changes it. */

@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from "../engine/time.js";
 import { rateSchema } from "../scenario/duration.js";
 import type { Summary } from "./evaluate.js";
+import type { Allowance } from "./model-error.js";
 
 /** One target of a service-level objective, like `p99<100ms` or `throughput>=450/s`. */
 export interface Objective {
@@ -95,11 +96,15 @@ export interface Standing {
   hi: number;
   /** The end of the interval the rule reads: `hi` for an upper-bound target, `lo` for a lower-bound one. */
   bound: number;
-  /** Whether the bound meets the target. */
+  /** The model-error allowance the bound was judged with (see model-error.ts); null for none. */
+  allowance: Allowance | null;
+  /** The bound as judged: times the allowance's factor when there is one, else the bound. */
+  judged: number;
+  /** Whether the judged bound meets the target. */
   meets: boolean;
   /** Whether the mean meets the target (true with `meets` false: "meets on the mean only"). */
   meetsMean: boolean;
-  /** Share of the target left at the bound: (target - bound) / target for upper bounds, (bound - target) / target for lower. */
+  /** Share of the target left at the judged bound: (target - judged) / target for upper bounds, (judged - target) / target for lower. */
   headroom: number;
 }
 
@@ -112,22 +117,33 @@ function passes(op: Objective["op"], v: number, t: number): boolean {
   return op === "<" ? v < t : op === "<=" ? v <= t : op === ">" ? v > t : v >= t;
 }
 
-/** Checks a summary against an objective at the far end of its confidence interval (see Standing). */
-export function stand(objective: Objective, summary: Summary): Standing {
+/**
+ * Checks a summary against an objective at the far end of its confidence interval (see Standing).
+ * With an allowance (a latency target only), the bound is multiplied by its factor first: the
+ * model's measured optimism on that quantile, so that an answer does not lean on it.
+ */
+export function stand(objective: Objective, summary: Summary, allowance: Allowance | null = null): Standing {
   const s = summary[objective.metric];
   if (!s) throw new Error(`the results have no metric ${objective.metric} (for --slo ${objective.text})`);
   const t = objective.target;
   const upper = isUpperBound(objective.op);
+  if (allowance !== null && !(upper && objective.kind === "time")) {
+    throw new Error(`a model-error allowance applies to a time target only, not ${objective.text}`);
+  }
   const bound = upper ? s.hi : s.lo;
-  const headroom = upper ? (t - bound) / t : (bound - t) / t;
+  const judged = allowance === null ? bound : bound * allowance.factor;
+  const headroom = upper ? (t - judged) / t : (judged - t) / t;
+  const meanJudged = allowance === null ? s.mean : s.mean * allowance.factor;
   return {
     objective,
     value: s.mean,
     lo: s.lo,
     hi: s.hi,
     bound,
-    meets: passes(objective.op, bound, t),
-    meetsMean: passes(objective.op, s.mean, t),
+    allowance,
+    judged,
+    meets: passes(objective.op, judged, t),
+    meetsMean: passes(objective.op, meanJudged, t),
     headroom,
   };
 }
@@ -141,6 +157,7 @@ export function formatValue(objective: Objective, value: number): string {
 /**
  * The measured figure against the target, and the verdict by the rule:
  * "p99 72.1ms (95% upper bound 80ms) vs 100ms target: meets, 20% to spare at the bound",
+ * "p99 72.1ms (95% upper bound 80ms, 89ms with the model's error allowed for) vs 100ms target: meets, 11% to spare",
  * "p99 98ms (95% upper bound 107ms) vs 100ms target: meets on the mean only",
  * "p99 2.1s (95% upper bound 2.4s) vs 100ms target: misses".
  */
@@ -148,10 +165,14 @@ export function describe(standing: Standing, confidence = 0.95): string {
   const o = standing.objective;
   const upper = isUpperBound(o.op);
   const level = `${Math.round(confidence * 100)}% ${upper ? "upper" : "lower"} bound`;
+  const allowed =
+    standing.allowance !== null && standing.allowance.factor !== 1
+      ? `, ${formatValue(o, standing.judged)} with the model's error allowed for`
+      : "";
   const verdict = standing.meets
     ? `meets, ${Math.round(standing.headroom * 100)}% to spare at the bound`
     : standing.meetsMean
       ? "meets on the mean only"
       : "misses";
-  return `${o.name} ${formatValue(o, standing.value)} (${level} ${formatValue(o, standing.bound)}) vs ${formatValue(o, o.target)} target: ${verdict}`;
+  return `${o.name} ${formatValue(o, standing.value)} (${level} ${formatValue(o, standing.bound)}${allowed}) vs ${formatValue(o, o.target)} target: ${verdict}`;
 }

@@ -41,12 +41,14 @@ describe("gilsim recommend", () => {
   test("gilsim recommend prints the smallest process pool meeting the target, checked with Erlang C", async () => {
     const file = scenarioFile(mmcScenario(1500));
     const args = ["recommend", file, "--slo", "p99<58ms,mean<13ms", "--load", "300/s", "--kinds", "processes"];
-    const opts = ["--max-workers", "8", "--replications", "3", "--workers", "0"];
+    // Judged as simulated (--no-model-error), so that the answer is the queue's, which Erlang C knows.
+    const opts = ["--max-workers", "8", "--replications", "3", "--workers", "0", "--no-model-error"];
     const text = await runCli([...args, ...opts]);
     expect(text.code).toBe(0);
     // Erlang C's 5 workers meet both targets on the mean; the rule reads the 95% upper bound,
     // which 5 misses (mean 12.3ms, bound 14.5ms against 13ms), so 6 it is, and the report says why.
     expect(text.out).toContain("recommended: process pool with 6 workers (7 processes, 7 threads)");
+    expect(text.out).toContain("\nmodel error: not allowed for (--no-model-error); the model's p99 ran 10.1% low");
     expect(text.out).toMatch(
       /\n {2}with 5 workers: mean \S+ \(95% upper bound \S+\) vs 13ms target: meets on the mean only\n/,
     );
@@ -55,5 +57,9 @@ describe("gilsim recommend", () => {
     const json = JSON.parse((await runCli([...args, ...opts, "--json"])).out);
     expect(json.recommended).toMatchObject({ layout: "processes", workers: 6 });
     expect(json.recommended.erlangC.applies).toBe(true);
+    expect(json.modelError).toEqual([
+      { slo: "p99<58ms", factor: null, quantile: null, medianSignedError: null },
+      { slo: "mean<13ms", factor: null, quantile: null, medianSignedError: null },
+    ]);
   });
 });

@@ -2,9 +2,15 @@ import { describe, expect, test } from "vitest";
 import { MS } from "../../src/engine/time.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import { mmcModel, mmcSojournQuantile } from "../../src/sweep/mmc-check.js";
+import { allowanceFor } from "../../src/sweep/model-error.js";
 import type { Evaluation, KindResult, Recommendation } from "../../src/sweep/recommend.js";
-import { formatRecommendation, mmcLines, recommendationJson } from "../../src/sweep/recommend-report.js";
-import { parseSlo, stand } from "../../src/sweep/slo.js";
+import {
+  allowanceLines,
+  formatRecommendation,
+  mmcLines,
+  recommendationJson,
+} from "../../src/sweep/recommend-report.js";
+import { describe as describeStanding, parseSlo, stand } from "../../src/sweep/slo.js";
 import { mmcScenario } from "./fixtures.js";
 
 const objectives = parseSlo("p99<100ms");
@@ -33,10 +39,13 @@ function kind(id: string, label: string, size: number | null, p99: number, cost:
   };
 }
 
+// Judged as simulated, as with --no-model-error (the tests of the allowance are below).
 const rec: Recommendation = {
   base: scenario,
   replications: 3,
   maxWorkers: 8,
+  allowances: objectives.map((objective) => ({ objective, allowance: null })),
+  modelErrorParams: "defaults",
   ranked: [
     kind("processes", "process pool", 5, 72 * MS, { processes: 6, threads: 6 }),
     kind("asyncio", "asyncio loops", 7, 90 * MS, { processes: 7, threads: 7 }),
@@ -52,15 +61,18 @@ describe("formatRecommendation", () => {
     expect(lines[1]).toBe(
       "rule: a size meets the target when the 95% upper bound over the replications does, not only the mean (as the capacity notebook decides)",
     );
-    expect(lines[2]).toBe("recommended: process pool with 5 workers (6 processes, 6 threads)");
-    expect(lines[3]).toBe(
+    expect(lines[2]).toBe(
+      "model error: not allowed for (--no-model-error); the model's p99 ran 10.1% low at the median of 60 held-out random scenarios run in real CPython (simulated with the version defaults), so a size close to the target may be too small",
+    );
+    expect(lines[3]).toBe("recommended: process pool with 5 workers (6 processes, 6 threads)");
+    expect(lines[4]).toBe(
       "  p99 72ms (95% upper bound 73ms) vs 100ms target: meets, 27% to spare at the bound [95% CI 71ms to 73ms]",
     );
     const predicted = mmcSojournQuantile(300, 100, 5, 0.99) * 1000;
-    expect(lines[4]).toMatch(
+    expect(lines[5]).toMatch(
       new RegExp(`^  Erlang C \\(M/M/5\\): p99 ${Number(predicted.toPrecision(3))}ms predicted vs 72ms simulated`),
     );
-    expect(lines.slice(5, 7)).toEqual(["paste into the scenario:", '  "executor": {"kind":"processes","workers":5}']);
+    expect(lines.slice(6, 8)).toEqual(["paste into the scenario:", '  "executor": {"kind":"processes","workers":5}']);
     expect(lines).toContain("  layout         size  processes  threads  margin");
     expect(lines).toContain("  process pool      5          6        6     27%");
     expect(lines).toContain("  asyncio loops     7          7        7      9%");
@@ -82,6 +94,42 @@ describe("formatRecommendation", () => {
     );
     expect(text).toContain(
       "\n  with 4 workers: p99 99.5ms (95% upper bound 101ms) vs 100ms target: meets on the mean only\n",
+    );
+  });
+
+  test("formatRecommendation states each latency target's model-error factor and where it comes from, and judges with it", () => {
+    const allowance = allowanceFor("latency.p99");
+    expect(allowance?.factor).toBeCloseTo(1 / (1 - 0.1014), 12);
+    const allowed = { ...rec, allowances: objectives.map((objective) => ({ objective, allowance })) };
+    expect(allowanceLines(allowed)).toEqual([
+      "model error: p99 judged at 1.113 × the simulated value, because the model's p99 ran 10.1% low at the median of 60 held-out random scenarios run in real CPython (simulated with the version defaults); --no-model-error judges the simulation as it is",
+    ]);
+    // With a machine profile, the error measured with one.
+    const profiled = {
+      allowances: objectives.map((o) => ({ objective: o, allowance: allowanceFor(o.metric, "profile") })),
+    };
+    expect(allowanceLines({ ...profiled, modelErrorParams: "profile" })[0]).toMatch(
+      /^model error: p99 judged at 1\.083 × .* ran 7\.7% low .*\(simulated with a machine profile\)/,
+    );
+    // A throughput target gets no line; a latency metric whose error was not measured says so.
+    const other = parseSlo("max<1s,throughput>=10/s");
+    expect(
+      allowanceLines({
+        allowances: other.map((objective) => ({ objective, allowance: allowanceFor(objective.metric) })),
+        modelErrorParams: "defaults",
+      }),
+    ).toEqual(["model error: not measured for max (only p50, p90 through p95, and p99 are): judged as simulated"]);
+    // Judged with it: a p99 bound of 95 ms meets 100 ms as simulated, and misses at 95 x 1.113 = 105.7 ms.
+    const summary = { "latency.p99": { mean: 94 * MS, lo: 93 * MS, hi: 95 * MS, halfWidth: MS } };
+    const [p99] = objectives;
+    const raw = stand(p99!, summary);
+    const judged = stand(p99!, summary, allowance);
+    expect(raw.meets).toBe(true);
+    expect(judged.judged).toBeCloseTo(95 * MS * (allowance?.factor ?? 0), 3);
+    expect(judged.meets).toBe(false);
+    expect(judged.headroom).toBeCloseTo((100 - 95 / (1 - 0.1014)) / 100, 9);
+    expect(describeStanding(judged)).toBe(
+      "p99 94ms (95% upper bound 95ms, 106ms with the model's error allowed for) vs 100ms target: misses",
     );
   });
 

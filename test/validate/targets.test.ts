@@ -6,7 +6,8 @@
  * fails when a missed one is met, so that STANDING (and the README) follow the model.
  */
 import { describe, expect, test } from "vitest";
-import { checkTargets, evaluateRecord, profileSource, type ScenarioResult } from "../../src/validate/errors.js";
+import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
+import { checkTargets, evaluateRecord, median, profileSource, type ScenarioResult } from "../../src/validate/errors.js";
 import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record.js";
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
@@ -50,4 +51,21 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
       expect(worse, `${standing.name}: ${now} against ${standing.value} standing`).toBeLessThanOrEqual(0.02);
     });
   }
+
+  test("recommend's model-error allowance is this set's median signed error of p50, p95 and p99, with either parameter set", {
+    timeout: 600_000,
+  }, () => {
+    expect(RANDOM_SETS.heldOut.seed).toBe(2);
+    expect(MODEL_ERROR_SOURCE).toMatchObject({ set: "seed-2", scenarios: heldOut().length });
+    for (const params of ["defaults", "profile"] as const) {
+      for (const [key, stored] of Object.entries(MEDIAN_SIGNED_ERROR[params])) {
+        const errors = heldOut().map((r) => r.errors[params].find((e) => e.key === key)?.error ?? Number.NaN);
+        expect(errors.every(Number.isFinite), `${params} ${key}`).toBe(true);
+        // Stored to 4 decimals: a model change that moves a median by 0.005% fails here.
+        expect(Math.abs(median(errors) - stored), `${params} ${key}: ${median(errors)} against ${stored}`).toBeLessThan(
+          5e-5,
+        );
+      }
+    }
+  });
 });
