@@ -77,6 +77,8 @@ export async function run(nb: Notebook): Promise<void> {
     `Each wait for the GIL (${ms(meanWait)} on average over ${waits.length} returns from IO in the first 40 ms) lasts ${times(meanWait / work)} the 1 ms of IO and 50 µs of Python of a round trip: the IO thread spends ${meanWait > work ? "most" : "less than half"} of its time queued behind the cruncher.`,
   );
   const slow = p5.perRound / alone;
+  // Whether every shorter interval gives a shorter round trip (points go from the shortest up).
+  const shrinks = points.every((p, i) => i === 0 || p.perRound >= (points[i - 1] as (typeof points)[number]).perRound);
   await nb.figure(
     "interval",
     scalingChart(
@@ -96,10 +98,9 @@ export async function run(nb: Notebook): Promise<void> {
         subtitle: `${ROUNDS} round trips of 1 ms IO + 50 µs Python, Python 3.12, 4 cores`,
       },
     ),
-    "Left: round trips per second; right: time per round trip, both against sys.setswitchinterval on a log axis. The thin grey line is the IO thread running alone. A shorter interval cuts the convoy delay, at the price of more GIL switches for the CPU-bound thread.",
+    `Left: round trips per second; right: time per round trip, both against sys.setswitchinterval on a log axis. The thin grey line is the IO thread running alone. ${shrinks ? "Each shorter interval cuts the convoy delay" : "A shorter interval does not always cut the convoy delay"}, at the price of more GIL switches for the CPU-bound thread.`,
     points,
-    // Whether every shorter interval gives a shorter round trip (points go from the shortest up).
-    points.every((p, i) => i === 0 || p.perRound >= (points[i - 1] as (typeof points)[number]).perRound)
+    shrinks
       ? `Each shorter interval brings the round trip closer to its ${ms(alone)} alone: ${points.map((p) => `${ms(p.perRound)} at ${ms(p.ms * MS)}`).join(", ")}.`
       : `The round trip does not shrink with every shorter interval: ${points.map((p) => `${ms(p.perRound)} at ${ms(p.ms * MS)}`).join(", ")}, against ${ms(alone)} alone.`,
   );

@@ -125,8 +125,9 @@ export async function run(nb: Notebook): Promise<void> {
   const procs = points.find((p) => p.executor === "processes" && p.x === 4)?.latency as number;
   const free = points.find((p) => p.series === "threads, 3.14t" && p.x === 4)?.latency as number;
   const free13At4 = points.find((p) => p.series === "threads, 3.13t" && p.x === 4)?.latency as number;
-  const scalingCaption =
-    "Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a small single-thread cost; on 3.13t (the kind's own green, as in the other notebooks) the same threads pay its larger single-thread cost; 3.14t is dashed, in a darker shade.";
+  const slow13 = profile("3.13t", 4).pythonSlowdown - 1;
+  const slow14 = profile("3.14t", 4).pythonSlowdown - 1;
+  const scalingCaption = `Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a single-thread cost of ${pct(slow14)}; on 3.13t (the kind's own green, as in the other notebooks) the same threads pay ${pct(slow13)}, ${nb.compare("single-thread cost: 3.13t vs 3.14t", slow13, slow14, "lower", { better: "smaller", worse: "larger" })} 3.14t's; 3.14t is dashed, in a darker shade.`;
   await nb.figure(
     "cpu-scaling",
     scalingChart(points, {
@@ -142,8 +143,6 @@ export async function run(nb: Notebook): Promise<void> {
     `3.14t threads are ${nb.compare("makespan at 4 workers: 3.14t threads vs 3.12 processes", free, procs, "lower")} processes on 3.12; 3.13t threads are ${nb.compare("makespan at 4 workers: 3.13t threads vs 3.12 processes (figure)", free13At4, procs, "lower")} them.`,
   );
   nb.table(["workload (4 threads)", ...VERSIONS], rows);
-  const slow13 = profile("3.13t", 4).pythonSlowdown - 1;
-  const slow14 = profile("3.14t", 4).pythonSlowdown - 1;
   nb.heading("What the model leaves out");
   nb.text(
     `**The GIL can come back.** A free-threaded build turns the GIL back on, for the whole process, when it imports a C extension that has not declared itself safe without it (the \`Py_mod_gil\` slot); it prints a warning, and \`PYTHON_GIL=0\` or \`-X gil=0\` forces it off at your own risk. One old extension in the dependency tree puts every thread back behind the GIL, and these figures no longer apply.`,

@@ -122,7 +122,7 @@ export const SUITE: readonly SuiteEntry[] = [
   {
     id: "mixed-release",
     title: "Known gap: GIL-releasing work offloaded from asyncio",
-    covers: "as mixed, but the executor hashes for 4 ms (GIL released); real tails are longer than the model's",
+    covers: "as mixed, but the executor hashes for 4 ms (GIL released): a known gap in the model's tails",
     target: false,
     input: {
       name: "mixed-release",
