@@ -142,15 +142,15 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     };
     for (const p of points) {
       const s = p.summary[metric];
-      if (s) drawn.push(p);
-      if (s)
-        line.points.push({
-          x: p.values[xAxis.path] as number,
-          y: s.mean,
-          lo: s.lo,
-          hi: s.hi,
-          ...flags(meta, p, metric),
-        });
+      if (!s) continue;
+      drawn.push(p);
+      line.points.push({
+        x: p.values[xAxis.path] as number,
+        y: s.mean,
+        lo: s.lo,
+        hi: s.hi,
+        ...flags(meta, p, metric),
+      });
     }
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);

@@ -5,9 +5,9 @@
  * the class and step it belongs to: never the raw path.
  */
 import { type TimeUnit, timeUnitFor } from "../charts/time-axis.js";
+import { formatDuration } from "../engine/time.js";
 import type { AxisValue } from "./axis.js";
 import { isTimeMetric } from "./evaluate.js";
-import { formatMetric } from "./table.js";
 
 export interface Quantity {
   quantity: string;
@@ -85,6 +85,14 @@ export function metricQuantity(metric: string): Quantity {
 /** "GIL: off", "workers: 8": one varied value as a legend or subtitle names it. */
 export function describeValue(path: string, value: AxisValue | undefined): string {
   return `${pathQuantity(path).quantity}: ${String(value)}`;
+}
+
+/** A metric value for people: a duration for times, 3 significant digits otherwise. */
+export function formatMetric(metric: string, value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (isTimeMetric(metric)) return formatDuration(Math.round(value));
+  const text = String(Number(value.toPrecision(3)));
+  return metric === "throughput" ? `${text}/s` : text;
 }
 
 /**

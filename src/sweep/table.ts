@@ -1,19 +1,11 @@
-import { formatDuration } from "../engine/time.js";
-import { cutShort, isTimeMetric } from "./evaluate.js";
+import { cutShort } from "./evaluate.js";
+import { formatMetric } from "./labels.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
 import { meetsTarget, type SweepTarget, targetLabel } from "./target.js";
 
 /** Sweeps with more points than this print a one-line note instead of a table. */
 export const MAX_TABLE_ROWS = 40;
-
-/** A metric value for people: a duration for times, 3 significant digits otherwise. */
-export function formatMetric(metric: string, value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (isTimeMetric(metric)) return formatDuration(Math.round(value));
-  const text = String(Number(value.toPrecision(3)));
-  return metric === "throughput" ? `${text}/s` : text;
-}
 
 /**
  * The points of a sweep as a text table: the varied values, then the metric's mean and the
