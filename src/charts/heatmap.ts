@@ -65,6 +65,8 @@ export interface HeatmapOptions extends FigureOptions {
   cappedLabel?: string;
   /** The caption's sentence on cells `capped` one by one; default "Hatched cells (≥ value) were capped: their values are lower bounds." */
   cappedNote?: string;
+  /** What one cell is, opening the caption; default "Each cell is one variant". */
+  cellNote?: string;
 }
 
 /** Ratio of largest to smallest value from which "auto" colours on a log scale. */
@@ -119,7 +121,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     title: `${valueLabel.charAt(0).toUpperCase()}${valueLabel.slice(1)} by ${xLabel} and ${yLabel}`,
     subtitle: `${cells.length} variants`,
     caption: [
-      `Each cell is one variant; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
+      `${options.cellNote ?? "Each cell is one variant"}; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
       target
         ? cells.some((c) => meetsTargetOf(c, target))
           ? `Outlined cells meet ${target.label}.`

@@ -64,3 +64,26 @@ export function stackDownward(wanted: readonly number[], gap: number, max = Infi
   }
   return placed;
 }
+
+/**
+ * The free position nearest `wanted` for a label among marks that cannot move: `blocked` holds
+ * the spans (px, along the one axis the label may move on) where the label's centre would overlap
+ * one, already widened by the label's own half size. Of two free positions as near, the one on
+ * the `prefer` side of `wanted` (-1: smaller px, up on a y axis) wins. Positions stay in
+ * [min, max]; gives `wanted` when none is free.
+ */
+export function nearestFree(
+  wanted: number,
+  blocked: readonly (readonly [number, number])[],
+  min = -Infinity,
+  max = Infinity,
+  prefer: -1 | 1 = -1,
+): number {
+  const free = (p: number) => p >= min && p <= max && !blocked.some(([lo, hi]) => p > lo && p < hi);
+  // Distances within a thousandth of a px are a tie (spans on both sides computed alike).
+  const distance = (p: number) => Math.round(Math.abs(p - wanted) * 1000);
+  const side = (p: number) => (Math.sign(p - wanted) === -prefer ? 1 : 0);
+  const candidates = [wanted, ...blocked.flat()].filter(free);
+  candidates.sort((a, b) => distance(a) - distance(b) || side(a) - side(b) || a - b);
+  return candidates[0] ?? wanted;
+}

@@ -1,6 +1,6 @@
 import type { AxisValue } from "./axis.js";
 import { cutShort } from "./evaluate.js";
-import { describeValue } from "./labels.js";
+import { describeValue, replicationsOf } from "./labels.js";
 import type { SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
 import { meetsTarget } from "./target.js";
@@ -28,6 +28,8 @@ export interface LineData {
    * base scenario. A path set nowhere is absent.
    */
   context?: Record<string, AxisValue>;
+  /** The fewest and most replications of the points drawn, for the caption; absent when unknown. */
+  replications?: { fewest: number; most: number };
 }
 
 /** A metric over two varied parameters, at fixed values of any others. */
@@ -41,6 +43,8 @@ export interface HeatmapData {
   fixed: string;
   /** `capped` and `meets` as in LineSeries' points. */
   cells: { x: AxisValue; y: AxisValue; value: number; capped?: boolean; meets?: boolean }[];
+  /** The fewest and most replications of the cells' points; null when there are no cells. */
+  replications: { fewest: number; most: number } | null;
 }
 
 /** The paths whose values say which executor kind (and GIL) a point runs. */
@@ -96,7 +100,7 @@ function groupBy(rows: Iterable<PointRow>, paths: readonly string[], max: number
 }
 
 /** A copy of a row with only the one metric, so groups hold little; a target's metric is kept too. */
-function slim(metric: string, meta: SweepMeta) {
+export function slim(metric: string, meta: SweepMeta) {
   const keep = [...new Set([metric, meta.target?.metric ?? metric])];
   return (row: PointRow): PointRow => {
     const summary: PointRow["summary"] = {};
@@ -128,6 +132,7 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
   const single = meta.axes.filter((a) => a !== xAxis && a.values.length < 2);
   const fixed = single.map((a) => describeValue(a.path, a.values[0])).join(", ");
   const series: LineSeries[] = [];
+  const drawn: PointRow[] = [];
   for (const [key, points] of groupBy(rows, others, MAX_SERIES, slim(metric, meta))) {
     const first = points[0]?.values ?? {};
     const line: LineSeries = {
@@ -137,19 +142,28 @@ export function lineData(meta: SweepMeta, rows: Iterable<PointRow>, metric: stri
     };
     for (const p of points) {
       const s = p.summary[metric];
-      if (s)
-        line.points.push({
-          x: p.values[xAxis.path] as number,
-          y: s.mean,
-          lo: s.lo,
-          hi: s.hi,
-          ...flags(meta, p, metric),
-        });
+      if (!s) continue;
+      drawn.push(p);
+      line.points.push({
+        x: p.values[xAxis.path] as number,
+        y: s.mean,
+        lo: s.lo,
+        hi: s.hi,
+        ...flags(meta, p, metric),
+      });
     }
     line.points.sort((a, b) => a.x - b.x);
     series.push(line);
   }
-  return { metric, x: xAxis.path, series, fixed, context: kindContext(meta) };
+  const replications = replicationsOf(drawn);
+  return {
+    metric,
+    x: xAxis.path,
+    series,
+    fixed,
+    context: kindContext(meta),
+    ...(replications ? { replications } : {}),
+  };
 }
 
 /**
@@ -164,7 +178,8 @@ export function heatmapData(meta: SweepMeta, rows: Iterable<PointRow>, metric: s
   const others = meta.axes.filter((a) => a !== xAxis && a !== yAxis).map((a) => a.path);
   const out: HeatmapData[] = [];
   for (const [fixed, points] of groupBy(rows, others, MAX_HEATMAPS, slim(metric, meta))) {
-    const cells = points.flatMap((p) => {
+    const shown = points.filter((p) => p.summary[metric] !== undefined);
+    const cells = shown.flatMap((p) => {
       const s = p.summary[metric];
       return s
         ? [
@@ -177,7 +192,17 @@ export function heatmapData(meta: SweepMeta, rows: Iterable<PointRow>, metric: s
           ]
         : [];
     });
-    out.push({ metric, x: xAxis.path, y: yAxis.path, xValues: xAxis.values, yValues: yAxis.values, fixed, cells });
+    const replications = replicationsOf(shown);
+    out.push({
+      metric,
+      x: xAxis.path,
+      y: yAxis.path,
+      xValues: xAxis.values,
+      yValues: yAxis.values,
+      fixed,
+      cells,
+      replications,
+    });
   }
   return out;
 }

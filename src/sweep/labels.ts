@@ -4,7 +4,10 @@
  * "p99 latency"). A path with no entry here is named after its last field, split into words, with
  * the class and step it belongs to: never the raw path.
  */
+import { type TimeUnit, timeUnitFor } from "../charts/time-axis.js";
+import { formatDuration } from "../engine/time.js";
 import type { AxisValue } from "./axis.js";
+import { isTimeMetric } from "./evaluate.js";
 
 export interface Quantity {
   quantity: string;
@@ -82,4 +85,51 @@ export function metricQuantity(metric: string): Quantity {
 /** "GIL: off", "workers: 8": one varied value as a legend or subtitle names it. */
 export function describeValue(path: string, value: AxisValue | undefined): string {
   return `${pathQuantity(path).quantity}: ${String(value)}`;
+}
+
+/** A metric value for people: a duration for times, 3 significant digits otherwise. */
+export function formatMetric(metric: string, value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (isTimeMetric(metric)) return formatDuration(Math.round(value));
+  const text = String(Number(value.toPrecision(3)));
+  return metric === "throughput" ? `${text}/s` : text;
+}
+
+/**
+ * The one unit a sweep figure writes a time metric in, on its axis, in its title, its labels and
+ * its cells alike: the axis unit (timeUnitFor) of the largest value the figure shows. Null for a
+ * metric that is not a time.
+ */
+export function metricUnit(metric: string, values: readonly number[]): TimeUnit | null {
+  if (!isTimeMetric(metric)) return null;
+  let top = 0;
+  for (const v of values) if (v > top) top = v;
+  return timeUnitFor(top);
+}
+
+/**
+ * A metric value in a figure's unit, to 3 significant digits: "25ms" (or "0.025s" on a figure in
+ * seconds), "40/s", "0.12". Without a unit, a time takes its own (formatDuration).
+ */
+export function formatIn(metric: string, value: number, unit: TimeUnit | null): string {
+  if (unit === null || !Number.isFinite(value)) return formatMetric(metric, value);
+  return `${Number((value / unit.divisor).toPrecision(3))}${unit.label}`;
+}
+
+/** "one run", "the mean of 3 replications", "the mean of 2 to 5 replications": what one point of a figure is. */
+export function replicationsText(replications: { fewest: number; most: number }): string {
+  const { fewest, most } = replications;
+  if (most <= 1) return "one run";
+  return `the mean of ${fewest === most ? fewest : `${fewest} to ${most}`} replications`;
+}
+
+/** The fewest and most replications of some points; null for none. */
+export function replicationsOf(points: Iterable<{ replications: number }>): { fewest: number; most: number } | null {
+  let fewest = Number.POSITIVE_INFINITY;
+  let most = 0;
+  for (const p of points) {
+    fewest = Math.min(fewest, p.replications);
+    most = Math.max(most, p.replications);
+  }
+  return most === 0 ? null : { fewest, most };
 }

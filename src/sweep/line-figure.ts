@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { axisYMarks, linearAxis, logAxis, scaleLabel } from "../charts/axis.js";
 import { composeFigure, panel } from "../charts/figure.js";
+import { nearestFree } from "../charts/label-placement.js";
 import { swatchLegend } from "../charts/legend.js";
 import { capitalize } from "../charts/options.js";
 import {
@@ -14,12 +15,13 @@ import {
 } from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
 import { type GlyphName, glyph } from "../charts/symbols.js";
+import { textWidth } from "../charts/text-measure.js";
 import { GRID, INK, PAD } from "../charts/theme.js";
-import { timeUnitFor } from "../charts/time-axis.js";
+import type { TimeUnit } from "../charts/time-axis.js";
 import type { Figure } from "../charts/types.js";
 import { isTimeMetric } from "./evaluate.js";
 import type { LineData, LineSeries } from "./figure-data.js";
-import { metricQuantity, pathQuantity } from "./labels.js";
+import { metricQuantity, metricUnit, pathQuantity, replicationsText } from "./labels.js";
 
 /*
  * The line figure of a sweep: one metric against one varied parameter, a line per combination of
@@ -39,6 +41,11 @@ export interface LineFigureOptions {
   confidence?: number;
   /** A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for the legend. */
   target?: { value: number; label: string };
+  /**
+   * The unit of a time metric, so the axis says the unit the title and labels were written in
+   * (figures.ts chooses one for all of a sweep's figures); default metricUnit of the top value drawn.
+   */
+  unit?: TimeUnit;
 }
 
 const MARGIN_TOP = 24;
@@ -47,6 +54,12 @@ const MARGIN_RIGHT = 16;
 /** Series at the same x are nudged this many px apart so their whiskers stay visible. */
 const DODGE = 3;
 const TARGET_DASH = "6,3";
+/** The "≥" over capped points: its size, and the half extents (px) of what it must keep clear of. */
+const CAPPED_SIZE = 14;
+const CAPPED_HALF_HEIGHT = 0.4 * CAPPED_SIZE;
+const MARKER_HALF = 6.5;
+const WHISKER_HALF = 1;
+const CLEARANCE = 1;
 
 interface Row {
   x: number;
@@ -64,7 +77,10 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const width = options.width ?? 720;
   const height = options.height ?? 320;
   const all = series.flatMap((s) => s.points);
-  const unit = isTimeMetric(data.metric) ? timeUnitFor(Math.max(...all.map((p) => p.hi))) : null;
+  const unit = isTimeMetric(data.metric)
+    ? (options.unit ??
+      metricUnit(data.metric, [...all.map((p) => p.hi), ...(options.target ? [options.target.value] : [])]))
+    : null;
   const divisor = unit?.divisor ?? 1;
   const means = all.map((p) => p.y / divisor);
   const target = options.target ? options.target.value / divisor : null;
@@ -76,8 +92,9 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   // A metric whose means span two decades or more (p99 from seconds when overloaded down to milliseconds)
   // reads on a log axis; on a linear one everything below the top tenth sits on the zero line.
   const logY = bottom > 0 && Math.max(...means) / bottom >= 100;
-  const scaled = series.map((s) => ({
+  const scaled = series.map((s, k) => ({
     label: s.label,
+    dx: (k - (series.length - 1) / 2) * DODGE,
     // Every sweep metric is at least 0: a t-interval from few replications can reach below, so
     // clip it there (on a log axis, at the smallest mean's order of magnitude).
     rows: s.points.map((p): Row => {
@@ -120,7 +137,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   }
   scaled.forEach((s, k) => {
     const { color, symbol, dash } = styles[k] as LineStyle;
-    const dx = (k - (scaled.length - 1) / 2) * DODGE;
+    const dx = s.dx;
     marks.push(
       Plot.ruleX(
         s.rows.filter((r) => r.hi > r.lo),
@@ -146,14 +163,24 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     );
   });
   // Points from runs cut short: their values are lower bounds. One "≥" over each cluster of such
-  // points (lines at one x often overlap there), in ink.
+  // points (lines at one x often overlap there), in ink, clear of the other marks.
+  const marginLeft = Math.ceil(y.labelWidth) + 14;
+  const xDomain: [number, number] = log
+    ? [x0 / 1.2, x1 * 1.2]
+    : x0 === x1
+      ? [x0 - 1, x1 + 1]
+      : [x0 - (x1 - x0) * 0.04, x1 + (x1 - x0) * 0.04];
+  const frame: Frame = {
+    x: pixels(xDomain, [marginLeft, plotWidth - MARGIN_RIGHT], log),
+    y: pixels(y.domain, [height - MARGIN_BOTTOM, MARGIN_TOP], logY),
+    bottom: height - MARGIN_BOTTOM,
+  };
   marks.push(
-    Plot.text(cappedMarks(scaled, logY, y.domain), {
+    Plot.text(cappedMarks(scaled, logY, y.domain, frame, target), {
       x: "x",
       y: "y",
       text: () => "≥",
-      fontSize: 14,
-      dy: -14,
+      fontSize: CAPPED_SIZE,
       fill: INK,
     }),
   );
@@ -173,10 +200,8 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     marginTop: MARGIN_TOP,
     marginBottom: MARGIN_BOTTOM,
     marginRight: MARGIN_RIGHT,
-    marginLeft: Math.ceil(y.labelWidth) + 14,
-    x: log
-      ? { type: "log", base: 2, domain: [x0 / 1.2, x1 * 1.2] }
-      : { type: "linear", domain: x0 === x1 ? [x0 - 1, x1 + 1] : [x0 - (x1 - x0) * 0.04, x1 + (x1 - x0) * 0.04] },
+    marginLeft,
+    x: log ? { type: "log", base: 2, domain: xDomain } : { type: "linear", domain: xDomain },
     y: logY ? { type: "log", domain: y.domain } : { domain: y.domain },
     marks,
   });
@@ -238,34 +263,97 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
-    caption: `Each point is the mean over the replications of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
+    caption: `Each point is ${data.replications ? replicationsText(data.replications) : "the mean over the replications"} of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
   });
+}
+
+/** A scale from data values to px along one axis of the plot, and back. */
+interface Pixels {
+  at: (v: number) => number;
+  value: (px: number) => number;
+}
+
+/** Plot's linear or log scale over `domain` onto `range` (the log base does not change where values fall). */
+function pixels(domain: readonly [number, number], range: readonly [number, number], log: boolean): Pixels {
+  const f = (v: number) => (log ? Math.log10(v) : v);
+  const [d0, d1] = [f(domain[0]), f(domain[1])];
+  const [r0, r1] = range;
+  return {
+    at: (v) => r0 + ((f(v) - d0) / (d1 - d0)) * (r1 - r0),
+    value: (px) => {
+      const t = d0 + ((px - r0) / (r1 - r0)) * (d1 - d0);
+      return log ? 10 ** t : t;
+    },
+  };
+}
+
+/** Where the plot puts values: its x and y scales, and the y of its bottom edge (px). */
+interface Frame {
+  x: Pixels;
+  y: Pixels;
+  bottom: number;
+}
+
+/** Something drawn that a "≥" must not cover: centred at x px, `half` px wide each side, over [lo, hi] px of y. */
+interface Obstacle {
+  x: number;
+  half: number;
+  lo: number;
+  hi: number;
 }
 
 /**
  * Where to write "≥" for the capped points: at each x, one mark per cluster of capped points
- * closer than a fiftieth of the axis (on a log axis, of its decades), over the cluster's top one.
+ * closer than a fiftieth of the axis (on a log axis, of its decades), by the cluster's top one: at
+ * the nearest place clear of every line's markers and whiskers, the target line and the marks
+ * placed before it (nearestFree), above the point when that is as near, so it never covers
+ * another line's point and stays beside its own. Gives data values; the mark is centred on them.
  */
 function cappedMarks(
-  series: readonly { rows: readonly Row[] }[],
+  series: readonly { rows: readonly Row[]; dx: number }[],
   log: boolean,
   domain: readonly [number, number],
+  frame: Frame,
+  target: number | null,
 ): { x: number; y: number }[] {
   const pos = (v: number) => (log ? Math.log10(v) : v);
   const near = (pos(domain[1]) - pos(domain[0])) / 50;
   const byX = new Map<number, number[]>();
   for (const s of series) for (const r of s.rows) if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), r.y]);
-  const out: { x: number; y: number }[] = [];
+  const wanted: { x: number; y: number }[] = [];
   for (const [x, ys] of [...byX].sort((a, b) => a[0] - b[0])) {
-    ys.sort((a, b) => a - b);
+    ys.sort((a, b) => b - a);
     let top = ys[0] as number;
+    wanted.push({ x, y: top });
     for (const v of ys.slice(1)) {
-      if (pos(v) - pos(top) > near) out.push({ x, y: top });
+      if (pos(top) - pos(v) > near) wanted.push({ x, y: v });
       top = v;
     }
-    out.push({ x, y: top });
   }
-  return out;
+  const obstacles: Obstacle[] = [];
+  for (const s of series) {
+    for (const r of s.rows) {
+      const x = frame.x.at(r.x) + s.dx;
+      const py = frame.y.at(r.y);
+      obstacles.push({ x, half: MARKER_HALF, lo: py - MARKER_HALF, hi: py + MARKER_HALF });
+      if (r.hi > r.lo) obstacles.push({ x, half: WHISKER_HALF, lo: frame.y.at(r.hi), hi: frame.y.at(r.lo) });
+    }
+  }
+  if (target !== null) {
+    const py = frame.y.at(target);
+    obstacles.push({ x: 0, half: Number.POSITIVE_INFINITY, lo: py - WHISKER_HALF, hi: py + WHISKER_HALF });
+  }
+  const half = textWidth("≥", CAPPED_SIZE) / 2;
+  const reach = CAPPED_HALF_HEIGHT + CLEARANCE;
+  return wanted.map((w) => {
+    const x = frame.x.at(w.x);
+    const blocked = obstacles
+      .filter((o) => Math.abs(o.x - x) < half + o.half)
+      .map((o): [number, number] => [o.lo - reach, o.hi + reach]);
+    const py = nearestFree(frame.y.at(w.y), blocked, reach, frame.bottom - reach);
+    obstacles.push({ x, half, lo: py - CAPPED_HALF_HEIGHT, hi: py + CAPPED_HALF_HEIGHT });
+    return { x: w.x, y: frame.y.value(py) };
+  });
 }
 
 /**

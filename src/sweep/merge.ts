@@ -43,16 +43,28 @@ export function pointsFilesOf(path: string, exclude: string | null = null): stri
 /** How the merged file gets point i: a whole line from a file, or parts joined. */
 type Source = { file: number } | { parts: { file: number; ref: PartRef }[] };
 
+/** What a merge is about to write, for a caller's last check (`mergeShards`' `check`). */
+export interface MergePlan {
+  header: SweepHeader;
+  /** The fewest replications of any point. */
+  fewestReplications: number;
+}
+
 /**
  * Joins the points files of a sweep's shards into the points file of the whole sweep, `out`
  * (written whole, then renamed into place; in grid order, with the header of an unsharded sweep,
  * so it is the bytes an unsharded run gives once put in grid order). The files must have the same
  * specification hash and split (`--shard K/N` with one N), and together hold every replication of
  * every point. A point run in parts is joined from its parts' replications and latency histograms
- * (rows.ts), never from their percentiles. Everything is checked before anything is written;
- * lines are read one at a time, so memory does not grow with the points.
+ * (rows.ts), never from their percentiles. Everything is checked before anything is written,
+ * `check` last (it throws to refuse the merge); lines are read one at a time, so memory does not
+ * grow with the points.
  */
-export function mergeShards(files: readonly string[], out: string): SweepHeader {
+export function mergeShards(
+  files: readonly string[],
+  out: string,
+  check: (plan: MergePlan) => void = () => {},
+): SweepHeader {
   if (files.length === 0) throw new UsageError("invalid merge: no points files (expected at least one)");
   const shards: PointFile[] = [];
   try {
@@ -69,6 +81,9 @@ export function mergeShards(files: readonly string[], out: string): SweepHeader 
     }
     if (missing.length > 0) throw new UsageError(missingMessage(shards, missing));
     const header = makeHeader(first.header, null, size);
+    // Every point is in some shard, whole or in parts, so the fewest over the shards is the merge's.
+    const fewest = Math.min(...shards.map((s) => s.fewestReplications ?? Number.POSITIVE_INFINITY));
+    check({ header, fewestReplications: fewest });
     writeChunksAtomic(
       out,
       (function* () {

@@ -35,6 +35,8 @@ export class PointFile {
   readonly partCount: number;
   /** Every metric name in the rows, sorted. */
   readonly metrics: string[];
+  /** The fewest replications a point of the file runs (its whole line's or its parts'); null with no points. */
+  readonly fewestReplications: number | null;
   /** Bytes of whole lines: a cut-short last line starts here. */
   readonly wholeBytes: number;
   /** Bytes of the file, a cut-short last line included. */
@@ -58,6 +60,10 @@ export class PointFile {
     const metrics = new Set<string>();
     let count = 0;
     let partCount = 0;
+    let fewest: number | null = null;
+    const runs = (r: number) => {
+      if (Number.isFinite(r) && (fewest === null || r < fewest)) fewest = r;
+    };
     let skipped = 0;
     let lineNumber = 0;
     const onLine = (bytes: Buffer, offset: number) => {
@@ -111,6 +117,7 @@ export class PointFile {
         list.push({ index: i, from: from as number, to: to as number, offset, length: bytes.length });
         this.parts.set(i, list);
         partCount++;
+        runs(row.replications);
         for (const m of Object.keys(row.runs ?? {})) metrics.add(m);
         return;
       }
@@ -123,6 +130,7 @@ export class PointFile {
       offsets[i] = offset;
       lengths[i] = bytes.length;
       count++;
+      runs(row.replications);
       for (const m of Object.keys(row.summary ?? {})) metrics.add(m);
     };
     this.wholeBytes = scanLines(fd, onLine);
@@ -136,6 +144,7 @@ export class PointFile {
     this.partCount = partCount;
     this.skipped = skipped;
     this.metrics = [...metrics].sort();
+    this.fewestReplications = fewest;
   }
 
   /** Opens and scans a points file. */

@@ -1,18 +1,11 @@
-import { formatDuration } from "../engine/time.js";
-import { cutShort, isTimeMetric } from "./evaluate.js";
-import type { SweepMeta } from "./output.js";
+import { cutShort } from "./evaluate.js";
+import { formatMetric } from "./labels.js";
+import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
+import { meetsTarget, type SweepTarget, targetLabel } from "./target.js";
 
 /** Sweeps with more points than this print a one-line note instead of a table. */
 export const MAX_TABLE_ROWS = 40;
-
-/** A metric value for people: a duration for times, 3 significant digits otherwise. */
-export function formatMetric(metric: string, value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (isTimeMetric(metric)) return formatDuration(Math.round(value));
-  const text = String(Number(value.toPrecision(3)));
-  return metric === "throughput" ? `${text}/s` : text;
-}
 
 /**
  * The points of a sweep as a text table: the varied values, then the metric's mean and the
@@ -35,4 +28,25 @@ export function formatSweepTable(meta: SweepMeta, count: number, points: Iterabl
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   return all.map((r) => r.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")).join("\n");
+}
+
+/**
+ * The line after the table for a sweep with a target: how many of its points meet it at their
+ * confidence bound, and how many cannot because run.until cut them short.
+ */
+export function formatTargetLine(
+  meta: SweepMeta,
+  count: number,
+  points: Iterable<PointRow>,
+  target: SweepTarget,
+): string {
+  let met = 0;
+  let cut = 0;
+  for (const row of points) {
+    if (meetsTarget(target, row)) met++;
+    else if (cutShort(row, target.metric)) cut++;
+  }
+  const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
+  const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
+  return `target ${targetLabel(target)} (at the ${level}): ${met} of ${count} point${count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`;
 }

@@ -1,4 +1,6 @@
+import type { TimeUnit } from "../charts/time-axis.js";
 import { cutShort, type Summary } from "./evaluate.js";
+import { formatIn } from "./labels.js";
 import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
 
 /**
@@ -65,8 +67,13 @@ export function meetsTarget(target: SweepTarget, point: { summary: Summary; trun
 
 const OPS = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" } as const;
 
-/** The target for people: "p99 ≤ 100ms", "throughput ≥ 450/s". */
-export function targetLabel(target: SweepTarget): string {
+/**
+ * The target for people: "p99 ≤ 100ms", "throughput ≥ 450/s"; with a figure's time unit, in that
+ * unit ("p99 ≤ 0.1s" on a figure in seconds), so a figure never mixes two.
+ */
+export function targetLabel(target: SweepTarget, unit: TimeUnit | null = null): string {
   const o = objectiveOf(target);
-  return `${o.name} ${OPS[target.op]} ${formatValue(o, target.value)}`;
+  const value =
+    o.kind === "time" && unit !== null ? formatIn(target.metric, target.value, unit) : formatValue(o, target.value);
+  return `${o.name} ${OPS[target.op]} ${value}`;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { spreadPositions, stackDownward } from "../../src/charts/label-placement.js";
+import { nearestFree, spreadPositions, stackDownward } from "../../src/charts/label-placement.js";
 
 const positions = fc.array(fc.double({ min: 0, max: 300, noNaN: true }), { minLength: 1, maxLength: 15 });
 
@@ -47,5 +47,54 @@ describe("label placement", () => {
       }),
     );
     expect(stackDownward([90, 95, 100], 10, 100)).toEqual([80, 90, 100]);
+  });
+
+  it("nearestFree moves a label to the nearest position outside every blocked span, up on a tie", () => {
+    // Free already: stays.
+    expect(nearestFree(50, [[0, 10]])).toBe(50);
+    // Blocked around it: the nearer edge, then on a tie the preferred (smaller) side.
+    expect(nearestFree(50, [[45, 60]])).toBe(45);
+    expect(nearestFree(50, [[40, 52]])).toBe(52);
+    expect(nearestFree(50, [[40, 60]])).toBe(40);
+    expect(nearestFree(50, [[40, 60]], -Infinity, Infinity, 1)).toBe(60);
+    // An edge inside another span is not free: past both.
+    expect(
+      nearestFree(50, [
+        [40, 60],
+        [30, 45],
+      ]),
+    ).toBe(60);
+    expect(
+      nearestFree(50, [
+        [40, 60],
+        [30, 45],
+        [55, 75],
+      ]),
+    ).toBe(30);
+    // Kept inside [min, max]; with nowhere free, where it wanted to be.
+    expect(nearestFree(50, [[40, 60]], 42, 100)).toBe(60);
+    expect(nearestFree(50, [[0, 100]], 10, 90)).toBe(50);
+  });
+
+  it("nearestFree never gives a position inside a blocked span when one is free", () => {
+    const span = fc.tuple(fc.double({ min: 0, max: 300, noNaN: true }), fc.double({ min: 0, max: 40, noNaN: true }));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 300, noNaN: true }), fc.array(span, { maxLength: 8 }), (wanted, spans) => {
+        const blocked = spans.map(([lo, size]) => [lo, lo + size] as const);
+        const placed = nearestFree(wanted, blocked, 0, 400);
+        const inside = (p: number) => blocked.some(([lo, hi]) => p > lo && p < hi);
+        if (placed !== wanted || !inside(wanted)) {
+          expect(inside(placed)).toBe(false);
+          expect(placed).toBeGreaterThanOrEqual(0);
+          expect(placed).toBeLessThanOrEqual(400);
+        }
+        // No free position is nearer.
+        for (const p of [wanted, ...blocked.flat()]) {
+          if (!inside(p) && p >= 0 && p <= 400 && !inside(placed)) {
+            expect(Math.abs(placed - wanted)).toBeLessThanOrEqual(Math.abs(p - wanted) + 1e-3);
+          }
+        }
+      }),
+    );
   });
 });

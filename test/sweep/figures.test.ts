@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import type { Estimate } from "../../src/metrics/replicate.js";
-import { sweepFigures, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
+import { sweepFigures, sweepSubtitle, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
+import type { PointRow } from "../../src/sweep/rows.js";
 import { parseTarget } from "../../src/sweep/target.js";
-import { gridSweep } from "./doc-fixture.js";
+import { gridSweep, versionSweep } from "./doc-fixture.js";
 import { tempDir } from "./fixtures.js";
 
 describe("sweepFigures", () => {
@@ -42,11 +43,121 @@ describe("sweepFigures", () => {
     expect(cutLine).not.toContain(">≥<");
   });
 
+  test("sweepFigures reads the points once for its title, lines and heatmaps, and draws the same bytes", () => {
+    const { meta, rows } = gridSweep();
+    let reads = 0;
+    const once = () => {
+      reads++;
+      return rows;
+    };
+    const figures = sweepFigures(meta, rows.length, once, "latency.p99");
+    expect(reads).toBe(1);
+    expect(figures.map((f) => f.figure.svg)).toEqual(
+      sweepFigures(meta, rows.length, () => rows, "latency.p99").map((f) => f.figure.svg),
+    );
+  });
+
   test("sweepFigures gives only the line figure when one parameter varies", () => {
     const { meta, rows } = gridSweep();
     const one = rows.filter((p) => p.values["runtime.gil"] === "on");
     const figures = sweepFigures({ ...meta, axes: meta.axes.slice(0, 1) }, one.length, () => one, "throughput");
     expect(figures.map((f) => f.file)).toEqual(["throughput-line.svg"]);
+  });
+});
+
+/** The units written after numbers in a text: "25ms", "1.5 s", "(ms)". */
+function unitsIn(text: string): string[] {
+  return [...new Set([...text.matchAll(/(?:\d|\()\s?(ns|µs|us|ms|s)\b/g)].map((m) => m[1] as string))].sort();
+}
+
+/** The text of the figure's title and of its y axis label (the line figure) or ramp label (the heatmap). */
+function titleAndAxis(svg: string): { title: string; axis: string } {
+  const title = /<title>(.*?)<\/title>/.exec(svg)?.[1] ?? "";
+  const axis = /(?:p99 latency|P99 latency) \((ns|µs|ms|s)\)/.exec(svg)?.[0] ?? "";
+  return { title, axis };
+}
+
+describe("sweep figures' units", () => {
+  test("a sweep figure writes a time in one unit, chosen from the data: title, axis, target and cells", () => {
+    const { meta, rows } = gridSweep();
+    // One worker with the GIL on takes 1.5 s (up to 2.2 s at its bound), four without it 25 ms:
+    // the axis reaches 2 s, so it is in seconds, and so is every time the figure writes.
+    const slow = rows.map((r) =>
+      r.values["executor.workers"] === 1 && r.values["runtime.gil"] === "on"
+        ? { ...r, summary: { ...r.summary, "latency.p99": { mean: 1.5e9, lo: 1.35e9, hi: 2.2e9, halfWidth: 0.15e9 } } }
+        : r,
+    );
+    const target = parseTarget("p99<=60ms");
+    const figures = sweepFigures({ ...meta, target }, slow.length, () => slow, "latency.p99");
+    expect(figures).toHaveLength(2);
+    for (const { file, figure } of figures) {
+      const { title, axis } = titleAndAxis(figure.svg);
+      expect(axis, file).toBe("p99 latency (s)");
+      expect(title, file).toBe("3 of 6 points meet p99 ≤ 0.06s; best: 0.025s at workers 4, GIL off");
+      expect(unitsIn(figure.svg.replace(/<title>.*?<\/title>/, "")), file).toEqual(["s"]);
+    }
+    const [line, heatmap] = figures.map((f) => f.figure.svg);
+    expect(line).toContain("target: p99 ≤ 0.06s");
+    expect(heatmap).toContain("meets p99 ≤ 0.06s (95% upper bound)");
+    // Cells in seconds too: 1.5 s reads 1.5, 25 ms 0.025.
+    expect(heatmap).toContain(">1.5<");
+    expect(heatmap).toContain(">0.025<");
+    // Below 2 s everything is in ms, the title's 1.5 s included.
+    const fast = slow.map((r) =>
+      r.summary["latency.p99"]?.hi === 2.2e9
+        ? { ...r, summary: { ...r.summary, "latency.p99": { mean: 1.5e9, lo: 1.35e9, hi: 1.65e9, halfWidth: 0.15e9 } } }
+        : r,
+    );
+    for (const { figure } of sweepFigures(meta, fast.length, () => fast, "latency.p99")) {
+      expect(titleAndAxis(figure.svg)).toEqual({
+        title: "P99 latency from 25ms (workers 4, GIL off) to 1500ms (workers 1, GIL on)",
+        axis: "p99 latency (ms)",
+      });
+    }
+  });
+});
+
+describe("sweep figures' subtitle and caption", () => {
+  test("sweepSubtitle says what was swept: the scenario, each varied parameter's values, what is fixed, and the base's description", () => {
+    const { meta } = versionSweep();
+    const described = {
+      ...meta,
+      scenario: { ...(meta.scenario as object), description: "Web API capacity: 500 requests/s." },
+    };
+    expect(sweepSubtitle(described, 10, "executor: threads")).toBe(
+      "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 10 points; executor: threads. Base scenario: Web API capacity: 500 requests/s.",
+    );
+    // Without a description, none; a shard's results say how many of the grid's points they hold.
+    expect(sweepSubtitle(meta, 4)).toBe(
+      "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 4 of 10 points.",
+    );
+    // Many values read as a range.
+    const wide = { ...meta, axes: [{ path: "executor.workers", values: [1, 2, 3, 4, 5, 6, 7, 8] }] };
+    expect(sweepSubtitle({ ...wide, size: 8 }, 8)).toBe("Sweep of web-api over workers (1 to 8, 8 values), 8 points.");
+    // In the figures, under the title.
+    const { rows } = versionSweep();
+    const [line, heatmap] = sweepFigures(described, rows.length, () => rows, "latency.p99").map((f) => f.figure.svg);
+    expect(line).toContain(
+      "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 10 points; executor: threads.",
+    );
+    expect(heatmap).toContain("Base scenario: Web API capacity: 500");
+  });
+
+  test("the heatmap's caption says each cell is the mean of the replications each point ran, counted from the points", () => {
+    const { meta, rows } = gridSweep();
+    const caption = (points: PointRow[]) =>
+      sweepFigures(meta, points.length, () => points, "latency.p99").map(
+        (f) => /<desc>(.*?)<\/desc>/.exec(f.figure.svg)?.[1],
+      );
+    const [line, heatmap] = caption(rows);
+    expect(heatmap).toMatch(
+      /^Each cell is the mean of 2 replications of one sweep point; its colour shows p99 latency \(ms\)\./,
+    );
+    expect(line).toMatch(/^Each point is the mean of 2 replications of one sweep point;/);
+    const mixed = rows.map((r) => (r.values["runtime.gil"] === "on" ? { ...r, replications: 5 } : r));
+    expect(caption(mixed)[1]).toMatch(/^Each cell is the mean of 2 to 5 replications of one sweep point;/);
+    const single = rows.map((r) => ({ ...r, replications: 1 }));
+    expect(caption(single)[1]).toMatch(/^Each cell is one run of one sweep point;/);
   });
 });
 
@@ -90,11 +201,12 @@ describe("writeSweepFigures", () => {
       ...r,
       summary: { ...r.summary, "latency.p99": { ...(r.summary["latency.p99"] as Estimate), mean: 1e9 } },
     }));
-    expect(sweepTitle(flat, "latency.p99", undefined)).toBe("P99 latency: 1s at every point");
+    // (in ms: the figures' unit, as on their axis, which goes to seconds from 2 s)
+    expect(sweepTitle(flat, "latency.p99", undefined)).toBe("P99 latency: 1000ms at every point");
     // Every point cut short: none can meet a time target, and the title says why.
     const allCut = rows.map((r) => ({ ...r, truncated: 1 }));
     expect(sweepTitle(allCut, "latency.p99", parseTarget("p99<=1s"))).toBe(
-      "No point of 6 meets p99 ≤ 1s; 6 of 6 cut short by run.until (times at least as shown)",
+      "No point of 6 meets p99 ≤ 1000ms; 6 of 6 cut short by run.until (times at least as shown)",
     );
     const target = parseTarget("p99<=60ms");
     // 50 ms at 2 workers (bound 55) and at 4 workers with the GIL on (55), 25 ms at 4 without it (27.5).

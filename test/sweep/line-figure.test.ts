@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { EXECUTOR_STYLES, kindShade } from "../../src/charts/palette.js";
-import { type LineSeries, lineData, MAX_SERIES } from "../../src/sweep/figure-data.js";
+import { type LineData, type LineSeries, lineData, MAX_SERIES } from "../../src/sweep/figure-data.js";
 import { executorKind, lineStyles, sweepLineFigure } from "../../src/sweep/line-figure.js";
 import { gridSweep, versionSweep } from "./doc-fixture.js";
 
@@ -8,6 +8,21 @@ import { gridSweep, versionSweep } from "./doc-fixture.js";
 function markerFills(svg: string): string[] {
   const fills = [...svg.matchAll(/<g aria-label="dot" fill="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1] as string);
   return [...new Set(fills)].sort();
+}
+
+/** [x, y] px of each of a group's items in the plot: its own translate plus the group's (Plot's dx, dy). */
+function placed(svg: string, label: "dot" | "text", content = ""): [number, number][] {
+  const out: [number, number][] = [];
+  const groups = svg.matchAll(
+    new RegExp(`<g aria-label="${label}"[^>]*?(?: transform="translate\\(([-\\d.]+),([-\\d.]+)\\)")?>(.*?)</g>`, "g"),
+  );
+  for (const [, gx, gy, inner] of groups) {
+    const items = (inner ?? "").matchAll(/transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)/g);
+    for (const [, x, y, text] of items) {
+      if (text === content) out.push([Number(x) + Number(gx ?? 0), Number(y) + Number(gy ?? 0)]);
+    }
+  }
+  return out;
 }
 
 function data() {
@@ -129,5 +144,41 @@ describe("sweepLineFigure", () => {
     const grid = data();
     const figure = lineStyles(grid);
     expect(figure.map((s) => `${s.color} ${s.symbol}`).filter((p) => pairs.includes(p))).toEqual([]);
+  });
+
+  test("sweepLineFigure writes each '≥' clear of every marker, beside its own point", () => {
+    // At one worker, GIL on is cut short at 100 ms and GIL off sits at 106.5 ms: 14 px above on
+    // this axis, where the '≥' used to be written, over the other line's marker.
+    const ms = 1e6;
+    const at = (x: number, y: number, flags = {}) => ({ x, y: y * ms, lo: y * 0.97 * ms, hi: y * 1.03 * ms, ...flags });
+    const crowded: LineData = {
+      metric: "latency.p99",
+      x: "executor.workers",
+      fixed: "",
+      series: [
+        {
+          label: "GIL: on",
+          values: { "runtime.gil": "on" },
+          points: [at(1, 100, { capped: true }), at(2, 60), at(4, 40)],
+        },
+        { label: "GIL: off", values: { "runtime.gil": "off" }, points: [at(1, 106.5), at(2, 50), at(4, 30)] },
+      ],
+    };
+    const svg = sweepLineFigure(crowded, { target: { value: 120 * ms, label: "target: p99 ≤ 120ms" } }).svg;
+    const marks = placed(svg, "text", "≥");
+    const dots = placed(svg, "dot");
+    expect(marks).toHaveLength(1);
+    expect(dots).toHaveLength(6);
+    const [mark] = marks as [[number, number]];
+    // Markers reach 6.2 px from their centre (the diamond), the '≥' about 5.6 px from its own.
+    for (const [x, y] of dots) {
+      if (Math.abs(x - mark[0]) < 12) expect(Math.abs(y - mark[1]), `dot at ${x},${y}`).toBeGreaterThan(11.8);
+    }
+    // Still beside the capped point: the nearest marker to it is its own.
+    const distance = ([x, y]: [number, number]) => Math.hypot(x - mark[0], y - mark[1]);
+    const nearest = [...dots].sort((a, b) => distance(a) - distance(b))[0] as [number, number];
+    const own = placed(svg.replace(/<g aria-label="dot" fill="#D55E00".*?<\/g>/g, ""), "dot");
+    expect(own).toContainEqual(nearest);
+    expect(distance(nearest)).toBeLessThan(20);
   });
 });

@@ -45,4 +45,71 @@ describe("gilsim merge", () => {
     const none = await runCli(["merge", "/nonexistent", "--out", tempDir()]);
     expect(none.err).toBe("gilsim: no such file or folder: /nonexistent\n");
   });
+
+  test("gilsim merge --target marks the points that meet it as sweep --target does: same sweep.json, figures and target line", async () => {
+    const file = scenarioFile(tinyScenario());
+    const vary = ["--vary", "executor.workers=1..3", "--vary", "machine.cores=1,2", "--workers", "0"];
+    const whole = tempDir();
+    expect((await runCli(["sweep", file, ...vary, "--out", whole, "--no-figures"])).code).toBe(0);
+    // A target between the points' upper bounds, in whole microseconds: some meet it, some do not.
+    const doc = JSON.parse(readFileSync(join(whole, "sweep.json"), "utf8"));
+    const his: number[] = doc.points
+      .map((p: { summary: Record<string, { hi: number }> }) => Math.round((p.summary["latency.p99"]?.hi ?? 0) / 1000))
+      .sort((a: number, b: number) => a - b);
+    const target = `p99<=${his[Math.floor(his.length / 2)]}us`;
+    const swept = await runCli(["sweep", file, ...vary, "--out", whole, "--target", target]);
+    expect(swept.code, swept.err).toBe(0);
+    // The shards need no target: merge marks it.
+    const shards = [tempDir(), tempDir()];
+    for (const [i, out] of shards.entries()) {
+      const r = await runCli(["sweep", file, ...vary, "--shard", `${i + 1}/2`, "--out", out, "--no-figures"]);
+      expect(r.code, r.err).toBe(0);
+    }
+    const merged = tempDir();
+    const r = await runCli(["merge", ...shards, "--out", merged, "--target", target]);
+    expect(r.code, r.err).toBe(0);
+    const line = (out: string) => out.split("\n").find((l) => l.startsWith("target "));
+    expect(line(r.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
+    expect(line(r.out)).toBe(line(swept.out));
+    const results = ["sweep.json", "sweep.csv", "latency.p99-line.svg", "latency.p99-heatmap.svg"];
+    for (const name of results) {
+      expect(readFileSync(join(merged, name), "utf8"), name).toBe(readFileSync(join(whole, name), "utf8"));
+    }
+    expect(readFileSync(join(merged, "sweep.json"), "utf8")).toContain('"meetsTarget":true');
+    expect(readFileSync(join(merged, "latency.p99-line.svg"), "utf8")).toContain("target: p99 ≤ ");
+    expect(readFileSync(join(merged, "latency.p99-heatmap.svg"), "utf8")).toContain("Outlined cells meet p99 ≤ ");
+  });
+
+  test("gilsim merge refuses a bad --target with one line and exit 2, as sweep does, and leaves no folder", async () => {
+    const file = scenarioFile(tinyScenario());
+    const shard = tempDir();
+    const vary = ["--vary", "executor.workers=1,2", "--workers", "0", "--no-figures"];
+    expect((await runCli(["sweep", file, ...vary, "--replications", "1", "--out", shard])).code).toBe(0);
+    const cases: [string[], string][] = [
+      [
+        ["--target", "p99"],
+        'gilsim: invalid --target: "p99" (expected METRIC<VALUE, like p99<100ms or throughput>=450/s)\n',
+      ],
+      [
+        ["--target", "p99>=100ms"],
+        "gilsim: invalid --target: p99>=100ms (a time target is an upper bound: use < or <=)\n",
+      ],
+      [
+        ["--target", "p99<=100ms", "--metric", "throughput"],
+        "gilsim: --target p99<=100ms reads latency.p99 but --metric is throughput (the figures show one metric: drop --metric, or give --metric latency.p99)\n",
+      ],
+      [
+        ["--target", "p99<=100ms"],
+        "gilsim: --target needs at least 2 replications per point for its 95% bound, and a point here has 1 (run the shards again with --replications 3)\n",
+      ],
+    ];
+    for (const [args, err] of cases) {
+      const out = join(tempDir(), "merged");
+      const r = await runCli(["merge", shard, "--out", out, ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err, args.join(" ")).toBe(err);
+      expect(r.out).toBe("");
+      expect(existsSync(out), args.join(" ")).toBe(false);
+    }
+  });
 });

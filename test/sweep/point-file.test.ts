@@ -69,6 +69,24 @@ describe("PointFile", () => {
     expect(() => PointFile.open(differ)).toThrow("replications 0-2 of point");
   });
 
+  test("PointFile knows the fewest replications of its points, whole or in parts", () => {
+    // Whole rows run 1 replication here, parts are of points of 4.
+    const open = (lines: unknown[]) => {
+      const points = PointFile.open(write([header, ...lines]));
+      points.close();
+      return points.fewestReplications;
+    };
+    expect(open([part(2, 0, 2), part(3, 0, 4)])).toBe(4);
+    expect(open([part(2, 0, 2), row(1), { ...row(0), replications: 3 }])).toBe(1);
+    expect(
+      open([
+        { ...row(0), replications: 3 },
+        { ...row(4), replications: 5 },
+      ]),
+    ).toBe(3);
+    expect(open([])).toBeNull();
+  });
+
   test("PointFile reads rows back in grid order, one at a time, with the metrics of all rows", () => {
     const file = write([header, row(3), row(0, "makespan"), row(4)]);
     const points = PointFile.open(file);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
+import { formatMetric } from "../../src/sweep/labels.js";
 import type { PointRow } from "../../src/sweep/rows.js";
-import { formatMetric, formatSweepTable, MAX_TABLE_ROWS } from "../../src/sweep/table.js";
+import { formatSweepTable, MAX_TABLE_ROWS } from "../../src/sweep/table.js";
 import { gridSweep } from "./doc-fixture.js";
 
 describe("formatMetric", () => {

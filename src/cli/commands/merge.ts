@@ -6,26 +6,35 @@ import { mergeShards, pointsFilesOf } from "../../sweep/merge.js";
 import { PointFile } from "../../sweep/point-file.js";
 import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
 import { POINTS_FILE } from "../../sweep/run.js";
-import { formatSweepTable } from "../../sweep/table.js";
+import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
+import type { SweepTarget } from "../../sweep/target.js";
 import type { CliIO } from "../io.js";
-import { parseMetric } from "./sweep.js";
+import { checkTargetReplications, figureMetric, parseMetric, parseTargetOption, TARGET_HELP } from "./sweep.js";
 
 interface MergeFlags {
   out: string;
-  metric: string;
+  metric?: string;
+  target?: SweepTarget;
   figures: boolean;
 }
 
-/** `gilsim merge SHARD... --out DIR`: joins the shards of a sweep into the whole sweep's results. */
+/** `gilsim merge SHARD... --out DIR [--metric NAME] [--target "p99<=100ms"]`: joins the shards of a sweep into the whole sweep's results. */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
   program
     .command("merge")
     .description("join the shards of a sweep (`gilsim sweep --shard K/N`) into the results of the whole sweep")
     .argument("<shards...>", "each shard's output folder or its points.jsonl, or a folder of shard folders")
     .requiredOption("--out <dir>", "output folder of the merged sweep")
-    .option("--metric <name>", "the metric the figures show", parseMetric, DEFAULT_FIGURE_METRIC)
+    .option(
+      "--metric <name>",
+      `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
+      parseMetric,
+    )
+    .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (shards: string[], flags: MergeFlags) => {
+      const target = flags.target;
+      const metric = figureMetric(flags.metric, target);
       const files = shards.flatMap((s) => pointsFilesOf(s, flags.out));
       const created = !existsSync(flags.out);
       mkdirSync(flags.out, { recursive: true });
@@ -33,16 +42,21 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       let merged = false;
       try {
         const pointsFile = join(flags.out, POINTS_FILE);
-        const header = mergeShards(files, pointsFile);
+        const header = mergeShards(files, pointsFile, ({ fewestReplications }) => {
+          if (target !== undefined)
+            checkTargetReplications(fewestReplications, "run the shards again with --replications 3");
+        });
         merged = true;
         const points = PointFile.open(pointsFile);
         try {
           const { meta, files: written } = await writeSweepResults(points, flags.out, {
             figures: flags.figures,
-            metric: flags.metric,
+            metric,
+            ...(target ? { target } : {}),
           });
           io.out(`merged ${files.length} shards of sweep ${header.name}: ${points.count} points`);
-          io.out(formatSweepTable(meta, points.count, points.rows(), flags.metric));
+          io.out(formatSweepTable(meta, points.count, points.rows(), metric));
+          if (target) io.out(formatTargetLine(meta, points.count, points.rows(), target));
           io.out(`wrote ${[pointsFile, ...written].join(", ")}`);
         } finally {
           points.close();

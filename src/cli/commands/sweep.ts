@@ -3,8 +3,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
 import { parseAxes } from "../../sweep/axis.js";
-import { cutShort, SUMMARY_METRICS } from "../../sweep/evaluate.js";
-import { confidenceOf } from "../../sweep/output.js";
+import { SUMMARY_METRICS } from "../../sweep/evaluate.js";
 import { planSweep } from "../../sweep/plan.js";
 import { PointFile } from "../../sweep/point-file.js";
 import { defaultWorkers } from "../../sweep/pool.js";
@@ -12,8 +11,8 @@ import { createProgress } from "../../sweep/progress.js";
 import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
 import { runSweep } from "../../sweep/run.js";
 import { type AutoShard, parseShard, type Shard, shardFromEnv } from "../../sweep/shard.js";
-import { formatSweepTable } from "../../sweep/table.js";
-import { meetsTarget, parseTarget, type SweepTarget, targetLabel } from "../../sweep/target.js";
+import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
+import { parseTarget, type SweepTarget } from "../../sweep/target.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed } from "./simulate.js";
@@ -25,6 +24,40 @@ export function parseWorkers(text: string): number {
     throw new UsageError(`invalid --workers: ${text} (expected a non-negative integer)`);
   }
   return n;
+}
+
+/** --target's help, the same for `sweep` and `merge`. */
+export const TARGET_HELP =
+  "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
+
+/** Parses --target (one objective, as recommend's --slo writes it); a bad one is a usage error. */
+export function parseTargetOption(text: string): SweepTarget {
+  return asUsage(() => parseTarget(text));
+}
+
+/**
+ * The metric the figures show: --metric, else the --target's metric, else the default. The
+ * figures show one metric, so a --metric other than the target's is a usage error.
+ */
+export function figureMetric(metric: string | undefined, target: SweepTarget | undefined): string {
+  if (target !== undefined && metric !== undefined && metric !== target.metric) {
+    throw new UsageError(
+      `--target ${target.text} reads ${target.metric} but --metric is ${metric} (the figures show one metric: drop --metric, or give --metric ${target.metric})`,
+    );
+  }
+  return metric ?? target?.metric ?? DEFAULT_FIGURE_METRIC;
+}
+
+/**
+ * Refuses a target on points of fewer than 2 replications: one run has no confidence bound, and
+ * the answer would be optimistic. `fix` says what to run instead.
+ */
+export function checkTargetReplications(fewest: number, fix: string): void {
+  if (fewest < 2) {
+    throw new UsageError(
+      `--target needs at least 2 replications per point for its 95% bound, and a point here has ${fewest} (${fix})`,
+    );
+  }
 }
 
 /** Parses --metric: one of the metrics every point records. */
@@ -143,21 +176,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
       parseMetric,
     )
-    .option(
-      "--target <METRIC OP VALUE>",
-      "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it",
-      (t) => asUsage(() => parseTarget(t)),
-    )
+    .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
       const target = flags.target;
-      if (target !== undefined && flags.metric !== undefined && flags.metric !== target.metric) {
-        throw new UsageError(
-          `--target ${target.text} reads ${target.metric} but --metric is ${flags.metric} (the figures show one metric: drop --metric, or give --metric ${target.metric})`,
-        );
-      }
-      const metric = flags.metric ?? target?.metric ?? DEFAULT_FIGURE_METRIC;
+      const metric = figureMetric(flags.metric, target);
       const auto: AutoShard | null = flags.shard === "auto" ? asUsage(() => shardFromEnv(process.env)) : null;
       const raw = loadInput(file, flags.profile);
       const plan = asUsage(() =>
@@ -167,14 +191,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           shard: auto?.shard ?? (flags.shard === "auto" ? null : (flags.shard ?? null)),
         }),
       );
-      if (target !== undefined) {
-        const fewest = Math.min(...plan.pointReplications);
-        if (fewest < 2) {
-          throw new UsageError(
-            `--target needs at least 2 replications per point for its 95% bound, and a point here has ${fewest} (add --replications 3)`,
-          );
-        }
-      }
+      if (target !== undefined) checkTargetReplications(Math.min(...plan.pointReplications), "add --replications 3");
       const shard = plan.shard === null ? "" : `-${plan.shard.k}-of-${plan.shard.n}`;
       const out = flags.out ?? join("output", `sweep-${plan.name}${shard}`);
       const workers = capWorkers(flags.workers ?? defaultWorkers(), io);
@@ -227,19 +244,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           );
         }
         io.out(formatSweepTable(meta, points.count, points.rows(), metric));
-        if (target) {
-          let met = 0;
-          let cut = 0;
-          for (const row of points.rows()) {
-            if (meetsTarget(target, row)) met++;
-            else if (cutShort(row, target.metric)) cut++;
-          }
-          const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
-          const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
-          io.out(
-            `target ${targetLabel(target)} (at the ${level}): ${met} of ${points.count} point${points.count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`,
-          );
-        }
+        if (target) io.out(formatTargetLine(meta, points.count, points.rows(), target));
         const left =
           points.partCount > 0
             ? ` (${points.partCount} parts of points are in ${report.pointsFile}, for gilsim merge)`
