@@ -326,14 +326,17 @@ export async function run(nb: Notebook): Promise<void> {
   );
   nb.finding(
     answer === null
-      ? `Recommend finds no pool of up to 32 threads that meets ${SLO} at ${BASE.rate}/s; on the ${threadRows.length} sizes measured (${threadRows.map((r) => r.config.workers).join(", ")} threads) the real app ${firstMeeting === null ? "agrees: none meets it in every run, so the answer is confirmed there" : `meets it in every run from ${firstMeeting} threads, so the answer is not confirmed`}. On the mean of the runs ${threadRows.filter(meetsMean).length} of them meet it${
+      ? `Recommend finds no pool of up to 32 threads that meets ${SLO} at ${BASE.rate}/s; on the ${threadRows.length} sizes measured (${threadRows.map((r) => r.config.workers).join(", ")} threads) the real app ${firstMeeting === null ? "agrees: none meets it in every run, so the answer is confirmed there" : `meets it in every run from ${firstMeeting} threads, so the answer is not confirmed`}. On the mean of the runs ${threadRows.filter(meetsMean).length} of them ${threadRows.filter(meetsMean).length === 1 ? "meets" : "meet"} it${
           threadRows.some(meetsMean)
             ? ` (${threadRows
                 .filter(meetsMean)
-                .map((r) => `${r.config.workers} threads: ${msText(r.measured.p99.mean)}`)
+                .map(
+                  (r) =>
+                    `${r.config.workers} thread${r.config.workers === 1 ? "" : "s"}: ${msText(r.measured.p99.mean)}`,
+                )
                 .join(", ")})`
             : ""
-        }; measured p99 moves little with the pool size (${msText(Math.min(...threadRows.map((r) => r.measured.p99.mean)))} to ${msText(Math.max(...threadRows.map((r) => r.measured.p99.mean)))}), as for a GIL-bound app, and the target sits inside that range.`
+        }; measured p99 goes from ${msText((threadRows[0] as (typeof threadRows)[number]).measured.p99.mean)} at ${(threadRows[0] as (typeof threadRows)[number]).config.workers} thread${(threadRows[0] as (typeof threadRows)[number]).config.workers === 1 ? "" : "s"} to ${msText((threadRows.at(-1) as (typeof threadRows)[number]).measured.p99.mean)} at ${(threadRows.at(-1) as (typeof threadRows)[number]).config.workers}${Math.min(...threadRows.map((r) => r.measured.p99.mean)) < sloNs && sloNs < Math.max(...threadRows.map((r) => r.measured.p99.mean)) ? ", and the target sits inside that range" : ""}.`
       : `Recommend's answer, ${answer} thread${answer === 1 ? "" : "s"} for ${SLO}, is ${confirmed ? "confirmed" : "not confirmed"} by the real app: at ${answer} the measured p99 is ${at ? `${msText(at.measured.p99.mean)} (${msText(at.measured.p99.lo)}–${msText(at.measured.p99.hi)} over ${REPEATS} runs)` : "not measured"}${below ? `, at ${answer - 1} ${msText(below.measured.p99.mean)} (${msText(below.measured.p99.lo)}–${msText(below.measured.p99.hi)})` : ""}; ${firstMeeting === null ? "no pool size measured meets it in every run" : `the smallest pool that meets it in every run is ${firstMeeting}`}, and on the mean ${
           threadRows.filter(meetsMean).length === 0
             ? "none does"
