@@ -96,7 +96,7 @@ export function predict(fit: FitResult, profile: MachineProfile, config: AppConf
   return { p50: sums.p50 / REPEATS, p95: sums.p95 / REPEATS, p99: sums.p99 / REPEATS };
 }
 
-/** What `gilsim recommend FITTED --slo SLO --load RATE --kinds threads` answers: the pool size, or null. */
+/** What `gilsim recommend FITTED --profile P --slo SLO --load RATE --kinds threads` answers: the pool size, or null. */
 export async function recommendThreads(
   fit: FitResult,
   profile: MachineProfile,
@@ -108,6 +108,8 @@ export async function recommendThreads(
     rate: BASE.rate,
     kinds: ["threads"],
     maxWorkers: 32,
+    // The fitted scenario carries this machine's profile: `gilsim recommend --profile`'s error.
+    modelErrorParams: "profile",
     runner,
   });
   await runner.close();

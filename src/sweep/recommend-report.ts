@@ -57,7 +57,7 @@ export function fragmentLines(fragment: Record<string, unknown>): string[] {
 export function ruleLine(objectives: readonly Objective[], confidence: number): string {
   const level = Math.round(confidence * 100);
   const ends = [...new Set(objectives.map((o) => (isUpperBound(o.op) ? "upper" : "lower")))].join(" or ");
-  return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean (as the capacity notebook decides)`;
+  return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean`;
 }
 
 /** A measured quantile's short name: "p99" for "latency.p99". */
@@ -72,17 +72,19 @@ const low = (error: number): string => `${(Math.abs(error) * 100).toFixed(1)}% $
  */
 export function allowanceLines(rec: Pick<Recommendation, "allowances" | "modelErrorParams">): string[] {
   const where = (params: ErrorParams) =>
-    `the median of ${MODEL_ERROR_SOURCE.scenarios} held-out random scenarios run in real CPython (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
+    `the median of ${MODEL_ERROR_SOURCE.scenarios} random scenarios run in real CPython (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
   return rec.allowances.flatMap(({ objective: o, allowance: a }) => {
     if (o.kind !== "time") return [];
     if (a !== null) {
       return [
-        `model error: ${o.name} judged at ${a.factor.toFixed(3)} × the simulated value, because the model's ${shortName(a.quantile)} ran ${low(a.error)} at ${where(a.params)}; --no-model-error judges the simulation as it is`,
+        `model error: ${o.name}'s bound (and mean) judged at ${a.factor.toFixed(3)} × the simulated value, because the model's ${shortName(a.quantile)} ran ${low(a.error)} at ${where(a.params)}; this corrects the typical bias only (about half of held-out scenarios were further off); --no-model-error judges the simulation as it is`,
       ];
     }
     const q = measuredFor(o.metric);
     if (q === null) {
-      return [`model error: not measured for ${o.name} (only p50, p90 through p95, and p99 are): judged as simulated`];
+      return [
+        `model error: not measured for ${o.name} (only p50, p95 and p99 were; p90 takes p95's): judged as simulated`,
+      ];
     }
     return [
       `model error: not allowed for (--no-model-error); the model's ${shortName(q)} ran ${low(MEDIAN_SIGNED_ERROR[rec.modelErrorParams][q])} at ${where(rec.modelErrorParams)}, so a size close to the target may be too small`,
@@ -121,7 +123,9 @@ export function formatRecommendation(rec: Recommendation, objectives: readonly O
     }
   }
   if (rec.ranked.length > 0) {
-    lines.push("layouts that meet the target, smallest first (margin: the share of the target left at the bound):");
+    lines.push(
+      "layouts that meet the target, smallest first (margin: the share of the target left at the bound as judged):",
+    );
     const rows = [["layout", "size", "processes", "threads", "margin"], ...rec.ranked.map(layoutRow)];
     lines.push(...table(rows));
   }
@@ -210,9 +214,20 @@ export function recommendationJson(rec: Recommendation, objectives: readonly Obj
     /** Each target's model-error factor on the bound (null: none) and the measured median error behind it. */
     modelError: rec.allowances.map(({ objective, allowance }) => ({
       slo: objective.text,
+      /** Why there is no factor when there is none: turned off, not a time, or not measured. */
+      applied:
+        allowance !== null
+          ? "applied"
+          : objective.kind !== "time"
+            ? "not a time"
+            : measuredFor(objective.metric) === null
+              ? "not measured"
+              : "turned off",
       factor: allowance?.factor ?? null,
       quantile: allowance?.quantile ?? null,
       medianSignedError: allowance?.error ?? null,
+      params: rec.modelErrorParams,
+      source: `data/validation/random/${MODEL_ERROR_SOURCE.set}`,
     })),
     maxWorkers: rec.maxWorkers,
     recommended: winner ? layoutJson(winner) : null,

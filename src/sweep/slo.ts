@@ -120,7 +120,7 @@ function passes(op: Objective["op"], v: number, t: number): boolean {
 /**
  * Checks a summary against an objective at the far end of its confidence interval (see Standing).
  * With an allowance (a latency target only), the bound is multiplied by its factor first: the
- * model's measured optimism on that quantile, so that an answer does not lean on it.
+ * model's median optimism on that quantile, so that an answer does not lean on the typical bias.
  */
 export function stand(objective: Objective, summary: Summary, allowance: Allowance | null = null): Standing {
   const s = summary[objective.metric];

@@ -52,20 +52,17 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
     });
   }
 
-  test("recommend's model-error allowance is this set's median signed error of p50, p95 and p99, with either parameter set", {
+  test("recommend's model-error allowance, fitted on the development set, removes the median p99 bias out of sample here", {
     timeout: 600_000,
   }, () => {
-    expect(RANDOM_SETS.heldOut.seed).toBe(2);
-    expect(MODEL_ERROR_SOURCE).toMatchObject({ set: "seed-2", scenarios: heldOut().length });
+    expect(MODEL_ERROR_SOURCE.set).toBe("seed-1");
     for (const params of ["defaults", "profile"] as const) {
-      for (const [key, stored] of Object.entries(MEDIAN_SIGNED_ERROR[params])) {
-        const errors = heldOut().map((r) => r.errors[params].find((e) => e.key === key)?.error ?? Number.NaN);
-        expect(errors.every(Number.isFinite), `${params} ${key}`).toBe(true);
-        // Stored to 4 decimals: a model change that moves a median by 0.005% fails here.
-        expect(Math.abs(median(errors) - stored), `${params} ${key}: ${median(errors)} against ${stored}`).toBeLessThan(
-          5e-5,
-        );
-      }
+      const fitted = MEDIAN_SIGNED_ERROR[params]["latency.p99"];
+      const raw = heldOut().map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN);
+      // The simulated p99 divided by (1 + the development set's median error), against the real one.
+      const corrected = raw.map((e) => (1 + e) / (1 + fitted) - 1);
+      expect(median(raw), params).toBeLessThan(-0.05);
+      expect(Math.abs(median(corrected)), `${params}: ${median(corrected)}`).toBeLessThan(0.03);
     }
   });
 });

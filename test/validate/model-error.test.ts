@@ -1,0 +1,33 @@
+/*
+ * recommend's model-error allowance (src/sweep/model-error.ts) is the median signed error of p50,
+ * p95 and p99 on the development random set (seed 1), recomputed here from the recorded real runs
+ * with the current model: a model change that moves a median fails this test until the constants
+ * follow it. (The held-out set checks the allowance out of sample: test/validate/targets.test.ts.)
+ */
+import { describe, expect, test } from "vitest";
+import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
+import { evaluateRecord, median, profileSource } from "../../src/validate/errors.js";
+import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record.js";
+
+describe("the model-error allowance", () => {
+  test("is the development set's median signed error of p50, p95 and p99, with either parameter set", {
+    timeout: 600_000,
+  }, () => {
+    expect(MODEL_ERROR_SOURCE.set).toBe(`seed-${RANDOM_SETS.development.seed}`);
+    const source = profileSource();
+    const results = [...readSet(RANDOM_DATA_DIR, RANDOM_SETS.development.seed).values()].map((r) =>
+      evaluateRecord(r, source),
+    );
+    expect(results).toHaveLength(MODEL_ERROR_SOURCE.scenarios);
+    for (const params of ["defaults", "profile"] as const) {
+      for (const [key, stored] of Object.entries(MEDIAN_SIGNED_ERROR[params])) {
+        const errors = results.map((r) => r.errors[params].find((e) => e.key === key)?.error ?? Number.NaN);
+        expect(errors.every(Number.isFinite), `${params} ${key}`).toBe(true);
+        // Stored to 4 decimals: a model change that moves a median by 0.005 points fails here.
+        expect(Math.abs(median(errors) - stored), `${params} ${key}: ${median(errors)} against ${stored}`).toBeLessThan(
+          5e-5,
+        );
+      }
+    }
+  });
+});
