@@ -276,9 +276,9 @@ export async function run(nb: Notebook): Promise<void> {
       title: `Signed error of each predicted percentile: ${lean}`,
       subtitle: "(predicted − measured) / measured; below 0 the prediction is too low",
       caption:
-        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     }),
-    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     points,
     `Predictions below measured, of ${compared.length} configurations: ${PERCENTILES.map((q) => `${compared.filter((r) => r.error[q] < 0).length} at ${q}`).join(", ")}.`,
   );

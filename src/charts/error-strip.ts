@@ -158,7 +158,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     height: rows.length * ROW_HEIGHT,
     title: "Signed error of each case",
     subtitle: undefined,
-    caption: `Each dot is one case; the open black I-beam (a bar with a flat cap at each end) is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
+    caption: `Each dot is one case; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
   });
 
   const percents = points.map((p) => p.error * 100);
@@ -202,22 +202,6 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
         rows.slice(1).map((_, i) => i + 0.5),
         { stroke: GRID },
       ),
-      // The median is an open bar (black outline, white core), so it stays apart from any filled
-      // black marker (the sync series) that lands on it; drawn under the dots, so none is hidden.
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.44,
-        y2: (d: { y: number }) => d.y + 0.44,
-        stroke: INK,
-        strokeWidth: 5,
-      }),
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.4,
-        y2: (d: { y: number }) => d.y + 0.4,
-        stroke: "#ffffff",
-        strokeWidth: 2,
-      }),
       ...series.map((s) =>
         Plot.dot(
           dots.filter((d) => d.series === s.key),
@@ -233,9 +217,32 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
-      // Flat black caps at the bar's two ends, outside the dots' band and drawn over everything, so
-      // the median shows in a crowded row too: an I-beam, a shape no series uses (arrowheads read
-      // as the triangles of the process pools).
+      // The median is an open bar (black outline, white core) in a white halo, drawn over the dots
+      // so that a crowded row does not bury it, and apart from any filled black marker (the sync
+      // series) that lands on it.
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.44,
+        y2: (d: { y: number }) => d.y + 0.44,
+        stroke: "#ffffff",
+        strokeWidth: 8,
+      }),
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.44,
+        y2: (d: { y: number }) => d.y + 0.44,
+        stroke: INK,
+        strokeWidth: 5,
+      }),
+      Plot.ruleX(medians, {
+        x: "x",
+        y1: (d: { y: number }) => d.y - 0.4,
+        y2: (d: { y: number }) => d.y + 0.4,
+        stroke: "#ffffff",
+        strokeWidth: 2,
+      }),
+      // Flat black caps at the bar's two ends, outside the dots' band: an I-beam, a shape no series
+      // uses (arrowheads read as the triangles of the process pools).
       ...[-0.44, 0.44].map((dy) =>
         Plot.dot(medians, {
           x: "x",
