@@ -83,31 +83,36 @@ describe("runReal in CPython", () => {
   });
 
   test("runReal: hashing that releases the GIL runs in 2 threads at once (their steps overlap); pure Python does not", async () => {
-    const pair = (gil: "python" | "release") =>
+    // The hashing steps are long (200 ms) beside the wait of the second worker to start: on a
+    // loaded machine it needs a core, and the GIL from the first worker between its hash calls.
+    // With 80 ms steps it once started about 70 ms after the first (a whole test run beside it,
+    // load average 7), and their overlap fell under half the shorter step.
+    const pair = (gil: "python" | "release", cpu: string) =>
       run(
         {
           executor: { kind: "threads", workers: 2 },
-          workload: { arrivals: { kind: "batch", count: 2 }, classes: [{ steps: [{ cpu: "80ms", gil }] }] },
+          workload: { arrivals: { kind: "batch", count: 2 }, classes: [{ steps: [{ cpu, gil }] }] },
         },
         {},
       );
-    const python = await pair("python");
-    const release = await pair("release");
+    const python = await pair("python", "80ms");
+    const release = await pair("release", "200ms");
     // Pure Python: the CPU both threads used is at most about one core's worth of the elapsed time,
     // however the machine is loaded (load can only lower it).
     expect(sum(cpuSteps(python).map((s) => s.cpu ?? 0)) / makespan(python)).toBeLessThan(1.15);
     expect(python.trace.intervals.filter((i) => i.state === "nogil").length).toBe(0);
     // Releasing the GIL: each thread is inside its C call, without the GIL, while the other is in
-    // its own: the two GIL-free intervals overlap for most of the shorter one. (How much faster
-    // that makes the pair depends on free cores, which a shared machine does not promise: the
-    // speed-up is measured by the validation suite, data/validation/gil-release.json.)
+    // its own: the two GIL-free intervals overlap for a quarter of the shorter one or more (the
+    // second may start up to 150 ms late). How much faster that makes the pair depends on free
+    // cores, which a shared machine does not promise: the speed-up is measured by the validation
+    // suite (data/validation/gil-release.json).
     const nogil = release.trace.intervals.filter((i) => i.state === "nogil");
     expect(nogil).toHaveLength(2);
     expect(new Set(nogil.map((i) => i.thread)).size).toBe(2);
     const [a, b] = nogil;
     if (!a || !b) throw new Error("expected two GIL-free intervals");
     const overlap = Math.min(a.end, b.end) - Math.max(a.start, b.start);
-    expect(overlap).toBeGreaterThan(0.5 * Math.min(a.end - a.start, b.end - b.start));
+    expect(overlap).toBeGreaterThan(0.25 * Math.min(a.end - a.start, b.end - b.start));
   });
 
   test("runReal: asyncio runs 200 concurrent 20 ms sleeps in far less than 200 x 20 ms, on one thread", async () => {
