@@ -14,6 +14,12 @@ interface Waiter {
   afterRelease: boolean;
   /** Signalled again while awake (the condition's futex moved): it goes round again instead of sleeping. */
   resignalled: boolean;
+  /** In take_gil, between take and acquire (the waiter is reused by the thread's next wait). */
+  active: boolean;
+  // Continuations bound once per waiter, so a wake-up allocates no closure.
+  readonly afterTimeout: () => void;
+  readonly afterSignal: () => void;
+  readonly settle: () => void;
 }
 
 /**
@@ -39,7 +45,11 @@ export class Gil {
   private readonly waiters: Waiter[] = [];
   /** Woken (signalled or timed out), not yet back on a CPU to look at the GIL. */
   private runnable = 0;
-  private readonly byThread = new Map<number, Waiter>();
+  /**
+   * Each thread's waiter, by thread id, made on its first wait and reused (a thread is in at most
+   * one take_gil at a time): no Map lookup and no allocation per wait.
+   */
+  private readonly byThread: (Waiter | undefined)[] = [];
   /** Woken waiters not yet back asleep (they may catch the next release). */
   private readonly awake: Waiter[] = [];
   /** The thread the last forced drop displaced (for the recency-biased winner). */
@@ -77,8 +87,13 @@ export class Gil {
       this.convoys++;
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "convoy");
     }
-    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1, afterRelease, resignalled: false };
-    this.byThread.set(thread.id, w);
+    const w = this.waiterOf(thread);
+    w.resume = then;
+    w.saved = this.switchNumber;
+    w.timeout = -1;
+    w.afterRelease = afterRelease;
+    w.resignalled = false;
+    w.active = true;
     this.sleep(w);
   }
 
@@ -111,6 +126,25 @@ export class Gil {
     then?.();
   }
 
+  private waiterOf(thread: SimThread): Waiter {
+    const known = this.byThread[thread.id];
+    if (known) return known;
+    const w: Waiter = {
+      thread,
+      resume: noop,
+      saved: 0,
+      timeout: -1,
+      afterRelease: false,
+      resignalled: false,
+      active: false,
+      afterTimeout: () => this.afterTimeout(w),
+      afterSignal: () => this.afterSignal(w),
+      settle: () => this.settle(w),
+    };
+    this.byThread[thread.id] = w;
+    return w;
+  }
+
   /** Records the hold still open when the run ends (its reason is "end"). */
   closeHold(): void {
     if (this.holder) this.rt.recorder.gilHold(this.process, this.holder.id, this.holdStart, this.rt.now, "end");
@@ -118,13 +152,13 @@ export class Gil {
 
   /** A timed wait ran out (the kernel's GIL_TIMEOUT event): the waiter is runnable. */
   onTimeout(thread: SimThread): void {
-    const w = this.byThread.get(thread.id);
-    if (!w || w.timeout < 0) return;
+    const w = this.byThread[thread.id];
+    if (!w?.active || w.timeout < 0) return;
     w.timeout = -1;
     this.unsleep(w);
     this.runnable++;
     this.awake.push(w);
-    thread.needCore(() => this.afterTimeout(w), 0);
+    thread.needCore(w.afterTimeout, 0);
   }
 
   /**
@@ -156,13 +190,15 @@ export class Gil {
     if (!this.locked) {
       this.runnable--;
       this.dropAwake(w);
-      this.byThread.delete(w.thread.id);
-      this.acquire(w.thread, w.resume);
+      w.active = false;
+      const resume = w.resume;
+      w.resume = noop;
+      this.acquire(w.thread, resume);
       return;
     }
     if (w.resignalled) {
       w.resignalled = false;
-      w.thread.spin(this.rt.world.params.syscallCost, () => this.settle(w));
+      w.thread.spin(this.rt.world.params.syscallCost, w.settle);
       return;
     }
     this.runnable--;
@@ -220,7 +256,7 @@ export class Gil {
     this.runnable++;
     this.awake.push(w);
     const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, this.wakeupRng);
-    w.thread.needCore(() => this.afterSignal(w), latency);
+    w.thread.needCore(w.afterSignal, latency);
   }
 
   private requestDrop(requester: SimThread): void {
@@ -255,3 +291,5 @@ export class Gil {
     then();
   }
 }
+
+function noop(): void {}
