@@ -396,12 +396,10 @@ export class Machine {
    * the eligible one with the earliest deadline.
    */
   private bestWaiting(cpu: Cpu, V: number): SimThread | null {
+    // Queued, then delayed, as one list would be (no array of the two built per call).
     let best: SimThread | null = null;
-    for (const list of [cpu.queue, cpu.delayed]) {
-      for (const t of list) {
-        if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
-      }
-    }
+    for (const t of cpu.queue) if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
+    for (const t of cpu.delayed) if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
     return best;
   }
 
@@ -601,7 +599,8 @@ function remove<T>(list: T[], item: T): void {
 /** The thread with the earliest deadline among those counted on the CPU (none eligible: rounding). */
 function earliest(cpu: Cpu): SimThread | null {
   let best: SimThread | null = null;
-  for (const list of [cpu.queue, cpu.delayed]) for (const t of list) if (!best || t.deadline < best.deadline) best = t;
+  for (const t of cpu.queue) if (!best || t.deadline < best.deadline) best = t;
+  for (const t of cpu.delayed) if (!best || t.deadline < best.deadline) best = t;
   return best;
 }
 
