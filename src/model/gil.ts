@@ -1,5 +1,6 @@
 import type { Random } from "../engine/random.js";
 import type { SwitchReason } from "../trace/types.js";
+import { removeAt, removeItem } from "./list.js";
 import type { Runtime } from "./runtime.js";
 import type { SimThread } from "./thread.js";
 
@@ -208,8 +209,7 @@ export class Gil {
   }
 
   private dropAwake(w: Waiter): void {
-    const i = this.awake.indexOf(w);
-    if (i >= 0) this.awake.splice(i, 1);
+    removeItem(this.awake, w);
   }
 
   private sleep(w: Waiter): void {
@@ -221,8 +221,7 @@ export class Gil {
   }
 
   private unsleep(w: Waiter): void {
-    const i = this.waiters.indexOf(w);
-    if (i >= 0) this.waiters.splice(i, 1);
+    removeItem(this.waiters, w);
   }
 
   /**
@@ -250,7 +249,8 @@ export class Gil {
       const d = this.waiters.findIndex((x) => x.thread === this.displaced);
       if (d >= 0 && this.rng.next() < p.gilRecency) i = d;
     }
-    const [w] = this.waiters.splice(i, 1) as [Waiter];
+    const w = this.waiters[i] as Waiter;
+    removeAt(this.waiters, i);
     this.rt.cancel(w.timeout);
     w.timeout = -1;
     this.runnable++;

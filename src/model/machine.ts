@@ -1,4 +1,5 @@
 import type { Nanos } from "../engine/time.js";
+import { removeItem } from "./list.js";
 import type { SimThread } from "./thread.js";
 import type { World } from "./world.js";
 
@@ -164,7 +165,7 @@ export class Machine {
     if (thread.delayedOn >= 0) {
       // Still counted on its CPU (in debt): back in that queue, where it stands.
       const cpu = this.cpus[thread.delayedOn] as Cpu;
-      remove(cpu.delayed, thread);
+      removeItem(cpu.delayed, thread);
       cpu.sumV -= thread.v;
       thread.delayedOn = -1;
       this.renew(cpu, true);
@@ -444,14 +445,14 @@ export class Machine {
   }
 
   private finishDelay(t: SimThread, cpu: Cpu): void {
-    remove(cpu.delayed, t);
+    removeItem(cpu.delayed, t);
     cpu.sumV -= t.v;
     t.delayedOn = -1;
     t.vlag = 0;
   }
 
   private takeFromQueue(t: SimThread, cpu: Cpu): void {
-    remove(cpu.queue, t);
+    removeItem(cpu.queue, t);
     cpu.sumV -= t.v;
     t.queuedOn = -1;
     this.queued--;
@@ -589,11 +590,6 @@ export class Machine {
     if (this.world.now > from) this.busy[core] = (this.busy[core] as number) + (this.world.now - from);
     this.since[core] = this.world.now;
   }
-}
-
-function remove<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
 }
 
 /** The thread with the earliest deadline among those counted on the CPU (none eligible: rounding). */
