@@ -6,7 +6,7 @@
 export function removeAt<T>(list: T[], i: number): void {
   const n = list.length - 1;
   for (let k = i; k < n; k++) list[k] = list[k + 1] as T;
-  list.length = n;
+  list.pop();
 }
 
 /** Removes the first occurrence of `item` from `list`; false when it is not there. */
