@@ -20,6 +20,7 @@ export class PeakSeries<F extends string> {
 
   constructor(private readonly fields: readonly F[]) {}
 
+  /** Raises the bucket of `time` to `values`, which are copied: the caller may reuse the object. */
   record(time: Nanos, values: Record<F, number>): void {
     const key = Math.floor(time / this.width);
     if (key === this.lastKey) {

@@ -1,5 +1,6 @@
 import type { Random } from "../engine/random.js";
 import type { SwitchReason } from "../trace/types.js";
+import { removeAt, removeItem } from "./list.js";
 import type { Runtime } from "./runtime.js";
 import type { SimThread } from "./thread.js";
 
@@ -14,6 +15,12 @@ interface Waiter {
   afterRelease: boolean;
   /** Signalled again while awake (the condition's futex moved): it goes round again instead of sleeping. */
   resignalled: boolean;
+  /** In take_gil, between take and acquire (the waiter is reused by the thread's next wait). */
+  active: boolean;
+  // Continuations bound once per waiter, so a wake-up allocates no closure.
+  readonly afterTimeout: () => void;
+  readonly afterSignal: () => void;
+  readonly settle: () => void;
 }
 
 /**
@@ -39,7 +46,11 @@ export class Gil {
   private readonly waiters: Waiter[] = [];
   /** Woken (signalled or timed out), not yet back on a CPU to look at the GIL. */
   private runnable = 0;
-  private readonly byThread = new Map<number, Waiter>();
+  /**
+   * Each thread's waiter, by thread id, made on its first wait and reused (a thread is in at most
+   * one take_gil at a time): no Map lookup and no allocation per wait.
+   */
+  private readonly byThread: (Waiter | undefined)[] = [];
   /** Woken waiters not yet back asleep (they may catch the next release). */
   private readonly awake: Waiter[] = [];
   /** The thread the last forced drop displaced (for the recency-biased winner). */
@@ -77,8 +88,13 @@ export class Gil {
       this.convoys++;
       this.rt.recorder.marker(this.rt.now, thread.id, this.process, "convoy");
     }
-    const w: Waiter = { thread, resume: then, saved: this.switchNumber, timeout: -1, afterRelease, resignalled: false };
-    this.byThread.set(thread.id, w);
+    const w = this.waiterOf(thread);
+    w.resume = then;
+    w.saved = this.switchNumber;
+    w.timeout = -1;
+    w.afterRelease = afterRelease;
+    w.resignalled = false;
+    w.active = true;
     this.sleep(w);
   }
 
@@ -111,6 +127,25 @@ export class Gil {
     then?.();
   }
 
+  private waiterOf(thread: SimThread): Waiter {
+    const known = this.byThread[thread.id];
+    if (known) return known;
+    const w: Waiter = {
+      thread,
+      resume: noop,
+      saved: 0,
+      timeout: -1,
+      afterRelease: false,
+      resignalled: false,
+      active: false,
+      afterTimeout: () => this.afterTimeout(w),
+      afterSignal: () => this.afterSignal(w),
+      settle: () => this.settle(w),
+    };
+    this.byThread[thread.id] = w;
+    return w;
+  }
+
   /** Records the hold still open when the run ends (its reason is "end"). */
   closeHold(): void {
     if (this.holder) this.rt.recorder.gilHold(this.process, this.holder.id, this.holdStart, this.rt.now, "end");
@@ -118,13 +153,13 @@ export class Gil {
 
   /** A timed wait ran out (the kernel's GIL_TIMEOUT event): the waiter is runnable. */
   onTimeout(thread: SimThread): void {
-    const w = this.byThread.get(thread.id);
-    if (!w || w.timeout < 0) return;
+    const w = this.byThread[thread.id];
+    if (!w?.active || w.timeout < 0) return;
     w.timeout = -1;
     this.unsleep(w);
     this.runnable++;
     this.awake.push(w);
-    thread.needCore(() => this.afterTimeout(w), 0);
+    thread.needCore(w.afterTimeout, 0);
   }
 
   /**
@@ -156,13 +191,15 @@ export class Gil {
     if (!this.locked) {
       this.runnable--;
       this.dropAwake(w);
-      this.byThread.delete(w.thread.id);
-      this.acquire(w.thread, w.resume);
+      w.active = false;
+      const resume = w.resume;
+      w.resume = noop;
+      this.acquire(w.thread, resume);
       return;
     }
     if (w.resignalled) {
       w.resignalled = false;
-      w.thread.spin(this.rt.world.params.syscallCost, () => this.settle(w));
+      w.thread.spin(this.rt.world.params.syscallCost, w.settle);
       return;
     }
     this.runnable--;
@@ -172,8 +209,7 @@ export class Gil {
   }
 
   private dropAwake(w: Waiter): void {
-    const i = this.awake.indexOf(w);
-    if (i >= 0) this.awake.splice(i, 1);
+    removeItem(this.awake, w);
   }
 
   private sleep(w: Waiter): void {
@@ -185,8 +221,7 @@ export class Gil {
   }
 
   private unsleep(w: Waiter): void {
-    const i = this.waiters.indexOf(w);
-    if (i >= 0) this.waiters.splice(i, 1);
+    removeItem(this.waiters, w);
   }
 
   /**
@@ -214,13 +249,14 @@ export class Gil {
       const d = this.waiters.findIndex((x) => x.thread === this.displaced);
       if (d >= 0 && this.rng.next() < p.gilRecency) i = d;
     }
-    const [w] = this.waiters.splice(i, 1) as [Waiter];
+    const w = this.waiters[i] as Waiter;
+    removeAt(this.waiters, i);
     this.rt.cancel(w.timeout);
     w.timeout = -1;
     this.runnable++;
     this.awake.push(w);
     const latency = this.rt.world.draw(this.rt.world.params.gilWakeup, this.wakeupRng);
-    w.thread.needCore(() => this.afterSignal(w), latency);
+    w.thread.needCore(w.afterSignal, latency);
   }
 
   private requestDrop(requester: SimThread): void {
@@ -255,3 +291,5 @@ export class Gil {
     then();
   }
 }
+
+function noop(): void {}

@@ -1,4 +1,5 @@
 import type { Nanos } from "../engine/time.js";
+import { removeItem } from "./list.js";
 import type { SimThread } from "./thread.js";
 import type { World } from "./world.js";
 
@@ -164,7 +165,7 @@ export class Machine {
     if (thread.delayedOn >= 0) {
       // Still counted on its CPU (in debt): back in that queue, where it stands.
       const cpu = this.cpus[thread.delayedOn] as Cpu;
-      remove(cpu.delayed, thread);
+      removeItem(cpu.delayed, thread);
       cpu.sumV -= thread.v;
       thread.delayedOn = -1;
       this.renew(cpu, true);
@@ -396,12 +397,10 @@ export class Machine {
    * the eligible one with the earliest deadline.
    */
   private bestWaiting(cpu: Cpu, V: number): SimThread | null {
+    // Queued, then delayed, as one list would be (no array of the two built per call).
     let best: SimThread | null = null;
-    for (const list of [cpu.queue, cpu.delayed]) {
-      for (const t of list) {
-        if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
-      }
-    }
+    for (const t of cpu.queue) if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
+    for (const t of cpu.delayed) if (t.v <= V + EPS && (!best || t.deadline < best.deadline)) best = t;
     return best;
   }
 
@@ -446,14 +445,14 @@ export class Machine {
   }
 
   private finishDelay(t: SimThread, cpu: Cpu): void {
-    remove(cpu.delayed, t);
+    removeItem(cpu.delayed, t);
     cpu.sumV -= t.v;
     t.delayedOn = -1;
     t.vlag = 0;
   }
 
   private takeFromQueue(t: SimThread, cpu: Cpu): void {
-    remove(cpu.queue, t);
+    removeItem(cpu.queue, t);
     cpu.sumV -= t.v;
     t.queuedOn = -1;
     this.queued--;
@@ -593,15 +592,11 @@ export class Machine {
   }
 }
 
-function remove<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
-}
-
 /** The thread with the earliest deadline among those counted on the CPU (none eligible: rounding). */
 function earliest(cpu: Cpu): SimThread | null {
   let best: SimThread | null = null;
-  for (const list of [cpu.queue, cpu.delayed]) for (const t of list) if (!best || t.deadline < best.deadline) best = t;
+  for (const t of cpu.queue) if (!best || t.deadline < best.deadline) best = t;
+  for (const t of cpu.delayed) if (!best || t.deadline < best.deadline) best = t;
   return best;
 }
 

@@ -108,18 +108,30 @@ export class Recorder {
     }
   }
 
+  /**
+   * One point of the queue series. PeakSeries copies the values it keeps, so one object is
+   * reused for every point instead of one allocated per task event.
+   */
+  private recordQueue(now: Nanos): void {
+    const v = this.queueValues;
+    v.waiting = this.waiting;
+    v.running = this.inSystem - this.waiting;
+    this.queue.record(now, v);
+  }
+  private readonly queueValues = { waiting: 0, running: 0 };
+
   taskArrived(now: Nanos): void {
     this.integrate(now);
     this.arrived++;
     this.inSystem++;
     this.waiting++;
     if (now >= this.warmup) this.measuredArrivals++;
-    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
+    this.recordQueue(now);
   }
 
   taskStarted(now: Nanos): void {
     this.waiting--;
-    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
+    this.recordQueue(now);
   }
 
   taskEnded(now: Nanos, id: number, cls: string, arrival: Nanos, start: Nanos, steps: StepRecord[] | null): void {
@@ -128,7 +140,7 @@ export class Recorder {
     this.completed++;
     if (this.progress !== null && this.completed % PROGRESS_EVERY === 0) this.progress(this.completed);
     this.lastEnd = Math.max(this.lastEnd, now);
-    this.queue.record(now, { waiting: this.waiting, running: this.inSystem - this.waiting });
+    this.recordQueue(now);
     if (arrival >= this.warmup) {
       this.measured++;
       this.latency.record(now - arrival);
@@ -168,11 +180,14 @@ export class Recorder {
     }
     const lag = ranAt - readyAt;
     (this.lagSketch as LatencySketch).record(lag);
-    (this.lagPeaks as PeakSeries<"lag">).record(ranAt, { lag });
+    this.lagValues.lag = lag;
+    (this.lagPeaks as PeakSeries<"lag">).record(ranAt, this.lagValues);
   }
   private lagProcess = -1;
   private lagSketch: LatencySketch | null = null;
   private lagPeaks: PeakSeries<"lag"> | null = null;
+  /** Reused for every lag point (PeakSeries copies what it keeps). */
+  private readonly lagValues = { lag: 0 };
 
   /** ∫ N(t) dt over [warmup, now]. */
   areaUntil(now: Nanos): number {
