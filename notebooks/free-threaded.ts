@@ -127,7 +127,7 @@ export async function run(nb: Notebook): Promise<void> {
   const free13At4 = points.find((p) => p.series === "threads, 3.13t" && p.x === 4)?.latency as number;
   const slow13 = profile("3.13t", 4).pythonSlowdown - 1;
   const slow14 = profile("3.14t", 4).pythonSlowdown - 1;
-  const scalingCaption = `Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a single-thread cost of ${pct(slow14)}; on 3.13t (the kind's own green, as in the other notebooks) the same threads pay ${pct(slow13)}, ${nb.compare("single-thread cost: 3.13t vs 3.14t", slow13, slow14, "lower", { better: "smaller", worse: "larger" })} 3.14t's; 3.14t is dashed, in a darker shade.`;
+  const scalingCaption = `Left: tasks per second; right: makespan. Threads on 3.14t use the cores as processes do, without pickling or start-up, at a single-thread cost of ${pct(slow14)}; on 3.13t (solid green, the colour of threads without the GIL in every figure here) the same threads pay ${pct(slow13)}, ${nb.compare("single-thread cost: 3.13t vs 3.14t", slow13, slow14, "lower", { better: "smaller", worse: "larger" })} 3.14t's; 3.14t is dashed, in a darker shade.`;
   await nb.figure(
     "cpu-scaling",
     scalingChart(points, {

@@ -113,6 +113,8 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   if (options.format !== undefined && typeof options.format !== "function")
     throw invalid("format", options.format, "a function");
   const format = options.format ?? ((v: number) => String(Number(v.toPrecision(3))));
+  // The cap in the value's unit, where the figure names one (the cells' own numbers do without it).
+  const capText = (v: number): string => `${format(v)}${valueDim.unit ? ` ${valueDim.unit}` : ""}`;
   const xs = domainOf(cells.map((c) => c.x));
   const ys = domainOf(cells.map((c) => c.y));
   const fig = figureText(options, {
@@ -127,7 +129,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
           ? `Outlined cells meet ${target.label}.`
           : `No cell meets ${target.label}.`
         : "",
-      cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${format(cap)}.` : "",
+      cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${capText(cap)}.` : "",
       cells.some((c) => c.capped === true && !(cap !== undefined && c.value >= cap))
         ? (options.cappedNote ?? "Hatched cells (≥ value) were capped: their values are lower bounds.")
         : "",
@@ -231,7 +233,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
             ? [
                 {
                   kind: "box" as const,
-                  label: `capped at ${format(cap as number)}: at least this`,
+                  label: `capped at ${capText(cap as number)}: at least this`,
                   fill: "#777777",
                   hatch: "#ffffff",
                 },

@@ -114,7 +114,7 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const x = axis.value;
   const pxPerUnit = columns / (x(window[1]) - x(window[0]));
   const y = (lane: number, f: number): number => lane + LANE_PAD + f * (1 - 2 * LANE_PAD);
-  const narrow = (d: { start: Nanos; end: Nanos }): boolean => (x(d.end) - x(d.start)) * pxPerUnit < 1;
+  const narrow = (d: { start: Nanos; end: Nanos }): boolean => (x(d.end) - x(d.start)) * pxPerUnit < SEEN_PX;
   const briefHold = (d: { start: Nanos; end: Nanos }): boolean =>
     mode === "none" && (x(d.end) - x(d.start)) * pxPerUnit < BRIEF_HOLD_PX;
   if (options.caption === undefined) {
@@ -255,10 +255,10 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
 
 /**
  * The thread states the figure shows: those drawn at least a pixel wide in total on some lane (a
- * stacked share counts by its part of the lane's height). A state that is in the window only as a
- * sliver under a pixel cannot be seen, so the legend does not name it, nor a state drawn only as
- * many such slivers. `width` is a rectangle's width in px times its share of the lane's height;
- * `wide`, whether it is at least a pixel wide.
+ * stacked share counts by its part of the lane's height), counting only rectangles a reader sees
+ * (SEEN_PX or wider). A state in the window only as slivers narrower than that cannot be seen, so
+ * the legend does not name it, however many there are. `width` is a rectangle's width in px times
+ * its share of the lane's height; `wide`, whether it is at least SEEN_PX wide.
  */
 function statesDrawn(
   rects: readonly StateRect[],
@@ -268,7 +268,7 @@ function statesDrawn(
   const total = new Map<string, number>();
   const out = new Set<ThreadState>();
   for (const d of rects) {
-    // Slivers under a pixel wide do not add up to something seen, however many there are.
+    // Slivers too narrow to see do not add up to something seen, however many there are.
     if (!wide(d)) continue;
     const key = `${d.lane}:${d.state}`;
     const sum = (total.get(key) ?? 0) + width(d);
@@ -336,6 +336,14 @@ function reduceTrace(
 }
 
 /**
+ * The narrowest rectangle a reader sees: a quarter of a pixel, a faint hairline on screen and a
+ * half-pixel line in the 2x PNG. Narrower ones are counted as unseen in the caption; wider ones
+ * count toward a state's place in the legend (a state drawn only as such hairlines, a pixel in
+ * all on a lane, is named: a sliver the legend does not name reads as a mistake).
+ */
+const SEEN_PX = 0.25;
+
+/**
  * The caption, counting what is visible: `narrow.intervals` of the drawn intervals and
  * `narrow.briefHolds` of the `narrow.holds` GIL holds are narrower than BRIEF_HOLD_PX (single holds only).
  */
@@ -354,7 +362,7 @@ function defaultCaption(
     const states =
       narrow.intervals === 0
         ? `All ${count} intervals in the window are drawn.`
-        : `The ${count} intervals in the window are drawn at their true width; ${n(narrow.intervals)} of them, narrower than a pixel, cannot be seen.`;
+        : `The ${count} intervals in the window are drawn at their true width; ${n(narrow.intervals)} of them, narrower than a quarter of a pixel, cannot be seen.`;
     const holds =
       gilTrack && narrow.briefHolds > 0
         ? ` ${n(narrow.holds)} GIL holds, ${n(narrow.briefHolds)} narrower than ${BRIEF_HOLD_PX} px: those are drawn ${BRIEF_HOLD_PX} px wide in their holder's shade, so each hand-off shows.`

@@ -73,7 +73,7 @@ describe("heatmapChart", () => {
     expect(texts).toContain("≥ 2000");
     expect(texts).not.toContain("2000");
     expect(texts).toContain("meets p99 at most 100 ms");
-    expect(texts).toContain("capped at 2000: at least this");
+    expect(texts).toContain("capped at 2000 ms: at least this"); // in the value's unit
     // One outlined cell (two rings), one hatched cell.
     expect(svg.match(/stroke-width="2.5"/g)).toHaveLength(1);
     expect(svg).toMatch(/<pattern id="capped-hatch-1"/);

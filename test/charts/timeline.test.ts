@@ -72,6 +72,32 @@ describe("timelineChart", () => {
       expect(thin).toContain(STATE_LABELS[state]);
   });
 
+  it("timelineChart's legend names a state drawn only as hairlines a reader sees (each under a pixel, a pixel or more in all)", () => {
+    // The 1 ms 'waiting for a core' interval cut into four 20 µs slivers (about 0.6 px each in a
+    // 30 ms window) with waits for the GIL between: faint lines, but lines; the legend names them.
+    const base = smallTrace();
+    const intervals = base.intervals.flatMap((iv) =>
+      iv.state !== "wait-core"
+        ? [iv]
+        : [0, 1, 2, 3].flatMap((k) => {
+            const at = iv.start + k * 200_000;
+            return [
+              { ...iv, start: at, end: at + 20_000 },
+              { ...iv, start: at + 20_000, end: Math.min(iv.end, at + 200_000), state: "wait-gil" as const },
+            ];
+          }),
+    );
+    const figure = timelineChart({ ...base, intervals });
+    const widths = [
+      ...figure.svg.matchAll(new RegExp(`width="([\\d.]+)"[^>]*fill="${STATE_COLORS["wait-core"]}"`, "gi")),
+    ].map((m) => Number(m[1]));
+    // The four slivers, and the legend's swatch once it names the state.
+    const slivers = widths.filter((w) => w < 1);
+    expect(slivers).toHaveLength(4);
+    for (const w of slivers) expect(w).toBeGreaterThan(0.25);
+    expect(svgTexts(figure.svg)).toContain(STATE_LABELS["wait-core"]);
+  });
+
   it("timelineChart draws a GIL hold narrower than 3 px 3 px wide in its holder's shade, and its caption counts them", () => {
     // A 10 ns hold in a 30 ms window is far under a pixel: at true width it would vanish.
     const base = smallTrace();
