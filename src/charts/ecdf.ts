@@ -197,9 +197,10 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   // Labels go below and to the right of their dot: an ECDF never passes there, as it only rises.
   // But a slower curve does: so the fastest series at a quantile (alone at the lowest value) puts
   // its label above and to the left instead, where no slower curve reaches (they are below p there).
-  // When a curve (its own included) or the threshold line still crosses the label there, the label
-  // tries the other side, then each side one line further out, and takes the first place that
-  // nothing crosses (its leader line keeps it tied to its dot); with none free, the first place.
+  // When a curve (its own included), the threshold line or its label, or another marker still
+  // crosses the label there, the label tries the other side, then each side one line
+  // further out, and takes the first place that nothing crosses (its leader line keeps it tied to
+  // its dot); with none free, the first place.
   const curves = series.map((s) => ({
     pad: (s.reference ? REFERENCE.width : 2) / 2 + 1,
     points: ecdfSteps(s.sorted).map((st) => ({ x: px(st.x / unit.divisor), y: py(st.y) })),
@@ -215,9 +216,33 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     const y = py(m.p) + at.dy;
     return { left: x0, right: x0 + w, top: y - AXIS_SIZE * 0.6, bottom: y + AXIS_SIZE * 0.6 };
   };
+  // The threshold's own label, where the threshold mark below writes it (low, left of its line
+  // when there is room).
+  const thresholdBox: Box | null = (() => {
+    if (threshold === undefined || thresholdPx === null) return null;
+    const w = textWidth(threshold.label, AXIS_SIZE);
+    const onLeft = thresholdPx - marginLeft >= w + 8;
+    const left = onLeft ? thresholdPx - 4 - w : thresholdPx + 4;
+    return { left, right: left + w, top: py(0.04) - AXIS_SIZE * 0.6, bottom: py(0.04) + AXIS_SIZE * 0.6 };
+  })();
+  const overlaps = (a: Box, b: Box): boolean =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  /**
+   * Whether nothing drawn crosses the label there: a curve, the threshold and its label, another
+   * marker. (Not the thin dashed drop lines, which the label's white halo reads over: moving
+   * labels off them sent them far from their dots, across other labels' leaders.)
+   */
   const free = (m: (typeof marked)[number], at: Place): boolean => {
     const box = boxOf(m, at);
     if (thresholdPx !== null && thresholdPx >= box.left - 2 && thresholdPx <= box.right + 2) return false;
+    if (thresholdBox !== null && overlaps(box, thresholdBox)) return false;
+    for (const o of marked) {
+      if (o === m) continue;
+      const ox = px(o.value);
+      const oy = py(o.p) + (stackDy.get(o) ?? 0);
+      const r = MARKER_PX / 2 + 1;
+      if (overlaps(box, { left: ox - r, right: ox + r, top: oy - r, bottom: oy + r })) return false;
+    }
     return !curves.some((c) => stepsCross(c.points, box, c.pad));
   };
   // Placed one after another, each where it crosses no curve and no label placed before it; with
@@ -226,7 +251,9 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   const clear = (box: Box): boolean =>
     box.bottom <= fig.height - MARGIN_BOTTOM + 4 &&
     box.top >= MARGIN_TOP - 10 - AXIS_SIZE &&
-    !placed.some((o) => box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom);
+    // Not over the y axis's tick labels.
+    box.left >= marginLeft - 2 &&
+    !placed.some((o) => overlaps(box, o));
   const places = marked.map((m): Place => {
     const left = series.length > 1 && marked.filter((o) => o.p === m.p && o !== m).every((o) => o.value > m.value);
     const at = (l: boolean, k: number): Place => ({

@@ -230,6 +230,28 @@ describe("ecdfChart's quantile labels", () => {
     expect(slow.some((p) => p.x > usual.left && p.x < usual.right && p.y > usual.top && p.y < usual.bottom)).toBe(true);
   });
 
+  it("puts no quantile label over another series' marker where p99s crowd together (mixed's 144, 157 and 160 ms)", () => {
+    const svg = ecdfChart(
+      [
+        { label: "fastest", values: spread(200, 5, 110) },
+        { label: "a", values: spread(200, 10, 145) },
+        { label: "b", values: spread(200, 12, 158.5) },
+        { label: "c", values: spread(200, 14, 161.5) },
+      ],
+      { scale: "log" },
+    ).svg;
+    const markers = [...svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].flatMap((g) =>
+      [...(g[1] ?? "").matchAll(/translate\(([\d.]+),([\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
+    );
+    expect(markers).toHaveLength(12);
+    const boxes = labelBoxes(svg);
+    expect(boxes).toHaveLength(12);
+    for (const b of boxes) {
+      const under = markers.find((p) => p.x > b.left - 4 && p.x < b.right + 4 && p.y > b.top - 4 && p.y < b.bottom + 4);
+      expect(under, `${b.text} covers the marker at ${JSON.stringify(under)}`).toBeUndefined();
+    }
+  });
+
   it("stepsCross finds a step curve's horizontal and vertical runs through a box, and nothing beside it", () => {
     const box = { left: 10, right: 20, top: 10, bottom: 20 };
     expect(
