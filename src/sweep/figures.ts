@@ -11,7 +11,7 @@ import { formatIn, metricQuantity, metricUnit, pathQuantity, replicationsText } 
 import { sweepLineFigure } from "./line-figure.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
-import { meetsTarget, targetLabel } from "./target.js";
+import { allowanceNote, drawnLimit, meetsTarget, targetLabel } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {
@@ -42,8 +42,9 @@ export function sweepFigures(
   // A target is marked in the figures of its own metric only.
   const target = meta.target?.metric === metric ? meta.target : undefined;
   const unit = figureUnit(points, metric, target);
+  const note = target ? allowanceNote(target, unit) : "";
   const rule = target
-    ? `${targetLabel(target, unit)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)`
+    ? `${targetLabel(target, unit)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound${note ? `; ${note}` : ""})`
     : "";
   const title = sweepTitle(points, metric, target, unit);
   const subtitle = (fixed: string) => sweepSubtitle(meta, count, fixed);
@@ -56,7 +57,14 @@ export function sweepFigures(
         subtitle: subtitle(line.fixed),
         confidence: confidenceOf(meta),
         ...(unit ? { unit } : {}),
-        ...(target ? { target: { value: target.value, label: `target: ${targetLabel(target, unit)}` } } : {}),
+        ...(target
+          ? {
+              target: {
+                value: drawnLimit(target),
+                label: `target: ${targetLabel(target, unit)}${note ? ` (${note})` : ""}`,
+              },
+            }
+          : {}),
       }),
     });
   }
@@ -92,7 +100,7 @@ export function sweepFigures(
         ...(target
           ? {
               target: {
-                value: target.value / (unit?.divisor ?? 1),
+                value: drawnLimit(target) / (unit?.divisor ?? 1),
                 better: target.bound === "hi" ? ("lower" as const) : ("higher" as const),
                 label: rule,
               },

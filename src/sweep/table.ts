@@ -2,7 +2,7 @@ import { cutShort } from "./evaluate.js";
 import { formatMetric } from "./labels.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
-import { meetsTarget, type SweepTarget, targetLabel } from "./target.js";
+import { allowanceNote, meetsTarget, type SweepTarget, targetLabel } from "./target.js";
 
 /** Sweeps with more points than this print a one-line note instead of a table. */
 export const MAX_TABLE_ROWS = 40;
@@ -48,5 +48,6 @@ export function formatTargetLine(
   }
   const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
   const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
-  return `target ${targetLabel(target)} (at the ${level}): ${met} of ${count} point${count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`;
+  const note = allowanceNote(target);
+  return `target ${targetLabel(target)} (at the ${level}${note ? `; ${note}` : ""}): ${met} of ${count} point${count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`;
 }

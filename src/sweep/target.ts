@@ -1,6 +1,7 @@
 import type { TimeUnit } from "../charts/time-axis.js";
 import { cutShort, type Summary } from "./evaluate.js";
 import { formatIn } from "./labels.js";
+import { type Allowance, allowanceFor, type ErrorParams } from "./model-error.js";
 import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
 
 /**
@@ -19,6 +20,43 @@ export interface SweepTarget {
   value: number;
   /** The end of a point's confidence interval the rule reads. */
   bound: "hi" | "lo";
+  /**
+   * The model-error allowance the bound is judged with, as recommend judges it (see
+   * model-error.ts); null or absent for none (--no-model-error, a throughput, an unmeasured metric).
+   */
+  allowance?: Allowance | null;
+}
+
+/**
+ * The target judged as recommend judges it: a latency quantile with the model's measured median
+ * error allowed for (`on`, the default; `params`: "profile" when a machine profile filled in the
+ * scenario's costs). A throughput target, or a metric whose error was not measured, is unchanged.
+ */
+export function withModelError(target: SweepTarget, on: boolean, params: ErrorParams): SweepTarget {
+  const time = target.metric !== "throughput";
+  const allowance = on && time ? allowanceFor(target.metric, params) : null;
+  return allowance === null ? target : { ...target, allowance };
+}
+
+/**
+ * The limit the figures draw for the simulated values: the target itself, or, with an allowance,
+ * the target divided by its factor (a bound meets p99 ≤ 100ms judged ×1.128 when it is ≤ 88.7ms).
+ */
+export function drawnLimit(target: SweepTarget): number {
+  const factor = target.allowance?.factor ?? 1;
+  return target.bound === "hi" ? target.value / factor : target.value;
+}
+
+/**
+ * What the allowance does, for a figure's legend or a report: "simulated ≤ 88.7ms: the model's
+ * median error (×1.128) allowed for"; "" without one.
+ */
+export function allowanceNote(target: SweepTarget, unit: TimeUnit | null = null): string {
+  const a = target.allowance;
+  if (!a || a.factor === 1) return "";
+  const o = objectiveOf(target);
+  const limit = unit !== null ? formatIn(target.metric, drawnLimit(target), unit) : formatValue(o, drawnLimit(target));
+  return `simulated ${OPS[target.op]} ${limit}: the model's median error (×${a.factor.toFixed(3)}) allowed for`;
 }
 
 /** Parses `--target p99<=100ms` (one objective); throws a RangeError naming what is wrong. */
@@ -62,7 +100,7 @@ function objectiveOf(target: SweepTarget): Objective {
  */
 export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
   if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return false;
-  return stand(objectiveOf(target), point.summary).meets;
+  return stand(objectiveOf(target), point.summary, target.allowance ?? null).meets;
 }
 
 const OPS = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" } as const;

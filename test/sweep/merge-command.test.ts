@@ -69,7 +69,10 @@ describe("gilsim merge", () => {
     const r = await runCli(["merge", ...shards, "--out", merged, "--target", target]);
     expect(r.code, r.err).toBe(0);
     const line = (out: string) => out.split("\n").find((l) => l.startsWith("target "));
-    expect(line(r.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
+    // Both allow for the model's measured error, as recommend does, by default.
+    expect(line(r.out)).toMatch(
+      /^target p99 ≤ [\d.]+ms \(at the 95% upper bound; simulated ≤ [\d.]+ms: the model's median error \(×1\.128\) allowed for\): [0-5] of 6 points meets? it$/,
+    );
     expect(line(r.out)).toBe(line(swept.out));
     const results = ["sweep.json", "sweep.csv", "latency.p99-line.svg", "latency.p99-heatmap.svg"];
     for (const name of results) {
@@ -78,6 +81,12 @@ describe("gilsim merge", () => {
     expect(readFileSync(join(merged, "sweep.json"), "utf8")).toContain('"meetsTarget":true');
     expect(readFileSync(join(merged, "latency.p99-line.svg"), "utf8")).toContain("target: p99 ≤ ");
     expect(readFileSync(join(merged, "latency.p99-heatmap.svg"), "utf8")).toContain("Outlined cells meet p99 ≤ ");
+    // --no-model-error judges the simulation as it is, in merge as in sweep; --profiled takes the
+    // error measured with a machine profile.
+    const raw = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--no-model-error"]);
+    expect(line(raw.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
+    const profiled = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--profiled"]);
+    expect(line(profiled.out)).toContain("(×1.083) allowed for");
   });
 
   test("gilsim merge refuses a bad --target with one line and exit 2, as sweep does, and leaves no folder", async () => {

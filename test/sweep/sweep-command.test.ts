@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { MEDIAN_SIGNED_ERROR } from "../../src/sweep/model-error.js";
 import { scenarioFile, tempDir, tinyScenario } from "./fixtures.js";
 import { runCli } from "./run-cli.js";
 
@@ -152,7 +153,8 @@ describe("gilsim sweep", () => {
     const sorted = [...his].sort((a, b) => a - b);
     const limit = sorted[Math.floor(sorted.length / 2)] as number;
     const expected = his.map((hi) => hi * 1000 <= limit * 1000);
-    const r = await runCli([...base, "--workers", "0", "--target", `p99<=${limit}us`]);
+    // Judged on the simulation as it is first (--no-model-error), then as recommend judges it.
+    const r = await runCli([...base, "--workers", "0", "--target", `p99<=${limit}us`, "--no-model-error"]);
     expect(r.code, r.err).toBe(0);
     const met = expected.filter(Boolean).length;
     expect(met).toBeGreaterThan(0);
@@ -185,5 +187,25 @@ describe("gilsim sweep", () => {
     expect(line).toContain("target: p99 ≤ ");
     expect(line).toContain('stroke-dasharray="6,3"');
     expect(line).toContain("hollow: misses it");
+    expect(line).not.toContain("allowed for");
+
+    // By default the target allows for the model's measured median p99 error, as recommend does:
+    // a point meets it when its bound times the factor does, and the figures say so.
+    const judged = await runCli([...base, "--workers", "0", "--target", `p99<=${limit}us`]);
+    expect(judged.code, judged.err).toBe(0);
+    const withError = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8"));
+    const factor = 1 / (1 + MEDIAN_SIGNED_ERROR.defaults["latency.p99"]);
+    expect(withError.target.allowance).toMatchObject({ quantile: "latency.p99", params: "defaults" });
+    expect(withError.target.allowance.factor).toBeCloseTo(factor, 12);
+    const meets = withError.points.map((p: { meetsTarget: boolean }) => p.meetsTarget);
+    expect(meets).toEqual(
+      withError.points.map(
+        (p: { summary: Record<string, { hi: number }> }) =>
+          (p.summary["latency.p99"] as { hi: number }).hi * factor <= limit * 1000,
+      ),
+    );
+    expect(meets.filter(Boolean).length).toBeLessThan(met);
+    expect(judged.out).toContain(`the model's median error (×${factor.toFixed(3)}) allowed for)`);
+    expect(readFileSync(join(out, "latency.p99-line.svg"), "utf8")).toContain("allowed for");
   });
 });

@@ -7,18 +7,29 @@ import { PointFile } from "../../sweep/point-file.js";
 import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
 import { POINTS_FILE } from "../../sweep/run.js";
 import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
-import type { SweepTarget } from "../../sweep/target.js";
+import { type SweepTarget, withModelError } from "../../sweep/target.js";
 import type { CliIO } from "../io.js";
-import { checkTargetReplications, figureMetric, parseMetric, parseTargetOption, TARGET_HELP } from "./sweep.js";
+import {
+  checkTargetReplications,
+  figureMetric,
+  NO_MODEL_ERROR_HELP,
+  parseMetric,
+  parseTargetOption,
+  TARGET_HELP,
+} from "./sweep.js";
 
 interface MergeFlags {
   out: string;
   metric?: string;
   target?: SweepTarget;
+  /** False with --no-model-error. */
+  modelError: boolean;
+  /** The shards ran with --profile: the model's error measured with a machine profile applies. */
+  profiled?: boolean;
   figures: boolean;
 }
 
-/** `gilsim merge SHARD... --out DIR [--metric NAME] [--target "p99<=100ms"]`: joins the shards of a sweep into the whole sweep's results. */
+/** `gilsim merge SHARD... --out DIR [--metric NAME] [--target "p99<=100ms" [--no-model-error] [--profiled]]`: joins the shards of a sweep into the whole sweep's results. */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
   program
     .command("merge")
@@ -31,9 +42,15 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       parseMetric,
     )
     .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
+    .option("--no-model-error", NO_MODEL_ERROR_HELP)
+    .option(
+      "--profiled",
+      "the shards ran with --profile: allow for the model's error measured with a machine profile, as sweep --profile does",
+    )
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (shards: string[], flags: MergeFlags) => {
-      const target = flags.target;
+      const target =
+        flags.target && withModelError(flags.target, flags.modelError, flags.profiled ? "profile" : "defaults");
       const metric = figureMetric(flags.metric, target);
       const files = shards.flatMap((s) => pointsFilesOf(s, flags.out));
       const created = !existsSync(flags.out);

@@ -12,7 +12,7 @@ import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js
 import { runSweep } from "../../sweep/run.js";
 import { type AutoShard, parseShard, type Shard, shardFromEnv } from "../../sweep/shard.js";
 import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
-import { parseTarget, type SweepTarget } from "../../sweep/target.js";
+import { parseTarget, type SweepTarget, withModelError } from "../../sweep/target.js";
 import { type CliIO, UsageError } from "../io.js";
 import { loadInput, profileOption } from "../profile-option.js";
 import { parseReplications, parseSeed } from "./simulate.js";
@@ -29,6 +29,10 @@ export function parseWorkers(text: string): number {
 /** --target's help, the same for `sweep` and `merge`. */
 export const TARGET_HELP =
   "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
+
+/** --no-model-error's help, the same for `sweep` and `merge`. */
+export const NO_MODEL_ERROR_HELP =
+  "judge --target on the simulated figures as they are, without allowing for the model's measured median error as recommend does";
 
 /** Parses --target (one objective, as recommend's --slo writes it); a bad one is a usage error. */
 export function parseTargetOption(text: string): SweepTarget {
@@ -146,6 +150,8 @@ interface SweepFlags {
   target?: SweepTarget;
   restart?: boolean;
   figures: boolean;
+  /** False with --no-model-error. */
+  modelError: boolean;
 }
 
 /** `gilsim sweep FILE|PRESET --vary PATH=VALUES ... [--replications N] [--workers N] [--out DIR] [--shard K/N]` */
@@ -177,10 +183,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       parseMetric,
     )
     .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
+    .option("--no-model-error", NO_MODEL_ERROR_HELP)
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
-      const target = flags.target;
+      const target =
+        flags.target && withModelError(flags.target, flags.modelError, flags.profile ? "profile" : "defaults");
       const metric = figureMetric(flags.metric, target);
       const auto: AutoShard | null = flags.shard === "auto" ? asUsage(() => shardFromEnv(process.env)) : null;
       const raw = loadInput(file, flags.profile);
