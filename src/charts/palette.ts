@@ -137,8 +137,13 @@ export function seriesSymbol(index: number): GlyphName {
   return SERIES_SYMBOLS[index % SERIES_SYMBOLS.length] as GlyphName;
 }
 
-/** The two alternating fills of GIL holds on a timeline: each hand-off flips the shade. */
-export const GIL_HOLD_SHADES = ["#8a3c00", "#f0a36c"] as const;
+/**
+ * The two alternating fills of GIL holds on a timeline: each hand-off flips the shade. A dark
+ * slate violet and a light lavender, a hue no executor kind and no thread state takes: the brown
+ * and light orange they replace were CIEDE2000 2.3 from the second thread-pool series' dark
+ * vermillion and close to the processes' orange, and merged with "holds GIL" under deuteranopia.
+ */
+export const GIL_HOLD_SHADES = ["#5b566f", "#e0bdf3"] as const;
 export const GIL_HOLD_TEXT = [textOn(GIL_HOLD_SHADES[0]), textOn(GIL_HOLD_SHADES[1])] as const;
 
 /**

@@ -108,6 +108,27 @@ describe("palette", () => {
     expect(nearestKind(EARLIER_STATES)).toBeLessThan(15);
   });
 
+  it("the GIL track's two shades are far from every executor kind's colour and shade (CIEDE2000 >= 10) and from each other, in every sight", () => {
+    const kinds = Object.fromEntries(
+      EXECUTOR_KINDS.flatMap((k) => [0, 1, 2].map((i) => [`${k} ${i}`, kindShade(EXECUTOR_STYLES[k].color, i)])),
+    );
+    const nearest = (shades: readonly string[]) =>
+      Math.min(
+        ...Object.values(SIGHT).flatMap((see) =>
+          shades.flatMap((g) =>
+            Object.values(kinds).map((k) => deltaE(see(parse(g) as Color), see(parse(k) as Color))),
+          ),
+        ),
+      );
+    expect(nearest(GIL_HOLD_SHADES)).toBeGreaterThanOrEqual(10);
+    // The earlier brown and light orange: 1.7 from the dark vermillion of a second thread-pool series.
+    expect(nearest(["#8a3c00", "#f0a36c"])).toBeLessThan(10);
+    for (const see of Object.values(SIGHT)) {
+      const [a, b] = GIL_HOLD_SHADES.map((g) => see(parse(g) as Color)) as [Color, Color];
+      expect(deltaE(a, b)).toBeGreaterThanOrEqual(30);
+    }
+  });
+
   it("the not-started fill differs from idle and from every state by more than a shade (CIEDE2000 >= 8), and is hatched", () => {
     for (const [sight, see] of Object.entries(SIGHT)) {
       const { pair, distance } = closest({ ...STATE_COLORS, "not started": NOT_STARTED.fill }, see);
