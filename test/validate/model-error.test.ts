@@ -4,6 +4,7 @@
  * with the current model: a model change that moves a median fails this test until the constants
  * follow it. (The held-out set checks the allowance out of sample: test/validate/targets.test.ts.)
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
 import { evaluateRecord, median, profileSource } from "../../src/validate/errors.js";
@@ -29,5 +30,18 @@ describe("the model-error allowance", () => {
         );
       }
     }
+  });
+
+  test("the README states the allowance's medians as they are", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8").replace(/\s+/g, " ");
+    const three = (params: "defaults" | "profile") => {
+      const [a, b, c] = (["latency.p50", "latency.p95", "latency.p99"] as const).map(
+        (k) => `${(Math.abs(MEDIAN_SIGNED_ERROR[params][k]) * 100).toFixed(1)}%`,
+      );
+      return `${a}, ${b} and ${c}`;
+    };
+    expect(readme).toContain(`the simulated p50, p95 and p99 came out ${three("defaults")} below the measured ones`);
+    expect(readme).toContain(`(${three("profile")} with \`--profile\``);
+    expect(readme).toContain(`On the ${MODEL_ERROR_SOURCE.scenarios} random scenarios of the development set`);
   });
 });

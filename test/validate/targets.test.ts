@@ -5,6 +5,7 @@
  * A target met must stay met; one missed must not get worse by more than two points, and a test
  * fails when a missed one is met, so that STANDING (and the README) follow the model.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
 import { checkTargets, evaluateRecord, median, profileSource, type ScenarioResult } from "../../src/validate/errors.js";
@@ -64,5 +65,37 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
       expect(median(raw), params).toBeLessThan(-0.05);
       expect(Math.abs(median(corrected)), `${params}: ${median(corrected)}`).toBeLessThan(0.03);
     }
+  });
+
+  test("the README's accuracy paragraph and allowance check state this set's figures", { timeout: 600_000 }, () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8").replace(/\s+/g, " ");
+    const signed = (x: number) => `${x < 0 ? "−" : x > 0 ? "+" : ""}${(Math.abs(x) * 100).toFixed(1)}%`;
+    const meanOf = (params: "defaults" | "profile", key: string) => {
+      const errors = heldOut().map((r) => r.errors[params].find((e) => e.key === key)?.error ?? Number.NaN);
+      return errors.reduce((a, b) => a + b, 0) / errors.length;
+    };
+    const three = (params: "defaults" | "profile") =>
+      ["latency.p50", "latency.p95", "latency.p99"].map((k) => signed(meanOf(params, k)));
+    const [d50, d95, d99] = three("defaults");
+    const [p50, p95, p99] = three("profile");
+    expect(readme).toContain(
+      `(mean signed error ${d50}, ${d95} and ${d99}; ${p50}, ${p95} and ${p99} with a machine profile`,
+    );
+    // The allowance's out-of-sample check: the held-out median p99 error before and after.
+    const medianP99 = (params: "defaults" | "profile") =>
+      median(heldOut().map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN));
+    const after = (params: "defaults" | "profile") =>
+      median(
+        heldOut().map(
+          (r) =>
+            (1 + (r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN)) /
+              (1 + MEDIAN_SIGNED_ERROR[params]["latency.p99"]) -
+            1,
+        ),
+      );
+    const text = (x: number) => (Math.abs(x) < 0.0005 ? "0.0%" : signed(x));
+    expect(readme).toContain(
+      `${text(medianP99("defaults"))} to ${text(after("defaults"))} (${text(medianP99("profile"))} to ${text(after("profile"))} with a profile)`,
+    );
   });
 });
