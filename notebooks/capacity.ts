@@ -184,7 +184,7 @@ export async function run(nb: Notebook): Promise<void> {
     const miss = WORKERS.filter((w) => w > from && !meets(get(kind, w)));
     if (miss.length === 0) return "";
     const top = Math.max(...miss.map((w) => get(kind, w).latency.hi));
-    return ` On ${kind === "threads-gil" ? "3.12" : kind === "threads-nogil" ? "3.13t" : "processes"}, larger pools (${miss.join(", ")}) miss it again by this rule: ${miss.every((w) => get(kind, w).latency.mean <= TARGET) ? "their mean p99 is under the target but " : ""}the upper bound reaches ${ms(top)}.`;
+    return ` On ${kind === "threads-gil" ? "3.12" : kind === "threads-nogil" ? "3.13t" : "processes"}, pools of ${miss.length > 1 ? `${miss.slice(0, -1).join(", ")} and ${miss.at(-1)}` : miss[0]}, past the ${from} that meets it, miss it again by this rule: ${miss.every((w) => get(kind, w).latency.mean <= TARGET) ? "their mean p99 is under the target but " : ""}the upper bound reaches ${ms(top)}.`;
   };
   // With no passing 3.12 pool: the sizes whose mean p99 meets the target though their bound does not.
   const meanOnly = WORKERS.filter((w) => get("threads-gil", w).latency.mean <= TARGET);

@@ -125,7 +125,11 @@ export function allowedIn(id: string): string[] {
  */
 const QUANTIFIED = new RegExp(
   [
-    String.raw`\d[\d.,]*\s?(×|%|ms|µs|s)?\s+(faster|slower|fewer|more|shorter|longer|higher|lower|larger|smaller)\b`,
+    // A ratio, a share or a time before the word ("2.1× longer", "12% lower", "3 ms shorter")...
+    String.raw`\d[\d.,]*\s?(×|%|ms|µs|s)\s+(faster|slower|fewer|more|shorter|longer|higher|lower|larger|smaller)\b`,
+    // ...or a whole count before fewer or more ("3 fewer threads"); not a version ("on 3.12 lower
+    // than" names which, not how much) nor a count of things said to be faster ("4 faster workers").
+    String.raw`(?<![\d.,])\d[\d,]*\s+(fewer|more)\b`,
     String.raw`\b(more|less|fewer) than (±|\d|one\b|two\b|three\b|four\b)`,
     String.raw`\b(higher|lower) on \d+ of \d+\b`,
   ].join("|"),
@@ -201,10 +205,12 @@ export function altTexts(html: string): string {
 
 /** Each image on a page as [its src, its alt text]. */
 export function figureAlts(html: string): [string, string][] {
-  return [...html.matchAll(/<img\b[^>]*\bsrc="([^"]*)"[^>]*\balt="([^"]*)"/g)].map((m) => [
-    decode(m[1] as string),
-    decode(m[2] as string),
-  ]);
+  // Attribute by attribute, so their order in the tag does not matter.
+  return [...html.matchAll(/<img\b[^>]*>/g)].flatMap((m) => {
+    const src = /\bsrc="([^"]*)"/.exec(m[0])?.[1];
+    const alt = /\balt="([^"]*)"/.exec(m[0])?.[1];
+    return src === undefined || alt === undefined ? [] : [[decode(src), decode(alt)] as [string, string]];
+  });
 }
 
 /**

@@ -116,6 +116,10 @@ describe("words", () => {
     ]);
     // A number states them: a ratio or a percentage before the word, a count of seeds after it.
     expect(handTypedComparatives("2.1× longer; 12% lower; less than 5%; higher on 5 of 5 seeds", [])).toEqual([]);
+    // A count is a quantity too; a version number before the word is not ("3.12 lower than").
+    expect(handTypedComparatives("with 3 fewer threads", [])).toEqual([]);
+    expect(handTypedComparatives("p99 on 3.12 lower than on 3.13t", [])).toHaveLength(1);
+    expect(handTypedComparatives("with 4 faster workers", [])).toHaveLength(1);
     // A number after the word does not say which way: that is still a hand-typed direction.
     expect(handTypedComparatives("at 64 threads p99 is lower than 97.9 ms", [])).toHaveLength(1);
     // Registered, they pass.
@@ -174,6 +178,8 @@ describe("words", () => {
     // An alt text is the figure's title and what to take from it; the title is read in the SVG.
     const page = '<img src="a.svg" alt="T: 4× as fast. Threads win." width="10">';
     expect(figureAlts(page)).toEqual([["a.svg", "T: 4× as fast. Threads win."]]);
+    // In either order of its attributes: an image whose alt came first was skipped, unread.
+    expect(figureAlts('<img alt="Threads win." width="10" src="b.svg">')).toEqual([["b.svg", "Threads win."]]);
     expect(altBeyondTitle("T: 4× as fast. Threads win.", svg)).toBe(". Threads win.");
     expect(altBeyondTitle("Other. Threads win.", svg)).toBe("Other. Threads win.");
   });
