@@ -72,6 +72,7 @@ export interface HeatmapOptions extends FigureOptions {
 /** Ratio of largest to smallest value from which "auto" colours on a log scale. */
 export const LOG_COLOR_SPAN = 10;
 
+/** Above the rows: room for the y axis's name when it does not fit upright beside them. */
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 40;
 const MARGIN_RIGHT = 8;
@@ -165,7 +166,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const fillOf = (c: HeatCell): string => String(color.apply(c.value));
 
   const plotWidth = fig.width - 2 * PAD;
-  const marginLeft = Math.ceil(Math.max(...ys.map((y) => textWidth(String(y), AXIS_SIZE)))) + 14;
+  // The y axis's name goes upright along the rows, left of their tick labels, when it fits there:
+  // above them it sits under the colour ramp and reads as the ramp's caption.
+  const upright = textWidth(yLabel, AXIS_SIZE) <= fig.height - MARGIN_TOP - MARGIN_BOTTOM - 8;
+  const marginLeft =
+    Math.ceil(Math.max(...ys.map((y) => textWidth(String(y), AXIS_SIZE)))) + 14 + (upright ? AXIS_SIZE + 8 : 0);
   const cellWidth = (plotWidth - marginLeft - MARGIN_RIGHT) / xs.length;
   const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
   const overCap = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
@@ -208,7 +213,12 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
           )
         : []),
       Plot.axisX({ label: xLabel, labelAnchor: "center", labelArrow: "none", tickSize: 0 }),
-      Plot.axisY({ label: yLabel, labelAnchor: "top", labelArrow: "none", tickSize: 0 }),
+      Plot.axisY({
+        label: yLabel,
+        labelArrow: "none",
+        tickSize: 0,
+        ...(upright ? { labelAnchor: "center", labelOffset: marginLeft - 4 } : { labelAnchor: "top" }),
+      }),
     ],
   });
   if (cells.some(isCapped)) addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
