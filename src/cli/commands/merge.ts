@@ -4,19 +4,12 @@ import type { Command } from "commander";
 import { acquireLock } from "../../sweep/lock.js";
 import { mergeShards, pointsFilesOf } from "../../sweep/merge.js";
 import { PointFile } from "../../sweep/point-file.js";
-import { DEFAULT_FIGURE_METRIC, writeSweepResults } from "../../sweep/results.js";
+import { writeSweepResults } from "../../sweep/results.js";
 import { POINTS_FILE } from "../../sweep/run.js";
 import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
 import { type SweepTarget, withModelError } from "../../sweep/target.js";
 import type { CliIO } from "../io.js";
-import {
-  checkTargetReplications,
-  figureMetric,
-  NO_MODEL_ERROR_HELP,
-  parseMetric,
-  parseTargetOption,
-  TARGET_HELP,
-} from "./sweep.js";
+import { checkTargetReplications, figureMetric, targetOptions } from "./sweep.js";
 
 interface MergeFlags {
   out: string;
@@ -31,18 +24,10 @@ interface MergeFlags {
 
 /** `gilsim merge SHARD... --out DIR [--metric NAME] [--target "p99<=100ms" [--no-model-error] [--profiled]]`: joins the shards of a sweep into the whole sweep's results. */
 export function register(program: Command, io: CliIO, _setExit: (code: number) => void): void {
-  program
-    .command("merge")
+  targetOptions(program.command("merge"))
     .description("join the shards of a sweep (`gilsim sweep --shard K/N`) into the results of the whole sweep")
     .argument("<shards...>", "each shard's output folder or its points.jsonl, or a folder of shard folders")
     .requiredOption("--out <dir>", "output folder of the merged sweep")
-    .option(
-      "--metric <name>",
-      `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
-      parseMetric,
-    )
-    .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
-    .option("--no-model-error", NO_MODEL_ERROR_HELP)
     .option(
       "--profiled",
       "the shards ran with --profile: allow for the model's error measured with a machine profile, as sweep --profile does",

@@ -34,6 +34,18 @@ export const TARGET_HELP =
 export const NO_MODEL_ERROR_HELP =
   "judge --target on the simulated figures as they are, without allowing for the model's measured median error as recommend does";
 
+/** Adds what `sweep` and `merge` share about the figures and the target: --metric, --target and --no-model-error. */
+export function targetOptions(command: Command): Command {
+  return command
+    .option(
+      "--metric <name>",
+      `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
+      parseMetric,
+    )
+    .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
+    .option("--no-model-error", NO_MODEL_ERROR_HELP);
+}
+
 /** Parses --target (one objective, as recommend's --slo writes it); a bad one is a usage error. */
 export function parseTargetOption(text: string): SweepTarget {
   return asUsage(() => parseTarget(text));
@@ -156,7 +168,7 @@ interface SweepFlags {
 
 /** `gilsim sweep FILE|PRESET --vary PATH=VALUES ... [--replications N] [--workers N] [--out DIR] [--shard K/N]` */
 export function register(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  profileOption(program.command("sweep"))
+  const command = profileOption(program.command("sweep"))
     .description("run a scenario over a grid of parameter values, in parallel, with confidence intervals per point")
     .argument("<scenario>", "a scenario .json file, or a preset name")
     .option(
@@ -176,14 +188,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
       "--seed <n>",
       "base seed: each point's seed hashes it with the point (default: the scenario's seed)",
       parseSeed,
-    )
-    .option(
-      "--metric <name>",
-      `the metric the figures show (default: the --target's metric, else ${DEFAULT_FIGURE_METRIC})`,
-      parseMetric,
-    )
-    .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
-    .option("--no-model-error", NO_MODEL_ERROR_HELP)
+    );
+  targetOptions(command)
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
