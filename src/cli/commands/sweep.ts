@@ -28,7 +28,7 @@ export function parseWorkers(text: string): number {
 
 /** --target's help, the same for `sweep` and `merge`. */
 export const TARGET_HELP =
-  "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
+  "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does, with the model's measured error allowed for as recommend does, and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
 
 /** --no-model-error's help, the same for `sweep` and `merge`. */
 export const NO_MODEL_ERROR_HELP =
