@@ -186,7 +186,7 @@ export async function run(nb: Notebook): Promise<void> {
   const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
   const drawn = THREAD_STATES.filter((s) => offload.threads.some((t) => t.share[s] >= 0.005));
   const hidden = THREAD_STATES.filter((s) => !drawn.includes(s));
-  const threadsCaption = `Per thread, the share of the measured window in each state drawn: ${drawn.map((s) => words[s]).join(", ")}.${hidden.length > 0 ? ` ${capitalized(hidden.map((s) => words[s]).join(", "))}: under 0.5% of every thread's window, too thin to see and left out of the legend.` : ""}`;
+  const threadsCaption = `Per thread, the share of the measured window in each state drawn: ${drawn.map((s) => words[s]).join(", ")}.${hidden.length > 0 ? ` ${capitalized(hidden.map((s) => words[s]).join(", "))}: under 0.5% of every thread's window.` : ""}`;
   await nb.figure(
     "threads",
     utilizationChart(offload.threads, {

@@ -57,8 +57,11 @@ export interface HeatmapOptions extends FigureOptions {
   cellLabels?: boolean;
   /** Formats values in cells and on the ramp; default 3 significant digits. */
   format?: (value: number) => string;
-  /** Outline the cells whose value meets this target ("lower": at most it; "higher": at least it). */
-  target?: { value: number; better: "lower" | "higher"; label: string };
+  /**
+   * Outline the cells whose value meets this target ("lower": at most it; "higher": at least it).
+   * `label` names it in the legend, short; `note`, when given, says more in the caption only.
+   */
+  target?: { value: number; better: "lower" | "higher"; label: string; note?: string };
   /** Values at or above this were capped by the caller: such cells read "≥ cap" and are hatched. */
   cap?: number;
   /** What the hatching means in the legend when cells are `capped` one by one; default "capped: at least this". */
@@ -127,7 +130,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
       `${options.cellNote ?? "Each cell is one variant"}; its colour shows ${valueLabel}${scheme === "diverging" ? `, centred on ${format(pivot)}` : ""}.`,
       target
         ? cells.some((c) => meetsTargetOf(c, target))
-          ? `Outlined cells meet ${target.label}.`
+          ? `Outlined cells meet ${target.label}${target.note ? `; ${target.note}` : ""}.`
           : `No cell meets ${target.label}.`
         : "",
       cap !== undefined && cells.some((c) => c.value >= cap) ? `Hatched cells were capped at ${capText(cap)}.` : "",

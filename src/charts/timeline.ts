@@ -254,10 +254,10 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
 }
 
 /**
- * The thread states the figure shows: those drawn at least a pixel wide in total on some lane (a
- * stacked share counts by its part of the lane's height), counting only rectangles a reader sees
- * (SEEN_PX or wider). A state in the window only as slivers narrower than that cannot be seen, so
- * the legend does not name it, however many there are. `width` is a rectangle's width in px times
+ * The thread states the figure shows: those with a rectangle a reader sees (SEEN_PX or wider, a
+ * stacked share counting by its part of the lane's height), or drawn a pixel wide in all on some
+ * lane. A state in the window only as slivers narrower than SEEN_PX cannot be seen, so the legend
+ * does not name it, however many there are. `width` is a rectangle's width in px times
  * its share of the lane's height; `wide`, whether it is at least SEEN_PX wide.
  */
 function statesDrawn(
@@ -270,6 +270,11 @@ function statesDrawn(
   for (const d of rects) {
     // Slivers too narrow to see do not add up to something seen, however many there are.
     if (!wide(d)) continue;
+    // One sliver a reader sees is enough; a stacked share counts by its part of the lane.
+    if (width(d) >= SEEN_PX) {
+      out.add(d.state);
+      continue;
+    }
     const key = `${d.lane}:${d.state}`;
     const sum = (total.get(key) ?? 0) + width(d);
     total.set(key, sum);
@@ -337,9 +342,8 @@ function reduceTrace(
 
 /**
  * The narrowest rectangle a reader sees: a quarter of a pixel, a faint hairline on screen and a
- * half-pixel line in the 2x PNG. Narrower ones are counted as unseen in the caption; wider ones
- * count toward a state's place in the legend (a state drawn only as such hairlines, a pixel in
- * all on a lane, is named: a sliver the legend does not name reads as a mistake).
+ * half-pixel line in the 2x PNG. Narrower ones are counted as unseen in the caption; one as wide
+ * or wider puts its state in the legend (a sliver the legend does not name reads as a mistake).
  */
 const SEEN_PX = 0.25;
 

@@ -43,8 +43,9 @@ export function sweepFigures(
   const target = meta.target?.metric === metric ? meta.target : undefined;
   const unit = figureUnit(points, metric, target);
   const note = target ? allowanceNote(target, unit) : "";
+  // Short, for the heatmap's legend (which does not wrap inside an item); the note goes in its caption.
   const rule = target
-    ? `${targetLabel(target, unit)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound${note ? `; ${note}` : ""})`
+    ? `${targetLabel(target, unit)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)`
     : "";
   const title = sweepTitle(points, metric, target, unit);
   const subtitle = (fixed: string) => sweepSubtitle(meta, count, fixed);
@@ -103,6 +104,7 @@ export function sweepFigures(
                 value: drawnLimit(target) / (unit?.divisor ?? 1),
                 better: target.bound === "hi" ? ("lower" as const) : ("higher" as const),
                 label: rule,
+                ...(note ? { note } : {}),
               },
             }
           : {}),

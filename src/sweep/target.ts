@@ -25,6 +25,8 @@ export interface SweepTarget {
    * model-error.ts); null or absent for none (--no-model-error, a throughput, an unmeasured metric).
    */
   allowance?: Allowance | null;
+  /** Whether and why it is judged so: the allowance applied, turned off, or none for this metric. */
+  modelError?: "applied" | "turned off" | "not measured" | "not a time";
 }
 
 /**
@@ -35,7 +37,8 @@ export interface SweepTarget {
 export function withModelError(target: SweepTarget, on: boolean, params: ErrorParams): SweepTarget {
   const time = target.metric !== "throughput";
   const allowance = on && time ? allowanceFor(target.metric, params) : null;
-  return allowance === null ? target : { ...target, allowance };
+  const modelError = !time ? "not a time" : !on ? "turned off" : allowance === null ? "not measured" : "applied";
+  return { ...target, allowance, modelError };
 }
 
 /**
@@ -49,10 +52,12 @@ export function drawnLimit(target: SweepTarget): number {
 
 /**
  * What the allowance does, for a figure's legend or a report: "simulated ≤ 88.7ms: the model's
- * median error (×1.128) allowed for"; "" without one.
+ * median error (×1.128) allowed for"; for a latency whose error was not measured, that it is
+ * judged as simulated; "" otherwise (turned off, or a throughput).
  */
 export function allowanceNote(target: SweepTarget, unit: TimeUnit | null = null): string {
   const a = target.allowance;
+  if (target.modelError === "not measured") return "judged as simulated: the model's error on it was not measured";
   if (!a || a.factor === 1) return "";
   const o = objectiveOf(target);
   const limit = unit !== null ? formatIn(target.metric, drawnLimit(target), unit) : formatValue(o, drawnLimit(target));

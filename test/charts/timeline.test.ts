@@ -52,7 +52,7 @@ describe("timelineChart", () => {
     expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[1]}"`, "g"))).toBe(Math.floor(trace.gil.length / 2) + 1);
   });
 
-  it("timelineChart's legend names only the states drawn at least a pixel wide somewhere", () => {
+  it("timelineChart's legend leaves out a state drawn only far under a pixel (10 ns in 30 ms)", () => {
     // smallTrace with its one 'waiting for a core' interval (1 ms, tens of px) cut to 10 ns: a sliver
     // under a pixel in a 30 ms window.
     const base = smallTrace();
@@ -70,6 +70,26 @@ describe("timelineChart", () => {
     expect(thin).not.toContain(STATE_LABELS["wait-core"]);
     for (const state of ["gil", "io", "wait-gil", "idle", "nogil"] as const)
       expect(thin).toContain(STATE_LABELS[state]);
+  });
+
+  it("timelineChart's legend names a state drawn as one hairline a reader sees (0.6 px)", () => {
+    const base = smallTrace();
+    const intervals = base.intervals.flatMap((iv) =>
+      iv.state !== "wait-core"
+        ? [iv]
+        : [
+            { ...iv, end: iv.start + 20_000 },
+            { ...iv, start: iv.start + 20_000, state: "wait-gil" as const },
+          ],
+    );
+    const figure = timelineChart({ ...base, intervals });
+    const widths = [
+      ...figure.svg.matchAll(new RegExp(`width="([\\d.]+)"[^>]*fill="${STATE_COLORS["wait-core"]}"`, "gi")),
+    ].map((m) => Number(m[1]));
+    const slivers = widths.filter((w) => w < 1);
+    expect(slivers).toHaveLength(1);
+    expect(slivers[0]).toBeGreaterThan(0.25);
+    expect(svgTexts(figure.svg)).toContain(STATE_LABELS["wait-core"]);
   });
 
   it("timelineChart's legend names a state drawn only as hairlines a reader sees (each under a pixel, a pixel or more in all)", () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { MEDIAN_SIGNED_ERROR } from "../../src/sweep/model-error.js";
 import { scenarioFile, tempDir, tinyScenario } from "./fixtures.js";
 import { runCli } from "./run-cli.js";
 
@@ -85,8 +86,23 @@ describe("gilsim merge", () => {
     // error measured with a machine profile.
     const raw = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--no-model-error"]);
     expect(line(raw.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
-    const profiled = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--profiled"]);
+    const profiledOut = tempDir();
+    const profiled = await runCli(["merge", ...shards, "--out", profiledOut, "--target", target, "--profiled"]);
     expect(line(profiled.out)).toContain("(×1.083) allowed for");
+    const byProfile = JSON.parse(readFileSync(join(profiledOut, "sweep.json"), "utf8"));
+    const factor = 1 / (1 + MEDIAN_SIGNED_ERROR.profile["latency.p99"]);
+    expect(byProfile.points.map((p: { meetsTarget: boolean }) => p.meetsTarget)).toEqual(
+      byProfile.points.map(
+        (p: { summary: Record<string, { hi: number }> }) =>
+          (p.summary["latency.p99"]?.hi ?? 0) * factor <= byProfile.target.value,
+      ),
+    );
+    // Without a target, the two have nothing to judge: a usage error, as a bad --target is.
+    for (const flag of ["--no-model-error", "--profiled"]) {
+      const r2 = await runCli(["merge", ...shards, "--out", tempDir(), flag]);
+      expect(r2.code, flag).toBe(2);
+      expect(r2.err).toBe(`gilsim: ${flag} applies to --target: give a --target, or drop ${flag}\n`);
+    }
   });
 
   test("gilsim merge refuses a bad --target with one line and exit 2, as sweep does, and leaves no folder", async () => {

@@ -21,6 +21,10 @@ describe("gilsim sweep", () => {
       ],
       [[], "gilsim: invalid sweep: no --vary option (expected at least one)\n"],
       [
+        ["--vary", "executor.workers=1,2", "--no-model-error"],
+        "gilsim: --no-model-error applies to --target: give a --target, or drop --no-model-error\n",
+      ],
+      [
         ["--vary", "executor.workers=1,0"],
         `${file} with executor.workers=0: executor.workers: 0 is invalid (expected a positive integer)\n`,
       ],
@@ -167,6 +171,8 @@ describe("gilsim sweep", () => {
       op: "<=",
       value: limit * 1000,
       bound: "hi",
+      allowance: null,
+      modelError: "turned off",
     });
     // By the rule, read here from each point's own upper bound (no run of this sweep is cut short).
     expect(doc.points.map((p: { meetsTarget: boolean }) => p.meetsTarget)).toEqual(
@@ -206,6 +212,11 @@ describe("gilsim sweep", () => {
     );
     expect(meets.filter(Boolean).length).toBeLessThan(met);
     expect(judged.out).toContain(`the model's median error (×${factor.toFixed(3)}) allowed for)`);
+    expect(withError.target.modelError).toBe("applied");
+    // The limit a simulated bound must stay under is the target divided by the factor, not times it.
+    const drawn = /simulated ≤ ([\d.]+)(µs|ms)/.exec(judged.out);
+    const drawnNs = Number(drawn?.[1]) * (drawn?.[2] === "ms" ? 1e6 : 1e3);
+    expect(Math.abs(drawnNs / ((limit * 1000) / factor) - 1)).toBeLessThan(0.01);
     expect(readFileSync(join(out, "latency.p99-line.svg"), "utf8")).toContain("allowed for");
   });
 });

@@ -28,7 +28,7 @@ export function parseWorkers(text: string): number {
 
 /** --target's help, the same for `sweep` and `merge`. */
 export const TARGET_HELP =
-  "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does, with the model's measured error allowed for as recommend does, and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
+  "a target to mark: p99<=100ms, p95<50ms, wait.p99<=20ms, throughput>=450/s. Points meet it when their confidence bound does (for p50 to p99, with the model's measured median error allowed for, as recommend does) and no run was cut short; the heatmap outlines them, the line figure draws it dashed, sweep.json and sweep.csv say which meet it";
 
 /** --no-model-error's help, the same for `sweep` and `merge`. */
 export const NO_MODEL_ERROR_HELP =
@@ -193,6 +193,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
+      if (!flags.modelError && flags.target === undefined) {
+        throw new UsageError("--no-model-error applies to --target: give a --target, or drop --no-model-error");
+      }
       const target =
         flags.target && withModelError(flags.target, flags.modelError, flags.profile ? "profile" : "defaults");
       const metric = figureMetric(flags.metric, target);
