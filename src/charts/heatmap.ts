@@ -77,6 +77,8 @@ export const LOG_COLOR_SPAN = 10;
 
 /** Above the rows: room for the y axis's name when it does not fit upright beside them. */
 const MARGIN_TOP = 24;
+/** Above the rows when the y axis's name is upright beside them: a little air under the legend. */
+const MARGIN_TOP_UPRIGHT = 8;
 const MARGIN_BOTTOM = 40;
 const MARGIN_RIGHT = 8;
 const RAMP_WIDTH = 300;
@@ -121,9 +123,13 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const capText = (v: number): string => `${format(v)}${valueDim.unit ? ` ${valueDim.unit}` : ""}`;
   const xs = domainOf(cells.map((c) => c.x));
   const ys = domainOf(cells.map((c) => c.y));
+  // The y axis's name goes upright along the rows, left of their tick labels, when it fits there:
+  // above them it sits under the colour ramp and reads as the ramp's caption.
+  const fitsUpright = (rows: number): boolean => textWidth(yLabel, AXIS_SIZE) <= rows - 8;
+  const rowsHeight = Math.round(Math.min(480, Math.max(160, ys.length * 44)));
   const fig = figureText(options, {
     width: 720,
-    height: Math.round(Math.min(480, Math.max(160, ys.length * 44)) + MARGIN_TOP + MARGIN_BOTTOM),
+    height: rowsHeight + (fitsUpright(rowsHeight) ? MARGIN_TOP_UPRIGHT : MARGIN_TOP) + MARGIN_BOTTOM,
     title: `${valueLabel.charAt(0).toUpperCase()}${valueLabel.slice(1)} by ${xLabel} and ${yLabel}`,
     subtitle: `${cells.length} variants`,
     caption: [
@@ -169,13 +175,12 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const fillOf = (c: HeatCell): string => String(color.apply(c.value));
 
   const plotWidth = fig.width - 2 * PAD;
-  // The y axis's name goes upright along the rows, left of their tick labels, when it fits there:
-  // above them it sits under the colour ramp and reads as the ramp's caption.
-  const upright = textWidth(yLabel, AXIS_SIZE) <= fig.height - MARGIN_TOP - MARGIN_BOTTOM - 8;
+  const upright = fitsUpright(fig.height - MARGIN_TOP_UPRIGHT - MARGIN_BOTTOM);
+  const marginTop = upright ? MARGIN_TOP_UPRIGHT : MARGIN_TOP;
   const marginLeft =
     Math.ceil(Math.max(...ys.map((y) => textWidth(String(y), AXIS_SIZE)))) + 14 + (upright ? AXIS_SIZE + 8 : 0);
   const cellWidth = (plotWidth - marginLeft - MARGIN_RIGHT) / xs.length;
-  const cellHeight = (fig.height - MARGIN_TOP - MARGIN_BOTTOM) / ys.length;
+  const cellHeight = (fig.height - marginTop - MARGIN_BOTTOM) / ys.length;
   const overCap = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
   const isCapped = (c: HeatCell): boolean => overCap(c) || c.capped === true;
   const meets = (c: HeatCell): boolean => target !== undefined && meetsTargetOf(c, target);
@@ -190,7 +195,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     height: fig.height,
     marginLeft,
     marginRight: MARGIN_RIGHT,
-    marginTop: MARGIN_TOP,
+    marginTop,
     marginBottom: MARGIN_BOTTOM,
     x: { domain: xs, padding: 0.04 },
     y: { domain: ys, padding: 0.06 },

@@ -11,7 +11,7 @@ import { formatIn, metricQuantity, metricUnit, pathQuantity, replicationsText } 
 import { sweepLineFigure } from "./line-figure.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
-import { allowanceNote, drawnLimit, meetsTarget, targetLabel } from "./target.js";
+import { allowanceNote, drawnLimit, meetsTarget, targetLabel, targetLegend } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {
@@ -62,7 +62,8 @@ export function sweepFigures(
           ? {
               target: {
                 value: drawnLimit(target),
-                label: `target: ${targetLabel(target, unit)}${note ? ` (${note})` : ""}`,
+                label: `target: ${targetLegend(target, unit)}`,
+                ...(note ? { note } : {}),
               },
             }
           : {}),

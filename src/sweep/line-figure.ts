@@ -39,8 +39,11 @@ export interface LineFigureOptions {
   subtitle?: string;
   /** Confidence level of the whiskers, for the caption; default 0.95. */
   confidence?: number;
-  /** A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for the legend. */
-  target?: { value: number; label: string };
+  /**
+   * A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for
+   * the legend (short: it does not wrap), `note` for the caption when there is more to say.
+   */
+  target?: { value: number; label: string; note?: string };
   /**
    * The unit of a time metric, so the axis says the unit the title and labels were written in
    * (figures.ts chooses one for all of a sweep's figures); default metricUnit of the top value drawn.
@@ -251,7 +254,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const met = all.filter((p) => p.meets).length;
   const notes = [
     options.target
-      ? ` The dashed line is the ${options.target.label.replace(/^target: /, "target ")}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
+      ? ` The dashed line is the ${options.target.label.replace(/^target: /, "target ")}${options.target.note ? `: ${options.target.note}` : ""}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
       : "",
     capped > 0
       ? ` Points marked ≥ (${capped}) come from runs cut short by run.until: their values are lower bounds, and they never meet a target.`

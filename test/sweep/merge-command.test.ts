@@ -72,7 +72,7 @@ describe("gilsim merge", () => {
     const line = (out: string) => out.split("\n").find((l) => l.startsWith("target "));
     // Both allow for the model's measured error, as recommend does, by default.
     expect(line(r.out)).toMatch(
-      /^target p99 ≤ [\d.]+ms \(at the 95% upper bound; simulated ≤ [\d.]+ms: the model's median error \(×1\.128\) allowed for\): [0-5] of 6 points meets? it$/,
+      /^target p99 ≤ [\d.]+ms \(at the 95% upper bound; a simulated bound must stay ≤ [\d.]+ms \([\d.]+ms ÷ 1\.128: the model's p99 ran 11\.3% low against CPython at the median\)\): [0-5] of 6 points meets? it$/,
     );
     expect(line(r.out)).toBe(line(swept.out));
     const results = ["sweep.json", "sweep.csv", "latency.p99-line.svg", "latency.p99-heatmap.svg"];
@@ -88,7 +88,7 @@ describe("gilsim merge", () => {
     expect(line(raw.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
     const profiledOut = tempDir();
     const profiled = await runCli(["merge", ...shards, "--out", profiledOut, "--target", target, "--profiled"]);
-    expect(line(profiled.out)).toContain("(×1.083) allowed for");
+    expect(line(profiled.out)).toContain("÷ 1.083: the model's p99 ran 7.6% low");
     const byProfile = JSON.parse(readFileSync(join(profiledOut, "sweep.json"), "utf8"));
     const factor = 1 / (1 + MEDIAN_SIGNED_ERROR.profile["latency.p99"]);
     expect(byProfile.points.map((p: { meetsTarget: boolean }) => p.meetsTarget)).toEqual(
