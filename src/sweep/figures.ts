@@ -11,6 +11,7 @@ import { formatIn, metricQuantity, metricUnit, pathQuantity, replicationsText } 
 import { sweepLineFigure } from "./line-figure.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
+import { boundName } from "./slo.js";
 import { allowanceNote, drawnLimit, meetsTarget, targetLabel, targetLegend } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
@@ -38,15 +39,12 @@ export function sweepFigures(
 ): NamedFigure[] {
   const out: NamedFigure[] = [];
   const points = [...rows()].map(slim(metric, meta));
-  const level = Math.round(confidenceOf(meta) * 100);
   // A target is marked in the figures of its own metric only.
   const target = meta.target?.metric === metric ? meta.target : undefined;
   const unit = figureUnit(points, metric, target);
   const note = target ? allowanceNote(target, unit) : "";
   // Short, for the heatmap's legend (which does not wrap inside an item); the note goes in its caption.
-  const rule = target
-    ? `${targetLabel(target, unit)} (${level}% ${target.bound === "hi" ? "upper" : "lower"} bound)`
-    : "";
+  const rule = target ? `${targetLabel(target, unit)} (${boundName(confidenceOf(meta), target.bound === "hi")})` : "";
   const title = sweepTitle(points, metric, target, unit);
   const subtitle = (fixed: string) => sweepSubtitle(meta, count, fixed);
   const line = lineData(meta, points, metric);

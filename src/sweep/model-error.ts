@@ -60,3 +60,31 @@ export function allowanceFor(metric: string, params: ErrorParams = "defaults"): 
   const error = MEDIAN_SIGNED_ERROR[params][quantile];
   return { factor: error < 0 ? 1 / (1 + error) : 1, quantile, error, params };
 }
+
+/**
+ * The allowance a target is judged with, whoever judges it (recommend, sweep and merge --target):
+ * none when turned off (`on` false) or for a target that is not a time.
+ */
+export function allowanceIf(on: boolean, kind: "time" | "rate", metric: string, params: ErrorParams): Allowance | null {
+  return on && kind === "time" ? allowanceFor(metric, params) : null;
+}
+
+/** Whether a target was judged with an allowance, and why not when it was not. */
+export type ModelErrorReason = "applied" | "turned off" | "not measured" | "not a time";
+
+/** The reason for a target's allowance (or its absence), from what allowanceIf gave it. */
+export function modelErrorReason(kind: "time" | "rate", metric: string, allowance: Allowance | null): ModelErrorReason {
+  if (allowance !== null) return "applied";
+  if (kind !== "time") return "not a time";
+  return measuredFor(metric) === null ? "not measured" : "turned off";
+}
+
+/** A measured quantile's short name: "p99" for "latency.p99". */
+export function quantileName(quantile: MeasuredQuantile): string {
+  return quantile.replace(/^latency\./, "");
+}
+
+/** How far the model was off, in words: "11.3% low" (or "high"). */
+export function offBy(error: number): string {
+  return `${(Math.abs(error) * 100).toFixed(1)}% ${error < 0 ? "low" : "high"}`;
+}

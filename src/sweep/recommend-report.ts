@@ -1,4 +1,12 @@
-import { type ErrorParams, MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE, measuredFor } from "./model-error.js";
+import {
+  type ErrorParams,
+  MEDIAN_SIGNED_ERROR,
+  MODEL_ERROR_SOURCE,
+  measuredFor,
+  modelErrorReason,
+  offBy,
+  quantileName,
+} from "./model-error.js";
 import type { Evaluation, KindResult, Recommendation } from "./recommend.js";
 import { mmcPredictions } from "./recommend.js";
 import { describe, formatValue, isUpperBound, type Objective, type Standing } from "./slo.js";
@@ -60,12 +68,6 @@ export function ruleLine(objectives: readonly Objective[], confidence: number): 
   return `rule: a size meets the target when the ${level}% ${ends} bound over the replications does, not only the mean`;
 }
 
-/** A measured quantile's short name: "p99" for "latency.p99". */
-const shortName = (metric: string): string => metric.replace(/^latency\./, "");
-
-/** The share a negative error is low by, in words: "10.1% low". */
-const low = (error: number): string => `${(Math.abs(error) * 100).toFixed(1)}% ${error < 0 ? "low" : "high"}`;
-
 /**
  * How each latency target allows for the model's measured error, in words (nothing for a
  * throughput target): the factor and the measurement behind it, or why there is none.
@@ -74,10 +76,11 @@ export function allowanceLines(rec: Pick<Recommendation, "allowances" | "modelEr
   const where = (params: ErrorParams) =>
     `the median of ${MODEL_ERROR_SOURCE.scenarios} random scenarios run in real CPython (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
   return rec.allowances.flatMap(({ objective: o, allowance: a }) => {
-    if (o.kind !== "time") return [];
+    const reason = modelErrorReason(o.kind, o.metric, a);
+    if (reason === "not a time") return [];
     if (a !== null) {
       return [
-        `model error: ${o.name}'s bound (and mean) judged at ${a.factor.toFixed(3)} × the simulated value, because the model's ${shortName(a.quantile)} ran ${low(a.error)} at ${where(a.params)}; this corrects the typical bias only (about half of held-out scenarios were further off); --no-model-error judges the simulation as it is`,
+        `model error: ${o.name}'s bound (and mean) judged at ${a.factor.toFixed(3)} × the simulated value, because the model's ${quantileName(a.quantile)} ran ${offBy(a.error)} at ${where(a.params)}; this corrects the typical bias only (about half of held-out scenarios were further off); --no-model-error judges the simulation as it is`,
       ];
     }
     const q = measuredFor(o.metric);
@@ -87,7 +90,7 @@ export function allowanceLines(rec: Pick<Recommendation, "allowances" | "modelEr
       ];
     }
     return [
-      `model error: not allowed for (--no-model-error); the model's ${shortName(q)} ran ${low(MEDIAN_SIGNED_ERROR[rec.modelErrorParams][q])} at ${where(rec.modelErrorParams)}, so a size close to the target may be too small`,
+      `model error: not allowed for (--no-model-error); the model's ${quantileName(q)} ran ${offBy(MEDIAN_SIGNED_ERROR[rec.modelErrorParams][q])} at ${where(rec.modelErrorParams)}, so a size close to the target may be too small`,
     ];
   });
 }
@@ -215,14 +218,7 @@ export function recommendationJson(rec: Recommendation, objectives: readonly Obj
     modelError: rec.allowances.map(({ objective, allowance }) => ({
       slo: objective.text,
       /** Why there is no factor when there is none: turned off, not a time, or not measured. */
-      applied:
-        allowance !== null
-          ? "applied"
-          : objective.kind !== "time"
-            ? "not a time"
-            : measuredFor(objective.metric) === null
-              ? "not measured"
-              : "turned off",
+      applied: modelErrorReason(objective.kind, objective.metric, allowance),
       factor: allowance?.factor ?? null,
       quantile: allowance?.quantile ?? null,
       medianSignedError: allowance?.error ?? null,

@@ -6,7 +6,7 @@ import { whyMisses } from "./bottleneck.js";
 import { type Candidate, candidatesFor, compareCost } from "./candidates.js";
 import type { Summary } from "./evaluate.js";
 import { type MmcModel, mmcModel, mmcPredict } from "./mmc-check.js";
-import { type Allowance, allowanceFor, type ErrorParams } from "./model-error.js";
+import { type Allowance, allowanceIf, type ErrorParams } from "./model-error.js";
 import type { JobRunner } from "./pool.js";
 import type { Progress } from "./progress.js";
 import { mostProbes, type SearchResult, smallestMeeting } from "./search.js";
@@ -115,12 +115,10 @@ export async function recommend(raw: unknown, source: string, options: Recommend
     scenarioAt(c, maxWorkers);
   }
   const seed = hashSeed(options.seed ?? base.seed, "recommend");
+  const modelErrorParams = options.modelErrorParams ?? "defaults";
   const allowances = options.objectives.map((objective) => ({
     objective,
-    allowance:
-      options.modelError !== false && objective.kind === "time"
-        ? allowanceFor(objective.metric, options.modelErrorParams ?? "defaults")
-        : null,
+    allowance: allowanceIf(options.modelError !== false, objective.kind, objective.metric, modelErrorParams),
   }));
   const progress = options.progress?.(candidates.length * mostProbes(maxWorkers));
 
@@ -158,7 +156,6 @@ export async function recommend(raw: unknown, source: string, options: Recommend
         a.candidate.id.localeCompare(b.candidate.id),
     );
   const failed = results.filter((r) => r.search.best === null);
-  const modelErrorParams = options.modelErrorParams ?? "defaults";
   return { base, replications, maxWorkers, allowances, modelErrorParams, ranked, failed };
 }
 

@@ -108,6 +108,11 @@ export interface Standing {
   headroom: number;
 }
 
+/** The end of a confidence interval a rule reads, in words: "95% upper bound". */
+export function boundName(confidence: number, upper: boolean): string {
+  return `${Math.round(confidence * 100)}% ${upper ? "upper" : "lower"} bound`;
+}
+
 /** Whether a target is an upper bound (< or <=: a latency) rather than a lower one (> or >=: a throughput). */
 export function isUpperBound(op: Objective["op"]): boolean {
   return op === "<" || op === "<=";
@@ -131,9 +136,9 @@ export function stand(objective: Objective, summary: Summary, allowance: Allowan
     throw new Error(`a model-error allowance applies to a time target only, not ${objective.text}`);
   }
   const bound = upper ? s.hi : s.lo;
-  const judged = allowance === null ? bound : bound * allowance.factor;
+  const factor = allowance?.factor ?? 1;
+  const judged = bound * factor;
   const headroom = upper ? (t - judged) / t : (judged - t) / t;
-  const meanJudged = allowance === null ? s.mean : s.mean * allowance.factor;
   return {
     objective,
     value: s.mean,
@@ -143,7 +148,7 @@ export function stand(objective: Objective, summary: Summary, allowance: Allowan
     allowance,
     judged,
     meets: passes(objective.op, judged, t),
-    meetsMean: passes(objective.op, meanJudged, t),
+    meetsMean: passes(objective.op, s.mean * factor, t),
     headroom,
   };
 }
@@ -164,7 +169,7 @@ export function formatValue(objective: Objective, value: number): string {
 export function describe(standing: Standing, confidence = 0.95): string {
   const o = standing.objective;
   const upper = isUpperBound(o.op);
-  const level = `${Math.round(confidence * 100)}% ${upper ? "upper" : "lower"} bound`;
+  const level = boundName(confidence, upper);
   const allowed =
     standing.allowance !== null && standing.allowance.factor !== 1
       ? `, ${formatValue(o, standing.judged)} with the model's error allowed for`

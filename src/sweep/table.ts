@@ -2,6 +2,7 @@ import { cutShort } from "./evaluate.js";
 import { formatMetric } from "./labels.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
+import { boundName } from "./slo.js";
 import { allowanceNote, meetsTarget, type SweepTarget, targetLabel } from "./target.js";
 
 /** Sweeps with more points than this print a one-line note instead of a table. */
@@ -46,7 +47,7 @@ export function formatTargetLine(
     if (meetsTarget(target, row)) met++;
     else if (cutShort(row, target.metric)) cut++;
   }
-  const level = `${Math.round(confidenceOf(meta) * 100)}% ${target.bound === "hi" ? "upper" : "lower"} bound`;
+  const level = boundName(confidenceOf(meta), target.bound === "hi");
   const why = cut > 0 ? `; ${cut} cut short by run.until, whose times are lower bounds, cannot` : "";
   const note = allowanceNote(target);
   return `target ${targetLabel(target)} (at the ${level}${note ? `; ${note}` : ""}): ${met} of ${count} point${count === 1 ? "" : "s"} ${met === 1 ? "meets" : "meet"} it${why}`;

@@ -1,7 +1,15 @@
 import type { TimeUnit } from "../charts/time-axis.js";
 import { cutShort, type Summary } from "./evaluate.js";
 import { formatIn } from "./labels.js";
-import { type Allowance, allowanceFor, type ErrorParams } from "./model-error.js";
+import {
+  type Allowance,
+  allowanceIf,
+  type ErrorParams,
+  type ModelErrorReason,
+  modelErrorReason,
+  offBy,
+  quantileName,
+} from "./model-error.js";
 import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
 
 /**
@@ -26,7 +34,7 @@ export interface SweepTarget {
    */
   allowance?: Allowance | null;
   /** Whether and why it is judged so: the allowance applied, turned off, or none for this metric. */
-  modelError?: "applied" | "turned off" | "not measured" | "not a time";
+  modelError?: ModelErrorReason;
 }
 
 /**
@@ -35,10 +43,9 @@ export interface SweepTarget {
  * scenario's costs). A throughput target, or a metric whose error was not measured, is unchanged.
  */
 export function withModelError(target: SweepTarget, on: boolean, params: ErrorParams): SweepTarget {
-  const time = target.metric !== "throughput";
-  const allowance = on && time ? allowanceFor(target.metric, params) : null;
-  const modelError = !time ? "not a time" : !on ? "turned off" : allowance === null ? "not measured" : "applied";
-  return { ...target, allowance, modelError };
+  const { kind } = objectiveOf(target);
+  const allowance = allowanceIf(on, kind, target.metric, params);
+  return { ...target, allowance, modelError: modelErrorReason(kind, target.metric, allowance) };
 }
 
 /**
@@ -52,26 +59,22 @@ export function drawnLimit(target: SweepTarget): number {
 
 /**
  * What the allowance does, for a figure's legend or a report: "a simulated bound must stay ≤
- * 88.7ms (100ms ÷ 1.128: the model's p99 ran 11.3% low against CPython at the median)"; for a latency whose error was not measured, that it is
- * judged as simulated; "" otherwise (turned off, or a throughput).
+ * 88.7ms (100ms ÷ 1.128: the model's p99 ran 11.3% low against CPython at the median)"; for a
+ * latency whose error was not measured, that it is judged as simulated; "" otherwise (turned off,
+ * or a throughput).
  */
 export function allowanceNote(target: SweepTarget, unit: TimeUnit | null = null): string {
   const a = target.allowance;
   if (target.modelError === "not measured") return "judged as simulated: the model's error on it was not measured";
   if (!a || a.factor === 1) return "";
-  const o = objectiveOf(target);
-  const show = (v: number): string => (unit !== null ? formatIn(target.metric, v, unit) : formatValue(o, v));
-  const quantile = a.quantile.replace(/^latency\./, "");
-  return `a simulated bound must stay ${OPS[target.op]} ${show(drawnLimit(target))} (${show(target.value)} ÷ ${a.factor.toFixed(3)}: the model's ${quantile} ran ${(Math.abs(a.error) * 100).toFixed(1)}% low against CPython at the median)`;
+  return `a simulated bound must stay ${OPS[target.op]} ${valueIn(target, drawnLimit(target), unit)} (${valueIn(target, target.value, unit)} ÷ ${a.factor.toFixed(3)}: the model's ${quantileName(a.quantile)} ran ${offBy(a.error)} against CPython at the median)`;
 }
 
 /** The target for a legend, short: "p99 ≤ 250ms: simulated bound ≤ 222ms (model error allowed for)". */
 export function targetLegend(target: SweepTarget, unit: TimeUnit | null = null): string {
   const a = target.allowance;
   if (!a || a.factor === 1) return targetLabel(target, unit);
-  const o = objectiveOf(target);
-  const limit = unit !== null ? formatIn(target.metric, drawnLimit(target), unit) : formatValue(o, drawnLimit(target));
-  return `${targetLabel(target, unit)}: simulated bound ${OPS[target.op]} ${limit} (model error allowed for)`;
+  return `${targetLabel(target, unit)}: simulated bound ${OPS[target.op]} ${valueIn(target, drawnLimit(target), unit)} (model error allowed for)`;
 }
 
 /** Parses `--target p99<=100ms` (one objective); throws a RangeError naming what is wrong. */
@@ -125,8 +128,11 @@ const OPS = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" } as const;
  * unit ("p99 ≤ 0.1s" on a figure in seconds), so a figure never mixes two.
  */
 export function targetLabel(target: SweepTarget, unit: TimeUnit | null = null): string {
+  return `${objectiveOf(target).name} ${OPS[target.op]} ${valueIn(target, target.value, unit)}`;
+}
+
+/** A value of the target's metric for people: in the figure's time unit when it has one, else as the report writes it. */
+function valueIn(target: SweepTarget, value: number, unit: TimeUnit | null): string {
   const o = objectiveOf(target);
-  const value =
-    o.kind === "time" && unit !== null ? formatIn(target.metric, target.value, unit) : formatValue(o, target.value);
-  return `${o.name} ${OPS[target.op]} ${value}`;
+  return o.kind === "time" && unit !== null ? formatIn(target.metric, value, unit) : formatValue(o, value);
 }

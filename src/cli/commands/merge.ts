@@ -7,9 +7,9 @@ import { PointFile } from "../../sweep/point-file.js";
 import { writeSweepResults } from "../../sweep/results.js";
 import { POINTS_FILE } from "../../sweep/run.js";
 import { formatSweepTable, formatTargetLine } from "../../sweep/table.js";
-import { type SweepTarget, withModelError } from "../../sweep/target.js";
-import { type CliIO, UsageError } from "../io.js";
-import { checkTargetReplications, figureMetric, targetOptions } from "./sweep.js";
+import type { SweepTarget } from "../../sweep/target.js";
+import type { CliIO } from "../io.js";
+import { checkTargetReplications, figureMetric, judgedTarget, targetOptions } from "./sweep.js";
 
 interface MergeFlags {
   out: string;
@@ -34,16 +34,10 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     )
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (shards: string[], flags: MergeFlags) => {
-      for (const [given, name] of [
-        [!flags.modelError, "--no-model-error"],
-        [flags.profiled === true, "--profiled"],
-      ] as const) {
-        if (given && flags.target === undefined) {
-          throw new UsageError(`${name} applies to --target: give a --target, or drop ${name}`);
-        }
-      }
-      const target =
-        flags.target && withModelError(flags.target, flags.modelError, flags.profiled ? "profile" : "defaults");
+      const target = judgedTarget(flags.target, flags.modelError, flags.profiled ? "profile" : "defaults", [
+        ...(flags.modelError ? [] : ["--no-model-error"]),
+        ...(flags.profiled ? ["--profiled"] : []),
+      ]);
       const metric = figureMetric(flags.metric, target);
       const files = shards.flatMap((s) => pointsFilesOf(s, flags.out));
       const created = !existsSync(flags.out);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { formatDuration } from "../../engine/time.js";
 import { parseAxes } from "../../sweep/axis.js";
 import { SUMMARY_METRICS } from "../../sweep/evaluate.js";
+import type { ErrorParams } from "../../sweep/model-error.js";
 import { planSweep } from "../../sweep/plan.js";
 import { PointFile } from "../../sweep/point-file.js";
 import { defaultWorkers } from "../../sweep/pool.js";
@@ -44,6 +45,24 @@ export function targetOptions(command: Command): Command {
     )
     .option("--target <METRIC OP VALUE>", TARGET_HELP, parseTargetOption)
     .option("--no-model-error", NO_MODEL_ERROR_HELP);
+}
+
+/**
+ * The --target as it is judged: with the model's measured error allowed for unless --no-model-error
+ * (`modelError` false), from the error measured with a machine profile when `params` says so. A
+ * flag in `needTarget` (given without a --target) has nothing to judge: a usage error.
+ */
+export function judgedTarget(
+  target: SweepTarget | undefined,
+  modelError: boolean,
+  params: ErrorParams,
+  needTarget: readonly string[],
+): SweepTarget | undefined {
+  const name = needTarget[0];
+  if (name !== undefined && target === undefined) {
+    throw new UsageError(`${name} applies to --target: give a --target, or drop ${name}`);
+  }
+  return target && withModelError(target, modelError, params);
 }
 
 /** Parses --target (one objective, as recommend's --slo writes it); a bad one is a usage error. */
@@ -193,11 +212,12 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--restart", "discard finished points in the output folder instead of resuming")
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (file: string, flags: SweepFlags) => {
-      if (!flags.modelError && flags.target === undefined) {
-        throw new UsageError("--no-model-error applies to --target: give a --target, or drop --no-model-error");
-      }
-      const target =
-        flags.target && withModelError(flags.target, flags.modelError, flags.profile ? "profile" : "defaults");
+      const target = judgedTarget(
+        flags.target,
+        flags.modelError,
+        flags.profile ? "profile" : "defaults",
+        flags.modelError ? [] : ["--no-model-error"],
+      );
       const metric = figureMetric(flags.metric, target);
       const auto: AutoShard | null = flags.shard === "auto" ? asUsage(() => shardFromEnv(process.env)) : null;
       const raw = loadInput(file, flags.profile);
