@@ -201,9 +201,11 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   // crosses the label there, the label tries the other side, then each side one line
   // further out, and takes the first place that nothing crosses (its leader line keeps it tied to
   // its dot); with none free, the first place.
+  // Each curve's steps in the plot's unit, drawn below and checked against labels here in px.
+  const steps = new Map(series.map((s) => [s, ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }))]));
   const curves = series.map((s) => ({
     pad: (s.reference ? REFERENCE.width : 2) / 2 + 1,
-    points: ecdfSteps(s.sorted).map((st) => ({ x: px(st.x / unit.divisor), y: py(st.y) })),
+    points: (steps.get(s) ?? []).map((st) => ({ x: px(st.x), y: py(st.y) })),
   }));
   const thresholdPx = threshold ? px(threshold.value / unit.divisor) : null;
   interface Place {
@@ -232,8 +234,7 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
    * marker. (Not the thin dashed drop lines, which the label's white halo reads over: moving
    * labels off them sent them far from their dots, across other labels' leaders.)
    */
-  const free = (m: (typeof marked)[number], at: Place): boolean => {
-    const box = boxOf(m, at);
+  const free = (m: (typeof marked)[number], box: Box): boolean => {
     if (thresholdPx !== null && thresholdPx >= box.left - 2 && thresholdPx <= box.right + 2) return false;
     if (thresholdBox !== null && overlaps(box, thresholdBox)) return false;
     for (const o of marked) {
@@ -263,7 +264,10 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
     const tries = [0, 1, 2, 3].flatMap((k) => [at(left, k), at(!left, k)]);
     const fallback = [...Array(12).keys()].flatMap((k) => [at(left, k), at(left, -k)]);
     const chosen =
-      tries.find((t) => clear(boxOf(m, t)) && free(m, t)) ??
+      tries.find((t) => {
+        const box = boxOf(m, t);
+        return clear(box) && free(m, box);
+      }) ??
       fallback.find((t) => clear(boxOf(m, t))) ??
       (tries[0] as Place);
     placed.push(boxOf(m, chosen));
@@ -273,9 +277,8 @@ export function ecdfChart(data: EcdfSeries | readonly EcdfSeries[], options: Ecd
   const ys = marked.map((m, i) => py(m.p) + (places[i] as Place).dy);
   // References first, so every other series draws on top of them.
   for (const s of [...series.filter((r) => r.reference), ...series.filter((r) => !r.reference)]) {
-    const steps = ecdfSteps(s.sorted).map((st) => ({ x: st.x / unit.divisor, y: st.y }));
     marks.push(
-      Plot.line(steps, {
+      Plot.line(steps.get(s) ?? [], {
         x: "x",
         y: "y",
         curve: "step-after",

@@ -13,7 +13,7 @@ import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { signedNumber } from "./signs.js";
-import { type GlyphName, glyph } from "./symbols.js";
+import { type Glyph, type GlyphName, glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
 import { AXIS_SIZE, GAP, GRID, INK, PAD, RULE } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
@@ -118,8 +118,8 @@ function jitter(k: number): number {
 
 /** Percent with one decimal, signed with U+2212, as the pages' text prints them: "+0.3%", "\u221245.2%". */
 /** A flat cap, 12 by 3 px whatever the size: the ends of the median's I-beam. */
-const MEDIAN_CAP = {
-  draw(context: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void; closePath(): void }): void {
+const MEDIAN_CAP: Glyph = {
+  draw(context) {
     context.moveTo(-6, -1.5);
     context.lineTo(6, -1.5);
     context.lineTo(6, 1.5);
@@ -220,27 +220,22 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       // The median is an open bar (black outline, white core) in a white halo, drawn over the dots
       // so that a crowded row does not bury it, and apart from any filled black marker (the sync
       // series) that lands on it.
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.44,
-        y2: (d: { y: number }) => d.y + 0.44,
-        stroke: "#ffffff",
-        strokeWidth: 8,
-      }),
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.44,
-        y2: (d: { y: number }) => d.y + 0.44,
-        stroke: INK,
-        strokeWidth: 5,
-      }),
-      Plot.ruleX(medians, {
-        x: "x",
-        y1: (d: { y: number }) => d.y - 0.4,
-        y2: (d: { y: number }) => d.y + 0.4,
-        stroke: "#ffffff",
-        strokeWidth: 2,
-      }),
+      // Halo, outline, then core: each a rule over the row's band, the core a little shorter.
+      ...(
+        [
+          [0.44, "#ffffff", 8],
+          [0.44, INK, 5],
+          [0.4, "#ffffff", 2],
+        ] as const
+      ).map(([half, stroke, strokeWidth]) =>
+        Plot.ruleX(medians, {
+          x: "x",
+          y1: (d: { y: number }) => d.y - half,
+          y2: (d: { y: number }) => d.y + half,
+          stroke,
+          strokeWidth,
+        }),
+      ),
       // Flat black caps at the bar's two ends, outside the dots' band: an I-beam, a shape no series
       // uses (arrowheads read as the triangles of the process pools).
       ...[-0.44, 0.44].map((dy) =>
