@@ -57,9 +57,12 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
+/** "1 thread", "4 threads". */
+const threadCount = (n: number): string => `${n} thread${n === 1 ? "" : "s"}`;
+
 function label(c: AppConfig): string {
   return c.mode === "threads"
-    ? `${c.workers} thread${c.workers === 1 ? "" : "s"}${c.rate === BASE.rate ? "" : ` at ${c.rate}/s`}`
+    ? `${threadCount(c.workers)}${c.rate === BASE.rate ? "" : ` at ${c.rate}/s`}`
     : `asyncio + to_thread (${c.workers})`;
 }
 
@@ -299,6 +302,9 @@ export async function run(nb: Notebook): Promise<void> {
     .filter((r) => r.config.mode === "threads" && r.config.rate === BASE.rate)
     .sort((a, b) => a.config.workers - b.config.workers);
   const sloNs = parseSlo(SLO)[0]?.target ?? Number.NaN;
+  // The pool sizes measured, the fewest threads first; their mean p99s.
+  const [fewest, most] = [threadRows[0], threadRows.at(-1)] as [Row, Row];
+  const p99s = threadRows.map((r) => r.measured.p99.mean);
   // Recommend's rule reads the far end of its replications' 95% interval, not their mean; the
   // measured counterpart is the slowest of the real runs: a size meets when every run does.
   const meets = (r: Row) => r.measured.p99.hi < sloNs;
@@ -330,14 +336,11 @@ export async function run(nb: Notebook): Promise<void> {
           threadRows.some(meetsMean)
             ? ` (${threadRows
                 .filter(meetsMean)
-                .map(
-                  (r) =>
-                    `${r.config.workers} thread${r.config.workers === 1 ? "" : "s"}: ${msText(r.measured.p99.mean)}`,
-                )
+                .map((r) => `${threadCount(r.config.workers)}: ${msText(r.measured.p99.mean)}`)
                 .join(", ")})`
             : ""
-        }; measured p99 goes from ${msText((threadRows[0] as (typeof threadRows)[number]).measured.p99.mean)} at ${(threadRows[0] as (typeof threadRows)[number]).config.workers} thread${(threadRows[0] as (typeof threadRows)[number]).config.workers === 1 ? "" : "s"} to ${msText((threadRows.at(-1) as (typeof threadRows)[number]).measured.p99.mean)} at ${(threadRows.at(-1) as (typeof threadRows)[number]).config.workers}${Math.min(...threadRows.map((r) => r.measured.p99.mean)) < sloNs && sloNs < Math.max(...threadRows.map((r) => r.measured.p99.mean)) ? ", and the target sits inside that range" : ""}.`
-      : `Recommend's answer, ${answer} thread${answer === 1 ? "" : "s"} for ${SLO}, is ${confirmed ? "confirmed" : "not confirmed"} by the real app: at ${answer} the measured p99 is ${at ? `${msText(at.measured.p99.mean)} (${msText(at.measured.p99.lo)}–${msText(at.measured.p99.hi)} over ${REPEATS} runs)` : "not measured"}${below ? `, at ${answer - 1} ${msText(below.measured.p99.mean)} (${msText(below.measured.p99.lo)}–${msText(below.measured.p99.hi)})` : ""}; ${firstMeeting === null ? "no pool size measured meets it in every run" : `the smallest pool that meets it in every run is ${firstMeeting}`}, and on the mean ${
+        }; measured p99 goes from ${msText(fewest.measured.p99.mean)} at ${threadCount(fewest.config.workers)} to ${msText(most.measured.p99.mean)} at ${most.config.workers}${Math.min(...p99s) < sloNs && sloNs < Math.max(...p99s) ? ", and the target sits inside that range" : ""}.`
+      : `Recommend's answer, ${threadCount(answer)} for ${SLO}, is ${confirmed ? "confirmed" : "not confirmed"} by the real app: at ${answer} the measured p99 is ${at ? `${msText(at.measured.p99.mean)} (${msText(at.measured.p99.lo)}–${msText(at.measured.p99.hi)} over ${REPEATS} runs)` : "not measured"}${below ? `, at ${answer - 1} ${msText(below.measured.p99.mean)} (${msText(below.measured.p99.lo)}–${msText(below.measured.p99.hi)})` : ""}; ${firstMeeting === null ? "no pool size measured meets it in every run" : `the smallest pool that meets it in every run is ${firstMeeting}`}, and on the mean ${
           threadRows.filter(meetsMean).length === 0
             ? "none does"
             : `${threadRows
