@@ -192,6 +192,16 @@ describe("ecdfChart's quantile labels", () => {
       });
     });
   }
+  /** Each dot group's marker centres (one group per series), from the SVG. */
+  function markerGroups(svg: string): { x: number; y: number }[][] {
+    return [...svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((g) =>
+      [...(g[1] ?? "").matchAll(/translate\(([\d.]+),([\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
+    );
+  }
+  type Rect = { left: number; right: number; top: number; bottom: number };
+  /** Whether `p` is inside `b` widened by `margin` px. */
+  const inBox = (p: { x: number; y: number }, b: Rect, margin = 0): boolean =>
+    p.x > b.left - margin && p.x < b.right + margin && p.y > b.top - margin && p.y < b.bottom + margin;
   const spread = (n: number, a: number, b: number) =>
     Array.from({ length: n }, (_, i) => (a + ((b - a) * (i + 0.5)) / n) * MS);
   // The middle series' p99 (19.8 ms) has a faster curve on its left and a slower one whose 96-97%
@@ -212,14 +222,12 @@ describe("ecdfChart's quantile labels", () => {
     expect(boxes.map((b) => b.text)).toContain("p99 19.8 ms");
     const curves = curvePoints(svg);
     for (const b of boxes) {
-      const hit = curves.flat().find((p) => p.x > b.left && p.x < b.right && p.y > b.top && p.y < b.bottom);
+      const hit = curves.flat().find((p) => inBox(p, b));
       expect(hit, `${b.text} is crossed at ${JSON.stringify(hit)}`).toBeUndefined();
     }
     // The check can fail: the middle p99's usual box (13 px right of its dot, 12 px below it) is
     // crossed by the slow curve.
-    const dot = [...svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)][1]?.[1] ?? "";
-    const at = [...dot.matchAll(/translate\(([\d.]+),([\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
-    const p99 = at.reduce((a, b) => (b.y < a.y ? b : a));
+    const p99 = (markerGroups(svg)[1] ?? []).reduce((a, b) => (b.y < a.y ? b : a));
     const usual = {
       left: p99.x + 13,
       right: p99.x + 13 + textWidth("p99 19.8 ms", AXIS_SIZE, "bold"),
@@ -227,7 +235,7 @@ describe("ecdfChart's quantile labels", () => {
       bottom: p99.y + 12 + AXIS_SIZE / 2,
     };
     const slow = curves[2] ?? [];
-    expect(slow.some((p) => p.x > usual.left && p.x < usual.right && p.y > usual.top && p.y < usual.bottom)).toBe(true);
+    expect(slow.some((p) => inBox(p, usual))).toBe(true);
   });
 
   it("puts no quantile label over another series' marker where p99s crowd together (mixed's 144, 157 and 160 ms)", () => {
@@ -240,69 +248,31 @@ describe("ecdfChart's quantile labels", () => {
       ],
       { scale: "log" },
     ).svg;
-    const markers = [...svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].flatMap((g) =>
-      [...(g[1] ?? "").matchAll(/translate\(([\d.]+),([\d.]+)\)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) })),
-    );
+    const markers = markerGroups(svg).flat();
     expect(markers).toHaveLength(12);
     const boxes = labelBoxes(svg);
     expect(boxes).toHaveLength(12);
     for (const b of boxes) {
-      const under = markers.find((p) => p.x > b.left - 4 && p.x < b.right + 4 && p.y > b.top - 4 && p.y < b.bottom + 4);
+      const under = markers.find((p) => inBox(p, b, 4));
       expect(under, `${b.text} covers the marker at ${JSON.stringify(under)}`).toBeUndefined();
     }
   });
 
   it("stepsCross finds a step curve's horizontal and vertical runs through a box, and nothing beside it", () => {
     const box = { left: 10, right: 20, top: 10, bottom: 20 };
-    expect(
-      stepsCross(
-        [
-          { x: 0, y: 15 },
-          { x: 30, y: 15 },
-        ],
-        box,
-        0,
-      ),
-    ).toBe(true); // across it
-    expect(
-      stepsCross(
-        [
-          { x: 0, y: 30 },
-          { x: 15, y: 0 },
-        ],
-        box,
-        0,
-      ),
-    ).toBe(true); // up through it at x = 15
-    expect(
-      stepsCross(
-        [
-          { x: 0, y: 25 },
-          { x: 30, y: 25 },
-        ],
-        box,
-        0,
-      ),
-    ).toBe(false); // below it
-    expect(
-      stepsCross(
-        [
-          { x: 0, y: 25 },
-          { x: 30, y: 25 },
-        ],
-        box,
-        6,
-      ),
-    ).toBe(true); // a 12 px stroke reaches it
-    expect(
-      stepsCross(
-        [
-          { x: 25, y: 30 },
-          { x: 25, y: 0 },
-        ],
-        box,
-        0,
-      ),
-    ).toBe(false); // right of it
+    const cases: [string, [number, number, number, number], number, boolean][] = [
+      ["across it", [0, 15, 30, 15], 0, true],
+      ["up through it at x = 15", [0, 30, 15, 0], 0, true],
+      ["below it", [0, 25, 30, 25], 0, false],
+      ["below it, but a 12 px stroke reaches it", [0, 25, 30, 25], 6, true],
+      ["right of it", [25, 30, 25, 0], 0, false],
+    ];
+    for (const [what, [x0, y0, x1, y1], pad, crosses] of cases) {
+      const curve = [
+        { x: x0, y: y0 },
+        { x: x1, y: y1 },
+      ];
+      expect(stepsCross(curve, box, pad), what).toBe(crosses);
+    }
   });
 });

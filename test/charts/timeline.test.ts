@@ -52,20 +52,34 @@ describe("timelineChart", () => {
     expect(count(svg, new RegExp(`fill="${GIL_HOLD_SHADES[1]}"`, "g"))).toBe(Math.floor(trace.gil.length / 2) + 1);
   });
 
-  it("timelineChart's legend leaves out a state drawn only far under a pixel (10 ns in 30 ms)", () => {
-    // smallTrace with its one 'waiting for a core' interval (1 ms, tens of px) cut to 10 ns: a sliver
-    // under a pixel in a 30 ms window.
+  /**
+   * smallTrace with its one 'waiting for a core' interval (1 ms, tens of px in its 30 ms window)
+   * cut to `count` slivers of `length` ns, `every` ns apart, waits for the GIL between and after.
+   */
+  function waitCoreSlivers(length: number, count = 1, every = Number.POSITIVE_INFINITY) {
     const base = smallTrace();
     const intervals = base.intervals.flatMap((iv) =>
       iv.state !== "wait-core"
         ? [iv]
-        : [
-            { ...iv, end: iv.start + 10 },
-            { ...iv, start: iv.start + 10, state: "wait-gil" as const },
-          ],
+        : [...Array(count).keys()].flatMap((k) => {
+            const at = k === 0 ? iv.start : iv.start + k * every;
+            return [
+              { ...iv, start: at, end: at + length },
+              { ...iv, start: at + length, end: Math.min(iv.end, at + every), state: "wait-gil" as const },
+            ];
+          }),
     );
-    const wide = svgTexts(timelineChart(base).svg);
-    const thin = svgTexts(timelineChart({ ...base, intervals }).svg);
+    return { ...base, intervals };
+  }
+  /** The widths (px) of the rectangles drawn in the 'waiting for a core' colour, the legend's swatch included. */
+  const waitCoreWidths = (svg: string): number[] =>
+    [...svg.matchAll(new RegExp(`width="([\\d.]+)"[^>]*fill="${STATE_COLORS["wait-core"]}"`, "gi"))].map((m) =>
+      Number(m[1]),
+    );
+
+  it("timelineChart's legend leaves out a state drawn only far under a pixel (10 ns in 30 ms)", () => {
+    const wide = svgTexts(timelineChart(smallTrace()).svg);
+    const thin = svgTexts(timelineChart(waitCoreSlivers(10)).svg);
     expect(wide).toContain(STATE_LABELS["wait-core"]);
     expect(thin).not.toContain(STATE_LABELS["wait-core"]);
     for (const state of ["gil", "io", "wait-gil", "idle", "nogil"] as const)
@@ -73,46 +87,19 @@ describe("timelineChart", () => {
   });
 
   it("timelineChart's legend names a state drawn as one hairline a reader sees (0.6 px)", () => {
-    const base = smallTrace();
-    const intervals = base.intervals.flatMap((iv) =>
-      iv.state !== "wait-core"
-        ? [iv]
-        : [
-            { ...iv, end: iv.start + 20_000 },
-            { ...iv, start: iv.start + 20_000, state: "wait-gil" as const },
-          ],
-    );
-    const figure = timelineChart({ ...base, intervals });
-    const widths = [
-      ...figure.svg.matchAll(new RegExp(`width="([\\d.]+)"[^>]*fill="${STATE_COLORS["wait-core"]}"`, "gi")),
-    ].map((m) => Number(m[1]));
-    const slivers = widths.filter((w) => w < 1);
+    const figure = timelineChart(waitCoreSlivers(20_000));
+    const slivers = waitCoreWidths(figure.svg).filter((w) => w < 1);
     expect(slivers).toHaveLength(1);
     expect(slivers[0]).toBeGreaterThan(0.25);
     expect(svgTexts(figure.svg)).toContain(STATE_LABELS["wait-core"]);
   });
 
   it("timelineChart's legend names a state drawn only as hairlines a reader sees (each under a pixel, a pixel or more in all)", () => {
-    // The 1 ms 'waiting for a core' interval cut into four 20 µs slivers (about 0.6 px each in a
-    // 30 ms window) with waits for the GIL between: faint lines, but lines; the legend names them.
-    const base = smallTrace();
-    const intervals = base.intervals.flatMap((iv) =>
-      iv.state !== "wait-core"
-        ? [iv]
-        : [0, 1, 2, 3].flatMap((k) => {
-            const at = iv.start + k * 200_000;
-            return [
-              { ...iv, start: at, end: at + 20_000 },
-              { ...iv, start: at + 20_000, end: Math.min(iv.end, at + 200_000), state: "wait-gil" as const },
-            ];
-          }),
-    );
-    const figure = timelineChart({ ...base, intervals });
-    const widths = [
-      ...figure.svg.matchAll(new RegExp(`width="([\\d.]+)"[^>]*fill="${STATE_COLORS["wait-core"]}"`, "gi")),
-    ].map((m) => Number(m[1]));
+    // Four 20 µs slivers (about 0.6 px each in a 30 ms window), 200 µs apart: faint lines, but
+    // lines; the legend names them.
+    const figure = timelineChart(waitCoreSlivers(20_000, 4, 200_000));
     // The four slivers, and the legend's swatch once it names the state.
-    const slivers = widths.filter((w) => w < 1);
+    const slivers = waitCoreWidths(figure.svg).filter((w) => w < 1);
     expect(slivers).toHaveLength(4);
     for (const w of slivers) expect(w).toBeGreaterThan(0.25);
     expect(svgTexts(figure.svg)).toContain(STATE_LABELS["wait-core"]);
