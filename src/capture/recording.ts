@@ -64,6 +64,8 @@ export interface RecordedTask {
   cpu: Nanos;
   /** CPU the submitting thread spent per submission (accept, wrap, submit), when known. */
   sub: Nanos | null;
+  /** Of that, the CPU inside the submit call itself (recordings from before it was recorded lack it). */
+  subc?: Nanos;
   segs: Segment[];
   /** The exception it ended with, by type name. */
   error?: string;
@@ -128,6 +130,7 @@ const taskSchema = z.object({
   exec: executorSchema,
   cpu: int.nonnegative(),
   sub: int.nullable(),
+  subc: int.nonnegative().optional(),
   segs: z.array(segmentSchema),
   error: z.string().optional(),
 });

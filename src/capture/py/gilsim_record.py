@@ -30,7 +30,10 @@ Thread CPU time is a system call (about 1-3 us on a VM); it is read twice per re
 Output: one JSON object per line. A "recording" header per process (the interpreter, the machine,
 the clocks), then one line per task:
   {"task": id, "pid": P, "name": "...", "arrival": ns, "start": ns, "end": ns, "thread": "...",
-   "exec": {"kind": ...}, "cpu": ns, "sub": ns or null, "segs": [[class, label, t, wall, cpu, n, c0, track], ...]}
+   "exec": {"kind": ...}, "cpu": ns, "sub": ns or null, "subc": ns (when known),
+   "segs": [[class, label, t, wall, cpu, n, c0, track], ...]}
+"sub" is the submitting thread's CPU from the start of its previous submit to the start of this one
+(its whole loop per request: accept, read, submit), "subc" its CPU inside this submit call.
 Times are integer nanoseconds from the header's t0 (time.perf_counter_ns); a segment's t is from the
 task's start, c0 its thread CPU time at entry from the track's start (-1 when not read), cpu -1 when
 not read, track 0 the task's own thread and k > 0 its k-th offload. A "recorded" footer ends each
@@ -74,7 +77,7 @@ def recording():
 
 class _Task:
     __slots__ = ("id", "name", "arrival", "start", "end", "thread", "executor", "cpu0", "cpu", "sub", "segs",
-                 "tracks", "error", "run_w0", "run_c0", "loop")
+                 "tracks", "error", "run_w0", "run_c0", "loop", "subc")
 
     def __init__(self, name, arrival, executor, sub=None):
         self.id = next(_ids)
@@ -93,6 +96,7 @@ class _Task:
         self.run_w0 = 0
         self.run_c0 = 0
         self.loop = None
+        self.subc = None
 
     def finish(self):
         self.end = _perf()
@@ -120,6 +124,8 @@ def _emit(t):
         "sub": t.sub,
         "segs": t.segs,
     }
+    if t.subc is not None and t.subc[0] is not None:
+        rec["subc"] = t.subc[0]
     if t.error:
         rec["error"] = t.error
     _lines.append(_dumps(rec, separators=(",", ":")))
@@ -467,9 +473,11 @@ def _patch_thread_pool():
         sub = None if before is None else now_cpu - before
         executor = {"kind": "threads", "workers": self._max_workers}
         label = getattr(fn, "__qualname__", None) or type(fn).__name__
+        inside = [None]  # the submitting thread's CPU in this submit call, once it has returned
 
         def run():
             t = _Task(label, arrival, executor, sub)
+            t.subc = inside
             token = _current.set(t)
             try:
                 return fn(*args, **kwargs)
@@ -480,7 +488,9 @@ def _patch_thread_pool():
                 _current.reset(token)
                 t.finish()
 
-        return original(self, run)
+        future = original(self, run)
+        inside[0] = _cpu() - now_cpu
+        return future
 
     ThreadPoolExecutor.submit = submit
 
