@@ -51,7 +51,12 @@ export function fitLines(fit: FitResult, consistency: Consistency | null): strin
     `arrivals: ${written}; gaps cv ${a.cv.toFixed(2)}, KS to exponential ${a.ks.toFixed(3)}, 1% critical ${a.critical.toFixed(3)})`,
   );
   if (fit.submitCost !== null)
-    out.push(`submitting thread: ${formatDuration(fit.submitCost)} of CPU per task (runtime.submitCost)`);
+    out.push(
+      `submitting thread: ${formatDuration(fit.submitCost)} of CPU per task in submit (runtime.submitCost), ${formatDuration(fit.acceptCost ?? 0)} in the rest of its loop (runtime.acceptCost)`,
+    );
+  out.push(
+    "measured in place: the code between calls, C calls' GIL-held edges and cold caches are in the fitted steps (runtime.stepOverhead and cCallEdge 0, machine.coldStart off)",
+  );
   const total = fit.classes.reduce((s, c) => s + c.tasks, 0);
   for (const c of fit.classes) {
     out.push(`class ${c.name}: ${c.tasks} tasks (${((c.tasks / total) * 100).toFixed(1)}%), ${c.fitted} fitted`);
