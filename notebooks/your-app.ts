@@ -188,7 +188,7 @@ export async function run(nb: Notebook): Promise<void> {
     number
   >;
   nb.text(
-    `For each configuration the fitted scenario changes only what the configuration changes: the executor and its size, and the traffic, which is the load generator's planned schedule of each measured run (a \`replay\` of those instants, known before the run). Under asyncio the app's own code decides what moves: parsing, the pure-Python work and the socket calls stay on the loop, each SQLite query (with its fetch) and the SHA-256 go to \`asyncio.to_thread\`, so those fitted calls become offload steps, and the accepting thread's CPU per request (the fitted \`submitCost\`) becomes a first step on the loop, which accepts the connections under asyncio. Predicted: the mean of ${REPEATS * REPLICATIONS} simulated runs, ${REPLICATIONS === 1 ? "one" : REPLICATIONS} on each real run's traffic, each with a seed of its own; measured: the mean of the ${REPEATS} real runs (their range in brackets). Error = (predicted − measured) / measured.`,
+    `For each configuration the fitted scenario changes only what the configuration changes: the executor and its size, and the traffic, which is the load generator's planned schedule of each measured run (a \`replay\` of those instants, known before the run). Under asyncio the app's own code decides what moves: parsing, the pure-Python work and the socket calls stay on the loop, each SQLite query (with its fetch) and the SHA-256 go to \`asyncio.to_thread\`, so those fitted calls become offload steps, and the accepting thread's CPU per request (the fitted \`submitCost\` and \`acceptCost\`) becomes a first step on the loop, which accepts the connections under asyncio. Predicted: the mean of ${REPEATS * REPLICATIONS} simulated runs, ${REPLICATIONS === 1 ? "one" : REPLICATIONS} on each real run's traffic, each with a seed of its own; measured: the mean of the ${REPEATS} real runs (their range in brackets). Error = (predicted − measured) / measured.`,
   );
   nb.table(
     ["configuration", ...PERCENTILES.flatMap((q) => [`${q} predicted`, `${q} measured`, `${q} error`])],
@@ -233,7 +233,7 @@ export async function run(nb: Notebook): Promise<void> {
   const slowRuns = allRuns.filter((r) => Math.max(r.speedBefore, r.speedAfter) > 1.3 * fast).length;
   const spread = Math.max(...compared.map((r) => r.measured.p99.hi / r.measured.p99.lo));
   nb.text(
-    `The machine is a shared 2-vCPU VM, and its speed moved during the measurements: a fixed pure-Python loop timed before and after every run took from ${fast.toFixed(0)} to ${Math.max(...speeds).toFixed(0)} ns per iteration (a factor ${(Math.max(...speeds) / fast).toFixed(1)}), and ${slowRuns} of ${allRuns.length} runs saw it more than 30% slower than its fastest at one end or the other; the recorded run saw ${rec.speedBefore.toFixed(0)} and ${rec.speedAfter.toFixed(0)}. Runs were interleaved (every configuration's first run, then every second run, ...) so slow spells touch all configurations alike. The runs of one configuration spread widely: the slowest has up to ${spread.toFixed(1)} times the p99 of the fastest (section 5 checks whether the host's speed explains it).`,
+    `The machine is a shared 2-vCPU VM, and its speed moved during the measurements: a fixed pure-Python loop timed before and after every run took from ${fast.toFixed(0)} to ${Math.max(...speeds).toFixed(0)} ns per iteration (a factor ${(Math.max(...speeds) / fast).toFixed(1)}), and ${slowRuns} of ${allRuns.length} runs saw it more than 30% slower than its fastest at one end or the other; the recorded run saw ${rec.speedBefore.toFixed(0)} and ${rec.speedAfter.toFixed(0)}. Runs were interleaved (every configuration's first run, then every second run, ...) so slow spells touch all configurations alike. The runs of one configuration spread widely: the slowest has up to ${spread.toFixed(1)} times the p99 of the fastest (section 5 looks at where the spread comes from).`,
   );
 
   const parity: ParityPanel[] = PERCENTILES.map((q) => ({
@@ -354,15 +354,34 @@ export async function run(nb: Notebook): Promise<void> {
 
   nb.heading("5. Why the errors have the sign they have");
   const byPool = threadRows.map((r) => `${r.config.workers}: ${signed(r.error.p99)}`).join(", ");
-  const fastRuns = allRuns.filter((r) => Math.max(r.speedBefore, r.speedAfter) <= 1.3 * fast);
-  const slowP99 = median(allRuns.filter((r) => !fastRuns.includes(r)).map((r) => r.p99));
-  const fastP99 = median(fastRuns.map((r) => r.p99));
-  const hostPhrase = nb.compare(
-    "median p99 of a run: the host slow at one end vs fast at both",
-    slowP99,
-    fastP99,
-    "lower",
+  // Runs were measured in rounds (every configuration's first run, then every second run, ...):
+  // a round's factor is, over the configurations, the median of its run's p99 over that
+  // configuration's median run.
+  const measuredConfigs = data.configs.filter((c) => c.why === "config");
+  const roundFactors = Array.from({ length: REPEATS }, (_, i) =>
+    median(
+      measuredConfigs.flatMap((c) => {
+        const run = c.runs[i];
+        return run ? [run.p99 / median(c.runs.map((x) => x.p99))] : [];
+      }),
+    ),
   );
+  const worstRound = roundFactors.indexOf(Math.max(...roundFactors));
+  const otherFactors = roundFactors.filter((_, i) => i !== worstRound);
+  const worstRow = compared.reduce((a, b) => (b.error.p99 < a.error.p99 ? b : a));
+  const worstRuns = measuredConfigs.find((c) => c.config.id === worstRow.config.id)?.runs ?? [];
+  // The same predictions against each configuration's median run instead of the mean of its runs.
+  const medianRunErrors = compared.flatMap((r) => {
+    const runs = measuredConfigs.find((c) => c.config.id === r.config.id)?.runs ?? [];
+    return PERCENTILES.map((q) => {
+      const m = median(runs.map((x) => x[q]));
+      return (r.predicted[q] - m) / m;
+    });
+  });
+  const withinMedianRun = medianRunErrors.filter((e) => Math.abs(e) <= TOLERANCE).length;
+  const medianRunP99 = median(medianRunErrors.filter((_, k) => k % PERCENTILES.length === PERCENTILES.length - 1));
+  const inRange =
+    worstRow.predicted.p99 >= worstRow.measured.p99.lo && worstRow.predicted.p99 <= worstRow.measured.p99.hi;
   const weightOf = fit.classes.reduce((a, c) => a + c.tasks, 0);
   const pythonNs =
     fit.classes.reduce(
@@ -372,7 +391,7 @@ export async function run(nb: Notebook): Promise<void> {
       0,
     ) / weightOf;
   nb.text(
-    `The model's known gap is GIL contention (docs/model.md, section 10): where pure-Python threads contend for the GIL its simulated waits, and the tails with them, run low (the convoy validation scenario's p95 is 33% to 44% low, by recording). Here every request holds the GIL for most of its CPU (${msText(pythonNs)} of pure Python on average), and each SQLite row fetched releases and retakes it, so with more threads in the pool more requests wait behind one another's Python for the GIL. The p99 error by pool size at ${BASE.rate}/s: ${byPool}. The self-consistency check above, at the recorded configuration itself, already runs low (p95 ${signed(cons.rows[1]?.error ?? Number.NaN)}), so the gap is in the model, not in what changes between configurations. The host's slow spells do not explain the spread between runs: the ${allRuns.length - fastRuns.length} runs that saw the host more than 30% slower than its fastest at one end had a median p99 ${hostPhrase} the ${fastRuns.length} that saw it fast at both ends (${msText(slowP99)} against ${msText(fastP99)}); what else spreads the runs of one configuration is not measured here.`,
+    `The p99 error by pool size at ${BASE.rate}/s: ${byPool}. Where it misses most, ${label(worstRow.config)}, the five runs disagree with one another: their p99s were ${worstRuns.map((r) => msText(r.p99)).join(", ")}, and the prediction (${msText(worstRow.predicted.p99)}) lies ${inRange ? "inside" : "outside"} their range. The runs were measured in rounds, every configuration's first run, then every second run, and so on: in round ${worstRound + 1} a configuration's p99 was ${roundFactors[worstRound]?.toFixed(2)} times its median run's (the median over configurations), against ${Math.min(...otherFactors).toFixed(2)} to ${Math.max(...otherFactors).toFixed(2)} in the other rounds. Something on the host slowed the app during some runs in a way the speed checks at each run's two ends did not catch, and a mean of five runs carries it. Against each configuration's median run instead of the mean of its runs, ${withinMedianRun} of ${medianRunErrors.length} predicted percentiles are within ±${TOLERANCE * 100}% (median signed p99 error ${signed(medianRunP99)}). At the recorded configuration itself the fitted scenario gives back the recording's p50 ${signed(cons.rows[0]?.error ?? Number.NaN)}, p95 ${signed(cons.rows[1]?.error ?? Number.NaN)} and p99 ${signed(cons.rows[2]?.error ?? Number.NaN)} (section 1). The model's known gap is in the same direction as the tails here: where threads contend for the GIL its simulated waits, and the tails with them, run short (docs/model.md, section 10; the convoy validation scenario's p95 is 33% to 44% short, by recording). Every request here holds the GIL for most of its CPU (${msText(pythonNs)} of pure Python on average), and each SQLite row fetched releases and retakes it.`,
   );
   nb.text(
     `Reproduce: \`npm start -- your-app\` re-renders this page from data/app/. \`npx tsx notebooks/your-app.ts --live\` records and measures the app again on this machine (wrap it in your machine's measurement lock if others share it) and rewrites data/app/ when every run succeeded.`,

@@ -1,5 +1,6 @@
 import { readRecording } from "../../src/capture/recording.js";
 import { type FittedStep, stepsInput } from "../../src/fit/classes.js";
+import { us } from "../../src/fit/distribution-fit.js";
 import { type FitResult, fitRecording } from "../../src/fit/fit.js";
 import { replicate } from "../../src/metrics/replicate.js";
 import { applyProfile, type MachineProfile } from "../../src/real/profile.js";
@@ -66,13 +67,15 @@ export function configInput(fit: FitResult, config: AppConfig, seed: number): Sc
       ? { kind: "threads", workers: config.workers }
       : { kind: "asyncio", offload: { kind: "threads", workers: config.workers } };
   if (config.mode === "asyncio") {
-    // The accepting thread's CPU per request (runtime.submitCost, fitted from the thread pool's
-    // main thread) is the loop's under asyncio: start_server accepts the connection and starts
-    // the handler on the loop. It becomes a first loop step of each request; submitCost keeps
-    // its default, the cost of one to_thread submission.
-    const { submitCost, ...runtime } = (input.runtime ?? {}) as Record<string, unknown>;
+    // The accepting thread's CPU per request (runtime.submitCost and acceptCost, fitted from the
+    // thread pool's main thread) is the loop's under asyncio: start_server accepts the connection
+    // and starts the handler on the loop. It becomes a first loop step of each request; both keep
+    // their defaults (submitCost: the cost of one to_thread submission).
+    const runtime = { ...(input.runtime ?? {}) } as Record<string, unknown>;
+    delete runtime.submitCost;
+    delete runtime.acceptCost;
     input.runtime = runtime as ScenarioInput["runtime"];
-    const accept = submitCost === undefined ? [] : [{ cpu: submitCost }];
+    const accept = fit.submitCost === null ? [] : [{ cpu: us(fit.submitCost + (fit.acceptCost ?? 0)) }];
     // fit writes one scenario class per fitted class, in order.
     input.workload.classes = input.workload.classes.map((c, i) => ({
       ...c,

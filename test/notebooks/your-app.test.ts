@@ -12,6 +12,7 @@ import {
   readAppData,
 } from "../../notebooks/lib/app-experiment.js";
 import { asAsyncio, configInput, fitApp } from "../../notebooks/lib/app-predict.js";
+import { parseDuration } from "../../src/engine/time.js";
 import type { FittedStep } from "../../src/fit/classes.js";
 import { poissonSchedule } from "../../src/load/schedule.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
@@ -127,10 +128,18 @@ describe("the fitted scenario at another configuration", () => {
     const config = CONFIGS.find((c) => c.mode === "asyncio");
     if (!config) throw new Error("no asyncio configuration");
     const input = configInput(fit, config, LOAD.seed);
-    expect(fit.input.runtime).toHaveProperty("submitCost");
+    const fitted = fit.input.runtime as { submitCost: string; acceptCost: string };
+    expect(fitted).toHaveProperty("submitCost");
+    expect(fitted).toHaveProperty("acceptCost");
     expect(input.runtime).not.toHaveProperty("submitCost");
+    expect(input.runtime).not.toHaveProperty("acceptCost");
+    // The thread's whole loop per request: in submit, and the rest (accept, read), to the nanosecond.
+    const ns = (text: string): number => parseDuration(text) ?? Number.NaN;
+    const perRequest = ns(fitted.submitCost) + ns(fitted.acceptCost);
     for (const c of input.workload?.classes ?? []) {
-      expect(c.steps[0]).toEqual({ cpu: (fit.input.runtime as { submitCost: string }).submitCost });
+      const first = c.steps[0] as { cpu: string };
+      expect(Object.keys(first)).toEqual(["cpu"]);
+      expect(Math.abs(ns(first.cpu) - perRequest)).toBeLessThanOrEqual(1);
     }
   });
 });
