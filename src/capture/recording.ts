@@ -64,8 +64,11 @@ export interface RecordedTask {
   cpu: Nanos;
   /** CPU the submitting thread spent per submission (accept, wrap, submit), when known. */
   sub: Nanos | null;
-  /** Of that, the CPU inside the submit call itself (recordings from before it was recorded lack it). */
-  subc?: Nanos;
+  /**
+   * Of that, the CPU the same thread spent inside its previous submit call (written with sub;
+   * recordings from before it was recorded lack it).
+   */
+  subp?: Nanos;
   segs: Segment[];
   /** The exception it ended with, by type name. */
   error?: string;
@@ -130,7 +133,7 @@ const taskSchema = z.object({
   exec: executorSchema,
   cpu: int.nonnegative(),
   sub: int.nullable(),
-  subc: int.nonnegative().optional(),
+  subp: int.nonnegative().optional(),
   segs: z.array(segmentSchema),
   error: z.string().optional(),
 });

@@ -30,10 +30,11 @@ Thread CPU time is a system call (about 1-3 us on a VM); it is read twice per re
 Output: one JSON object per line. A "recording" header per process (the interpreter, the machine,
 the clocks), then one line per task:
   {"task": id, "pid": P, "name": "...", "arrival": ns, "start": ns, "end": ns, "thread": "...",
-   "exec": {"kind": ...}, "cpu": ns, "sub": ns or null, "subc": ns (when known),
+   "exec": {"kind": ...}, "cpu": ns, "sub": ns or null, "subp": ns (with sub),
    "segs": [[class, label, t, wall, cpu, n, c0, track], ...]}
 "sub" is the submitting thread's CPU from the start of its previous submit to the start of this one
-(its whole loop per request: accept, read, submit), "subc" its CPU inside this submit call.
+(its whole loop per request: accept, read, submit), and "subp" the part of it spent inside that
+previous submit call (known before this submit starts, so the two are always written together).
 Times are integer nanoseconds from the header's t0 (time.perf_counter_ns); a segment's t is from the
 task's start, c0 its thread CPU time at entry from the track's start (-1 when not read), cpu -1 when
 not read, track 0 the task's own thread and k > 0 its k-th offload. A "recorded" footer ends each
@@ -77,9 +78,9 @@ def recording():
 
 class _Task:
     __slots__ = ("id", "name", "arrival", "start", "end", "thread", "executor", "cpu0", "cpu", "sub", "segs",
-                 "tracks", "error", "run_w0", "run_c0", "loop", "subc")
+                 "tracks", "error", "run_w0", "run_c0", "loop", "subp")
 
-    def __init__(self, name, arrival, executor, sub=None):
+    def __init__(self, name, arrival, executor, sub=None, subp=None):
         self.id = next(_ids)
         self.name = name
         self.arrival = arrival
@@ -90,13 +91,13 @@ class _Task:
         self.cpu0 = _cpu()
         self.cpu = 0
         self.sub = sub
+        self.subp = subp
         self.segs = []
         self.tracks = 0
         self.error = None
         self.run_w0 = 0
         self.run_c0 = 0
         self.loop = None
-        self.subc = None
 
     def finish(self):
         self.end = _perf()
@@ -124,8 +125,8 @@ def _emit(t):
         "sub": t.sub,
         "segs": t.segs,
     }
-    if t.subc is not None and t.subc[0] is not None:
-        rec["subc"] = t.subc[0]
+    if t.subp is not None:
+        rec["subp"] = t.subp
     if t.error:
         rec["error"] = t.error
     _lines.append(_dumps(rec, separators=(",", ":")))
@@ -471,13 +472,12 @@ def _patch_thread_pool():
         before = getattr(last_cpu, "cpu", None)
         last_cpu.cpu = now_cpu
         sub = None if before is None else now_cpu - before
+        subp = None if before is None else getattr(last_cpu, "inside", None)
         executor = {"kind": "threads", "workers": self._max_workers}
         label = getattr(fn, "__qualname__", None) or type(fn).__name__
-        inside = [None]  # the submitting thread's CPU in this submit call, once it has returned
 
         def run():
-            t = _Task(label, arrival, executor, sub)
-            t.subc = inside
+            t = _Task(label, arrival, executor, sub, subp)
             token = _current.set(t)
             try:
                 return fn(*args, **kwargs)
@@ -488,9 +488,10 @@ def _patch_thread_pool():
                 _current.reset(token)
                 t.finish()
 
-        future = original(self, run)
-        inside[0] = _cpu() - now_cpu
-        return future
+        try:
+            return original(self, run)
+        finally:
+            last_cpu.inside = _cpu() - now_cpu  # this submit's own CPU, for the next task's subp
 
     ThreadPoolExecutor.submit = submit
 
