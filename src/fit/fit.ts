@@ -69,10 +69,10 @@ export interface FitResult {
   executor: { input: ScenarioInput["executor"]; note: string };
   /**
    * CPU the submitting thread spent per task inside submit, written as runtime.submitCost; from a
-   * recording without it (before "subc" was recorded), all of the thread's CPU per task.
+   * recording without subp (an older recorder), all of the thread's CPU per task.
    */
   submitCost: number | null;
-  /** The rest of the submitting thread's CPU per task (its accept loop), written as runtime.acceptCost. */
+  /** The rest of the submitting thread's CPU per task (its accept loop), written as runtime.acceptCost; null when the recording does not split it. */
   acceptCost: number | null;
   /** The recorded tasks after the warm-up: their latency from arrival to end, ns. */
   recorded: LatencySummary;
@@ -189,30 +189,38 @@ function medianOf(values: readonly number[]): number | null {
  * runtime.stepOverhead, stands for that code in a hand-written scenario); a C call is timed from
  * its entry to its return, GIL-held edges included (runtime.cCallEdge); and every duration was
  * measured with the caches as the recorded traffic left them, cold after idles included
- * (machine.coldStart). Added on top, the three made the demo service's fitted scenario 26% to 48%
- * slower at p50 than the run it was fitted to (docs/model.md, "Scenarios fitted to a recording").
+ * (machine.coldStart). Added on top, with the whole of the submitting thread's CPU charged before
+ * the hand-off, they made the demo service's fitted scenario 27% to 57% slower at p50 than the
+ * run it was fitted to (docs/model.md, "Scenarios fitted to a recording").
  */
 export const MEASURED_IN_PLACE = { stepOverhead: "0us", cCallEdge: "0us" } as const;
 export const NO_COLD_START = { max: "0us", tau: "1ms", slowdown: 1 } as const;
 
 /**
  * The submitting thread's CPU per task, split as the model charges it: inside submit (before the
- * work item is queued: runtime.submitCost) and the rest of its loop (accept, read: acceptCost,
- * charged after the hand-off). The recorded arrival is the submit's start, or the client's stamp
- * when that is earlier, so most of the loop's own CPU lies before it. A recording without the
- * in-submit part ("subc") gets all of it as submitCost, as gilsim fit wrote before it was recorded.
+ * work item is queued: runtime.submitCost, and nothing after it: submitReturn 0) and the rest of
+ * its loop (accept, read: acceptCost, charged after the hand-off). Each task records the thread's
+ * CPU since its previous submit started (sub) and how much of that was inside that submit (subp),
+ * so the rest is known per task. The recorded arrival is the submit's start, or the client's stamp
+ * when that is earlier, so most of the loop's own CPU lies before it. A recording without subp
+ * gets all of it as submitCost, as gilsim fit wrote before subp was recorded.
  */
-function submitterCosts(tasks: readonly RecordedTask[], warnings: string[]): { submit: number; accept: number } | null {
+function submitterCosts(
+  tasks: readonly RecordedTask[],
+  warnings: string[],
+): { submit: number; accept: number; split: boolean } | null {
   const total = medianOf(tasks.flatMap((t) => (t.sub === null ? [] : [t.sub])));
   if (total === null) return null;
-  const inside = medianOf(tasks.flatMap((t) => (t.subc === undefined ? [] : [t.subc])));
-  if (inside === null) {
+  const paired = tasks.flatMap((t) => (t.sub === null || t.subp === undefined ? [] : [{ sub: t.sub, in: t.subp }]));
+  if (paired.length === 0) {
     warnings.push(
-      "the recording does not say how much of the submitting thread's CPU was spent inside submit (no subc, an older recorder): all of it is charged before the hand-off, which makes each task's wait too long; record again",
+      "the recording does not say how much of the submitting thread's CPU was spent inside submit (no subp: an older recorder), so all of it is charged before the hand-off, which makes each task's wait too long; record again",
     );
-    return { submit: total, accept: 0 };
+    return { submit: total, accept: 0, split: false };
   }
-  return { submit: Math.min(inside, total), accept: Math.max(0, total - inside) };
+  const submit = medianOf(paired.map((p) => p.in)) as number;
+  const accept = medianOf(paired.map((p) => Math.max(0, p.sub - p.in))) as number;
+  return { submit, accept, split: true };
 }
 
 /**
@@ -289,6 +297,7 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
   if (Math.abs(p.header.switchInterval - 0.005) > 1e-9) runtime.switchInterval = us(p.header.switchInterval * 1e9);
   if (submitter) {
     runtime.submitCost = us(submitter.submit);
+    if (submitter.split) runtime.submitReturn = "0us";
     runtime.acceptCost = us(submitter.accept);
   }
   const cores = p.header.cpus ?? 4;
@@ -322,7 +331,7 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     arrivalsWritten: o.arrivals === "replay" ? "replay" : arrivals.kind,
     executor,
     submitCost: submitter?.submit ?? null,
-    acceptCost: submitter?.accept ?? null,
+    acceptCost: submitter?.split ? submitter.accept : null,
     recorded: summarizeLatencies(measured.map((t) => t.end - t.arrival)),
     warnings,
   };

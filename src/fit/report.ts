@@ -52,7 +52,9 @@ export function fitLines(fit: FitResult, consistency: Consistency | null): strin
   );
   if (fit.submitCost !== null)
     out.push(
-      `submitting thread: ${formatDuration(fit.submitCost)} of CPU per task in submit (runtime.submitCost), ${formatDuration(fit.acceptCost ?? 0)} in the rest of its loop (runtime.acceptCost)`,
+      fit.acceptCost === null
+        ? `submitting thread: ${formatDuration(fit.submitCost)} of CPU per task, all of it as runtime.submitCost (the recording does not say how much was inside submit)`
+        : `submitting thread: ${formatDuration(fit.submitCost)} of CPU per task in submit (runtime.submitCost), ${formatDuration(fit.acceptCost)} in the rest of its loop (runtime.acceptCost)`,
     );
   out.push(
     "measured in place: the code between calls, C calls' GIL-held edges and cold caches are in the fitted steps (runtime.stepOverhead and cCallEdge 0, machine.coldStart off)",

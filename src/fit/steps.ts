@@ -46,12 +46,10 @@ export interface StepContext {
 }
 
 /**
- * Socket calls that do not wait for a peer (unless a buffer is full): never IO. Their time is
- * their own time, CPU and off-CPU alike, up to when other threads began to hold the GIL: a send
- * on loopback runs the receiver's side and wakes the client inside the system call, and the woken
- * client may run on the sender's CPU before the sender gets it back (docs/model.md, "Scenarios
- * fitted to a recording": 117 us a send on average on the demo service, where the call's CPU is
- * about 45 us). The model has no such peer, so that time is kept as the call's GIL-free time.
+ * Socket calls that do not wait for a peer (unless a buffer is full): their time is CPU. Time off
+ * the CPU inside one is left to the model: waiting for a core or the GIL it makes again; a
+ * loopback client woken by a send and run on the sender's CPU it does not (docs/model.md,
+ * "Scenarios fitted to a recording").
  */
 const SENDS = new Set(["socket.send", "socket.close"]);
 
@@ -178,8 +176,7 @@ function spanCall(
       const waits = ctx.otel || (!SENDS.has(s.label) && own - (measured ? cpu : 0) >= ctx.ioMin);
       // A wait: in a coroutine a blocking call stops the whole loop.
       const kind: StepKind = waits ? (inCoroutine ? "block" : "io") : "release";
-      const ns = waits || SENDS.has(s.label) ? own : cpu;
-      return { step: { kind, label: s.label, ns, n: 1, cpu, own }, estimated: !measured && !waits };
+      return { step: { kind, label: s.label, ns: waits ? own : cpu, n: 1, cpu, own }, estimated: !measured && !waits };
     }
     default:
       return null;
