@@ -67,15 +67,18 @@ export function configInput(fit: FitResult, config: AppConfig, seed: number): Sc
       ? { kind: "threads", workers: config.workers }
       : { kind: "asyncio", offload: { kind: "threads", workers: config.workers } };
   if (config.mode === "asyncio") {
-    // The accepting thread's CPU per request (runtime.submitCost and acceptCost, fitted from the
-    // thread pool's main thread) is the loop's under asyncio: start_server accepts the connection
-    // and starts the handler on the loop. It becomes a first loop step of each request; both keep
-    // their defaults (submitCost: the cost of one to_thread submission).
+    // Under asyncio, start_server accepts the connection and starts the handler on the loop: the
+    // thread pool's accept loop (runtime.acceptCost, its CPU per request besides submit) becomes
+    // a first loop step of each request. Its submit does not happen (to_thread's own submits cost
+    // what the profile, or the version's defaults, say), so submitCost, submitReturn and
+    // acceptCost go back to those. A recording that does not split the thread's CPU gives all of it.
     const runtime = { ...(input.runtime ?? {}) } as Record<string, unknown>;
     delete runtime.submitCost;
+    delete runtime.submitReturn;
     delete runtime.acceptCost;
     input.runtime = runtime as ScenarioInput["runtime"];
-    const accept = fit.submitCost === null ? [] : [{ cpu: us(fit.submitCost + (fit.acceptCost ?? 0)) }];
+    const loopCpu = fit.acceptCost ?? fit.submitCost;
+    const accept = loopCpu === null ? [] : [{ cpu: us(loopCpu) }];
     // fit writes one scenario class per fitted class, in order.
     input.workload.classes = input.workload.classes.map((c, i) => ({
       ...c,
