@@ -190,7 +190,7 @@ function medianOf(values: readonly number[]): number | null {
  * its entry to its return, GIL-held edges included (runtime.cCallEdge); and every duration was
  * measured with the caches as the recorded traffic left them, cold after idles included
  * (machine.coldStart). Added on top, with the whole of the submitting thread's CPU charged before
- * the hand-off, they made the demo service's fitted scenario 27% to 57% slower at p50 than the
+ * the hand-off, they made the demo service's fitted scenario 27% to 50% slower at p50 than the
  * run it was fitted to (docs/model.md, "Scenarios fitted to a recording").
  */
 export const MEASURED_IN_PLACE = { stepOverhead: "0us", cCallEdge: "0us" } as const;
@@ -296,8 +296,9 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
   if (!p.header.gil && python.endsWith("t")) runtime.gil = "off";
   if (Math.abs(p.header.switchInterval - 0.005) > 1e-9) runtime.switchInterval = us(p.header.switchInterval * 1e9);
   if (submitter) {
+    // Either way the recorded CPU holds the whole submit call: nothing after it.
     runtime.submitCost = us(submitter.submit);
-    if (submitter.split) runtime.submitReturn = "0us";
+    runtime.submitReturn = "0us";
     runtime.acceptCost = us(submitter.accept);
   }
   const cores = p.header.cpus ?? 4;

@@ -462,6 +462,8 @@ def _patch_thread_pool():
 
     original = ThreadPoolExecutor.submit
     last_cpu = threading.local()
+    # A forked child's thread CPU clock starts again from 0: its first submit has no "before".
+    os.register_at_fork(after_in_child=lambda: last_cpu.__dict__.clear())
 
     @functools.wraps(original)
     def submit(self, fn, /, *args, **kwargs):
