@@ -158,7 +158,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     height: rows.length * ROW_HEIGHT,
     title: "Signed error of each case",
     subtitle: undefined,
-    caption: `Each dot is one case; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
+    caption: `Each dot is one case; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±${inner}% and ±${outer}%. ${axis === "linear" ? "The axis is linear." : SYMLOG_CAPTION}`,
   });
 
   const percents = points.map((p) => p.error * 100);
@@ -202,24 +202,10 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
         rows.slice(1).map((_, i) => i + 0.5),
         { stroke: GRID },
       ),
-      ...series.map((s) =>
-        Plot.dot(
-          dots.filter((d) => d.series === s.key),
-          {
-            x: "x",
-            y: "y",
-            r: 3.5,
-            symbol: glyph(s.symbol),
-            fill: s.color,
-            fillOpacity: 0.85,
-            stroke: "#ffffff",
-            strokeWidth: 0.5,
-          },
-        ),
-      ),
-      // The median is an open bar (black outline, white core) in a white halo, drawn over the dots
-      // so that a crowded row does not bury it, and apart from any filled black marker (the sync
-      // series) that lands on it.
+      // The median is an open bar (black outline, white core) in a white halo, apart from any
+      // filled black marker (the sync series) that lands on it. It is drawn under the dots, so a
+      // dot at the median (with an odd count there always is one) stays in sight; its caps, outside
+      // the dots' band and drawn over them, keep it findable in a crowded row.
       // Halo, outline, then core: each a rule over the row's band, the core a little shorter.
       ...(
         [
@@ -235,6 +221,21 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           stroke,
           strokeWidth,
         }),
+      ),
+      ...series.map((s) =>
+        Plot.dot(
+          dots.filter((d) => d.series === s.key),
+          {
+            x: "x",
+            y: "y",
+            r: 3.5,
+            symbol: glyph(s.symbol),
+            fill: s.color,
+            fillOpacity: 0.85,
+            stroke: "#ffffff",
+            strokeWidth: 0.5,
+          },
+        ),
       ),
       // Flat black caps at the bar's two ends, outside the dots' band: an I-beam, a shape no series
       // uses (arrowheads read as the triangles of the process pools).

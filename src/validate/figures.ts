@@ -94,7 +94,7 @@ export function errorStripFigure(
     series: present(results),
     title: context.title,
     subtitle: context.subtitle,
-    caption: `Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the median signed error; shaded: within ±5% and ±15%. ${FAMILY_COLOUR_RULE} ${SYMLOG_CAPTION}`,
+    caption: `Each dot is one random scenario: the simulation's error against the mean of its real runs. Left, simulated with this machine's measured profile; right, with the Python version's defaults only. The open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the median signed error; shaded: within ±5% and ±15%. ${FAMILY_COLOUR_RULE} ${SYMLOG_CAPTION}`,
   });
 }
 
