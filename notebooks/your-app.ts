@@ -154,7 +154,7 @@ export async function run(nb: Notebook): Promise<void> {
   const consReplay = selfConsistency(parseScenario(applyProfile(replayFit.input, profile)), replayFit.recorded, 5);
   const classes = fit.classes.map((c) => `${c.name} (${c.tasks} tasks)`).join(", ");
   nb.text(
-    `\`gilsim record\` ran the service at ${label(BASE)}, ${BASE.rate} requests/s (${rec.p50 > 0 ? `client-side p50 ${msText(rec.p50)}, p99 ${msText(rec.p99)} with the recorder on` : ""}); \`gilsim fit\` found ${fit.classes.length} task classes, ${classes}, Python ${fit.process.python}, ${fit.executor.note}, arrivals ${fit.arrivalsWritten} at ${fit.arrivals.rate.toFixed(1)}/s. This machine's measured profile (\`gilsim calibrate\`, data/validation/) is applied to it. Simulated back at the recorded configuration (self-consistency; error = (simulated − recorded) / recorded, the recorded latency being the server-side one from the request's X-Request-Start stamp to its end):`,
+    `\`gilsim record\` ran the service at ${label(BASE)}, ${BASE.rate} requests/s (${rec.p50 > 0 ? `client-side p50 ${msText(rec.p50)}, p99 ${msText(rec.p99)} with the recorder on` : ""}); \`gilsim fit\` found ${fit.classes.length} task classes, ${classes}, Python ${fit.process.python}, ${fit.executor.note}, arrivals ${fit.arrivalsWritten} at ${fit.arrivals.rate.toFixed(1)}/s. This machine's measured profile (\`gilsim calibrate\`, data/validation/) is applied to it. Simulated back at the recorded configuration (self-consistency; error = (simulated − recorded) / recorded, the recorded latency being the server-side one, from the request's arrival, its X-Request-Start stamp or its submit if that came first, to its end):`,
   );
   nb.table(
     ["arrivals in the scenario", ...PERCENTILES.map((q) => `${q} simulated / recorded`)],
@@ -279,9 +279,9 @@ export async function run(nb: Notebook): Promise<void> {
       title: `Signed error of each predicted percentile: ${lean}`,
       subtitle: "(predicted − measured) / measured; below 0 the prediction is too low",
       caption:
-        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     }),
-    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn over the dots; its width means nothing) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     points,
     `Predictions below measured, of ${compared.length} configurations: ${PERCENTILES.map((q) => `${compared.filter((r) => r.error[q] < 0).length} at ${q}`).join(", ")}.`,
   );
@@ -384,20 +384,12 @@ export async function run(nb: Notebook): Promise<void> {
   const medianRunP99 = median(medianRunErrors.filter((_, k) => k % PERCENTILES.length === PERCENTILES.length - 1));
   const inRange =
     worstRow.predicted.p99 >= worstRow.measured.p99.lo && worstRow.predicted.p99 <= worstRow.measured.p99.hi;
-  const weightOf = fit.classes.reduce((a, c) => a + c.tasks, 0);
-  const pythonNs =
-    fit.classes.reduce(
-      (a, c) =>
-        a +
-        c.tasks * c.steps.filter((x) => x.kind === "python").reduce((b, x) => b + (x.dist?.mean ?? 0) * x.repeat, 0),
-      0,
-    ) / weightOf;
   nb.text(
     `The p99 error by pool size at ${BASE.rate}/s: ${byPool}. Part of every error is what the two latencies measure: the measured one is the client's, from connect to the server closing the connection, the predicted one the server's, from the request's arrival to its end. On the recorded run, where both were taken, the client's p50 was ${msText(rec.p50)} and the server's ${msText(fit.recorded.p50)}, a difference of ${msText(rec.p50 - fit.recorded.p50)}: connecting, writing the request and the answer's way back, which the model does not simulate. Where the p99 misses most, ${label(worstRow.config)}, the five runs' p99s were ${worstRuns.map((r) => msText(r.p99)).join(", ")}, and the prediction (${msText(worstRow.predicted.p99)}) lies ${inRange ? "inside" : "outside"} their range. ${
       (roundFactors[worstRound] ?? 0) >= ROUND_STANDS_OUT
         ? `The runs were measured in rounds, every configuration's first run, then every second run, and so on: in round ${worstRound + 1} a configuration's p99 was ${roundFactors[worstRound]?.toFixed(2)} times its median run's (the median over configurations), against ${Math.min(...otherFactors).toFixed(2)} to ${Math.max(...otherFactors).toFixed(2)} in the other rounds, so something slowed the app during that round that the speed checks at each run's two ends did not catch.`
         : `The runs were measured in rounds, every configuration's first run, then every second run, and so on; no round stands out (in each, a configuration's p99 was ${Math.min(...roundFactors).toFixed(2)} to ${Math.max(...roundFactors).toFixed(2)} times its median run's, the median over configurations).`
-    } Against each configuration's median run instead of the mean of its runs, ${withinMedianRun} of ${medianRunErrors.length} predicted percentiles are within ±${TOLERANCE * 100}% (median signed p99 error ${signed(medianRunP99)}). At the recorded configuration itself the fitted scenario gives back the recording's p50 ${signed(cons.rows[0]?.error ?? Number.NaN)}, p95 ${signed(cons.rows[1]?.error ?? Number.NaN)} and p99 ${signed(cons.rows[2]?.error ?? Number.NaN)} (section 1). The model's known gap is in the same direction as the tails here: where threads contend for the GIL its simulated waits, and the tails with them, run short (docs/model.md, section 10; the convoy validation scenario's p95 is 33% to 44% short, by recording). Every request here holds the GIL for most of its CPU (${msText(pythonNs)} of pure Python on average), and each SQLite row fetched releases and retakes it.`,
+    } Against each configuration's median run instead of the mean of its runs, ${withinMedianRun} of ${medianRunErrors.length} predicted percentiles are within ±${TOLERANCE * 100}% (median signed p99 error ${signed(medianRunP99)}). At the recorded configuration itself the fitted scenario gives back the recording's p50 ${signed(cons.rows[0]?.error ?? Number.NaN)}, p95 ${signed(cons.rows[1]?.error ?? Number.NaN)} and p99 ${signed(cons.rows[2]?.error ?? Number.NaN)} (section 1).`,
   );
   nb.text(
     `Reproduce: \`npm start -- your-app\` re-renders this page from data/app/. \`npx tsx notebooks/your-app.ts --live\` records and measures the app again on this machine (wrap it in your machine's measurement lock if others share it) and rewrites data/app/ when every run succeeded.`,
