@@ -25,6 +25,8 @@ export interface SweepPlan {
   /** Base seed; null to use each point's scenario seed. */
   seed: number | null;
   shard: Shard | null;
+  /** The scenario had a machine profile applied (sweep --profile): the model's error measured with one applies. */
+  profiled: boolean;
   /** Each point's replications. */
   pointReplications: Float64Array;
   /** Each point's estimated cost: one run's (cost.ts) times its replications. */
@@ -35,6 +37,7 @@ export interface PlanOptions {
   replications?: number | null | undefined;
   seed?: number | null | undefined;
   shard?: Shard | null | undefined;
+  profiled?: boolean | undefined;
 }
 
 /** One point of a plan, ready to hand to a runner. */
@@ -68,7 +71,21 @@ export function planSweep(raw: unknown, source: string, axes: Axis[], options: P
   const pointReplications = new Float64Array(grid.size);
   const costs = new Float64Array(grid.size);
   const shard = options.shard ?? null;
-  const plan: SweepPlan = { id, name, source, raw, axes, grid, replications, seed, shard, pointReplications, costs };
+  const profiled = options.profiled ?? false;
+  const plan: SweepPlan = {
+    id,
+    name,
+    source,
+    raw,
+    axes,
+    grid,
+    replications,
+    seed,
+    shard,
+    profiled,
+    pointReplications,
+    costs,
+  };
   for (let i = 0; i < grid.size; i++) {
     const scenario = pointScenario(plan, i);
     const r = replications ?? scenario.run.replications;

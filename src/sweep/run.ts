@@ -58,6 +58,7 @@ export function sweepHeader(plan: SweepPlan, units: number): SweepHeader {
     replications: plan.replications,
     seed: plan.seed,
     scenario: plan.raw,
+    profiled: plan.profiled,
   };
   return makeHeader(spec, plan.shard === null ? null : formatShard(plan.shard), units);
 }

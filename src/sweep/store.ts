@@ -26,10 +26,15 @@ export interface SweepHeader {
   seed: number | null;
   /** The base scenario object, before the axes are applied. */
   scenario: unknown;
+  /** It ran with a machine profile (sweep --profile); absent in files of gilsim before it was recorded. */
+  profiled?: boolean;
 }
 
 /** What a header says of the sweep itself, the same in every shard's file. */
-export type SweepSpec = Pick<SweepHeader, "id" | "name" | "size" | "axes" | "replications" | "seed" | "scenario">;
+export type SweepSpec = Pick<
+  SweepHeader,
+  "id" | "name" | "size" | "axes" | "replications" | "seed" | "scenario" | "profiled"
+>;
 
 /** The header of a sweep's points file: the whole sweep (shard null), or a shard with its units. */
 export function makeHeader(spec: SweepSpec, shard: string | null, units: number): SweepHeader {
@@ -45,6 +50,7 @@ export function makeHeader(spec: SweepSpec, shard: string | null, units: number)
     replications: spec.replications,
     seed: spec.seed,
     scenario: spec.scenario,
+    ...(spec.profiled === undefined ? {} : { profiled: spec.profiled }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR } from "../../src/sweep/model-error.js";
@@ -82,12 +82,45 @@ describe("gilsim merge", () => {
     expect(readFileSync(join(merged, "sweep.json"), "utf8")).toContain('"meetsTarget":true');
     expect(readFileSync(join(merged, "latency.p99-line.svg"), "utf8")).toContain("target: p99 ≤ ");
     expect(readFileSync(join(merged, "latency.p99-heatmap.svg"), "utf8")).toContain("Outlined cells meet p99 ≤ ");
-    // --no-model-error judges the simulation as it is, in merge as in sweep; --profiled takes the
-    // error measured with a machine profile.
+    // --no-model-error judges the simulation as it is, in merge as in sweep.
     const raw = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--no-model-error"]);
     expect(line(raw.out)).toMatch(/^target p99 ≤ [\d.]+ms \(at the 95% upper bound\): [1-5] of 6 points meets? it$/);
+    // Shards that ran with --profile say so, and merge takes the error measured with a machine
+    // profile from them, as sweep --profile does.
+    const profile = join(import.meta.dirname, "..", "..", "data", "profiles", "3.11.json");
+    const profiledShards = [tempDir(), tempDir()];
+    for (const [i, out] of profiledShards.entries()) {
+      const r2 = await runCli([
+        "sweep",
+        file,
+        ...vary,
+        "--profile",
+        profile,
+        "--shard",
+        `${i + 1}/2`,
+        "--out",
+        out,
+        "--no-figures",
+      ]);
+      expect(r2.code, r2.err).toBe(0);
+    }
+    const byHeader = await runCli(["merge", ...profiledShards, "--out", tempDir(), "--target", target]);
+    expect(byHeader.code, byHeader.err).toBe(0);
+    expect(line(byHeader.out)).toContain("÷ 1.083: the model's p99 ran 7.6% low");
+    // Shards that say they ran without it refuse --profiled.
+    const contradicted = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--profiled"]);
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.err).toBe("gilsim: --profiled: the shards say they ran without --profile (drop --profiled)\n");
+    // Shards of a gilsim that did not record it (no "profiled" in their header) take --profiled's word.
+    for (const out of shards) {
+      const points = join(out, "points.jsonl");
+      const [head, ...rest] = readFileSync(points, "utf8").split("\n");
+      const { profiled: _, ...older } = JSON.parse(head as string);
+      writeFileSync(points, [JSON.stringify(older), ...rest].join("\n"));
+    }
     const profiledOut = tempDir();
     const profiled = await runCli(["merge", ...shards, "--out", profiledOut, "--target", target, "--profiled"]);
+    expect(profiled.code, profiled.err).toBe(0);
     expect(line(profiled.out)).toContain("÷ 1.083: the model's p99 ran 7.6% low");
     const byProfile = JSON.parse(readFileSync(join(profiledOut, "sweep.json"), "utf8"));
     const factor = 1 / (1 + MEDIAN_SIGNED_ERROR.profile["latency.p99"]);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
+import { UsageError } from "../../io/usage-error.js";
 import { acquireLock } from "../../sweep/lock.js";
 import { mergeShards, pointsFilesOf } from "../../sweep/merge.js";
 import { PointFile } from "../../sweep/point-file.js";
@@ -17,7 +18,7 @@ interface MergeFlags {
   target?: SweepTarget;
   /** False with --no-model-error. */
   modelError: boolean;
-  /** The shards ran with --profile: the model's error measured with a machine profile applies. */
+  /** The shards ran with --profile (for shards of a gilsim that did not record it): the model's error measured with a machine profile applies. */
   profiled?: boolean;
   figures: boolean;
 }
@@ -30,15 +31,15 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
     .requiredOption("--out <dir>", "output folder of the merged sweep")
     .option(
       "--profiled",
-      "the shards ran with --profile: allow for the model's error measured with a machine profile, as sweep --profile does",
+      "the shards ran with --profile (needed only for shards of a gilsim that did not record it): allow for the model's error measured with a machine profile, as sweep --profile does",
     )
     .option("--no-figures", "write only sweep.json and sweep.csv")
     .action(async (shards: string[], flags: MergeFlags) => {
-      const target = judgedTarget(flags.target, flags.modelError, flags.profiled ? "profile" : "defaults", [
-        ...(flags.modelError ? [] : ["--no-model-error"]),
-        ...(flags.profiled ? ["--profiled"] : []),
-      ]);
-      const metric = figureMetric(flags.metric, target);
+      const needTarget = [...(flags.modelError ? [] : ["--no-model-error"]), ...(flags.profiled ? ["--profiled"] : [])];
+      // Usage first, before any file is read; the allowance itself waits for the shards' headers.
+      judgedTarget(flags.target, flags.modelError, "defaults", needTarget);
+      let target: SweepTarget | undefined;
+      const metric = figureMetric(flags.metric, flags.target);
       const files = shards.flatMap((s) => pointsFilesOf(s, flags.out));
       const created = !existsSync(flags.out);
       mkdirSync(flags.out, { recursive: true });
@@ -46,7 +47,16 @@ export function register(program: Command, io: CliIO, _setExit: (code: number) =
       let merged = false;
       try {
         const pointsFile = join(flags.out, POINTS_FILE);
-        const header = mergeShards(files, pointsFile, ({ fewestReplications }) => {
+        const header = mergeShards(files, pointsFile, ({ header: h, fewestReplications }) => {
+          if (h.profiled === false && flags.profiled) {
+            throw new UsageError("--profiled: the shards say they ran without --profile (drop --profiled)");
+          }
+          target = judgedTarget(
+            flags.target,
+            flags.modelError,
+            (h.profiled ?? flags.profiled) ? "profile" : "defaults",
+            [],
+          );
           if (target !== undefined)
             checkTargetReplications(fewestReplications, "run the shards again with --replications 3");
         });

@@ -226,6 +226,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           replications: flags.replications ?? null,
           seed: flags.seed ?? null,
           shard: auto?.shard ?? (flags.shard === "auto" ? null : (flags.shard ?? null)),
+          profiled: Boolean(flags.profile),
         }),
       );
       if (target !== undefined) checkTargetReplications(Math.min(...plan.pointReplications), "add --replications 3");
