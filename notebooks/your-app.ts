@@ -292,7 +292,7 @@ export async function run(nb: Notebook): Promise<void> {
     const cpuOn = rec.serverCores;
     const cpuOff = mean((data.configs.find((c) => c.config.id === BASE.id)?.runs ?? []).map((r) => r.serverCores));
     nb.text(
-      `The fit describes the app as recorded, recorder included. At the recorded configuration the app with the recorder used ${cpuOn.toFixed(3)} cores and answered with client-side p50 ${msText(rec.p50)} and p99 ${msText(rec.p99)}; without it (the ${REPEATS} measured runs) ${cpuOff.toFixed(3)} cores (${signed((cpuOn - cpuOff) / cpuOff)} with it), p50 ${msText(base.measured.p50.mean)} and p99 ${msText(base.measured.p99.mean)}. The recorder's CPU is in the fitted steps, so whatever it adds pushes every prediction up. Measured alternately on a quiet machine it added 17% of CPU (README); one recorded run beside these ${REPEATS} cannot separate its cost from the host's swings above.`,
+      `The fit describes the app as recorded, recorder included. At the recorded configuration the app with the recorder used ${cpuOn.toFixed(3)} cores and answered with client-side p50 ${msText(rec.p50)} and p99 ${msText(rec.p99)}; without it (the ${REPEATS} measured runs) ${cpuOff.toFixed(3)} cores (${signed((cpuOn - cpuOff) / cpuOff)} with it), p50 ${msText(base.measured.p50.mean)} and p99 ${msText(base.measured.p99.mean)}. The recorder's CPU is in the fitted steps, so whatever it adds pushes every prediction up. Measured alternately on a quiet machine, four runs with it and four without, it added 6.8% of server CPU (README); one recorded run beside these ${REPEATS} cannot separate its cost from the host's swings above.`,
     );
   }
 
