@@ -1,7 +1,7 @@
 import type { AxisValue } from "./axis.js";
 import type { PointRow, PooledLatency } from "./rows.js";
 import type { SweepHeader } from "./store.js";
-import { meetsTarget, type SweepTarget } from "./target.js";
+import { judgedValue, meetsTarget, type SweepTarget } from "./target.js";
 
 /** What sweep.json says about a sweep besides its points. Times in nanoseconds. */
 export interface SweepMeta {
@@ -62,7 +62,10 @@ export function* sweepJsonChunks(meta: SweepMeta, rows: Iterable<PointRow>): Gen
   yield `${JSON.stringify(meta, null, 2).replace(/\n}$/, "")},\n  "points": [`;
   let first = true;
   for (const row of rows) {
-    const line = meta.target === undefined ? row : { ...row, meetsTarget: meetsTarget(meta.target, row) };
+    const line =
+      meta.target === undefined
+        ? row
+        : { ...row, meetsTarget: meetsTarget(meta.target, row), targetJudged: judgedValue(meta.target, row) };
     yield `${first ? "" : ","}\n    ${JSON.stringify(line)}`;
     first = false;
   }
@@ -83,14 +86,16 @@ const POOLED: readonly (keyof PooledLatency)[] = ["count", "p50", "p90", "p95", 
  * confidence bounds (`latency.p99`, `latency.p99.lo`, `latency.p99.hi`), then the latency
  * quantiles of all the point's replications pooled (`pooledLatency.p99`), how many replications
  * run.until cut short (`truncated`), and, with a target, whether the point meets it
- * (`meetsTarget`). Times in nanoseconds, throughput per second.
+ * (`meetsTarget`) and the value judged against it (`targetJudged`: the 95% bound on the target's
+ * side, times the model-error allowance's factor when there is one). Times in nanoseconds,
+ * throughput per second.
  */
 export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Generator<string> {
   const header = ["index", "seed", "replications", ...meta.axes.map((a) => a.path)];
   for (const m of meta.metrics) header.push(m, `${m}.lo`, `${m}.hi`);
   for (const q of POOLED) header.push(`pooledLatency.${q}`);
   header.push("truncated");
-  if (meta.target) header.push("meetsTarget");
+  if (meta.target) header.push("meetsTarget", "targetJudged");
   yield `${header.map(csvField).join(",")}\n`;
   for (const p of rows) {
     const row: (AxisValue | null | undefined)[] = [p.index, p.seed, p.replications];
@@ -101,7 +106,7 @@ export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Gene
     }
     for (const q of POOLED) row.push(p.pooledLatency?.[q]);
     row.push(p.truncated ?? 0);
-    if (meta.target) row.push(meetsTarget(meta.target, p));
+    if (meta.target) row.push(meetsTarget(meta.target, p), judgedValue(meta.target, p));
     yield `${row.map(csvField).join(",")}\n`;
   }
 }

@@ -116,6 +116,15 @@ function objectiveOf(target: SweepTarget): Objective {
  * Whether a point meets the target: its confidence bound does, and, for a time, no run of it was
  * cut short (its times are lower bounds then; a cut run's throughput is what it served).
  */
+/**
+ * The value a point is judged by against the target: its 95% bound on the target's side, times
+ * the model-error allowance's factor when there is one (null when the point lacks the metric).
+ */
+export function judgedValue(target: SweepTarget, point: { summary: Summary }): number | null {
+  if (point.summary[target.metric] === undefined) return null;
+  return stand(objectiveOf(target), point.summary, target.allowance ?? null).judged;
+}
+
 export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
   if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return false;
   return stand(objectiveOf(target), point.summary, target.allowance ?? null).meets;

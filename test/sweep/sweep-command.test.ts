@@ -182,8 +182,12 @@ describe("gilsim sweep", () => {
       ),
     );
     const csv = readFileSync(join(out, "sweep.csv"), "utf8").trim().split("\n");
-    expect(csv[0]?.endsWith(",truncated,meetsTarget")).toBe(true);
-    expect(csv.slice(1).filter((l) => l.endsWith(",0,true"))).toHaveLength(met);
+    expect(csv[0]?.endsWith(",truncated,meetsTarget,targetJudged")).toBe(true);
+    expect(csv.slice(1).filter((l) => l.includes(",0,true,"))).toHaveLength(met);
+    // With no allowance the value judged is the point's upper bound itself, in both files.
+    const his2 = doc.points.map((p: { summary: Record<string, { hi: number }> }) => p.summary["latency.p99"]?.hi);
+    expect(doc.points.map((p: { targetJudged: number }) => p.targetJudged)).toEqual(his2);
+    expect(csv.slice(1).map((l) => Number(l.split(",").at(-1)))).toEqual(his2);
     const heatmap = readFileSync(join(out, "latency.p99-heatmap.svg"), "utf8");
     expect(heatmap).toContain("Outlined cells meet p99");
     // Each meeting cell gets one dark ring: a rect in the group drawn 2.5 px wide.
@@ -204,6 +208,15 @@ describe("gilsim sweep", () => {
     expect(withError.target.allowance).toMatchObject({ quantile: "latency.p99", params: "defaults" });
     expect(withError.target.allowance.factor).toBeCloseTo(factor, 12);
     const meets = withError.points.map((p: { meetsTarget: boolean }) => p.meetsTarget);
+    // The value judged is the bound times the allowance's factor, and meets it exactly when it is within.
+    for (const p of withError.points as {
+      targetJudged: number;
+      meetsTarget: boolean;
+      summary: Record<string, { hi: number }>;
+    }[]) {
+      expect(p.targetJudged).toBeCloseTo((p.summary["latency.p99"]?.hi ?? Number.NaN) * factor, 6);
+      expect(p.meetsTarget).toBe(p.targetJudged <= limit * 1000);
+    }
     expect(meets).toEqual(
       withError.points.map(
         (p: { summary: Record<string, { hi: number }> }) =>
