@@ -108,12 +108,13 @@ export function metricUnit(metric: string, values: readonly number[]): TimeUnit 
 }
 
 /**
- * A metric value in a figure's unit, to 3 significant digits: "25ms" (or "0.025s" on a figure in
- * seconds), "40/s", "0.12". Without a unit, a time takes its own (formatDuration).
+ * A metric value in a figure's unit, to 3 significant digits, spaced as the notebooks' figures
+ * write times: "25 ms" (or "0.025 s" on a figure in seconds), "40/s", "0.12". Without a unit, a
+ * time takes its own (formatDuration).
  */
 export function formatIn(metric: string, value: number, unit: TimeUnit | null): string {
   if (unit === null || !Number.isFinite(value)) return formatMetric(metric, value);
-  return `${Number((value / unit.divisor).toPrecision(3))}${unit.label}`;
+  return `${Number((value / unit.divisor).toPrecision(3))} ${unit.label}`;
 }
 
 /** "one run", "the mean of 3 replications", "the mean of 2 to 5 replications": what one point of a figure is. */

@@ -208,19 +208,23 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     y: logY ? { type: "log", domain: y.domain } : { domain: y.domain },
     marks,
   });
+  // The filled and hollow samples take the lines' own marker when they all share one (squares
+  // for thread pools), else a circle: what they show is the fill, not the shape.
+  const shapes = new Set(scaled.map((_, k) => (styles[k] as LineStyle).symbol));
+  const sample: GlyphName = shapes.size === 1 ? ([...shapes][0] as GlyphName) : "circle";
   const targetItem = options.target
     ? [
         { kind: "line" as const, label: options.target.label, stroke: INK, dash: TARGET_DASH },
         {
           kind: "glyph" as const,
           label: "filled: meets it (in the line's colour)",
-          glyph: "circle" as const,
+          glyph: sample,
           fill: SAMPLE_GREY,
         },
         {
           kind: "glyph" as const,
           label: "hollow: misses it",
-          glyph: "circle" as const,
+          glyph: sample,
           fill: "#ffffff",
           stroke: SAMPLE_GREY,
         },

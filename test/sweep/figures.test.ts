@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { SAMPLE_GREY } from "../../src/charts/palette.js";
+import { glyphPath } from "../../src/charts/symbols.js";
 import type { Estimate } from "../../src/metrics/replicate.js";
 import { sweepFigures, sweepSubtitle, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
 import type { PointRow } from "../../src/sweep/rows.js";
@@ -93,12 +95,12 @@ describe("sweep figures' units", () => {
     for (const { file, figure } of figures) {
       const { title, axis } = titleAndAxis(figure.svg);
       expect(axis, file).toBe("p99 latency (s)");
-      expect(title, file).toBe("3 of 6 points meet p99 ≤ 0.06s; best: 0.025s at workers 4, GIL off");
+      expect(title, file).toBe("3 of 6 points meet p99 ≤ 0.06\u00a0s; best: 0.025\u00a0s at workers 4, GIL off");
       expect(unitsIn(figure.svg.replace(/<title>.*?<\/title>/, "")), file).toEqual(["s"]);
     }
     const [line, heatmap] = figures.map((f) => f.figure.svg);
-    expect(line).toContain("target: p99 ≤ 0.06s");
-    expect(heatmap).toContain("meets p99 ≤ 0.06s (95% upper bound)");
+    expect(line).toContain("target: p99 ≤ 0.06 s");
+    expect(heatmap).toContain("meets p99 ≤ 0.06 s (95% upper bound)");
     // Cells in seconds too: 1.5 s reads 1.5, 25 ms 0.025.
     expect(heatmap).toContain(">1.5<");
     expect(heatmap).toContain(">0.025<");
@@ -110,7 +112,7 @@ describe("sweep figures' units", () => {
     );
     for (const { figure } of sweepFigures(meta, fast.length, () => fast, "latency.p99")) {
       expect(titleAndAxis(figure.svg)).toEqual({
-        title: "P99 latency from 25ms (workers 4, GIL off) to 1500ms (workers 1, GIL on)",
+        title: "P99 latency from 25\u00a0ms (workers 4, GIL off) to 1500\u00a0ms (workers 1, GIL on)",
         axis: "p99 latency (ms)",
       });
     }
@@ -182,7 +184,7 @@ describe("writeSweepFigures", () => {
     const { rows } = gridSweep();
     // p99 is 100 ms / workers, doubled with the GIL on; throughput 10 per worker.
     expect(sweepTitle(rows, "latency.p99", undefined)).toBe(
-      "P99 latency from 25ms (workers 4, GIL off) to 200ms (workers 1, GIL on)",
+      "P99 latency from 25 ms (workers 4, GIL off) to 200 ms (workers 1, GIL on)",
     );
     expect(sweepTitle(rows, "throughput", undefined)).toMatch(
       /^Throughput from 40\/s \(workers 4, GIL on\) to 10\/s \(workers 1, GIL off\)$/,
@@ -192,29 +194,54 @@ describe("writeSweepFigures", () => {
       r.values["executor.workers"] === 4 && r.values["runtime.gil"] === "off" ? { ...r, truncated: 1 } : r,
     );
     expect(sweepTitle(cut, "latency.p99", undefined)).toBe(
-      "P99 latency from 50ms (workers 2, GIL off) to 200ms (workers 1, GIL on); 1 of 6 cut short by run.until (times at least as shown)",
+      "P99 latency from 50 ms (workers 2, GIL off) to 200 ms (workers 1, GIL on); 1 of 6 cut short by run.until (times at least as shown)",
     );
     // One point: no range, and no dangling "at" when nothing varies.
-    expect(sweepTitle(rows.slice(0, 1), "latency.p99", undefined)).toBe("P99 latency: 200ms");
+    expect(sweepTitle(rows.slice(0, 1), "latency.p99", undefined)).toBe("P99 latency: 200 ms");
     // Equal values everywhere: said once.
     const flat = rows.map((r) => ({
       ...r,
       summary: { ...r.summary, "latency.p99": { ...(r.summary["latency.p99"] as Estimate), mean: 1e9 } },
     }));
     // (in ms: the figures' unit, as on their axis, which goes to seconds from 2 s)
-    expect(sweepTitle(flat, "latency.p99", undefined)).toBe("P99 latency: 1000ms at every point");
+    expect(sweepTitle(flat, "latency.p99", undefined)).toBe("P99 latency: 1000 ms at every point");
     // Every point cut short: none can meet a time target, and the title says why.
     const allCut = rows.map((r) => ({ ...r, truncated: 1 }));
     expect(sweepTitle(allCut, "latency.p99", parseTarget("p99<=1s"))).toBe(
-      "No point of 6 meets p99 ≤ 1000ms; 6 of 6 cut short by run.until (times at least as shown)",
+      "No point of 6 meets p99 ≤ 1000 ms; 6 of 6 cut short by run.until (times at least as shown)",
     );
     const target = parseTarget("p99<=60ms");
     // 50 ms at 2 workers (bound 55) and at 4 workers with the GIL on (55), 25 ms at 4 without it (27.5).
     expect(sweepTitle(rows, "latency.p99", target)).toBe(
-      "3 of 6 points meet p99 ≤ 60ms; best: 25ms at workers 4, GIL off",
+      "3 of 6 points meet p99 ≤ 60 ms; best: 25 ms at workers 4, GIL off",
     );
-    expect(sweepTitle(rows, "latency.p99", parseTarget("p99<=10ms"))).toBe("No point of 6 meets p99 ≤ 10ms");
+    expect(sweepTitle(rows, "latency.p99", parseTarget("p99<=10ms"))).toBe("No point of 6 meets p99 ≤ 10 ms");
     const one = sweepTitle(rows, "latency.p99", parseTarget("p99<=30ms"));
-    expect(one).toBe("1 of 6 points meets p99 ≤ 30ms; best: 25ms at workers 4, GIL off");
+    expect(one).toBe("1 of 6 points meets p99 ≤ 30 ms; best: 25 ms at workers 4, GIL off");
+  });
+});
+
+describe("sweep line figure's target legend", () => {
+  /** The legend's filled and hollow samples: grey paths with the sample glyph's outline. */
+  const samples = (svg: string, shape: "square" | "circle") => {
+    const d = glyphPath(shape, 4.5);
+    return [
+      svg.includes(`d="${d}"`) && svg.includes(`fill="${SAMPLE_GREY}"`),
+      new RegExp(`d="${d.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"[^>]*fill="#ffffff"[^>]*stroke="${SAMPLE_GREY}"`).test(
+        svg,
+      ),
+    ];
+  };
+  test("takes the lines' own marker when they share one, a circle when they do not", () => {
+    const target = parseTarget("p99<=60ms");
+    const { meta, rows } = gridSweep();
+    // GIL on only: one line, of square markers.
+    const on = rows.filter((p) => p.values["runtime.gil"] === "on");
+    const one = sweepFigures({ ...meta, axes: meta.axes.slice(0, 1), target }, on.length, () => on, "latency.p99")[0];
+    expect(samples(one?.figure.svg ?? "", "square")).toEqual([true, true]);
+    expect(samples(one?.figure.svg ?? "", "circle")).toEqual([false, false]);
+    // GIL on and off: squares and diamonds, so the samples are circles.
+    const mixed = sweepFigures({ ...meta, target }, rows.length, () => rows, "latency.p99")[0];
+    expect(samples(mixed?.figure.svg ?? "", "circle")).toEqual([true, true]);
   });
 });

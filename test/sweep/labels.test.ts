@@ -38,8 +38,8 @@ describe("sweep labels", () => {
     expect(metricUnit("latency.p99", [25e6, 2.2e9])?.label).toBe("s");
     expect(metricUnit("throughput", [40])).toBeNull();
     const s = metricUnit("latency.p99", [2.2e9]);
-    expect(formatIn("latency.p99", 25e6, s)).toBe("0.025s");
-    expect(formatIn("latency.p99", 1.5e9, metricUnit("latency.p99", [1.5e9]))).toBe("1500ms");
+    expect(formatIn("latency.p99", 25e6, s)).toBe("0.025 s");
+    expect(formatIn("latency.p99", 1.5e9, metricUnit("latency.p99", [1.5e9]))).toBe("1500 ms");
     // Without a unit, a time takes its own, as the text table writes it.
     expect(formatIn("latency.p99", 1.5e9, null)).toBe("1.5s");
     expect(formatIn("throughput", 40, null)).toBe("40/s");
