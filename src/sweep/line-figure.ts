@@ -156,12 +156,12 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
       }),
       Plot.dot(
         s.rows.filter((r) => !hollow(r)),
-        { x: "x", y: "y", symbol: glyph(symbol), r: 4.5, fill: color, stroke: "#ffffff", strokeWidth: 0.75, dx },
+        { x: "x", y: "y", symbol: glyph(symbol), r: MARKER_R, fill: color, stroke: "#ffffff", strokeWidth: 0.75, dx },
       ),
       // With a target, a point that misses it: hollow, ringed in the line's colour (as the scaling figure draws it).
       Plot.dot(
         s.rows.filter((r) => hollow(r)),
-        { x: "x", y: "y", symbol: glyph(symbol), r: 4.5, fill: "#ffffff", stroke: color, strokeWidth: 1.75, dx },
+        { x: "x", y: "y", symbol: glyph(symbol), r: MARKER_R, fill: "#ffffff", stroke: color, strokeWidth: 1.75, dx },
       ),
     );
   });
@@ -270,8 +270,28 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
-    caption: `Each point is ${data.replications ? replicationsText(data.replications) : "the mean over the replications"} of one sweep point; whiskers show its ${level}% confidence interval${logY ? ", cut at half the smallest mean on this log axis" : ""}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
+    caption: `Each point is ${data.replications ? replicationsText(data.replications) : "the mean over the replications"} of one sweep point; ${whiskerText(scaled, frame, level, logY)}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
   });
+}
+
+/** The markers' radius, px: a whisker shorter than this on both sides is hidden behind its marker. */
+const MARKER_R = 4.5;
+
+/**
+ * What the caption says of the whiskers: that they show the confidence interval, and, where some
+ * or all are shorter than the marker they sit behind, how many can be seen.
+ */
+function whiskerText(series: readonly { rows: readonly Row[] }[], frame: Frame, level: number, logY: boolean): string {
+  const rows = series.flatMap((s) => s.rows);
+  const seen = rows.filter((r) => {
+    const at = frame.y.at(r.y);
+    return Math.max(Math.abs(frame.y.at(r.hi) - at), Math.abs(at - frame.y.at(r.lo))) > MARKER_R;
+  }).length;
+  if (seen === 0)
+    return `its ${level}% confidence interval is narrower than the marker at every point, so no whisker shows`;
+  const cut = logY ? ", cut at half the smallest mean on this log axis" : "";
+  if (seen === rows.length) return `whiskers show its ${level}% confidence interval${cut}`;
+  return `whiskers show its ${level}% confidence interval where it is wider than the marker (${seen} of ${rows.length} points)${cut}`;
 }
 
 /** A scale from data values to px along one axis of the plot, and back. */

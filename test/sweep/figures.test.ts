@@ -245,3 +245,35 @@ describe("sweep line figure's target legend", () => {
     expect(samples(mixed?.figure.svg ?? "", "circle")).toEqual([true, true]);
   });
 });
+
+describe("sweep line figure's caption on whiskers", () => {
+  const caption = (rows: PointRow[], meta: ReturnType<typeof gridSweep>["meta"]) =>
+    sweepFigures(meta, rows.length, () => rows, "latency.p99")[0]?.figure.svg ?? "";
+  const withHalfWidth = (rows: PointRow[], share: (i: number) => number) =>
+    rows.map((r, i) => {
+      const s = r.summary["latency.p99"] as Estimate;
+      const h = s.mean * share(i);
+      return { ...r, summary: { ...r.summary, "latency.p99": { ...s, lo: s.mean - h, hi: s.mean + h, halfWidth: h } } };
+    });
+  test("says when the intervals hide behind the markers, at every point or at some", () => {
+    const { meta, rows } = gridSweep();
+    expect(
+      caption(
+        withHalfWidth(rows, () => 0.3),
+        meta,
+      ),
+    ).toContain("whiskers show its 95% confidence interval.");
+    expect(
+      caption(
+        withHalfWidth(rows, () => 0.0001),
+        meta,
+      ),
+    ).toContain("its 95% confidence interval is narrower than the marker at every point, so no whisker shows.");
+    expect(
+      caption(
+        withHalfWidth(rows, (i) => (i === 0 ? 0.3 : 0.0001)),
+        meta,
+      ),
+    ).toContain("whiskers show its 95% confidence interval where it is wider than the marker (1 of 6 points).");
+  });
+});
