@@ -69,7 +69,7 @@ export function mergeShards(
   const shards: PointFile[] = [];
   try {
     for (const f of files) shards.push(PointFile.open(f));
-    checkSameSweep(shards);
+    const profiled = checkSameSweep(shards);
     const first = shards[0] as PointFile;
     const size = first.header.size;
     const sources: (Source | null)[] = new Array(size).fill(null);
@@ -80,7 +80,8 @@ export function mergeShards(
       sources[i] = source;
     }
     if (missing.length > 0) throw new UsageError(missingMessage(shards, missing));
-    const header = makeHeader(first.header, null, size);
+    const { profiled: _, ...spec } = first.header;
+    const header = makeHeader(profiled === undefined ? spec : { ...spec, profiled }, null, size);
     // Every point is in some shard, whole or in parts, so the fewest over the shards is the merge's.
     const fewest = Math.min(...shards.map((s) => s.fewestReplications ?? Number.POSITIVE_INFINITY));
     check({ header, fewestReplications: fewest });
@@ -97,8 +98,13 @@ export function mergeShards(
   }
 }
 
-/** Refuses files of different sweeps, of different splits, or whose header does not match its own hash. */
-function checkSameSweep(shards: readonly PointFile[]): void {
+/**
+ * Refuses files of different sweeps, of different splits, whose header does not match its own
+ * hash, or that disagree on whether they ran with --profile (not in the hash: a profile that sets
+ * nothing the scenario lacks leaves it alike). Returns what the shards say of --profile: true or
+ * false when any says, undefined when none does (files of a gilsim that did not record it).
+ */
+function checkSameSweep(shards: readonly PointFile[]): boolean | undefined {
   const first = shards[0] as PointFile;
   for (const s of shards) {
     const h = s.header;
@@ -117,6 +123,14 @@ function checkSameSweep(shards: readonly PointFile[]): void {
     const list = [...splits].map(([n, file]) => `${n === 1 ? "unsharded" : `N=${n}`} (${file})`).join(", ");
     throw new UsageError(`invalid merge: shards of different splits: ${list}; merge the shards of one --shard K/N`);
   }
+  const said = new Map<boolean, string>();
+  for (const s of shards) if (s.header.profiled !== undefined) said.set(s.header.profiled, s.file);
+  if (said.size > 1) {
+    throw new UsageError(
+      `invalid merge: ${said.get(true)} ran with --profile and ${said.get(false)} without; merge the shards of one sweep`,
+    );
+  }
+  return said.size === 1 ? [...said.keys()][0] : undefined;
 }
 
 function shardCount(header: SweepHeader): number {

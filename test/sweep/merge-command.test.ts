@@ -107,6 +107,27 @@ describe("gilsim merge", () => {
     const byHeader = await runCli(["merge", ...profiledShards, "--out", tempDir(), "--target", target]);
     expect(byHeader.code, byHeader.err).toBe(0);
     expect(line(byHeader.out)).toContain("÷ 1.083: the model's p99 ran 7.6% low");
+    // A shard of an older gilsim (no "profiled") beside one that says it: the one that says decides,
+    // whatever the order; two that disagree are refused.
+    const setProfiled = (out: string, value: boolean | undefined) => {
+      const points = join(out, "points.jsonl");
+      const [head, ...rest] = readFileSync(points, "utf8").split("\n");
+      const { profiled: _, ...older } = JSON.parse(head as string);
+      writeFileSync(
+        points,
+        [JSON.stringify(value === undefined ? older : { ...older, profiled: value }), ...rest].join("\n"),
+      );
+    };
+    setProfiled(profiledShards[0] as string, undefined);
+    const mixed = await runCli(["merge", ...profiledShards, "--out", tempDir(), "--target", target]);
+    expect(mixed.code, mixed.err).toBe(0);
+    expect(line(mixed.out)).toContain("÷ 1.083: the model's p99 ran 7.6% low");
+    setProfiled(profiledShards[0] as string, false);
+    const disagree = await runCli(["merge", ...profiledShards, "--out", tempDir(), "--target", target]);
+    expect(disagree.code).toBe(2);
+    expect(disagree.err).toMatch(
+      /^gilsim: invalid merge: .* ran with --profile and .* without; merge the shards of one sweep\n$/,
+    );
     // Shards that say they ran without it refuse --profiled.
     const contradicted = await runCli(["merge", ...shards, "--out", tempDir(), "--target", target, "--profiled"]);
     expect(contradicted.code).toBe(2);
