@@ -87,7 +87,8 @@ const POOLED: readonly (keyof PooledLatency)[] = ["count", "p50", "p90", "p95", 
  * quantiles of all the point's replications pooled (`pooledLatency.p99`), how many replications
  * run.until cut short (`truncated`), and, with a target, whether the point meets it
  * (`meetsTarget`) and the value judged against it (`targetJudged`: the 95% bound on the target's
- * side, times the model-error allowance's factor when there is one). Times in nanoseconds,
+ * side, times the model-error allowance's factor when there is one; empty for a time of a point
+ * cut short, which never meets a target). Times in nanoseconds,
  * throughput per second.
  */
 export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Generator<string> {

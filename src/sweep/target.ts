@@ -113,18 +113,20 @@ function objectiveOf(target: SweepTarget): Objective {
 }
 
 /**
- * Whether a point meets the target: its confidence bound does, and, for a time, no run of it was
- * cut short (its times are lower bounds then; a cut run's throughput is what it served).
- */
-/**
  * The value a point is judged by against the target: its 95% bound on the target's side, times
- * the model-error allowance's factor when there is one (null when the point lacks the metric).
+ * the model-error allowance's factor when there is one. Null when the point lacks the metric, or
+ * when a run of it was cut short and the metric is a time: its times are lower bounds, and it
+ * never meets the target (meetsTarget).
  */
-export function judgedValue(target: SweepTarget, point: { summary: Summary }): number | null {
-  if (point.summary[target.metric] === undefined) return null;
+export function judgedValue(target: SweepTarget, point: { summary: Summary; truncated?: number }): number | null {
+  if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return null;
   return stand(objectiveOf(target), point.summary, target.allowance ?? null).judged;
 }
 
+/**
+ * Whether a point meets the target: its confidence bound does, and, for a time, no run of it was
+ * cut short (its times are lower bounds then; a cut run's throughput is what it served).
+ */
 export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
   if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return false;
   return stand(objectiveOf(target), point.summary, target.allowance ?? null).meets;
