@@ -141,3 +141,26 @@ export function glyphPath(name: GlyphName, r: number): string {
   GLYPHS[name].draw(recorder, r * r * Math.PI);
   return parts.join("");
 }
+
+/** How far a glyph of radius `r` (as Plot's dot sizes it: the area of a circle of radius r) reaches above and below its centre, px. */
+export function glyphExtent(name: GlyphName, r: number): { up: number; down: number } {
+  let top = 0;
+  let bottom = 0;
+  const at = (y: number): void => {
+    top = Math.min(top, y);
+    bottom = Math.max(bottom, y);
+  };
+  GLYPHS[name].draw(
+    {
+      moveTo: (_x, y) => at(y),
+      lineTo: (_x, y) => at(y),
+      arc: (_x, y, radius) => {
+        at(y - radius);
+        at(y + radius);
+      },
+      closePath: () => {},
+    },
+    r * r * Math.PI,
+  );
+  return { up: -top, down: bottom };
+}

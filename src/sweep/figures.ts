@@ -61,6 +61,7 @@ export function sweepFigures(
               target: {
                 value: drawnLimit(target),
                 label: `target: ${targetLegend(target, unit)}`,
+                name: targetLabel(target, unit),
                 ...(note ? { note } : {}),
               },
             }

@@ -14,7 +14,7 @@ import {
   seriesSymbol,
 } from "../charts/palette.js";
 import { createRenderContext, plotSvg } from "../charts/render.js";
-import { type GlyphName, glyph } from "../charts/symbols.js";
+import { type GlyphName, glyph, glyphExtent } from "../charts/symbols.js";
 import { textWidth } from "../charts/text-measure.js";
 import { GRID, INK, PAD } from "../charts/theme.js";
 import type { TimeUnit } from "../charts/time-axis.js";
@@ -43,7 +43,8 @@ export interface LineFigureOptions {
    * A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for
    * the legend (short: it does not wrap), `note` for the caption when there is more to say.
    */
-  target?: { value: number; label: string; note?: string };
+  /** label: the legend's; name: the target as given ("p99 ≤ 300 ms"), for the caption with the note. */
+  target?: { value: number; label: string; name?: string; note?: string };
   /**
    * The unit of a time metric, so the axis says the unit the title and labels were written in
    * (figures.ts chooses one for all of a sweep's figures); default metricUnit of the top value drawn.
@@ -258,7 +259,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const met = all.filter((p) => p.meets).length;
   const notes = [
     options.target
-      ? ` The dashed line is the ${options.target.label.replace(/^target: /, "target ")}${options.target.note ? `: ${options.target.note}` : ""}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
+      ? ` The dashed line is ${options.target.note && options.target.name ? `drawn for the target ${options.target.name}: ${options.target.note}` : `the ${options.target.label.replace(/^target: /, "target ")}${options.target.note ? `: ${options.target.note}` : ""}`}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
       : "",
     capped > 0
       ? ` Points marked ≥ (${capped}) come from runs cut short by run.until: their values are lower bounds, and they never meet a target.`
@@ -270,22 +271,36 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     subtitle: options.subtitle,
     legends,
     panels: [[panel(plot, plotWidth, height)]],
-    caption: `Each point is ${data.replications ? replicationsText(data.replications) : "the mean over the replications"} of one sweep point; ${whiskerText(scaled, frame, level, logY)}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
+    caption: `Each point is ${data.replications ? replicationsText(data.replications) : "the mean over the replications"} of one sweep point; ${whiskerText(
+      scaled.map((s, k) => ({ rows: s.rows, symbol: (styles[k] as LineStyle).symbol })),
+      frame,
+      level,
+      logY,
+      hollow,
+    )}.${scaled.length > 1 ? " One line per value of the other varied parameters." : ""}${notes}`,
   });
 }
 
-/** The markers' radius, px: a whisker shorter than this on both sides is hidden behind its marker. */
+/** The markers' size, as Plot's dot radius (each glyph has the area of a circle of this radius). */
 const MARKER_R = 4.5;
 
 /**
  * What the caption says of the whiskers: that they show the confidence interval, and, where some
  * or all are shorter than the marker they sit behind, how many can be seen.
  */
-function whiskerText(series: readonly { rows: readonly Row[] }[], frame: Frame, level: number, logY: boolean): string {
-  const rows = series.flatMap((s) => s.rows);
-  const seen = rows.filter((r) => {
+function whiskerText(
+  series: readonly { rows: readonly Row[]; symbol: GlyphName }[],
+  frame: Frame,
+  level: number,
+  logY: boolean,
+  hollow: (r: Row) => boolean,
+): string {
+  const rows = series.flatMap((s) => s.rows.map((r) => ({ r, extent: glyphExtent(s.symbol, MARKER_R) })));
+  const seen = rows.filter(({ r, extent }) => {
+    // The marker's reach on each side, with half its outline (1.75 px hollow, 0.75 px filled).
+    const stroke = (hollow(r) ? 1.75 : 0.75) / 2;
     const at = frame.y.at(r.y);
-    return Math.max(Math.abs(frame.y.at(r.hi) - at), Math.abs(at - frame.y.at(r.lo))) > MARKER_R;
+    return at - frame.y.at(r.hi) > extent.up + stroke || frame.y.at(r.lo) - at > extent.down + stroke;
   }).length;
   if (seen === 0)
     return `its ${level}% confidence interval is narrower than the marker at every point, so no whisker shows`;

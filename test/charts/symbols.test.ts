@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { GLYPH_NAMES, type GlyphName, glyph, glyphPath, type PathContext } from "../../src/charts/symbols.js";
+import {
+  GLYPH_NAMES,
+  type GlyphName,
+  glyph,
+  glyphExtent,
+  glyphPath,
+  type PathContext,
+} from "../../src/charts/symbols.js";
 
 /** Records a glyph's polygon; returns null for glyphs drawn with arcs. */
 function polygon(name: GlyphName, size: number): [number, number][] | null {
@@ -55,5 +62,24 @@ describe("glyphs", () => {
     const down = polygon("triangle-down", 30) as [number, number][];
     expect(up[0]?.[1]).toBeLessThan(0);
     expect(down[0]?.[1]).toBeGreaterThan(0);
+  });
+});
+
+describe("glyphExtent", () => {
+  it("is each glyph's reach above and below its centre, from its area (that of a circle of radius r)", () => {
+    const r = 4.5;
+    const area = Math.PI * r * r;
+    expect(glyphExtent("circle", r)).toEqual({ up: r, down: r });
+    // A square of that area: half its side each way.
+    const half = Math.sqrt(area) / 2;
+    expect(glyphExtent("square", r).up).toBeCloseTo(half, 12);
+    expect(glyphExtent("square", r).down).toBeCloseTo(half, 12);
+    // An equilateral triangle of that area, centred on its centroid: 2/3 of its height up, 1/3 down.
+    const height = (Math.sqrt((4 * area) / Math.sqrt(3)) * Math.sqrt(3)) / 2;
+    expect(glyphExtent("triangle", r).up).toBeCloseTo((2 * height) / 3, 12);
+    expect(glyphExtent("triangle", r).down).toBeCloseTo(height / 3, 12);
+    expect(glyphExtent("triangle-down", r).up).toBeCloseTo(height / 3, 12);
+    // The diamond is stretched upright: it reaches further than the square of the same area.
+    expect(glyphExtent("diamond", r).up).toBeGreaterThan(half);
   });
 });
