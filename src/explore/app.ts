@@ -441,6 +441,8 @@ export class App {
         },
       );
       if (done && s.sweep === points) s.sweepDone = true;
+      // The last points may still wait for their animation frame: the page is ready once they are drawn.
+      if (s.sweep === points) s.column.flushSweep();
     } finally {
       if (this.sweeping.get(s.name) === points) this.sweeping.delete(s.name);
       this.setBusy(-1);

@@ -225,6 +225,15 @@ export class Column {
     });
   }
 
+  /** Draws now the points still waiting for their animation frame (the page is not ready before). */
+  flushSweep(): void {
+    if (this.sweepFrame === 0) return;
+    cancelAnimationFrame(this.sweepFrame);
+    this.sweepFrame = 0;
+    const d = this.sweepDraw;
+    if (d) this.drawSweep(d.slo, d.theme);
+  }
+
   private drawSweep(slo: Nanos, theme: Theme): void {
     const d = this.data;
     const node = find(this.root, ".plot.workers");
