@@ -157,7 +157,9 @@ export function sweepSubtitle(meta: SweepMeta, count: number, fixed = ""): strin
   const points = count < meta.size ? `${count} of ${meta.size} points` : `${count} point${count === 1 ? "" : "s"}`;
   const description = (meta.scenario as { description?: unknown } | null)?.description;
   const base =
-    typeof description === "string" && description.trim() !== "" ? ` Base scenario: ${description.trim()}` : "";
+    typeof description === "string" && description.trim() !== ""
+      ? ` The base scenario, before the varied values: ${description.trim()}`
+      : "";
   return `Sweep of ${meta.name}${over}, ${points}${fixed === "" ? "" : `; ${fixed}`}.${base}`;
 }
 

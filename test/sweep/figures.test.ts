@@ -127,7 +127,7 @@ describe("sweep figures' subtitle and caption", () => {
       scenario: { ...(meta.scenario as object), description: "Web API capacity: 500 requests/s." },
     };
     expect(sweepSubtitle(described, 10, "executor: threads")).toBe(
-      "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 10 points; executor: threads. Base scenario: Web API capacity: 500 requests/s.",
+      "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 10 points; executor: threads. The base scenario, before the varied values: Web API capacity: 500 requests/s.",
     );
     // Without a description, none; a shard's results say how many of the grid's points they hold.
     expect(sweepSubtitle(meta, 4)).toBe(
@@ -142,7 +142,7 @@ describe("sweep figures' subtitle and caption", () => {
     expect(line).toContain(
       "Sweep of web-api over workers (2, 4, 8, 16, 32) and Python version (3.12, 3.13t), 10 points; executor: threads.",
     );
-    expect(heatmap).toContain("Base scenario: Web API capacity: 500");
+    expect(heatmap).toContain("The base scenario, before the varied values: Web API capacity: 500");
   });
 
   test("the heatmap's caption says each cell is the mean of the replications each point ran, counted from the points", () => {
