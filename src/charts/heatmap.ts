@@ -61,7 +61,8 @@ export interface HeatmapOptions extends FigureOptions {
    * Outline the cells whose value meets this target ("lower": at most it; "higher": at least it).
    * `label` names it in the legend, short; `note`, when given, says more in the caption only.
    */
-  target?: { value: number; better: "lower" | "higher"; label: string; note?: string };
+  /** legend: what the black line the colour bar draws at `value` stands for (no line without it). */
+  target?: { value: number; better: "lower" | "higher"; label: string; note?: string; legend?: string };
   /** Values at or above this were capped by the caller: such cells read "≥ cap" and are hatched. */
   cap?: number;
   /** What the hatching means in the legend when cells are `capped` one by one; default "capped: at least this". */
@@ -238,6 +239,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     label: scaleLabel(valueLabel, logSequential),
     width: Math.min(RAMP_WIDTH, plotWidth),
     format: (v) => (cap !== undefined && v >= cap ? `≥ ${format(v)}` : format(v)),
+    ...(target?.legend !== undefined ? { mark: target.value } : {}),
   });
   const marks = swatchLegend(
     context,
@@ -246,6 +248,10 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
         items: [
           ...(cells.some(meets) && target
             ? [{ kind: "box" as const, label: `meets ${target.label}`, fill: "#ffffff", stroke: INK }]
+            : []),
+          // The target's line across the colour bar, when it falls on the bar.
+          ...(target?.legend !== undefined && target.value >= Math.min(d0, d1) && target.value <= Math.max(d0, d1)
+            ? [{ kind: "line" as const, label: target.legend, stroke: INK, width: 2 }]
             : []),
           ...(cells.some(overCap)
             ? [

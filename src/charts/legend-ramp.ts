@@ -20,6 +20,8 @@ export interface RampSpec {
   label: string;
   width: number;
   format: (value: number) => string;
+  /** A value to mark across the bar (a target): a black line with a white edge, drawn where it falls. */
+  mark?: number;
 }
 
 const STOPS = 32;
@@ -61,6 +63,27 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
   label.textContent = spec.label;
   g.appendChild(label);
   g.appendChild(el(context, "rect", { x: 0, y: LABEL_HEIGHT, width, height: BAR, fill: "url(#ramp-gradient)" }));
+  const lo0 = Math.min(...domain);
+  const hi0 = Math.max(...domain);
+  if (spec.mark !== undefined && spec.mark >= lo0 && spec.mark <= hi0) {
+    const px = x(spec.mark);
+    for (const [stroke, width] of [
+      ["#ffffff", 4],
+      [INK, 2],
+    ] as const) {
+      g.appendChild(
+        el(context, "line", {
+          x1: px,
+          x2: px,
+          y1: LABEL_HEIGHT - 3,
+          y2: LABEL_HEIGHT + BAR + 3,
+          stroke,
+          "stroke-width": width,
+          "aria-label": "mark",
+        }),
+      );
+    }
+  }
   // Ticks: d3's round values, plus the pivot of a diverging scale; labels must not run past the bar.
   const candidates =
     spec.type === "log"

@@ -12,7 +12,7 @@ import { sweepLineFigure } from "./line-figure.js";
 import { confidenceOf, type SweepMeta } from "./output.js";
 import type { PointRow } from "./rows.js";
 import { boundName } from "./slo.js";
-import { allowanceNote, drawnLimit, meetsTarget, targetLabel, targetLegend } from "./target.js";
+import { allowanceNote, drawnLabel, drawnLimit, meetsTarget, targetLabel, targetLegend } from "./target.js";
 
 /** A figure of a sweep and the file name it is written under. */
 export interface NamedFigure {
@@ -104,6 +104,7 @@ export function sweepFigures(
                 value: drawnLimit(target) / (unit?.divisor ?? 1),
                 better: target.bound === "hi" ? ("lower" as const) : ("higher" as const),
                 label: rule,
+                legend: `on the colour bar: ${drawnLabel(target, unit)}`,
                 ...(note ? { note } : {}),
               },
             }

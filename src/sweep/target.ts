@@ -77,6 +77,16 @@ export function targetLegend(target: SweepTarget, unit: TimeUnit | null = null):
   return `${targetLabel(target, unit)}: simulated bound ${OPS[target.op]} ${valueIn(target, drawnLimit(target), unit)} (model error allowed for)`;
 }
 
+/**
+ * The line a figure draws for the target, in few words (a colour bar's mark): "p99 ≤ 100 ms", or,
+ * with a model-error allowance, "simulated bound ≤ 88.7 ms".
+ */
+export function drawnLabel(target: SweepTarget, unit: TimeUnit | null = null): string {
+  const a = target.allowance;
+  if (!a || a.factor === 1) return targetLabel(target, unit);
+  return `simulated bound ${OPS[target.op]} ${valueIn(target, drawnLimit(target), unit)}`;
+}
+
 /** Parses `--target p99<=100ms` (one objective); throws a RangeError naming what is wrong. */
 export function parseTarget(text: string): SweepTarget {
   if (text.includes(",")) {

@@ -5,8 +5,9 @@ import { SAMPLE_GREY } from "../../src/charts/palette.js";
 import { glyphPath } from "../../src/charts/symbols.js";
 import type { Estimate } from "../../src/metrics/replicate.js";
 import { sweepFigures, sweepSubtitle, sweepTitle, writeSweepFigures } from "../../src/sweep/figures.js";
+import { MEDIAN_SIGNED_ERROR } from "../../src/sweep/model-error.js";
 import type { PointRow } from "../../src/sweep/rows.js";
-import { parseTarget } from "../../src/sweep/target.js";
+import { parseTarget, withModelError } from "../../src/sweep/target.js";
 import { gridSweep, versionSweep } from "./doc-fixture.js";
 import { tempDir } from "./fixtures.js";
 
@@ -273,5 +274,23 @@ describe("sweep line figure's caption on whiskers", () => {
         meta,
       ),
     ).toContain("whiskers show its 95% confidence interval where it is wider than the marker (1 of 6 points).");
+  });
+});
+
+describe("sweep heatmap's colour bar", () => {
+  test("marks the line a simulated bound must stay under, and says so in the legend; nothing without a target", () => {
+    const { meta, rows } = gridSweep();
+    const target = withModelError(parseTarget("p99<=150ms"), true, "defaults");
+    const [, heatmap] = sweepFigures({ ...meta, target }, rows.length, () => rows, "latency.p99");
+    const svg = heatmap?.figure.svg ?? "";
+    const marks = [...svg.matchAll(/<line [^>]*aria-label="mark"[^>]*>/g)].map((m) => m[0]);
+    // A white edge and a black line, at one x.
+    expect(marks).toHaveLength(2);
+    expect(new Set(marks.map((m) => /x1="([^"]+)"/.exec(m)?.[1])).size).toBe(1);
+    const limit = (150 * (1 + MEDIAN_SIGNED_ERROR.defaults["latency.p99"])).toPrecision(3);
+    expect(svg).toContain(`on the colour bar: simulated bound ≤ ${Number(limit)} ms`);
+    const [, plain] = sweepFigures(meta, rows.length, () => rows, "latency.p99");
+    expect(plain?.figure.svg).not.toContain('aria-label="mark"');
+    expect(plain?.figure.svg).not.toContain("on the colour bar");
   });
 });
