@@ -208,19 +208,20 @@ export const NO_COLD_START = { max: "0us", tau: "1ms", slowdown: 1 } as const;
 function submitterCosts(
   tasks: readonly RecordedTask[],
   warnings: string[],
-): { submit: number; accept: number; split: boolean } | null {
+): { submit: number; accept: number | null } | null {
+  const paired = tasks.flatMap((t) => (t.sub === null || t.subp === undefined ? [] : [{ sub: t.sub, in: t.subp }]));
+  if (paired.length > 0) {
+    return {
+      submit: medianOf(paired.map((p) => p.in)) as number,
+      accept: medianOf(paired.map((p) => Math.max(0, p.sub - p.in))) as number,
+    };
+  }
   const total = medianOf(tasks.flatMap((t) => (t.sub === null ? [] : [t.sub])));
   if (total === null) return null;
-  const paired = tasks.flatMap((t) => (t.sub === null || t.subp === undefined ? [] : [{ sub: t.sub, in: t.subp }]));
-  if (paired.length === 0) {
-    warnings.push(
-      "the recording does not say how much of the submitting thread's CPU was spent inside submit (no subp: an older recorder), so all of it is charged before the hand-off, which makes each task's wait too long; record again",
-    );
-    return { submit: total, accept: 0, split: false };
-  }
-  const submit = medianOf(paired.map((p) => p.in)) as number;
-  const accept = medianOf(paired.map((p) => Math.max(0, p.sub - p.in))) as number;
-  return { submit, accept, split: true };
+  warnings.push(
+    "the recording does not say how much of the submitting thread's CPU was spent inside submit (no subp: an older recorder), so all of it is charged before the hand-off, which makes each task's wait too long; record again",
+  );
+  return { submit: total, accept: null };
 }
 
 /**
@@ -299,7 +300,7 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     // Either way the recorded CPU holds the whole submit call: nothing after it.
     runtime.submitCost = us(submitter.submit);
     runtime.submitReturn = "0us";
-    runtime.acceptCost = us(submitter.accept);
+    runtime.acceptCost = us(submitter.accept ?? 0);
   }
   const cores = p.header.cpus ?? 4;
   if (p.header.cpus === null) warnings.push("the recording does not say how many CPUs the program had: 4 assumed");
@@ -332,7 +333,7 @@ export function fitRecording(rec: Recording, options: Partial<FitOptions> = {}):
     arrivalsWritten: o.arrivals === "replay" ? "replay" : arrivals.kind,
     executor,
     submitCost: submitter?.submit ?? null,
-    acceptCost: submitter?.split ? submitter.accept : null,
+    acceptCost: submitter?.accept ?? null,
     recorded: summarizeLatencies(measured.map((t) => t.end - t.arrival)),
     warnings,
   };
