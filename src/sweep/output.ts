@@ -88,8 +88,7 @@ const POOLED: readonly (keyof PooledLatency)[] = ["count", "p50", "p90", "p95", 
  * run.until cut short (`truncated`), and, with a target, whether the point meets it
  * (`meetsTarget`) and the value judged against it (`targetJudged`: the 95% bound on the target's
  * side, times the model-error allowance's factor when there is one; empty for a time of a point
- * cut short, which never meets a target). Times in nanoseconds,
- * throughput per second.
+ * cut short, which never meets a target). Times in nanoseconds, throughput per second.
  */
 export function* sweepCsvChunks(meta: SweepMeta, rows: Iterable<PointRow>): Generator<string> {
   const header = ["index", "seed", "replications", ...meta.axes.map((a) => a.path)];

@@ -10,7 +10,7 @@ import {
   offBy,
   quantileName,
 } from "./model-error.js";
-import { formatValue, isUpperBound, type Objective, parseSlo, stand } from "./slo.js";
+import { formatValue, isUpperBound, type Objective, parseSlo, type Standing, stand } from "./slo.js";
 
 /**
  * A sweep's `--target`: one objective (the syntax of recommend's --slo) that the figures mark and
@@ -129,8 +129,13 @@ function objectiveOf(target: SweepTarget): Objective {
  * never meets the target (meetsTarget).
  */
 export function judgedValue(target: SweepTarget, point: { summary: Summary; truncated?: number }): number | null {
+  return standing(target, point)?.judged ?? null;
+}
+
+/** How a point stands against the target, or null when it lacks the metric or a time of it was cut short. */
+function standing(target: SweepTarget, point: { summary: Summary; truncated?: number }): Standing | null {
   if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return null;
-  return stand(objectiveOf(target), point.summary, target.allowance ?? null).judged;
+  return stand(objectiveOf(target), point.summary, target.allowance ?? null);
 }
 
 /**
@@ -138,8 +143,7 @@ export function judgedValue(target: SweepTarget, point: { summary: Summary; trun
  * cut short (its times are lower bounds then; a cut run's throughput is what it served).
  */
 export function meetsTarget(target: SweepTarget, point: { summary: Summary; truncated?: number }): boolean {
-  if (point.summary[target.metric] === undefined || cutShort(point, target.metric)) return false;
-  return stand(objectiveOf(target), point.summary, target.allowance ?? null).meets;
+  return standing(target, point)?.meets ?? false;
 }
 
 const OPS = { "<": "<", "<=": "≤", ">": ">", ">=": "≥" } as const;
