@@ -41,9 +41,9 @@ export interface LineFigureOptions {
   confidence?: number;
   /**
    * A target drawn as a dashed line: `value` in the metric's own unit (ns for times), `label` for
-   * the legend (short: it does not wrap), `note` for the caption when there is more to say.
+   * the legend (short: it does not wrap), `name` the target as given ("p99 ≤ 300 ms") for the
+   * caption, `note` for the caption when there is more to say.
    */
-  /** label: the legend's; name: the target as given ("p99 ≤ 300 ms"), for the caption with the note. */
   target?: { value: number; label: string; name?: string; note?: string };
   /**
    * The unit of a time metric, so the axis says the unit the title and labels were written in
@@ -259,7 +259,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   const met = all.filter((p) => p.meets).length;
   const notes = [
     options.target
-      ? ` The dashed line is ${options.target.note && options.target.name ? `drawn for the target ${options.target.name}: ${options.target.note}` : `the ${options.target.label.replace(/^target: /, "target ")}${options.target.note ? `: ${options.target.note}` : ""}`}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
+      ? ` The dashed line is ${targetSentence(options.target)}; filled markers meet it at the ${level}% bound of their interval (${met} of ${all.length}), hollow ones miss it.`
       : "",
     capped > 0
       ? ` Points marked ≥ (${capped}) come from runs cut short by run.until: their values are lower bounds, and they never meet a target.`
@@ -281,6 +281,15 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   });
 }
 
+/**
+ * What the dashed line is, for the caption: "the target p99 ≤ 300 ms", or, with a note (the
+ * model-error allowance), "drawn for the target p99 ≤ 300 ms: a simulated bound must stay ≤ ...".
+ */
+function targetSentence(target: NonNullable<LineFigureOptions["target"]>): string {
+  const name = target.name ?? target.label.replace(/^target: /, "");
+  return target.note ? `drawn for the target ${name}: ${target.note}` : `the target ${name}`;
+}
+
 /** The markers' size, as Plot's dot radius (each glyph has the area of a circle of this radius). */
 const MARKER_R = 4.5;
 
@@ -295,13 +304,17 @@ function whiskerText(
   logY: boolean,
   hollow: (r: Row) => boolean,
 ): string {
-  const rows = series.flatMap((s) => s.rows.map((r) => ({ r, extent: glyphExtent(s.symbol, MARKER_R) })));
-  const seen = rows.filter(({ r, extent }) => {
-    // The marker's reach on each side, with half its outline (1.75 px hollow, 0.75 px filled).
-    const stroke = (hollow(r) ? 1.75 : 0.75) / 2;
-    const at = frame.y.at(r.y);
-    return at - frame.y.at(r.hi) > extent.up + stroke || frame.y.at(r.lo) - at > extent.down + stroke;
-  }).length;
+  const rows = series.flatMap((s) => s.rows);
+  let seen = 0;
+  for (const s of series) {
+    const extent = glyphExtent(s.symbol, MARKER_R);
+    for (const r of s.rows) {
+      // The marker's reach on each side, with half its outline (1.75 px hollow, 0.75 px filled).
+      const stroke = (hollow(r) ? 1.75 : 0.75) / 2;
+      const at = frame.y.at(r.y);
+      if (at - frame.y.at(r.hi) > extent.up + stroke || frame.y.at(r.lo) - at > extent.down + stroke) seen++;
+    }
+  }
   if (seen === 0)
     return `its ${level}% confidence interval is narrower than the marker at every point, so no whisker shows`;
   const cut = logY ? ", cut at half the smallest mean on this log axis" : "";
