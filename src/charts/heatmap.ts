@@ -15,7 +15,7 @@ import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
 import type { Block } from "./legend.js";
 import { swatchLegend } from "./legend.js";
-import { rampLegend } from "./legend-ramp.js";
+import { onRamp, rampLegend } from "./legend-ramp.js";
 import { boolean, figureText, invalid, oneOf } from "./options.js";
 import { textOn } from "./palette.js";
 import { createRenderContext, plotSvg, type RenderContext } from "./render.js";
@@ -59,9 +59,9 @@ export interface HeatmapOptions extends FigureOptions {
   format?: (value: number) => string;
   /**
    * Outline the cells whose value meets this target ("lower": at most it; "higher": at least it).
-   * `label` names it in the legend, short; `note`, when given, says more in the caption only.
+   * `label` names it in the legend, short; `note`, when given, says more in the caption only;
+   * `legend`, when given, names the black line the colour bar then draws at `value`.
    */
-  /** legend: what the black line the colour bar draws at `value` stands for (no line without it). */
   target?: { value: number; better: "lower" | "higher"; label: string; note?: string; legend?: string };
   /** Values at or above this were capped by the caller: such cells read "≥ cap" and are hatched. */
   cap?: number;
@@ -232,9 +232,10 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   });
   if (cells.some(isCapped)) addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
   const [d0, d1] = color.domain as [number, number];
+  const rampDomain = scheme === "diverging" ? [d0, pivot, d1] : [d0, d1];
   const ramp = rampLegend(context, {
     color: (v) => String(color.apply(v)),
-    domain: scheme === "diverging" ? [d0, pivot, d1] : [d0, d1],
+    domain: rampDomain,
     type: logDiverging || logSequential ? "log" : "linear",
     label: scaleLabel(valueLabel, logSequential),
     width: Math.min(RAMP_WIDTH, plotWidth),
@@ -250,7 +251,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
             ? [{ kind: "box" as const, label: `meets ${target.label}`, fill: "#ffffff", stroke: INK }]
             : []),
           // The target's line across the colour bar, when it falls on the bar.
-          ...(target?.legend !== undefined && target.value >= Math.min(d0, d1) && target.value <= Math.max(d0, d1)
+          ...(target?.legend !== undefined && onRamp(rampDomain, target.value)
             ? [{ kind: "line" as const, label: target.legend, stroke: INK, width: 2 }]
             : []),
           ...(cells.some(overCap)

@@ -35,6 +35,11 @@ function el(context: RenderContext, name: string, attributes: Record<string, str
   return node;
 }
 
+/** Whether a value falls on a bar of this domain (its ends included). */
+export function onRamp(domain: readonly number[], value: number): boolean {
+  return value >= Math.min(...domain) && value <= Math.max(...domain);
+}
+
 /** A log bar's end gets a tick when no 1-2-5 tick lies within this factor of it. */
 const END_TICK_FACTOR = 1.4;
 
@@ -63,11 +68,9 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
   label.textContent = spec.label;
   g.appendChild(label);
   g.appendChild(el(context, "rect", { x: 0, y: LABEL_HEIGHT, width, height: BAR, fill: "url(#ramp-gradient)" }));
-  const lo0 = Math.min(...domain);
-  const hi0 = Math.max(...domain);
-  if (spec.mark !== undefined && spec.mark >= lo0 && spec.mark <= hi0) {
+  if (spec.mark !== undefined && onRamp(domain, spec.mark)) {
     const px = x(spec.mark);
-    for (const [stroke, width] of [
+    for (const [stroke, strokeWidth] of [
       ["#ffffff", 4],
       [INK, 2],
     ] as const) {
@@ -78,7 +81,7 @@ export function rampLegend(context: RenderContext, spec: RampSpec): Block {
           y1: LABEL_HEIGHT - 3,
           y2: LABEL_HEIGHT + BAR + 3,
           stroke,
-          "stroke-width": width,
+          "stroke-width": strokeWidth,
           "aria-label": "mark",
         }),
       );
