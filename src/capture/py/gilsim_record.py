@@ -25,7 +25,9 @@ that releases the GIL or holds it without check points, with its wall and thread
   class "s": time.sleep (the requested time is kept)
 Asyncio tasks also record each callback run of their coroutine (class "run"), and each call they
 offload with run_in_executor or asyncio.to_thread (class "off"), with the calls made inside it.
-Thread CPU time is a system call (about 1-3 us on a VM); it is read twice per recorded call.
+Thread CPU time is a system call (about 1 us on a VM); it is read twice per recorded call, except
+for class "h", whose calls hold the GIL and never wait: they are timed by wall time alone (cpu and
+c0 -1), and the fit takes their CPU time to be their wall time.
 
 Output: one JSON object per line. A "recording" header per process (the interpreter, the machine,
 the clocks), then one line per task:
@@ -59,8 +61,15 @@ _cpu = time.thread_time_ns
 _OUT = os.environ.get("GILSIM_RECORD", "")
 _MAX_TASKS = int(os.environ.get("GILSIM_RECORD_MAX", "1000000") or 1000000)
 _dumps = json.dumps  # the recorder's own, before json.dumps is wrapped
+_quote = json.encoder.encode_basestring_ascii  # a str as a JSON string
 _current = contextvars.ContextVar("gilsim_task", default=None)
-_local = threading.local()  # .track: the offload a worker thread runs (0: none); unlike a ContextVar, ctx.run keeps it
+
+
+class _Local(threading.local):
+    track = 0  # the offload this worker thread runs (0: none); unlike a ContextVar, ctx.run keeps it
+
+
+_local = _Local()
 _ids = itertools.count(1)
 _state = {"installed": False, "fd": -1, "t0": 0, "t0_unix": 0, "pid": 0, "dropped": 0, "done": 0}
 _lines = []
@@ -77,8 +86,12 @@ def recording():
 
 
 class _Task:
+    """A task being recorded. Its segments are tuples (head, t, wall, cpu, n, c0, track), head the
+    segment's class and label already written as JSON ('"w","socket.recv"'), so that a call costs
+    the program no more than a tuple and writing a task costs one string format per segment."""
+
     __slots__ = ("id", "name", "arrival", "start", "end", "thread", "executor", "cpu0", "cpu", "sub", "segs",
-                 "tracks", "error", "run_w0", "run_c0", "loop", "subp")
+                 "tracks", "error", "run_w0", "loop", "subp")
 
     def __init__(self, name, arrival, executor, sub=None, subp=None):
         self.id = next(_ids)
@@ -87,7 +100,9 @@ class _Task:
         self.start = _perf()
         self.end = 0
         self.thread = threading.current_thread().name
-        self.executor = executor
+        self.executor = executor  # as JSON text
+        # Thread CPU time at the start: of the task, or on an event loop of the callback run in
+        # progress (the c0 of calls counts from it).
         self.cpu0 = _cpu()
         self.cpu = 0
         self.sub = sub
@@ -96,7 +111,6 @@ class _Task:
         self.tracks = 0
         self.error = None
         self.run_w0 = 0
-        self.run_c0 = 0
         self.loop = None
 
     def finish(self):
@@ -106,40 +120,49 @@ class _Task:
         _emit(self)
 
 
+_SEG = "[%s,%d,%d,%d,%d,%d,%d]"
+
+
 def _emit(t):
     if _state["done"] >= _MAX_TASKS:
         _state["dropped"] += 1
         return
     _state["done"] += 1
     t0 = _state["t0"]
-    rec = {
-        "task": t.id,
-        "pid": _state["pid"],
-        "name": t.name,
-        "arrival": t.arrival - t0,
-        "start": t.start - t0,
-        "end": t.end - t0,
-        "thread": t.thread,
-        "exec": t.executor if t.loop is None else _asyncio_executor(t.loop),
-        "cpu": t.cpu,
-        "sub": t.sub,
-        "segs": t.segs,
-    }
+    extra = ""
     if t.subp is not None:
-        rec["subp"] = t.subp
+        extra = ',"subp":%d' % t.subp
     if t.error:
-        rec["error"] = t.error
-    _lines.append(_dumps(rec, separators=(",", ":")))
+        extra += ',"error":' + _quote(t.error)
+    _lines.append('{"task":%d,"pid":%d,"name":%s,"arrival":%d,"start":%d,"end":%d,"thread":%s,"exec":%s,'
+                  '"cpu":%d,"sub":%s,"segs":[%s]%s}' % (
+                      t.id, _state["pid"], _quote(str(t.name)), t.arrival - t0, t.start - t0, t.end - t0,
+                      _quote(t.thread), t.executor if t.loop is None else _asyncio_executor(t.loop), t.cpu,
+                      "null" if t.sub is None else "%d" % t.sub, ",".join([_SEG % s for s in t.segs]), extra))
+
+
+def _json(value):
+    return _dumps(value, separators=(",", ":"))
+
+
+def _head(cls, label):
+    """A segment's class and label, as the start of its JSON array."""
+    return _quote(cls) + "," + _quote(label)
+
+
+_SYNC = _json({"kind": "sync"})
+_THREAD_PER_REQUEST = _json({"kind": "thread-per-request"})
+_THREAD = _json({"kind": "thread"})
 
 
 def _executor_of_thread():
-    """The executor a task started outside any pool runs on, from its thread."""
+    """The executor a task started outside any pool runs on, from its thread (as JSON text)."""
     th = threading.current_thread()
     if th is threading.main_thread():
-        return {"kind": "sync"}
+        return _SYNC
     if "process_request_thread" in th.name:
-        return {"kind": "thread-per-request"}
-    return {"kind": "thread"}
+        return _THREAD_PER_REQUEST
+    return _THREAD
 
 
 def _start(name, arrival=None, executor=None, sub=None):
@@ -148,7 +171,6 @@ def _start(name, arrival=None, executor=None, sub=None):
     if loop is not None:
         t.loop = loop
         t.run_w0 = t.start
-        t.run_c0 = t.cpu0
     return t
 
 
@@ -266,13 +288,21 @@ def name(new_name, *, request_start=None):
 # ---------------------------------------------------------------- calls
 
 
-def _track():
-    return getattr(_local, "track", 0)
-
-
-def _call(t, cls, label, fn, args, kwargs, n_of=None):
+def _call(t, head, fn, args, kwargs):
     """Runs a recorded call: its wall time and its thread CPU time (c0: the CPU already used on
     this track, from the task's start, or from the callback run's start on an event loop)."""
+    w0 = _perf()
+    c0 = _cpu()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        c1 = _cpu()
+        track = _local.track
+        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, 1, -1 if track else c0 - t.cpu0, track))
+
+
+def _call_n(t, head, fn, args, kwargs, n_of):
+    """_call for a call that does `n_of(result)` pieces of work (rows stepped, a sleep's time)."""
     w0 = _perf()
     c0 = _cpu()
     result = None
@@ -281,22 +311,33 @@ def _call(t, cls, label, fn, args, kwargs, n_of=None):
         return result
     finally:
         c1 = _cpu()
-        wall = _perf() - w0
-        track = _track()
-        base = t.run_c0 if t.loop is not None else t.cpu0
-        n = n_of(result) if n_of is not None and result is not None else 1
-        t.segs.append((cls, label, w0 - t.start, wall, c1 - c0, n, c0 - base if track == 0 else -1, track))
+        track = _local.track
+        n = 1 if result is None else n_of(result)
+        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, n, -1 if track else c0 - t.cpu0, track))
 
 
-def _recorded(cls, label, fn, n_of=None):
+def _call_held(t, head, fn, args, kwargs):
+    """Runs a call that holds the GIL and does not wait (json, a small hash): wall time only. Its
+    CPU time is its wall time unless the OS took the core away, and the fit estimates it so
+    (cpu and c0 -1); not reading the thread CPU clock, a system call, keeps these short calls cheap."""
+    w0 = _perf()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        t.segs.append((head, w0 - t.start, _perf() - w0, -1, 1, -1, _local.track))
+
+
+def _recorded(cls, label, fn):
     """Wraps `fn` so that, inside a task, each call is recorded as a segment of class `cls`."""
+    head = _head(cls, label)
+    call = _call_held if cls == "h" else _call
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         t = _current.get()
         if t is None:
             return fn(*args, **kwargs)
-        return _call(t, cls, label, fn, args, kwargs, n_of)
+        return call(t, head, fn, args, kwargs)
 
     return wrapper
 
@@ -321,6 +362,7 @@ def _patch_select():
 
 def _patch_sleep():
     original = time.sleep
+    head = _head("s", "sleep")
 
     @functools.wraps(original)
     def sleep(seconds):
@@ -328,7 +370,7 @@ def _patch_sleep():
         if t is None:
             return original(seconds)
         requested = int(max(0.0, seconds) * 1e9)
-        return _call(t, "s", "sleep", original, (seconds,), {}, lambda _: requested)
+        return _call_n(t, head, original, (seconds,), {}, lambda _: requested)
 
     time.sleep = sleep
 
@@ -345,8 +387,19 @@ def _patch_zlib():
     zlib.decompress = _recorded("r", "zlib", zlib.decompress)
 
 
+_HASH_RELEASES = _head("r", "hashlib")
+_HASH_HOLDS = _head("h", "hashlib")
+
+
+def _hash_call(t, fn, args, kwargs, size):
+    """A hashlib call on `size` bytes: hashlib releases the GIL for 2 KiB or more."""
+    if size >= 2048:
+        return _call(t, _HASH_RELEASES, fn, args, kwargs)
+    return _call_held(t, _HASH_HOLDS, fn, args, kwargs)
+
+
 class _Hash:
-    """A hashlib object whose update() is recorded; hashlib releases the GIL for 2 KiB or more."""
+    """A hashlib object whose update() is recorded."""
 
     __slots__ = ("_h",)
 
@@ -357,10 +410,16 @@ class _Hash:
         t = _current.get()
         if t is None:
             return self._h.update(data)
-        return _call(t, "r" if len(memoryview(data)) >= 2048 else "h", "hashlib", self._h.update, (data,), {})
+        return _hash_call(t, self._h.update, (data,), {}, len(memoryview(data)))
 
     def copy(self):
         return _Hash(self._h.copy())
+
+    def digest(self, *args):
+        return self._h.digest(*args)
+
+    def hexdigest(self, *args):
+        return self._h.hexdigest(*args)
 
     def __getattr__(self, attr):
         return getattr(self._h, attr)
@@ -374,8 +433,7 @@ def _hash_constructor(fn):
             return fn(*args, **kwargs)
         data = args[-1] if args and not isinstance(args[-1], str) else kwargs.get("data", kwargs.get("string", b""))
         size = len(memoryview(data)) if data else 0
-        h = _call(t, "r" if size >= 2048 else "h", "hashlib", fn, args, kwargs) if size else fn(*args, **kwargs)
-        return _Hash(h)
+        return _Hash(_hash_call(t, fn, args, kwargs, size) if size else fn(*args, **kwargs))
 
     return make
 
@@ -395,43 +453,47 @@ def _patch_sqlite():
     import sqlite3
 
     rows = len
+    head = _head("r", "sqlite")
+    base = sqlite3.Cursor
+    execute, executemany, fetchall, fetchmany, fetchone, step = (
+        base.execute, base.executemany, base.fetchall, base.fetchmany, base.fetchone, base.__next__)
 
     class Cursor(sqlite3.Cursor):
         def execute(self, *args, **kwargs):
             t = _current.get()
             if t is None:
-                return super().execute(*args, **kwargs)
-            return _call(t, "r", "sqlite", super().execute, args, kwargs)
+                return execute(self, *args, **kwargs)
+            return _call(t, head, execute, (self, *args), kwargs)
 
         def executemany(self, *args, **kwargs):
             t = _current.get()
             if t is None:
-                return super().executemany(*args, **kwargs)
-            return _call(t, "r", "sqlite", super().executemany, args, kwargs)
+                return executemany(self, *args, **kwargs)
+            return _call(t, head, executemany, (self, *args), kwargs)
 
         def fetchall(self):
             t = _current.get()
             if t is None:
-                return super().fetchall()
-            return _call(t, "r", "sqlite", super().fetchall, (), {}, rows)
+                return fetchall(self)
+            return _call_n(t, head, fetchall, (self,), {}, rows)
 
         def fetchmany(self, *args, **kwargs):
             t = _current.get()
             if t is None:
-                return super().fetchmany(*args, **kwargs)
-            return _call(t, "r", "sqlite", super().fetchmany, args, kwargs, rows)
+                return fetchmany(self, *args, **kwargs)
+            return _call_n(t, head, fetchmany, (self, *args), kwargs, rows)
 
         def fetchone(self):
             t = _current.get()
             if t is None:
-                return super().fetchone()
-            return _call(t, "r", "sqlite", super().fetchone, (), {})
+                return fetchone(self)
+            return _call(t, head, fetchone, (self,), {})
 
         def __next__(self):
             t = _current.get()
             if t is None:
-                return super().__next__()
-            return _call(t, "r", "sqlite", super().__next__, (), {})
+                return step(self)
+            return _call(t, head, step, (self,), {})
 
     class Connection(sqlite3.Connection):
         def cursor(self, factory=Cursor):
@@ -461,6 +523,7 @@ def _patch_thread_pool():
     from concurrent.futures import ThreadPoolExecutor
 
     original = ThreadPoolExecutor.submit
+    _pool_json = {}  # a pool's size: its executor as JSON text
     last_cpu = threading.local()
     # A forked child's thread CPU clock starts again from 0: its first submit has no "before".
     os.register_at_fork(after_in_child=lambda: last_cpu.__dict__.clear())
@@ -475,7 +538,9 @@ def _patch_thread_pool():
         last_cpu.cpu = now_cpu
         sub = None if before is None else now_cpu - before
         subp = None if before is None else getattr(last_cpu, "inside", None)
-        executor = {"kind": "threads", "workers": self._max_workers}
+        executor = _pool_json.get(self._max_workers)
+        if executor is None:
+            executor = _pool_json[self._max_workers] = _json({"kind": "threads", "workers": self._max_workers})
         label = getattr(fn, "__qualname__", None) or type(fn).__name__
 
         def run():
@@ -535,14 +600,17 @@ def _patch_http_server():
 def _asyncio_executor(loop):
     pool = getattr(loop, "_default_executor", None)
     workers = getattr(pool, "_max_workers", None) or min(32, (os.cpu_count() or 1) + 4)
-    return {"kind": "asyncio", "offload": {"kind": "threads", "workers": workers}}
+    return _json({"kind": "asyncio", "offload": {"kind": "threads", "workers": workers}})
+
+
+_RUN = _head("run", "")
 
 
 def _close_run(t):
     """Ends the callback run in progress when a task ends inside it."""
     if t.run_w0:
-        cpu = _cpu() - t.run_c0
-        t.segs.append(("run", "", t.run_w0 - t.start, _perf() - t.run_w0, cpu, 1, -1, 0))
+        cpu = _cpu() - t.cpu0
+        t.segs.append((_RUN, t.run_w0 - t.start, _perf() - t.run_w0, cpu, 1, -1, 0))
         t.cpu += cpu
         t.run_w0 = 0
 
@@ -565,13 +633,13 @@ def _patch_asyncio():
                 _close_run(t)
             return
         t.run_w0 = w0 = _perf()
-        t.run_c0 = c0 = _cpu()
+        t.cpu0 = c0 = _cpu()
         try:
             original_run(self)
         finally:
             if t.run_w0 == w0:  # not ended inside the callback
                 c1 = _cpu()
-                t.segs.append(("run", "", w0 - t.start, _perf() - w0, c1 - c0, 1, -1, 0))
+                t.segs.append((_RUN, w0 - t.start, _perf() - w0, c1 - c0, 1, -1, 0))
                 t.cpu += c1 - c0
                 t.run_w0 = 0
 
@@ -589,10 +657,11 @@ def _patch_asyncio():
         submitted = _perf()
         inner = func.args[0] if isinstance(func, functools.partial) and func.args else func
         label = getattr(inner, "__qualname__", None) or type(inner).__name__
+        head = _head("off", label)
 
         def offloaded(*a):
             token = _current.set(t)
-            outer = _track()
+            outer = _local.track
             _local.track = k
             w0 = _perf()
             c0 = _cpu()
@@ -602,7 +671,7 @@ def _patch_asyncio():
                 c1 = _cpu()
                 _local.track = outer
                 _current.reset(token)
-                t.segs.append(("off", label, w0 - t.start, _perf() - w0, c1 - c0, 1, submitted - t.start, k))
+                t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, 1, submitted - t.start, k))
 
         return original_offload(self, executor, offloaded, *args)
 
