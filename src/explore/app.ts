@@ -350,6 +350,7 @@ export class App {
     const { input, scenario } = s.parsed;
     const text = JSON.stringify(input);
     if (s.ranText !== text) {
+      this.runner.stopSweep(name); // its points are of the old configuration, and would slow this run
       const big = this.runner.isBig(scenario);
       if (big) this.status(`Running ${scenario.name}: 0 of ${scenario.workload.arrivals.count} tasks`, 0);
       const started = performance.now();

@@ -1,8 +1,10 @@
 /**
  * Where runs happen. A scenario of the presets' size runs at once on the page's thread (no copy of
  * its trace to make); a bigger one runs in a worker, reporting progress, and can be cancelled by
- * terminating that worker. The p99 sparkline's points run in a second worker beside the page, one
- * point a message, so a newer request simply outdates the older points.
+ * terminating that worker. The p99 sparkline's points run in a pool of workers beside the page (one
+ * per core the browser reports, at most SWEEP_POOL), one point a message each, so they come in
+ * that many at a time. A new run of the same configuration stops its older points: a worker still
+ * busy on one is terminated, so it takes no core from the new run, and replaced by a fresh one.
  *
  * The worker is the page's own inline script, started from a blob: URL of its text; where a
  * worker cannot start, the same work runs on the page's thread.
@@ -40,10 +42,35 @@ export interface SweepPointResult {
   throughput: number;
 }
 
+/** At most this many workers run the sparkline's points at once. */
+export const SWEEP_POOL = 4;
+
+/** How many sweep workers to run: one per core the browser reports (at least 1, at most SWEEP_POOL). */
+export function sweepPoolSize(cores: number | undefined): number {
+  return Math.max(1, Math.min(SWEEP_POOL, Number.isInteger(cores) && (cores as number) > 0 ? (cores as number) : 1));
+}
+
+/** One point of a sweep, waiting for a worker or running on one. */
+interface SweepJob {
+  key: string;
+  input: unknown;
+  workers: number;
+  settle: (p: SweepPointResult | null) => void;
+}
+
+/** A sweep worker (null where none could start) and the job it is running. */
+interface SweepSlot {
+  worker: Worker | null;
+  job: SweepJob | null;
+}
+
 export class Runner {
   private runWorker: Worker | null = null;
   private pending: ((r: RunResult) => void) | null = null;
-  private sweepWorker: Worker | null | undefined;
+  /** The sweep workers; undefined until the first sweep, empty where no worker can start. */
+  private sweepSlots: SweepSlot[] | undefined;
+  /** Points waiting for a free sweep worker, oldest first. */
+  private readonly sweepQueue: SweepJob[] = [];
   /** The latest sweep of each key (a configuration): an older one of the same key stops. */
   private readonly sweepGeneration = new Map<string, number>();
   private nextId = 1;
@@ -112,37 +139,88 @@ export class Runner {
     counts: readonly number[],
     point: (p: SweepPointResult) => void,
   ): Promise<boolean> {
-    const generation = (this.sweepGeneration.get(key) ?? 0) + 1;
-    this.sweepGeneration.set(key, generation);
+    this.stopSweep(key);
+    const generation = this.sweepGeneration.get(key) as number;
     const current = () => this.sweepGeneration.get(key) === generation;
-    if (this.sweepWorker === undefined) this.sweepWorker = startWorker();
-    const worker = this.sweepWorker;
-    for (const workers of counts) {
-      if (!current()) return false;
-      let p: SweepPointResult | null;
-      if (worker) p = await this.workerPoint(worker, input, workers);
-      else {
+    if (this.slots().length === 0) {
+      for (const workers of counts) {
         await new Promise((r) => setTimeout(r, 0));
         if (!current()) return false;
-        p = { workers, ...p99WithWorkers(input, scenario, workers) };
+        point({ workers, ...p99WithWorkers(input, scenario, workers) });
       }
-      if (!current()) return false;
-      if (p) point(p);
+      return current();
     }
-    return true;
+    await Promise.all(
+      counts.map(async (workers) => {
+        const p = await new Promise<SweepPointResult | null>((settle) => {
+          this.sweepQueue.push({ key, input, workers, settle });
+          this.dispatch();
+        });
+        if (p && current()) point(p);
+      }),
+    );
+    return current();
   }
 
-  private workerPoint(worker: Worker, input: unknown, workers: number): Promise<SweepPointResult | null> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
+  /**
+   * Outdates the sweep of `key`: its points still queued are dropped, and a worker running one of
+   * them is terminated (and replaced), so the next run has the cores to itself.
+   */
+  stopSweep(key: string): void {
+    this.sweepGeneration.set(key, (this.sweepGeneration.get(key) ?? 0) + 1);
+    for (let i = this.sweepQueue.length - 1; i >= 0; i--) {
+      const job = this.sweepQueue[i] as SweepJob;
+      if (job.key !== key) continue;
+      this.sweepQueue.splice(i, 1);
+      job.settle(null);
+    }
+    for (const slot of this.sweepSlots ?? []) {
+      if (slot.job?.key !== key) continue;
+      slot.worker?.terminate();
+      slot.worker = startWorker();
+      const job = slot.job;
+      slot.job = null;
+      job.settle(null);
+    }
+    this.dispatch();
+  }
+
+  private slots(): SweepSlot[] {
+    if (this.sweepSlots === undefined) {
+      this.sweepSlots = [];
+      const size = sweepPoolSize(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
+      for (let i = 0; i < size; i++) {
+        const worker = startWorker();
+        if (!worker) break;
+        this.sweepSlots.push({ worker, job: null });
+      }
+    }
+    return this.sweepSlots;
+  }
+
+  /** Gives each free sweep worker the next queued point (none left that can run: the points are dropped). */
+  private dispatch(): void {
+    if (!(this.sweepSlots ?? []).some((slot) => slot.worker)) {
+      for (const job of this.sweepQueue.splice(0)) job.settle(null);
+      return;
+    }
+    for (const slot of this.sweepSlots ?? []) {
+      const worker = slot.worker;
+      if (!worker || slot.job || this.sweepQueue.length === 0) continue;
+      const job = this.sweepQueue.shift() as SweepJob;
+      slot.job = job;
+      const id = this.nextId++;
       const listen = (event: MessageEvent<FromWorker>) => {
         const m = event.data;
         if (m.id !== id) return;
         worker.removeEventListener("message", listen);
-        resolve(m.kind === "point" ? { workers: m.workers, p99: m.p99, throughput: m.throughput } : null);
+        if (slot.job !== job) return; // stopped meanwhile
+        slot.job = null;
+        job.settle(m.kind === "point" ? { workers: m.workers, p99: m.p99, throughput: m.throughput } : null);
+        this.dispatch();
       };
       worker.addEventListener("message", listen);
-      worker.postMessage({ id, kind: "point", input, workers } satisfies ToWorker);
-    });
+      worker.postMessage({ id, kind: "point", input: job.input, workers: job.workers } satisfies ToWorker);
+    }
   }
 }
