@@ -1,5 +1,6 @@
-import { describe, expect, test } from "vitest";
-import { INTEGER_RANGES } from "../../src/scenario/limits.js";
+import fc from "fast-check";
+import { describe, expect, it, test } from "vitest";
+import { formatLimit, INTEGER_RANGES } from "../../src/scenario/limits.js";
 import { validateScenario } from "../../src/scenario/scenario.js";
 import { problemsOf } from "./problems.js";
 
@@ -198,5 +199,20 @@ describe("floods of problems are cut", () => {
     expect(lines.every((l) => l.length <= 300)).toBe(true);
     expect(lines).toContain(`x.json: ${"k".repeat(37)}...: unknown option`);
     expect(lines).toContain(`x.json: seed: "${"v".repeat(56)}... is invalid (expected a non-negative integer)`);
+  });
+});
+
+describe("formatLimit", () => {
+  it("writes every number as toLocaleString('en-US') does, below 1e12", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -1e6, max: 1e12 - 1 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
+        (n) => {
+          expect(formatLimit(n)).toBe(n.toLocaleString("en-US"));
+        },
+      ),
+    );
+    expect(formatLimit(1024)).toBe("1,024");
+    expect(formatLimit(2 ** 40)).toBe("1e12");
   });
 });
