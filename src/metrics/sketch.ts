@@ -22,11 +22,6 @@ export interface SketchData {
   buckets: number[];
 }
 
-/**
- * Latencies in bounded memory: an HDR histogram (hdr-histogram-js, 3 significant digits, so a
- * quantile is within 0.1% of the exact value) plus an exact count, sum and maximum. Memory stays
- * a few hundred kilobytes whatever the number of samples.
- */
 type Float64Histogram = InstanceType<typeof Float64HistogramModule.default>;
 
 /**
@@ -43,6 +38,45 @@ function newHistogram(): Float64Histogram {
   return histogram;
 }
 
+/** Values below this (2^31 ns, about 2.1 s) take recordInto's integer path. */
+const INT_LIMIT = 2 ** 31;
+
+/**
+ * The histogram's counts index of an integer value below 2^31: its countsArrayIndex with the
+ * powers of two found by Math.clz32 and a shift instead of Math.log2, Math.pow and a division (the
+ * library's arithmetic is exact for such values, so the index is the same; see sketch.test.ts).
+ */
+export function countsIndex(histogram: Float64Histogram, v: number): number {
+  const unit = histogram.unitMagnitude;
+  const half = histogram.subBucketHalfCountMagnitude;
+  const bucket = Math.max(31 - Math.clz32(v) - half - unit, 0);
+  return (bucket << half) + (v >>> (bucket + unit));
+}
+
+/**
+ * histogram.recordValue(v) for an integer v of at least 0: the same steps as its
+ * recordSingleValue (count, min and max, total), with the index from countsIndex. A value it does
+ * not cover, or one too large for the integer path, goes through recordValue itself (which
+ * resizes the histogram).
+ */
+function recordInto(histogram: Float64Histogram, v: number): void {
+  if (v < INT_LIMIT) {
+    const i = countsIndex(histogram, v);
+    if (i < histogram.countsArrayLength) {
+      histogram.incrementCountAtIndex(i);
+      histogram.updateMinAndMax(v);
+      histogram.incrementTotalCount();
+      return;
+    }
+  }
+  histogram.recordValue(v);
+}
+
+/**
+ * Latencies in bounded memory: an HDR histogram (hdr-histogram-js, 3 significant digits, so a
+ * quantile is within 0.1% of the exact value) plus an exact count, sum and maximum. Memory stays
+ * a few hundred kilobytes whatever the number of samples.
+ */
 export class LatencySketch {
   // What hdr.build({ bitBucketSize: 64, autoResize: true, numberOfSignificantValueDigits }) makes:
   // a Float64Histogram over [1, 2], resized as values come.
@@ -53,7 +87,7 @@ export class LatencySketch {
 
   record(ns: Nanos): void {
     const v = Math.max(0, Math.round(ns));
-    this.histogram.recordValue(v);
+    recordInto(this.histogram, v);
     this.count++;
     this.sum += v;
     if (v > this.max) this.max = v;

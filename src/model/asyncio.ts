@@ -6,15 +6,36 @@ import type { Job, Pool } from "./job.js";
 import { block, type Op, overhead } from "./ops.js";
 import type { FlatStep } from "./plan.js";
 import type { Runtime } from "./runtime.js";
-import { stepOps, stepOverhead, type TaskRun } from "./task.js";
+import { drawStepOverhead, stepOps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
 import type { ArrivalVia, Intake } from "./workload.js";
 
 type Body = () => Generator<Op, void, boolean | undefined>;
+
+/**
+ * What a queued callback does when the loop runs it. The common ones are data, run by the loop
+ * itself (no closure and no coroutine object made per callback):
+ * - step: the task's coroutine runs until it awaits or returns (Task.__step);
+ * - resume: the future the task awaited is done: its step ends now, and the coroutine goes on;
+ * - wake: a timer or a posted result set the future; its done callback (call_soon) resumes the
+ *   task in the next iteration;
+ * - accept: the reader callback of an arrived request creates its task (create_task);
+ * - done: a finished task's done callback (the harness's set bookkeeping, gather's counter);
+ * - call: any other that runs no op of its own, a plain function;
+ * - body: any other, as its own coroutine.
+ */
+type CallbackKind = "step" | "resume" | "wake" | "accept" | "done" | "call" | "body";
+
 interface Callback {
   readyAt: Nanos;
-  run: Body;
+  kind: CallbackKind;
+  task: TaskRun | null;
+  /** resume and wake: the step the task awaited, and when it began. */
+  step: FlatStep | null;
+  start: Nanos;
+  /** call: the function; body: the function that makes the coroutine. */
+  body: Body | (() => void) | null;
 }
 
 /**
@@ -57,7 +78,7 @@ export class EventLoop implements Intake {
    */
   initial(tasks: TaskRun[]): void {
     if (tasks.length === 0) return;
-    this.callSoon(() => this.createAll(tasks), 0);
+    this.callSoon(callback("body", 0, null, null, 0, () => this.createAll(tasks)));
   }
 
   private *createAll(tasks: TaskRun[]): Generator<Op, void, boolean | undefined> {
@@ -66,7 +87,7 @@ export class EventLoop implements Intake {
     for (const task of tasks) {
       cost += this.rt.world.draw(p.createTaskCost, "create-task");
       this.spawned.add(task);
-      this.callSoon(() => this.runTask(task));
+      this.callSoon(callback("step", this.rt.now, task));
     }
     if (cost > 0) yield overhead(cost);
   }
@@ -89,11 +110,11 @@ export class EventLoop implements Intake {
       const fired = this.clientFired.get(task.client);
       if (fired) {
         this.clientFired.delete(task.client);
-        this.callSoon(() => this.runTask(task));
+        this.callSoon(callback("step", this.rt.now, task));
       } else this.clientTask.set(task.client, task);
       return;
     }
-    this.posted.push({ readyAt: this.rt.now, run: () => this.accept(task) });
+    this.posted.push(callback("accept", this.rt.now, task));
     this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.threadsafeWakeup, "arrival-wakeup"));
   }
 
@@ -103,14 +124,17 @@ export class EventLoop implements Intake {
    * the next iteration, which runs the request inline.
    */
   expect(client: number, when: Nanos): void {
-    this.callAt(when, () => this.clientTimer(client));
+    this.callAt(
+      when,
+      callback("call", when, null, null, 0, () => this.clientTimer(client)),
+    );
   }
 
-  private *clientTimer(client: number): Generator<Op, void, boolean | undefined> {
+  private clientTimer(client: number): void {
     const task = this.clientTask.get(client);
     if (task) {
       this.clientTask.delete(client);
-      this.callSoon(() => this.runTask(task));
+      this.callSoon(callback("step", this.rt.now, task));
     } else this.clientFired.set(client, true);
   }
 
@@ -122,21 +146,21 @@ export class EventLoop implements Intake {
     // create_task: the coroutine's first step runs in the next iteration.
     yield overhead(this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task"));
     this.spawned.add(task);
-    this.callSoon(() => this.runTask(task));
+    this.callSoon(callback("step", this.rt.now, task));
   }
 
-  private callSoon(run: Body, readyAt = this.rt.now): void {
-    this.ready.push({ readyAt, run });
+  private callSoon(cb: Callback): void {
+    this.ready.push(cb);
   }
 
   /** call_soon_threadsafe: queue for the next select and wake the selector (a self-pipe write). */
-  private post(run: Body): void {
-    this.posted.push({ readyAt: this.rt.now, run });
+  private post(cb: Callback): void {
+    this.posted.push(cb);
     this.selector.wakeOne(this.rt.world.draw(this.rt.world.params.threadsafeWakeup, "threadsafe-wakeup"));
   }
 
-  private callAt(when: Nanos, run: Body): void {
-    const cb: Callback = { readyAt: when, run };
+  /** call_at: `cb` (ready at `when`) joins the ready callbacks in the first iteration at or after `when`. */
+  private callAt(when: Nanos, cb: Callback): void {
     const slot = this.freeTimers.pop();
     const index = slot ?? this.timerFns.length;
     if (slot === undefined) this.timerFns.push(cb);
@@ -181,7 +205,29 @@ export class EventLoop implements Intake {
         const cb = this.ready.shift() as Callback;
         this.rt.recorder.loopLag(this.processId, cb.readyAt, this.rt.now);
         yield overhead(this.rt.world.draw(p.loopStepCost, "loop-step"));
-        yield* cb.run();
+        switch (cb.kind) {
+          case "step":
+            yield* this.runTask(cb.task as TaskRun);
+            break;
+          case "resume":
+            (cb.task as TaskRun).record(cb.step as FlatStep, this.thread as SimThread, cb.start, this.rt.now);
+            yield* this.runTask(cb.task as TaskRun);
+            break;
+          case "wake":
+            this.callSoon(callback("resume", this.rt.now, cb.task, cb.step, cb.start));
+            break;
+          case "accept":
+            yield* this.accept(cb.task as TaskRun);
+            break;
+          case "done":
+            break;
+          case "call":
+            (cb.body as () => void)();
+            break;
+          case "body":
+            yield* (cb.body as Body)();
+            break;
+        }
       }
       this.rt.recorder.loopIteration(this.processId, this.thread?.id ?? -1, start, this.rt.now, n);
     }
@@ -216,18 +262,20 @@ export class EventLoop implements Intake {
     task.markStarted(this.rt);
     const thread = this.thread as SimThread;
     for (let step = task.nextStep(); step !== undefined; step = task.nextStep()) {
-      yield* stepOverhead(this.rt);
+      const bookkeeping = drawStepOverhead(this.rt);
+      if (bookkeeping > 0) yield overhead(bookkeeping);
       const start = this.rt.now;
       if (step.kind === "io") {
         if (step.ns <= 0) {
           // asyncio.sleep(0): a bare yield; the task's next step is scheduled with call_soon.
-          this.callSoon(() => this.resume(task, step, start));
+          this.callSoon(callback("resume", this.rt.now, task, step, start));
           return;
         }
         // await asyncio.sleep(d) / a socket read: a timer, the loop runs others meanwhile.
         // The timer sets the sleep's future; its done callback (call_soon) resumes the coroutine
         // in the iteration after.
-        this.callAt(this.rt.now + step.ns, () => this.wakeLater(task, step, start));
+        const when = this.rt.now + step.ns;
+        this.callAt(when, callback("wake", when, task, step, start));
         return;
       }
       if (step.kind === "offload") {
@@ -238,7 +286,7 @@ export class EventLoop implements Intake {
           whole: false,
           payload: task.plan.payload,
           // The future's result comes back through call_soon_threadsafe; set_result then wakes the task.
-          done: () => this.post(() => this.wakeLater(task, step, start)),
+          done: () => this.post(callback("wake", this.rt.now, task, step, start)),
         };
         const extra = (this.pool as Pool).submit(job);
         if (extra > 0) yield overhead(extra);
@@ -274,7 +322,7 @@ export class EventLoop implements Intake {
       cost += this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task");
       const child = new ChildTask(task, steps, group);
       group.children.push(child);
-      this.callSoon(() => this.runTask(child));
+      this.callSoon(callback("step", this.rt.now, child));
     }
     if (cost > 0) yield overhead(cost);
     yield* this.awaitChildren(group);
@@ -285,7 +333,8 @@ export class EventLoop implements Intake {
       group.waiting = true;
       return;
     }
-    yield* this.resume(group.parent, group.step, group.start);
+    group.parent.record(group.step, this.thread as SimThread, group.start, this.rt.now);
+    yield* this.runTask(group.parent);
   }
 
   /** A child ended: if its parent awaits it, the done callback wakes the parent in the next iteration. */
@@ -294,17 +343,8 @@ export class EventLoop implements Intake {
     const group = child.group;
     if (group.waiting && group.children[group.next] === child) {
       group.waiting = false;
-      this.callSoon(() => this.awaitChildren(group));
+      this.callSoon(callback("body", this.rt.now, null, null, 0, () => this.awaitChildren(group)));
     }
-  }
-
-  private *wakeLater(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {
-    this.callSoon(() => this.resume(task, step, start));
-  }
-
-  private *resume(task: TaskRun, step: FlatStep, start: Nanos): Generator<Op, void, boolean | undefined> {
-    task.record(step, this.thread as SimThread, start, this.rt.now);
-    yield* this.runTask(task);
   }
 
   private finish(task: TaskRun): void {
@@ -318,14 +358,22 @@ export class EventLoop implements Intake {
       if (next) {
         // Semaphore.release wakes the first waiter; its task resumes in the next iteration.
         this.permitted.add(next);
-        this.callSoon(() => this.runTask(next));
+        this.callSoon(callback("step", this.rt.now, next));
       } else this.permits++;
     }
     task.end(this.rt);
-    if (this.spawned.has(task)) this.callSoon(doneCallback);
+    if (this.spawned.has(task)) this.callSoon(callback("done", this.rt.now, null));
     this.onTaskDone(task);
   }
 }
 
-/** A finished task's done callback (the harness's set bookkeeping, gather's counter): one loop step. */
-function* doneCallback(): Generator<Op, void, boolean | undefined> {}
+function callback(
+  kind: CallbackKind,
+  readyAt: Nanos,
+  task: TaskRun | null,
+  step: FlatStep | null = null,
+  start: Nanos = 0,
+  body: Body | (() => void) | null = null,
+): Callback {
+  return { readyAt, kind, task, step, start, body };
+}

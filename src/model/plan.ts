@@ -68,14 +68,23 @@ export class Samplers {
   private readonly cache = new WeakMap<DistSpec, Distribution>();
   /** A sample in whole nanoseconds, at least 0. */
   draw(spec: DistSpec, rng: Random): Nanos {
+    return sampleNanos(this.distribution(spec), rng);
+  }
+
+  /** The sampler of this spec, made on first use. */
+  distribution(spec: DistSpec): Distribution {
     let d = this.cache.get(spec);
     if (!d) {
       d = makeDistribution(spec);
       this.cache.set(spec, d);
     }
-    const x = Math.round(d.sample(rng));
-    return Math.max(x, 0);
+    return d;
   }
+}
+
+/** A sample of `d` in whole nanoseconds, at least 0. */
+export function sampleNanos(d: Distribution, rng: Random): Nanos {
+  return Math.max(Math.round(d.sample(rng)), 0);
 }
 
 /**

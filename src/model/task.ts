@@ -58,10 +58,13 @@ export class TaskRun {
   }
 }
 
-/** The program's bookkeeping around a step of a task (runtime.stepOverhead), before the step. */
-export function* stepOverhead(rt: Runtime): Generator<Op, void, boolean | undefined> {
-  const ns = rt.world.draw(rt.world.params.stepOverhead, "step-overhead");
-  if (ns > 0) yield overhead(ns);
+/**
+ * The CPU of the program's bookkeeping around a step of a task (runtime.stepOverhead), run before
+ * the step when above 0: `if (ns > 0) yield overhead(ns)` in the program itself, which a step's
+ * generator of its own would cost more than the op.
+ */
+export function drawStepOverhead(rt: Runtime): Nanos {
+  return rt.world.draw(rt.world.params.stepOverhead, "step-overhead");
 }
 
 /**
@@ -119,7 +122,8 @@ export function* runSteps(
       yield* runSteps(rt, thread, flatSteps([step]), task);
       continue;
     }
-    yield* stepOverhead(rt);
+    const bookkeeping = drawStepOverhead(rt);
+    if (bookkeeping > 0) yield overhead(bookkeeping);
     const start = rt.now;
     yield* stepOps(rt, step, thread, task);
     task?.record(step, thread, start, rt.now);

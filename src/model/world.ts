@@ -1,9 +1,10 @@
+import type { Distribution } from "../engine/distributions.js";
 import type { Random } from "../engine/random.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { Nanos } from "../engine/time.js";
 import type { DistSpec } from "../scenario/distribution.js";
 import type { Scenario } from "../scenario/scenario.js";
-import { Samplers } from "./plan.js";
+import { Samplers, sampleNanos } from "./plan.js";
 import type { RuntimeParams } from "./profiles.js";
 import type { Recorder } from "./recorder.js";
 
@@ -34,6 +35,21 @@ export class World {
 
   /** A draw in whole nanoseconds from a runtime cost distribution, on its own stream (a name, or the stream itself). */
   draw(spec: DistSpec, stream: string | Random): Nanos {
-    return this.samplers.draw(spec, typeof stream === "string" ? this.sim.random(stream) : stream);
+    if (typeof stream !== "string") return this.samplers.draw(spec, stream);
+    let named = this.named.get(stream);
+    if (named === undefined) {
+      named = { rng: this.sim.random(stream), spec, distribution: this.samplers.distribution(spec) };
+      this.named.set(stream, named);
+    } else if (named.spec !== spec) {
+      named.spec = spec;
+      named.distribution = this.samplers.distribution(spec);
+    }
+    return sampleNanos(named.distribution, named.rng);
   }
+
+  /**
+   * Per stream name, the stream and the sampler of the spec last drawn on it (a name almost always
+   * goes with one spec): a draw by name costs one lookup instead of two (the stream, the sampler).
+   */
+  private readonly named = new Map<string, { rng: Random; spec: DistSpec; distribution: Distribution }>();
 }
