@@ -1,20 +1,37 @@
 /*
- * The recorder's overhead on the demo service (examples/app/app.py): runs the service with and
- * without `gilsim record`, in pairs, on the same planned traffic, and compares the server's CPU
- * time and the client-side latency. Each pair runs in the opposite order to the one before (off,
- * on; on, off; ...), so a drift of the host's speed during the measurement cancels out instead of
- * landing on one side. Run it on a quiet machine; the host's Python speed before and after each
- * run is printed so a disturbed pair can be seen.
+ * The recorder's overhead on the demo service (examples/app/app.py, a thread pool of 4).
  *
- *   tsx scripts/recorder-overhead.ts [--pairs 6] [--workers 4] [--rate 200] [--count 1000] [--warmup 200] [--python python3]
+ * CPU: the service runs twice at once, one copy under `gilsim record` and one without, and a
+ * closed loop sends the demo traffic's requests one at a time to each copy in turn (the order
+ * swapped every request). Both copies see the same host at the same moments, so a drift of the
+ * host's speed, which on a shared VM moves the CPU per request by 20% between runs minutes apart,
+ * cancels out. The server CPU per request of each copy is read from /proc.
+ * Two copies started together still differ by a point or two from one start to the next (where
+ * the OS placed their threads), so the measurement is repeated over several sessions, each with
+ * both copies started afresh (in alternating order), and the overhead is the mean of the
+ * sessions' ratios, with a 95% interval over sessions.
+ *
+ * Latency (with --pairs N): N pairs of open-loop runs at --rate, one recorded and one not, one
+ * after the other in alternating order, compared at the client's p50 and p95. Runs minutes apart
+ * differ by more than the recorder costs, so read these with their spread.
+ *
+ *   tsx scripts/recorder-overhead.ts [--sessions 6] [--requests 3000] [--pairs 0] [--rate 200] [--python python3]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MeasuredRun, measureConfig } from "../notebooks/lib/app-bench.js";
+import {
+  type AppConfig,
+  demoTraffic,
+  type MeasuredRun,
+  measureConfig,
+  processCpu,
+  startService,
+} from "../notebooks/lib/app-bench.js";
+import { exchange } from "../src/load/http.js";
 
+const NAMES = ["sessions", "requests", "pairs", "rate", "python"];
 const args = process.argv.slice(2);
-const NAMES = ["pairs", "workers", "rate", "count", "warmup", "python"];
 for (let i = 0; i < args.length; i += 2) {
   const name = (args[i] as string).replace(/^--/, "");
   if (!NAMES.includes(name) || args[i + 1] === undefined) {
@@ -28,74 +45,132 @@ function opt(name: string, dflt: string): string {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? (args[i + 1] as string) : dflt;
 }
-function count(name: string, dflt: number): number {
+function count(name: string, dflt: number, min = 1): number {
   const v = Number(opt(name, String(dflt)));
-  if (!Number.isInteger(v) || v < 1) {
-    process.stderr.write(`recorder-overhead: invalid --${name}: ${opt(name, "")} (expected a positive integer)\n`);
+  if (!Number.isInteger(v) || v < min) {
+    process.stderr.write(
+      `recorder-overhead: invalid --${name}: ${opt(name, "")} (expected an integer of at least ${min})\n`,
+    );
     process.exit(2);
   }
   return v;
 }
-const pairs = count("pairs", 6);
-const config = { id: "overhead", mode: "threads" as const, workers: count("workers", 4), rate: count("rate", 200) };
-const base = { python: opt("python", "python3"), count: count("count", 1000), warmup: count("warmup", 200) };
+const sessions = count("sessions", 6, 2);
+const perSession = count("requests", 3000);
+const pairs = count("pairs", 0, 0);
+const python = opt("python", "python3");
+const config: AppConfig = { id: "overhead", mode: "threads", workers: 4, rate: count("rate", 200) };
 
-const quantile = (xs: readonly number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) * p)] as number;
-};
-const cpuPerRequest = (m: MeasuredRun) => m.serverCpu / m.samples.length / 1000;
-const latency = (m: MeasuredRun, p: number) =>
-  quantile(
-    m.samples.map((s) => s.latency),
-    p,
-  ) / 1e6;
-const median = (xs: readonly number[]) =>
-  (quantile(xs, 0.5) +
-    -quantile(
-      xs.map((x) => -x),
-      0.5,
-    )) /
-  2;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
-
 /** Two-sided 95% Student t quantiles for 1 to 10 degrees of freedom (then the normal's). */
 const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+function interval(xs: readonly number[]): [number, number] {
+  const m = mean(xs);
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+  const half = ((T95[xs.length - 2] ?? 1.96) * sd) / Math.sqrt(xs.length);
+  return [m - half, m + half];
+}
+
+/** The demo traffic's requests in its mix (3 orders to a report), as the closed loop sends them. */
+function requests(): { head: string; body: Uint8Array | null }[] {
+  const kinds = demoTraffic();
+  const total = kinds.reduce((a, k) => a + (k.weight ?? 1), 0);
+  const out: { head: string; body: Uint8Array | null }[] = [];
+  for (const k of kinds) {
+    const n = Math.round(((k.weight ?? 1) / total) * 48);
+    const body = k.body === undefined ? null : typeof k.body === "string" ? Buffer.from(k.body) : k.body;
+    const length = body ? `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` : "";
+    for (let i = 0; i < n; i++)
+      out.push({
+        head: `${k.method} ${k.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${length}Connection: close\r\n\r\n`,
+        body,
+      });
+  }
+  return out;
+}
+
+async function send(port: number, r: { head: string; body: Uint8Array | null }): Promise<void> {
+  const x = await exchange("127.0.0.1", port, () => r.head, r.body, 10_000);
+  if (x.status < 200 || x.status >= 300) throw new Error(`the demo service answered ${x.status || x.error}`);
+}
 
 const folder = mkdtempSync(join(tmpdir(), "gilsim-overhead-"));
-const ratios: { cpu: number; p50: number; p95: number }[] = [];
 try {
-  for (let k = 0; k < pairs; k++) {
-    const seed = k + 1;
-    const run = async (record: boolean) => {
-      process.stderr.write(`pair ${k + 1}/${pairs}: ${record ? "recorded" : "not recorded"}…\n`);
-      return measureConfig(config, {
-        ...base,
-        seed,
-        recordTo: record ? join(folder, `pair-${seed}.jsonl`) : undefined,
-      });
-    };
-    const first = await run(k % 2 === 1);
-    const second = await run(k % 2 === 0);
-    const [on, off] = k % 2 === 1 ? [first, second] : [second, first];
-    const r = {
-      cpu: cpuPerRequest(on) / cpuPerRequest(off) - 1,
-      p50: latency(on, 0.5) / latency(off, 0.5) - 1,
-      p95: latency(on, 0.95) / latency(off, 0.95) - 1,
-    };
-    ratios.push(r);
+  const mix = requests();
+  const ratios: number[] = [];
+  for (let k = 0; k < sessions; k++) {
+    const start = (record: boolean) =>
+      startService(config, python, record ? join(folder, `session-${k + 1}.jsonl`) : undefined);
+    const off = k % 2 === 0 ? await start(false) : null;
+    const on = await start(true);
+    const both = { off: off ?? (await start(false)), on };
+    let usOff = 0;
+    let usOn = 0;
+    try {
+      for (let i = 0; i < 300; i++) {
+        await send(both.off.port, mix[i % mix.length] as (typeof mix)[number]);
+        await send(both.on.port, mix[i % mix.length] as (typeof mix)[number]);
+      }
+      const cpuOff = processCpu(both.off.child.pid as number);
+      const cpuOn = processCpu(both.on.child.pid as number);
+      for (let i = 0; i < perSession; i++) {
+        const r = mix[i % mix.length] as (typeof mix)[number];
+        const [first, second] = i % 2 === 0 ? [both.off, both.on] : [both.on, both.off];
+        await send(first.port, r);
+        await send(second.port, r);
+      }
+      usOff = (processCpu(both.off.child.pid as number) - cpuOff) / perSession / 1000;
+      usOn = (processCpu(both.on.child.pid as number) - cpuOn) / perSession / 1000;
+    } finally {
+      await Promise.all([both.off.stop(), both.on.stop()]);
+    }
+    ratios.push(usOn / usOff - 1);
     process.stdout.write(
-      `pair ${k + 1} (seed ${seed}, ${k % 2 === 1 ? "on first" : "off first"}): server CPU ${cpuPerRequest(off).toFixed(0)} -> ${cpuPerRequest(on).toFixed(0)} us a request (${pct(r.cpu)}); client p50 ${latency(off, 0.5).toFixed(2)} -> ${latency(on, 0.5).toFixed(2)} ms, p95 ${latency(off, 0.95).toFixed(2)} -> ${latency(on, 0.95).toFixed(2)} ms; Python speed ${off.speedBefore.toFixed(0)}/${off.speedAfter.toFixed(0)} and ${on.speedBefore.toFixed(0)}/${on.speedAfter.toFixed(0)} ns\n`,
+      `session ${k + 1}/${sessions}: server CPU ${usOff.toFixed(0)} us a request without the recorder, ${usOn.toFixed(0)} with it (${pct(usOn / usOff - 1)})\n`,
+    );
+  }
+  const [lo, hi] = interval(ratios);
+  process.stdout.write(
+    `recorder overhead, server CPU per request (${sessions} sessions of ${perSession} requests, one at a time, to both copies in turn): ${pct(mean(ratios))} (95% interval ${pct(lo)} to ${pct(hi)}; sessions ${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))})\n`,
+  );
+
+  if (pairs > 0) {
+    const quantile = (xs: readonly number[], p: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.floor((s.length - 1) * p)] as number;
+    };
+    const latency = (m: MeasuredRun, p: number) =>
+      quantile(
+        m.samples.map((s) => s.latency),
+        p,
+      ) / 1e6;
+    const p50: number[] = [];
+    const p95: number[] = [];
+    for (let k = 0; k < pairs; k++) {
+      const run = (record: boolean) => {
+        process.stderr.write(`latency pair ${k + 1}/${pairs}: ${record ? "recorded" : "not recorded"}…\n`);
+        return measureConfig(config, {
+          python,
+          count: 1000,
+          warmup: 200,
+          seed: k + 1,
+          recordTo: record ? join(folder, `pair-${k + 1}.jsonl`) : undefined,
+        });
+      };
+      const first = await run(k % 2 === 1);
+      const second = await run(k % 2 === 0);
+      const [withIt, without] = k % 2 === 1 ? [first, second] : [second, first];
+      p50.push(latency(withIt, 0.5) / latency(without, 0.5) - 1);
+      p95.push(latency(withIt, 0.95) / latency(without, 0.95) - 1);
+      process.stdout.write(
+        `latency pair ${k + 1}: client p50 ${latency(without, 0.5).toFixed(2)} -> ${latency(withIt, 0.5).toFixed(2)} ms, p95 ${latency(without, 0.95).toFixed(2)} -> ${latency(withIt, 0.95).toFixed(2)} ms\n`,
+      );
+    }
+    process.stdout.write(
+      `client latency at ${config.rate}/s over ${pairs} pairs: p50 ${pct(mean(p50))} on average (pairs ${pct(Math.min(...p50))} to ${pct(Math.max(...p50))}), p95 ${pct(mean(p95))} (pairs ${pct(Math.min(...p95))} to ${pct(Math.max(...p95))})\n`,
     );
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }
-const cpu = ratios.map((r) => r.cpu);
-const m = mean(cpu);
-const sd = Math.sqrt(cpu.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, cpu.length - 1));
-const half = cpu.length > 1 ? ((T95[cpu.length - 2] ?? 1.96) * sd) / Math.sqrt(cpu.length) : Number.NaN;
-process.stdout.write(
-  `recorder overhead over ${pairs} pairs (${config.workers} threads, ${config.rate}/s, ${base.count} requests): server CPU per request ${pct(m)} on average (95% interval ${pct(m - half)} to ${pct(m + half)}; median ${pct(median(cpu))}, pairs ${pct(Math.min(...cpu))} to ${pct(Math.max(...cpu))}); client p50 ${pct(mean(ratios.map((r) => r.p50)))}, p95 ${pct(mean(ratios.map((r) => r.p95)))} on average\n`,
-);

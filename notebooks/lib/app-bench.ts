@@ -119,16 +119,22 @@ function appArgs(config: AppConfig): string[] {
   return [APP, "--port", "0", "--mode", config.mode, "--workers", String(config.workers)];
 }
 
-/** Runs the demo service at `config` and measures it. */
-export async function measureConfig(config: AppConfig, options: MeasureOptions): Promise<MeasuredRun> {
-  const speedBefore = pythonSpeed(options.python);
-  let child: ChildProcess | null = null;
+/** The demo service running: its process, port, and how to stop it (and finish its recording). */
+export interface Service {
+  child: ChildProcess;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the demo service at `config`, under `gilsim record` when `recordTo` is given, and waits until it listens. */
+export async function startService(config: AppConfig, python: string, recordTo?: string): Promise<Service> {
+  let child: ChildProcess;
   let recorded: Promise<unknown> | null = null;
-  if (options.recordTo) {
+  if (recordTo) {
     const started = new Promise<ChildProcess>((resolve) => {
       recorded = record({
-        command: [options.python, ...appArgs(config)],
-        out: options.recordTo as string,
+        command: [python, ...appArgs(config)],
+        out: recordTo,
         stdio: "pipe",
         forwardSignals: false,
         onStart: resolve,
@@ -137,11 +143,35 @@ export async function measureConfig(config: AppConfig, options: MeasureOptions):
     });
     child = await started;
   } else {
-    child = spawn(options.python, appArgs(config), { stdio: ["ignore", "pipe", "inherit"] });
+    child = spawn(python, appArgs(config), { stdio: ["ignore", "pipe", "inherit"] });
   }
-  const exited = new Promise<void>((resolve) => (child as ChildProcess).once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
   try {
     const port = await waitReady(child);
+    return {
+      child,
+      port,
+      async stop() {
+        child.kill("SIGINT");
+        await exited;
+        if (recorded) await recorded;
+      },
+    };
+  } catch (error) {
+    kill();
+    throw error;
+  }
+}
+
+/** Runs the demo service at `config` and measures it. */
+export async function measureConfig(config: AppConfig, options: MeasureOptions): Promise<MeasuredRun> {
+  const speedBefore = pythonSpeed(options.python);
+  const service = await startService(config, options.python, options.recordTo);
+  const { child, port } = service;
+  try {
     const url = `http://127.0.0.1:${port}`;
     const kinds = demoTraffic();
     if (options.warmup > 0) {
@@ -153,9 +183,7 @@ export async function measureConfig(config: AppConfig, options: MeasureOptions):
     const load = await generateLoad({ url, kinds, rate: config.rate, count: options.count, seed: options.seed });
     const client = process.cpuUsage(client0);
     const serverCpu = processCpu(pid) - cpu0;
-    child.kill("SIGINT");
-    await exited;
-    if (recorded) await recorded;
+    await service.stop();
     const python = execFileSync(options.python, ["-c", "import platform; print(platform.python_version())"], {
       encoding: "utf8",
     }).trim();

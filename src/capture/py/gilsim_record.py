@@ -524,7 +524,12 @@ def _patch_thread_pool():
 
     original = ThreadPoolExecutor.submit
     _pool_json = {}  # a pool's size: its executor as JSON text
-    last_cpu = threading.local()
+
+    class _LastSubmit(threading.local):
+        cpu = None  # this thread's CPU time when its last submit began
+        inside = None  # the CPU that submit itself used
+
+    last_cpu = _LastSubmit()
     # A forked child's thread CPU clock starts again from 0: its first submit has no "before".
     os.register_at_fork(after_in_child=lambda: last_cpu.__dict__.clear())
 
@@ -534,10 +539,10 @@ def _patch_thread_pool():
             return original(self, fn, *args, **kwargs)  # part of a task, or an event loop's offload
         arrival = _perf()
         now_cpu = _cpu()
-        before = getattr(last_cpu, "cpu", None)
+        before = last_cpu.cpu
         last_cpu.cpu = now_cpu
         sub = None if before is None else now_cpu - before
-        subp = None if before is None else getattr(last_cpu, "inside", None)
+        subp = None if before is None else last_cpu.inside
         executor = _pool_json.get(self._max_workers)
         if executor is None:
             executor = _pool_json[self._max_workers] = _json({"kind": "threads", "workers": self._max_workers})
