@@ -58,6 +58,7 @@ __all__ = ["task", "name", "recording"]
 FORMAT = 1
 _perf = time.perf_counter_ns
 _cpu = time.thread_time_ns
+_get_ident = threading.get_ident
 _OUT = os.environ.get("GILSIM_RECORD", "")
 _MAX_TASKS = int(os.environ.get("GILSIM_RECORD_MAX", "1000000") or 1000000)
 _dumps = json.dumps  # the recorder's own, before json.dumps is wrapped
@@ -91,7 +92,7 @@ class _Task:
     the program no more than a tuple and writing a task costs one string format per segment."""
 
     __slots__ = ("id", "name", "arrival", "start", "end", "thread", "executor", "cpu0", "cpu", "sub", "segs",
-                 "tracks", "error", "run_w0", "loop", "subp")
+                 "tracks", "error", "run_w0", "loop", "subp", "tid")
 
     def __init__(self, name, arrival, executor, sub=None, subp=None):
         self.id = next(_ids)
@@ -100,6 +101,7 @@ class _Task:
         self.start = _perf()
         self.end = 0
         self.thread = threading.current_thread().name
+        self.tid = _get_ident()
         self.executor = executor  # as JSON text
         # Thread CPU time at the start: of the task, or on an event loop of the callback run in
         # progress (the c0 of calls counts from it).
@@ -147,7 +149,7 @@ def _json(value):
 
 def _head(cls, label):
     """A segment's class and label, as the start of its JSON array."""
-    return _quote(cls) + "," + _quote(label)
+    return _quote(cls) + "," + _quote(str(label))
 
 
 _SYNC = _json({"kind": "sync"})
@@ -298,22 +300,32 @@ def _call(t, head, fn, args, kwargs):
     finally:
         c1 = _cpu()
         track = _local.track
-        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, 1, -1 if track else c0 - t.cpu0, track))
+        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, 1, _since(t, c0, track), track))
+
+
+def _since(t, c0, track):
+    """A call's c0: the CPU its thread had used since the task's (or the callback run's) start;
+    -1 on an offload's track, or when the call runs on another thread than the task (a coroutine
+    sent to another thread's loop with run_coroutine_threadsafe), whose clock counts apart."""
+    return -1 if track or _get_ident() != t.tid else c0 - t.cpu0
+
+
+_RAISED = object()  # what a call returned when it raised instead
 
 
 def _call_n(t, head, fn, args, kwargs, n_of):
     """_call for a call that does `n_of(result)` pieces of work (rows stepped, a sleep's time)."""
     w0 = _perf()
     c0 = _cpu()
-    result = None
+    result = _RAISED
     try:
         result = fn(*args, **kwargs)
         return result
     finally:
         c1 = _cpu()
         track = _local.track
-        n = 1 if result is None else n_of(result)
-        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, n, -1 if track else c0 - t.cpu0, track))
+        n = 1 if result is _RAISED else n_of(result)
+        t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, n, _since(t, c0, track), track))
 
 
 def _call_held(t, head, fn, args, kwargs):
@@ -631,7 +643,9 @@ def _patch_asyncio():
 
     def _run(self):
         t = self._context.get(_current)
-        if t is None:
+        # Only an asyncio task's callbacks are its runs; a thread task whose context a loop copied
+        # (asyncio.run inside a pool task, run_coroutine_threadsafe) keeps its own clock.
+        if t is None or t.loop is None:
             original_run(self)
             t = self._context.get(_current)
             if t is not None and t.run_w0:  # the task began during this callback
