@@ -15,7 +15,7 @@
  * after the other in alternating order, compared at the client's p50 and p95. Runs minutes apart
  * differ by more than the recorder costs, so read these with their spread.
  *
- *   tsx scripts/recorder-overhead.ts [--sessions 6] [--requests 3000] [--pairs 0] [--rate 200] [--python python3]
+ *   tsx scripts/recorder-overhead.ts [--sessions 8] [--requests 2016] [--pairs 0] [--rate 200] [--python python3]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +26,7 @@ import {
   type MeasuredRun,
   measureConfig,
   processCpu,
+  type Service,
   startService,
 } from "../notebooks/lib/app-bench.js";
 import { exchange } from "../src/load/http.js";
@@ -55,8 +56,8 @@ function count(name: string, dflt: number, min = 1): number {
   }
   return v;
 }
-const sessions = count("sessions", 6, 2);
-const perSession = count("requests", 3000);
+const sessions = count("sessions", 8, 2);
+const perSession = count("requests", 2016);
 const pairs = count("pairs", 0, 0);
 const python = opt("python", "python3");
 const config: AppConfig = { id: "overhead", mode: "threads", workers: 4, rate: count("rate", 200) };
@@ -72,20 +73,28 @@ function interval(xs: readonly number[]): [number, number] {
   return [m - half, m + half];
 }
 
-/** The demo traffic's requests in its mix (3 orders to a report), as the closed loop sends them. */
+/**
+ * The demo traffic's requests in its mix, spread evenly: each kind as often as its weight says in a
+ * cycle of 48 (36 orders and 12 reports, one for each region), by smallest weighted count first.
+ */
 function requests(): { head: string; body: Uint8Array | null }[] {
   const kinds = demoTraffic();
   const total = kinds.reduce((a, k) => a + (k.weight ?? 1), 0);
+  const made = kinds.map(() => 0);
   const out: { head: string; body: Uint8Array | null }[] = [];
-  for (const k of kinds) {
-    const n = Math.round(((k.weight ?? 1) / total) * 48);
+  for (let i = 0; i < 48; i++) {
+    // The kind furthest behind its share so far goes next.
+    let pick = 0;
+    kinds.forEach((k, j) => {
+      const lag = (k.weight ?? 1) / total - (made[j] as number) / (i + 1);
+      const best = (kinds[pick]?.weight ?? 1) / total - (made[pick] as number) / (i + 1);
+      if (lag > best) pick = j;
+    });
+    made[pick] = (made[pick] as number) + 1;
+    const k = kinds[pick] as (typeof kinds)[number];
     const body = k.body === undefined ? null : typeof k.body === "string" ? Buffer.from(k.body) : k.body;
     const length = body ? `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` : "";
-    for (let i = 0; i < n; i++)
-      out.push({
-        head: `${k.method} ${k.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${length}Connection: close\r\n\r\n`,
-        body,
-      });
+    out.push({ head: `${k.method} ${k.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${length}Connection: close\r\n\r\n`, body });
   }
   return out;
 }
@@ -102,28 +111,30 @@ try {
   for (let k = 0; k < sessions; k++) {
     const start = (record: boolean) =>
       startService(config, python, record ? join(folder, `session-${k + 1}.jsonl`) : undefined);
-    const off = k % 2 === 0 ? await start(false) : null;
-    const on = await start(true);
-    const both = { off: off ?? (await start(false)), on };
+    let off: Service | null = null;
+    let on: Service | null = null;
     let usOff = 0;
     let usOn = 0;
     try {
+      if (k % 2 === 0) off = await start(false);
+      on = await start(true);
+      off ??= await start(false);
       for (let i = 0; i < 300; i++) {
-        await send(both.off.port, mix[i % mix.length] as (typeof mix)[number]);
-        await send(both.on.port, mix[i % mix.length] as (typeof mix)[number]);
+        await send(off.port, mix[i % mix.length] as (typeof mix)[number]);
+        await send(on.port, mix[i % mix.length] as (typeof mix)[number]);
       }
-      const cpuOff = processCpu(both.off.child.pid as number);
-      const cpuOn = processCpu(both.on.child.pid as number);
+      const cpuOff = processCpu(off.child.pid as number);
+      const cpuOn = processCpu(on.child.pid as number);
       for (let i = 0; i < perSession; i++) {
         const r = mix[i % mix.length] as (typeof mix)[number];
-        const [first, second] = i % 2 === 0 ? [both.off, both.on] : [both.on, both.off];
+        const [first, second] = i % 2 === 0 ? [off, on] : [on, off];
         await send(first.port, r);
         await send(second.port, r);
       }
-      usOff = (processCpu(both.off.child.pid as number) - cpuOff) / perSession / 1000;
-      usOn = (processCpu(both.on.child.pid as number) - cpuOn) / perSession / 1000;
+      usOff = (processCpu(off.child.pid as number) - cpuOff) / perSession / 1000;
+      usOn = (processCpu(on.child.pid as number) - cpuOn) / perSession / 1000;
     } finally {
-      await Promise.all([both.off.stop(), both.on.stop()]);
+      await Promise.all([off?.stop(), on?.stop()]);
     }
     ratios.push(usOn / usOff - 1);
     process.stdout.write(

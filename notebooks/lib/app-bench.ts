@@ -156,7 +156,9 @@ export async function startService(config: AppConfig, python: string, recordTo?:
       port,
       async stop() {
         child.kill("SIGINT");
+        const late = setTimeout(kill, 10_000); // a service deaf to SIGINT is killed
         await exited;
+        clearTimeout(late);
         if (recorded) await recorded;
       },
     };

@@ -434,7 +434,9 @@ export class App {
         s.name,
         input,
         scenario,
-        sweepWorkers(current).filter((w) => w !== current),
+        // Only the counts not in yet: a sweep stopped part-way (its run was cancelled or replaced)
+        // resumes with the points it lacks when its configuration comes back.
+        sweepWorkers(current).filter((w) => !points.some((p) => p.workers === w)),
         (p) => {
           if (s.sweep !== points) return; // a newer run replaced these points
           points.push(p);

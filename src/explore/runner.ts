@@ -15,10 +15,13 @@ import type { FromWorker, ToWorker } from "./protocol.js";
 import { BIG_WORK, type Outcome, p99WithWorkers, runScenario, workEstimate } from "./run.js";
 
 let pageScript: string | null = null;
+/** The blob: URL of the page's script, made once for every worker (each would hold a copy). */
+let pageUrl: string | null = null;
 
 /** Keeps the text of the page's script (main.ts), which workers are started from. */
 export function keepPageScript(text: string | null): void {
   pageScript = text;
+  pageUrl = null;
 }
 
 export type RunResult =
@@ -26,11 +29,16 @@ export type RunResult =
   | { state: "cancelled" }
   | { state: "failed"; message: string };
 
+/** Whether a worker could start at all: the page's script is known and the browser has Worker. */
+function startWorkerPossible(): boolean {
+  return pageScript !== null && typeof Worker !== "undefined";
+}
+
 function startWorker(): Worker | null {
   if (!pageScript || typeof Worker === "undefined") return null;
   try {
-    const url = URL.createObjectURL(new Blob([pageScript], { type: "text/javascript" }));
-    return new Worker(url);
+    pageUrl ??= URL.createObjectURL(new Blob([pageScript], { type: "text/javascript" }));
+    return new Worker(pageUrl);
   } catch {
     return null;
   }
@@ -58,7 +66,7 @@ interface SweepJob {
   settle: (p: SweepPointResult | null) => void;
 }
 
-/** A sweep worker (null where none could start) and the job it is running. */
+/** A sweep worker (null until started, or after it was stopped) and the job it is running. */
 interface SweepSlot {
   worker: Worker | null;
   job: SweepJob | null;
@@ -150,21 +158,26 @@ export class Runner {
       }
       return current();
     }
+    let delivered = 0;
     await Promise.all(
       counts.map(async (workers) => {
         const p = await new Promise<SweepPointResult | null>((settle) => {
           this.sweepQueue.push({ key, input, workers, settle });
           this.dispatch();
         });
-        if (p && current()) point(p);
+        if (p && current()) {
+          delivered++;
+          point(p);
+        }
       }),
     );
-    return current();
+    return current() && delivered === counts.length;
   }
 
   /**
    * Outdates the sweep of `key`: its points still queued are dropped, and a worker running one of
-   * them is terminated (and replaced), so the next run has the cores to itself.
+   * them is terminated, so the next run has the cores to itself; a fresh worker takes its place
+   * when a point next needs one.
    */
   stopSweep(key: string): void {
     this.sweepGeneration.set(key, (this.sweepGeneration.get(key) ?? 0) + 1);
@@ -174,39 +187,38 @@ export class Runner {
       this.sweepQueue.splice(i, 1);
       job.settle(null);
     }
-    for (const slot of this.sweepSlots ?? []) {
-      if (slot.job?.key !== key) continue;
-      slot.worker?.terminate();
-      slot.worker = startWorker();
-      const job = slot.job;
-      slot.job = null;
-      job.settle(null);
-    }
-    this.dispatch();
+    for (const slot of this.sweepSlots ?? []) if (slot.job?.key === key) this.drop(slot);
+    this.dispatch(); // another configuration's points may be waiting for those slots
+  }
+
+  /** Terminates a slot's worker (a fresh one starts when the slot is next given a point) and settles its job. */
+  private drop(slot: SweepSlot): void {
+    slot.worker?.terminate();
+    slot.worker = null;
+    const job = slot.job;
+    slot.job = null;
+    job?.settle(null);
   }
 
   private slots(): SweepSlot[] {
     if (this.sweepSlots === undefined) {
       this.sweepSlots = [];
-      const size = sweepPoolSize(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
-      for (let i = 0; i < size; i++) {
-        const worker = startWorker();
-        if (!worker) break;
-        this.sweepSlots.push({ worker, job: null });
+      // Where no worker can start at all, there are no slots and the points run on the page.
+      if (startWorkerPossible()) {
+        const size = sweepPoolSize(typeof navigator === "undefined" ? undefined : navigator.hardwareConcurrency);
+        for (let i = 0; i < size; i++) this.sweepSlots.push({ worker: null, job: null });
       }
     }
     return this.sweepSlots;
   }
 
-  /** Gives each free sweep worker the next queued point (none left that can run: the points are dropped). */
+  /** Gives each free sweep worker the next queued point, starting a worker where a slot has none. */
   private dispatch(): void {
-    if (!(this.sweepSlots ?? []).some((slot) => slot.worker)) {
-      for (const job of this.sweepQueue.splice(0)) job.settle(null);
-      return;
-    }
     for (const slot of this.sweepSlots ?? []) {
+      if (slot.job || this.sweepQueue.length === 0) continue;
+      slot.worker ??= startWorker();
       const worker = slot.worker;
-      if (!worker || slot.job || this.sweepQueue.length === 0) continue;
+      if (!worker) continue;
       const job = this.sweepQueue.shift() as SweepJob;
       slot.job = job;
       const id = this.nextId++;
@@ -214,13 +226,27 @@ export class Runner {
         const m = event.data;
         if (m.id !== id) return;
         worker.removeEventListener("message", listen);
+        worker.removeEventListener("error", failed);
         if (slot.job !== job) return; // stopped meanwhile
         slot.job = null;
         job.settle(m.kind === "point" ? { workers: m.workers, p99: m.p99, throughput: m.throughput } : null);
         this.dispatch();
       };
+      // A worker that fails (its script would not load, it ran out of memory) loses this point
+      // only: it is dropped, and a fresh one takes the next.
+      const failed = () => {
+        worker.removeEventListener("message", listen);
+        worker.removeEventListener("error", failed);
+        if (slot.job === job) this.drop(slot);
+        this.dispatch();
+      };
       worker.addEventListener("message", listen);
+      worker.addEventListener("error", failed);
       worker.postMessage({ id, kind: "point", input: job.input, workers: job.workers } satisfies ToWorker);
+    }
+    // No slot could start a worker: the points left cannot run.
+    if (this.sweepQueue.length > 0 && !(this.sweepSlots ?? []).some((slot) => slot.worker)) {
+      for (const job of this.sweepQueue.splice(0)) job.settle(null);
     }
   }
 }

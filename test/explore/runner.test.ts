@@ -12,7 +12,7 @@ class FakeWorker {
   static all: FakeWorker[] = [];
   readonly inbox: ToWorker[] = [];
   terminated = false;
-  private readonly listeners = new Set<(e: MessageEvent<FromWorker>) => void>();
+  private readonly listeners = new Map<string, Set<(e: MessageEvent<FromWorker>) => void>>();
   constructor() {
     FakeWorker.all.push(this);
   }
@@ -20,11 +20,17 @@ class FakeWorker {
     if (this.terminated) throw new Error("posted to a terminated worker");
     this.inbox.push(m);
   }
-  addEventListener(_: string, f: (e: MessageEvent<FromWorker>) => void): void {
-    this.listeners.add(f);
+  addEventListener(type: string, f: (e: MessageEvent<FromWorker>) => void): void {
+    const set = this.listeners.get(type) ?? new Set();
+    set.add(f);
+    this.listeners.set(type, set);
   }
-  removeEventListener(_: string, f: (e: MessageEvent<FromWorker>) => void): void {
-    this.listeners.delete(f);
+  removeEventListener(type: string, f: (e: MessageEvent<FromWorker>) => void): void {
+    this.listeners.get(type)?.delete(f);
+  }
+  /** Fails as a worker whose script throws: its "error" listeners hear of it. */
+  fail(): void {
+    for (const f of [...(this.listeners.get("error") ?? [])]) f({} as MessageEvent<FromWorker>);
   }
   terminate(): void {
     this.terminated = true;
@@ -33,7 +39,7 @@ class FakeWorker {
   answer(): void {
     const m = this.inbox.shift();
     if (m?.kind !== "point") throw new Error("nothing to answer");
-    for (const f of [...this.listeners])
+    for (const f of [...(this.listeners.get("message") ?? [])])
       f({
         data: { id: m.id, kind: "point", workers: m.workers, p99: 1000 * m.workers, throughput: 1 },
       } as MessageEvent<FromWorker>);
@@ -86,17 +92,36 @@ describe("the sparkline's sweep workers", () => {
     expect(got.sort((x, y) => x - y)).toEqual([1, 2, 4, 8]);
   });
 
-  it("a newer run stops the older points: the busy worker is terminated and replaced, the sweep settles", async () => {
+  it("a newer run stops the older points: the busy workers are terminated, the sweep settles, fresh workers start only when needed", async () => {
     const runner = new Runner();
     const got: number[] = [];
     const old = runner.sweep("a", input, scenario, [1, 2, 4, 8], (p) => got.push(p.workers));
     const before = live();
     runner.stopSweep("a");
     expect(before.every((w) => w.terminated)).toBe(true);
-    expect(live()).toHaveLength(2);
-    expect(busy()).toHaveLength(0);
+    expect(live()).toHaveLength(0); // nothing parses the page's script while the new run goes
     expect(await old).toBe(false);
     expect(got).toEqual([]);
+    const next = runner.sweep("a", input, scenario, [1, 2], (p) => got.push(p.workers));
+    expect(busy()).toHaveLength(2);
+    for (const w of busy()) w.answer();
+    expect(await next).toBe(true);
+    expect(got.sort((x, y) => x - y)).toEqual([1, 2]);
+  });
+
+  it("a worker that fails loses its own point only: a fresh one takes the next, and the sweep says it is incomplete", async () => {
+    const runner = new Runner();
+    const got: number[] = [];
+    const done = runner.sweep("a", input, scenario, [1, 2, 4], (p) => got.push(p.workers));
+    const [first, second] = live() as [FakeWorker, FakeWorker];
+    first.fail();
+    expect(first.terminated).toBe(true);
+    second.answer();
+    await settle();
+    for (const w of busy()) w.answer();
+    expect(await done).toBe(false);
+    expect(got).toHaveLength(2);
+    expect(live()).toHaveLength(2);
   });
 
   it("stopping one configuration keeps the other's points", async () => {
