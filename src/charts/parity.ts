@@ -37,6 +37,8 @@ export interface ParityOptions extends FigureOptions {
   columns?: number;
   /** The shaded band of relative error around the identity; default 0.15. */
   band?: number;
+  /** What the y axis holds against the measured x: "simulated" (default) or, for a forecast, "predicted". */
+  modelled?: string;
 }
 
 /** Room for the panel's title line and, under it, the y axis label. */
@@ -70,6 +72,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     });
   });
   const band = options.band ?? 0.15;
+  const modelled = options.modelled ?? "simulated";
   if (!(band > 0 && band < 1)) throw invalid("band", options.band, "a number between 0 and 1");
   const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length));
   const fig = figureText(options, {
@@ -193,7 +196,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       }),
       // The y label sits just above the plot's top-left corner, under the panel's title (Plot's own
       // axis label would go to the very top, over the title).
-      Plot.text([scaleLabel(axisLabel("simulated"), true)], {
+      Plot.text([scaleLabel(axisLabel(modelled), true)], {
         frameAnchor: "top-left",
         dy: -12,
         dx: -marginLeft + 4,
@@ -224,15 +227,17 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       {
         items: [
           ...options.series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
-          { kind: "line" as const, label: "simulated = measured", stroke: INK, dash: "3,3", width: 0.75 },
+          { kind: "line" as const, label: `${modelled} = measured`, stroke: INK, dash: "3,3", width: 0.75 },
           ...(runsShown
             ? [
                 {
                   // The runs' lines take their point's colour; a neutral grey sample, so the legend
-                  // does not name a colour no line is drawn in.
+                  // does not name a colour no line is drawn in, drawn through a point as on the plot
+                  // so it does not read as one of the band's solid edges (the same grey).
                   kind: "line" as const,
-                  label: "real runs, lowest to highest (in the point's colour)",
+                  label: "real runs, lowest to highest, through each point (in its colour)",
                   stroke: SAMPLE_GREY,
+                  glyph: "circle" as const,
                   width: 1.25,
                 },
               ]

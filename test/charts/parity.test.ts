@@ -36,14 +36,18 @@ describe("parityChart", () => {
       { measured: 10, simulated: 8, series: "b", runs: [9, 12] as [number, number] },
     ];
     const figure = parityChart([{ quantity: "p99 (ms)", points }], { series, caption: "Mine." });
-    expect(svgTexts(figure.svg)).toContain("real runs, lowest to highest (in the point's colour)");
+    expect(svgTexts(figure.svg)).toContain("real runs, lowest to highest, through each point (in its colour)");
     // Each runs' line is drawn in its point's colour; the legend's sample is neither series' colour
     // nor the ink, so it names no colour the lines are not drawn in.
     const rules = [...figure.svg.matchAll(/<g aria-label="rule"[^>]*stroke="([^"]+)"/g)].map((m) => m[1]);
     expect(rules).toEqual(expect.arrayContaining(["#D55E00", "#0072B2"]));
-    // The legend's sample of that line: the neutral grey, not a series' colour nor the ink.
-    const sample = figure.svg.match(/<line[^>]*stroke="([^"]+)"[^>]*\/><\/g><text[^>]*>real runs, lowest to highest/);
+    // The legend's sample of that line: the neutral grey, not a series' colour nor the ink, drawn
+    // through a point so it is not read as one of the band's solid edges (the same grey).
+    const sample = figure.svg.match(
+      /<line[^>]*stroke="([^"]+)"[^>]*\/><path[^>]*fill="([^"]+)"[^>]*\/><\/g><text[^>]*>real runs, lowest to highest/,
+    );
     expect(sample?.[1]).toBe(SAMPLE_GREY);
+    expect(sample?.[2]).toBe(SAMPLE_GREY);
     expect(figure.caption).toContain("slid along the diagonal");
     const dots = [...figure.svg.matchAll(/<g aria-label="dot"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => m[1] ?? "");
     const at = dots.map((g) => /transform="translate\(([\d.]+),([\d.]+)\)"/.exec(g)?.slice(1).join(","));
@@ -53,6 +57,14 @@ describe("parityChart", () => {
       series,
     });
     expect(svgTexts(plain.svg).join(" ")).not.toContain("real runs, lowest to highest");
+    // A forecast says so on its axis and its identity line; the default is a simulation.
+    const forecast = parityChart([{ quantity: "p99 (ms)", points: [{ measured: 10, simulated: 8, series: "a" }] }], {
+      series,
+      modelled: "predicted",
+    });
+    expect(svgTexts(forecast.svg)).toEqual(expect.arrayContaining(["predicted = measured"]));
+    expect(svgTexts(forecast.svg).join(" ")).toContain("predicted (ms)");
+    expect(svgTexts(plain.svg)).toEqual(expect.arrayContaining(["simulated = measured"]));
     expect(plain.caption).not.toContain("slid along");
     expect(plain.caption).toContain("below it too low");
   });
