@@ -50,6 +50,22 @@ with gilsim_record.task('we"ird \\ näme ✓'):
     json.loads('{"k": [1, 2, 3]}')
 `;
 
+const FORKING = `
+import json, os, sys, time
+import gilsim_record
+
+with gilsim_record.task("parent-before"):
+    json.dumps({"a": 1})
+pid = os.fork()
+if pid == 0:
+    with gilsim_record.task("child"):
+        time.sleep(0.01)
+    sys.exit(0)
+os.waitpid(pid, 0)
+with gilsim_record.task("parent-after"):
+    pass
+`;
+
 describe.skipIf(!hasPython())("the recorder in CPython", () => {
   const dir = tempDir("gilsim-recorder-");
   const out = join(dir, "rec.jsonl");
@@ -64,6 +80,29 @@ describe.skipIf(!hasPython())("the recorder in CPython", () => {
     });
     return mainProcess(parseRecording(readFileSync(out, "utf8"), out)).tasks;
   }
+
+  it.skipIf(process.platform === "win32")(
+    "a forked child records as a process of its own, without the parent's unwritten lines",
+    {
+      timeout: 60_000,
+    },
+    () => {
+      const forkOut = join(dir, "fork.jsonl");
+      const forkScript = join(dir, "forking.py");
+      writeFileSync(forkScript, FORKING);
+      execFileSync("python3", [forkScript], {
+        env: { ...process.env, PYTHONPATH: recorderDir(), GILSIM_RECORD: forkOut },
+        stdio: "ignore",
+        timeout: 30_000,
+      });
+      const { processes } = parseRecording(readFileSync(forkOut, "utf8"), forkOut);
+      expect(processes).toHaveLength(2);
+      expect(new Set(processes.map((p) => p.header.pid)).size).toBe(2);
+      const names = processes.map((p) => p.tasks.map((t) => t.name).sort());
+      expect(names).toEqual(expect.arrayContaining([["parent-after", "parent-before"], ["child"]]));
+      for (const p of processes) for (const t of p.tasks) expect(t.pid).toBe(p.header.pid);
+    },
+  );
 
   it("writes lines that parse, with the sleep asked for, an odd name intact and a thread task's own CPU", {
     timeout: 90_000,

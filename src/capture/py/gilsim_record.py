@@ -40,7 +40,9 @@ previous submit call (known before this submit starts, so the two are always wri
 Times are integer nanoseconds from the header's t0 (time.perf_counter_ns); a segment's t is from the
 task's start, c0 its thread CPU time at entry from the track's start (-1 when not read), cpu -1 when
 not read, track 0 the task's own thread and k > 0 its k-th offload. A "recorded" footer ends each
-process's lines. Lines are written by a background thread every half second and at exit.
+process's lines. Lines are written by a background thread every half second and at exit. A forked
+child (a prefork server's worker) writes a header, its tasks and a footer of its own, under its own
+pid; a child that ends with os._exit loses what it recorded in its last half second.
 """
 
 import atexit
@@ -775,6 +777,24 @@ def _finish():
         _state["fd"] = -1
 
 
+def _after_fork_in_child():
+    """A forked child (a prefork server's worker) records as a process of its own: its own pid,
+    header, counts and flusher thread (the parent's did not survive the fork), fresh locks (one may
+    have been held at the fork), and none of the parent's unwritten lines, which the parent writes.
+    Times still count from the parent's t0, on the same system-wide clock."""
+    global _lines_lock, _stop
+    if not _state["installed"]:
+        return
+    _lines_lock = threading.Lock()
+    _stop = threading.Event()
+    del _lines[:]
+    _state["pid"] = os.getpid()
+    _state["done"] = 0
+    _state["dropped"] = 0
+    _write(_json(_header()) + "\n")
+    threading.Thread(target=_flusher, name="gilsim-recorder", daemon=True).start()
+
+
 def _on_sigterm(signum, frame):
     import signal
 
@@ -824,6 +844,7 @@ def install(path=_OUT):
     _state["installed"] = True
     threading.Thread(target=_flusher, name="gilsim-recorder", daemon=True).start()
     atexit.register(_finish)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
     try:
         import signal
 
