@@ -51,19 +51,32 @@ with gilsim_record.task('we"ird \\ näme ✓'):
 `;
 
 const FORKING = `
-import json, os, sys, time
+import json, os, sys, time, multiprocessing
 import gilsim_record
 
-with gilsim_record.task("parent-before"):
-    json.dumps({"a": 1})
-pid = os.fork()
-if pid == 0:
-    with gilsim_record.task("child"):
-        time.sleep(0.01)
-    sys.exit(0)
-os.waitpid(pid, 0)
-with gilsim_record.task("parent-after"):
-    pass
+def work():
+    with gilsim_record.task("process-child"):
+        time.sleep(0.001)
+
+if __name__ == "__main__":
+    with gilsim_record.task("parent-before"):
+        json.dumps({"a": 1})
+    pid = os.fork()
+    if pid == 0:
+        with gilsim_record.task("child"):
+            time.sleep(0.01)
+        sys.exit(0)
+    os.waitpid(pid, 0)
+    with gilsim_record.task("parent-outer"):
+        pid = os.fork()          # forked inside a task: the child leaves that task's with-block
+        if pid == 0:
+            with gilsim_record.task("child-inner"):
+                pass
+            sys.exit(0)
+        os.waitpid(pid, 0)
+    p = multiprocessing.get_context("fork").Process(target=work)  # ends with os._exit
+    p.start()
+    p.join()
 `;
 
 describe.skipIf(!hasPython())("the recorder in CPython", () => {
@@ -82,7 +95,7 @@ describe.skipIf(!hasPython())("the recorder in CPython", () => {
   }
 
   it.skipIf(process.platform === "win32")(
-    "a forked child records as a process of its own, without the parent's unwritten lines",
+    "a forked child records as a process of its own, without the parent's unwritten lines or its task in progress, also when it ends with os._exit",
     {
       timeout: 60_000,
     },
@@ -96,11 +109,16 @@ describe.skipIf(!hasPython())("the recorder in CPython", () => {
         timeout: 30_000,
       });
       const { processes } = parseRecording(readFileSync(forkOut, "utf8"), forkOut);
-      expect(processes).toHaveLength(2);
-      expect(new Set(processes.map((p) => p.header.pid)).size).toBe(2);
+      expect(processes).toHaveLength(4);
+      expect(new Set(processes.map((p) => p.header.pid)).size).toBe(4);
       const names = processes.map((p) => p.tasks.map((t) => t.name).sort());
-      expect(names).toEqual(expect.arrayContaining([["parent-after", "parent-before"], ["child"]]));
-      for (const p of processes) for (const t of p.tasks) expect(t.pid).toBe(p.header.pid);
+      expect(names).toEqual(
+        expect.arrayContaining([["parent-before", "parent-outer"], ["child"], ["child-inner"], ["process-child"]]),
+      );
+      for (const p of processes) {
+        for (const t of p.tasks) expect(t.pid).toBe(p.header.pid);
+        expect(p.duration).not.toBeNull(); // each wrote its footer
+      }
     },
   );
 

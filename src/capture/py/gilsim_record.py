@@ -41,8 +41,9 @@ Times are integer nanoseconds from the header's t0 (time.perf_counter_ns); a seg
 task's start, c0 its thread CPU time at entry from the track's start (-1 when not read), cpu -1 when
 not read, track 0 the task's own thread and k > 0 its k-th offload. A "recorded" footer ends each
 process's lines. Lines are written by a background thread every half second and at exit. A forked
-child (a prefork server's worker) writes a header, its tasks and a footer of its own, under its own
-pid; a child that ends with os._exit loses what it recorded in its last half second.
+child (a prefork server's worker, a multiprocessing fork) writes a header, its tasks and a footer
+of its own, under its own pid, also when it ends with os._exit; a task in progress when it forked
+is the parent's.
 """
 
 import atexit
@@ -74,7 +75,7 @@ class _Local(threading.local):
 
 _local = _Local()
 _ids = itertools.count(1)
-_state = {"installed": False, "fd": -1, "t0": 0, "t0_unix": 0, "pid": 0, "dropped": 0, "done": 0}
+_state = {"installed": False, "fd": -1, "t0": 0, "t0_unix": 0, "pid": 0, "dropped": 0, "done": 0, "forked": 0}
 _lines = []
 _lines_lock = threading.Lock()
 _stop = threading.Event()
@@ -128,6 +129,8 @@ _SEG = "[%s,%d,%d,%d,%d,%d,%d]"
 
 
 def _emit(t):
+    if t.start < _state["forked"]:
+        return  # begun before this process was forked from its parent: the parent writes it
     if _state["done"] >= _MAX_TASKS:
         _state["dropped"] += 1
         return
@@ -783,7 +786,7 @@ def _after_fork_in_child():
     have been held at the fork), and none of the parent's unwritten lines, which the parent writes.
     Times still count from the parent's t0, on the same system-wide clock."""
     global _lines_lock, _stop
-    if not _state["installed"]:
+    if not _state["installed"] or _state["fd"] < 0:
         return
     _lines_lock = threading.Lock()
     _stop = threading.Event()
@@ -791,8 +794,26 @@ def _after_fork_in_child():
     _state["pid"] = os.getpid()
     _state["done"] = 0
     _state["dropped"] = 0
+    # A task in progress in the forking thread is the parent's: the child neither writes it nor
+    # adds to it (its thread CPU clock starts again from 0), and a task it starts is its own.
+    _state["forked"] = _perf()
+    _current.set(None)
+    # multiprocessing's and ProcessPoolExecutor's forked children end with os._exit, which skips
+    # atexit: write what the child recorded first.
+    os._exit = _exit_writing
     _write(_json(_header()) + "\n")
     threading.Thread(target=_flusher, name="gilsim-recorder", daemon=True).start()
+
+
+_real_exit = os._exit
+
+
+def _exit_writing(status):
+    """os._exit in a forked child: the recording's last lines and footer, then the real exit."""
+    try:
+        _finish()
+    finally:
+        _real_exit(status)
 
 
 def _on_sigterm(signum, frame):
