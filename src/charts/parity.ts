@@ -38,7 +38,7 @@ export interface ParityOptions extends FigureOptions {
   /** The shaded band of relative error around the identity; default 0.15. */
   band?: number;
   /** What the y axis holds against the measured x: "simulated" (default) or, for a forecast, "predicted". */
-  modelled?: string;
+  modelled?: "simulated" | "predicted";
 }
 
 /** Room for the panel's title line and, under it, the y axis label. */
@@ -73,14 +73,15 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
   });
   const band = options.band ?? 0.15;
   const modelled = options.modelled ?? "simulated";
+  const noun = modelled === "simulated" ? "the simulation" : "the prediction";
   if (!(band > 0 && band < 1)) throw invalid("band", options.band, "a number between 0 and 1");
   const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length));
   const fig = figureText(options, {
     width: 900,
     height: 300,
-    title: "Simulated against measured",
+    title: `${modelled === "simulated" ? "Simulated" : "Predicted"} against measured`,
     subtitle: undefined,
-    caption: `Each dot is one case: measured across, simulated up, on log axes. On the dashed line the simulation is exact, below it too low; between the two solid lines (shaded) it is within ±${Math.round(band * 100)}%.`,
+    caption: `Each dot is one case: measured across, ${modelled} up, on log axes. On the dashed line ${noun} is exact, below it too low; between the two solid lines (shaded) it is within ±${Math.round(band * 100)}%.`,
   });
   const plotWidth = fig.width - 2 * PAD;
   const cell = Math.floor((plotWidth - GAP * (columns - 1)) / columns);
