@@ -30,6 +30,7 @@ import {
   startService,
 } from "../notebooks/lib/app-bench.js";
 import { exchange } from "../src/load/http.js";
+import { estimate } from "../src/metrics/replicate.js";
 
 const NAMES = ["sessions", "requests", "pairs", "rate", "python"];
 const args = process.argv.slice(2);
@@ -64,14 +65,6 @@ const config: AppConfig = { id: "overhead", mode: "threads", workers: 4, rate: c
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
-/** Two-sided 95% Student t quantiles for 1 to 10 degrees of freedom (then the normal's). */
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-function interval(xs: readonly number[]): [number, number] {
-  const m = mean(xs);
-  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-  const half = ((T95[xs.length - 2] ?? 1.96) * sd) / Math.sqrt(xs.length);
-  return [m - half, m + half];
-}
 
 /**
  * The demo traffic's requests in its mix, spread evenly: each kind as often as its weight says in a
@@ -141,7 +134,7 @@ try {
       `session ${k + 1}/${sessions}: server CPU ${usOff.toFixed(0)} us a request without the recorder, ${usOn.toFixed(0)} with it (${pct(usOn / usOff - 1)})\n`,
     );
   }
-  const [lo, hi] = interval(ratios);
+  const { lo, hi } = estimate(ratios, 0.95);
   process.stdout.write(
     `recorder overhead, server CPU per request (${sessions} sessions of ${perSession} requests, one at a time, to both copies in turn): ${pct(mean(ratios))} (95% interval ${pct(lo)} to ${pct(hi)}; sessions ${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))})\n`,
   );
