@@ -4,6 +4,7 @@
  * `npx tsx notebooks/your-app.ts --live` measures the app again first (about 5 minutes; run it
  * under the machine's measurement lock on a shared host).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readRecording } from "../src/capture/recording.js";
 import { type ErrorPoint, errorStripChart, type SeriesStyle } from "../src/charts/error-strip.js";
@@ -295,14 +296,14 @@ export async function run(nb: Notebook): Promise<void> {
   );
 
   nb.heading("3. The recorder's cost");
-  /** The recorder's CPU overhead on the demo service (scripts/recorder-overhead.ts, README). */
-  const RECORDER_OVERHEAD = 0.06;
+  const overhead = recorderOverhead(join(APP_DATA_DIR, "recorder-overhead.txt"));
+  const RECORDER_OVERHEAD = overhead.mean;
   const base = rows.find((r) => r.config.id === BASE.id);
   if (base) {
     const cpuOn = rec.serverCores;
     const cpuOff = mean((data.configs.find((c) => c.config.id === BASE.id)?.runs ?? []).map((r) => r.serverCores));
     nb.text(
-      `The fit describes the app as recorded, recorder included. At the recorded configuration the app with the recorder used ${cpuOn.toFixed(3)} cores and answered with client-side p50 ${msText(rec.p50)} and p99 ${msText(rec.p99)}; without it (the ${REPEATS} measured runs) ${cpuOff.toFixed(3)} cores (${signed((cpuOn - cpuOff) / cpuOff)} with it), p50 ${msText(base.measured.p50.mean)} and p99 ${msText(base.measured.p99.mean)}. The recorder's CPU is in the fitted steps, so whatever it adds pushes every prediction up. Measured with a recorded and an unrecorded copy of the service running side by side and served in turn, over 8 fresh starts (scripts/recorder-overhead.ts, README), it adds ${signed(RECORDER_OVERHEAD)} of server CPU per request (95% interval 5.1% to 6.9%; data/app/recorder-overhead.txt); one recorded run beside these ${REPEATS} cannot separate its cost from the host's swings above.${(cpuOn - cpuOff) / cpuOff > RECORDER_OVERHEAD + 0.05 ? ` Here the recorded run's ${signed((cpuOn - cpuOff) / cpuOff)} exceeds ${signed(RECORDER_OVERHEAD + 0.05)} (the recorder's cost and 5 points of the host's swing): the recorded run was dear for reasons these runs cannot separate (the host, or the recorder with several threads busy at once, which its overhead measurement does not load), and the fitted steps carry that cost, which pushes every prediction up. Read the errors of section 2 with it in mind.` : ""}`,
+      `The fit describes the app as recorded, recorder included. At the recorded configuration the app with the recorder used ${cpuOn.toFixed(3)} cores and answered with client-side p50 ${msText(rec.p50)} and p99 ${msText(rec.p99)}; without it (the ${REPEATS} measured runs) ${cpuOff.toFixed(3)} cores (${signed((cpuOn - cpuOff) / cpuOff)} with it), p50 ${msText(base.measured.p50.mean)} and p99 ${msText(base.measured.p99.mean)}. The recorder's CPU is in the fitted steps, so whatever it adds pushes every prediction up. Measured with a recorded and an unrecorded copy of the service running side by side and served in turn, over 8 fresh starts (scripts/recorder-overhead.ts, README), it adds ${signed(RECORDER_OVERHEAD)} of server CPU per request (95% interval ${signed(overhead.lo)} to ${signed(overhead.hi)}; data/app/recorder-overhead.txt); one recorded run beside these ${REPEATS} cannot separate its cost from the host's swings above.${(cpuOn - cpuOff) / cpuOff > RECORDER_OVERHEAD + 0.05 ? ` Here the recorded run's ${signed((cpuOn - cpuOff) / cpuOff)} exceeds ${signed(RECORDER_OVERHEAD + 0.05)} (the recorder's cost and 5 points of the host's swing): the recorded run was dear for reasons these runs cannot separate (the host, or the recorder with several threads busy at once, which its overhead measurement does not load), and the fitted steps carry that cost, which pushes every prediction up. Read the errors of section 2 with it in mind.` : ""}`,
     );
   }
 
@@ -407,3 +408,15 @@ export async function run(nb: Notebook): Promise<void> {
 }
 
 await runIfMain(import.meta.url, { meta, run });
+
+/**
+ * The recorder's measured CPU overhead on the demo service: the summary line that
+ * scripts/recorder-overhead.ts printed, kept in data/app/recorder-overhead.txt.
+ */
+function recorderOverhead(path: string): { mean: number; lo: number; hi: number } {
+  const m = /server CPU per request[^:]*: ([+-][\d.]+)% \(95% interval ([+-][\d.]+)% to ([+-][\d.]+)%/.exec(
+    readFileSync(path, "utf8"),
+  );
+  if (!m) throw new Error(`${path}: no "recorder overhead, server CPU per request" summary line`);
+  return { mean: Number(m[1]) / 100, lo: Number(m[2]) / 100, hi: Number(m[3]) / 100 };
+}
