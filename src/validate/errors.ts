@@ -35,15 +35,16 @@ export const PARAM_SET_LABELS: Record<ParamSet, string> = {
 /** Where the per-version machine profiles live (data/profiles/<version>.json). */
 export const PROFILES_DIR = fileURLToPath(new URL("../../data/profiles/", import.meta.url));
 
-/** The machine profile to simulate a version with, and what to call it in a report. */
-export type ProfileSource = (version: string) => { profile: MachineProfile; label: string };
+/** The machine profile to simulate a record's version with, and what to call it in a report. */
+export type ProfileSource = (version: string, rec?: RandomRecord) => { profile: MachineProfile; label: string };
 
 /**
- * Profiles by version: `fixed` for every version when given; else <dir>/<version>.json when it
- * exists, else `fallback`. Each file is read once.
+ * Profiles by version: `fixed` for every version when given; else the record's own session profile
+ * when it has one (unless `sessions` is false); else <dir>/<version>.json when it exists, else
+ * `fallback`. Each file is read once.
  */
 export function profileSource(
-  options: { fixed?: string; dir?: string; fallback?: string; root?: string } = {},
+  options: { fixed?: string; dir?: string; fallback?: string; root?: string; sessions?: boolean } = {},
 ): ProfileSource {
   const cache = new Map<string, { profile: MachineProfile; label: string }>();
   const root = options.root ?? fileURLToPath(new URL("../../", import.meta.url));
@@ -56,8 +57,9 @@ export function profileSource(
     }
     return hit;
   };
-  return (version) => {
+  return (version, rec) => {
     if (options.fixed) return load(options.fixed);
+    if (rec?.profile && options.sessions !== false) return { profile: rec.profile, label: "session" };
     const own = join(options.dir ?? PROFILES_DIR, `${version}.json`);
     return load(existsSync(own) ? own : (options.fallback ?? DEFAULT_PROFILE_PATH));
   };
@@ -116,7 +118,7 @@ function simulatedMetrics(s: Scenario): Metrics {
 /** Simulates a record's scenario with both parameter sets and compares each with its real runs. */
 export function evaluateRecord(rec: RandomRecord, profiles: ProfileSource): ScenarioResult {
   const version = String((rec.input.runtime as { python?: string } | undefined)?.python ?? "");
-  const { profile, label } = profiles(version);
+  const { profile, label } = profiles(version, rec);
   const withProfile = parseScenario(applyProfile(rec.input, profile), rec.id);
   const plain = parseScenario(rec.input, rec.id);
   const reals = recordRuns(rec).map((r) => metricsFromTrace(r.trace, { warmup: plain.run.warmup }));

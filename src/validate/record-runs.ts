@@ -3,6 +3,7 @@ import { cpus, getPriority, loadavg, platform, release } from "node:os";
 import { isDeepStrictEqual } from "node:util";
 import { compare } from "../real/compare.js";
 import type { RealProgress } from "../real/options.js";
+import type { MachineProfile } from "../real/profile.js";
 import type { PythonInfo } from "../real/python.js";
 import { parseScenario } from "../scenario/scenario.js";
 import { type RandomRecord, recordPath, toRandomRecord, writeRandomRecord } from "./record.js";
@@ -63,6 +64,8 @@ export function planRecording(
 
 export type RecordEvent =
   | { kind: "scenario"; scenario: RandomScenario; position: number; of: number }
+  | { kind: "calibrate"; version: string }
+  | { kind: "calibrated"; version: string; busy: string[] }
   | { kind: "run"; scenario: RandomScenario; run: number; runs: number; progress: RealProgress }
   | { kind: "recorded"; scenario: RandomScenario; path: string; seconds: number };
 
@@ -79,6 +82,12 @@ export interface RecordOptions {
   maxSeconds: number | null;
   signal?: AbortSignal;
   onEvent?: (event: RecordEvent) => void;
+  /**
+   * Measures this session's machine profile for an interpreter (gilsim calibrate), once per
+   * version, before its first scenario; each record of that version carries it. Absent: records
+   * carry no profile and are simulated with data/profiles.
+   */
+  calibrate?: (python: PythonInfo) => Promise<{ profile: MachineProfile; busy: string[] }>;
 }
 
 /** This machine, as a record states it. */
@@ -129,12 +138,19 @@ export async function recordScenarios(
   } catch {
     nice = null;
   }
+  const profiles = new Map<string, MachineProfile>();
   for (const [k, s] of plan.toRun.entries()) {
     if (options.maxSeconds !== null && elapsed() + s.seconds * options.runs > options.maxSeconds) {
       return { recorded, stopped: true, seconds: elapsed() };
     }
     const python = options.pythons.get(s.version);
     if (!python) throw new Error(`no Python ${s.version} for ${s.id}`);
+    if (options.calibrate && !profiles.has(s.version)) {
+      options.onEvent?.({ kind: "calibrate", version: s.version });
+      const measured = await options.calibrate(python);
+      profiles.set(s.version, measured.profile);
+      options.onEvent?.({ kind: "calibrated", version: s.version, busy: measured.busy });
+    }
     options.onEvent?.({ kind: "scenario", scenario: s, position: k, of: plan.toRun.length });
     const started = elapsed();
     const before = loads();
@@ -155,6 +171,7 @@ export async function recordScenarios(
       policy,
       nice,
       priority: options.priority,
+      profile: profiles.get(s.version) ?? null,
     });
     const path = await writeRandomRecord(options.dir, rec);
     recorded.push(s.id);

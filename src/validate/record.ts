@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { readFailure } from "../io/read-failure.js";
 import { type CompactTrace, compactTrace, expandTrace } from "../real/compact.js";
 import type { RealRun } from "../real/compare.js";
+import { type MachineProfile, profileProblems } from "../real/profile.js";
 import type { ScenarioInput } from "../scenario/schema.js";
 import type { RandomScenario } from "./space.js";
 
@@ -14,6 +15,12 @@ import type { RandomScenario } from "./space.js";
  * and each run's tasks (arrival, start, end) and each thread's time per state, compacted (see
  * real/compact.ts). Nothing simulated is stored: every error is recomputed from the current model
  * when a report is made, so a model change shows at once against the same measurements.
+ *
+ * A record made since 2026-12-01 also holds the machine profile measured in the same session
+ * (gilsim calibrate, just before the session's first scenario of that Python version). The same
+ * virtual machine ran the same scenarios 5% to 10% slower at the median, and process pools with
+ * large payloads up to 2.4 times slower, in a recording a day earlier: the host's state moves what
+ * a guest measures, so a scenario is simulated with the profile of the session that recorded it.
  */
 
 /** Where the project keeps its recorded random scenarios. */
@@ -62,6 +69,11 @@ export interface RandomRecord {
     capacity: number;
     bottleneck: string;
   };
+  /**
+   * The machine profile measured in the session that made these runs, before its first scenario of
+   * this version; absent in records made before 2026-12-01, or with `validate --no-calibrate`.
+   */
+  profile?: MachineProfile;
   input: ScenarioInput;
   runs: RandomRunRecord[];
 }
@@ -74,6 +86,8 @@ export interface RecordContext {
   nice: number | null;
   priority: number;
   recorded?: Date;
+  /** The session's machine profile for this version, when one was measured. */
+  profile?: MachineProfile | null;
 }
 
 const round3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -102,6 +116,7 @@ export function toRandomRecord(s: RandomScenario, runs: readonly RealRun[], cont
       capacity: Number(s.capacity.perSecond.toPrecision(4)),
       bottleneck: s.capacity.bottleneck,
     },
+    ...(context.profile ? { profile: context.profile } : {}),
     input: s.input,
     runs: runs.map((r) => ({
       busyBefore: round3(r.busyBefore),
@@ -147,7 +162,9 @@ export function checkRecord(value: unknown, path: string): RandomRecord {
               ? "expected at least one run"
               : !rec.python || typeof rec.python.version !== "string"
                 ? "expected the interpreter's version"
-                : null;
+                : rec.profile !== undefined
+                  ? (profileProblems(rec.profile).map((p) => `its session profile: ${p}`)[0] ?? null)
+                  : null;
   if (problem) throw new Error(`${path} is not a random-validation record (${problem})`);
   return rec as RandomRecord;
 }

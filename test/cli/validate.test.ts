@@ -44,8 +44,20 @@ describe("gilsim validate: options", { timeout: 600_000 }, () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^s1-001 {2}3\.9 +~\d\.\d s\/run {2}threads x8; 230 tasks from 16 closed-loop clients/);
     expect(lines[3]).toMatch(
-      /^3 scenarios of seed 1 \(generator \d+\): 0 recorded in .*listed\/seed-1, 3 to run 3 times: about \d+ s$/,
+      /^3 scenarios of seed 1 \(generator \d+\): 0 recorded in .*listed\/seed-1, 3 to run 3 times: about \d+ s and [1-3] session profiles? \(about \d+ s\)$/,
     );
+    const bare = await run(
+      "validate",
+      "--random",
+      "3",
+      "--seed",
+      "1",
+      "--list",
+      "--no-calibrate",
+      "--dir",
+      join(dir, "listed"),
+    );
+    expect(bare.out.trim().split("\n")[3]).toMatch(/3 to run 3 times: about \d+ s$/);
     expect(existsSync(join(dir, "listed"))).toBe(false);
   });
 
@@ -142,7 +154,7 @@ describe("gilsim validate: recording", () => {
       return;
     }
     expect(first.err).toMatch(
-      /(^|\n)validate seed 137: 0 of 1 scenarios recorded, 1 to run 1 times each: about \d+ s\n/,
+      /(^|\n)validate seed 137: 0 of 1 scenarios recorded, 1 to run 1 times each: about \d+ s and 1 session profile \(about 8 s\)\n/,
     );
     // Recording under SCHED_IDLE (as tests run on the shared development machine) gets a warning.
     expect(first.err.includes("gilsim: warning: this process runs under SCHED_IDLE")).toBe(
@@ -153,10 +165,16 @@ describe("gilsim validate: recording", () => {
     expect(rec.input).toEqual(scenario.input);
     expect(rec.python.version.startsWith(`${scenario.version}.`)).toBe(true);
     expect(rec.runs).toHaveLength(1);
+    // The session's machine profile, measured first in the same interpreter.
+    expect(rec.profile?.python).toBe(rec.python.version);
+    expect(Date.parse(rec.profile?.created ?? "")).toBeLessThan(Date.parse(rec.recorded));
     expect(rec.runs[0]?.trace.tasks.id).toHaveLength(parseScenario(scenario.input).workload.arrivals.count);
     const again = await run("validate", "--random", "1", "--seed", "137", "--runs", "1", "--dir", runs);
     expect(again.code).toBe(0);
     expect(again.err).toBe("");
     expect(again.out).toContain("### Random scenarios, seed 137: 1 of 1 recorded");
+    // The report simulates it with that session profile.
+    const json = await run("validate", "--random", "1", "--seed", "137", "--no-run", "--dir", runs, "--json");
+    expect((JSON.parse(json.out) as { results: { profile: string }[] }).results[0]?.profile).toBe("session");
   });
 });

@@ -121,6 +121,26 @@ describe("evaluateRecord", { timeout: 600_000 }, () => {
     expect(pick("3.12").profile.python).toBe("3.12.1");
     expect(pick("3.9").label).toBe("/empty-profile.json");
   });
+
+  test("a record's own session profile is used before any file, unless a fixed profile or sessions: false", () => {
+    // A session profile that slows every CPU step's glue and every IO wake-up down a lot.
+    const slow = {
+      ...JSON.parse(readFileSync(EMPTY_PROFILE, "utf8")),
+      runtime: { loopStepCost: "400us", threadHandoff: { dist: "constant", value: "300us" }, timerSlack: "500us" },
+    };
+    const rec = { ...handMade([1]), profile: slow };
+    const fileSource = profileSource({ dir: join(dir, "none"), fallback: EMPTY_PROFILE, root: dir });
+    const withSession = evaluateRecord(rec, fileSource);
+    expect(withSession.profile).toBe("session");
+    // The session profile moved the profile simulation off the real runs (its own defaults simulation).
+    expect(error(withSession.errors.profile, "latency.p50")).toBeGreaterThan(0.05);
+    expect(Math.abs(error(withSession.errors.defaults, "latency.p50"))).toBeLessThan(0.002);
+    for (const other of [source, profileSource({ fallback: EMPTY_PROFILE, dir: join(dir, "none"), sessions: false })]) {
+      const r = evaluateRecord(rec, other);
+      expect(r.profile).not.toBe("session");
+      expect(Math.abs(error(r.errors.profile, "latency.p50"))).toBeLessThan(0.002);
+    }
+  });
 });
 
 /** A result with the given signed error for every metric of both parameter sets. */

@@ -79,6 +79,21 @@ describe("recorded random scenarios (data/validation/random)", () => {
     }
   });
 
+  test("every record carries its session's machine profile: same interpreter, measured quiet, minutes before", () => {
+    for (const set of sets) {
+      for (const rec of set.records.values()) {
+        const profile = rec.profile;
+        expect(profile, rec.id).toBeDefined();
+        expect(profile?.python, rec.id).toBe(rec.python.version);
+        expect(profile?.measured["machine-load"]?.note ?? "", rec.id).not.toContain("BUSY");
+        // Measured in the same session, before the record's runs, and not long before them.
+        const lead = Date.parse(rec.recorded) - Date.parse(profile?.created ?? "");
+        expect(lead, rec.id).toBeGreaterThan(0);
+        expect(lead, rec.id).toBeLessThan(30 * 60_000);
+      }
+    }
+  });
+
   test("the held-out set spans every version of the space, at least three", () => {
     const held = sets.find((s) => s.name === "heldOut");
     const versions = new Set([...(held?.records.values() ?? [])].map((r) => String(r.input.runtime?.python)));

@@ -2,6 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { writeFileAtomic } from "../../io/atomic.js";
+import { profileFromCalibration, runCalibration } from "../../real/calibrate.js";
+import type { PythonInfo } from "../../real/python.js";
+import { waitForQuiet } from "../../real/quiet.js";
 import { evaluateRecord, profileSource, type ScenarioResult } from "../../validate/errors.js";
 import { findPythons } from "../../validate/pythons.js";
 import { readSet, setDir } from "../../validate/record.js";
@@ -31,7 +34,10 @@ The space (docs/validation.md has the details; scenario i of a seed is always th
   runtime    Python ${RANDOM_VERSIONS.join(", ")} (a version not installed is skipped), switch interval 0.5-10 ms,
              2 cores
 Interpreters: python3 on PATH, pyenv's versions, /usr/bin/python3.N and $GILSIM_PYTHONS (paths, ":").
-Record on a quiet machine, or on a shared one under its measurement lock, with the normal scheduling
+Each recording session first measures a machine profile of each Python version it runs (gilsim
+calibrate, about 8 s a version), stored in every record it makes; a record is simulated with the
+profile of its own session (unless --profile), because the same machine runs measurably faster or
+slower from one day to the next. Record on a quiet machine, or on a shared one under its measurement lock, with the normal scheduling
 policy (other work there may run under SCHED_IDLE, where nice means nothing), in chunks:
   flock "$LOCK" chrt -o 0 nice -n -20 npx gilsim validate --random 40 --seed 1 --dir DIR --priority 20 --max-time 15`;
 
@@ -70,6 +76,7 @@ interface ValidateFlags {
   out?: string;
   json?: boolean;
   profile?: string;
+  calibrate: boolean;
   priority: number;
   quietWait: number;
   timeout: number;
@@ -80,6 +87,9 @@ export function humanTime(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`;
 }
 const seconds = humanTime;
+
+/** Wall time of one session profile's measurement (gilsim calibrate, scale 1), for the estimates. */
+const CALIBRATE_SECONDS = 8;
 
 function listLine(s: RandomScenario): string {
   return `${s.id}  ${s.version.padEnd(4)}  ~${s.seconds.toFixed(1)} s/run  ${s.input.description}`;
@@ -105,8 +115,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--json", "print the report as JSON")
     .option(
       "--profile <file>",
-      "simulate every version with this machine profile (default: data/profiles/<version>.json, else data/validation/machine-profile.json)",
+      "simulate every version with this machine profile (default: each record's session profile, else data/profiles/<version>.json, else data/validation/machine-profile.json)",
     )
+    .option("--no-calibrate", "record without measuring the session's machine profiles first")
     .option("--priority <n>", "run the harness at nice -N when permitted", parsePriority, 0)
     .option(
       "--quiet-wait <seconds>",
@@ -137,10 +148,16 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           flags.runs,
           flags.dir,
         );
+        // Measuring each version's session profile first (gilsim calibrate at scale 1).
+        const versions = new Set(plan.toRun.map((s) => s.version)).size;
+        const calibrating =
+          flags.calibrate && versions > 0
+            ? ` and ${versions} session profile${versions === 1 ? "" : "s"} (about ${seconds(versions * CALIBRATE_SECONDS)})`
+            : "";
         if (flags.list) {
           for (const s of scenarios) io.out(listLine(s));
           io.out(
-            `${scenarios.length} scenarios of seed ${flags.seed} (generator ${GENERATOR_VERSION}): ${plan.recorded.length} recorded in ${setDir(flags.dir, flags.seed)}, ${plan.toRun.length} to run ${flags.runs} times: about ${seconds(plan.seconds)}`,
+            `${scenarios.length} scenarios of seed ${flags.seed} (generator ${GENERATOR_VERSION}): ${plan.recorded.length} recorded in ${setDir(flags.dir, flags.seed)}, ${plan.toRun.length} to run ${flags.runs} times: about ${seconds(plan.seconds)}${calibrating}`,
           );
           return;
         }
@@ -150,7 +167,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
         }
         if (flags.run && plan.toRun.length > 0) {
           io.err(
-            `validate seed ${flags.seed}: ${plan.recorded.length} of ${scenarios.length} scenarios recorded, ${plan.toRun.length} to run ${flags.runs} times each: about ${seconds(plan.seconds)}${flags.maxTime ? ` (stopping after ${flags.maxTime} min)` : ""}`,
+            `validate seed ${flags.seed}: ${plan.recorded.length} of ${scenarios.length} scenarios recorded, ${plan.toRun.length} to run ${flags.runs} times each: about ${seconds(plan.seconds)}${calibrating}${flags.maxTime ? ` (stopping after ${flags.maxTime} min)` : ""}`,
           );
           if (schedPolicy() === "SCHED_IDLE") {
             io.err(
@@ -167,6 +184,10 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           const onEvent = (e: RecordEvent) => {
             const elapsed = (performance.now() - t0) / 1000;
             if (e.kind === "scenario") current = e.position;
+            if (e.kind === "calibrated" && e.busy.length > 0)
+              io.err(
+                `gilsim: warning: the machine was busy while Python ${e.version}'s session profile was measured (${e.busy.join("; ")}); kept, marked so in its machine-load entry`,
+              );
             if (e.kind === "recorded") {
               doneEstimate += e.scenario.seconds * flags.runs;
               doneAt = elapsed;
@@ -180,6 +201,23 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           };
           let result: Awaited<ReturnType<typeof recordScenarios>>;
           try {
+            const calibrate = async (python: PythonInfo) => {
+              const measure = () =>
+                runCalibration({
+                  python: python.command,
+                  priority: flags.priority,
+                  timeoutMs: flags.timeout * 1000,
+                  onProgress: (q) =>
+                    line.update(`calibrating Python ${python.version}: ${q.experiment} (${q.completed}/${q.total})`),
+                });
+              let run = await measure();
+              if (run.busy.length > 0) {
+                // Once more after the machine has calmed down; a second busy run is kept, marked so.
+                await waitForQuiet({ maxWaitMs: Math.max(flags.quietWait, 10) * 1000 });
+                run = await measure();
+              }
+              return { profile: profileFromCalibration(run), busy: run.busy };
+            };
             result = await recordScenarios(plan, {
               dir: flags.dir,
               runs: flags.runs,
@@ -190,6 +228,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
               timeoutMs: flags.timeout * 1000,
               maxSeconds: flags.maxTime === undefined ? null : flags.maxTime * 60,
               onEvent,
+              ...(flags.calibrate ? { calibrate } : {}),
             });
           } finally {
             line.done();
