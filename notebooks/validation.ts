@@ -37,10 +37,17 @@ import {
   PARAM_SET_LABELS,
   profileSource,
   type ScenarioResult,
+  sessionDrift,
   summarize,
 } from "../src/validate/errors.js";
 import { errorStripFigure, FAMILY_COLOUR_RULE, parityFigure } from "../src/validate/figures.js";
-import { RANDOM_DATA_DIR, RANDOM_SETS, type RandomRecord, readSet } from "../src/validate/record.js";
+import {
+  RANDOM_DATA_DIR,
+  RANDOM_EARLIER_SESSIONS,
+  RANDOM_SETS,
+  type RandomRecord,
+  readSet,
+} from "../src/validate/record.js";
 import { groupRows, provenance } from "../src/validate/report.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 import { TIME_WORDS } from "./lib/words.js";
@@ -331,6 +338,59 @@ function randomTable(nb: Notebook, set: RandomSet): void {
   );
 }
 
+/**
+ * The same scenarios recorded in earlier sessions: how far real CPython on this machine moved from
+ * one session to the next, and what the model's errors were against that recording.
+ */
+function sessionsSection(nb: Notebook, sets: readonly RandomSet[], source: ReturnType<typeof profileSource>): void {
+  const rows: string[][] = [];
+  const sentences: string[] = [];
+  for (const session of RANDOM_EARLIER_SESSIONS) {
+    for (const set of sets) {
+      const earlier = [...readSet(session.dir, set.seed).values()].map((r) => evaluateRecord(r, source));
+      if (earlier.length === 0) continue;
+      const drift = sessionDrift(earlier, set.results);
+      const moved = drift.filter((r) => r.metric.startsWith("latency."));
+      const within = (k: ErrorSummary["metric"]) => get(drift, k);
+      rows.push([
+        `${set.name}, ${session.date}`,
+        String(earlier.length),
+        ...moved.map((r) => pct(r.medianSigned)),
+        ...moved.map((r) => abs(1 - r.within15)),
+        pct(get(summarize(earlier, "profile"), "latency.p99").meanSigned),
+        abs(get(summarize(earlier, "profile"), "latency.p99").medianAbs),
+        pct(get(summarize(set.results, "profile"), "latency.p99").meanSigned),
+      ]);
+      if (set.seed === RANDOM_SETS.heldOut.seed) {
+        const worst = within("latency.p99").worst;
+        sentences.push(
+          `On ${session.date} the held-out scenarios' real p50, p95 and p99 were ${moved.map((r) => pct(r.medianSigned)).join(", ")} from the current recording's at the median, and ${abs(1 - within("all").within15)} of all their figures more than 15% apart (the furthest p99: ${worst.id}, ${pct(worst.error)}).`,
+        );
+      }
+    }
+  }
+  if (rows.length === 0) return;
+  nb.text(
+    `The same scenarios were recorded in an earlier session too, on the same machine, quiet both times. ${sentences.join(" ")} The host's state moves what the guest measures. That is why each recording session measures a machine profile of each Python version first and each record is simulated with its own session's profile (earlier sessions, which have none, with data/profiles), and why recommend's allowance pools every session.`,
+  );
+  nb.table(
+    [
+      "set, earlier session",
+      "scenarios",
+      "p50 then vs now (median)",
+      "p95",
+      "p99",
+      "p50 > 15% apart",
+      "p95",
+      "p99",
+      "model p99 mean signed then",
+      "model p99 median |error| then",
+      "model p99 mean signed now",
+    ],
+    rows,
+  );
+}
+
 /** Random scenarios nobody picked: the recorded development and held-out sets against the current model. */
 async function randomSection(nb: Notebook): Promise<void> {
   const source = profileSource();
@@ -357,7 +417,7 @@ async function randomSection(nb: Notebook): Promise<void> {
   );
   nb.text(`Held-out set: ${provenance(held.records)}.`);
   nb.finding(
-    `On the ${held.results.length} held-out random scenarios, with the machine profile, the median |error| is ${abs(get(p, "makespan").medianAbs)} for makespan but ${abs(get(p, "latency.p50").medianAbs)}, ${abs(get(p, "latency.p95").medianAbs)} and ${abs(get(p, "latency.p99").medianAbs)} for p50, p95 and p99; ${abs(get(p, "all").within15)} of scenario-metrics are within 15%, and the mean signed p99 error is ${pct(bias)}: on average the simulated tails are ${abs(bias)} ${bias < 0 ? "shorter" : "longer"} than the real ones. gilsim recommend allows for the median bias measured on the development set (p99 ${abs(MEDIAN_SIGNED_ERROR.profile["latency.p99"])} low with the profile, ${abs(MEDIAN_SIGNED_ERROR.defaults["latency.p99"])} with the defaults): the typical bias, not the worst. With the version defaults the median |error| over all five metrics is ${abs(get(d, "all").medianAbs)} (with the profile ${abs(get(p, "all").medianAbs)}). ${met} of the ${targets.length} targets ${met === 1 ? "is" : "are"} met. Real CPython against itself (one run against the mean of the other two) differs by ${abs(get(noise, "latency.p99").medianAbs)} at the median for p99 and ${abs(get(noise, "latency.p50").medianAbs)} for p50.`,
+    `On the ${held.results.length} held-out random scenarios, with the machine profile, the median |error| is ${abs(get(p, "makespan").medianAbs)} for makespan but ${abs(get(p, "latency.p50").medianAbs)}, ${abs(get(p, "latency.p95").medianAbs)} and ${abs(get(p, "latency.p99").medianAbs)} for p50, p95 and p99; ${abs(get(p, "all").within15)} of scenario-metrics are within 15%, and the mean signed p99 error is ${pct(bias)}: on average the simulated tails are ${abs(bias)} ${bias < 0 ? "shorter" : "longer"} than the real ones. gilsim recommend allows for the median bias measured on the development set, over every recording session (p99 ${abs(MEDIAN_SIGNED_ERROR.profile["latency.p99"])} low with the profile, ${abs(MEDIAN_SIGNED_ERROR.defaults["latency.p99"])} with the defaults): the typical bias, not the worst. With the version defaults the median |error| over all five metrics is ${abs(get(d, "all").medianAbs)} (with the profile ${abs(get(p, "all").medianAbs)}). ${met} of the ${targets.length} targets ${met === 1 ? "is" : "are"} met. Real CPython against itself (one run against the mean of the other two) differs by ${abs(get(noise, "latency.p99").medianAbs)} at the median for p99 and ${abs(get(noise, "latency.p50").medianAbs)} for p50.`,
   );
   nb.table(
     ["target (held-out set)", "value", "needed", "met"],
@@ -372,6 +432,7 @@ async function randomSection(nb: Notebook): Promise<void> {
     nb.text(`The ${set.name} set (seed ${set.seed}, ${set.results.length} scenarios), per metric:`);
     randomTable(nb, set);
   }
+  sessionsSection(nb, sets, source);
   const subtitle = provenance(held.records);
   await nb.figure(
     "random-errors",

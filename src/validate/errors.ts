@@ -149,6 +149,7 @@ export interface ErrorSummary {
   /** Share of scenario-metrics with |error| <= 15%. */
   within15: number;
   meanSigned: number;
+  medianSigned: number;
   /** The largest |error|, signed, and its scenario. */
   worst: { error: number; id: string };
 }
@@ -172,6 +173,7 @@ function summary(metric: ErrorSummary["metric"], points: readonly { error: numbe
     within15:
       points.length === 0 ? Number.NaN : points.filter((p) => Math.abs(p.error) <= WITHIN).length / points.length,
     meanSigned: points.length === 0 ? Number.NaN : points.reduce((a, p) => a + p.error, 0) / points.length,
+    medianSigned: median(points.map((p) => p.error)),
     worst,
   };
 }
@@ -292,4 +294,29 @@ export function checkTargets(results: readonly ScenarioResult[]): TargetResult[]
     met: defaults <= TARGETS.defaultsMedianAbs,
   });
   return out;
+}
+
+/**
+ * How far the machine moved between two recording sessions of the same scenarios: per metric, the
+ * earlier session's real mean against the current one's, (earlier − current) / current, over the
+ * scenarios both recorded (matched by id). Like noiseFloor, this is real CPython against itself,
+ * here a day or more apart.
+ */
+export function sessionDrift(earlier: readonly ScenarioResult[], current: readonly ScenarioResult[]): ErrorSummary[] {
+  const before = new Map(earlier.map((r) => [r.id, r]));
+  const points = (key: MetricKey) =>
+    current.flatMap((r) => {
+      const then = before.get(r.id)?.errors.profile.find((x) => x.key === key);
+      const now = r.errors.profile.find((x) => x.key === key) as MetricError;
+      if (!then || !(now.mean > 0) || !Number.isFinite(then.mean)) return [];
+      return [{ error: (then.mean - now.mean) / now.mean, id: r.id }];
+    });
+  const rows = ERROR_METRICS.map(({ key }) => summary(key, points(key)));
+  rows.push(
+    summary(
+      "all",
+      ERROR_METRICS.flatMap(({ key }) => points(key)),
+    ),
+  );
+  return rows;
 }

@@ -18,13 +18,29 @@ import type { RandomScenario } from "./space.js";
  *
  * A record made since 2026-12-01 also holds the machine profile measured in the same session
  * (gilsim calibrate, just before the session's first scenario of that Python version). The same
- * virtual machine ran the same scenarios 5% to 10% slower at the median, and process pools with
- * large payloads up to 2.4 times slower, in a recording a day earlier: the host's state moves what
+ * virtual machine ran the same scenarios 6% to 12% slower at the median, and a process pool with
+ * 1 MiB payloads 3.4 times slower at p99, in a recording a day earlier: the host's state moves what
  * a guest measures, so a scenario is simulated with the profile of the session that recorded it.
  */
 
 /** Where the project keeps its recorded random scenarios. */
 export const RANDOM_DATA_DIR = fileURLToPath(new URL("../../data/validation/random/", import.meta.url));
+
+/**
+ * Earlier recording sessions of the same sets, kept to show (and allow for) how far the machine
+ * moved between sessions: <dir>/seed-<S>/ below each, as in RANDOM_DATA_DIR. Newest last.
+ */
+export const RANDOM_EARLIER_SESSIONS: readonly { date: string; dir: string }[] = [
+  { date: "2026-11-30", dir: join(RANDOM_DATA_DIR, "earlier", "2026-11-30") },
+];
+
+/** The records of a seed in every session: the earlier ones, then the current one (RANDOM_DATA_DIR). */
+export function readSessions(seed: number): { dir: string; records: RandomRecord[] }[] {
+  return [...RANDOM_EARLIER_SESSIONS.map((s) => s.dir), RANDOM_DATA_DIR].map((dir) => ({
+    dir,
+    records: [...readSet(dir, seed).values()],
+  }));
+}
 
 /** The two recorded sets: the model may be tuned looking at the first, never at the second. */
 export const RANDOM_SETS = {

@@ -63,15 +63,15 @@ describe("recommend", () => {
     const allowed = await recommend(mmcScenario(1500), "mmc.json", options);
     const size = (r: typeof raw) => r.ranked[0]?.search.best?.size ?? Number.POSITIVE_INFINITY;
     // Erlang C's p99 is 48.2 ms at 5 workers and falls only to 46 ms with more (10 ms x ln 100):
-    // as simulated, 5 workers meet 56 ms at the bound (about 10% above the mean); judged 13%
-    // higher, the bound needs to be under 49.7 ms, which no size reaches with 3 replications.
+    // as simulated, 5 workers meet 56 ms at the bound (about 10% above the mean); judged 7%
+    // higher, the bound needs to be under 52.4 ms, which 5 workers' bound does not reach.
     expect(size(raw)).toBeLessThanOrEqual(5);
     expect(size(allowed)).toBeGreaterThan(size(raw));
     const probes = [...allowed.ranked, ...allowed.failed].flatMap((r) => r.search.probes);
     expect(probes.length).toBeGreaterThan(2);
     for (const p of probes) {
       const [s] = p.detail.standings;
-      expect(s?.allowance?.factor).toBeCloseTo(1 / (1 - 0.1134), 12);
+      expect(s?.allowance?.factor).toBeCloseTo(1 / (1 - 0.0651), 12);
       expect(s?.judged).toBeCloseTo((s?.hi ?? 0) * (s?.allowance?.factor ?? 0), 3);
       expect(p.meets).toBe((s?.judged ?? 0) < 56 * MS);
     }

@@ -15,6 +15,7 @@ import {
   noiseFloor,
   profileSource,
   type ScenarioResult,
+  sessionDrift,
   summarize,
 } from "../../src/validate/errors.js";
 import { type RandomRecord, toRandomRecord } from "../../src/validate/record.js";
@@ -167,6 +168,28 @@ function result(id: string, family: string, errors: Partial<Record<MetricKey, nu
     errors: { profile: rows, defaults: rows.map((r) => ({ ...r, error: r.error * 2 })) },
   };
 }
+
+/** A result whose real mean of every metric is `mean` (the simulated side does not matter here). */
+function withMean(id: string, mean: number): ScenarioResult {
+  const r = result(id, "threads", {});
+  const rows = r.errors.profile.map((row) => ({ ...row, real: [mean], mean, min: mean, max: mean }));
+  return { ...r, errors: { profile: rows, defaults: rows } };
+}
+
+describe("sessionDrift", () => {
+  test("each scenario's earlier real mean against the current one, matched by id, per metric", () => {
+    const earlier = [withMean("a", 1.2), withMean("b", 0.9), withMean("c", 3), withMean("gone", 5)];
+    const current = [withMean("a", 1), withMean("b", 1), withMean("c", 1), withMean("new", 1)];
+    const p99 = sessionDrift(earlier, current).find((r) => r.metric === "latency.p99");
+    // a +20%, b -10%, c +200%; "gone" and "new" were recorded in one session only.
+    expect(p99?.n).toBe(3);
+    expect(p99?.medianSigned).toBeCloseTo(0.2, 12);
+    expect(p99?.medianAbs).toBeCloseTo(0.2, 12);
+    expect(p99?.within15).toBeCloseTo(1 / 3, 12);
+    expect(p99?.worst).toEqual({ error: 2, id: "c" });
+    expect(sessionDrift(current, current).every((r) => r.medianAbs === 0 && r.within15 === 1)).toBe(true);
+  });
+});
 
 describe("summarize", () => {
   test("median |error|, share within 15%, mean signed and the worst, per metric and pooled", () => {

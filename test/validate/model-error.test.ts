@@ -1,14 +1,14 @@
 /*
  * recommend's model-error allowance (src/sweep/model-error.ts) is the median signed error of p50,
- * p95 and p99 on the development random set (seed 1), recomputed here from the recorded real runs
- * with the current model: a model change that moves a median fails this test until the constants
+ * p95 and p99 on the development random set (seed 1) over every recorded session, recomputed here
+ * from the recorded real runs with the current model: a model change that moves a median fails this test until the constants
  * follow it. (The held-out set checks the allowance out of sample: test/validate/targets.test.ts.)
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
 import { evaluateRecord, median, profileSource } from "../../src/validate/errors.js";
-import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record.js";
+import { RANDOM_EARLIER_SESSIONS, RANDOM_SETS, readSessions } from "../../src/validate/record.js";
 
 describe("the model-error allowance", () => {
   test("is the development set's median signed error of p50, p95 and p99, with either parameter set", {
@@ -16,10 +16,15 @@ describe("the model-error allowance", () => {
   }, () => {
     expect(MODEL_ERROR_SOURCE.set).toBe(`seed-${RANDOM_SETS.development.seed}`);
     const source = profileSource();
-    const results = [...readSet(RANDOM_DATA_DIR, RANDOM_SETS.development.seed).values()].map((r) =>
-      evaluateRecord(r, source),
+    const sessions = readSessions(RANDOM_SETS.development.seed);
+    expect(sessions).toHaveLength(MODEL_ERROR_SOURCE.sessions.length);
+    expect(RANDOM_EARLIER_SESSIONS.map((s) => s.date)).toEqual(MODEL_ERROR_SOURCE.sessions.slice(0, -1));
+    for (const s of sessions) expect(s.records, s.dir).toHaveLength(MODEL_ERROR_SOURCE.scenarios);
+    // The current session is the date its records give.
+    expect(sessions.at(-1)?.records.every((r) => r.recorded.startsWith(MODEL_ERROR_SOURCE.sessions.at(-1) ?? ""))).toBe(
+      true,
     );
-    expect(results).toHaveLength(MODEL_ERROR_SOURCE.scenarios);
+    const results = sessions.flatMap((s) => s.records.map((r) => evaluateRecord(r, source)));
     for (const params of ["defaults", "profile"] as const) {
       for (const [key, stored] of Object.entries(MEDIAN_SIGNED_ERROR[params])) {
         const errors = results.map((r) => r.errors[params].find((e) => e.key === key)?.error ?? Number.NaN);
@@ -42,6 +47,8 @@ describe("the model-error allowance", () => {
     };
     expect(readme).toContain(`the simulated p50, p95 and p99 came out ${three("defaults")} below the measured ones`);
     expect(readme).toContain(`(${three("profile")} with \`--profile\``);
-    expect(readme).toContain(`On the ${MODEL_ERROR_SOURCE.scenarios} random scenarios of the development set`);
+    expect(readme).toContain(
+      `On the ${MODEL_ERROR_SOURCE.scenarios} random scenarios of the development set, recorded in real CPython on ${MODEL_ERROR_SOURCE.sessions.length} days`,
+    );
   });
 });

@@ -1,7 +1,8 @@
 /*
  * The accuracy targets of issue 11 on the held-out random scenarios (seed 2), recomputed from the
  * recorded real runs with the current model. The model does not meet all of them yet: STANDING
- * holds each target's value as it stands (recordings of 2026-11-30 on a quiet 2-core machine, with the harness's GC fix).
+ * holds each target's value as it stands (the recording of 2026-12-01 on a quiet 2-core machine, each
+ * scenario simulated with the machine profile measured in its own session).
  * A target met must stay met; one missed must not get worse by more than two points, and a test
  * fails when a missed one is met, so that STANDING (and the README) follow the model.
  */
@@ -9,19 +10,28 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
 import { checkTargets, evaluateRecord, median, profileSource, type ScenarioResult } from "../../src/validate/errors.js";
-import { RANDOM_DATA_DIR, RANDOM_SETS, readSet } from "../../src/validate/record.js";
+import { RANDOM_DATA_DIR, RANDOM_SETS, readSessions, readSet } from "../../src/validate/record.js";
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
-  { name: "median |error| of p50, machine profile", value: 0.059, met: false, better: "lower" },
-  { name: "median |error| of p95, machine profile", value: 0.054, met: false, better: "lower" },
-  { name: "median |error| of p99, machine profile", value: 0.094, met: false, better: "lower" },
-  { name: "scenario-metrics within 15%, machine profile", value: 0.837, met: false, better: "higher" },
-  { name: "mean signed error of p99, machine profile", value: -0.117, met: false, better: "nearer-zero" },
-  { name: "median |error| of all metrics, version defaults", value: 0.041, met: true, better: "lower" },
+  { name: "median |error| of p50, machine profile", value: 0.038, met: true, better: "lower" },
+  { name: "median |error| of p95, machine profile", value: 0.063, met: false, better: "lower" },
+  { name: "median |error| of p99, machine profile", value: 0.08, met: false, better: "lower" },
+  { name: "scenario-metrics within 15%, machine profile", value: 0.857, met: false, better: "higher" },
+  { name: "mean signed error of p99, machine profile", value: -0.089, met: false, better: "nearer-zero" },
+  { name: "median |error| of all metrics, version defaults", value: 0.02, met: true, better: "lower" },
 ];
 
 let results: ScenarioResult[] | null = null;
+let pooled: ScenarioResult[] | null = null;
+/** The held-out set in every recorded session (the earlier ones with data/profiles). */
+function heldOutSessions(): ScenarioResult[] {
+  if (pooled === null) {
+    const source = profileSource();
+    pooled = readSessions(RANDOM_SETS.heldOut.seed).flatMap((s) => s.records.map((r) => evaluateRecord(r, source)));
+  }
+  return pooled;
+}
 function heldOut(): ScenarioResult[] {
   if (results === null) {
     const source = profileSource();
@@ -57,13 +67,18 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
     timeout: 600_000,
   }, () => {
     expect(MODEL_ERROR_SOURCE.set).toBe("seed-1");
+    // Every session of the held-out set, as the allowance pools every session of the development set.
+    const all = heldOutSessions();
+    expect(all).toHaveLength(RANDOM_SETS.heldOut.count * MODEL_ERROR_SOURCE.sessions.length);
     for (const params of ["defaults", "profile"] as const) {
       const fitted = MEDIAN_SIGNED_ERROR[params]["latency.p99"];
-      const raw = heldOut().map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN);
+      const raw = all.map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN);
       // The simulated p99 divided by (1 + the development set's median error), against the real one.
       const corrected = raw.map((e) => (1 + e) / (1 + fitted) - 1);
-      expect(median(raw), params).toBeLessThan(-0.05);
       expect(Math.abs(median(corrected)), `${params}: ${median(corrected)}`).toBeLessThan(0.03);
+      expect(Math.abs(median(corrected)), `${params}: nearer zero than ${median(raw)}`).toBeLessThan(
+        Math.abs(median(raw)),
+      );
     }
   });
 
@@ -85,10 +100,10 @@ describe("random-scenario targets on the held-out set (seed 2)", () => {
     );
     // The allowance's out-of-sample check: the held-out median p99 error before and after.
     const medianP99 = (params: "defaults" | "profile") =>
-      median(heldOut().map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN));
+      median(heldOutSessions().map((r) => r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN));
     const correctedP99 = (params: "defaults" | "profile") =>
       median(
-        heldOut().map(
+        heldOutSessions().map(
           (r) =>
             (1 + (r.errors[params].find((e) => e.key === "latency.p99")?.error ?? Number.NaN)) /
               (1 + MEDIAN_SIGNED_ERROR[params]["latency.p99"]) -
