@@ -251,6 +251,8 @@ export async function run(nb: Notebook): Promise<void> {
       simulated: r.predicted[q] / 1e6,
       series: seriesOf(r.config),
       runs: [r.measured[q].lo / 1e6, r.measured[q].hi / 1e6] as [number, number],
+      // The thread pool's points differ in size: each says its own.
+      ...(r.config.mode === "threads" ? { label: String(r.config.workers) } : {}),
     })),
   }));
   await nb.figure(
@@ -261,9 +263,9 @@ export async function run(nb: Notebook): Promise<void> {
       modelled: "predicted",
       title: `${within} of ${errors.length} predicted percentiles of the demo service within ±${TOLERANCE * 100}% of measured: ${lowAt.length + highAt.length > 0 ? lean.split(";")[0] : lean}`,
       subtitle: `predicted against measured latency; target ${TARGET_SHARE * 100}% of percentiles within ±${TOLERANCE * 100}% (${needed} of ${errors.length}), ${margin}`,
-      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash).`,
+      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number left of each thread-pool point is its pool size in threads.`,
     }),
-    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash).`,
+    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number left of each thread-pool point is its pool size in threads.`,
     parity,
     `${low} predictions are more than ${TOLERANCE * 100}% low and ${high} more than ${TOLERANCE * 100}% high; the target of ${TARGET_SHARE * 100}% within ±${TOLERANCE * 100}% is ${met ? "met" : "missed"}.`,
   );
@@ -285,12 +287,13 @@ export async function run(nb: Notebook): Promise<void> {
       bands: [0.05, TOLERANCE],
       axis: "linear",
       difference: "predicted − measured",
+      ringOutside: true,
       title: `Signed error of each predicted percentile: ${lean}`,
       subtitle: "(predicted − measured) / measured; below 0 the prediction is too low",
       caption:
-        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+        "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the row's median signed error, written at the right. Shaded: within ±5% and ±15%; a black ring marks a prediction outside ±15%. The axis is linear. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     }),
-    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
+    "Each dot is one configuration; the open black I-beam (a bar with a flat cap at each end, drawn under the dots; its width means nothing) is the median signed error of the row, written at the right. Shaded: within ±5% and ±15%; a black ring marks a prediction outside ±15%. Colour and symbol follow the executor that runs the pure-Python work, as in the figure above.",
     points,
     `Predictions below measured, of ${compared.length} configurations: ${PERCENTILES.map((q) => `${compared.filter((r) => r.error[q] < 0).length} at ${q}`).join(", ")}.`,
   );

@@ -49,6 +49,50 @@ function step125(v: number, up: boolean): number {
     : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
 }
 
+/** The finer steps of a log axis that spans about a decade or less (fineLogAxis). */
+const FINE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
+
+/** The largest fine step at or below `v` (or, with `up`, the smallest at or above). */
+function stepFine(v: number, up: boolean): number {
+  const decade = 10 ** Math.floor(Math.log10(v));
+  const steps = FINE_STEPS.map((m) => Number((m * decade).toPrecision(12)));
+  return up
+    ? (steps.find((s) => s >= v * (1 - 1e-12)) as number)
+    : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
+}
+
+/**
+ * A base-10 log axis over a positive extent narrower than a decade, widened to the steps 1, 1.5, 2,
+ * 3, 4, 5, 6 and 8 times a power of ten: data filling a quarter of a decade are not drawn on an
+ * axis ten times their spread, as 1-2-5 steps would. Each step is a tick over half a decade or
+ * less; over more, 1, 2, 3, 5 and the ends.
+ */
+export function fineLogAxis(extent: readonly [number, number]): Axis {
+  const [lo, hi] = extent;
+  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
+  }
+  const d0 = stepFine(Math.min(lo, hi), false);
+  let d1 = stepFine(Math.max(lo, hi), true);
+  if (d1 <= d0) d1 = stepFine(d0 * 1.2, true);
+  // Every step is a tick over half a decade or less; over more, 1, 2, 3 and 5 and the two ends
+  // (unless within FINE_END_RATIO of the next tick), so labels keep apart in a small panel.
+  const mantissas = d1 / d0 <= 10 ** 0.5 ? FINE_STEPS.slice(0, -1) : [1, 2, 3, 5];
+  let ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
+    for (const m of mantissas) {
+      const t = Number((m * 10 ** k).toPrecision(12));
+      if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
+    }
+  }
+  if (ticks[0] !== d0 && (ticks[0] ?? Number.POSITIVE_INFINITY) / d0 >= FINE_END_RATIO) ticks = [d0, ...ticks];
+  if (ticks.at(-1) !== d1 && d1 / (ticks.at(-1) ?? 0) >= FINE_END_RATIO) ticks.push(d1);
+  return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
+}
+
+/** How far (as a ratio) a fine axis's end must lie from the nearest tick to be ticked itself. */
+const FINE_END_RATIO = 1.25;
+
 /** How far (as a ratio) an axis end must lie from the nearest power-of-ten tick to get a tick of its own. */
 const END_TICK_RATIO = 2.5;
 
@@ -89,15 +133,18 @@ export function logAxis(extent: readonly [number, number]): Axis {
  * A log axis over [lo / pad, hi * pad] whose ends are also at least `room` (a tenth of a decade)
  * beyond lo and hi: where rounding to 1-2-5 steps leaves a point closer than that to an end, that
  * end moves out one more step, so points in a corner and their labels are not pressed against the
- * axes (the parity and sim-vs-real charts).
+ * axes (the parity and sim-vs-real charts). With `fine`, data spanning less than a decade (padded)
+ * get fineLogAxis's finer steps.
  */
-export function paddedLogAxis(lo: number, hi: number, pad: number, room = 10 ** 0.1): Axis {
-  const first = logAxis([lo / pad, hi * pad]);
+export function paddedLogAxis(lo: number, hi: number, pad: number, room = 10 ** 0.1, fine = false): Axis {
+  // Fine steps (fineLogAxis) when the padded data span less than a decade.
+  const make = fine && (hi * pad) / (lo / pad) < 10 ? fineLogAxis : logAxis;
+  const first = make([lo / pad, hi * pad]);
   const [d0, d1] = first.domain;
   const tightLow = lo / d0 < room;
   const tightHigh = d1 / hi < room;
   if (!tightLow && !tightHigh) return first;
-  return logAxis([
+  return make([
     tightLow ? Math.min(lo / pad, lo / room) : lo / pad,
     tightHigh ? Math.max(hi * pad, hi * room) : hi * pad,
   ]);

@@ -50,6 +50,11 @@ export interface ErrorStripOptions extends FigureOptions {
   axis?: "symlog" | "linear";
   /** What the error compares, for the axis label; default "simulated − measured". */
   difference?: string;
+  /**
+   * Ring every point outside the outer band in black (and say so in the legend), for figures read
+   * against a target on that band; default false.
+   */
+  ringOutside?: boolean;
 }
 
 const MARGIN_TOP = 8;
@@ -129,6 +134,8 @@ const MEDIAN_CAP: Glyph = {
 };
 
 const pct = (x: number): string => `${signedNumber(x, 1, true)}%`;
+/** The black ring around a point outside the outer band (ringOutside), px. */
+const RING_RADIUS = 6.5;
 /** The right margin holds each row's median label ("median signed", 8 px from the axis's end). */
 const LABEL_COLUMN = 80;
 
@@ -237,6 +244,14 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
+      ...(options.ringOutside
+        ? [
+            Plot.dot(
+              dots.filter((d) => Math.abs(d.x) > outer),
+              { x: "x", y: "y", r: RING_RADIUS, fill: "none", stroke: INK, strokeWidth: 1.25 },
+            ),
+          ]
+        : []),
       // Flat black caps at the bar's two ends, outside the dots' band: an I-beam, a shape no series
       // uses (arrowheads read as the triangles of the process pools).
       ...[-0.44, 0.44].map((dy) =>
@@ -294,6 +309,25 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           ...series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
           { kind: "box", label: `within ±${inner}%`, fill: "#d9d9d9" },
           { kind: "box", label: `within ±${outer}%`, fill: "#ececec" },
+          ...(options.ringOutside && percents.some((x) => Math.abs(x) > outer)
+            ? [
+                {
+                  kind: "glyph" as const,
+                  label: `outside ±${outer}%`,
+                  glyph: "circle" as const,
+                  fill: "none",
+                  stroke: INK,
+                },
+              ]
+            : []),
+          {
+            kind: "line",
+            label: `0%: ${(options.difference ?? "simulated − measured").split(" − ")[0]} = measured`,
+            stroke: RULE,
+            dash: "4,3",
+            width: 1,
+          },
+          { kind: "ibeam", label: "median signed error of the row", stroke: INK },
         ],
       },
     ],

@@ -18,7 +18,9 @@ export type LegendItem =
   /** A short line with an optional glyph on it, for line series. */
   | { kind: "line"; label: string; stroke: string; glyph?: GlyphName; dash?: string; width?: number }
   /** A lone glyph, for point marks. */
-  | { kind: "glyph"; label: string; glyph: GlyphName; fill: string; stroke?: string };
+  | { kind: "glyph"; label: string; glyph: GlyphName; fill: string; stroke?: string }
+  /** An open upright bar with a flat cap at each end (the error strips' median), in `stroke` with a white core. */
+  | { kind: "ibeam"; label: string; stroke: string };
 
 export interface LegendGroup {
   /** Printed before the items, e.g. "Thread state". */
@@ -119,6 +121,22 @@ function drawSwatch(context: RenderContext, item: LegendItem, x: number, cy: num
             "stroke-width": 0.75,
           }),
         );
+      }
+      return g;
+    }
+    case "ibeam": {
+      // As the strips draw it: an outline 5 px wide with a 2 px white core, capped 12 by 3 px.
+      const g = el(context, "g", {});
+      const mid = x + SWATCH / 2;
+      const [top, bottom] = [cy - SWATCH / 2 - 1, cy + SWATCH / 2 + 1];
+      g.appendChild(
+        el(context, "line", { x1: mid, x2: mid, y1: top, y2: bottom, stroke: item.stroke, "stroke-width": 5 }),
+      );
+      g.appendChild(
+        el(context, "line", { x1: mid, x2: mid, y1: top + 2, y2: bottom - 2, stroke: "#ffffff", "stroke-width": 2 }),
+      );
+      for (const y of [top, bottom]) {
+        g.appendChild(el(context, "rect", { x: mid - 6, y: y - 1.5, width: 12, height: 3, fill: item.stroke }));
       }
       return g;
     }

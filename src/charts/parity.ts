@@ -9,6 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { axisXMarks, axisYMarks, paddedLogAxis, scaleLabel } from "./axis.js";
 import type { SeriesStyle } from "./error-strip.js";
 import { chartFigure, panel } from "./figure.js";
+import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { SAMPLE_GREY } from "./palette.js";
@@ -23,6 +24,8 @@ export interface ParityPoint {
   series: string;
   /** The lowest and highest of the real runs whose mean is `measured`; drawn as a line through the point. */
   runs?: [number, number];
+  /** A short name written left of the point (and of its runs' line), to tell apart points of one series. */
+  label?: string;
 }
 
 export interface ParityPanel {
@@ -56,6 +59,12 @@ const NUDGE_PX = 6;
  */
 export const NUDGE_MAX_PX = 8;
 const NUDGE_OFFSETS = [0, 4, -4, 8, -8];
+/** Point labels: font size and the least vertical distance between two, px. */
+const LABEL_SIZE = 10;
+const LABEL_GAP = 11;
+/** A moved label's leader, px across, and its grey. */
+const LEADER_PX = 8;
+const MUTED_LINE = "#8c8c8c";
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
 const BAND = { fill: "#e4e4e4", edge: RULE } as const;
 
@@ -89,7 +98,8 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
 
   const axes = panels.map((p) => {
     const values = p.points.flatMap((q) => [q.measured, q.simulated, ...(q.runs ?? [])]);
-    return paddedLogAxis(Math.min(...values), Math.max(...values), 1 + band);
+    // Data within a decade get the finer steps, so they fill more of the panel.
+    return paddedLogAxis(Math.min(...values), Math.max(...values), 1 + band, 10 ** 0.1, true);
   });
   // One left margin and one side for every panel, so their plot areas line up.
   const marginLeft = Math.max(...axes.map((a) => Math.ceil(a.labelWidth) + 14));
@@ -125,6 +135,33 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     ) {
       runsShown = true;
     }
+    // Point labels: left of the point's runs' line (or marker), at its height, moved apart
+    // vertically where they would overlap.
+    const labelled = points.filter((q) => q.label !== undefined);
+    const labelYs = spreadPositions(
+      labelled.map((q) => side - toPx(q.y)),
+      LABEL_GAP,
+      0,
+      side,
+    );
+    // A label moved off its point's height is joined to it by a short grey leader.
+    const labels = labelled.map((q, i) => {
+      const left = Math.min(
+        toPx(q.x) - MARKER_RADIUS,
+        q.runs ? toPx((q.runs[0] * q.x) / q.measured) : Number.POSITIVE_INFINITY,
+      );
+      const yPx = side - (labelYs[i] as number);
+      const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
+      const moved = Math.abs(yPx - toPx(q.y)) > 2;
+      const textX = Math.max(0, left - (moved ? LEADER_PX + 2 : 3));
+      return {
+        text: q.label as string,
+        x: back(textX),
+        y: back(yPx),
+        leader: moved ? { x1: back(textX + 1), y1: back(yPx), x2: back(left - 1), y2: q.y } : null,
+      };
+    });
+    const leaders = labels.flatMap((l) => (l.leader ? [l.leader] : []));
     const width = side + marginLeft + MARGIN_RIGHT;
     const height = side + MARGIN_TOP + MARGIN_BOTTOM;
     const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
@@ -188,6 +225,18 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
           },
         ),
       ),
+      Plot.link(leaders, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: MUTED_LINE, strokeWidth: 0.75 }),
+      Plot.text(labels, {
+        x: "x",
+        y: "y",
+        text: "text",
+        textAnchor: "end",
+        fontSize: LABEL_SIZE,
+        fill: INK,
+        stroke: "#ffffff",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
       Plot.text([`${p.quantity}: ${inside}/${p.points.length} within ±${Math.round(band * 100)}%`], {
         frameAnchor: "top-left",
         dy: -MARGIN_TOP + 8,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { linearAxis, logAxis, paddedLogAxis } from "../../src/charts/axis.js";
+import { fineLogAxis, linearAxis, logAxis, paddedLogAxis } from "../../src/charts/axis.js";
 
 describe("axes", () => {
   it("linearAxis widens the extent to round numbers and puts ticks inside its domain", () => {
@@ -84,6 +84,37 @@ describe("axes", () => {
       expect(Math.log10(lo / d0)).toBeGreaterThanOrEqual(0.1 - 1e-9);
       expect(Math.log10(d1 / hi)).toBeGreaterThanOrEqual(0.1 - 1e-9);
     }
+  });
+
+  it("fineLogAxis widens to 1, 1.5, 2, 3, 4, 5, 6, 8 steps and ticks each within half a decade; paddedLogAxis uses it under a decade when asked", () => {
+    expect(fineLogAxis([1.9, 4.6]).domain).toEqual([1.5, 5]);
+    // Over more than half a decade the ticks are 1, 2, 3, 5 and the ends; within it, every step.
+    expect(fineLogAxis([1.9, 4.6]).ticks).toEqual([1.5, 2, 3, 5]);
+    expect(fineLogAxis([2.1, 3.9]).ticks).toEqual([2, 3, 4]);
+    expect(fineLogAxis([7.3, 24]).domain).toEqual([6, 30]);
+    expect(fineLogAxis([0.07, 0.11]).ticks).toEqual([0.06, 0.08, 0.1, 0.15]);
+    expect(fineLogAxis([65, 780]).ticks).toEqual([60, 100, 200, 300, 500, 800]);
+    // The same data on 1-2-5 steps, and asked without `fine`: a whole decade.
+    expect(paddedLogAxis(2.2, 4, 1.15).domain).toEqual([1, 10]);
+    expect(paddedLogAxis(2.2, 4, 1.15, 10 ** 0.1, true).domain).toEqual([1.5, 6]);
+    // A decade or more of padded data keeps the 1-2-5 axis.
+    const wide = paddedLogAxis(1, 20, 1.15, 10 ** 0.1, true);
+    expect([wide.domain, wide.ticks]).toEqual([paddedLogAxis(1, 20, 1.15).domain, paddedLogAxis(1, 20, 1.15).ticks]);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1, max: 9.9, noNaN: true }),
+        (lo, k) => {
+          const axis = fineLogAxis([lo, lo * k]);
+          const [d0, d1] = axis.domain;
+          // The domain holds the extent, ends on ticks, and spans at most the extent times two steps.
+          expect(d0).toBeLessThanOrEqual(lo * (1 + 1e-9));
+          expect(d1).toBeGreaterThanOrEqual(lo * k * (1 - 1e-9));
+          expect(axis.ticks[0]).toBeCloseTo(d0, 9);
+          expect(d1 / d0).toBeLessThanOrEqual(k * 2 * 1.5 + 1e-9);
+        },
+      ),
+    );
   });
 
   it("an axis knows the width of its widest tick label", () => {

@@ -51,6 +51,26 @@ describe("error strip axes", () => {
     expect(svgTexts(predicted.svg).join(" ")).toContain("(predicted − measured) / measured");
   });
 
+  it("names the median's I-beam and the 0% line in the legend, and rings the points outside the outer band only when asked", () => {
+    const errors = [-0.3, -0.1, 0.02, 0.16];
+    const plain = errorStripChart(points(errors), { ...options, difference: "predicted − measured" });
+    const texts = svgTexts(plain.svg);
+    expect(texts).toContain("median signed error of the row");
+    expect(texts).toContain("0%: predicted = measured");
+    expect(texts).not.toContain("outside ±15%");
+    const ringsOf = (svg: string) =>
+      [...svg.matchAll(/<g aria-label="dot"([^>]*)>([\s\S]*?)<\/g>/g)].filter((g) => /fill="none"/.test(g[1] ?? ""));
+    expect(ringsOf(plain.svg)).toHaveLength(0);
+    const ringed = errorStripChart(points(errors), { ...options, ringOutside: true });
+    expect(svgTexts(ringed.svg)).toContain("outside ±15%");
+    // One ring per point beyond ±15%: -30% and +16%, not -10% or +2%.
+    const [rings] = ringsOf(ringed.svg);
+    expect([...(rings?.[2] ?? "").matchAll(/<circle/g)]).toHaveLength(2);
+    // None outside: no ring and no legend entry.
+    const inside = errorStripChart(points([-0.1, 0.05]), { ...options, ringOutside: true });
+    expect(svgTexts(inside.svg)).not.toContain("outside ±15%");
+  });
+
   it("labels each row's median as the median signed error", () => {
     const texts = svgTexts(errorStripChart(points([-0.1, -0.2, 0.05]), options).svg).join(" ");
     expect(texts).toContain("median signed");

@@ -132,4 +132,27 @@ describe("parityChart", () => {
     }
     expect(new Set(a.map(([x]) => (x as number).toFixed(1))).size).toBeGreaterThan(2);
   });
+
+  it("writes each point's label left of it, and joins a label moved apart from its point with a leader", () => {
+    const points = [
+      { measured: 10, simulated: 10, series: "a", runs: [9, 11] as [number, number], label: "1" },
+      { measured: 10.2, simulated: 10.1, series: "a", runs: [9.5, 12] as [number, number], label: "16" },
+      { measured: 30, simulated: 20, series: "b" },
+    ];
+    const figure = parityChart([{ quantity: "p99 (ms)", points }], { series });
+    const texts = svgTexts(figure.svg);
+    expect(texts).toContain("1");
+    expect(texts).toContain("16");
+    // Two labels that wanted nearly the same height: at least one moved, with a leader to its point.
+    const links = [...figure.svg.matchAll(/<g aria-label="link"[^>]*>([\s\S]*?)<\/g>/g)];
+    expect(links).toHaveLength(1);
+    expect([...(links[0]?.[1] ?? "").matchAll(/<path/g)].length).toBeGreaterThanOrEqual(1);
+    // Data within a decade: the finer axis, 6 to 40 with a tick at 30, where 1-2-5 steps give 5 to 50.
+    expect(texts).toContain("30");
+    expect(texts).toContain("6");
+    expect(texts).not.toContain("50");
+    // No labels, no leaders.
+    const bare = parityChart([{ quantity: "p99 (ms)", points: points.map(({ label: _, ...p }) => p) }], { series });
+    expect(bare.svg).not.toMatch(/aria-label="link"[^>]*>[\s\S]*?<path/);
+  });
 });
