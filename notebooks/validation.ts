@@ -364,14 +364,14 @@ function sessionsSection(nb: Notebook, sets: readonly RandomSet[], source: Retur
       if (set.seed === RANDOM_SETS.heldOut.seed) {
         const worst = within("latency.p99").worst;
         sentences.push(
-          `On ${session.date} the held-out scenarios' real p50, p95 and p99 were ${moved.map((r) => pct(r.medianSigned)).join(", ")} from the current recording's at the median, and ${abs(1 - within("all").within15)} of all their figures more than 15% apart (the furthest p99: ${worst.id}, ${pct(worst.error)}).`,
+          `On ${session.date} the held-out scenarios' real p50, p95 and p99 were ${moved.map((r) => pct(r.medianSigned)).join(", ")} from the current recording's at the median, and ${abs(1 - within("all").within15)} of all five figures (makespan and throughput included) more than 15% apart (the furthest p99: ${worst.id}, ${pct(worst.error)}).`,
         );
       }
     }
   }
   if (rows.length === 0) return;
   nb.text(
-    `The same scenarios were recorded in an earlier session too, on the same machine, quiet both times. ${sentences.join(" ")} The host's state moves what the guest measures. That is why each recording session measures a machine profile of each Python version first and each record is simulated with its own session's profile (earlier sessions, which have none, with data/profiles), and why recommend's allowance pools every session.`,
+    `The same scenarios were recorded in an earlier session too, on the same machine (busy shares and load averages in each record). ${sentences.join(" ")} The host's state moves what the guest measures. That is why each recording session measures a machine profile of each Python version first and each record is simulated with its own session's profile (earlier sessions, which have none, with data/profiles), and why recommend's allowance pools every session.`,
   );
   nb.table(
     [
@@ -440,7 +440,7 @@ async function randomSection(nb: Notebook): Promise<void> {
       title: bothSetsTitle(held.results),
       subtitle,
     }),
-    `Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the black tick is the median. ${FAMILY_COLOUR_RULE}`,
+    `Every held-out scenario's signed error per metric, with the machine profile (left) and the version defaults (right); the open black I-beam is the row's median. ${FAMILY_COLOUR_RULE}`,
     held.results.map((r) => ({ id: r.id, family: r.family, version: r.version, errors: r.errors })),
     randomConclusion(held.results, ["profile", "defaults"]),
   );

@@ -42,8 +42,16 @@ export function linearAxis(extent: readonly [number, number], options: { count?:
 
 /** The largest of 1, 2, 5 times a power of ten at or below `v` (or, with `up`, the smallest at or above). */
 function step125(v: number, up: boolean): number {
+  return stepIn([1, 2, 5, 10], v, up);
+}
+
+/**
+ * The largest of `mantissas` times a power of ten at or below `v` (or, with `up`, the smallest at
+ * or above), each value passed through `round`.
+ */
+function stepIn(mantissas: readonly number[], v: number, up: boolean, round = (x: number) => x): number {
   const decade = 10 ** Math.floor(Math.log10(v));
-  const steps = [1, 2, 5, 10].map((m) => m * decade);
+  const steps = mantissas.map((m) => round(m * decade));
   return up
     ? (steps.find((s) => s >= v * (1 - 1e-12)) as number)
     : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
@@ -54,11 +62,7 @@ const FINE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
 
 /** The largest fine step at or below `v` (or, with `up`, the smallest at or above). */
 function stepFine(v: number, up: boolean): number {
-  const decade = 10 ** Math.floor(Math.log10(v));
-  const steps = FINE_STEPS.map((m) => Number((m * decade).toPrecision(12)));
-  return up
-    ? (steps.find((s) => s >= v * (1 - 1e-12)) as number)
-    : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
+  return stepIn(FINE_STEPS, v, up, (x) => Number(x.toPrecision(12)));
 }
 
 /**

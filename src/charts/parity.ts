@@ -9,12 +9,12 @@ import * as Plot from "@observablehq/plot";
 import { axisXMarks, axisYMarks, paddedLogAxis, scaleLabel } from "./axis.js";
 import type { SeriesStyle } from "./error-strip.js";
 import { chartFigure, panel } from "./figure.js";
-import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { SAMPLE_GREY } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { glyph } from "./symbols.js";
+import { textWidth } from "./text-measure.js";
 import { GAP, GRID, INK, PAD, RULE } from "./theme.js";
 import type { Figure, FigureOptions } from "./types.js";
 
@@ -45,7 +45,7 @@ export interface ParityOptions extends FigureOptions {
 }
 
 /** Room for the panel's title line and, under it, the y axis label. */
-const MARGIN_TOP = 44;
+const MARGIN_TOP = 50;
 const MARGIN_BOTTOM = 38;
 const MARGIN_RIGHT = 18;
 /** Marker radius, and the distance under which two markers are moved apart, in px. */
@@ -59,11 +59,20 @@ const NUDGE_PX = 6;
  */
 export const NUDGE_MAX_PX = 8;
 const NUDGE_OFFSETS = [0, 4, -4, 8, -8];
-/** Point labels: font size and the least vertical distance between two, px. */
+/** Point labels: font size; the distances from a marker tried, px (beyond the first, with a leader); the directions, nearest first. */
 const LABEL_SIZE = 10;
-const LABEL_GAP = 11;
-/** A moved label's leader, px across, and its grey. */
-const LEADER_PX = 8;
+const LABEL_RINGS = [5, 14, 24, 36];
+const LABEL_DIRECTIONS: readonly [number, number][] = [
+  [0, 1],
+  [0, -1],
+  [-1, 0],
+  [1, 0],
+  [-1, 1],
+  [1, 1],
+  [-1, -1],
+  [1, -1],
+];
+/** A label's leader grey. */
 const MUTED_LINE = "#8c8c8c";
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
 const BAND = { fill: "#e4e4e4", edge: RULE } as const;
@@ -135,33 +144,52 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     ) {
       runsShown = true;
     }
-    // Point labels: left of the point's runs' line (or marker), at its height, moved apart
-    // vertically where they would overlap.
-    const labelled = points.filter((q) => q.label !== undefined);
-    const labelYs = spreadPositions(
-      labelled.map((q) => side - toPx(q.y)),
-      LABEL_GAP,
-      0,
-      side,
-    );
-    // A label moved off its point's height is joined to it by a short grey leader.
-    const labels = labelled.map((q, i) => {
-      const left = Math.min(
-        toPx(q.x) - MARKER_RADIUS,
-        q.runs ? toPx((q.runs[0] * q.x) / q.measured) : Number.POSITIVE_INFINITY,
+    // Point labels: each at the first free place around its marker (above, below, beside, then
+    // further out), clear of every marker and of the labels placed before it; one placed away from
+    // its marker is joined to it by a short grey leader.
+    const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
+    const markers = points.map((q) => ({ x: toPx(q.x), y: toPx(q.y) }));
+    const boxes: { x: number; y: number; w: number; h: number }[] = [];
+    const labels: { text: string; x: number; y: number }[] = [];
+    const leaders: { x1: number; y1: number; x2: number; y2: number }[] = [];
+    for (const [i, q] of points.entries()) {
+      if (q.label === undefined) continue;
+      const m = markers[i] as { x: number; y: number };
+      const w = textWidth(q.label, LABEL_SIZE) + 2;
+      const h = LABEL_SIZE;
+      const fits = (c: { x: number; y: number }) =>
+        c.x - w / 2 >= 0 &&
+        c.x + w / 2 <= side &&
+        c.y - h / 2 >= 0 &&
+        c.y + h / 2 <= side &&
+        markers.every(
+          (o) => Math.abs(o.x - c.x) > w / 2 + MARKER_RADIUS + 1 || Math.abs(o.y - c.y) > h / 2 + MARKER_RADIUS + 1,
+        ) &&
+        boxes.every((b) => Math.abs(b.x - c.x) > (b.w + w) / 2 || Math.abs(b.y - c.y) > (b.h + h) / 2);
+      // Next to its marker (the first ring, no leader), a label must be nearer its own marker than
+      // any other, or it would be read as another's.
+      const own = (c: { x: number; y: number; ring: number }) =>
+        c.ring > (LABEL_RINGS[0] as number) ||
+        markers.every((o, j) => j === i || Math.hypot(o.x - c.x, o.y - c.y) > Math.hypot(m.x - c.x, m.y - c.y) + 3);
+      const candidates = LABEL_RINGS.flatMap((ring) =>
+        LABEL_DIRECTIONS.map(([ux, uy]) => ({
+          x: m.x + ux * (ring + w / 2),
+          y: m.y + uy * (ring + h / 2),
+          ring,
+        })),
       );
-      const yPx = side - (labelYs[i] as number);
-      const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
-      const moved = Math.abs(yPx - toPx(q.y)) > 2;
-      const textX = Math.max(0, left - (moved ? LEADER_PX + 2 : 3));
-      return {
-        text: q.label as string,
-        x: back(textX),
-        y: back(yPx),
-        leader: moved ? { x1: back(textX + 1), y1: back(yPx), x2: back(left - 1), y2: q.y } : null,
-      };
-    });
-    const leaders = labels.flatMap((l) => (l.leader ? [l.leader] : []));
+      const at = candidates.find((c) => own(c) && fits(c)) ?? (candidates[0] as (typeof candidates)[number]);
+      boxes.push({ x: at.x, y: at.y, w, h });
+      labels.push({ text: q.label, x: back(at.x), y: back(at.y) });
+      if (at.ring > (LABEL_RINGS[0] as number)) {
+        // From the label box's nearest edge point to the marker's edge.
+        const ex = Math.max(at.x - w / 2, Math.min(m.x, at.x + w / 2));
+        const ey = Math.max(at.y - h / 2, Math.min(m.y, at.y + h / 2));
+        const d = Math.hypot(ex - m.x, ey - m.y);
+        const k = (MARKER_RADIUS + 1) / d;
+        leaders.push({ x1: back(ex), y1: back(ey), x2: back(m.x + (ex - m.x) * k), y2: back(m.y + (ey - m.y) * k) });
+      }
+    }
     const width = side + marginLeft + MARGIN_RIGHT;
     const height = side + MARGIN_TOP + MARGIN_BOTTOM;
     const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
@@ -230,7 +258,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         x: "x",
         y: "y",
         text: "text",
-        textAnchor: "end",
+        textAnchor: "middle",
         fontSize: LABEL_SIZE,
         fill: INK,
         stroke: "#ffffff",
@@ -248,7 +276,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       // axis label would go to the very top, over the title).
       Plot.text([scaleLabel(axisLabel(modelled), true)], {
         frameAnchor: "top-left",
-        dy: -12,
+        dy: -18,
         dx: -marginLeft + 4,
         textAnchor: "start",
         fill: INK,

@@ -178,10 +178,8 @@ function summary(metric: ErrorSummary["metric"], points: readonly { error: numbe
   };
 }
 
-/** Per metric, then all metrics pooled: the error distribution of `set` over `results`. */
-export function summarize(results: readonly ScenarioResult[], set: ParamSet): ErrorSummary[] {
-  const points = (key: MetricKey) =>
-    results.map((r) => ({ error: (r.errors[set].find((e) => e.key === key) as MetricError).error, id: r.id }));
+/** The summary of each metric's points, then of all of them pooled (metric "all"). */
+function perMetric(points: (key: MetricKey) => { error: number; id: string }[]): ErrorSummary[] {
   const rows = ERROR_METRICS.map(({ key }) => summary(key, points(key)));
   rows.push(
     summary(
@@ -190,6 +188,13 @@ export function summarize(results: readonly ScenarioResult[], set: ParamSet): Er
     ),
   );
   return rows;
+}
+
+/** Per metric, then all metrics pooled: the error distribution of `set` over `results`. */
+export function summarize(results: readonly ScenarioResult[], set: ParamSet): ErrorSummary[] {
+  const points = (key: MetricKey) =>
+    results.map((r) => ({ error: (r.errors[set].find((e) => e.key === key) as MetricError).error, id: r.id }));
+  return perMetric(points);
 }
 
 /** Results split by a property ("family", "version", "arrivals"), groups in first-seen order sorted by name. */
@@ -225,14 +230,7 @@ export function noiseFloor(results: readonly ScenarioResult[]): ErrorSummary[] {
         return { error: (v - mean) / mean, id: r.id };
       });
     });
-  const rows = ERROR_METRICS.map(({ key }) => summary(key, points(key)));
-  rows.push(
-    summary(
-      "all",
-      ERROR_METRICS.flatMap(({ key }) => points(key)),
-    ),
-  );
-  return rows;
+  return perMetric(points);
 }
 
 /** The accuracy targets of issue 11 for random scenarios. */
@@ -311,12 +309,5 @@ export function sessionDrift(earlier: readonly ScenarioResult[], current: readon
       if (!then || !(now.mean > 0) || !Number.isFinite(then.mean)) return [];
       return [{ error: (then.mean - now.mean) / now.mean, id: r.id }];
     });
-  const rows = ERROR_METRICS.map(({ key }) => summary(key, points(key)));
-  rows.push(
-    summary(
-      "all",
-      ERROR_METRICS.flatMap(({ key }) => points(key)),
-    ),
-  );
-  return rows;
+  return perMetric(points);
 }

@@ -19,6 +19,9 @@ import type { RandomScenario } from "./space.js";
 /** Per real run, besides the run itself: the quiet-machine sample before it and the busy sample after. */
 export const SAMPLE_SECONDS = 0.5;
 
+/** Wall time of one session profile's measurement (gilsim calibrate at scale 1), for estimates and --max-time. */
+export const CALIBRATE_SECONDS = 8;
+
 export interface RecordingPlan {
   /** Drawn scenarios with a record already. */
   recorded: RandomScenario[];
@@ -140,7 +143,9 @@ export async function recordScenarios(
   }
   const profiles = new Map<string, MachineProfile>();
   for (const [k, s] of plan.toRun.entries()) {
-    if (options.maxSeconds !== null && elapsed() + s.seconds * options.runs > options.maxSeconds) {
+    // A version not yet calibrated in this session costs its profile's measurement first.
+    const calibration = options.calibrate && !profiles.has(s.version) ? CALIBRATE_SECONDS : 0;
+    if (options.maxSeconds !== null && elapsed() + calibration + s.seconds * options.runs > options.maxSeconds) {
       return { recorded, stopped: true, seconds: elapsed() };
     }
     const python = options.pythons.get(s.version);

@@ -65,7 +65,7 @@ describe("gilsim recommend", () => {
         quantile: null,
         medianSignedError: null,
         params: "defaults",
-        source: "data/validation/random/seed-1, data/validation/random/earlier/2026-11-30/seed-1",
+        source: "data/validation/random/earlier/2026-11-30/seed-1, data/validation/random/seed-1",
       },
       {
         slo: "mean<13ms",
@@ -74,7 +74,7 @@ describe("gilsim recommend", () => {
         quantile: null,
         medianSignedError: null,
         params: "defaults",
-        source: "data/validation/random/seed-1, data/validation/random/earlier/2026-11-30/seed-1",
+        source: "data/validation/random/earlier/2026-11-30/seed-1, data/validation/random/seed-1",
       },
     ]);
   });

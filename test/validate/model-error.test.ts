@@ -5,10 +5,14 @@
  * follow it. (The held-out set checks the allowance out of sample: test/validate/targets.test.ts.)
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { MEDIAN_SIGNED_ERROR, MODEL_ERROR_SOURCE } from "../../src/sweep/model-error.js";
 import { evaluateRecord, median, profileSource } from "../../src/validate/errors.js";
 import { RANDOM_EARLIER_SESSIONS, RANDOM_SETS, readSessions } from "../../src/validate/record.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 describe("the model-error allowance", () => {
   test("is the development set's median signed error of p50, p95 and p99, with either parameter set", {
@@ -20,6 +24,10 @@ describe("the model-error allowance", () => {
     expect(sessions).toHaveLength(MODEL_ERROR_SOURCE.sessions.length);
     expect(RANDOM_EARLIER_SESSIONS.map((s) => s.date)).toEqual(MODEL_ERROR_SOURCE.sessions.slice(0, -1));
     for (const s of sessions) expect(s.records, s.dir).toHaveLength(MODEL_ERROR_SOURCE.scenarios);
+    // The folders the report names are those sessions' folders of this set, in the same order.
+    expect(MODEL_ERROR_SOURCE.folders.map((f) => join(ROOT, f))).toEqual(
+      sessions.map((s) => join(s.dir, `seed-${RANDOM_SETS.development.seed}`)),
+    );
     // The current session is the date its records give.
     expect(sessions.at(-1)?.records.every((r) => r.recorded.startsWith(MODEL_ERROR_SOURCE.sessions.at(-1) ?? ""))).toBe(
       true,

@@ -8,7 +8,13 @@ import { waitForQuiet } from "../../real/quiet.js";
 import { evaluateRecord, profileSource, type ScenarioResult } from "../../validate/errors.js";
 import { findPythons } from "../../validate/pythons.js";
 import { readSet, setDir } from "../../validate/record.js";
-import { planRecording, type RecordEvent, recordScenarios, schedPolicy } from "../../validate/record-runs.js";
+import {
+  CALIBRATE_SECONDS,
+  planRecording,
+  type RecordEvent,
+  recordScenarios,
+  schedPolicy,
+} from "../../validate/record-runs.js";
 import { groupTable, scenarioTable, setReport } from "../../validate/report.js";
 import { drawScenarios, GENERATOR_VERSION, RANDOM_VERSIONS, type RandomScenario } from "../../validate/space.js";
 import { type CliIO, UsageError } from "../io.js";
@@ -87,9 +93,6 @@ export function humanTime(s: number): string {
   return s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`;
 }
 const seconds = humanTime;
-
-/** Wall time of one session profile's measurement (gilsim calibrate, scale 1), for the estimates. */
-const CALIBRATE_SECONDS = 8;
 
 function listLine(s: RandomScenario): string {
   return `${s.id}  ${s.version.padEnd(4)}  ~${s.seconds.toFixed(1)} s/run  ${s.input.description}`;
@@ -177,24 +180,41 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
           const line = progressLine(io);
           const t0 = performance.now();
           // Time left: the planned seconds still to run, at the pace of the scenarios done so far
-          // (planned seconds against real ones), less the time the current scenario has run.
+          // (planned seconds against real ones, the profiles' measurements left out), less the time
+          // the current scenario has run, and the profiles still to measure.
           let doneEstimate = 0;
           let doneAt = 0;
           let current = 0;
+          let calibrations = 0;
+          let calibrationSeconds = 0;
+          let calibrationStart = 0;
+          let calibratedAtDone = 0;
           const onEvent = (e: RecordEvent) => {
             const elapsed = (performance.now() - t0) / 1000;
             if (e.kind === "scenario") current = e.position;
+            if (e.kind === "calibrate") calibrationStart = elapsed;
+            if (e.kind === "calibrated") {
+              calibrations++;
+              calibrationSeconds += elapsed - calibrationStart;
+            }
             if (e.kind === "calibrated" && e.busy.length > 0)
               io.err(
-                `gilsim: warning: the machine was busy while Python ${e.version}'s session profile was measured (${e.busy.join("; ")}); kept, marked so in its machine-load entry`,
+                `gilsim: warning: the machine was busy while Python ${e.version}'s session profile was measured, twice (${e.busy.join("; ")}); its records keep it anyway: record again on a quiet machine before trusting them`,
               );
             if (e.kind === "recorded") {
               doneEstimate += e.scenario.seconds * flags.runs;
               doneAt = elapsed;
+              calibratedAtDone = calibrationSeconds;
             }
             if (e.kind !== "run") return;
-            const pace = doneEstimate > 0 ? doneAt / doneEstimate : 1;
-            const left = Math.max(0, (plan.seconds - doneEstimate) * pace - (elapsed - doneAt));
+            const pace = doneEstimate > 0 ? (doneAt - calibratedAtDone) / doneEstimate : 1;
+            const profilesLeft = flags.calibrate ? Math.max(0, versions - calibrations) * CALIBRATE_SECONDS : 0;
+            const left = Math.max(
+              0,
+              (plan.seconds - doneEstimate) * pace -
+                (elapsed - doneAt - (calibrationSeconds - calibratedAtDone)) +
+                profilesLeft,
+            );
             line.update(
               `[${current + 1}/${plan.toRun.length}] ${e.scenario.id} run ${e.run}/${e.runs}: ${describeProgress(e.progress)} · about ${seconds(left)} left`,
             );
@@ -208,7 +228,9 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                   priority: flags.priority,
                   timeoutMs: flags.timeout * 1000,
                   onProgress: (q) =>
-                    line.update(`calibrating Python ${python.version}: ${q.experiment} (${q.completed}/${q.total})`),
+                    line.update(
+                      `calibrationSeconds Python ${python.version}: ${q.experiment} (${q.completed}/${q.total})`,
+                    ),
                 });
               let run = await measure();
               if (run.busy.length > 0) {
