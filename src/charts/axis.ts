@@ -57,6 +57,25 @@ function stepIn(mantissas: readonly number[], v: number, up: boolean, round = (x
     : (steps.filter((s) => s <= v * (1 + 1e-12)).pop() as number);
 }
 
+/**
+ * A log axis's domain: a positive extent widened outwards to `step`'s values; an extent within one
+ * step grows to the step above its low end times `grow`. Throws a RangeError for a bad extent.
+ */
+function logDomain(
+  extent: readonly [number, number],
+  step: (v: number, up: boolean) => number,
+  grow: number,
+): [number, number] {
+  const [lo, hi] = extent;
+  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
+  }
+  const d0 = step(Math.min(lo, hi), false);
+  let d1 = step(Math.max(lo, hi), true);
+  if (d1 <= d0) d1 = step(d0 * grow, true);
+  return [d0, d1];
+}
+
 /** The finer steps of a log axis that spans about a decade or less (fineLogAxis). */
 const FINE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
 
@@ -72,13 +91,7 @@ function stepFine(v: number, up: boolean): number {
  * less; over more, 1, 2, 3, 5 and the ends.
  */
 export function fineLogAxis(extent: readonly [number, number]): Axis {
-  const [lo, hi] = extent;
-  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
-  }
-  const d0 = stepFine(Math.min(lo, hi), false);
-  let d1 = stepFine(Math.max(lo, hi), true);
-  if (d1 <= d0) d1 = stepFine(d0 * 1.2, true);
+  const [d0, d1] = logDomain(extent, stepFine, 1.2);
   // Every step is a tick over half a decade or less; over more, 1, 2, 3 and 5 and the two ends
   // (unless within FINE_END_RATIO of the next tick), so labels keep apart in a small panel.
   const mantissas = d1 / d0 <= 10 ** 0.5 ? FINE_STEPS.slice(0, -1) : [1, 2, 3, 5];
@@ -106,13 +119,7 @@ const END_TICK_RATIO = 2.5;
  * that lies END_TICK_RATIO or more from the nearest of them.
  */
 export function logAxis(extent: readonly [number, number]): Axis {
-  const [lo, hi] = extent;
-  if (!(lo > 0) || !(hi > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new RangeError(`invalid log extent: [${lo}, ${hi}] (expected positive finite values)`);
-  }
-  const d0 = step125(Math.min(lo, hi), false);
-  let d1 = step125(Math.max(lo, hi), true);
-  if (d1 <= d0) d1 = step125(d0 * 1.5, true);
+  const [d0, d1] = logDomain(extent, step125, 1.5);
   const decades = Math.log10(d1 / d0);
   const mantissas = decades <= 3 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
