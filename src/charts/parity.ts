@@ -24,7 +24,7 @@ export interface ParityPoint {
   series: string;
   /** The lowest and highest of the real runs whose mean is `measured`; drawn as a line through the point. */
   runs?: [number, number];
-  /** A short name written left of the point (and of its runs' line), to tell apart points of one series. */
+  /** A short name written beside the point, clear of markers and runs' lines, to tell apart points of one series. */
   label?: string;
 }
 
@@ -149,6 +149,12 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     // its marker is joined to it by a short grey leader.
     const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
     const markers = points.map((q) => ({ x: toPx(q.x), y: toPx(q.y) }));
+    // The runs' lines, px: a label must not sit on one (its white halo would cut it).
+    const runLines = points.flatMap((q) =>
+      q.runs
+        ? [{ y: toPx(q.y), x1: toPx((q.runs[0] * q.x) / q.measured), x2: toPx((q.runs[1] * q.x) / q.measured) }]
+        : [],
+    );
     const boxes: { x: number; y: number; w: number; h: number }[] = [];
     const labels: { text: string; x: number; y: number }[] = [];
     const leaders: { x1: number; y1: number; x2: number; y2: number }[] = [];
@@ -165,7 +171,8 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         markers.every(
           (o) => Math.abs(o.x - c.x) > w / 2 + MARKER_RADIUS + 1 || Math.abs(o.y - c.y) > h / 2 + MARKER_RADIUS + 1,
         ) &&
-        boxes.every((b) => Math.abs(b.x - c.x) > (b.w + w) / 2 || Math.abs(b.y - c.y) > (b.h + h) / 2);
+        boxes.every((b) => Math.abs(b.x - c.x) > (b.w + w) / 2 || Math.abs(b.y - c.y) > (b.h + h) / 2) &&
+        runLines.every((r) => Math.abs(r.y - c.y) > h / 2 + 1 || c.x + w / 2 < r.x1 || c.x - w / 2 > r.x2);
       // Next to its marker (the first ring, no leader), a label must be nearer its own marker than
       // any other, or it would be read as another's.
       const own = (c: { x: number; y: number; ring: number }) =>
@@ -178,7 +185,13 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
           ring,
         })),
       );
-      const at = candidates.find((c) => own(c) && fits(c)) ?? (candidates[0] as (typeof candidates)[number]);
+      // Where nothing is free, the first place, kept inside the panel.
+      const fallback = candidates[0] as (typeof candidates)[number];
+      const at = candidates.find((c) => own(c) && fits(c)) ?? {
+        ...fallback,
+        x: Math.min(side - w / 2, Math.max(w / 2, fallback.x)),
+        y: Math.min(side - h / 2, Math.max(h / 2, fallback.y)),
+      };
       boxes.push({ x: at.x, y: at.y, w, h });
       labels.push({ text: q.label, x: back(at.x), y: back(at.y) });
       if (at.ring > (LABEL_RINGS[0] as number)) {

@@ -144,8 +144,11 @@ export async function recordScenarios(
   const profiles = new Map<string, MachineProfile>();
   for (const [k, s] of plan.toRun.entries()) {
     // A version not yet calibrated in this session costs its profile's measurement first.
+    // The first scenario of a call always runs, so that a limit shorter than one scenario still
+    // makes progress from call to call.
     const calibration = options.calibrate && !profiles.has(s.version) ? CALIBRATE_SECONDS : 0;
-    if (options.maxSeconds !== null && elapsed() + calibration + s.seconds * options.runs > options.maxSeconds) {
+    const cost = calibration + (s.seconds + SAMPLE_SECONDS) * options.runs;
+    if (options.maxSeconds !== null && k > 0 && elapsed() + cost > options.maxSeconds) {
       return { recorded, stopped: true, seconds: elapsed() };
     }
     const python = options.pythons.get(s.version);

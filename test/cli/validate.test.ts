@@ -177,4 +177,24 @@ describe("gilsim validate: recording", () => {
     const json = await run("validate", "--random", "1", "--seed", "137", "--no-run", "--dir", runs, "--json");
     expect((JSON.parse(json.out) as { results: { profile: string }[] }).results[0]?.profile).toBe("session");
   });
+
+  test("--max-time shorter than one scenario still records one scenario per call, and says to go on", {
+    timeout: 600_000,
+  }, async () => {
+    const pythons = await findPythons();
+    const two = [drawScenario(137, 0), drawScenario(137, 1)];
+    if (!two.every((s) => pythons.has(s.version))) return;
+    const runs = join(dir, "chunked");
+    const args = ["validate", "--random", "2", "--seed", "137", "--runs", "1", "--no-calibrate", "--dir", runs];
+    const first = await run(...args, "--max-time", "0.001");
+    expect(first.code).toBe(0);
+    expect(first.err).toMatch(
+      /recorded 1 scenarios \(1 real runs\) in \d+ s; stopped at --max-time with 1 still to run/,
+    );
+    const second = await run(...args, "--max-time", "0.001");
+    expect(second.err).toMatch(/recorded 1 scenarios \(1 real runs\) in \d+ s\n/);
+    expect(second.out).toContain("### Random scenarios, seed 137: 2 of 2 recorded");
+    // Recorded without --calibrate's profiles: no session profile in the records.
+    expect(readRandomRecord(join(runs, "seed-137", "s137-002.json")).profile).toBeUndefined();
+  });
 });

@@ -13,6 +13,7 @@ import {
   planRecording,
   type RecordEvent,
   recordScenarios,
+  SAMPLE_SECONDS,
   schedPolicy,
 } from "../../validate/record-runs.js";
 import { groupTable, scenarioTable, setReport } from "../../validate/report.js";
@@ -202,7 +203,8 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                 `gilsim: warning: the machine was busy while Python ${e.version}'s session profile was measured, twice (${e.busy.join("; ")}); its records keep it anyway: record again on a quiet machine before trusting them`,
               );
             if (e.kind === "recorded") {
-              doneEstimate += e.scenario.seconds * flags.runs;
+              // As planRecording counts it: the runs and their quiet samples.
+              doneEstimate += (e.scenario.seconds + SAMPLE_SECONDS) * flags.runs;
               doneAt = elapsed;
               calibratedAtDone = calibrationSeconds;
             }
@@ -228,9 +230,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
                   priority: flags.priority,
                   timeoutMs: flags.timeout * 1000,
                   onProgress: (q) =>
-                    line.update(
-                      `calibrationSeconds Python ${python.version}: ${q.experiment} (${q.completed}/${q.total})`,
-                    ),
+                    line.update(`calibrating Python ${python.version}: ${q.experiment} (${q.completed}/${q.total})`),
                 });
               let run = await measure();
               if (run.busy.length > 0) {
