@@ -229,7 +229,7 @@ export async function run(nb: Notebook): Promise<void> {
       ? `predictions run high at ${and(highAt)} (median ${and(highAt.map((q) => signed(medians[q])))})`
       : "",
     fineAt.length > 0
-      ? `${lowAt.length + highAt.length > 0 ? "" : "predictions are "}median within ±${TOLERANCE * 100}% at ${and(fineAt)} (${and(fineAt.map((q) => signed(medians[q])))})`
+      ? `median error within ±${TOLERANCE * 100}% at ${and(fineAt)} (${and(fineAt.map((q) => signed(medians[q])))})`
       : "",
   ]
     .filter(Boolean)
