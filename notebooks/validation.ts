@@ -451,7 +451,7 @@ async function randomSection(nb: Notebook): Promise<void> {
         title: `Held-out random scenarios, ${PARAM_SET_LABELS[set]}: ${errorTitle(held.results, set)}`,
         subtitle,
       }),
-      `Simulated (${PARAM_SET_LABELS[set]}) against measured, one panel per metric, one dot per held-out scenario. ${FAMILY_COLOUR_RULE}`,
+      `Simulated (${PARAM_SET_LABELS[set]}) against measured, one panel per metric, one dot per held-out scenario; a black ring marks a scenario outside ±15%. ${FAMILY_COLOUR_RULE}`,
       held.results.map((r) => ({ id: r.id, family: r.family, errors: r.errors[set] })),
       randomConclusion(held.results, [set]),
     );

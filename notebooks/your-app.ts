@@ -259,13 +259,14 @@ export async function run(nb: Notebook): Promise<void> {
     "parity",
     parityChart(parity, {
       series: SERIES,
+      ringOutside: true,
       band: TOLERANCE,
       modelled: "predicted",
       title: `${within} of ${errors.length} predicted percentiles of the demo service within ±${TOLERANCE * 100}% of measured: ${lowAt.length + highAt.length > 0 ? lean.split(";")[0] : lean}`,
       subtitle: `predicted against measured latency; target ${TARGET_SHARE * 100}% of percentiles within ±${TOLERANCE * 100}% (${needed} of ${errors.length}), ${margin}`,
-      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number beside each thread-pool point (joined to it by a grey leader where it could not sit next to it) is its pool size in threads.`,
+      caption: `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%; a black ring marks a prediction outside it. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number beside each thread-pool point (joined to it by a grey leader where it could not sit next to it) is its pool size in threads.`,
     }),
-    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number beside each thread-pool point (joined to it by a grey leader where it could not sit next to it) is its pool size in threads.`,
+    `One point per configuration: measured (mean of ${REPEATS} real runs) across, its line spanning the runs from lowest to highest; predicted (from the one recording) up. Below the dashed line the prediction is too low. Shaded: within ±${TOLERANCE * 100}%; a black ring marks a prediction outside it. Colour and symbol follow the executor that runs the pure-Python work: the thread pool (squares, a darker shade at the higher rate) or the event loop (asyncio, circles; to_thread takes only the queries and the hash). The number beside each thread-pool point (joined to it by a grey leader where it could not sit next to it) is its pool size in threads.`,
     parity,
     `${low} predictions are more than ${TOLERANCE * 100}% low and ${high} more than ${TOLERANCE * 100}% high; the target of ${TARGET_SHARE * 100}% within ±${TOLERANCE * 100}% is ${met ? "met" : "missed"}.`,
   );

@@ -42,6 +42,11 @@ export interface ParityOptions extends FigureOptions {
   band?: number;
   /** What the y axis holds against the measured x: "simulated" (default) or, for a forecast, "predicted". */
   modelled?: "simulated" | "predicted";
+  /**
+   * Ring every point outside the band in black (and say so in the legend): on axes spanning
+   * decades the band is a sliver, and which points lie outside it cannot be read; default false.
+   */
+  ringOutside?: boolean;
 }
 
 /** Room for the panel's title line and, under it, the y axis label. */
@@ -72,6 +77,8 @@ const LABEL_DIRECTIONS: readonly [number, number][] = [
   [-1, -1],
   [1, -1],
 ];
+/** The black ring around a point outside the band (ringOutside), px. */
+const RING_RADIUS = 6.5;
 /** A label's leader grey. */
 const MUTED_LINE = "#8c8c8c";
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
@@ -148,7 +155,12 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     // further out), clear of every marker and of the labels placed before it; one placed away from
     // its marker is joined to it by a short grey leader.
     const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
-    const markers = points.map((q) => ({ x: toPx(q.x), y: toPx(q.y) }));
+    // Each marker as labels must keep clear of it: its radius, or its ring's where it has one.
+    const markers = points.map((q) => ({
+      x: toPx(q.x),
+      y: toPx(q.y),
+      r: (options.ringOutside && Math.abs(q.simulated / q.measured - 1) > band ? RING_RADIUS : MARKER_RADIUS) + 1,
+    }));
     // The runs' lines, px: a label must not sit on one (its white halo would cut it).
     const runLines = points.flatMap((q) =>
       q.runs
@@ -160,7 +172,9 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const leaders: { x1: number; y1: number; x2: number; y2: number }[] = [];
     for (const [i, q] of points.entries()) {
       if (q.label === undefined) continue;
-      const m = markers[i] as { x: number; y: number };
+      const m = markers[i] as { x: number; y: number; r: number };
+      // A ringed marker's labels start outside its ring.
+      const extra = m.r - (MARKER_RADIUS + 1);
       const w = textWidth(q.label, LABEL_SIZE) + 2;
       const h = LABEL_SIZE;
       const fits = (c: { x: number; y: number }) =>
@@ -168,9 +182,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         c.x + w / 2 <= side &&
         c.y - h / 2 >= 0 &&
         c.y + h / 2 <= side &&
-        markers.every(
-          (o) => Math.abs(o.x - c.x) > w / 2 + MARKER_RADIUS + 1 || Math.abs(o.y - c.y) > h / 2 + MARKER_RADIUS + 1,
-        ) &&
+        markers.every((o) => Math.abs(o.x - c.x) > w / 2 + o.r || Math.abs(o.y - c.y) > h / 2 + o.r) &&
         boxes.every((b) => Math.abs(b.x - c.x) > (b.w + w) / 2 || Math.abs(b.y - c.y) > (b.h + h) / 2) &&
         runLines.every((r) => Math.abs(r.y - c.y) > h / 2 + 1 || c.x + w / 2 < r.x1 || c.x - w / 2 > r.x2);
       // Next to its marker (the first ring, no leader), a label must be nearer its own marker than
@@ -180,8 +192,8 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         markers.every((o, j) => j === i || Math.hypot(o.x - c.x, o.y - c.y) > Math.hypot(m.x - c.x, m.y - c.y) + 3);
       const candidates = LABEL_RINGS.flatMap((ring) =>
         LABEL_DIRECTIONS.map(([ux, uy]) => ({
-          x: m.x + ux * (ring + w / 2),
-          y: m.y + uy * (ring + h / 2),
+          x: m.x + ux * (ring + extra + w / 2),
+          y: m.y + uy * (ring + extra + h / 2),
           ring,
         })),
       );
@@ -199,7 +211,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
         const ex = Math.max(at.x - w / 2, Math.min(m.x, at.x + w / 2));
         const ey = Math.max(at.y - h / 2, Math.min(m.y, at.y + h / 2));
         const d = Math.hypot(ex - m.x, ey - m.y);
-        const k = (MARKER_RADIUS + 1) / d;
+        const k = m.r / d;
         leaders.push({ x1: back(ex), y1: back(ey), x2: back(m.x + (ex - m.x) * k), y2: back(m.y + (ey - m.y) * k) });
       }
     }
@@ -266,6 +278,14 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
           },
         ),
       ),
+      ...(options.ringOutside
+        ? [
+            Plot.dot(
+              points.filter((q) => Math.abs(q.simulated / q.measured - 1) > band),
+              { x: "x", y: "y", r: RING_RADIUS, fill: "none", stroke: INK, strokeWidth: 1.25 },
+            ),
+          ]
+        : []),
       Plot.link(leaders, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: MUTED_LINE, strokeWidth: 0.75 }),
       Plot.text(labels, {
         x: "x",
@@ -339,6 +359,18 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
             fill: BAND.fill,
             stroke: BAND.edge,
           },
+          ...(options.ringOutside &&
+          panels.some((p) => p.points.some((q) => Math.abs(q.simulated / q.measured - 1) > band))
+            ? [
+                {
+                  kind: "glyph" as const,
+                  label: `outside ±${Math.round(band * 100)}%`,
+                  glyph: "circle" as const,
+                  fill: "none",
+                  stroke: INK,
+                },
+              ]
+            : []),
         ],
       },
     ],

@@ -115,9 +115,10 @@ export function parityFigure(
   return parityChart(panels, {
     series: present(results),
     columns: 3,
+    ringOutside: true,
     title: context.title,
     subtitle: context.subtitle,
-    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±15%. ${FAMILY_COLOUR_RULE}`,
+    caption: `Each dot is one random scenario: the mean of its real runs across, the simulation (${PARAM_SET_LABELS[set]}) up, on log axes. On the dashed line the simulation is exact; between the two solid lines (shaded) it is within ±15%; a black ring marks a scenario outside it. ${FAMILY_COLOUR_RULE}`,
   });
 }
 

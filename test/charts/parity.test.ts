@@ -156,4 +156,25 @@ describe("parityChart", () => {
     const bare = parityChart([{ quantity: "p99 (ms)", points: points.map(({ label: _, ...p }) => p) }], { series });
     expect(bare.svg).not.toMatch(/aria-label="link"[^>]*>[\s\S]*?<path/);
   });
+
+  it("rings the points outside the band only when asked, and names the ring in the legend only when one is drawn", () => {
+    const points = [
+      { measured: 10, simulated: 10.5, series: "a" },
+      { measured: 10, simulated: 13, series: "a" },
+      { measured: 20, simulated: 12, series: "b" },
+    ];
+    const ringsOf = (svg: string) =>
+      [...svg.matchAll(/<g aria-label="dot"([^>]*)>([\s\S]*?)<\/g>/g)]
+        .filter((g) => /fill="none"/.test(g[1] ?? ""))
+        .flatMap((g) => [...(g[2] ?? "").matchAll(/<circle/g)]);
+    const plain = parityChart([{ quantity: "p99 (ms)", points }], { series });
+    expect(ringsOf(plain.svg)).toHaveLength(0);
+    expect(svgTexts(plain.svg)).not.toContain("outside ±15%");
+    // +5% is inside; +30% and -40% are outside.
+    const ringed = parityChart([{ quantity: "p99 (ms)", points }], { series, ringOutside: true });
+    expect(ringsOf(ringed.svg)).toHaveLength(2);
+    expect(svgTexts(ringed.svg)).toContain("outside ±15%");
+    const inside = parityChart([{ quantity: "p99 (ms)", points: points.slice(0, 1) }], { series, ringOutside: true });
+    expect(svgTexts(inside.svg)).not.toContain("outside ±15%");
+  });
 });
