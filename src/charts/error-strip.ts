@@ -11,6 +11,7 @@ import { scaleSymlog } from "d3-scale";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
+import { outsideLegend, outsideRings } from "./outside-ring.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { signedNumber } from "./signs.js";
 import { type Glyph, type GlyphName, glyph } from "./symbols.js";
@@ -134,8 +135,6 @@ const MEDIAN_CAP: Glyph = {
 };
 
 const pct = (x: number): string => `${signedNumber(x, 1, true)}%`;
-/** The black ring around a point outside the outer band (ringOutside), px. */
-const RING_RADIUS = 6.5;
 /** The right margin holds each row's median label ("median signed", 8 px from the axis's end). */
 const LABEL_COLUMN = 80;
 
@@ -244,14 +243,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           },
         ),
       ),
-      ...(options.ringOutside
-        ? [
-            Plot.dot(
-              dots.filter((d) => Math.abs(d.x) > outer),
-              { x: "x", y: "y", r: RING_RADIUS, fill: "none", stroke: INK, strokeWidth: 1.25 },
-            ),
-          ]
-        : []),
+      ...(options.ringOutside ? [outsideRings(dots.filter((d) => Math.abs(d.x) > outer))] : []),
       // Flat black caps at the bar's two ends, outside the dots' band: an I-beam, a shape no series
       // uses (arrowheads read as the triangles of the process pools).
       ...[-0.44, 0.44].map((dy) =>
@@ -309,17 +301,7 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
           ...series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
           { kind: "box", label: `within ±${inner}%`, fill: "#d9d9d9" },
           { kind: "box", label: `within ±${outer}%`, fill: "#ececec" },
-          ...(options.ringOutside && percents.some((x) => Math.abs(x) > outer)
-            ? [
-                {
-                  kind: "glyph" as const,
-                  label: `outside ±${outer}%`,
-                  glyph: "circle" as const,
-                  fill: "none",
-                  stroke: INK,
-                },
-              ]
-            : []),
+          ...(options.ringOutside && percents.some((x) => Math.abs(x) > outer) ? [outsideLegend(outer)] : []),
           {
             kind: "line",
             label: `0%: ${(options.difference ?? "simulated − measured").split(" − ")[0]} = measured`,

@@ -11,6 +11,7 @@ import type { SeriesStyle } from "./error-strip.js";
 import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
+import { outsideLegend, outsideRings, RING_RADIUS } from "./outside-ring.js";
 import { SAMPLE_GREY } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { glyph } from "./symbols.js";
@@ -77,8 +78,6 @@ const LABEL_DIRECTIONS: readonly [number, number][] = [
   [-1, -1],
   [1, -1],
 ];
-/** The black ring around a point outside the band (ringOutside), px. */
-const RING_RADIUS = 6.5;
 /** A label's leader grey. */
 const MUTED_LINE = "#8c8c8c";
 /** The ±band: a light fill between two solid edges in the reference-line grey. */
@@ -100,6 +99,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
   const modelled = options.modelled ?? "simulated";
   const noun = modelled === "simulated" ? "the simulation" : "the prediction";
   if (!(band > 0 && band < 1)) throw invalid("band", options.band, "a number between 0 and 1");
+  const outside = (q: ParityPoint) => Math.abs(q.simulated / q.measured - 1) > band;
   const columns = Math.max(1, Math.min(options.columns ?? 3, panels.length));
   const fig = figureText(options, {
     width: 900,
@@ -126,6 +126,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const axis = axes[panelIndex] as (typeof axes)[number];
     const [d0, d1] = axis.domain;
     const toPx = (v: number): number => (Math.log(v / d0) / Math.log(d1 / d0)) * side;
+    const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
     // A marker closer than NUDGE_PX to one drawn before is moved along the diagonal by the nearest
     // of NUDGE_OFFSETS that clears every marker drawn before, at most NUDGE_MAX_PX: its error (its
     // distance from the diagonal) is unchanged; the caption says so.
@@ -139,7 +140,6 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
       const { x, y } = at(offset);
       placed.push({ x, y });
       if (offset !== 0) nudged = true;
-      const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
       return { ...q, x: back(x), y: back(y) };
     });
     const spreads = points.filter((q) => q.runs !== undefined);
@@ -154,12 +154,11 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     // Point labels: each at the first free place around its marker (above, below, beside, then
     // further out), clear of every marker and of the labels placed before it; one placed away from
     // its marker is joined to it by a short grey leader.
-    const back = (v: number): number => d0 * (d1 / d0) ** (v / side);
-    // Each marker as labels must keep clear of it: its radius, or its ring's where it has one.
-    const markers = points.map((q) => ({
-      x: toPx(q.x),
-      y: toPx(q.y),
-      r: (options.ringOutside && Math.abs(q.simulated / q.measured - 1) > band ? RING_RADIUS : MARKER_RADIUS) + 1,
+    // Each marker (where the nudging placed it) as labels must keep clear of it: its radius, or
+    // its ring's where it has one.
+    const markers = points.map((q, i) => ({
+      ...(placed[i] as { x: number; y: number }),
+      r: (options.ringOutside && outside(q) ? RING_RADIUS : MARKER_RADIUS) + 1,
     }));
     // The runs' lines, px: a label must not sit on one (its white halo would cut it).
     const runLines = points.flatMap((q) =>
@@ -218,7 +217,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
     const width = side + marginLeft + MARGIN_RIGHT;
     const height = side + MARGIN_TOP + MARGIN_BOTTOM;
     const line = Array.from({ length: 17 }, (_, i) => d0 * (d1 / d0) ** (i / 16));
-    const inside = p.points.filter((q) => Math.abs(q.simulated / q.measured - 1) <= band).length;
+    const inside = p.points.filter((q) => !outside(q)).length;
     // Both axes carry the quantity's unit, from the "(unit)" that ends the panel's quantity.
     const unit = /\(([^()]+)\)\s*$/.exec(p.quantity)?.[1];
     const axisLabel = (side: string) => (unit ? `${side} (${unit})` : side);
@@ -278,14 +277,7 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
           },
         ),
       ),
-      ...(options.ringOutside
-        ? [
-            Plot.dot(
-              points.filter((q) => Math.abs(q.simulated / q.measured - 1) > band),
-              { x: "x", y: "y", r: RING_RADIUS, fill: "none", stroke: INK, strokeWidth: 1.25 },
-            ),
-          ]
-        : []),
+      ...(options.ringOutside ? [outsideRings(points.filter(outside))] : []),
       Plot.link(leaders, { x1: "x1", y1: "y1", x2: "x2", y2: "y2", stroke: MUTED_LINE, strokeWidth: 0.75 }),
       Plot.text(labels, {
         x: "x",
@@ -359,17 +351,8 @@ export function parityChart(panels: readonly ParityPanel[], options: ParityOptio
             fill: BAND.fill,
             stroke: BAND.edge,
           },
-          ...(options.ringOutside &&
-          panels.some((p) => p.points.some((q) => Math.abs(q.simulated / q.measured - 1) > band))
-            ? [
-                {
-                  kind: "glyph" as const,
-                  label: `outside ±${Math.round(band * 100)}%`,
-                  glyph: "circle" as const,
-                  fill: "none",
-                  stroke: INK,
-                },
-              ]
+          ...(options.ringOutside && panels.some((p) => p.points.some(outside))
+            ? [outsideLegend(Math.round(band * 100))]
             : []),
         ],
       },
