@@ -146,16 +146,16 @@ export async function recordScenarios(
     // A version not yet calibrated in this session costs its profile's measurement first.
     // The first scenario of a call always runs, so that a limit shorter than one scenario still
     // makes progress from call to call.
-    const calibration = options.calibrate && !profiles.has(s.version) ? CALIBRATE_SECONDS : 0;
-    const cost = calibration + (s.seconds + SAMPLE_SECONDS) * options.runs;
+    const calibrate = profiles.has(s.version) ? undefined : options.calibrate;
+    const cost = (calibrate ? CALIBRATE_SECONDS : 0) + (s.seconds + SAMPLE_SECONDS) * options.runs;
     if (options.maxSeconds !== null && k > 0 && elapsed() + cost > options.maxSeconds) {
       return { recorded, stopped: true, seconds: elapsed() };
     }
     const python = options.pythons.get(s.version);
     if (!python) throw new Error(`no Python ${s.version} for ${s.id}`);
-    if (options.calibrate && !profiles.has(s.version)) {
+    if (calibrate) {
       options.onEvent?.({ kind: "calibrate", version: s.version });
-      const measured = await options.calibrate(python);
+      const measured = await calibrate(python);
       profiles.set(s.version, measured.profile);
       options.onEvent?.({ kind: "calibrated", version: s.version, busy: measured.busy });
     }
