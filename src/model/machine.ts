@@ -63,7 +63,8 @@ const EPS = 1e-6;
  * With `cfs` a waking thread preempts the current one at once (its sleeper credit).
  *
  * Balancing: a CPU going idle pulls a waiting thread from another CPU unless it is cache-hot (it
- * ran less than migration_cost ago); an idle CPU pulls any waiting thread at its next tick.
+ * ran less than migration_cost ago), every time or (Linux 6.18.5+) as often as that has lately
+ * succeeded; an idle CPU pulls any waiting thread at its next tick.
  */
 export class Machine {
   private readonly cpus: Cpu[];
@@ -72,6 +73,13 @@ export class Machine {
   private readonly since: Float64Array;
   private readonly warmup: Nanos;
   private queued = 0;
+  /**
+   * The root domain's "overloaded" flag: set when a thread queues behind another, cleared by a
+   * balance pass that finds no CPU with a thread waiting.
+   */
+  private overloaded = false;
+  /** Newidle balancing's record (sched_domain.newidle_call / _success / _ratio); the kernel starts it at 50%. */
+  private readonly newidleStats = { call: 512, success: 256, ratio: 512 };
   private readonly DISPATCH: number;
   private readonly TICK: number;
   private readonly BALANCE: number;
@@ -87,6 +95,8 @@ export class Machine {
     /** The scheduler tick (1/HZ): when a used-up slice is noticed, and when idle CPUs balance. */
     readonly tick: Nanos,
     readonly kernel: KernelScheduler,
+    /** "always": a CPU going idle always tries to pull; "proportional": Linux 6.18.5+'s NI_RANDOM (see newidlePull). */
+    readonly newidle: "always" | "proportional",
     /** sched_migration_cost: a thread that ran this recently is cache-hot and not pulled when a CPU goes idle. */
     readonly migrationCost: Nanos,
     /**
@@ -344,6 +354,7 @@ export class Machine {
     cpu.sumV += thread.v;
     thread.queuedOn = cpu.index;
     this.queued++;
+    this.overloaded = true;
     this.armTick(cpu);
   }
 
@@ -435,7 +446,7 @@ export class Machine {
     }
     cpu.idleV = this.avg(cpu);
     this.cancelTick(cpu);
-    const pulled = this.pull(cpu, true);
+    const pulled = this.newidle === "always" ? this.pull(cpu, true) : this.newidlePull(cpu);
     if (pulled) {
       this.handTo(pulled, cpu, 0, false);
       return;
@@ -456,6 +467,27 @@ export class Machine {
     cpu.sumV -= t.v;
     t.queuedOn = -1;
     this.queued--;
+  }
+
+  /**
+   * sched_balance_newidle with NI_RANDOM (Linux 6.18.5+): with the root domain overloaded, the CPU
+   * going idle throws a 1024-sided die and tries to pull only if it shows at most 1 + ratio, the
+   * ratio being the share (of 1024) of recent tries that pulled a thread; a success after such a
+   * draw counts about 1024 / (1 + ratio) times, so the ratio stays an unbiased estimate. A skipped
+   * try counts as a failure. A try that finds nothing waiting clears the overloaded flag.
+   */
+  private newidlePull(cpu: Cpu): SimThread | null {
+    if (!this.overloaded) return null;
+    const die = Math.floor(this.world.rng("newidle").next() * 1024);
+    const weight = 1 + this.newidleStats.ratio;
+    if (die > weight) {
+      recordNewidle(this.newidleStats, 0);
+      return null;
+    }
+    const pulled = this.pull(cpu, true);
+    recordNewidle(this.newidleStats, pulled ? Math.floor((1024 + Math.floor(weight / 2)) / weight) : 0);
+    this.overloaded = this.queued > 0;
+    return pulled;
   }
 
   /** Takes a waiting thread off another CPU's queue (only a cache-cold one when `coldOnly`). */
@@ -582,6 +614,7 @@ export class Machine {
     if (!this.isIdle(cpu) || this.queued === 0) return;
     const t = this.pull(cpu, false);
     if (t) this.handTo(t, cpu, 0, false);
+    this.overloaded = this.queued > 0;
   }
 
   /** Adds a core's busy time since its current thread started, counting only after warm-up. */
@@ -598,6 +631,20 @@ function earliest(cpu: Cpu): SimThread | null {
   for (const t of cpu.queue) if (!best || t.deadline < best.deadline) best = t;
   for (const t of cpu.delayed) if (!best || t.deadline < best.deadline) best = t;
   return best;
+}
+
+/**
+ * update_newidle_stats: one more newidle try, worth `success` (0 for a failure or a skipped try);
+ * every 1024 tries the ratio becomes the successes counted and both counts are halved.
+ */
+export function recordNewidle(stats: { call: number; success: number; ratio: number }, success: number): void {
+  stats.call++;
+  stats.success += success;
+  if (stats.call >= 1024) {
+    stats.ratio = stats.success;
+    stats.call = Math.floor(stats.call / 2);
+    stats.success = Math.floor(stats.success / 2);
+  }
 }
 
 /** The extra CPU time machine.coldStart charges a process idle `idle` ns: max x (1 - exp(-(idle / tau)^2)). */

@@ -35,6 +35,7 @@ export class Runtime {
       m.slice,
       m.tick,
       m.scheduler,
+      m.newidle,
       m.migrationCost,
       m.idleWake,
       m.coldStart,

@@ -5,7 +5,7 @@ import { parseDuration } from "../engine/time.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readFailure } from "../io/read-failure.js";
 import { formatIssues, ScenarioError } from "../scenario/errors.js";
-import { parseScenario } from "../scenario/scenario.js";
+import { type KernelName, parseScenario } from "../scenario/scenario.js";
 
 /*
  * A machine profile: this machine's CPython runtime costs, measured by `gilsim calibrate`, as
@@ -176,7 +176,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /**
  * The raw scenario input with the profile's runtime overrides merged into its `runtime` section
- * and the measured scheduler period into `machine.tick`; values the scenario sets itself win, and
+ * the measured scheduler period into `machine.tick` and the Linux release it ran into
+ * `machine.kernel` (see kernelOf); values the scenario sets itself win, and
  * a profile never overrides what a scenario chose: its process start-up is a measurement for the
  * start method it was measured with (fork), used only by pools that start that way. Anything that
  * is not a scenario object (or has a runtime or machine that is not an object) comes back as it
@@ -203,14 +204,34 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
   const tick = tickOf(profile.machine.slice);
   const { coldStart, timerTail } = profile.machine;
-  if (tick !== null || coldStart || timerTail)
+  const kernel = profile.machine.platform === "linux" ? kernelOf(profile.machine.kernel) : null;
+  if (tick !== null || coldStart || timerTail || kernel !== null)
     out.machine = {
+      ...(kernel !== null ? { kernel } : {}),
       ...(tick !== null ? { tick } : {}),
       ...(coldStart ? { coldStart } : {}),
       ...(timerTail ? { timerTail } : {}),
       ...machine,
     };
   return out;
+}
+
+/**
+ * The scheduler a Linux release runs, as `machine.kernel` names it: "6.18.44-fc-v657" is
+ * "eevdf-6.18" (6.18.5 brought proportional newidle balancing), 6.15 to 6.18.4 "eevdf-6.15",
+ * 6.6 to 6.14 "eevdf", older "cfs". Null when it is not a release string (a profile from another
+ * OS keeps the scenario's kernel).
+ */
+export function kernelOf(release: string | null): KernelName | null {
+  const m = release === null ? null : /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release);
+  if (!m) return null;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const at = (a: number, b: number, c: number): boolean =>
+    major !== a ? major > a : minor !== b ? minor > b : patch >= c;
+  if (at(6, 18, 5)) return "eevdf-6.18";
+  if (at(6, 15, 0)) return "eevdf-6.15";
+  if (at(6, 6, 0)) return "eevdf";
+  return "cfs";
 }
 
 /** Linux's tick lengths, 1/HZ for HZ = 1000, 300, 250 and 100. */

@@ -32,6 +32,11 @@ export interface Scenario {
     slice: Nanos;
     tick: Nanos;
     scheduler: "eevdf" | "cfs";
+    /**
+     * How a CPU going idle balances: "always" tries to pull a waiting thread every time; "proportional"
+     * (Linux 6.18.5+, NI_RANDOM) tries only as often as such tries have lately succeeded.
+     */
+    newidle: "always" | "proportional";
     migrationCost: Nanos;
     idleWake: { max: Nanos; tau: Nanos };
     coldStart: { max: Nanos; tau: Nanos; slowdown: number };
@@ -50,8 +55,11 @@ export interface Scenario {
   run: { until: Nanos | null; warmup: Nanos; replications: number; confidence: number; trace: boolean };
 }
 
+/** The kernels `machine.kernel` names. */
+export type KernelName = "eevdf" | "eevdf-6.15" | "eevdf-6.18" | "cfs";
+
 /** Linux's base time slice: EEVDF 0.75 ms x (1 + ilog2(min(C, 8))) (0.70 ms on 6.15+); CFS 6 ms latency. */
-export function defaultSlice(kernel: "eevdf" | "eevdf-6.15" | "cfs", cores: number): Nanos {
+export function defaultSlice(kernel: KernelName, cores: number): Nanos {
   const factor = 1 + Math.floor(Math.log2(Math.min(cores, 8)));
   if (kernel === "cfs") return Math.round((6 * MS * factor) / 2);
   return (kernel === "eevdf" ? 750 * US : 700 * US) * factor;
@@ -250,6 +258,7 @@ function resolve(s: ParsedScenario): Scenario {
       slice: s.machine.slice ?? defaultSlice(s.machine.kernel, cores),
       tick: s.machine.tick,
       scheduler: s.machine.kernel === "cfs" ? "cfs" : "eevdf",
+      newidle: s.machine.kernel === "eevdf-6.18" ? "proportional" : "always",
       migrationCost: s.machine.migrationCost,
       idleWake: s.machine.idleWake,
       coldStart: s.machine.coldStart,

@@ -261,9 +261,14 @@ export const DEFAULT_TIMER_TAIL = { share: 0.027, min: 200 * US, max: 1.8 * MS }
 const machineSchema = z.strictObject({
   cores: integerIn("cores").default(4),
   kernel: z
-    .enum(["eevdf", "eevdf-6.15", "cfs"], { error: 'expected "eevdf", "eevdf-6.15" or "cfs"' })
+    .enum(["eevdf", "eevdf-6.15", "eevdf-6.18", "cfs"], {
+      error: 'expected "eevdf", "eevdf-6.15", "eevdf-6.18" or "cfs"',
+    })
     .default("eevdf")
-    .meta({ description: "Linux scheduler, for the default time slice." }),
+    .meta({
+      description:
+        'Linux scheduler: "eevdf" (6.6 to 6.14), "eevdf-6.15" (6.15 to 6.18.4: a shorter default slice), "eevdf-6.18" (6.18.5 and later: as 6.15, and a CPU going idle tries to pull waiting work only as often as such tries have lately succeeded) or "cfs" (before 6.6).',
+    }),
   slice: positiveDurationSchema
     .optional()
     .meta({ description: "The scheduler's base time slice; default from the kernel and the cores." }),

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
+import { recordNewidle } from "../../src/model/machine.js";
 import { simulate } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 
@@ -44,4 +45,48 @@ describe("the scheduler", () => {
       expect(late).toBeLessThanOrEqual(5);
     });
   }
+});
+
+/*
+ * Linux 6.18.5's proportional newidle balancing (NI_RANDOM, kernel/sched/fair.c): the record starts
+ * at 512 tries and 256 successes (50%); every 1024 tries the ratio becomes the successes counted
+ * and both counts are halved.
+ */
+describe("proportional newidle balancing", () => {
+  test("its record follows update_newidle_stats", () => {
+    const stats = { call: 512, success: 256, ratio: 512 };
+    for (let i = 0; i < 511; i++) recordNewidle(stats, 0);
+    expect(stats).toEqual({ call: 1023, success: 256, ratio: 512 });
+    recordNewidle(stats, 0); // the 1024th try: ratio 256/1024, counts halved
+    expect(stats).toEqual({ call: 512, success: 128, ratio: 256 });
+    // A try made after the die allowed it counts (1024 + w / 2) / w times, w = 1 + ratio: 4 here.
+    for (let i = 0; i < 128; i++) recordNewidle(stats, 4);
+    for (let i = 0; i < 384; i++) recordNewidle(stats, 0);
+    expect(stats).toEqual({ call: 512, success: (128 + 512) / 2, ratio: 640 });
+  });
+
+  function run(kernel: "eevdf-6.15" | "eevdf-6.18", cores: number) {
+    return simulate(
+      parseScenario({
+        name: "newidle",
+        machine: { cores, kernel },
+        run: { until: "1s" },
+        runtime: { python: "3.13t", gil: "off", stepOverhead: "0us" },
+        executor: { kind: "threads", workers: 3 },
+        workload: {
+          arrivals: { kind: "poisson", rate: "400/s", count: 300 },
+          classes: [{ steps: [{ cpu: "1ms" }, { block: "300us" }, { cpu: "1ms" }] }],
+        },
+        background: [{ name: "hog", steps: [{ repeat: "forever", steps: [{ cpu: "100ms" }] }] }],
+      }),
+    ).metrics;
+  }
+
+  test("it changes only how a CPU going idle balances: on one core, 6.15 and 6.18 give the same run", () => {
+    expect(run("eevdf-6.18", 1)).toEqual(run("eevdf-6.15", 1));
+  });
+
+  test("on two cores it is in play: the same scenario runs differently", () => {
+    expect(run("eevdf-6.18", 2).latency).not.toEqual(run("eevdf-6.15", 2).latency);
+  });
 });

@@ -6,6 +6,7 @@ import {
   applyProfile,
   DEFAULT_PROFILE_PATH,
   defaultProfile,
+  kernelOf,
   type MachineProfile,
   parseProfile,
   profileProblems,
@@ -14,7 +15,7 @@ import {
   writeProfile,
 } from "../../src/real/profile.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
-import { parseScenario } from "../../src/scenario/scenario.js";
+import { defaultSlice, parseScenario } from "../../src/scenario/scenario.js";
 import { tempDir } from "../temp.js";
 
 const dir = tempDir("gilsim-profile-");
@@ -40,6 +41,47 @@ const SCENARIO = {
 };
 
 describe("applyProfile", () => {
+  test("applyProfile names the scheduler of the Linux release the profile ran (6.18.5+: proportional newidle balancing), unless the scenario names one", () => {
+    const on = (kernel: string | null, platform = "linux") => ({
+      ...PROFILE,
+      machine: { ...PROFILE.machine, kernel, platform },
+    });
+    const s = parseScenario(applyProfile(SCENARIO, on("6.18.44-fc-v657")));
+    expect(s.machine.newidle).toBe("proportional");
+    // 6.15's shorter base slice too: 0.70 ms x (1 + log2(min(cores, 8)))
+    expect(s.machine.slice).toBe(defaultSlice("eevdf-6.15", s.machine.cores));
+    expect(s.machine.slice).toBeLessThan(defaultSlice("eevdf", s.machine.cores));
+    expect(parseScenario(applyProfile(SCENARIO, on("6.18.4"))).machine.newidle).toBe("always");
+    expect(parseScenario(applyProfile(SCENARIO, on("6.6.0"))).machine.slice).toBe(
+      defaultSlice("eevdf", s.machine.cores),
+    );
+    const own = parseScenario(applyProfile({ ...SCENARIO, machine: { kernel: "eevdf" } }, on("6.18.44")));
+    expect(own.machine.newidle).toBe("always");
+    expect(own.machine.slice).toBe(defaultSlice("eevdf", s.machine.cores));
+    // A profile measured on another OS, or with no release, leaves the scenario's default.
+    expect(parseScenario(applyProfile(SCENARIO, on("24.1.0", "darwin"))).machine.newidle).toBe("always");
+    expect(parseScenario(applyProfile(SCENARIO, on(null))).machine.newidle).toBe("always");
+  });
+
+  test("kernelOf maps a Linux release to the scheduler it runs", () => {
+    const cases: [string, string | null][] = [
+      ["5.15.0-91-generic", "cfs"],
+      ["6.5.13", "cfs"],
+      ["6.6.0", "eevdf"],
+      ["6.14.11", "eevdf"],
+      ["6.15", "eevdf-6.15"],
+      ["6.18.4-arch1", "eevdf-6.15"],
+      ["6.18.5", "eevdf-6.18"],
+      ["6.18.44-fc-v657", "eevdf-6.18"],
+      ["6.19.0", "eevdf-6.18"],
+      ["7.0.1", "eevdf-6.18"],
+      ["unknown", null],
+      ["", null],
+    ];
+    for (const [release, kernel] of cases) expect(kernelOf(release), release).toBe(kernel);
+    expect(kernelOf(null)).toBe(null);
+  });
+
   test("applyProfile fills the runtime and machine.tick (the measured scheduler period) from the profile; the scenario's own values win", () => {
     const s = parseScenario(applyProfile(SCENARIO, PROFILE));
     expect(s.runtime.loopStepCost).toEqual({ dist: "constant", value: 2 * US });
