@@ -47,7 +47,7 @@ export async function run(nb: Notebook): Promise<void> {
     const perRound = r.metrics.makespan / ROUNDS;
     const intervalNs = parseDuration(interval) as number;
     points.push({ interval, ms: intervalNs / MS, perRound, convoys: r.metrics.gil[0]?.convoys ?? 0 });
-    rows.push([interval, ms(perRound), times(perRound / alone), r.metrics.gil[0]?.convoys ?? 0]);
+    rows.push([ms(intervalNs), ms(perRound), times(perRound / alone), r.metrics.gil[0]?.convoys ?? 0]);
   }
   const p5 = points.find((p) => p.interval === DEFAULT_INTERVAL) as (typeof points)[number];
   const shortest = points[0] as (typeof points)[number];

@@ -2,6 +2,7 @@
  * The gunicorn question: a web service run as P worker processes with T threads each. Which P x T
  * keeps p99 under the target for this request mix, with the fewest processes?
  */
+import { logTickLabel } from "../src/charts/axis.js";
 import { type HeatCell, heatmapChart } from "../src/charts/heatmap.js";
 import { MS } from "../src/engine/time.js";
 import { type Estimate, estimate } from "../src/metrics/replicate.js";
@@ -89,7 +90,7 @@ export async function run(nb: Notebook): Promise<void> {
   const fewer = answer ? THREADS.filter((t) => t < answer.t) : [];
   const fewerMiss = answer !== undefined && fewer.length > 0 && fewer.every((t) => !meets(get(answer.p, t)));
   const gilShare = (RATE * cpuPerRequest * MS) / 1e9;
-  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL}: the upper 95% confidence bound of the mean p99 is under it, not only the mean. Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so pessimistic by an amount this model does not measure. Hatched cells reached the ${CAP_MS} ms cap: overloaded.`;
+  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL}: the upper 95% confidence bound of the mean p99 is under it, not only the mean. Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so pessimistic by an amount this model does not measure. Hatched cells reached the ${logTickLabel(CAP_MS)} ms cap: overloaded.`;
   await nb.figure(
     "grid",
     heatmapChart(cells, {

@@ -104,7 +104,20 @@ export function fineLogAxis(extent: readonly [number, number]): Axis {
   }
   if (ticks[0] !== d0 && (ticks[0] ?? Number.POSITIVE_INFINITY) / d0 >= FINE_END_RATIO) ticks = [d0, ...ticks];
   if (ticks.at(-1) !== d1 && d1 / (ticks.at(-1) ?? 0) >= FINE_END_RATIO) ticks.push(d1);
-  return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
+  return finish("log", [d0, d1], ticks, logTickLabel);
+}
+
+/**
+ * A log axis's tick label: three significant digits, thousands grouped with commas as the linear
+ * axes' d3 labels are ("10,000", "2,500", "0.05").
+ */
+export function logTickLabel(v: number): string {
+  const text = String(Number(v.toPrecision(3)));
+  if (Math.abs(v) < 1000 || /e/i.test(text)) return text;
+  const [whole, fraction] = text.split(".");
+  const sign = (whole as string).startsWith("-") ? "-" : "";
+  const digits = (whole as string).slice(sign.length).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}${digits}${fraction === undefined ? "" : `.${fraction}`}`;
 }
 
 /** How far (as a ratio) a fine axis's end must lie from the nearest tick to be ticked itself. */
@@ -137,7 +150,7 @@ export function logAxis(extent: readonly [number, number]): Axis {
     if ((ticks[0] as number) >= d0 * END_TICK_RATIO) ticks.unshift(d0);
     if ((ticks.at(-1) as number) * END_TICK_RATIO <= d1) ticks.push(d1);
   }
-  return finish("log", [d0, d1], ticks, (v) => String(Number(v.toPrecision(3))));
+  return finish("log", [d0, d1], ticks, logTickLabel);
 }
 
 /**

@@ -9,7 +9,7 @@
  * the cells that meet it; a cap marks the cells at or above it as capped (hatched, "≥ cap").
  */
 import * as Plot from "@observablehq/plot";
-import { scaleLabel } from "./axis.js";
+import { logTickLabel, scaleLabel } from "./axis.js";
 import { dimensionLabel } from "./dimension.js";
 import { chartFigure, panel } from "./figure.js";
 import { addHatch } from "./hatch.js";
@@ -119,7 +119,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const reverse = boolean("reverse", options.reverse, false);
   if (options.format !== undefined && typeof options.format !== "function")
     throw invalid("format", options.format, "a function");
-  const format = options.format ?? ((v: number) => String(Number(v.toPrecision(3))));
+  const format = options.format ?? logTickLabel;
   // The cap in the value's unit, where the figure names one (the cells' own numbers do without it).
   const capText = (v: number): string => `${format(v)}${valueDim.unit ? ` ${valueDim.unit}` : ""}`;
   const xs = domainOf(cells.map((c) => c.x));

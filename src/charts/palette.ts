@@ -24,7 +24,7 @@ export const OKABE_ITO = {
  * One colour per thread state. Running with the GIL is a red, running without it a dark teal,
  * waiting for the GIL a pink, IO a light azure, idle a light neutral grey ("nothing happens"
  * should recede), waiting for a core a lemon yellow. Besides standing apart under deuteranopia
- * and protanopia, they are spread over lightness (CIELAB L* 31, 42, 59, 71, 82 and 93 for running
+ * and protanopia, they are spread over lightness (CIELAB L* 31, 42, 52, 71, 82 and 93 for running
  * without the GIL, running with it, waiting for it, IO, idle and waiting for a core), so a grey
  * print keeps them apart too; and none is close to an executor kind's colour, so "holds the GIL"
  * does not read as "threads (GIL)" from another figure.
@@ -32,7 +32,7 @@ export const OKABE_ITO = {
 export const STATE_COLORS: Readonly<Record<ThreadState, string>> = {
   gil: "#c11601",
   nogil: "#17524d",
-  "wait-gil": "#f84197",
+  "wait-gil": "#db3398",
   "wait-core": "#eaf53a",
   io: "#76b4ff",
   idle: "#cbcbcb",
@@ -139,11 +139,13 @@ export function seriesSymbol(index: number): GlyphName {
 
 /**
  * The two alternating fills of GIL holds on a timeline: each hand-off flips the shade. A dark
- * slate violet and a light lavender, a hue no executor kind and no thread state takes: the brown
+ * indigo and a light lavender, a hue no executor kind and no thread state takes: the brown
  * and light orange they replace were CIEDE2000 2.3 from the second thread-pool series' dark
- * vermillion and close to the processes' orange, and merged with "holds GIL" under deuteranopia.
+ * vermillion and close to the processes' orange, and merged with "holds GIL" under deuteranopia;
+ * the slate violet after them (#5b566f) came within 9.1 of asyncio's second shade for a
+ * deuteranope, once the simulation worked in linear RGB.
  */
-export const GIL_HOLD_SHADES = ["#5b566f", "#e0bdf3"] as const;
+export const GIL_HOLD_SHADES = ["#191452", "#e0bdf3"] as const;
 export const GIL_HOLD_TEXT = [textOn(GIL_HOLD_SHADES[0]), textOn(GIL_HOLD_SHADES[1])] as const;
 
 /**

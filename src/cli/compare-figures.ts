@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import { logTickLabel } from "../charts/axis.js";
 import { type SimRealPoint, simRealChart } from "../charts/simreal.js";
-import { formatNanos, timeUnitFor } from "../charts/time-axis.js";
+import { timeUnitFor } from "../charts/time-axis.js";
 import { timelineChart } from "../charts/timeline.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
@@ -72,9 +73,11 @@ export function comparisonFigures(c: Comparison): {
         measured: v / unit.divisor,
       }));
       const name = metricName(r.key);
+      // The title's values in the axes' unit, so that "1,280 ms" in the title is 1,280 on the axes.
+      const inUnit = (v: number): string => `${logTickLabel(v / unit.divisor)} ${unit.label}`;
       const figure = simRealChart(points, {
         quantity: `${name} (${unit.label})`,
-        title: `${c.scenario}, ${name}: simulated ${formatNanos(r.simulated)}, measured ${formatNanos(r.mean)} on average (error ${formatError(r.error)})`,
+        title: `${c.scenario}, ${name}: simulated ${inUnit(r.simulated)}, measured ${inUnit(r.mean)} on average (error ${formatError(r.error)})`,
         subtitle: `${c.real.length} real run${c.real.length === 1 ? "" : "s"}; simulation: ${profileLabel(c.profile)}${note}`,
         caption:
           "Each point is one real run of the scenario: its measured value across, the simulated value up. On the dashed line the simulation is exact; shaded bands show ±5% and ±15% relative error.",

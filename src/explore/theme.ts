@@ -49,9 +49,10 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     rule: "#7c848c",
     target: "#ff8a80",
     // Idle is a light grey on the dark lane, not a dark one: at 0.35 it came within CIEDE2000 4.5 of
-    // the dark teal of "running, no GIL", and at 0.5 within 12 of it and of the pink of "waiting
-    // for the GIL" (test/explore/colors.test.ts keeps every pair 15 apart).
-    idleOpacity: 0.8,
+    // the dark teal of "running, no GIL", at 0.5 within 12 of it and of the pink of "waiting for
+    // the GIL", and at 0.8 within 12.7 of that pink for a deuteranope (test/explore/colors.test.ts
+    // keeps every pair 15 apart).
+    idleOpacity: 0.9,
     series: [OKABE_ITO.skyBlue, ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.skyBlue && c !== OKABE_ITO.black)],
   },
 };

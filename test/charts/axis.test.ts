@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fineLogAxis, linearAxis, logAxis, paddedLogAxis } from "../../src/charts/axis.js";
+import { fineLogAxis, linearAxis, logAxis, logTickLabel, paddedLogAxis } from "../../src/charts/axis.js";
 
 describe("axes", () => {
   it("linearAxis widens the extent to round numbers and puts ticks inside its domain", () => {
@@ -120,5 +120,22 @@ describe("axes", () => {
   it("an axis knows the width of its widest tick label", () => {
     const axis = linearAxis([0, 12000]);
     expect(axis.labelWidth).toBeGreaterThan(linearAxis([0, 12]).labelWidth);
+  });
+});
+
+describe("logTickLabel", () => {
+  it("groups thousands with commas, as the linear axes' labels do, and keeps three significant digits", () => {
+    const cases: [number, string][] = [
+      [0.05, "0.05"],
+      [1, "1"],
+      [999, "999"],
+      [1000, "1,000"],
+      [2500, "2,500"],
+      [10000, "10,000"],
+      [123456, "123,000"],
+      [1e6, "1,000,000"],
+      [-5000, "-5,000"],
+    ];
+    for (const [v, text] of cases) expect(logTickLabel(v), String(v)).toBe(text);
   });
 });

@@ -70,10 +70,10 @@ describe("heatmapChart", () => {
       cap: 2000,
     }).svg;
     const texts = svgTexts(svg);
-    expect(texts).toContain("≥ 2000");
+    expect(texts).toContain("≥ 2,000");
     expect(texts).not.toContain("2000");
     expect(texts).toContain("meets p99 at most 100 ms");
-    expect(texts).toContain("capped at 2000 ms: at least this"); // in the value's unit
+    expect(texts).toContain("capped at 2,000 ms: at least this"); // in the value's unit, thousands grouped
     // One outlined cell (two rings), one hatched cell.
     expect(svg.match(/stroke-width="2.5"/g)).toHaveLength(1);
     expect(svg).toMatch(/<pattern id="capped-hatch-1"/);
@@ -88,7 +88,7 @@ describe("heatmapChart", () => {
     ];
     const svg = heatmapChart(cells, { ...DIMS, cappedLabel: "run cut short: at least this" }).svg;
     const texts = svgTexts(svg);
-    expect(texts).toContain("≥ 1230");
+    expect(texts).toContain("≥ 1,230");
     expect(texts).toContain("≥ 456");
     expect(texts).toContain("80");
     expect(texts).not.toContain("456");

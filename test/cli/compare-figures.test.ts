@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { logTickLabel } from "../../src/charts/axis.js";
 import { timeUnitFor } from "../../src/charts/time-axis.js";
 import {
   comparisonFigures,
@@ -72,10 +73,12 @@ describe("comparisonFigures", () => {
       const unit = timeUnitFor(Math.max(row.simulated, ...row.real));
       expect(texts).toContain(`measured ${metricName(metric)} (${unit.label})`);
       expect(texts).toContain(`simulated ${metricName(metric)} (${unit.label})`);
-      // Numbers keep their unit and a space ("1.26 s", not "1.26s"); the error carries its sign.
+      // Numbers keep their unit and a space ("1,260 ms", not "1,260ms"), the axes' unit (the
+      // title's 1,260 ms is 1,260 on the axes, not "1.26 s"); the error carries its sign.
       expect(figure.title).toMatch(
-        /simulated \d[\d.]*\u00a0m?s, measured \d[\d.]*\u00a0m?s on average \(error [+\u2212]?\d/,
+        /simulated \d[\d,.]*\u00a0m?s, measured \d[\d,.]*\u00a0m?s on average \(error [+\u2212]?\d/,
       );
+      expect(figure.title).toContain(`simulated ${logTickLabel(row.simulated / unit.divisor)}\u00a0${unit.label},`);
     }
     expect(metricName("latency.p95")).toBe("p95 latency");
     expect(metricName("makespan")).toBe("makespan");
