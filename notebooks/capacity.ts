@@ -1,6 +1,7 @@
 /**
  * Capacity planning: how many workers keep p99 under a target at a given load, GIL on vs off.
  */
+import { logTickLabel } from "../src/charts/axis.js";
 import { type HeatCell, heatmapChart } from "../src/charts/heatmap.js";
 import { type ScalingPoint, scalingChart } from "../src/charts/scaling.js";
 import { MS } from "../src/engine/time.js";
@@ -97,7 +98,25 @@ export async function run(nb: Notebook): Promise<void> {
     return ok.join(", ");
   };
   const say = (w: number | null, unit: string) => (w === null ? `none of the sizes tried (${unit})` : `${w} ${unit}`);
-  const caption = `Right: p99 latency with 95% confidence whiskers over ${REPLICATIONS} replications, on a log axis; a pool meets the target when the whisker's top is under the dashed line (filled markers; hollow ones miss it, even with the mean under the line). With the GIL the Python part needs ${RATE}/s × ${CPU} ms = ${pct(gilLoad)} of one GIL.`;
+  /**
+   * Whether a pool is overloaded: it does not keep up with the arrivals (its mean throughput under
+   * 97% of the rate), so its queue grows as long as the run lasts.
+   */
+  const overloaded = (m: ReturnType<typeof get>) => m.throughput.mean < 0.97 * RATE;
+  const overloadedSizes = (kind: Kind) => WORKERS.filter((w) => overloaded(get(kind, w)));
+  const anyOverloaded = kinds.some((k) => overloadedSizes(k).length > 0);
+  const overloadedKinds = kinds.filter((k) => overloadedSizes(k).length > 0);
+  const sameSizes = overloadedKinds.every(
+    (k) => overloadedSizes(k).join() === overloadedSizes(kinds[0] as Kind).join(),
+  );
+  const where =
+    overloadedKinds.length === kinds.length && sameSizes
+      ? `every kind at ${overloadedSizes(kinds[0] as Kind).join(" and ")}`
+      : overloadedKinds.map((k) => `${label[k]}: ${overloadedSizes(k).join(" and ")}`).join("; ");
+  const overloadNote = anyOverloaded
+    ? ` Overloaded pools (${where}) do not keep up with the ${RATE} requests/s that arrive (left): their queues grow as long as the run lasts, so their p99 is the backlog of this run's length, not a steady value.`
+    : "";
+  const caption = `Left: throughput with 95% confidence whiskers; ${RATE} requests/s arrive, so a pool whose throughput stays under that falls behind. Right: p99 latency with 95% confidence whiskers over ${REPLICATIONS} replications, on a log axis; a pool meets the target when the whisker's top is under the dashed line (filled markers; hollow ones miss it, even with the mean under the line). With the GIL the Python part needs ${RATE}/s × ${CPU} ms = ${pct(gilLoad)} of one GIL.${overloadNote}`;
   await nb.figure(
     "workers",
     scalingChart(points, {
@@ -116,10 +135,10 @@ export async function run(nb: Notebook): Promise<void> {
   );
   const cell = (kind: Kind, w: number) => {
     const m = get(kind, w);
-    return `${ms(m.latency.mean)} (≤ ${ms(m.latency.hi)})${meets(m) ? " ✓" : ""}`;
+    return `${ms(m.latency.mean)} (≤ ${ms(m.latency.hi)})${meets(m) ? " ✓" : ""}${overloaded(m) ? ", overloaded" : ""}`;
   };
   nb.text(
-    `Each cell: mean p99 over ${REPLICATIONS} replications and, in brackets, its upper 95% confidence bound; ✓ marks a pool whose bound meets the ${ms(TARGET)} target. The figure, this table and the heatmap below use the same runs and the same rule.`,
+    `Each cell: mean p99 over ${REPLICATIONS} replications and, in brackets, its upper 95% confidence bound; ✓ marks a pool whose bound meets the ${ms(TARGET)} target, and "overloaded" one that does not keep up with the ${RATE} requests/s that arrive (its throughput under 97% of them), whose queue and p99 grow as long as the run lasts (the heatmap below writes a p99 past ${logTickLabel(CAP_MS)} ms as "≥ ${logTickLabel(CAP_MS)}" and hatches it). The figure, this table and the heatmap below use the same runs and the same rule.`,
   );
   nb.table(
     ["pool size", label["threads-gil"], label["threads-nogil"], label.processes],
@@ -136,7 +155,7 @@ export async function run(nb: Notebook): Promise<void> {
   const passing = (cpu: number) => WORKERS.filter((w) => meets(get("threads-gil", w, cpu)));
   const lastPassing = [...CPU_PER_REQUEST].reverse().find((cpu) => passing(cpu).length > 0);
   const firstFailing = CPU_PER_REQUEST.find((cpu) => passing(cpu).length === 0);
-  const whatIfCaption = `Each cell: mean p99 of ${REPLICATIONS} replications (the ${CPU} ms row is the 3.12 thread pool of the figure above). Colour on a log scale; outlined cells meet ${TARGET_LABEL} by the same rule; hatched cells reached the cap of ${CAP_MS} ms: an overloaded pool, whose p99 grows with the length of the run.`;
+  const whatIfCaption = `Each cell: mean p99 of ${REPLICATIONS} replications (the ${CPU} ms row is the 3.12 thread pool of the figure above). Colour on a log scale; outlined cells meet ${TARGET_LABEL} by the same rule; hatched cells reached the cap of ${logTickLabel(CAP_MS)} ms: an overloaded pool, whose p99 grows with the length of the run.`;
   await nb.figure(
     "what-if",
     heatmapChart(cells, {
