@@ -135,7 +135,9 @@ export async function run(nb: Notebook): Promise<void> {
   const signed = (ns: number) => `${ns >= 0 ? "+" : "−"}${ms(Math.abs(ns))}`;
   const showPaired = (a: string, b: string) => {
     const p = paired(a, b);
-    const sure = p.lo > 0 ? "clearly higher" : p.hi < 0 ? "clearly lower" : "not clearly different";
+    // How sure, not how much (the finding grades the size): a difference whose interval leaves 0 out.
+    const sure =
+      p.lo > 0 ? "higher, not by chance" : p.hi < 0 ? "lower, not by chance" : "within what the seeds can tell apart";
     return `${signed(p.mean)} (95% interval ${signed(p.lo)} to ${signed(p.hi)}; higher on ${p.higher} of ${REPLICATIONS} seeds): ${sure}`;
   };
   for (const row of rows) row.splice(3, 0, showMean(String(row[0])));

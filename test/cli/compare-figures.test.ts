@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { logTickLabel } from "../../src/charts/axis.js";
-import { timeUnitFor } from "../../src/charts/time-axis.js";
+import { formatNanos, timeUnitFor } from "../../src/charts/time-axis.js";
 import {
   comparisonFigures,
   metricName,
@@ -41,6 +41,23 @@ describe("comparisonFigures", () => {
     expect(workEnd(sim.trace as NonNullable<typeof sim.trace>)).toBe(task);
     // The cruncher runs to the 5 s stop; the task is over long before.
     expect(task).toBeLessThan(3e9);
+  });
+
+  test("each timeline's title states what its run came to: p99 over the measured tasks, and the simulated GIL's hand-offs", () => {
+    const figures = comparisonFigures(comparison);
+    // Titles bind a number to its unit with a no-break space; read them with plain spaces.
+    const plain = (f: { title?: string }) => ({ title: (f.title ?? "").replaceAll("\u00a0", " ") });
+    const simulated = plain(figures.simulated);
+    const real = plain(figures.real);
+    const p99 = (m: typeof sim.metrics) => `p99 ${formatNanos(m.latency.p99)} over ${m.tasks.measured} task`;
+    expect(simulated.title).toContain(p99(sim.metrics));
+    const switches = sim.metrics.gil.reduce((a, g) => a + g.switches, 0);
+    const forced = sim.metrics.gil.reduce((a, g) => a + g.forced, 0);
+    expect(switches).toBeGreaterThan(0);
+    expect(simulated.title).toContain(`the GIL changed hands ${switches} times, ${forced} forced by a waiter`);
+    // The harness cannot see GIL hand-offs: the measured run's title does not claim any.
+    expect(real.title).toContain(p99(other.metrics));
+    expect(real.title).not.toContain("GIL");
   });
 
   test("the timelines share one window, cut after the later task's end", () => {
