@@ -151,6 +151,12 @@ export async function run(nb: Notebook): Promise<void> {
     .filter((s) => s.start > firstBlock.start)
     .sort((a, b) => a.start - b.start)[0];
   const from = firstBlock.start - 20 * MS;
+  // The call itself as the lane draws it: the loop thread's IO / sleep stretch inside the step (the
+  // step begins with its bookkeeping, run cold after the loop's idle).
+  const inCall = trace.intervals.find(
+    (i) => i.thread === firstBlock.thread && i.state === "io" && i.end > firstBlock.start && i.start < firstBlock.end,
+  );
+  if (!inCall) throw new Error("no IO / sleep interval in the blocking step");
   const to = Math.min(firstBlock.end + 40 * MS, nextBlock ? nextBlock.start - MS : Number.POSITIVE_INFINITY);
   const during = trace.tasks.filter(
     (t) => t.class === "api" && t.arrival >= firstBlock.start && t.arrival < firstBlock.end,
@@ -166,7 +172,7 @@ export async function run(nb: Notebook): Promise<void> {
     }),
     timelineCaption,
     { block: firstBlock, arrivedDuring: during.length },
-    `The loop thread is in the blocking call from ${ms(firstBlock.start - from)} to ${ms(firstBlock.end - from)} of the window.`,
+    `The loop thread is in the blocking call from ${ms(inCall.start - from)} to ${ms(inCall.end - from)} of the window.`,
   );
   nb.verdict(
     verdictOf([direction(awaited, none, "lower") !== "worse", direction(blocked, none, "lower") !== "worse"]),

@@ -155,7 +155,7 @@ export async function run(nb: Notebook): Promise<void> {
   const passing = (cpu: number) => WORKERS.filter((w) => meets(get("threads-gil", w, cpu)));
   const lastPassing = [...CPU_PER_REQUEST].reverse().find((cpu) => passing(cpu).length > 0);
   const firstFailing = CPU_PER_REQUEST.find((cpu) => passing(cpu).length === 0);
-  const whatIfCaption = `Each cell: mean p99 of ${REPLICATIONS} replications (the ${CPU} ms row is the 3.12 thread pool of the figure above). Colour on a log scale; outlined cells meet ${TARGET_LABEL} by the same rule; hatched cells reached the cap of ${logTickLabel(CAP_MS)} ms: an overloaded pool, whose p99 grows with the length of the run.`;
+  const whatIfCaption = `Each cell: mean p99 of ${REPLICATIONS} replications (the ${CPU} ms row is the 3.12 thread pool of the figure above). Colour on a log scale; outlined cells meet ${TARGET_LABEL} by the same rule; hatched cells reached the cap of ${logTickLabel(CAP_MS)} ms, a p99 that grows with the length of the run. A pool can be overloaded (under 97% of the ${RATE} requests/s served, as the table above marks) before its p99 reaches the cap.`;
   await nb.figure(
     "what-if",
     heatmapChart(cells, {

@@ -135,9 +135,14 @@ export async function run(nb: Notebook): Promise<void> {
   const signed = (ns: number) => `${ns >= 0 ? "+" : "−"}${ms(Math.abs(ns))}`;
   const showPaired = (a: string, b: string) => {
     const p = paired(a, b);
-    // How sure, not how much (the finding grades the size): a difference whose interval leaves 0 out.
+    // How sure, not how much (the finding grades the size): a difference whose 95% interval over
+    // the seeds leaves 0 out is beyond their noise at that level, no more.
     const sure =
-      p.lo > 0 ? "higher, not by chance" : p.hi < 0 ? "lower, not by chance" : "within what the seeds can tell apart";
+      p.lo > 0
+        ? "higher beyond the seeds' noise (95%)"
+        : p.hi < 0
+          ? "lower beyond the seeds' noise (95%)"
+          : "within the seeds' noise (95%)";
     return `${signed(p.mean)} (95% interval ${signed(p.lo)} to ${signed(p.hi)}; higher on ${p.higher} of ${REPLICATIONS} seeds): ${sure}`;
   };
   for (const row of rows) row.splice(3, 0, showMean(String(row[0])));

@@ -113,7 +113,8 @@ export function fineLogAxis(extent: readonly [number, number]): Axis {
  */
 export function logTickLabel(v: number): string {
   const text = String(Number(v.toPrecision(3)));
-  if (Math.abs(v) < 1000 || /e/i.test(text)) return text;
+  // The rounded value decides: 999.7 prints as 1,000, as 1000 does.
+  if (Math.abs(Number(text)) < 1000 || /e/i.test(text)) return text;
   const [whole, fraction] = text.split(".");
   const sign = (whole as string).startsWith("-") ? "-" : "";
   const digits = (whole as string).slice(sign.length).replace(/\B(?=(\d{3})+(?!\d))/g, ",");

@@ -99,7 +99,7 @@ export function comparisonFigures(c: Comparison): {
     window,
     gil: false,
     markers: false,
-    title: `${c.scenario}, measured in CPython ${real.python} (run 1): ${runSummary(real.metrics)}`,
+    title: `${c.scenario}, measured in CPython ${real.python}: ${runSummary(real.metrics)}`,
     subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)${note}`,
   });
   return { simReal, simulated, real: realFigure };

@@ -36,7 +36,14 @@ export const THEMES: Readonly<Record<ThemeName, Theme>> = {
     rule: "#8c8c8c",
     target: "#b2182b",
     idleOpacity: 1,
-    series: SERIES_COLORS,
+    // The figures' colours with black third: their third, bluish green, is 18.2 from the
+    // vermillion second for a protanope (Machado et al. on linear RGB), black 38 or more from both.
+    series: [
+      OKABE_ITO.blue,
+      OKABE_ITO.vermillion,
+      OKABE_ITO.black,
+      ...SERIES_COLORS.filter((c) => c !== OKABE_ITO.blue && c !== OKABE_ITO.vermillion && c !== OKABE_ITO.black),
+    ],
   },
   dark: {
     name: "dark",

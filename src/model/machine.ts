@@ -74,8 +74,9 @@ export class Machine {
   private readonly warmup: Nanos;
   private queued = 0;
   /**
-   * The root domain's "overloaded" flag: set when a thread queues behind another, cleared by a
-   * balance pass that finds no CPU with a thread waiting.
+   * The root domain's "overloaded" flag: set when a thread queues behind another, and set anew by
+   * each balance pass to what its scan of the CPUs saw, before it pulls anything: a pass that finds
+   * no thread waiting clears it, one that pulls the last waiting thread leaves it set.
    */
   private overloaded = false;
   /** Newidle balancing's record (sched_domain.newidle_call / _success / _ratio); the kernel starts it at 50%. */
@@ -474,7 +475,8 @@ export class Machine {
    * going idle throws a 1024-sided die and tries to pull only if it shows at most 1 + ratio, the
    * ratio being the share (of 1024) of recent tries that pulled a thread; a success after such a
    * draw counts about 1024 / (1 + ratio) times, so the ratio stays an unbiased estimate. A skipped
-   * try counts as a failure. A try that finds nothing waiting clears the overloaded flag.
+   * try counts as a failure. A try sets the overloaded flag to what it found before pulling
+   * (update_sd_lb_stats scans before detach_tasks): cleared when nothing was waiting.
    */
   private newidlePull(cpu: Cpu): SimThread | null {
     if (!this.overloaded) return null;
@@ -484,9 +486,9 @@ export class Machine {
       recordNewidle(this.newidleStats, 0);
       return null;
     }
+    this.overloaded = this.queued > 0;
     const pulled = this.pull(cpu, true);
     recordNewidle(this.newidleStats, pulled ? Math.floor((1024 + Math.floor(weight / 2)) / weight) : 0);
-    this.overloaded = this.queued > 0;
     return pulled;
   }
 
@@ -611,10 +613,12 @@ export class Machine {
   private onBalance(index: number): void {
     const cpu = this.cpus[index] as Cpu;
     cpu.balanceEvent = -1;
-    if (!this.isIdle(cpu) || this.queued === 0) return;
+    if (!this.isIdle(cpu)) return;
+    // The pass's scan, before any pull, sets the overloaded flag (newidlePull).
+    this.overloaded = this.queued > 0;
+    if (this.queued === 0) return;
     const t = this.pull(cpu, false);
     if (t) this.handTo(t, cpu, 0, false);
-    this.overloaded = this.queued > 0;
   }
 
   /** Adds a core's busy time since its current thread started, counting only after warm-up. */

@@ -220,7 +220,9 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
  * The scheduler a Linux release runs, as `machine.kernel` names it: "6.18.44-fc-v657" is
  * "eevdf-6.18" (6.18.5 brought proportional newidle balancing), 6.15 to 6.18.4 "eevdf-6.15",
  * 6.6 to 6.14 "eevdf", older "cfs". Null when it is not a release string (a profile from another
- * OS keeps the scenario's kernel).
+ * OS keeps the scenario's kernel). Stable point releases of 6.6.y and 6.12.y (among others) got
+ * the proportional newidle balancing in January 2026; the release string does not say which, so
+ * they map by series, and a scenario can name "eevdf-6.18" itself.
  */
 export function kernelOf(release: string | null): KernelName | null {
   const m = release === null ? null : /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(release);

@@ -267,7 +267,7 @@ const machineSchema = z.strictObject({
     .default("eevdf")
     .meta({
       description:
-        'Linux scheduler: "eevdf" (6.6 to 6.14), "eevdf-6.15" (6.15 to 6.18.4: a shorter default slice), "eevdf-6.18" (6.18.5 and later: as 6.15, and a CPU going idle tries to pull waiting work only as often as such tries have lately succeeded) or "cfs" (before 6.6).',
+        'Linux scheduler: "eevdf" (6.6 to 6.14), "eevdf-6.15" (6.15 to 6.18.4: a shorter default slice), "eevdf-6.18" (6.18.5 and later, and stable kernels with the January 2026 backport: as 6.15, and a CPU going idle tries to pull waiting work only as often as such tries have lately succeeded) or "cfs" (before 6.6).',
     }),
   slice: positiveDurationSchema
     .optional()

@@ -135,6 +135,10 @@ describe("logTickLabel", () => {
       [123456, "123,000"],
       [1e6, "1,000,000"],
       [-5000, "-5,000"],
+      // Rounded to three digits first: these print as 1000 and -1000 would.
+      [999.7, "1,000"],
+      [-999.6, "-1,000"],
+      [999.4, "999"],
     ];
     for (const [v, text] of cases) expect(logTickLabel(v), String(v)).toBe(text);
   });

@@ -109,7 +109,7 @@ describe("formatRecommendation", () => {
       allowances: objectives.map((o) => ({ objective: o, allowance: allowanceFor(o.metric, "profile") })),
     };
     expect(allowanceLines({ ...profiled, modelErrorParams: "profile" })[0]).toMatch(
-      /^model error: p99's bound \(and mean\) judged at 1\.050 × .* ran 4\.8% low .*\(simulated with a machine profile\)/,
+      /^model error: p99's bound \(and mean\) judged at 1\.051 × .* ran 4\.9% low .*\(simulated with a machine profile\)/,
     );
     // A throughput target gets no line; a latency metric whose error was not measured says so.
     const other = parseSlo("max<1s,throughput>=10/s");
