@@ -106,7 +106,7 @@ describe("ecdfChart", () => {
     // In the plot (the nested svg, after the legend), the wide grey line comes before the orange one.
     const plot = figure.svg.slice(figure.svg.indexOf("<svg", 1)).toLowerCase();
     const wide = plot.indexOf('stroke-width="8"');
-    const orange = plot.indexOf('stroke="#e69f00"');
+    const orange = plot.indexOf('stroke="#ffa000"');
     expect(wide).toBeGreaterThan(0);
     expect(orange).toBeGreaterThan(wide);
   });
