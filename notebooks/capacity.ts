@@ -103,19 +103,19 @@ export async function run(nb: Notebook): Promise<void> {
    * 97% of the rate), so its queue grows as long as the run lasts.
    */
   const overloaded = (m: ReturnType<typeof get>) => m.throughput.mean < 0.97 * RATE;
-  const overloadedSizes = (kind: Kind) => WORKERS.filter((w) => overloaded(get(kind, w)));
-  const anyOverloaded = kinds.some((k) => overloadedSizes(k).length > 0);
-  const overloadedKinds = kinds.filter((k) => overloadedSizes(k).length > 0);
-  const sameSizes = overloadedKinds.every(
-    (k) => overloadedSizes(k).join() === overloadedSizes(kinds[0] as Kind).join(),
-  );
+  /** Per kind with any, the overloaded pool sizes joined as words ("8 and 12"). */
+  const overloadedSizes = kinds.flatMap((k) => {
+    const sizes = WORKERS.filter((w) => overloaded(get(k, w)));
+    return sizes.length > 0 ? [{ kind: k, sizes: sizes.join(" and ") }] : [];
+  });
   const where =
-    overloadedKinds.length === kinds.length && sameSizes
-      ? `every kind at ${overloadedSizes(kinds[0] as Kind).join(" and ")}`
-      : overloadedKinds.map((k) => `${label[k]}: ${overloadedSizes(k).join(" and ")}`).join("; ");
-  const overloadNote = anyOverloaded
-    ? ` Overloaded pools (${where}) do not keep up with the ${RATE} requests/s that arrive (left): their queues grow as long as the run lasts, so their p99 is the backlog of this run's length, not a steady value.`
-    : "";
+    overloadedSizes.length === kinds.length && overloadedSizes.every((o) => o.sizes === overloadedSizes[0]?.sizes)
+      ? `every kind at ${overloadedSizes[0]?.sizes}`
+      : overloadedSizes.map((o) => `${label[o.kind]}: ${o.sizes}`).join("; ");
+  const overloadNote =
+    overloadedSizes.length > 0
+      ? ` Overloaded pools (${where}) do not keep up with the ${RATE} requests/s that arrive (left): their queues grow as long as the run lasts, so their p99 is the backlog of this run's length, not a steady value.`
+      : "";
   const caption = `Left: throughput with 95% confidence whiskers; ${RATE} requests/s arrive, so a pool whose throughput stays under that falls behind. Right: p99 latency with 95% confidence whiskers over ${REPLICATIONS} replications, on a log axis; a pool meets the target when the whisker's top is under the dashed line (filled markers; hollow ones miss it, even with the mean under the line). With the GIL the Python part needs ${RATE}/s × ${CPU} ms = ${pct(gilLoad)} of one GIL.${overloadNote}`;
   await nb.figure(
     "workers",

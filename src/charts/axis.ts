@@ -76,6 +76,18 @@ function logDomain(
   return [d0, d1];
 }
 
+/** Every `mantissas` times a power of ten within [d0, d1], ascending: a log axis's ticks. */
+function ticksIn(d0: number, d1: number, mantissas: readonly number[]): number[] {
+  const ticks: number[] = [];
+  for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
+    for (const m of mantissas) {
+      const t = Number((m * 10 ** k).toPrecision(12));
+      if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
+    }
+  }
+  return ticks;
+}
+
 /** The finer steps of a log axis that spans about a decade or less (fineLogAxis). */
 const FINE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
 
@@ -95,13 +107,7 @@ export function fineLogAxis(extent: readonly [number, number]): Axis {
   // Every step is a tick over half a decade or less; over more, 1, 2, 3 and 5 and the two ends
   // (unless within FINE_END_RATIO of the next tick), so labels keep apart in a small panel.
   const mantissas = d1 / d0 <= 10 ** 0.5 ? FINE_STEPS.slice(0, -1) : [1, 2, 3, 5];
-  let ticks: number[] = [];
-  for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
-    for (const m of mantissas) {
-      const t = Number((m * 10 ** k).toPrecision(12));
-      if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
-    }
-  }
+  let ticks = ticksIn(d0, d1, mantissas);
   if (ticks[0] !== d0 && (ticks[0] ?? Number.POSITIVE_INFINITY) / d0 >= FINE_END_RATIO) ticks = [d0, ...ticks];
   if (ticks.at(-1) !== d1 && d1 / (ticks.at(-1) ?? 0) >= FINE_END_RATIO) ticks.push(d1);
   return finish("log", [d0, d1], ticks, logTickLabel);
@@ -136,13 +142,7 @@ export function logAxis(extent: readonly [number, number]): Axis {
   const [d0, d1] = logDomain(extent, step125, 1.5);
   const decades = Math.log10(d1 / d0);
   const mantissas = decades <= 3 ? [1, 2, 5] : [1];
-  const ticks: number[] = [];
-  for (let k = Math.floor(Math.log10(d0)); k <= Math.ceil(Math.log10(d1)); k++) {
-    for (const m of mantissas) {
-      const t = Number((m * 10 ** k).toPrecision(12));
-      if (t >= d0 * (1 - 1e-9) && t <= d1 * (1 + 1e-9)) ticks.push(t);
-    }
-  }
+  const ticks = ticksIn(d0, d1, mantissas);
   // Over more than three decades the ticks are powers of ten; an end (a 1-2-5 value) at least
   // END_TICK_RATIO from the nearest of them is ticked too, or a point near it (0.035 on an axis
   // from 0.02 whose lowest tick is 0.1) would lie far past the last label. A nearer end (2000 by

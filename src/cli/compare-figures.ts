@@ -112,9 +112,9 @@ function runSummary(m: Comparison["simulated"]["metrics"]): string {
 
 /** The GIL's hand-offs in a simulated run (the real harness cannot see them): "; the GIL changed hands 154 times, 72 forced". */
 function gilSummary(m: Comparison["simulated"]["metrics"]): string {
+  if (m.gil.length === 0) return "";
   const switches = m.gil.reduce((a, g) => a + g.switches, 0);
   const forced = m.gil.reduce((a, g) => a + g.forced, 0);
-  if (m.gil.length === 0) return "";
   return `; the GIL changed hands ${switches} time${switches === 1 ? "" : "s"}, ${forced} forced by a waiter`;
 }
 

@@ -55,8 +55,8 @@ export interface Scenario {
   run: { until: Nanos | null; warmup: Nanos; replications: number; confidence: number; trace: boolean };
 }
 
-/** The kernels `machine.kernel` names. */
-export type KernelName = "eevdf" | "eevdf-6.15" | "eevdf-6.18" | "cfs";
+/** The kernels `machine.kernel` names (the schema's list). */
+export type KernelName = ParsedScenario["machine"]["kernel"];
 
 /** Linux's base time slice: EEVDF 0.75 ms x (1 + ilog2(min(C, 8))) (0.70 ms on 6.15+); CFS 6 ms latency. */
 export function defaultSlice(kernel: KernelName, cores: number): Nanos {
