@@ -10,56 +10,96 @@ export type PeakPoint<F extends string> = { time: Nanos } & Record<F, number>;
  * Values over time in bounded memory: time is cut into buckets (1 ms to start) whose width
  * doubles whenever the series would grow past MAX_POINTS; each bucket keeps the largest value of
  * each field. Used for queue lengths and loop lag, whatever the length of the run.
+ *
+ * Every task event records a point, so this is on the simulator's hot path. The buckets are kept
+ * as two flat arrays in time order (bucket keys, and the fields' peaks bucket after bucket):
+ * time runs forward, so a record almost always lands in the last bucket or opens the next one,
+ * and merging neighbours when the width doubles is one pass in place.
  */
 export class PeakSeries<F extends string> {
   private width = 1_000_000;
-  private readonly buckets = new Map<number, PeakPoint<F>>();
-  /** The bucket written last and its key: time runs forward, so most records land in it (no map lookup). */
-  private lastKey = Number.NaN;
-  private last: PeakPoint<F> | undefined = undefined;
+  /** Bucket keys (start time / width), ascending. */
+  private readonly keys: number[] = [];
+  /** The peaks: fields.length values per bucket, in the order of `keys`. */
+  private readonly peaks: number[] = [];
+  private readonly n: number;
 
-  constructor(private readonly fields: readonly F[]) {}
+  constructor(private readonly fields: readonly F[]) {
+    this.n = fields.length;
+  }
 
-  /** Raises the bucket of `time` to `values`, which are copied: the caller may reuse the object. */
+  /** Raises the bucket of `time` to `values` (which are read, not kept). */
   record(time: Nanos, values: Record<F, number>): void {
     const key = Math.floor(time / this.width);
-    if (key === this.lastKey) {
-      this.raise(this.last as PeakPoint<F>, values);
+    const keys = this.keys;
+    const count = keys.length;
+    let at = count - 1;
+    if (count === 0 || key > (keys[at] as number)) {
+      at = count;
+      keys.push(key);
+      for (let f = 0; f < this.n; f++) this.peaks.push(values[this.fields[f] as F]);
+    } else if (key !== keys[at]) {
+      // An earlier bucket (records out of time order): find it, or open it in its place.
+      let lo = 0;
+      let hi = at;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((keys[mid] as number) < key) lo = mid + 1;
+        else hi = mid;
+      }
+      at = lo;
+      if (keys[at] !== key) {
+        keys.splice(at, 0, key);
+        this.peaks.splice(at * this.n, 0, ...this.fields.map((f) => values[f]));
+        if (keys.length > MAX_POINTS) this.coarsen();
+        return;
+      }
+      this.raise(at, values);
+      return;
+    } else {
+      this.raise(at, values);
       return;
     }
-    const b = this.buckets.get(key);
-    if (b) {
-      this.raise(b, values);
-      this.lastKey = key;
-      this.last = b;
-    } else {
-      const point = { time: key * this.width, ...values } as PeakPoint<F>;
-      this.buckets.set(key, point);
-      this.lastKey = key;
-      this.last = point;
-      if (this.buckets.size > MAX_POINTS) this.coarsen();
+    if (keys.length > MAX_POINTS) this.coarsen();
+  }
+
+  private raise(at: number, values: Record<F, number>): void {
+    const base = at * this.n;
+    const peaks = this.peaks;
+    for (let f = 0; f < this.n; f++) {
+      const v = values[this.fields[f] as F];
+      if (v > (peaks[base + f] as number)) peaks[base + f] = v;
     }
   }
 
-  private raise(b: PeakPoint<F>, values: Record<F, number>): void {
-    for (const f of this.fields) if (values[f] > b[f]) (b as Record<F, number>)[f] = values[f];
-  }
-
+  /** Doubles the width: neighbouring buckets whose keys halve to the same key merge, in place. */
   private coarsen(): void {
-    const old = [...this.buckets.values()];
-    this.lastKey = Number.NaN;
-    this.last = undefined;
     this.width *= 2;
-    this.buckets.clear();
-    for (const p of old) {
-      const key = Math.floor(p.time / this.width);
-      const b = this.buckets.get(key);
-      if (b) this.raise(b, p);
-      else this.buckets.set(key, { ...p, time: key * this.width });
+    const { keys, peaks, n } = this;
+    let out = -1;
+    for (let i = 0; i < keys.length; i++) {
+      const key = Math.floor((keys[i] as number) / 2);
+      if (out >= 0 && keys[out] === key) {
+        for (let f = 0; f < n; f++) {
+          const v = peaks[i * n + f] as number;
+          if (v > (peaks[out * n + f] as number)) peaks[out * n + f] = v;
+        }
+        continue;
+      }
+      out++;
+      keys[out] = key;
+      for (let f = 0; f < n; f++) peaks[out * n + f] = peaks[i * n + f] as number;
     }
+    keys.length = out + 1;
+    peaks.length = (out + 1) * n;
   }
 
   points(): PeakPoint<F>[] {
-    return [...this.buckets.values()].sort((a, b) => a.time - b.time);
+    return this.keys.map((key, i) => {
+      const p = { time: key * this.width } as PeakPoint<F>;
+      for (let f = 0; f < this.n; f++)
+        (p as Record<F, number>)[this.fields[f] as F] = this.peaks[i * this.n + f] as number;
+      return p;
+    });
   }
 }

@@ -133,8 +133,21 @@ function explain(scenario: Scenario, error: unknown): unknown {
   return error;
 }
 
+/** Whether every number in `value` is finite (the common case, checked without building paths). */
+function allFinite(value: unknown): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (!allFinite(child)) return false;
+    return true;
+  }
+  for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
 /** The first number in `value` that is not finite, with its path; null when all are. */
 function nonFinite(value: unknown, path = ""): { path: string; value: number } | null {
+  if (path === "" && allFinite(value)) return null;
   if (typeof value === "number") return Number.isFinite(value) ? null : { path, value };
   if (value === null || typeof value !== "object") return null;
   for (const [key, child] of Object.entries(value)) {
