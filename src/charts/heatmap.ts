@@ -203,7 +203,12 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     color: { type: "identity" },
     marks: [
       Plot.cell(cells, { x: "x", y: "y", fill: fillOf }),
-      Plot.cell(cells.filter(isCapped), { x: "x", y: "y", fill: () => `url(#${HATCH_ID})` }),
+      // The hatch in the cell's text colour: white lines on a dark fill, dark ones on a light fill.
+      Plot.cell(cells.filter(isCapped), {
+        x: "x",
+        y: "y",
+        fill: (c: HeatCell) => `url(#${textOn(fillOf(c)) === "#ffffff" ? HATCH_ID : HATCH_DARK_ID})`,
+      }),
       // Cells that meet the target: a white ring inside a dark one, so it shows on light and dark fills.
       Plot.cell(cells.filter(meets), { x: "x", y: "y", fill: "none", stroke: "#ffffff", strokeWidth: 5, inset: 3 }),
       Plot.cell(cells.filter(meets), { x: "x", y: "y", fill: "none", stroke: INK, strokeWidth: 2.5, inset: 1.5 }),
@@ -230,7 +235,11 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
       }),
     ],
   });
-  if (cells.some(isCapped)) addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
+  const capped = cells.filter(isCapped);
+  if (capped.some((c) => textOn(fillOf(c)) === "#ffffff"))
+    addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
+  if (capped.some((c) => textOn(fillOf(c)) !== "#ffffff"))
+    addHatch(context, plot, { id: HATCH_DARK_ID, size: 8, stroke: INK, strokeOpacity: 0.35 });
   const [d0, d1] = color.domain as [number, number];
   const rampDomain = scheme === "diverging" ? [d0, pivot, d1] : [d0, d1];
   const ramp = rampLegend(context, {
@@ -283,6 +292,7 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
 }
 
 const HATCH_ID = "capped-hatch";
+const HATCH_DARK_ID = "capped-hatch-dark";
 
 /** Whether a cell meets the target: as the caller says, else by its value. */
 function meetsTargetOf(c: HeatCell, target: NonNullable<HeatmapOptions["target"]>): boolean {

@@ -87,6 +87,8 @@ export const KIND_DASHES = [undefined, "7,4", "2,3", "10,3,2,3"] as const;
  * dark to darken (black) goes lighter twice instead.
  */
 const KIND_SHADES = [0, -0.4, -0.8] as const;
+/** How many series of one executor kind a figure can tell apart (kindShade's shades). */
+export const KIND_SHADE_COUNT = KIND_SHADES.length;
 const DARK_KIND_SHADES = [0, 0.4, 0.65] as const;
 
 /**

@@ -8,6 +8,7 @@ import {
   EXECUTOR_STYLES,
   type ExecutorKind,
   KIND_DASHES,
+  KIND_SHADE_COUNT,
   kindShade,
   SAMPLE_GREY,
   seriesColor,
@@ -93,9 +94,10 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   }
   const top = Math.max(...all.map((p) => p.hi / divisor), target ?? 0);
   const bottom = Math.min(...means);
-  // A metric whose means span two decades or more (p99 from seconds when overloaded down to milliseconds)
-  // reads on a log axis; on a linear one everything below the top tenth sits on the zero line.
-  const logY = bottom > 0 && Math.max(...means) / bottom >= 100;
+  // A metric whose means (and target) span a decade or more (p99 from seconds when overloaded down to
+  // tens of milliseconds) reads on a log axis: on a linear one everything below the top tenth sits
+  // on the zero line. The same rule as the heatmaps' colour scale.
+  const logY = bottom > 0 && Math.max(...means, target ?? 0) / Math.min(bottom, target ?? bottom) >= 10;
   const scaled = series.map((s, k) => ({
     label: s.label,
     dx: (k - (series.length - 1) / 2) * DODGE,
@@ -180,12 +182,16 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     bottom: height - MARGIN_BOTTOM,
   };
   marks.push(
-    Plot.text(cappedMarks(scaled, logY, y.domain, frame, target), {
+    Plot.text(cappedMarks(scaled, logY, y.domain, frame, target, marginLeft), {
       x: "x",
       y: "y",
       text: () => "≥",
       fontSize: CAPPED_SIZE,
       fill: INK,
+      // A white halo, so a line that passes under the mark does not cross it out.
+      stroke: "#ffffff",
+      strokeWidth: 3,
+      paintOrder: "stroke",
     }),
   );
   marks.push(
@@ -362,7 +368,10 @@ interface Obstacle {
  * closer than a fiftieth of the axis (on a log axis, of its decades), by the cluster's top one: at
  * the nearest place clear of every line's markers and whiskers, the target line and the marks
  * placed before it (nearestFree), above the point when that is as near, so it never covers
- * another line's point and stays beside its own. Gives data values; the mark is centred on them.
+ * another line's point and stays beside its own. When that place is more than two marks' height
+ * away (the column is crowded, or a long whisker of another line passes there), the mark goes
+ * beside the column instead, at the point's own height: left of every marker at that x, or right
+ * when the left runs into the y axis or another mark. Gives data values; the mark is centred on them.
  */
 function cappedMarks(
   series: readonly { rows: readonly Row[]; dx: number }[],
@@ -370,6 +379,7 @@ function cappedMarks(
   domain: readonly [number, number],
   frame: Frame,
   target: number | null,
+  left: number,
 ): { x: number; y: number }[] {
   const pos = (v: number) => (log ? Math.log10(v) : v);
   const near = (pos(domain[1]) - pos(domain[0])) / 50;
@@ -400,14 +410,24 @@ function cappedMarks(
   }
   const half = textWidth("≥", CAPPED_SIZE) / 2;
   const reach = CAPPED_HALF_HEIGHT + CLEARANCE;
-  return wanted.map((w) => {
-    const x = frame.x.at(w.x);
-    const blocked = obstacles
+  const blockedAt = (x: number): [number, number][] =>
+    obstacles
       .filter((o) => Math.abs(o.x - x) < half + o.half)
       .map((o): [number, number] => [o.lo - reach, o.hi + reach]);
-    const py = nearestFree(frame.y.at(w.y), blocked, reach, frame.bottom - reach);
-    obstacles.push({ x, half, lo: py - CAPPED_HALF_HEIGHT, hi: py + CAPPED_HALF_HEIGHT });
-    return { x: w.x, y: frame.y.value(py) };
+  const clearAt = (x: number, py: number): boolean => blockedAt(x).every(([lo, hi]) => py <= lo || py >= hi);
+  // Half the width of a column of markers: the lines are set apart sideways by their dx.
+  const column = Math.max(...series.map((s) => Math.abs(s.dx))) + MARKER_HALF + CLEARANCE + half;
+  return wanted.map((w) => {
+    const x = frame.x.at(w.x);
+    const at = frame.y.at(w.y);
+    let px = x;
+    let py = nearestFree(at, blockedAt(x), reach, frame.bottom - reach);
+    if (Math.abs(py - at) > 2 * CAPPED_SIZE) {
+      const side = [x - column, x + column].find((c) => c - half >= left && clearAt(c, at));
+      if (side !== undefined) [px, py] = [side, at];
+    }
+    obstacles.push({ x: px, half, lo: py - CAPPED_HALF_HEIGHT, hi: py + CAPPED_HALF_HEIGHT });
+    return { x: frame.x.value(px), y: frame.y.value(py) };
   });
 }
 
@@ -443,10 +463,15 @@ function isKindPair(color: string, symbol: GlyphName): boolean {
  * colour and symbol, as in every other figure; the 2nd and 3rd lines of one kind take darker
  * shades of it (kindShade) and a dash. A line of unknown kind takes the series colours in order,
  * with a symbol that never makes an executor kind's colour and symbol pair, so it cannot pass
- * for asyncio or threads.
+ * for asyncio or threads. With more lines of one kind than kindShade has shades, every line is
+ * styled so.
  */
 export function lineStyles(data: Pick<LineData, "series" | "context">): LineStyle[] {
-  const kinds = data.series.map((s) => executorKind(s.values, data.context));
+  const found = data.series.map((s) => executorKind(s.values, data.context));
+  // More lines of one kind than it has shades would repeat a colour and dash: then every line
+  // takes the series colours instead, as lines of unknown kind do.
+  const crowded = found.some((kind) => kind !== null && found.filter((k) => k === kind).length > KIND_SHADE_COUNT);
+  const kinds = crowded ? found.map(() => null) : found;
   let generic = 0;
   return kinds.map((kind, k) => {
     if (kind) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { heatmapChart } from "../../src/charts/heatmap.js";
+import { INK } from "../../src/charts/theme.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
 import { p99Grid, speedupGrid } from "../fixtures/heatmap.js";
 
@@ -76,8 +77,28 @@ describe("heatmapChart", () => {
     expect(texts).toContain("capped at 2,000 ms: at least this"); // in the value's unit, thousands grouped
     // One outlined cell (two rings), one hatched cell.
     expect(svg.match(/stroke-width="2.5"/g)).toHaveLength(1);
-    expect(svg).toMatch(/<pattern id="capped-hatch-1"/);
-    expect(svg.match(/fill="url\(#capped-hatch-1\)"/g)).toHaveLength(1);
+    expect(svg.match(/fill="url\(#capped-hatch(-dark)?-1\)"/g)).toHaveLength(1);
+  });
+
+  it("heatmapChart hatches a capped cell in its text's colour: white lines on a dark fill, dark ones on a light fill", () => {
+    // On the default log colour scale from 10 to 1,000, the low cell is dark (white text), the high one light (dark text).
+    const cells = [
+      { x: 8, y: "1 ms", value: 10, capped: true },
+      { x: 16, y: "1 ms", value: 100 },
+      { x: 32, y: "1 ms", value: 1000, capped: true },
+    ];
+    const svg = heatmapChart(cells, DIMS).svg;
+    const pattern = (id: string) => new RegExp(`<pattern id="${id}"[^]*?</pattern>`).exec(svg)?.[0] ?? "";
+    expect(pattern("capped-hatch-1")).toContain('stroke="#ffffff"');
+    expect(pattern("capped-hatch-dark-1")).toContain(`stroke="${INK}"`);
+    // The hatched cells in order: the dark one (10) white-lined, the light one (1,000) dark-lined,
+    // each as its label is written.
+    expect([...svg.matchAll(/fill="url\(#(capped-hatch[a-z-]*\d)\)"/g)].map((m) => m[1])).toEqual([
+      "capped-hatch-1",
+      "capped-hatch-dark-1",
+    ]);
+    expect(svg).toMatch(/fill="#ffffff"[^>]*>≥ 10</);
+    expect(svg).toMatch(/fill="#000000"[^>]*>≥ 1,000</);
   });
 
   it("heatmapChart hatches the cells flagged capped one by one and writes each as at least its own value", () => {
@@ -93,7 +114,7 @@ describe("heatmapChart", () => {
     expect(texts).toContain("80");
     expect(texts).not.toContain("456");
     expect(texts).toContain("run cut short: at least this");
-    expect(svg.match(/fill="url\(#capped-hatch-1\)"/g)).toHaveLength(2);
+    expect(svg.match(/fill="url\(#capped-hatch(-dark)?-1\)"/g)).toHaveLength(2);
     // Without flags nothing is hatched.
     const plain = heatmapChart(
       cells.map(({ capped: _, ...c }) => c),

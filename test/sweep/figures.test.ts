@@ -29,7 +29,7 @@ describe("sweepFigures", () => {
     // The two one-worker points (p99 200 and 100 ms) were cut short.
     const cut = rows.map((r) => (r.values["executor.workers"] === 1 ? { ...r, truncated: 2 } : r));
     const [line, heatmap] = sweepFigures(meta, cut.length, () => cut, "latency.p99").map((f) => f.figure.svg);
-    expect(heatmap?.match(/fill="url\(#capped-hatch-\d+\)"/g)).toHaveLength(2);
+    expect(heatmap?.match(/fill="url\(#capped-hatch(-dark)?-\d+\)"/g)).toHaveLength(2);
     expect(heatmap).toContain(">≥ 200<");
     expect(heatmap).toContain(">≥ 100<");
     expect(heatmap).toContain("run cut short by run.until: at least this");

@@ -185,4 +185,65 @@ describe("sweepLineFigure", () => {
     expect(nearest).toEqual(own);
     expect(distance(nearest)).toBeLessThan(20);
   });
+
+  test("sweepLineFigure puts p99 on a log axis once the means span a decade", () => {
+    const ms = 1e6;
+    const line = (ys: number[]): LineData => ({
+      metric: "latency.p99",
+      x: "executor.workers",
+      fixed: "",
+      series: [{ label: "", values: {}, points: ys.map((y, i) => ({ x: 2 ** i, y: y * ms, lo: y * ms, hi: y * ms })) }],
+    });
+    // 131 ms to 7.4 s (57x): on a linear axis everything under 0.7 s would sit on the zero line.
+    expect(sweepLineFigure(line([7420, 440, 131, 140])).svg).toContain("p99 latency (s), log scale");
+    expect(sweepLineFigure(line([250, 100, 20])).svg).toContain("log scale");
+    // Under a decade: linear.
+    expect(sweepLineFigure(line([90, 40, 20])).svg).not.toContain("log scale");
+  });
+
+  test("lineStyles gives every line the series colours when one executor kind has more lines than shades", () => {
+    const asyncio = (rate: string): LineSeries => ({
+      label: `rate: ${rate}`,
+      values: { "executor.kind": "asyncio", "workload.arrivals.rate": rate },
+      points: [],
+    });
+    const three = lineStyles({ series: ["50/s", "100/s", "200/s"].map(asyncio), context: {} });
+    expect(three.map((s) => s.color)).toEqual([0, 1, 2].map((k) => kindShade(EXECUTOR_STYLES.asyncio.color, k)));
+    const four = lineStyles({ series: ["50/s", "100/s", "200/s", "300/s"].map(asyncio), context: {} });
+    // Four lines, four colours, and no colour and symbol pair of an executor kind.
+    expect(new Set(four.map((s) => s.color)).size).toBe(4);
+    const pairs = Object.values(EXECUTOR_STYLES).map((k) => `${k.color} ${k.symbol}`);
+    expect(four.map((s) => `${s.color} ${s.symbol}`).filter((p) => pairs.includes(p))).toEqual([]);
+  });
+
+  test("sweepLineFigure writes a crowded column's '≥' beside it, at its point's height, not over another line's whisker", () => {
+    const ms = 1e6;
+    const pt = (x: number, y: number, spread: number, flags = {}) => ({
+      x,
+      y: y * ms,
+      lo: (y - spread) * ms,
+      hi: (y + spread) * ms,
+      ...flags,
+    });
+    // At one worker the cut-short point (50 ms) sits under two other lines whose whiskers cover
+    // the column from the axis floor to 1.5 s: there is no free place above or below within reach.
+    const crowded: LineData = {
+      metric: "latency.p99",
+      x: "executor.workers",
+      fixed: "",
+      series: [
+        { label: "a", values: {}, points: [pt(1, 50, 1, { capped: true }), pt(2, 40, 1), pt(4, 35, 1)] },
+        { label: "b", values: {}, points: [pt(1, 800, 790), pt(2, 45, 1), pt(4, 40, 1)] },
+        { label: "c", values: {}, points: [pt(1, 1000, 500), pt(2, 60, 1), pt(4, 50, 1)] },
+      ],
+    };
+    const svg = sweepLineFigure(crowded).svg;
+    const [mark] = placed(svg, "text", "≥") as [[number, number]];
+    const dots = placed(svg, "dot");
+    const own = [...dots].sort((p, q) => p[0] - q[0] || q[1] - p[1])[0] as [number, number];
+    // Level with its own point, and off its column: clear of every marker there.
+    expect(Math.abs(mark[1] - own[1])).toBeLessThan(1);
+    expect(Math.abs(mark[0] - own[0])).toBeGreaterThan(10);
+    expect(Math.abs(mark[0] - own[0])).toBeLessThan(30);
+  });
 });
