@@ -127,13 +127,22 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
   const names = new Map(trace.threads.map((t) => [t.id, t.name]));
   // Each hold wide enough names its holder, shortened with an ellipsis when the whole name does not
-  // fit (a 5.1 ms hold beside 6.2 ms ones would otherwise go unnamed), if three characters do.
-  const holdLabels = data.holds.flatMap((h) => {
+  // fit (a 5.1 ms hold beside 6.2 ms ones would otherwise go unnamed), if three characters do. A
+  // thread's shortened holds all take one form, its shortest ("Thr…0_1", never "Thread…0_1" beside
+  // "Threa…0_1"). When one thread holds the GIL throughout the window, a shortened name tells
+  // nothing the whole one does not: only holds wide enough for the whole name are named.
+  const single = new Set(data.holds.map((h) => h.thread)).size === 1;
+  const fitted = data.holds.flatMap((h) => {
     const name = names.get(h.thread);
-    if (name === undefined) return [];
-    const text = shortLabel(name, (x(h.end) - x(h.start)) * pxPerUnit - 6);
-    return text === null ? [] : [{ ...h, label: text }];
+    const text = name === undefined ? null : shortLabel(name, (x(h.end) - x(h.start)) * pxPerUnit - 6);
+    return text === null || (single && text !== name) ? [] : [{ ...h, label: text, whole: text === name }];
   });
+  const shortest = new Map<number, string>();
+  for (const h of fitted) {
+    const now = shortest.get(h.thread);
+    if (!h.whole && (now === undefined || h.label.length < now.length)) shortest.set(h.thread, h.label);
+  }
+  const holdLabels = fitted.map(({ whole, ...h }) => (whole ? h : { ...h, label: shortest.get(h.thread) ?? h.label }));
   // Holds are drawn at their true width, except that a hold narrower than BRIEF_HOLD_PX is drawn
   // that wide from its start, in its holder's shade: at true width it would vanish, and with it the
   // shade flip (and the hand-off) the legend promises. It may overstate a brief hold by up to that

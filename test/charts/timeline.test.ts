@@ -181,4 +181,46 @@ describe("timelineChart", () => {
       "invalid threads: [99] (expected ids of threads in the trace)",
     );
   });
+
+  it("timelineChart names a thread's narrow GIL holds with one shortened form, and a sole holder only in full", () => {
+    const threads = [
+      { id: 0, name: "MainThread", process: 0, role: "main" as const },
+      { id: 1, name: "ThreadPoolExecutor-0_0", process: 0, role: "worker" as const },
+      { id: 2, name: "ThreadPoolExecutor-0_1", process: 0, role: "worker" as const },
+    ];
+    // Holds of 2 to 9 ms, the two workers taking turns: the widest fit the whole name or nearly.
+    const widths = [9, 2, 3, 4, 5, 6, 7, 8, 2.5, 3.5, 4.5, 6.5];
+    let t = 0;
+    const gil = widths.map((w, i) => {
+      const hold = { process: 0, thread: 1 + (i % 2), start: t * MS, end: (t + w) * MS, reason: "forced" as const };
+      t += w;
+      return hold;
+    });
+    const intervals = gil.map((h) => ({ thread: h.thread, state: "gil" as const, start: h.start, end: h.end }));
+    const trace = {
+      scenario: "labels",
+      seed: 1,
+      end: t * MS,
+      cores: 2,
+      threads,
+      intervals,
+      gil,
+      markers: [],
+      tasks: [],
+      iterations: [],
+    };
+    const texts = svgTexts(timelineChart(trace, { width: 700 }).svg);
+    for (const tail of ["0_0", "0_1"]) {
+      const short = new Set(texts.filter((x) => x.includes("…") && x.endsWith(tail)));
+      expect(short.size, tail).toBe(1);
+    }
+    expect(texts.some((x) => x.includes("…"))).toBe(true);
+    // One holder: no shortened names at all.
+    const sole = {
+      ...trace,
+      gil: gil.map((h) => ({ ...h, thread: 1 })),
+      intervals: intervals.map((iv) => ({ ...iv, thread: 1 })),
+    };
+    expect(svgTexts(timelineChart(sole, { width: 700 }).svg).filter((x) => x.includes("…"))).toEqual([]);
+  });
 });
