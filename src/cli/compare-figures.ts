@@ -119,16 +119,20 @@ function gilSummary(m: Comparison["simulated"]["metrics"]): string {
 }
 
 /**
- * Writes sim-vs-real-METRIC.svg (one per time metric measured in every real run),
- * simulated-timeline.svg and real-timeline.svg into `out`, and returns their names.
+ * Writes sim-vs-real-METRIC (one per time metric measured in every real run), simulated-timeline
+ * and real-timeline into `out`, each as .svg and .png (as every other figure), and returns their names.
  */
 export function writeComparisonFigures(c: Comparison, out: string): string[] {
   const figures = comparisonFigures(c);
-  const written: [string, Figure][] = [
-    ...figures.simReal.map(({ metric, figure }): [string, Figure] => [`sim-vs-real-${metric}.svg`, figure]),
-    ["simulated-timeline.svg", figures.simulated],
-    ["real-timeline.svg", figures.real],
+  const named: [string, Figure][] = [
+    ...figures.simReal.map(({ metric, figure }): [string, Figure] => [`sim-vs-real-${metric}`, figure]),
+    ["simulated-timeline", figures.simulated],
+    ["real-timeline", figures.real],
   ];
+  const written = named.flatMap(([name, figure]): [string, Figure][] => [
+    [`${name}.svg`, figure],
+    [`${name}.png`, figure],
+  ]);
   for (const [name, figure] of written) writeFigure(join(out, name), figure);
   return written.map(([name]) => name);
 }

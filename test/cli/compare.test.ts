@@ -46,10 +46,12 @@ describe("gilsim compare", () => {
     expect(json.profile).toBe("version defaults");
     expect(json.rows.find((x) => x.key === "makespan")?.real).toHaveLength(1);
     const parity = ["latency.p50", "latency.p95", "latency.p99", "makespan"].map((m) => `sim-vs-real-${m}.svg`);
-    expect(readdirSync(out).sort()).toEqual(
-      ["comparison.json", "real-timeline.svg", ...parity, "simulated-timeline.svg"].sort(),
-    );
-    for (const f of ["real-timeline.svg", ...parity, "simulated-timeline.svg"]) {
+    const svgs = ["real-timeline.svg", ...parity, "simulated-timeline.svg"];
+    // Each figure as .svg and as .png, as every other figure.
+    const pngs = svgs.map((f) => f.replace(/\.svg$/, ".png"));
+    expect(readdirSync(out).sort()).toEqual(["comparison.json", ...svgs, ...pngs].sort());
+    for (const f of pngs) expect(readFileSync(join(out, f)).subarray(1, 4).toString("latin1")).toBe("PNG");
+    for (const f of svgs) {
       const svg = readFileSync(join(out, f), "utf8");
       expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
       // No absolute path of the user's in any figure.

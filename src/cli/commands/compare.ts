@@ -93,7 +93,7 @@ export function register(program: Command, io: CliIO, setExit: (code: number) =>
     .option("--json", "print the comparison as JSON")
     .option(
       "--out <dir>",
-      "write sim-vs-real-METRIC.svg (one per time metric), simulated-timeline.svg, real-timeline.svg and comparison.json",
+      "write sim-vs-real-METRIC (one per time metric), simulated-timeline and real-timeline, each as .svg and .png, and comparison.json",
     )
     .option(
       "--priority <n>",
