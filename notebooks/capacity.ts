@@ -6,7 +6,7 @@ import { type HeatCell, heatmapChart } from "../src/charts/heatmap.js";
 import { type ScalingPoint, scalingChart } from "../src/charts/scaling.js";
 import { MS } from "../src/engine/time.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
-import { measure, ms, pct } from "./lib/measure.js";
+import { count, measure, ms, pct, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 import { direction, verdictOf } from "./lib/words.js";
 
@@ -211,14 +211,14 @@ export async function run(nb: Notebook): Promise<void> {
     meanOnly.length === 0
       ? ""
       : ` The mean p99 over the replications is under it from ${meanOnly[0]} threads (${ms(get("threads-gil", meanOnly[0] as number).latency.mean)}), but not the bound (${ms(get("threads-gil", meanOnly[0] as number).latency.hi)}): too close to the target to promise it.`;
-  const littles = `the number of requests in flight (Little's law: ${RATE}/s × ${ms(meanLatency)} mean latency ≈ ${inFlight.toFixed(0)})`;
+  const littles = `the number of requests in flight (Little's law: ${RATE}/s × ${ms(meanLatency)} mean latency ≈ ${count(inFlight)})`;
   const lead =
     gilPool === null
       ? `On 3.12 adding threads does not meet the target here: past the knee p99 levels off, and its upper 95% bound stays over the target (${ms(get("threads-gil", widest).latency.hi)} at ${widest} threads) whatever the pool size.${nearly} Without the GIL the rule works, and what sets the pool size is ${littles}.`
       : `Adding threads until the target is met works here, but what sets the pool size is ${littles}, not the GIL.`;
   nb.verdict(
     verdict,
-    `${lead} The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} ${poolP99 === null ? "The plateau is the GIL's" : `Past that, more threads ${direction(gilP99, poolP99, "lower") === "better" ? "still help" : "do not help"}`}: at ${widest} threads it is ${ms(gilP99)} with the GIL${poolP99 === null ? "" : ` (${nb.compare(`p99 on 3.12: ${widest} vs ${gilPool} threads`, gilP99, poolP99, "lower")} the ${ms(poolP99)} at ${gilPool})`}, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy. Below the knee, latency explodes: the pool, not the CPU, is the bottleneck. Near GIL saturation (see the heatmap) adding threads stops working altogether.`,
+    `${lead} The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} ${poolP99 === null ? "The plateau is the GIL's" : `Past that, more threads ${direction(gilP99, poolP99, "lower") === "better" ? "still help" : "do not help"}`}: at ${widest} threads it is ${ms(gilP99)} with the GIL${poolP99 === null ? "" : ` (${nb.compare(`p99 on 3.12: ${widest} vs ${gilPool} threads`, gilP99, poolP99, "lower")} the ${ms(poolP99)} at ${gilPool})`}, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy. Below the knee the pool, not the CPU, is the bottleneck: at ${WORKERS[0]} threads p99 is ${ms(get("threads-gil", WORKERS[0] as number).latency.mean)}, ${times(get("threads-gil", WORKERS[0] as number).latency.mean / gilP99)} the ${widest}-thread plateau.${firstFailing === undefined ? "" : ` From ${firstFailing} ms of Python per request (the heatmap) no pool size tried meets the target.`}`,
   );
 }
 

@@ -148,7 +148,7 @@ export async function run(nb: Notebook): Promise<void> {
     `**The GIL can come back.** A free-threaded build turns the GIL back on, for the whole process, when it imports a C extension that has not declared itself safe without it (the \`Py_mod_gil\` slot); it prints a warning, and \`PYTHON_GIL=0\` or \`-X gil=0\` forces it off at your own risk. One old extension in the dependency tree puts every thread back behind the GIL, and these figures no longer apply.`,
   );
   nb.text(
-    `**The single-thread cost.** 3.13t is slower per thread (the model takes ${pct(slow13)}) mainly because its specializing adaptive interpreter is turned off (not yet thread-safe in 3.13), and because of biased reference counting and per-object locking. 3.14t turns specialization back on, and the model takes ${pct(slow14)}: most of the cost is gone.`,
+    `**The single-thread cost.** 3.13t is slower per thread (the model takes ${pct(slow13)}) mainly because its specializing adaptive interpreter is turned off (not yet thread-safe in 3.13), and because of biased reference counting and per-object locking. 3.14t turns specialization back on, and the model takes ${pct(slow14)}: ${pct(1 - slow14 / slow13)} of 3.13t's cost is gone.`,
   );
   nb.text(
     "**Contention on shared objects.** Threads that update the same dict, list or counter serialize on that object's lock, and reference counts of objects shared by every thread bounce between cores. Scaling then stops well short of the core count. These runs share nothing between tasks, so they show the best case; the model does not simulate such contention.",

@@ -219,14 +219,14 @@ export async function run(nb: Notebook): Promise<void> {
   const windowEnd = Math.min(short.makespan, 4e9);
   const peakLag = Math.max(0, ...lagSeries.filter((p) => p.time <= windowEnd).map((p) => p.lag));
   const peakQueue = Math.max(0, ...short.queue.filter((p) => p.time <= windowEnd).map((p) => p.waiting + p.running));
-  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop: each bar is the longest wait of a callback that ran in that millisecond or so; no bar, no callback ran. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of the inline design; both panels share the time axis.`;
+  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop: each bar is the longest wait of a callback that ran in that millisecond or so; no bar, no callback ran. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of its own: the inline design with 240 requests at the same rate and seed, and no warm-up removed, so both panels start at 0 (the table's and the other figures' runs have more requests and drop a warm-up, so their loop lag differs). Both panels share the time axis.`;
   await nb.figure(
     "queue-lag",
     queueChart(
       { queue: short.queue, lag: lagSeries },
       {
         window: [0, windowEnd],
-        title: `asyncio with the CPU inline: loop lag reaches ${ms(peakLag)} when renders pile up, with up to ${peakQueue} requests in the system`,
+        title: `asyncio with the CPU inline, first ${(windowEnd / 1e9).toFixed(0)} s: loop lag reaches ${ms(peakLag)} when renders pile up, with up to ${peakQueue} requests in the system`,
         subtitle:
           "Every render (8 ms on average) blocks the loop for every other request: the IO results wait behind it",
         caption: queueCaption,

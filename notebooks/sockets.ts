@@ -9,7 +9,7 @@ import { profile } from "../src/model/profiles.js";
 import { readRecordings } from "../src/real/mechanisms/compare.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
 import type { Trace } from "../src/trace/types.js";
-import { ms, sim, times } from "./lib/measure.js";
+import { count, ms, sim, times } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 import { type Direction, direction, SLIGHT, speedWords, TIME_WORDS, verdictOf } from "./lib/words.js";
 
@@ -90,6 +90,8 @@ interface Point {
   rate: number;
   /** Times per round trip the server came back from a release to find the GIL taken. */
   convoysPerRound: number;
+  /** Forced GIL switches (drops a waiter's drop request forced) per second of the run. */
+  forcedPerSecond: number;
 }
 
 export async function run(nb: Notebook): Promise<void> {
@@ -110,6 +112,7 @@ export async function run(nb: Notebook): Promise<void> {
         perRound,
         rate: 1e9 / perRound,
         convoysPerRound: (r.metrics.gil[0]?.convoys ?? 0) / ROUNDS,
+        forcedPerSecond: ((r.metrics.gil[0]?.forced ?? 0) * 1e9) / r.metrics.makespan,
       });
     }
   }
@@ -191,14 +194,14 @@ export async function run(nb: Notebook): Promise<void> {
     points.map((p) => [
       ms(p.intervalMs * MS),
       p.cpuThreads,
-      Math.round(p.rate).toLocaleString("en-US"),
+      count(p.rate),
       ms(p.perRound),
       times(p.perRound / at(p.interval, 0).perRound),
       p.convoysPerRound.toFixed(2),
     ]),
   );
   nb.text(
-    `Why: a return from a call that released the GIL (recv() once the request is in, sendall() once the reply is out) finds the GIL held by a CPU-bound thread, which keeps it until the switch interval forces a drop. Beside one CPU-bound thread at ${ms(defaultNs)} a round trip takes ${ms(one.perRound)}, ${(one.perRound / defaultNs).toFixed(1)} intervals; the model counts ${one.convoysPerRound.toFixed(2)} returns per round trip that found the GIL taken, of the two GIL-releasing calls each round trip makes. Beside four CPU-bound threads (five busy threads on 4 cores) a round trip takes ${ms(four.perRound)}, ${times(four.perRound / one.perRound)} the time beside one. At ${ms(shortNs)} a round trip beside one thread takes ${ms(oneShort.perRound)}, ${speedWords(one.perRound / oneShort.perRound)} than at ${ms(defaultNs)}, at the price of ${times(defaultNs / shortNs)} as many forced switches for the CPU-bound threads.`,
+    `Why: a return from a call that released the GIL (recv() once the request is in, sendall() once the reply is out) finds the GIL held by a CPU-bound thread, which keeps it until the switch interval forces a drop. Beside one CPU-bound thread at ${ms(defaultNs)} a round trip takes ${ms(one.perRound)}, ${(one.perRound / defaultNs).toFixed(1)} intervals; the model counts ${one.convoysPerRound.toFixed(2)} returns per round trip that found the GIL taken, of the two GIL-releasing calls each round trip makes. Beside four CPU-bound threads (five busy threads on 4 cores) a round trip takes ${ms(four.perRound)}, ${times(four.perRound / one.perRound)} the time beside one. At ${ms(shortNs)} a round trip beside one thread takes ${ms(oneShort.perRound)}, ${speedWords(one.perRound / oneShort.perRound)} than at ${ms(defaultNs)}, at the price of ${times(oneShort.forcedPerSecond / one.forcedPerSecond)} as many forced GIL switches (${count(oneShort.forcedPerSecond)} a second against ${count(one.forcedPerSecond)}, as the model counts them).`,
   );
   // Two CPU-bound threads beside the server against one, at every interval: the model's rates, the
   // real ones, and, where the model is too optimistic, what its own traces say about the waits.

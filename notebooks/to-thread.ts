@@ -141,7 +141,7 @@ export async function run(nb: Notebook): Promise<void> {
   const procs = s("report in a process pool");
   // In ms, as the figure's axis and labels are (ms() switches to µs below 1 ms).
   const inMs = (ns: number): string => `${Number((ns / 1e6).toPrecision(3))}\u00a0ms`;
-  const caption = `Latency of the health checks (0.05 ms of Python each, so nearly all of it is waiting for the loop), warm-up removed, on a log axis. The wide grey band is the service with no report at all (p50 ${inMs(none.healthP50)}, p99 ${inMs(none.healthP99)}); a curve inside it is no worse. A load balancer that waits ${HEALTH_TIMEOUT_MS} ms marks the service down on every check to the right of the black line.`;
+  const caption = `Latency of the health checks (0.05 ms of Python each; the rest of each is waiting for the loop), warm-up removed, on a log axis. The wide grey band is the service with no report at all (p50 ${inMs(none.healthP50)}, p99 ${inMs(none.healthP99)}); a curve inside it is no worse. A load balancer that waits ${HEALTH_TIMEOUT_MS} ms marks the service down on every check to the right of the black line.`;
   await nb.figure(
     "health",
     ecdfChart(series, {
@@ -157,7 +157,7 @@ export async function run(nb: Notebook): Promise<void> {
     `The worker thread holds the GIL for a whole switch interval at a time, and the loop waits for it each time it wakes.`,
   );
   nb.text(
-    `The process pool's row nearly matches the one with no report, but the reports do run: its worker processes ran ${ms(workers.cpu)} of CPU after warm-up, for ${workers.reports} reports of ${REPORT_MS} ms. The loop only pickles each call and collects its result, so the API requests, which draw the same arrivals and IO times in every design, see almost the same loop.`,
+    `With the reports in a process pool, the health checks' p99 is ${ms(procs.healthP99)} against ${ms(none.healthP99)} with no report at all, and the loop lag's p99 ${ms(procs.lagP99)} against ${ms(none.lagP99)}; yet the reports do run: its worker processes ran ${ms(workers.cpu)} of CPU after warm-up, for ${workers.reports} reports of ${REPORT_MS} ms. The loop only pickles each call and collects its result, so the API requests, which draw the same arrivals and IO times in every design, see their p99 at ${ms(procs.apiP99)} against ${ms(none.apiP99)}.`,
   );
   nb.table(
     ["design", "loop lag p99", "health check p99", `health checks over ${HEALTH_TIMEOUT_MS} ms`, "API p99"],

@@ -487,7 +487,7 @@ export async function run(nb: Notebook): Promise<void> {
     `Each scenario's planned tasks (the same seed) ran ${runsPerScenario} times in CPython ${python}, recorded on ${first.recorded.slice(0, 10)} on the machine its profile describes (${profile.machine.cores} cores, ${profile.machine.cpu ?? "unknown CPU"}, ${profile.machine.platform} ${profile.machine.kernel ?? "?"}), and once in the simulator with the machine profile that \`gilsim calibrate\` measured there. Both sides are measured alike: metrics come from each trace through the same code. The error is (simulated − real mean) / real mean.`,
   );
   nb.finding(
-    `Across the ${target.length} suite scenarios the median absolute error of makespan and p95 latency is ${pct(acc.median).replace("+", "")} and the largest is ${pct(acc.max).replace("+", "")} with the machine profile (target: at most 5% and 15%). With the version profile's defaults instead of the measured costs: median ${pct(accDefaults.median).replace("+", "")}, largest ${pct(accDefaults.max).replace("+", "")}.`,
+    `Across the ${target.length} suite scenarios the median absolute error of makespan and p95 latency is ${pct(acc.median).replace("+", "")} and the largest is ${pct(acc.max).replace("+", "")} with the machine profile (targets: at most 5% and 15%; the median ${Math.abs(acc.median) <= 0.05 ? "meets" : "misses"} its target, the largest ${Math.abs(acc.max) <= 0.15 ? "meets" : "misses"} its own). With the version profile's defaults instead of the measured costs: median ${pct(accDefaults.median).replace("+", "")}, largest ${pct(accDefaults.max).replace("+", "")}.`,
   );
 
   nb.heading("The suite");

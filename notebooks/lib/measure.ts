@@ -32,6 +32,9 @@ export const ms = (ns: Nanos): string => formatNanos(ns);
 /** A ratio with one decimal and a times sign: "3.9×". */
 export const times = (x: number): string => `${x.toFixed(1)}×`;
 
+/** A count rounded to a whole number, thousands grouped: "3,539". */
+export const count = (x: number): string => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+
 /** A percentage with no decimals: "42%". */
 export const pct = (x: number): string => `${Math.round(x * 100)}%`;
 

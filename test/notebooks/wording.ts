@@ -33,11 +33,12 @@ export function checkComparison(c: Comparison): string | null {
  * Comparative words a notebook may not type by hand: each must come from a computed comparison
  * (registered in claims.json) or carry its number ("1.7× fewer", "more than 15%"). The direction
  * words (better/worse, faster/slower, shorter/longer, higher/lower, larger/smaller, fewer, more
- * than, less than, beats) and the degree words that grade one (hardly, barely, slightly, clearly,
- * much, far). Bare "more" is not here: "more threads" names an input, not a finding.
+ * than, less than, beats, cheaper) and the degree words that grade one (hardly, barely, slightly,
+ * somewhat, nearly, almost, clearly, much, far, explodes, altogether). Bare "more" is not here:
+ * "more threads" names an input, not a finding.
  */
 export const COMPARATIVE_WORDS =
-  /\b(better|worse|faster|slower|shorter|longer|higher|lower|larger|smaller|fewer|more than|less than|beats?|hardly|barely|slightly|clearly|much|far)\b/gi;
+  /\b(better|worse|faster|slower|shorter|longer|higher|lower|larger|smaller|fewer|more than|less than|beats?|cheaper|hardly|barely|slightly|somewhat|nearly|almost|clearly|much|far|explodes?|altogether)\b/gi;
 
 /** A fragment a notebook may type although it holds a comparative word, and why it may. */
 export interface Allowance {
@@ -96,6 +97,11 @@ export const ALLOWED: Readonly<Record<string, readonly Allowance[]>> = {
     },
   ],
   "io-bound": [
+    {
+      phrase: "is the cheaper way",
+      why: "which of the two is named, or neither, is chosen from the throughputs at the top limit, 5% apart or more (io-bound.ts, `cheaper`)",
+      chosen: true,
+    },
     {
       phrase: "asyncio itself does not make one request faster",
       why: 'said only when the comparison before it is "about the same as" (io-bound.ts)',
