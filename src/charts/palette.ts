@@ -99,7 +99,22 @@ const DARK_KIND_SHADES = [0, 0.4, 0.65] as const;
  */
 export function kindShade(color: string, k: number): string {
   const shades = luminance(color) < 0.03 ? DARK_KIND_SHADES : KIND_SHADES;
-  const mix = shades[k % shades.length] as number;
+  return mixed(color, shades[k % shades.length] as number);
+}
+
+/**
+ * The k-th of n series of one executor kind when n is more than kindShade's shades: the kind's
+ * hue in n steps of lightness, from lighter than the kind's colour to darker than its darkest
+ * shade (a colour too dark to darken, black, in n steps of grey), so a reader still knows them
+ * for the kind and reads them in order, light to dark. Beside a dash each, as kindShade's are.
+ */
+export function kindRamp(color: string, k: number, n: number): string {
+  const [from, to] = luminance(color) < 0.03 ? [0.75, 0] : [0.45, -0.8];
+  return mixed(color, n <= 1 ? 0 : from + ((to - from) * k) / (n - 1));
+}
+
+/** `color` moved `mix` of the way toward white (positive) or black (negative), in sRGB. */
+function mixed(color: string, mix: number): string {
   if (mix === 0) return color;
   const parts = [1, 3, 5].map((i) => Number.parseInt(color.slice(i, i + 2), 16));
   const target = mix < 0 ? 0 : 255;

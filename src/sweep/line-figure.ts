@@ -9,6 +9,7 @@ import {
   type ExecutorKind,
   KIND_DASHES,
   KIND_SHADE_COUNT,
+  kindRamp,
   kindShade,
   SAMPLE_GREY,
   seriesColor,
@@ -94,9 +95,10 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
   }
   const top = Math.max(...all.map((p) => p.hi / divisor), target ?? 0);
   const bottom = Math.min(...means);
-  // A metric whose means (and target) span a decade or more (p99 from seconds when overloaded down to
-  // tens of milliseconds) reads on a log axis: on a linear one everything below the top tenth sits
-  // on the zero line. The same rule as the heatmaps' colour scale.
+  // A metric whose means span a decade or more (p99 from seconds when overloaded down to tens of
+  // milliseconds) reads on a log axis: on a linear one everything below the top tenth sits on the
+  // zero line. A decade, as the heatmaps' colour scale; here the target counts too, as it is drawn
+  // on this axis (so with a far target the line figure can be log where the heatmap is not).
   const logY = bottom > 0 && Math.max(...means, target ?? 0) / Math.min(bottom, target ?? bottom) >= 10;
   const scaled = series.map((s, k) => ({
     label: s.label,
@@ -182,7 +184,7 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
     bottom: height - MARGIN_BOTTOM,
   };
   marks.push(
-    Plot.text(cappedMarks(scaled, logY, y.domain, frame, target, marginLeft), {
+    Plot.text(cappedMarks(scaled, logY, y.domain, frame, target, [marginLeft, plotWidth - MARGIN_RIGHT]), {
       x: "x",
       y: "y",
       text: () => "≥",
@@ -365,13 +367,13 @@ interface Obstacle {
 
 /**
  * Where to write "≥" for the capped points: at each x, one mark per cluster of capped points
- * closer than a fiftieth of the axis (on a log axis, of its decades), by the cluster's top one: at
- * the nearest place clear of every line's markers and whiskers, the target line and the marks
- * placed before it (nearestFree), above the point when that is as near, so it never covers
- * another line's point and stays beside its own. When that place is more than two marks' height
- * away (the column is crowded, or a long whisker of another line passes there), the mark goes
- * beside the column instead, at the point's own height: left of every marker at that x, or right
- * when the left runs into the y axis or another mark. Gives data values; the mark is centred on them.
+ * closer than a fiftieth of the axis (on a log axis, of its decades), for the cluster's top one.
+ * First choice: right above or below that point, clear of every line's markers and whiskers, the
+ * target line and the marks placed before it (nearestFree, above when as near), where no other
+ * line's marker is nearer to it than its own point. Otherwise (the column is crowded, or another
+ * line's whisker passes there) beside the column, at the point's own height: left of every marker
+ * at that x, or right of them, inside the plot. Failing both, the nearest free place above or
+ * below. Gives data values; the mark is centred on them.
  */
 function cappedMarks(
   series: readonly { rows: readonly Row[]; dx: number }[],
@@ -379,20 +381,26 @@ function cappedMarks(
   domain: readonly [number, number],
   frame: Frame,
   target: number | null,
-  left: number,
+  bounds: readonly [number, number],
 ): { x: number; y: number }[] {
   const pos = (v: number) => (log ? Math.log10(v) : v);
   const near = (pos(domain[1]) - pos(domain[0])) / 50;
-  const byX = new Map<number, number[]>();
-  for (const s of series) for (const r of s.rows) if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), r.y]);
-  const wanted: { x: number; y: number }[] = [];
-  for (const [x, ys] of [...byX].sort((a, b) => a[0] - b[0])) {
-    ys.sort((a, b) => b - a);
-    let top = ys[0] as number;
-    wanted.push({ x, y: top });
-    for (const v of ys.slice(1)) {
-      if (pos(top) - pos(v) > near) wanted.push({ x, y: v });
-      top = v;
+  /** Every marker's centre in px. */
+  const markers: [number, number][] = series.flatMap((s) =>
+    s.rows.map((r): [number, number] => [frame.x.at(r.x) + s.dx, frame.y.at(r.y)]),
+  );
+  const byX = new Map<number, { y: number; own: [number, number] }[]>();
+  for (const s of series)
+    for (const r of s.rows)
+      if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), { y: r.y, own: [frame.x.at(r.x) + s.dx, frame.y.at(r.y)] }]);
+  const wanted: { x: number; y: number; own: [number, number] }[] = [];
+  for (const [x, points] of [...byX].sort((a, b) => a[0] - b[0])) {
+    points.sort((a, b) => b.y - a.y);
+    let top = points[0] as (typeof points)[number];
+    wanted.push({ x, ...top });
+    for (const p of points.slice(1)) {
+      if (pos(top.y) - pos(p.y) > near) wanted.push({ x, ...p });
+      top = p;
     }
   }
   const obstacles: Obstacle[] = [];
@@ -417,17 +425,24 @@ function cappedMarks(
   const clearAt = (x: number, py: number): boolean => blockedAt(x).every(([lo, hi]) => py <= lo || py >= hi);
   // Half the width of a column of markers: the lines are set apart sideways by their dx.
   const column = Math.max(...series.map((s) => Math.abs(s.dx))) + MARKER_HALF + CLEARANCE + half;
+  // Right above or below its own marker: no further than the marker's half and the mark's.
+  const adjacent = MARKER_HALF + reach + 1;
+  const distance = (a: readonly [number, number], b: readonly [number, number]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
   return wanted.map((w) => {
     const x = frame.x.at(w.x);
-    const at = frame.y.at(w.y);
-    let px = x;
-    let py = nearestFree(at, blockedAt(x), reach, frame.bottom - reach);
-    if (Math.abs(py - at) > 2 * CAPPED_SIZE) {
-      const side = [x - column, x + column].find((c) => c - half >= left && clearAt(c, at));
-      if (side !== undefined) [px, py] = [side, at];
+    const at = w.own[1];
+    const py = nearestFree(at, blockedAt(x), reach, frame.bottom - reach);
+    const spot: [number, number] = [x, py];
+    const ownNearest = markers.every((m) => distance(m, spot) >= distance(w.own, spot) - 0.01);
+    let placed = spot;
+    if (Math.abs(py - at) > adjacent || !ownNearest) {
+      const side = [x - column, x + column].find(
+        (c) => c - half >= bounds[0] && c + half <= bounds[1] && clearAt(c, at),
+      );
+      if (side !== undefined) placed = [side, at];
     }
-    obstacles.push({ x: px, half, lo: py - CAPPED_HALF_HEIGHT, hi: py + CAPPED_HALF_HEIGHT });
-    return { x: frame.x.value(px), y: frame.y.value(py) };
+    obstacles.push({ x: placed[0], half, lo: placed[1] - CAPPED_HALF_HEIGHT, hi: placed[1] + CAPPED_HALF_HEIGHT });
+    return { x: frame.x.value(placed[0]), y: frame.y.value(placed[1]) };
   });
 }
 
@@ -463,21 +478,20 @@ function isKindPair(color: string, symbol: GlyphName): boolean {
  * colour and symbol, as in every other figure; the 2nd and 3rd lines of one kind take darker
  * shades of it (kindShade) and a dash. A line of unknown kind takes the series colours in order,
  * with a symbol that never makes an executor kind's colour and symbol pair, so it cannot pass
- * for asyncio or threads. With more lines of one kind than kindShade has shades, every line is
- * styled so.
+ * for asyncio or threads. With more lines of one kind than kindShade has shades, that kind's lines
+ * take kindRamp's steps of its hue instead, light to dark in the order of the lines.
  */
 export function lineStyles(data: Pick<LineData, "series" | "context">): LineStyle[] {
-  const found = data.series.map((s) => executorKind(s.values, data.context));
-  // More lines of one kind than it has shades would repeat a colour and dash: then every line
-  // takes the series colours instead, as lines of unknown kind do.
-  const crowded = found.some((kind) => kind !== null && found.filter((k) => k === kind).length > KIND_SHADE_COUNT);
-  const kinds = crowded ? found.map(() => null) : found;
+  const kinds = data.series.map((s) => executorKind(s.values, data.context));
   let generic = 0;
   return kinds.map((kind, k) => {
     if (kind) {
       const ofKind = kinds.slice(0, k).filter((other) => other === kind).length;
+      const count = kinds.filter((other) => other === kind).length;
+      const base = EXECUTOR_STYLES[kind].color;
       return {
-        color: kindShade(EXECUTOR_STYLES[kind].color, ofKind),
+        // More lines of the kind than it has shades: a ramp of its hue, so no two repeat.
+        color: count > KIND_SHADE_COUNT ? kindRamp(base, ofKind, count) : kindShade(base, ofKind),
         symbol: EXECUTOR_STYLES[kind].symbol,
         dash: KIND_DASHES[ofKind % KIND_DASHES.length],
       };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { EXECUTOR_STYLES, kindShade } from "../../src/charts/palette.js";
+import { contrastRatio, EXECUTOR_STYLES, kindRamp, kindShade } from "../../src/charts/palette.js";
 import { type LineData, type LineSeries, lineData, MAX_SERIES } from "../../src/sweep/figure-data.js";
 import { executorKind, lineStyles, sweepLineFigure } from "../../src/sweep/line-figure.js";
 import { gridSweep, versionSweep } from "./doc-fixture.js";
@@ -201,19 +201,23 @@ describe("sweepLineFigure", () => {
     expect(sweepLineFigure(line([90, 40, 20])).svg).not.toContain("log scale");
   });
 
-  test("lineStyles gives every line the series colours when one executor kind has more lines than shades", () => {
+  test("lineStyles steps one executor kind's hue from light to dark when it has more lines than shades", () => {
     const asyncio = (rate: string): LineSeries => ({
       label: `rate: ${rate}`,
       values: { "executor.kind": "asyncio", "workload.arrivals.rate": rate },
       points: [],
     });
+    const blue = EXECUTOR_STYLES.asyncio.color;
     const three = lineStyles({ series: ["50/s", "100/s", "200/s"].map(asyncio), context: {} });
-    expect(three.map((s) => s.color)).toEqual([0, 1, 2].map((k) => kindShade(EXECUTOR_STYLES.asyncio.color, k)));
-    const four = lineStyles({ series: ["50/s", "100/s", "200/s", "300/s"].map(asyncio), context: {} });
-    // Four lines, four colours, and no colour and symbol pair of an executor kind.
-    expect(new Set(four.map((s) => s.color)).size).toBe(4);
-    const pairs = Object.values(EXECUTOR_STYLES).map((k) => `${k.color} ${k.symbol}`);
-    expect(four.map((s) => `${s.color} ${s.symbol}`).filter((p) => pairs.includes(p))).toEqual([]);
+    expect(three.map((s) => s.color)).toEqual([0, 1, 2].map((k) => kindShade(blue, k)));
+    const rates = ["50/s", "100/s", "200/s", "300/s", "400/s"];
+    const five = lineStyles({ series: rates.map(asyncio), context: {} });
+    // Five lines, five colours of asyncio's hue, lighter to darker, each with asyncio's circle.
+    expect(five.map((s) => s.color)).toEqual(rates.map((_, k) => kindRamp(blue, k, 5)));
+    expect(new Set(five.map((s) => s.color)).size).toBe(5);
+    expect(five.every((s) => s.symbol === EXECUTOR_STYLES.asyncio.symbol)).toBe(true);
+    const light = five.map((s) => contrastRatio(s.color, "#ffffff"));
+    for (let k = 1; k < light.length; k++) expect(light[k]).toBeGreaterThan(light[k - 1] as number);
   });
 
   test("sweepLineFigure writes a crowded column's '≥' beside it, at its point's height, not over another line's whisker", () => {
