@@ -127,22 +127,34 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   const gilY = (d: HoldRect, f: number): number => y(layout.gilLane.get(d.process) as number, f);
   const names = new Map(trace.threads.map((t) => [t.id, t.name]));
   // Each hold wide enough names its holder, shortened with an ellipsis when the whole name does not
-  // fit (a 5.1 ms hold beside 6.2 ms ones would otherwise go unnamed), if three characters do. A
-  // thread's shortened holds all take one form, its shortest ("Thr…0_1", never "Thread…0_1" beside
-  // "Threa…0_1"). When one thread holds the GIL throughout the window, a shortened name tells
-  // nothing the whole one does not: only holds wide enough for the whole name are named.
+  // fit (a 5.1 ms hold beside 6.2 ms ones would otherwise go unnamed), if three characters do.
+  // Shortened names all keep the same head. When one thread holds the GIL throughout the window, a
+  // shortened name tells nothing the whole one does not: only holds wide enough for it are named.
   const single = new Set(data.holds.map((h) => h.thread)).size === 1;
   const fitted = data.holds.flatMap((h) => {
     const name = names.get(h.thread);
     const text = name === undefined ? null : shortLabel(name, (x(h.end) - x(h.start)) * pxPerUnit - 6);
     return text === null || (single && text !== name) ? [] : [{ ...h, label: text, whole: text === name }];
   });
-  const shortest = new Map<number, string>();
+  // The head kept before the ellipsis: the shortest that any shortened hold of a family of names
+  // (the name without its numbered tail) needs, so "Threa…0_0" never stands beside "Thread…0_1".
+  const familyOf = (thread: number): string => nameParts(names.get(thread) as string).head.join("");
+  const heads = new Map<string, number>();
   for (const h of fitted) {
-    const now = shortest.get(h.thread);
-    if (!h.whole && (now === undefined || h.label.length < now.length)) shortest.set(h.thread, h.label);
+    if (h.whole) continue;
+    const family = familyOf(h.thread);
+    heads.set(family, Math.min(heads.get(family) ?? Number.POSITIVE_INFINITY, h.label.indexOf("…")));
   }
-  const holdLabels = fitted.map(({ whole, ...h }) => (whole ? h : { ...h, label: shortest.get(h.thread) ?? h.label }));
+  const holdLabels = fitted.map(({ whole, ...h }) => {
+    if (whole) return h;
+    const keep = heads.get(familyOf(h.thread)) as number;
+    return {
+      ...h,
+      label: `${nameParts(names.get(h.thread) as string)
+        .head.slice(0, keep)
+        .join("")}${h.label.slice(h.label.indexOf("…"))}`,
+    };
+  });
   // Holds are drawn at their true width, except that a hold narrower than BRIEF_HOLD_PX is drawn
   // that wide from its start, in its holder's shade: at true width it would vanish, and with it the
   // shade flip (and the hand-off) the legend promises. It may overstate a brief hold by up to that
@@ -386,6 +398,12 @@ function defaultCaption(
   return `${base} ${count} intervals in ${formatNanos(window[1] - window[0])}: each pixel column shows ${how}; zoom with the window option to see single intervals.`;
 }
 
+/** A thread's name as the characters before its numbered tail ("0_1" of "ThreadPoolExecutor-0_1"), and that tail. */
+function nameParts(name: string): { head: string[]; tail: string } {
+  const tail = /[-_ ]([^-_ ]*\d[^-]*)$/.exec(name)?.[1] ?? /-(\S*\d\S*)$/.exec(name)?.[1] ?? "";
+  return { head: Array.from(name.slice(0, name.length - tail.length)), tail };
+}
+
 /**
  * A thread's name in `room` px of a GIL hold: whole if it fits; else shortened with an ellipsis,
  * keeping a numbered tail ("ThreadPoolExecutor-0_1" as "Thr…0_1", or "…0_1" in less room, so two
@@ -393,8 +411,7 @@ function defaultCaption(
  */
 function shortLabel(name: string, room: number): string | null {
   if (textWidth(name, HOLD_LABEL_SIZE) <= room) return name;
-  const tail = /[-_ ]([^-_ ]*\d[^-]*)$/.exec(name)?.[1] ?? /-(\S*\d\S*)$/.exec(name)?.[1] ?? "";
-  const head = Array.from(name.slice(0, name.length - tail.length));
+  const { head, tail } = nameParts(name);
   for (let keep = head.length - 1; keep >= (tail.length >= 2 ? 0 : 1); keep--) {
     const text = `${head.slice(0, keep).join("")}…${tail}`;
     if (keep + tail.length >= 2 && textWidth(text, HOLD_LABEL_SIZE) <= room) return text;

@@ -214,6 +214,9 @@ describe("timelineChart", () => {
       const short = new Set(texts.filter((x) => x.includes("…") && x.endsWith(tail)));
       expect(short.size, tail).toBe(1);
     }
+    // And both workers keep the same head before the ellipsis.
+    const heads = new Set(texts.filter((x) => x.includes("…")).map((x) => x.slice(0, x.indexOf("…"))));
+    expect(heads.size).toBe(1);
     expect(texts.some((x) => x.includes("…"))).toBe(true);
     // One holder: no shortened names at all.
     const sole = {
