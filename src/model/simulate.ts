@@ -133,28 +133,31 @@ function explain(scenario: Scenario, error: unknown): unknown {
   return error;
 }
 
-/** Whether every number in `value` is finite (the common case, checked without building paths). */
+/** Whether every number in `value` is finite: the common case, checked without building paths. */
 function allFinite(value: unknown): boolean {
   if (typeof value === "number") return Number.isFinite(value);
   if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) {
-    for (const child of value) if (!allFinite(child)) return false;
-    return true;
-  }
-  for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;
+  for (const child of Object.values(value)) if (!allFinite(child)) return false;
   return true;
 }
 
-/** The first number in `value` that is not finite, with its path; null when all are. */
-function nonFinite(value: unknown, path = ""): { path: string; value: number } | null {
-  if (path === "" && allFinite(value)) return null;
+/** The path of the first number in `value` that is not finite, walking as allFinite does. */
+function pathOfNonFinite(value: unknown, path: string): { path: string; value: number } | null {
   if (typeof value === "number") return Number.isFinite(value) ? null : { path, value };
   if (value === null || typeof value !== "object") return null;
   for (const [key, child] of Object.entries(value)) {
-    const found = nonFinite(child, path === "" ? key : Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    const found = pathOfNonFinite(
+      child,
+      path === "" ? key : Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`,
+    );
     if (found) return found;
   }
   return null;
+}
+
+/** The first number in `value` that is not finite, with its path ("latency.p99"); null when all are. */
+export function firstNonFinite(value: unknown): { path: string; value: number } | null {
+  return allFinite(value) ? null : pathOfNonFinite(value, "");
 }
 
 interface StartedRun {
@@ -188,7 +191,7 @@ function startRun(scenario: Scenario, options: SimulateOptions): StartedRun {
       maxEvents: maxEvents ?? Number.POSITIVE_INFINITY,
       finish: (stoppedAtLimit) => {
         const { result, end } = state.finish(stoppedAtLimit);
-        const bad = nonFinite(result.metrics);
+        const bad = firstNonFinite(result.metrics);
         if (bad) {
           throw new ScenarioError(
             [`the run's ${bad.path} came out as ${bad.value}: a result that is not a finite number is an error`],

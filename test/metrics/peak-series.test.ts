@@ -78,9 +78,14 @@ describe("PeakSeries", () => {
           t += gap;
           return [t, v, w];
         });
-        // Some runs swap neighbours, so records arrive out of time order.
+        // Some runs swap neighbours, so records arrive out of time order; others also move a record
+        // now and then hundreds of places back, into buckets long closed (or never opened).
         for (let i = 1; i < list.length && disorder > 50; i += disorder)
           [list[i - 1], list[i]] = [list[i] as [number, number, number], list[i - 1] as [number, number, number]];
+        for (let i = 700; i < list.length && disorder > 75; i += 13 * disorder) {
+          const [late] = list.splice(i, 1);
+          list.splice(i - 600, 0, late as [number, number, number]);
+        }
         const s = new PeakSeries(["v", "w"] as const);
         const ref = new ReferenceSeries();
         for (const [time, v, w] of list) {
