@@ -6,7 +6,7 @@ import { type HeatCell, heatmapChart } from "../src/charts/heatmap.js";
 import { type ScalingPoint, scalingChart } from "../src/charts/scaling.js";
 import { MS } from "../src/engine/time.js";
 import type { ScenarioInput } from "../src/scenario/schema.js";
-import { count, measure, ms, pct, times } from "./lib/measure.js";
+import { count, measure, ms, pct } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
 import { direction, verdictOf } from "./lib/words.js";
 
@@ -196,6 +196,11 @@ export async function run(nb: Notebook): Promise<void> {
   // Past the smallest passing pool: whether the widest pool's p99 is any lower than that pool's.
   const poolP99 = gilPool === null ? null : get("threads-gil", gilPool).latency.mean;
   const verdict = verdictOf([gilPool !== null, gilPool !== null && inFlight <= gilPool]);
+  // Below the knee: the smallest size, when every kind is overloaded there, GIL or none alike.
+  const smallest = WORKERS[0] as number;
+  const belowKnee = kinds.every((k) => overloaded(get(k, smallest)))
+    ? ` Below the knee the pool, not the GIL, is the bottleneck: at ${smallest} workers every kind is overloaded, with the GIL or without (p99 ${kinds.map((k) => `${ms(get(k, smallest).latency.mean)} for ${label[k]}`).join("; ")}: values that grow with the length of the run).`
+    : "";
   // Pools bigger than the smallest passing one that miss the target again (the bound, not the mean).
   const relapse = (kind: Kind): string => {
     const from = best[kind];
@@ -218,7 +223,7 @@ export async function run(nb: Notebook): Promise<void> {
       : `Adding threads until the target is met works here, but what sets the pool size is ${littles}, not the GIL.`;
   nb.verdict(
     verdict,
-    `${lead} The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} ${poolP99 === null ? "The plateau is the GIL's" : `Past that, more threads ${direction(gilP99, poolP99, "lower") === "better" ? "still help" : "do not help"}`}: at ${widest} threads it is ${ms(gilP99)} with the GIL${poolP99 === null ? "" : ` (${nb.compare(`p99 on 3.12: ${widest} vs ${gilPool} threads`, gilP99, poolP99, "lower")} the ${ms(poolP99)} at ${gilPool})`}, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy. Below the knee the pool, not the CPU, is the bottleneck: at ${WORKERS[0]} threads p99 is ${ms(get("threads-gil", WORKERS[0] as number).latency.mean)}, ${times(get("threads-gil", WORKERS[0] as number).latency.mean / gilP99)} the ${widest}-thread plateau.${firstFailing === undefined ? "" : ` From ${firstFailing} ms of Python per request (the heatmap) no pool size tried meets the target.`}`,
+    `${lead} The smallest pool whose p99 upper confidence bound is under ${ms(TARGET)} is ${say(best["threads-gil"], "threads")} on 3.12, ${say(best["threads-nogil"], "threads")} on 3.13t, and ${say(best.processes, "single-threaded processes")}.${kinds.map(relapse).join("")} ${poolP99 === null ? "The plateau is the GIL's" : `Past that, more threads ${direction(gilP99, poolP99, "lower") === "better" ? "still help" : "do not help"}`}: at ${widest} threads it is ${ms(gilP99)} with the GIL${poolP99 === null ? "" : ` (${nb.compare(`p99 on 3.12: ${widest} vs ${gilPool} threads`, gilP99, poolP99, "lower")} the ${ms(poolP99)} at ${gilPool})`}, ${nb.compare(`p99 at ${widest} threads: 3.12 vs 3.13t`, gilP99, freeP99, "lower")} ${ms(freeP99)} without, the difference being queueing for a GIL that is ${pct(gilLoad)} busy.${belowKnee}${firstFailing === undefined ? "" : ` From ${firstFailing} ms of Python per request (the heatmap) no pool size tried meets the target.`}`,
   );
 }
 

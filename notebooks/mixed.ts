@@ -207,10 +207,14 @@ export async function run(nb: Notebook): Promise<void> {
   );
 
   // A short run of the inline design for a readable window: 4 s, no warm-up, so both panels start at 0.
+  const SHORT_RUN = 240;
   const short = sim(
     {
       ...(designs[0] as Design).input,
-      workload: { ...(designs[0] as Design).input.workload, arrivals: { kind: "poisson", rate: "60/s", count: 240 } },
+      workload: {
+        ...(designs[0] as Design).input.workload,
+        arrivals: { kind: "poisson", rate: "60/s", count: SHORT_RUN },
+      },
       run: { trace: false },
     },
     { trace: false },
@@ -219,7 +223,7 @@ export async function run(nb: Notebook): Promise<void> {
   const windowEnd = Math.min(short.makespan, 4e9);
   const peakLag = Math.max(0, ...lagSeries.filter((p) => p.time <= windowEnd).map((p) => p.lag));
   const peakQueue = Math.max(0, ...short.queue.filter((p) => p.time <= windowEnd).map((p) => p.waiting + p.running));
-  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop: each bar is the longest wait of a callback that ran in that millisecond or so; no bar, no callback ran. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of its own: the inline design with 240 requests at the same rate and seed, and no warm-up removed, so both panels start at 0 (the table's and the other figures' runs have more requests and drop a warm-up, so their loop lag differs). Both panels share the time axis.`;
+  const queueCaption = `Top: requests that arrived and have not started (waiting), stacked on requests started and not finished (running). Bottom: event-loop lag, how long a ready callback waited for the loop: each bar is the longest wait of a callback that ran in that millisecond or so; no bar, no callback ran. The first ${(windowEnd / 1e9).toFixed(0)} s of a run of its own: the inline design with ${SHORT_RUN} requests at the same rate and seed, and no warm-up removed, so both panels start at 0 (the table's and the other figures' runs have more requests and drop a warm-up, so their loop lag differs). Both panels share the time axis.`;
   await nb.figure(
     "queue-lag",
     queueChart(

@@ -90,7 +90,7 @@ interface Point {
   rate: number;
   /** Times per round trip the server came back from a release to find the GIL taken. */
   convoysPerRound: number;
-  /** Forced GIL switches (drops a waiter's drop request forced) per second of the run. */
+  /** Forced GIL switches per second of the run: drops that a waiter's drop request forced. */
   forcedPerSecond: number;
 }
 

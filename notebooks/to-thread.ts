@@ -9,7 +9,7 @@ import type { ScenarioInput } from "../src/scenario/schema.js";
 import type { TaskRecord } from "../src/trace/types.js";
 import { ms, pct, sim } from "./lib/measure.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
-import { direction, verdictOf } from "./lib/words.js";
+import { direction, TIME_WORDS, verdictOf } from "./lib/words.js";
 
 export const meta: NotebookMeta = {
   id: "to-thread",
@@ -157,7 +157,7 @@ export async function run(nb: Notebook): Promise<void> {
     `The worker thread holds the GIL for a whole switch interval at a time, and the loop waits for it each time it wakes.`,
   );
   nb.text(
-    `With the reports in a process pool, the health checks' p99 is ${ms(procs.healthP99)} against ${ms(none.healthP99)} with no report at all, and the loop lag's p99 ${ms(procs.lagP99)} against ${ms(none.lagP99)}; yet the reports do run: its worker processes ran ${ms(workers.cpu)} of CPU after warm-up, for ${workers.reports} reports of ${REPORT_MS} ms. The loop only pickles each call and collects its result, so the API requests, which draw the same arrivals and IO times in every design, see their p99 at ${ms(procs.apiP99)} against ${ms(none.apiP99)}.`,
+    `With the reports in a process pool, the health checks' p99 (${ms(procs.healthP99)}) is ${nb.compare("health-check p99: process pool vs no report", procs.healthP99, none.healthP99, "lower", TIME_WORDS)} with no report at all (${ms(none.healthP99)}), and the loop lag's p99 (${ms(procs.lagP99)}) is ${nb.compare("loop lag p99: process pool vs no report", procs.lagP99, none.lagP99, "lower", TIME_WORDS)} that of the design with no report (${ms(none.lagP99)}). The reports still run: the pool's worker processes ran ${ms(workers.cpu)} of CPU after warm-up, for ${workers.reports} reports of ${REPORT_MS} ms. The loop only pickles each call and collects its result, so the API requests, which draw the same arrivals and IO times in every design, see a p99 of ${ms(procs.apiP99)} against ${ms(none.apiP99)} with no report.`,
   );
   nb.table(
     ["design", "loop lag p99", "health check p99", `health checks over ${HEALTH_TIMEOUT_MS} ms`, "API p99"],
