@@ -387,14 +387,16 @@ function seriesPanel(
           dx,
         },
       ),
-      // A point that misses the caller's target: hollow, ringed in the series' colour.
+      // A point that misses the caller's target: hollow, ringed in the series' colour. Its radius
+      // is half the two outlines' difference smaller, so it reaches as far as a filled marker with
+      // its white edge does (a hollow one drawn at r 4.5 looked the bigger).
       Plot.dot(
         own.filter((r) => !r.meets),
         {
           x: xv,
           y: (r: Row) => r.value.mean,
           symbol: glyph(style.symbol),
-          r: 4.5,
+          r: 4.5 - (1.75 - 0.75) / 2,
           fill: "#ffffff",
           stroke: style.color,
           strokeWidth: 1.75,

@@ -166,7 +166,16 @@ export function sweepLineFigure(data: LineData, options: LineFigureOptions = {})
       // With a target, a point that misses it: hollow, ringed in the line's colour (as the scaling figure draws it).
       Plot.dot(
         s.rows.filter((r) => hollow(r)),
-        { x: "x", y: "y", symbol: glyph(symbol), r: MARKER_R, fill: "#ffffff", stroke: color, strokeWidth: 1.75, dx },
+        {
+          x: "x",
+          y: "y",
+          symbol: glyph(symbol),
+          r: HOLLOW_R,
+          fill: "#ffffff",
+          stroke: color,
+          strokeWidth: 1.75,
+          dx,
+        },
       ),
     );
   });
@@ -300,6 +309,8 @@ function targetSentence(target: NonNullable<LineFigureOptions["target"]>): strin
 
 /** The markers' size, as Plot's dot radius (each glyph has the area of a circle of this radius). */
 const MARKER_R = 4.5;
+/** A hollow marker's radius: half the outlines' difference (1.75 against 0.75 px) smaller, so it reaches as far as a filled one with its white edge. */
+const HOLLOW_R = MARKER_R - (1.75 - 0.75) / 2;
 
 /**
  * What the caption says of the whiskers: that they show the confidence interval, and, where some
@@ -315,10 +326,12 @@ function whiskerText(
   const rows = series.flatMap((s) => s.rows);
   let seen = 0;
   for (const s of series) {
-    const extent = glyphExtent(s.symbol, MARKER_R);
+    const filled = glyphExtent(s.symbol, MARKER_R);
+    const ringed = glyphExtent(s.symbol, HOLLOW_R);
     for (const r of s.rows) {
       // The marker's reach on each side, with half its outline (1.75 px hollow, 0.75 px filled).
       const stroke = (hollow(r) ? 1.75 : 0.75) / 2;
+      const extent = hollow(r) ? ringed : filled;
       const at = frame.y.at(r.y);
       if (at - frame.y.at(r.hi) > extent.up + stroke || frame.y.at(r.lo) - at > extent.down + stroke) seen++;
     }
