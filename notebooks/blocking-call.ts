@@ -150,7 +150,8 @@ export async function run(nb: Notebook): Promise<void> {
     .flatMap((t) => t.steps.filter((s) => s.kind === "block"))
     .filter((s) => s.start > firstBlock.start)
     .sort((a, b) => a.start - b.start)[0];
-  const from = firstBlock.start - 20 * MS;
+  // 20 ms before the call, down to a whole millisecond: the axis counts from there, as the alt text does.
+  const from = Math.floor((firstBlock.start - 20 * MS) / MS) * MS;
   // The call itself as the lane draws it: the loop thread's IO / sleep stretch inside the step (the
   // step begins with its bookkeeping, run cold after the loop's idle).
   const inCall = trace.intervals.find(

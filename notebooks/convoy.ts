@@ -57,10 +57,13 @@ export async function run(nb: Notebook): Promise<void> {
   const trace = traced.trace;
   const io = trace.threads.find((t) => t.role === "worker");
   if (!io) throw new Error("no IO thread in the trace");
-  // Each wait of the IO thread for the GIL, after it came back from IO.
+  // Each wait of the IO thread for the GIL after it came back from IO: a wait that begins at one of
+  // its convoy markers (not its first wait, before any IO) and ends inside the window.
+  const returns = new Set(trace.markers.filter((m) => m.thread === io.id && m.kind === "convoy").map((m) => m.time));
   const waits = trace.intervals
-    .filter((iv) => iv.thread === io.id && iv.state === "wait-gil")
+    .filter((iv) => iv.thread === io.id && iv.state === "wait-gil" && returns.has(iv.start) && iv.end < 40 * MS)
     .map((iv) => iv.end - iv.start);
+  if (waits.length === 0) throw new Error("convoy: no return from IO found the GIL taken in the window");
   const meanWait = waits.reduce((a, b) => a + b, 0) / Math.max(1, waits.length);
   const intervalNs = parseDuration(DEFAULT_INTERVAL) as number;
   /** The IO thread's own work per round trip: 1 ms of IO and 50 µs of Python. */

@@ -118,8 +118,24 @@ export async function run(nb: Notebook): Promise<void> {
   );
   const trace = two.trace;
   if (!trace) throw new Error("trace missing");
-  const timelineCaption =
-    "Each worker runs with the GIL for about one switch interval; then the waiter's drop request (circle) forces a switch (triangle) and the GIL track's shade flips.";
+  // The workers' holds between two hand-offs (not the first, begun at start-up, nor the last): most
+  // last one interval. One that follows a brief hold of the main thread's lasts about two: that
+  // switch came during the waiting worker's interval, so its timer starts again (CPython asks for
+  // a drop only when no switch happened during a whole interval).
+  const interval = 5 * MS;
+  const workers = new Set(trace.threads.filter((t) => t.role === "worker").map((t) => t.id));
+  const all = trace.gil;
+  const holds = all.filter((h) => workers.has(h.thread)).slice(1, -1);
+  const long = holds.filter((h) => h.end - h.start > 1.5 * interval);
+  const afterMain = long.every((h) => {
+    const before = all[all.indexOf(h) - 1];
+    return before !== undefined && !workers.has(before.thread);
+  });
+  const longText =
+    long.length === 0
+      ? ""
+      : ` ${long.length} of the ${holds.length} holds between hand-offs last about ${(long.reduce((a, h) => a + h.end - h.start, 0) / long.length / interval).toFixed(0)} intervals${afterMain ? ": each follows a brief hold of the main thread's, a switch during the waiting worker's interval, so its timer started again (CPython asks for a drop only when no switch happened during a whole interval)" : ""}.`;
+  const timelineCaption = `Each worker runs with the GIL for about one switch interval; then the waiter's drop request (circle) forces a switch (triangle) and the GIL track's shade flips.${longText}`;
   await nb.figure(
     "timeline",
     timelineChart(trace, {

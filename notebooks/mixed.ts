@@ -147,7 +147,7 @@ export async function run(nb: Notebook): Promise<void> {
   };
   for (const row of rows) row.splice(3, 0, showMean(String(row[0])));
   const latencyCaption =
-    "Empirical distribution of request latency (arrival to response), warm-up removed, on a log axis; marks at p50 and p99. Colour and symbol follow the executor that runs the render: the loop (asyncio), threads, or processes.";
+    "Empirical distribution of request latency (arrival to response), warm-up removed, on a log axis; marks at p50 and p99. Colour and symbol follow the executor that runs the render: the loop (asyncio), threads, or processes; a second curve of one kind (asyncio + thread pool, beside the plain thread pool) takes a darker shade of its colour and a dash.";
   await nb.figure(
     "latency",
     ecdfChart(series, {

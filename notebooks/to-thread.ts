@@ -191,7 +191,7 @@ export async function run(nb: Notebook): Promise<void> {
     above > 0
       ? `${above} of the ${shown.length} bars in this excerpt run above the loop-lag p99 in the subtitle (${ms(toThread.lagP99)}, over every callback after warm-up)`
       : `no bar in this excerpt reaches the loop-lag p99 in the subtitle (${ms(toThread.lagP99)}, over every callback after warm-up): the slowest 1% of callbacks fall elsewhere in the run`;
-  const lagCaption = `Top: requests waiting to start, stacked on requests running. Bottom: event-loop lag, how long a ready callback waited for the loop, with the report in asyncio.to_thread; grey bands mark a report running. An excerpt: ${seconds(end - start)} after warm-up of a run whose samples reach ${seconds(lastSample)}. Each bar is the longest wait of a callback that ran in its ${ms(bucket)}; no bar, no callback ran then (the loop was busy with one, or idle); ${p99Words}.${outside ? ` The whole run's worst bucket, ${ms(worst.lag)} at ${seconds(worst.time)}, lies outside the excerpt.` : ""}`;
+  const lagCaption = `Top: requests waiting to start, stacked on requests running. Bottom: event-loop lag, how long a ready callback waited for the loop, with the report in asyncio.to_thread; grey bands mark a report running. An excerpt: the ${seconds(end - start)} from the end of warm-up (${seconds(start)}) to ${seconds(end)}, of a run whose samples reach ${seconds(lastSample)}. Each bar is the longest wait of a callback that ran in its ${ms(bucket)}; no bar, no callback ran then (the loop was busy with one, or idle); ${p99Words}.${outside ? ` The whole run's worst bucket, ${ms(worst.lag)} at ${seconds(worst.time)}, lies outside the excerpt.` : ""}`;
   await nb.figure(
     "loop-lag",
     queueChart(

@@ -90,7 +90,7 @@ export async function run(nb: Notebook): Promise<void> {
   const fewer = answer ? THREADS.filter((t) => t < answer.t) : [];
   const fewerMiss = answer !== undefined && fewer.length > 0 && fewer.every((t) => !meets(get(answer.p, t)));
   const gilShare = (RATE * cpuPerRequest * MS) / 1e9;
-  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL}: the upper 95% confidence bound of the mean p99 is under it, not only the mean. Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so pessimistic by an amount this model does not measure. Hatched cells reached the ${logTickLabel(CAP_MS)} ms cap: overloaded.`;
+  const caption = `Each cell: the service's p99 (all workers' requests together), mean of ${REPLICATIONS} replications, colour on a log scale. Outlined cells meet ${TARGET_LABEL}: the upper 95% confidence bound of the mean p99 is under it, not only the mean. Each worker process is simulated as a thread pool with its own GIL taking 1/P of the requests on ${CORES}/P cores: a static split, so pessimistic by an amount this model does not measure. Hatched cells reached the ${logTickLabel(CAP_MS)} ms cap: a p99 that grows with the length of the run (a pool can fall behind its arrivals before its p99 reaches the cap).`;
   await nb.figure(
     "grid",
     heatmapChart(cells, {

@@ -99,6 +99,8 @@ export function comparisonFigures(c: Comparison): {
     window,
     gil: false,
     markers: false,
+    // The harness records a step's span, not who held the GIL in it: the legend says so.
+    stateLabels: { gil: "running a step (GIL not recorded)" },
     title: `${c.scenario}, measured in CPython ${real.python}: ${runSummary(real.metrics)}`,
     subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)${note}`,
   });

@@ -58,6 +58,10 @@ describe("comparisonFigures", () => {
     // The harness cannot see GIL hand-offs: the measured run's title does not claim any.
     expect(real.title).toContain(p99(other.metrics));
     expect(real.title).not.toContain("GIL");
+    // Nor does its legend: a step's span is "running a step", not "running, holds GIL".
+    expect(figures.real.svg).toContain("running a step (GIL not recorded)");
+    expect(figures.real.svg).not.toContain("running, holds GIL");
+    expect(figures.simulated.svg).toContain("running, holds GIL");
   });
 
   test("the timelines share one window, cut after the later task's end", () => {
