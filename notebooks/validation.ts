@@ -50,7 +50,7 @@ import {
 } from "../src/validate/record.js";
 import { groupRows, provenance } from "../src/validate/report.js";
 import { type Notebook, type NotebookMeta, runIfMain } from "./lib/notebook.js";
-import { TIME_WORDS } from "./lib/words.js";
+import { TIME_WORDS, verdictOf } from "./lib/words.js";
 
 /**
  * A random-set figure's title: the same two metrics (p99 and makespan) for every parameter set,
@@ -416,7 +416,10 @@ async function randomSection(nb: Notebook): Promise<void> {
     `The six scenarios above were picked by hand, and the model was tuned on them. \`gilsim validate --random N --seed S\` draws scenarios from a documented space instead (docs/validation.md): sync, thread pools, process pools and asyncio alone or with a pool, some with a concurrency limit; Poisson, fixed-rate, closed-loop or batch arrivals at 10% to 90% of an estimated capacity; tasks mixing pure Python, GIL-releasing and GIL-holding C calls, IO, blocking calls and offloads; payloads, switch intervals from 0.5 to 10 ms and Python 3.9 to 3.13. Two sets are recorded: a development set (seed ${RANDOM_SETS.development.seed}, ${sets[0]?.records.length ?? 0} scenarios) that may be looked at while fixing the model, and a held-out set (seed ${held.seed}, ${held.records.length} scenarios) that the targets are judged on. The recordings hold only what was measured; every error here is recomputed from them with the current model, with the machine profile (${profiles}) and with the version defaults.`,
   );
   nb.text(`Held-out set: ${provenance(held.records)}.`);
-  nb.finding(
+  // The claim (a simulation is a toy) holds as far as the accuracy targets on scenarios nobody
+  // picked are missed: each target missed is a condition of it that holds.
+  nb.verdict(
+    verdictOf(targets.map((t) => !t.met)),
     `On the ${held.results.length} held-out random scenarios, with the machine profile, the median |error| is ${abs(get(p, "makespan").medianAbs)} for makespan but ${abs(get(p, "latency.p50").medianAbs)}, ${abs(get(p, "latency.p95").medianAbs)} and ${abs(get(p, "latency.p99").medianAbs)} for p50, p95 and p99; ${abs(get(p, "all").within15)} of scenario-metrics are within 15%, and the mean signed p99 error is ${pct(bias)}: on average the simulated tails are ${abs(bias)} ${bias < 0 ? "shorter" : "longer"} than the real ones. gilsim recommend allows for the median bias measured on the development set, over every recording session (p99 ${abs(MEDIAN_SIGNED_ERROR.profile["latency.p99"])} low with the profile, ${abs(MEDIAN_SIGNED_ERROR.defaults["latency.p99"])} with the defaults): the typical bias, not the worst. With the version defaults the median |error| over all five metrics is ${abs(get(d, "all").medianAbs)} (with the profile ${abs(get(p, "all").medianAbs)}). ${met} of the ${targets.length} targets ${met === 1 ? "is" : "are"} met. Real CPython against itself (one run against the mean of the other two) differs by ${abs(get(noise, "latency.p99").medianAbs)} at the median for p99 and ${abs(get(noise, "latency.p50").medianAbs)} for p50.`,
   );
   nb.table(
