@@ -25,6 +25,7 @@ import {
 import { waitForQuiet } from "../src/real/quiet.js";
 import { type Recording, readRecording, recordedRuns, toRecording, writeRecording } from "../src/real/recording.js";
 import { forPython, SUITE, type SuiteEntry } from "../src/real/suite.js";
+import { MEASURED_STATE_LABELS } from "../src/real/to-trace.js";
 import { parseScenario } from "../src/scenario/scenario.js";
 import { MEDIAN_SIGNED_ERROR } from "../src/sweep/model-error.js";
 import { createProgress } from "../src/sweep/progress.js";
@@ -618,7 +619,7 @@ export async function run(nb: Notebook): Promise<void> {
           window,
           gil: false,
           markers: false,
-          stateLabels: { gil: "running a step (GIL not recorded)" },
+          stateLabels: MEASURED_STATE_LABELS,
           title: `Convoy, measured in CPython ${real.python}: the worker's IO bars last ${formatNanos(why.real.io)} on average for ${formatNanos(why.demand)} of IO${why.real.io > why.demand ? ", the GIL wait inside them" : ""}`,
           subtitle: "the first 100 ms; Python cannot see GIL waits, so a step's bar ends when it holds the GIL again",
           caption: realCaption,

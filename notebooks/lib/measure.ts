@@ -3,6 +3,7 @@ import { formatNanos } from "../../src/charts/time-axis.js";
 import type { Nanos } from "../../src/engine/time.js";
 import { replicate } from "../../src/metrics/replicate.js";
 import { type RunResult, simulate } from "../../src/model/simulate.js";
+import { formatLimit } from "../../src/scenario/limits.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
 
@@ -33,7 +34,7 @@ export const ms = (ns: Nanos): string => formatNanos(ns);
 export const times = (x: number): string => `${x.toFixed(1)}×`;
 
 /** A count rounded to a whole number, thousands grouped: "3,539". */
-export const count = (x: number): string => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+export const count = (x: number): string => formatLimit(Math.round(x));
 
 /** A percentage with no decimals: "42%". */
 export const pct = (x: number): string => `${Math.round(x * 100)}%`;

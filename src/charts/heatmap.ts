@@ -185,6 +185,8 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
   const overCap = (c: HeatCell): boolean => cap !== undefined && c.value >= cap;
   const isCapped = (c: HeatCell): boolean => overCap(c) || c.capped === true;
   const meets = (c: HeatCell): boolean => target !== undefined && meetsTargetOf(c, target);
+  /** A capped cell's hatch in its text's colour: white lines on a dark fill, dark ones on a light fill. */
+  const whiteLines = (c: HeatCell): boolean => textOn(fillOf(c)) === "#ffffff";
   const cellText = (c: HeatCell): string =>
     overCap(c) ? `≥ ${format(cap as number)}` : isCapped(c) ? `≥ ${format(c.value)}` : format(c.value);
   const fits = cells.every((c) => textWidth(cellText(c), AXIS_SIZE) + 6 <= cellWidth) && cellHeight >= 14;
@@ -203,11 +205,10 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     color: { type: "identity" },
     marks: [
       Plot.cell(cells, { x: "x", y: "y", fill: fillOf }),
-      // The hatch in the cell's text colour: white lines on a dark fill, dark ones on a light fill.
       Plot.cell(cells.filter(isCapped), {
         x: "x",
         y: "y",
-        fill: (c: HeatCell) => `url(#${textOn(fillOf(c)) === "#ffffff" ? HATCH_ID : HATCH_DARK_ID})`,
+        fill: (c: HeatCell) => `url(#${whiteLines(c) ? HATCH_ID : HATCH_DARK_ID})`,
       }),
       // Cells that meet the target: a white ring inside a dark one, so it shows on light and dark fills.
       Plot.cell(cells.filter(meets), { x: "x", y: "y", fill: "none", stroke: "#ffffff", strokeWidth: 5, inset: 3 }),
@@ -236,9 +237,9 @@ export function heatmapChart(cells: readonly HeatCell[], options: HeatmapOptions
     ],
   });
   const capped = cells.filter(isCapped);
-  if (capped.some((c) => textOn(fillOf(c)) === "#ffffff"))
+  if (capped.some(whiteLines))
     addHatch(context, plot, { id: HATCH_ID, size: 8, stroke: "#ffffff", strokeOpacity: 0.45 });
-  if (capped.some((c) => textOn(fillOf(c)) !== "#ffffff"))
+  if (!capped.every(whiteLines))
     addHatch(context, plot, { id: HATCH_DARK_ID, size: 8, stroke: INK, strokeOpacity: 0.35 });
   const [d0, d1] = color.domain as [number, number];
   const rampDomain = scheme === "diverging" ? [d0, pivot, d1] : [d0, d1];

@@ -138,7 +138,8 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   });
   // The head kept before the ellipsis: the shortest that any shortened hold of a family of names
   // (the name without its numbered tail) needs, so "Threa…0_0" never stands beside "Thread…0_1".
-  const familyOf = (thread: number): string => nameParts(names.get(thread) as string).head.join("");
+  const parts = new Map(trace.threads.map((t) => [t.id, nameParts(t.name)]));
+  const familyOf = (thread: number): string => (parts.get(thread) as ReturnType<typeof nameParts>).head.join("");
   const heads = new Map<string, number>();
   for (const h of fitted) {
     if (h.whole) continue;
@@ -147,13 +148,9 @@ export function timelineChart(trace: Trace, options: TimelineOptions = {}): Figu
   }
   const holdLabels = fitted.map(({ whole, ...h }) => {
     if (whole) return h;
+    const head = (parts.get(h.thread) as ReturnType<typeof nameParts>).head;
     const keep = heads.get(familyOf(h.thread)) as number;
-    return {
-      ...h,
-      label: `${nameParts(names.get(h.thread) as string)
-        .head.slice(0, keep)
-        .join("")}${h.label.slice(h.label.indexOf("…"))}`,
-    };
+    return { ...h, label: `${head.slice(0, keep).join("")}${h.label.slice(h.label.indexOf("…"))}` };
   });
   // Holds are drawn at their true width, except that a hold narrower than BRIEF_HOLD_PX is drawn
   // that wide from its start, in its holder's shade: at true width it would vanish, and with it the

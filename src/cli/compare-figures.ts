@@ -6,6 +6,7 @@ import { timelineChart } from "../charts/timeline.js";
 import type { Figure } from "../charts/types.js";
 import { writeFigure } from "../charts/write.js";
 import type { Comparison } from "../real/compare.js";
+import { MEASURED_STATE_LABELS } from "../real/to-trace.js";
 import { formatError, profileLabel } from "./commands/compare.js";
 
 /*
@@ -99,8 +100,7 @@ export function comparisonFigures(c: Comparison): {
     window,
     gil: false,
     markers: false,
-    // The harness records a step's span, not who held the GIL in it: the legend says so.
-    stateLabels: { gil: "running a step (GIL not recorded)" },
+    stateLabels: MEASURED_STATE_LABELS,
     title: `${c.scenario}, measured in CPython ${real.python}: ${runSummary(real.metrics)}`,
     subtitle: `run 1${unfinished(real.metrics.tasks)}; a thread waiting for the GIL or a core shows inside its step (Python cannot tell)${note}`,
   });

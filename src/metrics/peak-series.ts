@@ -32,33 +32,30 @@ export class PeakSeries<F extends string> {
   record(time: Nanos, values: Record<F, number>): void {
     const key = Math.floor(time / this.width);
     const keys = this.keys;
-    const count = keys.length;
-    let at = count - 1;
-    if (count === 0 || key > (keys[at] as number)) {
-      at = count;
+    const last = keys.length - 1;
+    // Time runs forward: most records raise the last bucket or open the next one.
+    if (last >= 0 && key === keys[last]) {
+      this.raise(last, values);
+      return;
+    }
+    if (last < 0 || key > (keys[last] as number)) {
       keys.push(key);
       for (let f = 0; f < this.n; f++) this.peaks.push(values[this.fields[f] as F]);
-    } else if (key !== keys[at]) {
-      // An earlier bucket (records out of time order): find it, or open it in its place.
+    } else {
+      // An earlier bucket (records out of time order): raise it, or open it in its place.
       let lo = 0;
-      let hi = at;
+      let hi = last;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if ((keys[mid] as number) < key) lo = mid + 1;
         else hi = mid;
       }
-      at = lo;
-      if (keys[at] !== key) {
-        keys.splice(at, 0, key);
-        this.peaks.splice(at * this.n, 0, ...this.fields.map((f) => values[f]));
-        if (keys.length > MAX_POINTS) this.coarsen();
+      if (keys[lo] === key) {
+        this.raise(lo, values);
         return;
       }
-      this.raise(at, values);
-      return;
-    } else {
-      this.raise(at, values);
-      return;
+      keys.splice(lo, 0, key);
+      this.peaks.splice(lo * this.n, 0, ...this.fields.map((f) => values[f]));
     }
     if (keys.length > MAX_POINTS) this.coarsen();
   }

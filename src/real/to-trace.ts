@@ -16,6 +16,14 @@ export interface TraceOptions {
 }
 
 /**
+ * How a timeline names the states of a trace recordsToTrace made: its `gil` state is a step's span,
+ * since who held the GIL in it was not recorded (timelineChart's stateLabels).
+ */
+export const MEASURED_STATE_LABELS: Readonly<Partial<Record<ThreadState, string>>> = {
+  gil: "running a step (GIL not recorded)",
+};
+
+/**
  * Turns a harness run into a Trace, the same shape the simulator records.
  *
  * What Python can see is what it records: each thread is `gil` during a cpu step that runs Python

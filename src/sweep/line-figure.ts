@@ -398,14 +398,12 @@ function cappedMarks(
 ): { x: number; y: number }[] {
   const pos = (v: number) => (log ? Math.log10(v) : v);
   const near = (pos(domain[1]) - pos(domain[0])) / 50;
-  /** Every marker's centre in px. */
-  const markers: [number, number][] = series.flatMap((s) =>
-    s.rows.map((r): [number, number] => [frame.x.at(r.x) + s.dx, frame.y.at(r.y)]),
-  );
+  /** A marker's centre in px. */
+  const centre = (s: { dx: number }, r: Row): [number, number] => [frame.x.at(r.x) + s.dx, frame.y.at(r.y)];
+  const markers = series.flatMap((s) => s.rows.map((r) => centre(s, r)));
   const byX = new Map<number, { y: number; own: [number, number] }[]>();
   for (const s of series)
-    for (const r of s.rows)
-      if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), { y: r.y, own: [frame.x.at(r.x) + s.dx, frame.y.at(r.y)] }]);
+    for (const r of s.rows) if (r.capped) byX.set(r.x, [...(byX.get(r.x) ?? []), { y: r.y, own: centre(s, r) }]);
   const wanted: { x: number; y: number; own: [number, number] }[] = [];
   for (const [x, points] of [...byX].sort((a, b) => a[0] - b[0])) {
     points.sort((a, b) => b.y - a.y);
@@ -419,8 +417,7 @@ function cappedMarks(
   const obstacles: Obstacle[] = [];
   for (const s of series) {
     for (const r of s.rows) {
-      const x = frame.x.at(r.x) + s.dx;
-      const py = frame.y.at(r.y);
+      const [x, py] = centre(s, r);
       obstacles.push({ x, half: MARKER_HALF, lo: py - MARKER_HALF, hi: py + MARKER_HALF });
       if (r.hi > r.lo) obstacles.push({ x, half: WHISKER_HALF, lo: frame.y.at(r.hi), hi: frame.y.at(r.lo) });
     }
