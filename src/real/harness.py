@@ -98,6 +98,8 @@ def spin(n):
 
 
 SPIN_CHUNK_NS = 50_000
+LIVE_MIN_NS = 50_000  # the least CPU time of a C step whose time sizes the next ones (State.ran)
+LIVE_WEIGHT = 0.25  # how far one such step moves the time per unit
 
 
 def spin_for(ns, rate):
@@ -207,6 +209,13 @@ class State:
         # Pure-Python steps run until the thread has used their CPU time (see spin_for), unless the
         # job fixed the rates (then every step does the same work in every run).
         self.timed = timed
+        # When timed, a C step (hashing, a GIL-holding call) is sized at the time a unit of its kernel
+        # took lately, by thread CPU time, not at the calibrated rate: a shared host's core runs the
+        # same code up to twice as fast at one moment as at another (measured: a pure-Python loop at
+        # 20 to 48 iterations a microsecond within a second), and a single C call cannot read the
+        # clock half way as spin_for does. The time per unit, not the rate, is averaged, so that
+        # the steps' CPU time is right on average whatever the speeds they meet.
+        self.unit_ns = {}
         self.tl = threading.local()
         self.threads = {}  # key -> thread record (absolute start time)
         self.records = []  # step tuples
@@ -230,8 +239,22 @@ class State:
         return k if k is not None else self.register("worker")
 
     def units(self, gil, ns):
-        rate = self.rates[RATE_KEYS[("python", "release", "hold").index(gil)]]
-        return int(round(ns * rate / 1000.0))
+        per = self.unit_ns.get(gil)
+        if per is None:
+            return int(round(ns * self.rates[RATE_KEYS[("python", "release", "hold").index(gil)]] / 1000.0))
+        return int(round(ns / per))
+
+    def ran(self, gil, units, cpu_ns):
+        """Moves the time per unit of a timed C step's kernel (see unit_ns) a quarter of the way to
+        what this step took: from a step of 50 us of CPU or more, within a factor of 4 of the
+        calibrated time (a step cut short or a stray clock reading moves nothing)."""
+        if not self.timed or gil == "python" or units <= 0 or cpu_ns < LIVE_MIN_NS:
+            return
+        calibrated = 1000.0 / self.rates[RATE_KEYS[("python", "release", "hold").index(gil)]]
+        per = cpu_ns / units
+        if calibrated / 4 <= per <= calibrated * 4:
+            old = self.unit_ns.get(gil, calibrated)
+            self.unit_ns[gil] = old + LIVE_WEIGHT * (per - old)
 
     def cpu(self, gil, units):
         if gil == "python":
@@ -276,6 +299,8 @@ class State:
             time.sleep(ns / 1e9)
         end = now()
         c1 = cpu_time()
+        if kind == "cpu":
+            self.ran(gil, units, c1 - c0)
         recs.append((task, None, path, kind, gil, key, start, end, ns, units, False, False, c1 - c0))
         self.current.pop(key, None)  # after the record exists, so a snapshot never misses the step
         return start, end
@@ -910,6 +935,8 @@ def background_thread(st, index, steps, stop, run):
                 stop.wait(ns / 1e9)
             end = now()
             c1 = cpu_time()
+            if kind == "cpu":
+                st.ran(gil, units, c1 - c0)
             add(kind, gil, start, end, ns, units, c1 - c0)
             st.current.pop(key, None)
 
