@@ -372,7 +372,7 @@ function sessionsSection(nb: Notebook, sets: readonly RandomSet[], source: Retur
   }
   if (rows.length === 0) return;
   nb.text(
-    `The same scenarios were recorded in an earlier session too, on the same machine (busy shares and load averages in each record). ${sentences.join(" ")} The host's state moves what the guest measures. That is why each recording session measures a machine profile of each Python version first and each record is simulated with its own session's profile (earlier sessions, which have none, with data/profiles), and why recommend's allowance pools every session.`,
+    `The same scenarios were recorded in ${RANDOM_EARLIER_SESSIONS.length === 1 ? "an earlier session" : `${RANDOM_EARLIER_SESSIONS.length} earlier sessions`} too, on the same machine (busy shares and load averages in each record). ${sentences.join(" ")} ${RANDOM_EARLIER_SESSIONS.flatMap((s) => (s.note ? [s.note] : [])).join(" ")} The host's state moves what the guest measures. That is why each recording session measures a machine profile of each Python version first and each record is simulated with its own session's profile (a session that measured none, as the first did, with data/profiles), and why recommend's allowance pools every session.`,
   );
   nb.table(
     [

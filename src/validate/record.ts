@@ -30,8 +30,13 @@ export const RANDOM_DATA_DIR = fileURLToPath(new URL("../../data/validation/rand
  * Earlier recording sessions of the same sets, kept to show (and allow for) how far the machine
  * moved between sessions: <dir>/seed-<S>/ below each, as in RANDOM_DATA_DIR. Newest last.
  */
-export const RANDOM_EARLIER_SESSIONS: readonly { date: string; dir: string }[] = [
+export const RANDOM_EARLIER_SESSIONS: readonly { date: string; dir: string; note?: string }[] = [
   { date: "2026-11-30", dir: join(RANDOM_DATA_DIR, "earlier", "2026-11-30") },
+  {
+    date: "2026-12-01 02:13 UTC",
+    dir: join(RANDOM_DATA_DIR, "earlier", "2026-12-01-0213"),
+    note: "Both earlier sessions ran the harness before it sized GIL-holding and hashing steps from the time a unit took lately (docs/validation.md): their C steps could run 0.6 to 1.9 times their CPU time, as the machine's speed moved from its calibration.",
+  },
 ];
 
 /** The records of a seed in every session: the earlier ones, then the current one (RANDOM_DATA_DIR). */

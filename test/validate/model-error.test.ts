@@ -29,9 +29,8 @@ describe("the model-error allowance", () => {
       sessions.map((s) => join(s.dir, `seed-${RANDOM_SETS.development.seed}`)),
     );
     // The current session is the date its records give.
-    expect(sessions.at(-1)?.records.every((r) => r.recorded.startsWith(MODEL_ERROR_SOURCE.sessions.at(-1) ?? ""))).toBe(
-      true,
-    );
+    const current = MODEL_ERROR_SOURCE.sessions.at(-1) ?? "";
+    expect(sessions.at(-1)?.records.every((r) => r.recorded.startsWith(current.slice(0, 10)))).toBe(true);
     const results = sessions.flatMap((s) => s.records.map((r) => evaluateRecord(r, source)));
     for (const params of ["defaults", "profile"] as const) {
       for (const [key, stored] of Object.entries(MEDIAN_SIGNED_ERROR[params])) {
@@ -56,7 +55,7 @@ describe("the model-error allowance", () => {
     expect(readme).toContain(`the simulated p50, p95 and p99 came out ${three("defaults")} below the measured ones`);
     expect(readme).toContain(`(${three("profile")} with \`--profile\``);
     expect(readme).toContain(
-      `On the ${MODEL_ERROR_SOURCE.scenarios} random scenarios of the development set, recorded in real CPython on ${MODEL_ERROR_SOURCE.sessions.length} days`,
+      `On the ${MODEL_ERROR_SOURCE.scenarios} random scenarios of the development set, recorded in real CPython in ${MODEL_ERROR_SOURCE.sessions.length} sessions`,
     );
   });
 });
