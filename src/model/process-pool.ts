@@ -36,8 +36,8 @@ export function pipeWakeups(payload: number): number {
  * three threads of the submitting process needs its GIL in turn.
  * With fork every worker starts at the first submit, before the manager thread: the submitting
  * thread forks them one after the other (os.fork, GIL held: forkCost each, the parent's page
- * tables copied), and each child then starts up (processStart less forkCost, which the measured
- * processStart includes); with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
+ * tables copied), and each child runs its whole start-up (processStart) from its fork on, beside
+ * the parent's further forks; with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
  *
  * Both directions cross a pipe of PIPE_CAPACITY bytes. A longer message goes in pieces: the
  * writer blocks until the reader has drained the pipe, and the reader, in
@@ -91,7 +91,16 @@ export class ProcessPool implements Pool {
       this.launching = true;
       return 0;
     }
-    if (!this.manager) this.startManager();
+    let cost = 0;
+    if (!this.manager) {
+      // _start_executor_manager_thread: Thread.start() of the manager (startedWait).
+      cost = this.rt.world.draw(this.rt.world.params.threadStart, "thread-start");
+      const started = new OneShot("manager-started");
+      this.justStarted = started;
+      this.manager = this.rt.addThread(this.parent, `${this.prefix}-manager`, "manager");
+      const manager = this.manager;
+      this.rt.later(cost, () => manager.start(this.managerProgram(started)));
+    }
     if (this.idleWorkers > 0) {
       this.idleWorkers--;
     } else if (this.workers.length < this.maxWorkers) {
@@ -99,13 +108,11 @@ export class ProcessPool implements Pool {
     }
     this.started = true;
     this.notifyManager();
-    return 0;
+    return cost;
   }
 
-  /** The executor's manager thread (_ExecutorManagerThread), started once. */
-  private startManager(): void {
-    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram());
-  }
+  /** The manager thread the last submit started, for the submitter's Thread.start() to wait on. */
+  private justStarted: OneShot | null = null;
 
   /** A submit wakes the manager through its wake-up pipe (a thread hand-off). */
   private notifyManager(): void {
@@ -114,20 +121,38 @@ export class ProcessPool implements Pool {
 
   /** After the first submit with fork: the submitter forks every worker, then starts the manager. */
   startedWait(): Generator<Op, void, boolean | undefined> | null {
-    if (!this.launching) return null;
-    this.launching = false;
-    return this.launch();
+    if (this.launching) {
+      this.launching = false;
+      return this.launch();
+    }
+    const started = this.justStarted;
+    if (started === null) return null;
+    this.justStarted = null;
+    return started.waitSet();
   }
 
   private *launch(): Generator<Op, void, boolean | undefined> {
     const p = this.rt.world.params;
     for (let i = 0; i < this.maxWorkers; i++) {
       const fork = this.rt.world.draw(p.forkCost, "fork");
+      // The child runs from its fork: its start-up overlaps the parent's own launch work.
+      this.spawnWorker();
       yield overhead(fork, "hold", false);
-      this.spawnWorker(fork);
     }
-    this.startManager();
+    const started = new OneShot("manager-started");
+    yield overhead(this.rt.world.draw(p.threadStart, "thread-start"), "hold");
+    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram(started));
     this.notifyManager();
+    yield* started.waitSet();
+  }
+
+  /**
+   * Thread._bootstrap_inner: a new thread takes the GIL, then sets _started, waking the thread
+   * whose Thread.start() waits on it (GIL released): beside a busy thread both wait for the GIL.
+   */
+  private *bootstrap(started: OneShot): Generator<Op, void, boolean | undefined> {
+    yield overhead(this.rt.world.params.syscallCost);
+    started.set(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
   }
 
   private ipc(payload: number): number {
@@ -152,7 +177,8 @@ export class ProcessPool implements Pool {
     }
   }
 
-  private *managerProgram(): Generator<Op, void, boolean | undefined> {
+  private *managerProgram(started: OneShot): Generator<Op, void, boolean | undefined> {
+    yield* this.bootstrap(started);
     for (;;) {
       const result = this.results.shift();
       if (result) {
@@ -169,10 +195,14 @@ export class ProcessPool implements Pool {
         // add_call_item_to_queue: call_queue.put() appends to the feeder's buffer and notifies it.
         const job = this.pending.shift() as Job;
         this.queuedCalls++;
-        this.feedBuffer.push(job);
         if (!this.feeder) {
-          this.feeder = this.rt.spawn(this.parent, `${this.prefix}-feeder`, "manager", this.feederProgram());
+          // The call queue's first put starts its feeder thread (Queue._start_thread), and waits.
+          const started = new OneShot("feeder-started");
+          yield overhead(this.rt.world.draw(this.rt.world.params.threadStart, "thread-start"), "hold");
+          this.feeder = this.rt.spawn(this.parent, `${this.prefix}-feeder`, "manager", this.feederProgram(started));
+          yield* started.waitSet();
         }
+        this.feedBuffer.push(job);
         this.feederWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
         continue;
       }
@@ -185,7 +215,8 @@ export class ProcessPool implements Pool {
    * it to the pipe; a message longer than the pipe keeps it in send_bytes until the worker has read
    * all but its last piece, so the call pipe carries one message at a time.
    */
-  private *feederProgram(): Generator<Op, void, boolean | undefined> {
+  private *feederProgram(started: OneShot): Generator<Op, void, boolean | undefined> {
+    yield* this.bootstrap(started);
     for (;;) {
       while (this.feedBuffer.size === 0) yield { op: "wait", on: this.feederWake, state: "idle" };
       const job = this.feedBuffer.shift() as Job;
@@ -200,19 +231,19 @@ export class ProcessPool implements Pool {
     }
   }
 
-  /** A new worker process; `forked`: the fork the parent already paid, which its start-up includes. */
-  private spawnWorker(forked = 0): void {
+  /** A new worker process, which starts up (processStart) before it takes calls. */
+  private spawnWorker(): void {
     const index = this.workers.length;
     const proc = this.rt.addProcess(`${this.prefix}-${index}`);
     const thread = this.rt.addThread(proc, `${proc.name}/MainThread`, "process-worker");
     this.workers.push(thread);
-    thread.start(this.workerProgram(thread, forked));
+    thread.start(this.workerProgram(thread));
   }
 
-  private *workerProgram(thread: SimThread, forked: number): Generator<Op, void, boolean | undefined> {
+  private *workerProgram(thread: SimThread): Generator<Op, void, boolean | undefined> {
     // Interpreter start-up (fork: copy-on-write set-up; spawn/forkserver: a fresh interpreter and imports).
     const start = this.rt.world.draw(this.rt.world.params.processStart, "process-start");
-    yield overhead(Math.max(0, start - forked), "hold", false);
+    yield overhead(start, "hold", false);
     // Start-up ran the interpreter's own code: its glue starts warm.
     thread.process.glueAt = this.rt.now;
     for (;;) {

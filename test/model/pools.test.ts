@@ -109,7 +109,9 @@ describe("thread and process pools", () => {
       {
         seed: 4,
         machine: { cores: 4, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
-        runtime: { python: "3.12", ipcBase: "100us", ipcPerByte: 0, gilHandoff: 0 },
+        // Thread.start()'s own costs zeroed: the manager starts the feeder, and each new thread
+        // takes the GIL once before its start() returns.
+        runtime: { python: "3.12", ipcBase: "100us", ipcPerByte: 0, gilHandoff: 0, threadStart: 0, syscallCost: 0 },
         executor: { kind: "processes", workers: 2, startMethod: "fork" },
         workload: { arrivals: { kind: "batch", count: n }, classes: [{ payload: 0, steps: [{ cpu: "1ms" }] }] },
       },
@@ -130,6 +132,41 @@ describe("thread and process pools", () => {
     }
     expect(trace.threads.find((t) => t.name.endsWith("-feeder"))?.process).toBe(0);
   });
+
+  for (const startMethod of ["fork", "spawn"] as const) {
+    it(`the first submit (${startMethod}) waits in Thread.start() until the manager thread has taken the GIL`, () => {
+      // threading.Thread.start() waits on the new thread's _started event, which the thread sets
+      // from _bootstrap_inner once it holds the GIL: the submitter is parked (GIL released) from
+      // the start of the manager until the manager first ran.
+      const r = run(
+        {
+          seed: 4,
+          machine: { cores: 4, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+          runtime: { python: "3.12", threadStart: "1ms", syscallCost: "100us" },
+          executor: { kind: "processes", workers: 2, startMethod },
+          workload: { arrivals: { kind: "batch", count: 3 }, classes: [{ payload: 0, steps: [{ cpu: "1ms" }] }] },
+        },
+        { trace: true },
+      );
+      const trace = r.trace!;
+      const byName = (suffix: string) => {
+        const id = trace.threads.find((t) => t.name.endsWith(suffix))?.id;
+        return trace.intervals.filter((iv) => iv.thread === id && iv.end > iv.start);
+      };
+      const main = byName("MainThread").filter((iv) => trace.threads[iv.thread]?.process === 0);
+      const managerRuns = byName("-manager").filter((iv) => iv.state === "gil");
+      const firstManager = managerRuns[0]!.start;
+      // The submitter held the GIL for Thread.start()'s own 1 ms, then gave it up and waited ...
+      const parked = main.find((iv) => iv.state !== "gil" && iv.start > 0)!;
+      expect(parked.start).toBeLessThan(firstManager);
+      expect(main.some((iv) => iv.state === "gil" && iv.start <= parked.start && iv.end >= parked.start)).toBe(true);
+      // ... and held it again only after the manager had run.
+      const next = main.find((iv) => iv.state === "gil" && iv.start >= parked.start)!;
+      expect(next.start).toBeGreaterThan(firstManager);
+      // The manager's first run is its bootstrap (100 us here), before it reads any work.
+      expect(managerRuns[0]!.end - managerRuns[0]!.start).toBeGreaterThanOrEqual(100_000);
+    });
+  }
 
   describe("a message longer than the pipe (64 KiB) crosses it in pieces", () => {
     // Every other cost is zeroed, so what is left of a round trip is the pipe's: two wake-ups
