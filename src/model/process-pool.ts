@@ -36,8 +36,8 @@ export function pipeWakeups(payload: number): number {
  * three threads of the submitting process needs its GIL in turn.
  * With fork every worker starts at the first submit, before the manager thread: the submitting
  * thread forks them one after the other (os.fork, GIL held: forkCost each, the parent's page
- * tables copied), and each child runs its whole start-up (processStart) from its fork on, beside
- * the parent's further forks; with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
+ * tables copied), and each child runs its whole start-up (processStart, timed from the start of
+ * its fork) beside the parent's further forks; with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
  *
  * Both directions cross a pipe of PIPE_CAPACITY bytes. A longer message goes in pieces: the
  * writer blocks until the reader has drained the pipe, and the reader, in
@@ -119,7 +119,11 @@ export class ProcessPool implements Pool {
     this.managerWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
   }
 
-  /** After the first submit with fork: the submitter forks every worker, then starts the manager. */
+  /**
+   * The submitter's wait after a submit: after the first with fork, it forks every worker and
+   * starts the manager (launch); after the first with spawn or forkserver, Thread.start() of the
+   * manager that submit() started waits for it to run; otherwise null.
+   */
   startedWait(): Generator<Op, void, boolean | undefined> | null {
     if (this.launching) {
       this.launching = false;
@@ -135,12 +139,14 @@ export class ProcessPool implements Pool {
     const p = this.rt.world.params;
     for (let i = 0; i < this.maxWorkers; i++) {
       const fork = this.rt.world.draw(p.forkCost, "fork");
-      // The child runs from its fork: its start-up overlaps the parent's own launch work.
+      // The child's start-up is timed from the start of its fork, as the calibrated processStart
+      // is (from the submit): it overlaps the parent's fork and the rest of its launch. (A real
+      // child exists only once fork() returns; the fork's CPU is the parent's.)
       this.spawnWorker();
       yield overhead(fork, "hold", false);
     }
     const started = new OneShot("manager-started");
-    yield overhead(this.rt.world.draw(p.threadStart, "thread-start"), "hold");
+    yield overhead(this.rt.world.draw(p.threadStart, "thread-start"));
     this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram(started));
     this.notifyManager();
     yield* started.waitSet();
@@ -198,7 +204,7 @@ export class ProcessPool implements Pool {
         if (!this.feeder) {
           // The call queue's first put starts its feeder thread (Queue._start_thread), and waits.
           const started = new OneShot("feeder-started");
-          yield overhead(this.rt.world.draw(this.rt.world.params.threadStart, "thread-start"), "hold");
+          yield overhead(this.rt.world.draw(this.rt.world.params.threadStart, "thread-start"));
           this.feeder = this.rt.spawn(this.parent, `${this.prefix}-feeder`, "manager", this.feederProgram(started));
           yield* started.waitSet();
         }

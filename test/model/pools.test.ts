@@ -157,14 +157,20 @@ describe("thread and process pools", () => {
       const managerRuns = byName("-manager").filter((iv) => iv.state === "gil");
       const firstManager = managerRuns[0]!.start;
       // The submitter held the GIL for Thread.start()'s own 1 ms, then gave it up and waited ...
-      const parked = main.find((iv) => iv.state !== "gil" && iv.start > 0)!;
+      const parked = main.find((iv) => iv.state === "idle")!;
       expect(parked.start).toBeLessThan(firstManager);
       expect(main.some((iv) => iv.state === "gil" && iv.start <= parked.start && iv.end >= parked.start)).toBe(true);
       // ... and held it again only after the manager had run.
       const next = main.find((iv) => iv.state === "gil" && iv.start >= parked.start)!;
       expect(next.start).toBeGreaterThan(firstManager);
-      // The manager's first run is its bootstrap (100 us here), before it reads any work.
-      expect(managerRuns[0]!.end - managerRuns[0]!.start).toBeGreaterThanOrEqual(100_000);
+      // It is woken only after the manager's bootstrap (100 us of GIL-held CPU here) set _started.
+      expect(parked.end).toBeGreaterThanOrEqual(firstManager + 100_000);
+      // The manager's first put starts the feeder the same way: the manager pays Thread.start()
+      // (1 ms), waits with the GIL released while the feeder bootstraps, and runs again only after.
+      const feederRuns = byName("-feeder").filter((iv) => iv.state === "gil");
+      expect(feederRuns[0]!.start).toBeGreaterThanOrEqual(managerRuns[0]!.end);
+      expect(feederRuns[0]!.end).toBeLessThanOrEqual(managerRuns[1]!.start);
+      expect(feederRuns[1]!.start).toBeGreaterThan(managerRuns[1]!.start);
     });
   }
 
@@ -234,11 +240,11 @@ describe("thread and process pools", () => {
 
   describe("a fork pool's start", () => {
     // 8 cores (no worker waits for a CPU), every other cost 0: worker i (from 0) is forked by the
-    // submitter from i x forkCost to (i + 1) x forkCost, then starts up for processStart less the
-    // fork its parent already paid.
-    const started = (forkCost: string, processStart: string, workers: number) =>
+    // submitter from i x forkCost to (i + 1) x forkCost, and starts up for processStart timed from
+    // the start of its fork (the calibrated processStart is timed from the submit: it has a fork in it).
+    const started = (forkCost: string, processStart: string, workers: number, cores = 8) =>
       run({
-        machine: { cores: 8, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+        machine: { cores, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
         runtime: {
           python: "3.12",
           ...{ ipcBase: 0, ipcPerByte: 0, ipcLatency: 0, threadHandoff: 0, submitCost: 0, submitReturn: 0 },
@@ -266,9 +272,17 @@ describe("thread and process pools", () => {
     it("never makes a one-worker pool's start longer than processStart when the fork fits in it", () => {
       expect(started("2ms", "12ms", 1)).toBeGreaterThanOrEqual(12 * MS);
       expect(started("2ms", "12ms", 1)).toBeLessThan(12.5 * MS);
-      // a fork longer than the measured start-up: the child's part is clamped at 0.
+      // a fork longer than the measured start-up: the child is ready first; the manager starts after the fork.
       expect(started("20ms", "12ms", 1)).toBeGreaterThanOrEqual(20 * MS);
       expect(started("20ms", "12ms", 1)).toBeLessThan(20.5 * MS);
+    });
+
+    it("runs each child's whole start-up on the machine's CPUs beside the parent's forks", () => {
+      // One core: the parent's two forks (2 x 10 ms) and both children's start-ups (2 x 12 ms) all
+      // need it, so no call ends before 44 ms (a child starting up for processStart less its fork
+      // would have let the pool start by 24 ms).
+      expect(started("10ms", "12ms", 2, 1)).toBeGreaterThanOrEqual(44 * MS);
+      expect(started("10ms", "12ms", 2, 1)).toBeLessThan(45 * MS);
     });
   });
 });
