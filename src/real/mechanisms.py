@@ -262,6 +262,63 @@ def gil_release():
     return out
 
 
+STARVE_MODES = (("hold", 4.8, False), ("release-4.8ms", 4.8, True), ("release-1ms", 1.0, True))
+
+
+def gil_starvation():
+    """A thread waiting for the GIL beside a pure-Python thread (the releaser) that releases it
+    for a system call (os.write of one byte to /dev/null, GIL released around write()) after each
+    C ms of Python, or never (hold). The waiter sleeps 2 ms (time.sleep) and then needs the GIL,
+    over and over, for D: each turn ends when it holds the GIL again. A release signals the
+    waiter, which wakes to find the GIL taken back and sleeps a whole new switch interval, so
+    releases closer together than the interval keep it from ever asking for a drop. Figures per
+    mode: the waiter's turns per second while the releaser ran (turns.*), and with no releases the
+    median turn beyond its 2 ms sleep (wait.hold)."""
+    out = {}
+    d = dur(600 * MS)
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for mode, chunk_ms, release in STARVE_MODES:
+            chunk = int(chunk_ms * MS)
+            state = {"stop": False, "started": False}
+            ends = []
+
+            def releaser():
+                state["started"] = True
+                end = now() + d
+                while now() < end:
+                    t = now() + chunk
+                    while now() < t:
+                        pass
+                    if release:
+                        os.write(fd, b"x")
+                state["stop"] = True
+
+            def waiter():
+                while not state["stop"]:
+                    time.sleep(0.002)
+                    ends.append(now())
+
+            r = threading.Thread(target=releaser, name="releaser")
+            w = threading.Thread(target=waiter, name="waiter")
+            r.start()
+            while not state["started"]:
+                time.sleep(0.001)
+            t0 = now()
+            w.start()
+            r.join()
+            t1 = now()
+            w.join()
+            inside = [e for e in ends if e < t1]
+            out["turns.%s" % mode] = len(inside) / ((t1 - t0) / 1e9)
+            if not release:
+                starts = [t0] + inside[:-1]
+                out["wait.hold"] = median([e - s - 2 * MS for s, e in zip(starts, inside)][1:])
+    finally:
+        os.close(fd)
+    return out
+
+
 SPEEDUP_CALLS = (("sha256-64k", 65536), ("sha256-1m", 1048576))
 SPEEDUP_THREADS = (2, 4)
 
@@ -806,6 +863,7 @@ def glue_after_step():
 EXPERIMENTS = (
     ("gil-threads", gil_threads),
     ("gil-release", gil_release),
+    ("gil-starvation", gil_starvation),
     ("release-speedup", release_speedup),
     ("asyncio-costs", asyncio_costs),
     ("asyncio-beside-cpu", asyncio_beside_cpu),

@@ -1,5 +1,6 @@
 import type { RunResult } from "../../model/simulate.js";
 import type { ScenarioInput, Step } from "../../scenario/schema.js";
+import type { GilHold } from "../../trace/types.js";
 import { exactDuration } from "../runtime-map.js";
 import {
   firstEnd,
@@ -191,6 +192,71 @@ const gilRelease: Experiment = {
         [`busy.${c}`]: median(steps.map((s) => s.end - s.start)),
         [`lost.${c}`]: steps.length === 0 ? null : lost / steps.length,
       };
+    },
+  })),
+  gaps: [],
+};
+
+const STARVE_MODES = [
+  { mode: "hold", chunk: "4.8ms", release: false },
+  { mode: "release-4.8ms", chunk: "4.8ms", release: true },
+  { mode: "release-1ms", chunk: "1ms", release: true },
+] as const;
+const STARVE_RUN = 600e6;
+/** Holds counted from here: the program's own task is a third GIL waiter at the start. */
+const STARVE_FROM = 20e6;
+
+const gilStarvation: Experiment = {
+  id: "gil-starvation",
+  title: "A GIL waiter beside a thread that releases the GIL briefly",
+  description:
+    "A pure-Python thread (the releaser) runs for 0.6 s, releasing the GIL for one system call (os.write of a byte to /dev/null) after each 4.8 ms or 1 ms of Python, or never (hold); beside it a waiter sleeps 2 ms and then needs the GIL, over and over. Each release signals the waiter, which wakes to find the GIL taken back and sleeps a whole new switch interval, so releases closer together than the interval keep it from asking for a drop. Figures: the waiter's turns per second while the releaser ran, per mode, and with no releases its median turn beyond the 2 ms sleep. The simulation runs the same two threads as background threads (the release a C call of 1 µs that releases the GIL, as os.write does) and counts the waiter's GIL holds from 20 ms on (the real waiter starts once the releaser runs).",
+  informs:
+    "take_gil's timed wait, which a signal restarts and a timeout ends with a drop request only when no switch happened (switch_number): the starvation of a GIL waiter behind a busy event loop, which releases the GIL for select() and every pipe or socket call.",
+  figures: [
+    fig("turns.hold", "per-second", "waiter's turns per second beside a thread that never releases the GIL"),
+    fig("wait.hold", "ns", "waiter's median turn beyond its 2 ms sleep, no releases"),
+    fig("turns.release-4.8ms", "per-second", "waiter's turns per second, a release every 4.8 ms"),
+    fig("turns.release-1ms", "per-second", "waiter's turns per second, a release every 1 ms"),
+  ],
+  cases: STARVE_MODES.map(({ mode, chunk, release }) => ({
+    figures: mode === "hold" ? ["turns.hold", "wait.hold"] : [`turns.${mode}`],
+    scenarios: (ctx) => [
+      {
+        ...base(ctx, `gil-starvation-${mode}`),
+        executor: { kind: "sync" },
+        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1us" }] }] },
+        background: [
+          {
+            name: "releaser",
+            steps: [
+              {
+                repeat: "forever",
+                steps: release ? [{ cpu: chunk }, { cpu: "1us", gil: "release" }] : [{ cpu: chunk }],
+              },
+            ],
+          },
+          { name: "waiter", steps: [{ repeat: "forever", steps: [{ block: "2ms" }, { cpu: "1us" }] }] },
+        ],
+        run: { until: ns(STARVE_RUN) },
+      },
+    ],
+    extract: ([run]) => {
+      const trace = traceOf(run as RunResult);
+      const waiter = trace.threads.find((t) => t.process === 0 && t.name.endsWith("waiter"));
+      const holds = trace.gil
+        .filter((h) => h.process === 0 && h.thread === waiter?.id && h.start >= STARVE_FROM)
+        .sort((a, b) => a.start - b.start);
+      const out: Record<string, number | null> = {
+        [`turns.${mode}`]: holds.length / ((STARVE_RUN - STARVE_FROM) / 1e9),
+      };
+      if (mode === "hold") {
+        const turns: number[] = [];
+        for (let i = 1; i < holds.length; i++)
+          turns.push((holds[i] as GilHold).start - (holds[i - 1] as GilHold).end - 2e6);
+        out["wait.hold"] = median(turns);
+      }
+      return out;
     },
   })),
   gaps: [],
@@ -794,6 +860,7 @@ const glueAfterStep: Experiment = {
 export const MECHANISMS: readonly Experiment[] = [
   gilThreads,
   gilRelease,
+  gilStarvation,
   releaseSpeedup,
   asyncioCosts,
   asyncioBesideCpu,
