@@ -143,6 +143,8 @@ export class EventLoop implements Intake {
   private readonly clientFired = new Map<number, boolean>();
 
   private *accept(task: TaskRun): Generator<Op, void, boolean | undefined> {
+    // The reader callback reads the request (os.read, socket.recv): the GIL released for the call.
+    yield block(0);
     // create_task: the coroutine's first step runs in the next iteration.
     yield overhead(this.rt.world.draw(this.rt.world.params.createTaskCost, "create-task"));
     this.spawned.add(task);

@@ -14,11 +14,11 @@ import { RANDOM_DATA_DIR, RANDOM_SETS, readSessions, readSet } from "../../src/v
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
-  { name: "median |error| of p50, machine profile", value: 0.043, met: true, better: "lower" },
+  { name: "median |error| of p50, machine profile", value: 0.044, met: true, better: "lower" },
   { name: "median |error| of p95, machine profile", value: 0.044, met: true, better: "lower" },
   { name: "median |error| of p99, machine profile", value: 0.05, met: true, better: "lower" },
-  { name: "scenario-metrics within 15%, machine profile", value: 0.817, met: false, better: "higher" },
-  { name: "mean signed error of p99, machine profile", value: -0.098, met: false, better: "nearer-zero" },
+  { name: "scenario-metrics within 15%, machine profile", value: 0.82, met: false, better: "higher" },
+  { name: "mean signed error of p99, machine profile", value: -0.097, met: false, better: "nearer-zero" },
   { name: "median |error| of all metrics, version defaults", value: 0.018, met: true, better: "lower" },
 ];
 
