@@ -269,7 +269,8 @@ def gil_starvation():
     """A thread waiting for the GIL beside a pure-Python thread (the releaser) that releases it
     for a system call (os.write of one byte to /dev/null, GIL released around write()) after each
     C ms of Python, or never (hold). The waiter sleeps 2 ms (time.sleep) and then needs the GIL,
-    over and over, for D: each turn ends when it holds the GIL again. A release signals the
+    over and over, for D (it starts first, so it is asleep when the releaser begins): each turn
+    ends when it holds the GIL again. A release signals the
     waiter, which wakes to find the GIL taken back and sleeps a whole new switch interval, so
     releases closer together than the interval keep it from ever asking for a drop. Figures per
     mode: the waiter's turns per second while the releaser ran (turns.*), and with no releases the
@@ -280,40 +281,46 @@ def gil_starvation():
     try:
         for mode, chunk_ms, release in STARVE_MODES:
             chunk = int(chunk_ms * MS)
-            state = {"stop": False, "started": False}
+            go = threading.Event()
+            span = [0, 0]
+            stop = [False]
             ends = []
 
             def releaser():
-                state["started"] = True
-                end = now() + d
-                while now() < end:
-                    t = now() + chunk
-                    while now() < t:
-                        pass
-                    if release:
-                        os.write(fd, b"x")
-                state["stop"] = True
+                try:
+                    go.wait()
+                    span[0] = now()
+                    end = span[0] + d
+                    while now() < end:
+                        t = now() + chunk
+                        while now() < t:
+                            pass
+                        if release:
+                            os.write(fd, b"x")
+                    span[1] = now()
+                finally:
+                    stop[0] = True
 
             def waiter():
-                while not state["stop"]:
+                while not stop[0]:
                     time.sleep(0.002)
                     ends.append(now())
 
-            r = threading.Thread(target=releaser, name="releaser")
-            w = threading.Thread(target=waiter, name="waiter")
-            r.start()
-            while not state["started"]:
-                time.sleep(0.001)
-            t0 = now()
+            # The waiter runs (asleep) before the releaser starts; turns are counted while the
+            # releaser ran, by the releaser's own clock readings.
+            w = threading.Thread(target=waiter, name="waiter", daemon=True)
+            r = threading.Thread(target=releaser, name="releaser", daemon=True)
             w.start()
+            r.start()
+            time.sleep(0.005)
+            go.set()
             r.join()
-            t1 = now()
             w.join()
-            inside = [e for e in ends if e < t1]
-            out["turns.%s" % mode] = len(inside) / ((t1 - t0) / 1e9)
+            t0, t1 = span
+            inside = [e for e in ends if t0 <= e < t1]
+            out["turns.%s" % mode] = len(inside) / ((t1 - t0) / 1e9) if t1 > t0 else None
             if not release:
-                starts = [t0] + inside[:-1]
-                out["wait.hold"] = median([e - s - 2 * MS for s, e in zip(starts, inside)][1:])
+                out["wait.hold"] = median([b - a - 2 * MS for a, b in zip(inside, inside[1:])])
     finally:
         os.close(fd)
     return out

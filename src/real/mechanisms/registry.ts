@@ -203,14 +203,12 @@ const STARVE_MODES = [
   { mode: "release-1ms", chunk: "1ms", release: true },
 ] as const;
 const STARVE_RUN = 600e6;
-/** Holds counted from here: the program's own task is a third GIL waiter at the start. */
-const STARVE_FROM = 20e6;
 
 const gilStarvation: Experiment = {
   id: "gil-starvation",
   title: "A GIL waiter beside a thread that releases the GIL briefly",
   description:
-    "A pure-Python thread (the releaser) runs for 0.6 s, releasing the GIL for one system call (os.write of a byte to /dev/null) after each 4.8 ms or 1 ms of Python, or never (hold); beside it a waiter sleeps 2 ms and then needs the GIL, over and over. Each release signals the waiter, which wakes to find the GIL taken back and sleeps a whole new switch interval, so releases closer together than the interval keep it from asking for a drop. Figures: the waiter's turns per second while the releaser ran, per mode, and with no releases its median turn beyond the 2 ms sleep. The simulation runs the same two threads as background threads (the release a C call of 1 µs that releases the GIL, as os.write does) and counts the waiter's GIL holds from 20 ms on (the real waiter starts once the releaser runs).",
+    "A pure-Python thread (the releaser) runs for 0.6 s, releasing the GIL for one system call (os.write of a byte to /dev/null) after each 4.8 ms or 1 ms of Python, or never (hold); beside it a waiter sleeps 2 ms and then needs the GIL, over and over. Each release signals the waiter, which wakes to find the GIL taken back and sleeps a whole new switch interval, so releases closer together than the interval keep it from asking for a drop. Figures: the waiter's turns per second while the releaser ran, per mode, and with no releases its median turn beyond the 2 ms sleep. The simulation runs the same two threads as background threads (the release a C call of 1 µs that releases the GIL, as os.write does) and counts the waiter's GIL holds (the program's own task sleeps through the run).",
   informs:
     "take_gil's timed wait, which a signal restarts and a timeout ends with a drop request only when no switch happened (switch_number): the starvation of a GIL waiter behind a busy event loop, which releases the GIL for select() and every pipe or socket call.",
   figures: [
@@ -225,7 +223,8 @@ const gilStarvation: Experiment = {
       {
         ...base(ctx, `gil-starvation-${mode}`),
         executor: { kind: "sync" },
-        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1us" }] }] },
+        // The program's own task sleeps through the run: the only GIL waiter is the waiter.
+        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ block: "700ms" }] }] },
         background: [
           {
             name: "releaser",
@@ -245,10 +244,10 @@ const gilStarvation: Experiment = {
       const trace = traceOf(run as RunResult);
       const waiter = trace.threads.find((t) => t.process === 0 && t.name.endsWith("waiter"));
       const holds = trace.gil
-        .filter((h) => h.process === 0 && h.thread === waiter?.id && h.start >= STARVE_FROM)
+        .filter((h) => h.process === 0 && h.thread === waiter?.id && h.start > 0)
         .sort((a, b) => a.start - b.start);
       const out: Record<string, number | null> = {
-        [`turns.${mode}`]: holds.length / ((STARVE_RUN - STARVE_FROM) / 1e9),
+        [`turns.${mode}`]: holds.length / (STARVE_RUN / 1e9),
       };
       if (mode === "hold") {
         const turns: number[] = [];
