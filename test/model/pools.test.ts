@@ -174,6 +174,29 @@ describe("thread and process pools", () => {
     });
   }
 
+  it("Thread.start() of the manager is Python code: a CPU-bound thread's drop request gets the GIL inside it", () => {
+    // threading.Thread.start() runs bytecode (and _start_new_thread): with 20 ms of it beside a
+    // spinning thread, the eval breaker hands the GIL over at the switch interval, so no hold of
+    // the submitting thread is longer than about one interval.
+    const r = run(
+      {
+        seed: 4,
+        machine: { cores: 4, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+        runtime: { python: "3.12", threadStart: "20ms", forkCost: "0us" },
+        executor: { kind: "processes", workers: 1, startMethod: "fork" },
+        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ payload: 0, steps: [{ cpu: "1ms" }] }] },
+        background: [{ name: "spinner", steps: [{ repeat: "forever", steps: [{ cpu: "100ms" }] }] }],
+        run: { until: "200ms" },
+      },
+      { trace: true },
+    );
+    const trace = r.trace!;
+    const main = trace.threads.find((t) => t.process === 0 && t.name === "MainThread")?.id;
+    const holds = trace.gil.filter((h) => h.process === 0 && h.thread === main && h.start < 50 * MS);
+    expect(holds.length).toBeGreaterThan(1);
+    expect(Math.max(...holds.map((h) => h.end - h.start))).toBeLessThan(10 * MS);
+  });
+
   describe("a message longer than the pipe (64 KiB) crosses it in pieces", () => {
     // Every other cost is zeroed, so what is left of a round trip is the pipe's: two wake-ups
     // (writer, then reader) for each pipe-full after the first, in each direction.
