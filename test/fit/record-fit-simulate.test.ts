@@ -123,8 +123,14 @@ describe.skipIf(!hasPython("import sqlite3"))("record -> fit -> simulate on the 
       expect(own.length).toBeGreaterThan(0);
       const recordedCpu = own.reduce((a, t) => a + t.cpu, 0) / own.length;
       const fittedCpu = stepsCpu(c.steps);
-      // Not more than was used; less only by waits (socket calls that became IO) and sub-microsecond gaps.
-      expect(fittedCpu / recordedCpu).toBeLessThanOrEqual(1.02);
+      // Calls timed by their wall time alone (cpu -1: json, short hashes) count as CPU in the fit;
+      // on a loaded machine a preemption inside one makes that wall time more than the thread's CPU
+      // (a CI run at 2 cores gave 1.023 x the recorded CPU against the 1.02 allowed without this).
+      const wallTimed =
+        own.reduce((a, t) => a + t.segs.filter((g) => g.cpu < 0).reduce((b, g) => b + g.wall, 0), 0) / own.length;
+      // Not more than was used (beyond those calls' wall time); less only by waits (socket calls
+      // that became IO) and sub-microsecond gaps.
+      expect(fittedCpu).toBeLessThanOrEqual(recordedCpu * 1.02 + wallTimed);
       expect(fittedCpu / recordedCpu).toBeGreaterThan(0.85);
     }
   });
