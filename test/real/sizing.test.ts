@@ -68,18 +68,20 @@ print(json.dumps(r))
   });
 
   test.each([...new Set([oldest, newest].filter((p) => p !== undefined))])(
-    "on CPython $version, GIL-holding steps sized from a calibration 3x too fast come to their planned CPU time",
+    "on CPython $version, GIL-holding steps sized from a calibration 2x too fast come to their planned CPU time",
     async (python) => {
-      // The calibration claims three times the units a microsecond this machine really runs: the
-      // first step runs about three times too long; the ones after it, sized from the steps before
-      // them, come back to their 2 ms. Margins are wide (a busy or shared core changes speed).
+      // The calibration claims twice the units a microsecond this machine really runs: the first
+      // step runs about twice too long; the ones after it, sized from the steps before them, come
+      // back to their 2 ms. Margins are wide (a busy or shared core changes speed): the harness
+      // takes a reading only within 4x of the calibration, so a 3x error left a core that slowed
+      // by a third after the measurement below with no reading at all (a CI run gave 2.29x).
       const out = await runPython(
         python.command,
         `${PRELUDE}
 import time
 n = 200_000
 t = time.thread_time_ns(); harness.hold(n); per_us = n * 1000 / max(1, time.thread_time_ns() - t)
-st = harness.State({"pythonItersPerUs": 10.0, "releaseBytesPerUs": 1000.0, "holdUnitsPerUs": 3 * per_us}, None, 0, timed=True)
+st = harness.State({"pythonItersPerUs": 10.0, "releaseBytesPerUs": 1000.0, "holdUnitsPerUs": 2 * per_us}, None, 0, timed=True)
 recs = []
 for i in range(30):
     st.run_step({"kind": "cpu", "gil": "hold", "ns": 2_000_000}, i, [0], recs)
@@ -89,7 +91,7 @@ print(json.dumps([r[-1] / r[8] for r in recs]))
       const ratios = JSON.parse(out) as number[];
       const last = ratios.slice(-10).sort((a, b) => a - b);
       const median = (last[4]! + last[5]!) / 2;
-      expect(ratios[0]).toBeGreaterThan(1.8);
+      expect(ratios[0]).toBeGreaterThan(1.3);
       expect(median).toBeGreaterThan(0.6);
       expect(median).toBeLessThan(1.6);
     },
