@@ -7,6 +7,7 @@ import type { StartMethod } from "./profiles.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps } from "./task.js";
 import type { SimThread } from "./thread.js";
+import { bootstrapped, startThread } from "./thread-step.js";
 import { OneShot, WaitQueue } from "./wait-queue.js";
 
 /** Linux's default pipe capacity (16 pages): a longer message crosses it in several pieces. */
@@ -99,7 +100,7 @@ export class ProcessPool implements Pool {
       this.justStarted = started;
       this.manager = this.rt.addThread(this.parent, `${this.prefix}-manager`, "manager");
       const manager = this.manager;
-      this.rt.later(cost, () => manager.start(this.managerProgram(started)));
+      this.rt.later(cost, () => manager.start(bootstrapped(this.rt, started, this.managerProgram())));
     }
     if (this.idleWorkers > 0) {
       this.idleWorkers--;
@@ -145,20 +146,19 @@ export class ProcessPool implements Pool {
       this.spawnWorker();
       yield overhead(fork, "hold", false);
     }
-    const started = new OneShot("manager-started");
-    yield overhead(this.rt.world.draw(p.threadStart, "thread-start"));
-    this.manager = this.rt.spawn(this.parent, `${this.prefix}-manager`, "manager", this.managerProgram(started));
-    this.notifyManager();
-    yield* started.waitSet();
-  }
-
-  /**
-   * Thread._bootstrap_inner: a new thread takes the GIL, then sets _started, waking the thread
-   * whose Thread.start() waits on it (GIL released): beside a busy thread both wait for the GIL.
-   */
-  private *bootstrap(started: OneShot): Generator<Op, void, boolean | undefined> {
-    yield overhead(this.rt.world.params.syscallCost);
-    started.set(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
+    // Beside a busy thread both the submitter and the new manager wait for the GIL.
+    this.manager = yield* startThread(
+      this.rt,
+      this.parent,
+      "manager",
+      () => {
+        // The first submit's wake-up (its pipe write came before the pool started) is there for it.
+        this.notifyManager();
+        return this.managerProgram();
+      },
+      `${this.prefix}-manager`,
+      "manager-started",
+    );
   }
 
   private ipc(payload: number): number {
@@ -183,8 +183,7 @@ export class ProcessPool implements Pool {
     }
   }
 
-  private *managerProgram(started: OneShot): Generator<Op, void, boolean | undefined> {
-    yield* this.bootstrap(started);
+  private *managerProgram(): Generator<Op, void, boolean | undefined> {
     for (;;) {
       const result = this.results.shift();
       if (result) {
@@ -203,10 +202,14 @@ export class ProcessPool implements Pool {
         this.queuedCalls++;
         if (!this.feeder) {
           // The call queue's first put starts its feeder thread (Queue._start_thread), and waits.
-          const started = new OneShot("feeder-started");
-          yield overhead(this.rt.world.draw(this.rt.world.params.threadStart, "thread-start"));
-          this.feeder = this.rt.spawn(this.parent, `${this.prefix}-feeder`, "manager", this.feederProgram(started));
-          yield* started.waitSet();
+          this.feeder = yield* startThread(
+            this.rt,
+            this.parent,
+            "manager",
+            () => this.feederProgram(),
+            `${this.prefix}-feeder`,
+            "feeder-started",
+          );
         }
         this.feedBuffer.push(job);
         this.feederWake.wakeOne(this.rt.world.draw(this.rt.world.params.threadHandoff, "thread-handoff"));
@@ -221,8 +224,7 @@ export class ProcessPool implements Pool {
    * it to the pipe; a message longer than the pipe keeps it in send_bytes until the worker has read
    * all but its last piece, so the call pipe carries one message at a time.
    */
-  private *feederProgram(started: OneShot): Generator<Op, void, boolean | undefined> {
-    yield* this.bootstrap(started);
+  private *feederProgram(): Generator<Op, void, boolean | undefined> {
     for (;;) {
       while (this.feedBuffer.size === 0) yield { op: "wait", on: this.feederWake, state: "idle" };
       const job = this.feedBuffer.shift() as Job;

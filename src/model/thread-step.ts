@@ -1,5 +1,7 @@
-import { type Op, overhead } from "./ops.js";
+import type { ThreadRole } from "../trace/types.js";
+import { type Op, overhead, type Program } from "./ops.js";
 import type { ConcreteStep } from "./plan.js";
+import type { SimProcess } from "./process.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps, type TaskRun } from "./task.js";
 import type { SimThread } from "./thread.js";
@@ -24,17 +26,13 @@ export function* startAndJoin(
   children: readonly (readonly ConcreteStep[])[],
   task: TaskRun | null,
 ): Generator<Op, void, boolean | undefined> {
-  const p = rt.world.params;
-  const started: OneShot[] = [];
+  const joins: OneShot[] = [];
   for (const steps of children) {
-    yield overhead(rt.world.draw(p.threadStart, "thread-start"));
-    const thread = rt.addThread(caller.process, `Thread-${rt.threads.length}`, "worker");
-    const life = { started: new OneShot("thread-started"), ended: new OneShot("thread-join") };
-    thread.start(childProgram(rt, thread, steps, task, life));
-    yield* life.started.waitSet();
-    started.push(life.ended);
+    const ended = new OneShot("thread-join");
+    yield* startThread(rt, caller.process, "worker", (thread) => childProgram(rt, thread, steps, task, ended));
+    joins.push(ended);
   }
-  for (const ended of started) yield* ended.waitSet();
+  for (const ended of joins) yield* ended.waitSet();
 }
 
 function* childProgram(
@@ -42,13 +40,44 @@ function* childProgram(
   thread: SimThread,
   steps: readonly ConcreteStep[],
   task: TaskRun | null,
-  life: { started: OneShot; ended: OneShot },
+  ended: OneShot,
 ): Generator<Op, void, boolean | undefined> {
-  const p = rt.world.params;
-  // _bootstrap_inner: the new thread takes the GIL, then sets _started (waking the starter).
-  yield overhead(p.syscallCost);
-  life.started.set(rt.world.draw(p.threadHandoff, "thread-handoff"));
   yield* runSteps(rt, thread, steps, task);
   // The thread's end releases the join lock (a futex wake of the joiner).
-  life.ended.set(rt.world.draw(p.threadHandoff, "thread-handoff"));
+  ended.set(rt.world.draw(rt.world.params.threadHandoff, "thread-handoff"));
+}
+
+/**
+ * threading.Thread.start() called from a running thread: the caller creates the OS thread
+ * (threadStart, Python code around _start_new_thread), then waits, with the GIL released, on the
+ * thread's _started event; the new thread sets it in _bootstrap_inner once it holds the GIL
+ * (syscallCost), waking the caller after threadHandoff, and then runs `program`. The thread is
+ * named `name`, or Thread-N as threading names it; `event` names the wait in the trace.
+ * Returns the new thread once start() has returned.
+ */
+export function* startThread(
+  rt: Runtime,
+  process: SimProcess,
+  role: ThreadRole,
+  program: (thread: SimThread) => Program,
+  name?: string,
+  event = "thread-started",
+): Generator<Op, SimThread, boolean | undefined> {
+  yield overhead(rt.world.draw(rt.world.params.threadStart, "thread-start"));
+  const started = new OneShot(event);
+  const thread = rt.addThread(process, name ?? `Thread-${rt.threads.length}`, role);
+  thread.start(bootstrapped(rt, started, program(thread)));
+  yield* started.waitSet();
+  return thread;
+}
+
+/** A new thread's program: _bootstrap_inner takes the GIL and sets _started (waking the starter), then `program`. */
+export function* bootstrapped(
+  rt: Runtime,
+  started: OneShot,
+  program: Program,
+): Generator<Op, void, boolean | undefined> {
+  yield overhead(rt.world.params.syscallCost);
+  started.set(rt.world.draw(rt.world.params.threadHandoff, "thread-handoff"));
+  yield* program;
 }
