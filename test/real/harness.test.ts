@@ -102,6 +102,32 @@ describe("harness.py", () => {
     },
   );
 
+  test("a forked worker inherits the harness's hashing buffer and every payload is made once: no start-up work the scenario does not describe", async () => {
+    // process_init builds its own buffer only when the parent's is missing (spawn, forkserver) or
+    // of another size; payload_bytes gives the same object for a size every time.
+    const code = [
+      "import importlib.util, sys",
+      `spec = importlib.util.spec_from_file_location("h", ${JSON.stringify(harnessPath())})`,
+      "h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h)",
+      "rates = {'pythonItersPerUs': 10.0, 'releaseBytesPerUs': 500.0, 'holdUnitsPerUs': 10.0}",
+      "h.process_init(rates, 4096, 0, 5000000)",
+      "own = h.STATE.kernels is not None and h.STATE.kernels.chunk == 4096",
+      "h.PARENT_KERNELS = h.Kernels(4096)",
+      "h.process_init(rates, 4096, 0, 5000000)",
+      "inherited = h.STATE.kernels is h.PARENT_KERNELS",
+      "h.process_init(rates, 8192, 0, 5000000)",
+      "other = h.STATE.kernels is not h.PARENT_KERNELS and h.STATE.kernels.chunk == 8192",
+      "same = h.payload_bytes(65536) is h.payload_bytes(65536) and len(h.payload_bytes(65536)) == 65536",
+      "print(own, inherited, other, same)",
+    ].join("\n");
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile("python3", ["-c", code], { timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(String(stderr))) : resolve(String(stdout).trim()),
+      ),
+    );
+    expect(out).toBe("True True True True");
+  });
+
   test("harness.py with a job that is not JSON writes one error line and exits 1", async () => {
     const { code, lines } = await runFile("python3", "{nope", "broken");
     expect(code).toBe(1);
