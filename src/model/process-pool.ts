@@ -3,7 +3,7 @@ import type { Job, Pool } from "./job.js";
 import type { Op } from "./ops.js";
 import { block, overhead } from "./ops.js";
 import type { SimProcess } from "./process.js";
-import type { StartMethod } from "./profiles.js";
+import { ipcBytesCost, type StartMethod } from "./profiles.js";
 import type { Runtime } from "./runtime.js";
 import { runSteps } from "./task.js";
 import type { SimThread } from "./thread.js";
@@ -38,7 +38,7 @@ export function pipeWakeups(payload: number): number {
  * With fork every worker starts at the first submit, before the manager thread: the submitting
  * thread forks them one after the other (os.fork, GIL held: forkCost each, the parent's page
  * tables copied), and each child runs its whole start-up (processStart, timed from the start of
- * its fork) beside the parent's further forks; with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part per byte of payload, on each side.
+ * its fork) beside the parent's further forks; with forkserver and spawn they start on demand. Pickling costs a fixed part plus a part by the payload's size (ipcBytesCost), on each side.
  *
  * Both directions cross a pipe of PIPE_CAPACITY bytes. A longer message goes in pieces: the
  * writer blocks until the reader has drained the pipe, and the reader, in
@@ -163,7 +163,7 @@ export class ProcessPool implements Pool {
 
   private ipc(payload: number): number {
     const p = this.rt.world.params;
-    return p.ipcBase + Math.round(p.ipcPerByte * payload);
+    return p.ipcBase + ipcBytesCost(p, payload);
   }
 
   private latency(): number {

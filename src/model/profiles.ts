@@ -71,8 +71,19 @@ export interface RuntimeParams {
   threadsafeWakeup: DistSpec;
   /** Process pool: fixed CPU per task on each side (pickle, pipe write, unpickle), GIL held. */
   ipcBase: Nanos;
-  /** Process pool: CPU per byte of payload on each side, in nanoseconds per byte. */
+  /**
+   * Process pool: CPU per byte of payload on each side, in nanoseconds per byte; with ipcBySize,
+   * per byte beyond its largest size.
+   */
   ipcPerByte: number;
+  /**
+   * Process pool: what pickling and copying a message of each measured size costs on each side
+   * beyond ipcBase, GIL held, by size ascending; linear between sizes and from 0 at 0 bytes.
+   * Empty: ipcPerByte for every byte. The cost is not linear in the size: below glibc's mmap
+   * threshold (128 KiB) a message's buffers are reused memory, above it they are often fresh pages
+   * that fault in one by one.
+   */
+  ipcBySize: readonly IpcPoint[];
   /** Process pool: latency of the pipe between processes (a wake-up), per direction. */
   ipcLatency: DistSpec;
   /**
@@ -161,6 +172,32 @@ export function processStartFor(method: StartMethod): DistSpec {
 }
 
 /** The version profile: every default of the runtime model, for a machine with `cores` cores. */
+/** One measured message size and its cost on each side beyond ipcBase (runtime.ipcBySize). */
+export interface IpcPoint {
+  size: number;
+  cost: Nanos;
+}
+
+/**
+ * The CPU to pickle (or unpickle) and copy a message of `bytes` on one side, beyond ipcBase:
+ * interpolated on ipcBySize, and ipcPerByte for each byte past its largest size (or for every byte
+ * when it is empty).
+ */
+export function ipcBytesCost(p: Pick<RuntimeParams, "ipcPerByte" | "ipcBySize">, bytes: number): Nanos {
+  const points = p.ipcBySize;
+  let lo = 0;
+  let loCost = 0;
+  for (const point of points) {
+    if (bytes <= point.size) {
+      const span = point.size - lo;
+      return Math.round(span === 0 ? point.cost : loCost + ((point.cost - loCost) * (bytes - lo)) / span);
+    }
+    lo = point.size;
+    loCost = point.cost;
+  }
+  return Math.round(loCost + p.ipcPerByte * (bytes - lo));
+}
+
 export function profile(python: PythonVersion, cores: number): RuntimeParams {
   const freeThreaded = python.endsWith("t");
   const minor = Number(python.replace(/t$/, "").split(".")[1]);
@@ -198,6 +235,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     // wake-ups at the default pipeWakeup, fitted as calibration fits them: 0.32 to 0.51 ns a byte
     // per side, median 0.47.
     ipcPerByte: 0.47,
+    ipcBySize: [],
     ipcLatency: ln(12 * US, 60 * US),
     pipeWakeup: ln(12 * US, 60 * US),
     forkCost: c(FORK_COST),

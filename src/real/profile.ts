@@ -6,6 +6,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { readFailure } from "../io/read-failure.js";
 import { formatIssues, ScenarioError } from "../scenario/errors.js";
 import { type KernelName, parseScenario } from "../scenario/scenario.js";
+import { ipcCurveOf } from "./runtime-map.js";
 
 /*
  * A machine profile: this machine's CPython runtime costs, measured by `gilsim calibrate`, as
@@ -195,6 +196,14 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const own = isObject(runtime) ? runtime : {};
   if (measured.ipcPerByte !== undefined && measured.pipeWakeup === undefined && own.ipcPerByte === undefined) {
     fromProfile.pipeWakeup = 0;
+  }
+  // A profile from before the cost by size was kept takes it from its round trips; a scenario
+  // that sets its own ipcPerByte or ipcBySize keeps its own cost.
+  if (measured.ipcBySize === undefined && own.ipcPerByte === undefined && own.ipcBySize === undefined) {
+    const curve = ipcCurveOf(profile.measured, measured.pipeWakeup !== undefined);
+    if (curve) Object.assign(fromProfile, curve);
+  } else if (own.ipcPerByte !== undefined && own.ipcBySize === undefined) {
+    delete fromProfile.ipcBySize;
   }
   if (processStart !== undefined) {
     const by = isObject(measured.processStartBy) ? measured.processStartBy : {};

@@ -19,9 +19,13 @@ import type { MeasuredQuantity } from "./profile.js";
  * - ipcLatency: an OS wake-up of a blocked reader (the threading.Event wake-up).
  * - pipeWakeup: the same wake-up whole (a pipe's reader or writer sleeps only tens of microseconds
  *   between pieces of a long message, so the model adds almost no idle term to it).
- * - ipcBase, ipcPerByte: the model's warm round trip is 2 x threadHandoff (submit to the manager thread, the manager to the call queue's feeder thread) + 4 x (ipcBase + ipcPerByte x
- *   size) + 2 x ipcLatency, the caller's wake-up on the future, and the pipe's wake-ups of a long
- *   message each way (pipeWakeups); fitted on the medians by size less those.
+ * - ipcBase, ipcBySize, ipcPerByte: the model's warm round trip is 2 x threadHandoff (submit to
+ *   the manager thread, the manager to the call queue's feeder thread) + 4 x (ipcBase + the cost of
+ *   the size) + 2 x ipcLatency, the caller's wake-up on the future, and the pipe's wake-ups of a
+ *   long message each way (pipeWakeups). ipcBase comes from the empty round trip; the cost of each
+ *   measured size goes through its median less those (ipcCurve), and ipcPerByte is the slope of
+ *   the last piece. (A line fitted to all sizes was pulled by the 1 MiB point, which page faults
+ *   make slow: it charged 64 KiB messages twice what they measure.)
  * - processStart: the first call of a new pool minus a warm round trip.
  * - forkCost: how much longer the first submit to a new fork pool blocks with 4 workers than with
  *   1, over 3 (it forks every worker in turn).
@@ -96,6 +100,54 @@ export function throughFirst(points: readonly [number, number][], maxX: number):
     sxy += (x - x0) * (y - y0);
   }
   return { intercept: y0 - (sxx === 0 ? 0 : (sxy / sxx) * x0), slope: sxx === 0 ? 0 : sxy / sxx };
+}
+
+/**
+ * runtime.ipcBySize from round-trip medians by size (less the pipe's wake-ups), the first at 0
+ * bytes: a message of each size costs each of its four pickling and copying sides a quarter of
+ * its round trip's excess over the empty one. Costs never fall with size (a smaller median
+ * further up is noise: the larger size keeps the cost below it), and perByte is the slope of the
+ * last piece, for sizes past the largest (up to FIT_MAX_BYTES: larger ones are left out). Null
+ * without a 0-byte median and a larger one.
+ */
+export function ipcCurve(
+  medians: readonly [number, number][],
+): { points: { size: number; cost: number }[]; perByte: number } | null {
+  const [first, ...rest] = medians.filter(([x]) => x <= FIT_MAX_BYTES);
+  if (first?.[0] !== 0 || rest.length === 0) return null;
+  const points: { size: number; cost: number }[] = [];
+  let cost = 0;
+  for (const [size, y] of rest) {
+    cost = Math.max(cost, Math.round((y - first[1]) / 4));
+    points.push({ size, cost });
+  }
+  const last = points[points.length - 1] as { size: number; cost: number };
+  const before = points[points.length - 2] ?? { size: 0, cost: 0 };
+  const perByte = Math.round(((last.cost - before.cost) / (last.size - before.size)) * 1000) / 1000;
+  return { points, perByte };
+}
+
+/**
+ * ipcBySize and its ipcPerByte for a profile written before the cost by size was kept, from the
+ * round-trip medians it keeps (process-roundtrip-<bytes>), less the pipe's wake-ups at its wake-up
+ * median (none when `wakeups` is false: a profile from before the pipe's pieces were modelled runs
+ * without them). Null when it keeps too few.
+ */
+export function ipcCurveOf(
+  measured: Record<string, MeasuredQuantity>,
+  wakeups: boolean,
+): { ipcBySize: { size: number; cost: string }[]; ipcPerByte: number } | null {
+  const wake = wakeups ? (measured.wakeup?.median ?? 0) : 0;
+  const medians: [number, number][] = [];
+  for (const [name, q] of Object.entries(measured)) {
+    const size = /^process-roundtrip-(\d+)$/.exec(name)?.[1];
+    if (size !== undefined) medians.push([Number(size), q.median - 2 * pipeWakeups(Number(size)) * wake]);
+  }
+  medians.sort((a, b) => a[0] - b[0]);
+  const curve = ipcCurve(medians);
+  return (
+    curve && { ipcBySize: curve.points.map((p) => ({ size: p.size, cost: dur(p.cost) })), ipcPerByte: curve.perByte }
+  );
 }
 
 export interface RuntimeMapping {
@@ -243,9 +295,16 @@ export function runtimeFromMeasurements(
     // three wake-ups (the worker's read, the manager's read, the caller's future) are not pickling.
     const fixed = fit.intercept - 2 * handoff.median - 3 * wake.median;
     runtime.ipcBase = dur(Math.max(1000, fixed / 4));
-    // A negative slope (noisy round trips, or wake-ups measured long) is clamped to 0; the
-    // derived quantity below keeps the fitted value, so the profile shows it.
-    runtime.ipcPerByte = Math.max(0, Math.round((fit.slope / 4) * 1000) / 1000);
+    // The cost by size goes through the medians; past the largest, the slope of the last piece.
+    const curve = ipcCurve(medians);
+    if (curve) {
+      runtime.ipcBySize = curve.points.map((p) => ({ size: p.size, cost: dur(p.cost) }));
+      runtime.ipcPerByte = curve.perByte;
+    } else {
+      // A negative slope (noisy round trips, or wake-ups measured long) is clamped to 0; the
+      // derived quantity below keeps the fitted value, so the profile shows it.
+      runtime.ipcPerByte = Math.max(0, Math.round((fit.slope / 4) * 1000) / 1000);
+    }
     derived["process-roundtrip-fit"] = {
       median: Math.round(fit.intercept),
       p99: Math.round(fit.intercept),

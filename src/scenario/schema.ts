@@ -243,6 +243,19 @@ const runtimeSchema = z.strictObject({
   threadsafeWakeup: distributionSchema.optional(),
   ipcBase: durationSchema.optional(),
   ipcPerByte: numberIn("ipcPerByte", "expected nanoseconds per byte, at least 0").optional(),
+  ipcBySize: z
+    .array(z.strictObject({ size: sizeSchema, cost: durationSchema }))
+    .superRefine((points, ctx) => {
+      for (let i = 1; i < points.length; i++) {
+        if ((points[i] as { size: number }).size <= (points[i - 1] as { size: number }).size)
+          ctx.addIssue({ code: "custom", message: "expected sizes in increasing order", path: [i, "size"] });
+      }
+    })
+    .optional()
+    .meta({
+      description:
+        'Process pools: what pickling and copying a message of each size costs on each side beyond ipcBase, e.g. [{"size": "64KiB", "cost": "50us"}, {"size": "1MiB", "cost": "5ms"}]: linear between sizes (from 0 at 0 bytes), ipcPerByte per byte past the last. A machine profile measures it.',
+    }),
   ipcLatency: distributionSchema.optional(),
   pipeWakeup: distributionSchema.optional(),
   processStart: distributionSchema.optional(),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MS, SECOND } from "../../src/engine/time.js";
 import { planTasks } from "../../src/model/plan.js";
 import { pipeChunks } from "../../src/model/process-pool.js";
+import { ipcBytesCost } from "../../src/model/profiles.js";
 import { mmcMeanWait } from "../../src/queueing/erlang-c.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
@@ -131,6 +132,71 @@ describe("thread and process pools", () => {
       expect(held(who)).toBeLessThan(n * 101_000);
     }
     expect(trace.threads.find((t) => t.name.endsWith("-feeder"))?.process).toBe(0);
+  });
+
+  it("charges a message its size's cost from ipcBySize on each side: interpolated between the measured sizes, ipcPerByte past the last", () => {
+    // The feeder pickles each call and the manager unpickles each result: with ipcBase 0 their
+    // GIL-held time is the size's cost per message (a few hundred ns more are their own hops).
+    const n = 10;
+    const bySize = [
+      { size: "64KiB", cost: "50us" },
+      { size: "256KiB", cost: "1ms" },
+    ];
+    const held = (payload: number, perByte: number) => {
+      const trace = run(
+        {
+          seed: 4,
+          machine: { cores: 4, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+          runtime: {
+            python: "3.12",
+            ...{ ipcBase: 0, ipcBySize: bySize, ipcPerByte: perByte, gilHandoff: 0, threadStart: 0, syscallCost: 0 },
+          },
+          executor: { kind: "processes", workers: 2, startMethod: "fork" },
+          workload: { arrivals: { kind: "batch", count: n }, classes: [{ payload, steps: [{ cpu: "1ms" }] }] },
+        },
+        { trace: true },
+      ).trace!;
+      const feeder = trace.threads.find((t) => t.name.endsWith("-feeder"))!.id;
+      return trace.intervals
+        .filter((iv) => iv.thread === feeder && iv.state === "gil")
+        .reduce((a, iv) => a + iv.end - iv.start, 0);
+    };
+    const near = (ns: number, per: number) => {
+      expect(ns).toBeGreaterThanOrEqual(n * per);
+      expect(ns).toBeLessThan(n * per + n * 1000);
+    };
+    near(held(32_768, 0), 25_000); // half way from 0 at 0 bytes to 50 us at 64 KiB
+    near(held(163_840, 0), 525_000); // half way from 64 KiB to 256 KiB
+    near(held(262_144, 0), 1_000_000);
+    near(held(262_144 + 100_000, 2), 1_200_000); // 2 ns a byte past the largest size
+    // The same sizes as ipcBytesCost gives them.
+    const p = {
+      ipcPerByte: 2,
+      ipcBySize: [
+        { size: 65_536, cost: 50_000 },
+        { size: 262_144, cost: 1_000_000 },
+      ],
+    };
+    expect([0, 32_768, 65_536, 163_840, 262_144, 362_144].map((b) => ipcBytesCost(p, b))).toEqual([
+      0, 25_000, 50_000, 525_000, 1_000_000, 1_200_000,
+    ]);
+    // Without measured sizes, ipcPerByte for every byte.
+    expect(ipcBytesCost({ ipcPerByte: 0.47, ipcBySize: [] }, 1_000_000)).toBe(470_000);
+  });
+
+  it("rejects ipcBySize sizes out of order with the field named", () => {
+    expect(() =>
+      parseScenario({
+        runtime: {
+          ipcBySize: [
+            { size: "256KiB", cost: "1ms" },
+            { size: "64KiB", cost: "50us" },
+          ],
+        },
+        executor: { kind: "processes" },
+        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+      }),
+    ).toThrow(/runtime\.ipcBySize\[1\]\.size: expected sizes in increasing order/);
   });
 
   for (const startMethod of ["fork", "spawn"] as const) {

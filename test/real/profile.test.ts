@@ -158,6 +158,38 @@ describe("applyProfile", () => {
     expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.pipeWakeup).toEqual(plain);
   });
 
+  test("a profile written before the cost by size was kept takes ipcBySize from its round trips; a scenario's own ipcPerByte or ipcBySize wins", () => {
+    // Round trips of 600 us empty, 1 ms at 64 KiB (two pipe-fulls: two wake-ups of 10 us each
+    // way come off), 4.6 ms at 256 KiB: each of the four sides costs a quarter of the excess.
+    const trip = (median: number) => ({ median, p99: median, n: 25, unit: "ns", note: "test" });
+    const measured = {
+      ...PROFILE.measured,
+      "process-roundtrip-0": trip(600_000),
+      "process-roundtrip-65536": trip(1_040_000),
+      "process-roundtrip-262144": trip(4_760_000),
+    };
+    const wake = { dist: "lognormal", median: "10us", p99: "50us" };
+    const old = { ...PROFILE, runtime: { ...PROFILE.runtime, ipcPerByte: 4, pipeWakeup: wake }, measured };
+    const s = parseScenario(applyProfile(SCENARIO, old)).runtime;
+    // 64 KiB: (1040 - 2 x 2 x 10 - 600) / 4 = 100 us; 256 KiB: (4760 - 2 x 8 x 10 - 600) / 4 = 1 ms
+    expect(s.ipcBySize).toEqual([
+      { size: 65_536, cost: 100 * US },
+      { size: 262_144, cost: 1000 * US },
+    ]);
+    expect(s.ipcPerByte).toBeCloseTo(900_000 / 196_608, 3); // the last piece's slope
+    // A scenario that sets its own ipcPerByte keeps a linear cost; its own ipcBySize wins.
+    const linear = parseScenario(applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcPerByte: 0.3 } }, old));
+    expect(linear.runtime.ipcBySize).toEqual([]);
+    expect(linear.runtime.ipcPerByte).toBe(0.3);
+    const mine = [{ size: "1MiB", cost: "2ms" }];
+    const own = parseScenario(applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcBySize: mine } }, old));
+    expect(own.runtime.ipcBySize).toEqual([{ size: 1_048_576, cost: 2 * MS }]);
+    // A profile that keeps ipcBySize is used as it is; one with no round trips leaves the default.
+    const kept = { ...old, runtime: { ...old.runtime, ipcBySize: [{ size: 65_536, cost: "7us" }] } };
+    expect(parseScenario(applyProfile(SCENARIO, kept)).runtime.ipcBySize).toEqual([{ size: 65_536, cost: 7 * US }]);
+    expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.ipcBySize).toEqual([]);
+  });
+
   test("applyProfile leaves its input alone and returns non-scenarios unchanged", () => {
     const input = structuredClone(SCENARIO);
     applyProfile(input, PROFILE);

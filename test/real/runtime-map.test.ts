@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
 import { idleWakeExtra } from "../../src/model/machine.js";
 import { pipeChunks } from "../../src/model/process-pool.js";
+import { ipcBytesCost } from "../../src/model/profiles.js";
 import type { MeasuredQuantity } from "../../src/real/profile.js";
 import {
   coldStartFit,
@@ -9,6 +10,7 @@ import {
   exactDuration,
   FIT_MAX_BYTES,
   GIL_HANDOFF_NS,
+  ipcCurve,
   runtimeFromMeasurements,
   TAIL_ABOVE,
   TAIL_CAP,
@@ -106,6 +108,45 @@ describe("runtimeFromMeasurements", () => {
     expect(parsed(runtime).ipcBase).toBe((200_000 - 2 * 6 * US - 3 * 15 * US) / 4);
     // the first call of a new pool minus a warm round trip
     expect((parsed(runtime).processStart as { mu: number }).mu).toBeCloseTo(Math.log(3000 * US - 200_000), 2);
+  });
+
+  test("ipcBySize goes through each size's median: 64 KiB keeps its own small cost when 1 MiB is slow", () => {
+    // Measured on the development VM: 64 KiB round trips a fifth of a millisecond over the empty
+    // one, 1 MiB twenty milliseconds (page faults). A line through all of them charged 64 KiB
+    // messages twice their measured round trip.
+    const wake = 15 * US;
+    const bent: [number, number][] = [
+      [0, 600_000],
+      [16_384, 560_000], // below the empty one: noise, costs 0
+      [65_536, 800_000 + 2 * 2 * wake],
+      [262_144, 4_600_000 + 2 * 8 * wake],
+      [1_048_576, 20_600_000 + 2 * 32 * wake],
+    ];
+    const { runtime: r } = runtimeFromMeasurements(measured, bent);
+    expect(r.ipcBySize).toEqual([
+      { size: 16_384, cost: "0ns" },
+      { size: 65_536, cost: "50us" },
+      { size: 262_144, cost: "1ms" },
+      { size: 1_048_576, cost: "5ms" },
+    ]);
+    expect(r.ipcPerByte).toBeCloseTo(4_000_000 / 786_432, 3);
+    // The model's four sides at each measured size give back its median's excess over the empty one.
+    const p = parsed(r);
+    for (const [size, y] of bent.slice(2))
+      expect(4 * ipcBytesCost(p, size) + 2 * 2 * (pipeChunks(size) - 1) * wake).toBe(y - 600_000);
+    // Sizes only go up in cost: a smaller median after a larger one keeps the larger cost.
+    expect(
+      ipcCurve([
+        [0, 100],
+        [1000, 500],
+        [2000, 300],
+      ])?.points,
+    ).toEqual([
+      { size: 1000, cost: 100 },
+      { size: 2000, cost: 100 },
+    ]);
+    expect(ipcCurve([[16_384, 500]])).toBeNull();
+    expect(ipcCurve([[0, 500]])).toBeNull();
   });
 
   test("clamps a negative per-byte fit to 0 and keeps the fitted slope in the derived quantities", () => {

@@ -1,7 +1,8 @@
 /*
  * The accuracy targets of issue 11 on the held-out random scenarios (seed 2), recomputed from the
  * recorded real runs with the current model. The model does not meet all of them yet: STANDING
- * holds each target's value as it stands (the recording of 2026-12-01 11:17 UTC on a quiet 2-core machine, each
+ * holds each target's value as it stands (the recording of 2026-12-01 11:17 UTC on a quiet 2-core machine, its
+ * process pools recorded again on 2026-12-02 11:35 UTC after two fixes to the harness; each
  * scenario simulated with the machine profile measured in its own session).
  * A target met must stay met; one missed must not get worse by more than two points, and a test
  * fails when a missed one is met, so that STANDING (and the README) follow the model.
@@ -14,12 +15,12 @@ import { RANDOM_DATA_DIR, RANDOM_SETS, readSessions, readSet } from "../../src/v
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
-  { name: "median |error| of p50, machine profile", value: 0.044, met: true, better: "lower" },
-  { name: "median |error| of p95, machine profile", value: 0.044, met: true, better: "lower" },
-  { name: "median |error| of p99, machine profile", value: 0.05, met: true, better: "lower" },
-  { name: "scenario-metrics within 15%, machine profile", value: 0.82, met: false, better: "higher" },
-  { name: "mean signed error of p99, machine profile", value: -0.097, met: false, better: "nearer-zero" },
-  { name: "median |error| of all metrics, version defaults", value: 0.018, met: true, better: "lower" },
+  { name: "median |error| of p50, machine profile", value: 0.034, met: true, better: "lower" },
+  { name: "median |error| of p95, machine profile", value: 0.04, met: true, better: "lower" },
+  { name: "median |error| of p99, machine profile", value: 0.046, met: true, better: "lower" },
+  { name: "scenario-metrics within 15%, machine profile", value: 0.86, met: false, better: "higher" },
+  { name: "mean signed error of p99, machine profile", value: -0.058, met: false, better: "nearer-zero" },
+  { name: "median |error| of all metrics, version defaults", value: 0.017, met: true, better: "lower" },
 ];
 
 let results: ScenarioResult[] | null = null;
