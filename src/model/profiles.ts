@@ -171,7 +171,6 @@ export function processStartFor(method: StartMethod): DistSpec {
   return START[method];
 }
 
-/** The version profile: every default of the runtime model, for a machine with `cores` cores. */
 /** One measured message size and its cost on each side beyond ipcBase (runtime.ipcBySize). */
 export interface IpcPoint {
   size: number;
@@ -180,8 +179,9 @@ export interface IpcPoint {
 
 /**
  * The CPU to pickle (or unpickle) and copy a message of `bytes` on one side, beyond ipcBase:
- * interpolated on ipcBySize, and ipcPerByte for each byte past its largest size (or for every byte
- * when it is empty).
+ * interpolated on ipcBySize (from 0 at 0 bytes, or from a point at size 0, which sets the cost of
+ * an empty message), and ipcPerByte for each byte past its largest size (or for every byte when
+ * it is empty).
  */
 export function ipcBytesCost(p: Pick<RuntimeParams, "ipcPerByte" | "ipcBySize">, bytes: number): Nanos {
   const points = p.ipcBySize;
@@ -198,6 +198,7 @@ export function ipcBytesCost(p: Pick<RuntimeParams, "ipcPerByte" | "ipcBySize">,
   return Math.round(loCost + p.ipcPerByte * (bytes - lo));
 }
 
+/** The version profile: every default of the runtime model, for a machine with `cores` cores. */
 export function profile(python: PythonVersion, cores: number): RuntimeParams {
   const freeThreaded = python.endsWith("t");
   const minor = Number(python.replace(/t$/, "").split(".")[1]);

@@ -192,18 +192,25 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const fromProfile: Record<string, unknown> = { ...measured };
   // A profile from before the pipe's pieces were modelled (no pipeWakeup) fitted its ipcPerByte
   // to round trips that hold those wake-ups: adding the default wake-ups on top would count them
-  // twice, so it runs with none (unless the scenario sets its own ipcPerByte or pipeWakeup).
+  // twice, so it runs with none (unless the scenario sets its own cost, ipcPerByte or ipcBySize,
+  // or its own pipeWakeup).
   const own = isObject(runtime) ? runtime : {};
-  if (measured.ipcPerByte !== undefined && measured.pipeWakeup === undefined && own.ipcPerByte === undefined) {
+  const ownCost = own.ipcPerByte !== undefined || own.ipcBySize !== undefined;
+  if (measured.ipcPerByte !== undefined && measured.pipeWakeup === undefined && !ownCost) {
     fromProfile.pipeWakeup = 0;
   }
-  // A profile from before the cost by size was kept takes it from its round trips; a scenario
-  // that sets its own ipcPerByte or ipcBySize keeps its own cost.
-  if (measured.ipcBySize === undefined && own.ipcPerByte === undefined && own.ipcBySize === undefined) {
-    const curve = ipcCurveOf(profile.measured, measured.pipeWakeup !== undefined);
-    if (curve) Object.assign(fromProfile, curve);
-  } else if (own.ipcPerByte !== undefined && own.ipcBySize === undefined) {
+  // A profile from before the cost by size was kept takes it from its round trips. A scenario that
+  // sets its own cost keeps it whole: its ipcPerByte alone is a linear cost (none of the profile's
+  // sizes), its ipcBySize alone goes on past its last size at the version default's ipcPerByte
+  // (the profile's is the slope of its own last piece).
+  if (!ownCost) {
+    if (measured.ipcBySize === undefined) {
+      const curve = ipcCurveOf(profile.measured, measured.pipeWakeup !== undefined);
+      if (curve) Object.assign(fromProfile, curve);
+    }
+  } else {
     delete fromProfile.ipcBySize;
+    delete fromProfile.ipcPerByte;
   }
   if (processStart !== undefined) {
     const by = isObject(measured.processStartBy) ? measured.processStartBy : {};

@@ -74,7 +74,7 @@ export function ruleLine(objectives: readonly Objective[], confidence: number): 
  */
 export function allowanceLines(rec: Pick<Recommendation, "allowances" | "modelErrorParams">): string[] {
   const where = (params: ErrorParams) =>
-    `the median of ${MODEL_ERROR_SOURCE.scenarios} random scenarios run in real CPython in ${MODEL_ERROR_SOURCE.sessions.length} sessions on ${new Set(MODEL_ERROR_SOURCE.sessions.flatMap((d) => d.match(/\d{4}-\d\d-\d\d/g) ?? [])).size} days (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
+    `the median of ${MODEL_ERROR_SOURCE.scenarios} random scenarios run in real CPython in ${MODEL_ERROR_SOURCE.sessions.length} sessions on ${new Set(MODEL_ERROR_SOURCE.sessions.map((d) => d.slice(0, 10))).size} days (simulated with ${params === "profile" ? "a machine profile" : "the version defaults"})`;
   return rec.allowances.flatMap(({ objective: o, allowance: a }) => {
     const reason = modelErrorReason(o.kind, o.metric, a);
     if (reason === "not a time") return [];

@@ -188,6 +188,27 @@ describe("applyProfile", () => {
     const kept = { ...old, runtime: { ...old.runtime, ipcBySize: [{ size: 65_536, cost: "7us" }] } };
     expect(parseScenario(applyProfile(SCENARIO, kept)).runtime.ipcBySize).toEqual([{ size: 65_536, cost: 7 * US }]);
     expect(parseScenario(applyProfile(SCENARIO, PROFILE)).runtime.ipcBySize).toEqual([]);
+    // Against a profile that keeps its sizes too, a scenario's own cost is kept whole: its
+    // ipcPerByte alone is linear; its ipcBySize alone goes on past its last size at the version
+    // default's ipcPerByte, not at the slope of the profile's last piece.
+    const keptLinear = parseScenario(
+      applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcPerByte: 0.3 } }, kept),
+    );
+    expect(keptLinear.runtime.ipcBySize).toEqual([]);
+    expect(keptLinear.runtime.ipcPerByte).toBe(0.3);
+    const keptOwn = parseScenario(
+      applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcBySize: mine } }, kept),
+    );
+    expect(keptOwn.runtime.ipcBySize).toEqual([{ size: 1_048_576, cost: 2 * MS }]);
+    expect(keptOwn.runtime.ipcPerByte).toBe(parseScenario(SCENARIO).runtime.ipcPerByte);
+    // A profile from before the pipe's pieces (no pipeWakeup) runs without them unless the
+    // scenario brings its own cost, by size as by byte.
+    const noPieces = { ...old, runtime: { ...PROFILE.runtime, ipcPerByte: 4 } };
+    expect(parseScenario(applyProfile(SCENARIO, noPieces)).runtime.pipeWakeup).toEqual({ dist: "constant", value: 0 });
+    expect(
+      parseScenario(applyProfile({ ...SCENARIO, runtime: { ...SCENARIO.runtime, ipcBySize: mine } }, noPieces)).runtime
+        .pipeWakeup,
+    ).toEqual(parseScenario(SCENARIO).runtime.pipeWakeup);
   });
 
   test("applyProfile leaves its input alone and returns non-scenarios unchanged", () => {

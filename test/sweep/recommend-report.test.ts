@@ -62,7 +62,7 @@ describe("formatRecommendation", () => {
       "rule: a size meets the target when the 95% upper bound over the replications does, not only the mean",
     );
     expect(lines[2]).toBe(
-      "model error: not allowed for (--no-model-error); the model's p99 ran 6.8% low at the median of 40 random scenarios run in real CPython in 3 sessions on 3 days (simulated with the version defaults), so a size close to the target may be too small",
+      "model error: not allowed for (--no-model-error); the model's p99 ran 6.8% low at the median of 40 random scenarios run in real CPython in 3 sessions on 2 days (simulated with the version defaults), so a size close to the target may be too small",
     );
     expect(lines[3]).toBe("recommended: process pool with 5 workers (6 processes, 6 threads)");
     expect(lines[4]).toBe(
@@ -102,7 +102,7 @@ describe("formatRecommendation", () => {
     expect(allowance?.factor).toBeCloseTo(1 / (1 - 0.0676), 12);
     const allowed = { ...rec, allowances: objectives.map((objective) => ({ objective, allowance })) };
     expect(allowanceLines(allowed)).toEqual([
-      "model error: p99's bound (and mean) judged at 1.073 × the simulated value, because the model's p99 ran 6.8% low at the median of 40 random scenarios run in real CPython in 3 sessions on 3 days (simulated with the version defaults); this corrects the typical bias only (about half of held-out scenarios were further off); --no-model-error judges the simulation as it is",
+      "model error: p99's bound (and mean) judged at 1.073 × the simulated value, because the model's p99 ran 6.8% low at the median of 40 random scenarios run in real CPython in 3 sessions on 2 days (simulated with the version defaults); this corrects the typical bias only (about half of held-out scenarios were further off); --no-model-error judges the simulation as it is",
     ]);
     // With a machine profile, the error measured with one.
     const profiled = {
