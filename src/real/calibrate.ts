@@ -40,6 +40,8 @@ export interface ExperimentRecord {
   interval?: number;
   /** asyncio-timer: the sleep it asked for, in ns. */
   asked?: number;
+  /** process-fork: each os.fork() call's own time in the parent, ns. */
+  calls?: number[];
   /** process-start: the pool's start method. */
   startMethod?: string | null;
   /** cold-start: a unit of Python right after a 20 ms sleep, and the same at once after it. */
@@ -228,6 +230,11 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
   for (const [n, values] of bySize(e["process-fork"]?.points ?? [])) {
     put(`process-fork-${n}`, values, `first submit to a new fork ProcessPoolExecutor(${n}): how long it blocks`);
   }
+  put(
+    "fork-call",
+    e["process-fork"]?.calls,
+    "os.fork() in the pool's parent: its before-fork hook to its after-fork hook",
+  );
   put("sleep-overshoot", e["sleep-overshoot"]?.samples, "time.sleep(1 ms) minus 1 ms");
   const late = timerTailOf(e["timer-tail"]?.samples ?? []);
   if (late) {

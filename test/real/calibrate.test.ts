@@ -46,6 +46,21 @@ describe("runCalibration in CPython", () => {
     );
   });
 
+  test("process-fork times each os.fork in the parent: one per worker forked, each shorter than the submit that forked it", async () => {
+    const run = await runCalibration({ only: ["process-fork"], scale: 0.4, handleSignals: false });
+    const e = run.experiments["process-fork"]!;
+    const points = e.points ?? [];
+    // Rounds of a 1-worker and a 4-worker pool: 5 forks a round.
+    expect(points.length % 2).toBe(0);
+    expect(e.calls).toHaveLength((points.length / 2) * 5);
+    const longestSubmit = Math.max(...points.map(([, ns]) => ns));
+    for (const ns of e.calls ?? []) {
+      expect(ns).toBeGreaterThan(0);
+      expect(ns).toBeLessThan(longestSubmit);
+    }
+    expect(measurements(run)["fork-call"]?.n).toBe(e.calls?.length);
+  });
+
   test("runCalibration rejects bad options and interpreters it cannot use, naming them", async () => {
     await expect(runCalibration({ scale: 0 })).rejects.toThrow(
       "invalid scale: 0 (expected a number above 0, at most 100)",
