@@ -74,13 +74,17 @@ print(json.dumps(r))
       // step runs about twice too long; the ones after it, sized from the steps before them, come
       // back to their 2 ms. Margins are wide (a busy or shared core changes speed): the harness
       // takes a reading only within 4x of the calibration, so a 3x error left a core that slowed
-      // by a third after the measurement below with no reading at all (a CI run gave 2.29x).
+      // by a third after the measurement below with no reading at all (a CI run gave 2.29x). The
+      // machine's rate is the fastest of five measurements: with one, a measurement slowed by other
+      // work beside it left the first step only 1.2x too long (the suite run beside two busy loops).
       const out = await runPython(
         python.command,
         `${PRELUDE}
 import time
 n = 200_000
-t = time.thread_time_ns(); harness.hold(n); per_us = n * 1000 / max(1, time.thread_time_ns() - t)
+per_us = 0
+for _ in range(5):  # the fastest of five: the first step can hardly run faster than that
+    t = time.thread_time_ns(); harness.hold(n); per_us = max(per_us, n * 1000 / max(1, time.thread_time_ns() - t))
 st = harness.State({"pythonItersPerUs": 10.0, "releaseBytesPerUs": 1000.0, "holdUnitsPerUs": 2 * per_us}, None, 0, timed=True)
 recs = []
 for i in range(30):
