@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type MachineProfile, readProfile, writeProfile } from "../src/real/profile.js";
-import { runtimeFromMeasurements } from "../src/real/runtime-map.js";
+import { keptRoundTrips, runtimeFromMeasurements } from "../src/real/runtime-map.js";
 
 const args = process.argv.slice(2);
 let addDir: string | null = null;
@@ -56,12 +56,7 @@ for (const file of files) {
     }
   }
   // The round trips by payload size, as their medians (the raw points are not kept).
-  const roundTrips: [number, number][] = [];
-  for (const [name, q] of Object.entries(measured)) {
-    const size = /^process-roundtrip-(\d+)$/.exec(name)?.[1];
-    if (size !== undefined) roundTrips.push([Number(size), q.median]);
-  }
-  roundTrips.sort((a, b) => a[0] - b[0]);
+  const roundTrips = keptRoundTrips(measured);
   const { runtime, derived, coldStart, timerTail } = runtimeFromMeasurements(measured, roundTrips);
   const old = profile.runtime as Record<string, unknown>;
   const changed = Object.keys(runtime).filter((k) => JSON.stringify(old[k]) !== JSON.stringify(runtime[k]));

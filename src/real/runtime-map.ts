@@ -28,10 +28,9 @@ import type { MeasuredQuantity } from "./profile.js";
  *   make slow: it charged 64 KiB messages twice what they measure.)
  * - processStart: the first call of a new pool minus a warm round trip.
  * - forkCost: how much longer the first submit to a new fork pool blocks with 4 workers than with
- *   1, over 3 (it forks every worker in turn).
- * (fork-call, os.fork's own time in that parent from its before-fork hook to its after-fork hook,
- * is measured and kept, not mapped: see docs/model.md, "Tried, not kept: the child from the end
- * of os.fork".)
+ *   1, over 3 (it forks every worker in turn). (fork-call, os.fork's own time in that parent from
+ *   its before-fork hook to its after-fork hook, is measured and kept, not mapped: docs/model.md,
+ *   "Tried, not kept: the child from the end of os.fork".)
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
  * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
@@ -140,17 +139,31 @@ export function ipcCurveOf(
   measured: Record<string, MeasuredQuantity>,
   wakeups: boolean,
 ): { ipcBySize: { size: number; cost: string }[]; ipcPerByte: number } | null {
-  const wake = wakeups ? (measured.wakeup?.median ?? 0) : 0;
-  const medians: [number, number][] = [];
+  const curve = ipcCurve(lessPipeWakeups(keptRoundTrips(measured), wakeups ? (measured.wakeup?.median ?? 0) : 0));
+  return curve && ipcRuntime(curve);
+}
+
+/** The round trips a profile keeps (process-roundtrip-<bytes>), as [bytes, median ns] by size. */
+export function keptRoundTrips(measured: Record<string, MeasuredQuantity>): [number, number][] {
+  const roundTrips: [number, number][] = [];
   for (const [name, q] of Object.entries(measured)) {
     const size = /^process-roundtrip-(\d+)$/.exec(name)?.[1];
-    if (size !== undefined) medians.push([Number(size), q.median - 2 * pipeWakeups(Number(size)) * wake]);
+    if (size !== undefined) roundTrips.push([Number(size), q.median]);
   }
-  medians.sort((a, b) => a[0] - b[0]);
-  const curve = ipcCurve(medians);
-  return (
-    curve && { ipcBySize: curve.points.map((p) => ({ size: p.size, cost: dur(p.cost) })), ipcPerByte: curve.perByte }
-  );
+  return roundTrips.sort((a, b) => a[0] - b[0]);
+}
+
+/** Round trips by size less the pipe's wake-ups of their messages, `wake` ns each, both ways. */
+function lessPipeWakeups(medians: readonly [number, number][], wake: number): [number, number][] {
+  return medians.map(([x, y]) => [x, y - 2 * pipeWakeups(x) * wake]);
+}
+
+/** A cost curve as runtime parameters (scenario syntax). */
+function ipcRuntime(curve: NonNullable<ReturnType<typeof ipcCurve>>): {
+  ipcBySize: { size: number; cost: string }[];
+  ipcPerByte: number;
+} {
+  return { ipcBySize: curve.points.map((p) => ({ size: p.size, cost: dur(p.cost) })), ipcPerByte: curve.perByte };
 }
 
 export interface RuntimeMapping {
@@ -292,7 +305,7 @@ export function runtimeFromMeasurements(
   }
   if (roundTrips.length > 0 && handoff && wake) {
     // The pipe's wake-ups, in both directions, come off; what is left is pickling and copying.
-    const medians = mediansByX(roundTrips).map(([x, y]): [number, number] => [x, y - 2 * pipeWakeups(x) * wake.median]);
+    const medians = lessPipeWakeups(mediansByX(roundTrips), wake.median);
     const fit = throughFirst(medians, FIT_MAX_BYTES);
     // Two thread hand-offs (submit to the manager, the manager to the call queue's feeder) and
     // three wake-ups (the worker's read, the manager's read, the caller's future) are not pickling.
@@ -300,10 +313,8 @@ export function runtimeFromMeasurements(
     runtime.ipcBase = dur(Math.max(1000, fixed / 4));
     // The cost by size goes through the medians; past the largest, the slope of the last piece.
     const curve = ipcCurve(medians);
-    if (curve) {
-      runtime.ipcBySize = curve.points.map((p) => ({ size: p.size, cost: dur(p.cost) }));
-      runtime.ipcPerByte = curve.perByte;
-    } else {
+    if (curve) Object.assign(runtime, ipcRuntime(curve));
+    else {
       // A negative slope (noisy round trips, or wake-ups measured long) is clamped to 0; the
       // derived quantity below keeps the fitted value, so the profile shows it.
       runtime.ipcPerByte = Math.max(0, Math.round((fit.slope / 4) * 1000) / 1000);
