@@ -8,7 +8,12 @@ with "warm" every worker has run once before the first arrival.
 
 Prints when, after the first arrival, the forks ended, the manager thread queued its first call,
 the call queue's feeder thread started and pickled its first call, and a worker ran it; the
-first 12 tasks' latencies; and the 50th, 95th and 99th percentiles of all of them, in ms.
+first 12 tasks' latencies; and the 50th, 95th and 99th percentiles of all of them, in ms. Then,
+call by call, by when the call was submitted (before 150 ms, to 400 ms, after): the time from
+submit to the manager thread putting it on the call queue and from submit to a worker starting it
+(the k-th submitted against the k-th started), and from the worker's end to the manager thread
+taking the result (exact: the worker returns its end time); and the event loop's iterations
+longer than 1 ms in the first 200 ms (start:duration).
 Compared with `gilsim real` and the model in docs/model.md, section 10 ("A cold process pool
 behind a busy event loop").
 
@@ -16,6 +21,7 @@ behind a busy event loop").
 """
 
 import asyncio
+import asyncio.base_events
 import concurrent.futures
 import concurrent.futures.process as cfp
 import json
@@ -48,8 +54,16 @@ sys.stdin.read()
 """
 
 
+CALLS = {}  # work id: {"submit": ns, "queued": ns, "result": ns, "end": ns (the worker's)}
+ITERATIONS = []  # (start, end) of each event loop iteration
+
+
 def mark(what):
     EVENTS.append((what, now()))
+
+
+def call_mark(work_id, what, when=None):
+    CALLS.setdefault(work_id, {})[what] = now() if when is None else when
 
 
 def instrument():
@@ -71,6 +85,41 @@ def instrument():
     mpq.Queue._start_thread = start_marked
     os.register_at_fork(after_in_parent=lambda: mark("a fork returned in the parent"))
 
+    # Call by call: submitted (the loop), put on the call queue and its result taken (the manager).
+    submit = cfp.ProcessPoolExecutor.submit
+
+    def submit_marked(self, fn, *args, **kwargs):
+        future = submit(self, fn, *args, **kwargs)
+        call_mark(self._queue_count - 1, "submit")
+        return future
+
+    cfp.ProcessPoolExecutor.submit = submit_marked
+    put = mpq.Queue.put
+
+    def put_marked(self, obj, *args, **kwargs):
+        if hasattr(obj, "work_id"):
+            call_mark(obj.work_id, "queued")
+        return put(self, obj, *args, **kwargs)
+
+    mpq.Queue.put = put_marked
+    take = cfp._ExecutorManagerThread.process_result_item
+
+    def take_marked(self, item):
+        if hasattr(item, "work_id") and isinstance(getattr(item, "result", None), tuple):
+            call_mark(item.work_id, "result")
+            call_mark(item.work_id, "end", item.result[1])
+        return take(self, item)
+
+    cfp._ExecutorManagerThread.process_result_item = take_marked
+    run_once = asyncio.base_events.BaseEventLoop._run_once
+
+    def run_once_marked(self):
+        began = now()
+        run_once(self)
+        ITERATIONS.append((began, now()))
+
+    asyncio.base_events.BaseEventLoop._run_once = run_once_marked
+
 
 def spin(ns):
     end = now() + ns
@@ -79,10 +128,10 @@ def spin(ns):
 
 
 def work(sleep_ns):
-    """Runs in a worker: the offloaded sleep; returns when it began."""
+    """Runs in a worker: the offloaded sleep; returns when it began and when it ended."""
     began = now()
     time.sleep(sleep_ns / 1e9)
-    return began
+    return began, now()
 
 
 RECORDS = []  # (arrival, end, [worker start of each offload])
@@ -93,10 +142,10 @@ async def task(sent, loop, pool, rng):
     if rng.random() < 3 / 7:
         spin(4_130_000)
         spin(int(rng.uniform(317_000, 952_000)))
-        starts.append(await loop.run_in_executor(pool, work, int(rng.expovariate(1 / 1.69e6))))
+        starts.append((await loop.run_in_executor(pool, work, int(rng.expovariate(1 / 1.69e6))))[0])
     else:
         for ns in (1_980_000, 7_220_000):
-            starts.append(await loop.run_in_executor(pool, work, ns))
+            starts.append((await loop.run_in_executor(pool, work, ns))[0])
     RECORDS.append((sent, now(), starts))
 
 
@@ -105,6 +154,7 @@ async def main():
     pool = concurrent.futures.ProcessPoolExecutor(2)
     if WARM:
         await asyncio.gather(*[loop.run_in_executor(pool, work, 1000) for _ in range(4)])
+        CALLS.clear()
     rng = random.Random(SEED)
     r, w = os.pipe()
     sender = subprocess.Popen([sys.executable, "-c", SENDER, str(w)], stdin=subprocess.PIPE, pass_fds=(w,))
@@ -160,3 +210,30 @@ def q(p):
 
 
 print("latency (ms): p50 %.1f  p95 %.1f  p99 %.1f" % (q(0.5), q(0.95), q(0.99)))
+
+
+def spread(values):
+    values = sorted(values)
+    if not values:
+        return "-"
+    return "n %d, median %.2f, p90 %.2f, max %.2f" % (
+        len(values), values[len(values) // 2], values[int(0.9 * len(values))], values[-1])
+
+
+calls = [c for _, c in sorted(CALLS.items()) if "submit" in c]
+starts = sorted(s for _, _, task_starts in RECORDS for s in task_starts)
+for c, began in zip(sorted(calls, key=lambda c: c["submit"]), starts):
+    c["start"] = began
+WINDOWS = ((0, 150), (150, 400), (400, float("inf")))
+for label, a, b, by in (
+    ("submit -> on the call queue", "submit", "queued", "submit"),
+    ("submit -> a worker starts it", "submit", "start", "submit"),
+    ("worker's end -> manager takes the result", "end", "result", "end"),
+):
+    cells = []
+    for lo, hi in WINDOWS:
+        sel = [(c[b] - c[a]) / 1e6 for c in calls if a in c and b in c and lo <= (c[by] - first) / 1e6 < hi]
+        cells.append("[%d, %s) ms: %s" % (lo, "end" if hi == float("inf") else "%d" % hi, spread(sel)))
+    print("%s (ms), by %s time: %s" % (label, "the worker's end" if by == "end" else "submit", "; ".join(cells)))
+print("loop iterations over 1 ms in the first 200 ms (start:duration, ms):", " ".join(
+    "%d:%.1f" % ((a - first) / 1e6, (b - a) / 1e6) for a, b in ITERATIONS if 0 <= a - first < 200e6 and b - a > 1e6))
