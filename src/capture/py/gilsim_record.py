@@ -17,7 +17,7 @@ And in code the program controls:
       gilsim_record.name("GET /items", request_start=headers.get("x-request-start"))
 
 Per task it records wall time and thread CPU time (time.thread_time_ns), and each call into code
-that releases the GIL, holds it without check points, or waits, with its wall time:
+that releases the GIL or holds it without check points, with its wall and thread CPU time:
   class "r": C code that releases the GIL while it works: hashlib (inputs of 2 KiB or more),
              zlib, sqlite3 (execute and fetch: one GIL release per row stepped, n rows)
   class "h": C code that holds the GIL with no check points: json, hashlib below 2 KiB
@@ -25,13 +25,9 @@ that releases the GIL, holds it without check points, or waits, with its wall ti
   class "s": time.sleep (the requested time is kept)
 Asyncio tasks also record each callback run of their coroutine (class "run"), and each call they
 offload with run_in_executor or asyncio.to_thread (class "off"), with the calls made inside it.
-Reading a thread's CPU clock is a system call, 1.6 us in a loop on a 2-vCPU VM but about 6 us
-between a server's other work (the demo service, 2026-12-02), so it is read only where the fit
-needs it exactly: at a task's (or a callback run's, or an offload's) start and end, and around a
-class "r" call, whose CPU is the work it does without the GIL (its c0, the CPU at entry, also cuts
-the task's Python into exactly known spans). Classes "h", "w" and "s" are timed by wall time alone
-(cpu and c0 -1): an "h" call holds the GIL and runs as long as it takes, and a "w" or "s" call's
-CPU is a system call's; the fit takes their CPU from their wall time and the GIL's busy periods.
+Thread CPU time is a system call (about 1 us on a VM); it is read twice per recorded call, except
+for class "h", whose calls hold the GIL and never wait: they are timed by wall time alone (cpu and
+c0 -1), and the fit takes their CPU time to be their wall time.
 
 Output: one JSON object per line. A "recording" header per process (the interpreter, the machine,
 the clocks), then one line per task:
@@ -337,11 +333,10 @@ def _call_n(t, head, fn, args, kwargs, n_of):
         t.segs.append((head, w0 - t.start, _perf() - w0, c1 - c0, n, _since(t, c0, track), track))
 
 
-def _call_wall(t, head, fn, args, kwargs):
-    """Runs a call timed by wall time alone (cpu and c0 -1): one that holds the GIL and does not
-    wait (json, a small hash), whose CPU time is its wall time unless the OS took the core away,
-    or one that waits (a socket, select), whose CPU is a system call's. The fit estimates both so;
-    not reading the thread CPU clock, a system call, keeps these calls cheap."""
+def _call_held(t, head, fn, args, kwargs):
+    """Runs a call that holds the GIL and does not wait (json, a small hash): wall time only. Its
+    CPU time is its wall time unless the OS took the core away, and the fit estimates it so
+    (cpu and c0 -1); not reading the thread CPU clock, a system call, keeps these short calls cheap."""
     w0 = _perf()
     try:
         return fn(*args, **kwargs)
@@ -352,7 +347,7 @@ def _call_wall(t, head, fn, args, kwargs):
 def _recorded(cls, label, fn):
     """Wraps `fn` so that, inside a task, each call is recorded as a segment of class `cls`."""
     head = _head(cls, label)
-    call = _call if cls == "r" else _call_wall
+    call = _call_held if cls == "h" else _call
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -391,13 +386,8 @@ def _patch_sleep():
         t = _current.get()
         if t is None:
             return original(seconds)
-        w0 = _perf()
-        try:
-            return original(seconds)
-        finally:
-            # wall time alone, as for class "w"; n is the time asked for
-            requested = int(max(0.0, seconds) * 1e9)
-            t.segs.append((head, w0 - t.start, _perf() - w0, -1, requested, -1, _local.track))
+        requested = int(max(0.0, seconds) * 1e9)
+        return _call_n(t, head, original, (seconds,), {}, lambda _: requested)
 
     time.sleep = sleep
 
@@ -422,7 +412,7 @@ def _hash_call(t, fn, args, kwargs, size):
     """A hashlib call on `size` bytes: hashlib releases the GIL for 2 KiB or more."""
     if size >= 2048:
         return _call(t, _HASH_RELEASES, fn, args, kwargs)
-    return _call_wall(t, _HASH_HOLDS, fn, args, kwargs)
+    return _call_held(t, _HASH_HOLDS, fn, args, kwargs)
 
 
 class _Hash:
