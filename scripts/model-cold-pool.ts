@@ -2,10 +2,9 @@
  * The model's side of scripts/plain-cold-pool.py: a validation record with an event loop offloading
  * to a process pool (s1-023 by default), simulated with its session profile at several seeds, and
  * for each the figures the plain program prints of real CPython, call by call, by when the call
- * was submitted or ended (before 150 ms, to 400 ms, after): submit to a worker starting it (the
- * k-th submitted against the k-th started, as the plain program pairs them), and the worker's end
- * to its coroutine resuming (the plain program's "manager takes the result" is 0.2 to 0.5 ms
- * before that); and the event loop's iterations longer than 1 ms in the first 200 ms.
+ * was submitted or ended (before 150 ms, to 400 ms, after): submit to a worker starting it, and the
+ * worker's end to its coroutine resuming (the plain program's "manager takes the result" is 0.2 to
+ * 0.5 ms before that); and the event loop's iterations longer than 1 ms in the first 200 ms.
  * docs/model.md, section 10 ("A cold process pool behind a busy event loop").
  *
  *   tsx scripts/model-cold-pool.ts [--record data/validation/random/seed-1/s1-023.json] [--seeds 3]
@@ -46,6 +45,7 @@ try {
   usage(`cannot read ${values.record}: ${(error as Error).message.split("\n")[0]}`);
 }
 if (!record.profile) usage(`${values.record} has no session profile`);
+if (!Number.isInteger(record.input?.seed)) usage(`${values.record} has no input.seed`);
 
 const MS = 1e6;
 const WINDOWS: [number, number][] = [
@@ -68,16 +68,22 @@ function byWindow(rows: [number, number][]): string {
   }).join("; ");
 }
 
-/** Offload steps (submits, on the loop's thread) and the steps a worker process ran for them. */
+/**
+ * Each offload step (its submit and the coroutine's resumption, on the loop's thread) with the
+ * first start and the last end of the steps a worker process ran inside it.
+ */
 function calls(trace: Trace): { submit: number; start: number; end: number; resumed: number }[] {
   const out: { submit: number; start: number; end: number; resumed: number }[] = [];
   for (const task of trace.tasks) {
-    const offloads = task.steps.filter((s) => s.kind === "offload");
     const inWorker = task.steps.filter((s) => (trace.threads[s.thread]?.process ?? 0) !== 0);
-    offloads.forEach((o, i) => {
-      const w = inWorker[i];
-      if (w) out.push({ submit: o.start, start: w.start, end: w.end, resumed: o.end });
-    });
+    for (const o of task.steps) {
+      if (o.kind !== "offload") continue;
+      const mine = inWorker.filter((w) => w.start >= o.start && w.end <= o.end);
+      if (mine.length === 0) continue;
+      const start = Math.min(...mine.map((w) => w.start));
+      const end = Math.max(...mine.map((w) => w.end));
+      out.push({ submit: o.start, start, end, resumed: o.end });
+    }
   }
   return out;
 }
@@ -87,15 +93,13 @@ for (let k = 0; k < seeds; k++) {
   const trace = simulate(parseScenario(input, record.id), { seed: record.input.seed + k, trace: true }).trace as Trace;
   const first = Math.min(...trace.tasks.map((t) => t.arrival));
   const all = calls(trace);
-  const submits = all.map((c) => c.submit).sort((a, b) => a - b);
-  const starts = all.map((c) => c.start).sort((a, b) => a - b);
   const latencies = trace.tasks.map((t) => (t.end - t.arrival) / MS).sort((a, b) => a - b);
   const q = (p: number) =>
     (latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number).toFixed(1);
   console.log(
     `${record.id}, seed ${record.input.seed + k}: latency (ms) p50 ${q(0.5)}  p95 ${q(0.95)}  p99 ${q(0.99)}`,
   );
-  const toStart = submits.map((s, i): [number, number] => [(s - first) / MS, ((starts[i] as number) - s) / MS]);
+  const toStart = all.map((c): [number, number] => [(c.submit - first) / MS, (c.start - c.submit) / MS]);
   console.log(`  submit -> a worker starts it (ms), by submit time: ${byWindow(toStart)}`);
   const back = all.map((c): [number, number] => [(c.end - first) / MS, (c.resumed - c.end) / MS]);
   console.log(`  worker's end -> its coroutine resumes (ms), by the worker's end time: ${byWindow(back)}`);

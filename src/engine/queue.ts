@@ -3,9 +3,9 @@
  *
  * The heap is two typed arrays in heap order, each event's time and its slot; the slot holds the
  * event's handler index, numeric argument, priority and insertion number. A sift moves two values a
- * level, and reads a slot's priority and insertion number only between events at the same time
- * (four arrays a level before, which made the engine about 8% slower on M/M/4; ties are rarer than
- * levels). A push or pop allocates nothing once the arrays have grown to the largest number of
+ * level, and reads a slot's priority and insertion number only between events at the same time,
+ * which are rarer than levels (with four arrays a level the engine ran M/M/4 at 0.61 to 0.68 of the
+ * lean reference loop, with two at 0.70 to 0.75). A push or pop allocates nothing once the arrays have grown to the largest number of
  * pending events. Each event carries a handler index and a numeric argument rather than a closure.
  *
  * Cancellation costs no lookup: an event's id is its slot plus SLOTS times the slot's generation,
