@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { endQuietlyOnBrokenPipe } from "../src/cli/io.js";
 import { simulate } from "../src/model/simulate.js";
 import { applyProfile } from "../src/real/profile.js";
 import { parseScenario } from "../src/scenario/scenario.js";
@@ -31,11 +32,7 @@ try {
 } catch (error) {
   usage((error as Error).message.split("\n")[0] as string);
 }
-// A closed pipe (| head) ends the output quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
+endQuietlyOnBrokenPipe(false); // a closed pipe (| head) ends the output quietly
 const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) usage(`invalid --seeds: ${values.seeds} (expected a positive integer)`);
 let record: { id: string; input: Record<string, unknown> & { seed: number }; profile?: unknown };

@@ -10,6 +10,7 @@
  *   tsx scripts/validation-warmup.ts [--seed 2] [--dir data/validation/random] [--warmup 300]
  */
 import { parseArgs } from "node:util";
+import { endQuietlyOnBrokenPipe } from "../src/cli/io.js";
 import { median } from "../src/validate/errors.js";
 import { RANDOM_DATA_DIR, readSet } from "../src/validate/record.js";
 import { hasProcessPool, meanOf, WARMUP_KEYS, type WarmupRow, warmupErrors } from "../src/validate/warmup.js";
@@ -30,11 +31,7 @@ try {
 } catch (error) {
   usage((error as Error).message.split("\n")[0] as string);
 }
-// A closed pipe (| head) ends the output quietly.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
+endQuietlyOnBrokenPipe(false); // a closed pipe (| head) ends the output quietly
 const seed = Number(values.seed);
 const warmupMs = Number(values.warmup);
 if (!Number.isInteger(seed) || !(warmupMs > 0)) usage("--seed takes an integer and --warmup a number of ms above 0");
