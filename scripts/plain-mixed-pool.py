@@ -1,0 +1,105 @@
+"""The random validation scenario s2-050 as a plain program, without the harness: a
+ThreadPoolExecutor of 4, 275 tasks arriving at fixed times 161 a second; each task, with even odds,
+either pure Python for a lognormal time of thread CPU (median 4.61 ms, p99 13.8 ms) or one sha256
+call (GIL released) sized to take uniform 6.68 to 20 ms at this machine's hashing rate.
+
+Per kind of task it prints the mean time asked for, and from the task's start to its end the wall
+time, the thread's CPU time, its time runnable but waiting for a CPU (run_delay of
+/proc/thread-self/schedstat, Linux) and the rest, the wait for the GIL; the mean wait before the
+task started, and the latency percentiles. Compared with the model in docs/model.md, section 10
+("Thread pools mixing Python and long hashes").
+
+    python3 scripts/plain-mixed-pool.py [seed]
+"""
+import concurrent.futures
+import hashlib
+import math
+import random
+import statistics
+import sys
+import time
+
+now = time.perf_counter_ns
+cpu = time.thread_time_ns
+rng = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+BUF = memoryview(bytes(range(256)) * (64 << 12))  # 64 MiB
+
+
+def rate():
+    """Bytes of sha256 a nanosecond of thread CPU, the best of five 8 MiB hashes."""
+    best = 0
+    for _ in range(5):
+        c0 = cpu()
+        hashlib.sha256(BUF[: 8 << 20]).digest()
+        best = max(best, (8 << 20) / (cpu() - c0))
+    return best
+
+
+R = rate()
+
+
+def sched():
+    """This thread's CPU time and its time waiting for a CPU, ns."""
+    with open("/proc/thread-self/schedstat") as f:
+        a, b, _ = f.read().split()
+    return int(a), int(b)
+
+
+def spin_cpu(ns):
+    """Pure Python until this thread has used ns of CPU."""
+    end = cpu() + ns
+    while cpu() < end:
+        x = 0
+        for i in range(2000):
+            x ^= i
+
+
+def task(kind, ns, arrival):
+    start, c0, s0 = now(), cpu(), sched()
+    if kind == "py":
+        spin_cpu(ns)
+    else:
+        hashlib.sha256(BUF[: int(ns * R)]).digest()
+    end, c1, s1 = now(), cpu(), sched()
+    return kind, ns, arrival, start, end, c1 - c0, s1[1] - s0[1]
+
+
+sigma = math.log(13.8 / 4.61) / 2.326
+plan = []
+for i in range(275):
+    if rng.random() < 0.5:
+        plan.append(("py", int(4.61e6 * math.exp(sigma * rng.gauss(0, 1)))))
+    else:
+        plan.append(("hash", int(rng.uniform(6.68e6, 20e6))))
+pool = concurrent.futures.ThreadPoolExecutor(4)
+pool.submit(lambda: None).result()
+t0 = now() + 10_000_000
+futures = []
+for i, (kind, ns) in enumerate(plan):
+    at = t0 + int(i * 1e9 / 161)
+    d = at - now()
+    if d > 0:
+        time.sleep(d / 1e9)
+    futures.append(pool.submit(task, kind, ns, at))
+results = [f.result() for f in futures]
+
+
+def ms(values):
+    return statistics.mean(values) / 1e6
+
+
+for kind in ("py", "hash"):
+    rs = [r for r in results if r[0] == kind]
+    wall = [r[4] - r[3] for r in rs]
+    cpus = [r[5] for r in rs]
+    queued = [r[6] for r in rs]
+    gil = [w - c - q for w, c, q in zip(wall, cpus, queued)]
+    print(
+        "%s: n %d, asked %.2f ms; from its start to its end: wall %.2f, CPU %.2f, waiting for a CPU %.2f, "
+        "the rest (the GIL) %.2f; before its start %.2f; latency p50 %.2f"
+        % (kind, len(rs), ms([r[1] for r in rs]), ms(wall), ms(cpus), ms(queued), ms(gil),
+           ms([r[3] - r[2] for r in rs]), sorted((r[4] - r[2]) / 1e6 for r in rs)[len(rs) // 2])
+    )
+latencies = sorted((r[4] - r[2]) / 1e6 for r in results)
+n = len(latencies)
+print("latency (ms): p50 %.2f  p95 %.2f  p99 %.2f" % (latencies[n // 2], latencies[int(0.95 * n)], latencies[int(0.99 * n)]))
