@@ -4,10 +4,12 @@ either pure Python for a lognormal time of thread CPU (median 4.61 ms, p99 13.8 
 call (GIL released) sized to take uniform 6.68 to 20 ms at this machine's hashing rate.
 
 Per kind of task it prints the mean time asked for, and from the task's start to its end the wall
-time, the thread's CPU time, its time runnable but waiting for a CPU (run_delay of
-/proc/thread-self/schedstat, Linux) and the rest, the wait for the GIL; the mean wait before the
-task started, and the latency percentiles. Compared with the model in docs/model.md, section 10
-("Thread pools mixing Python and long hashes").
+time and the thread's CPU time; for all tasks together, the worker threads' time runnable but
+waiting for a CPU (run_delay of /proc/<pid>/task/<tid>/schedstat, Linux, read once after the run:
+reading it in a task would drop the GIL for each system call, and beside a Python thread each drop
+can cost a whole switch interval); the mean wait before the task started, and the latency
+percentiles. Compared with the model in docs/model.md, section 10 ("Thread pools mixing Python and
+long hashes").
 
     python3 scripts/plain-mixed-pool.py [seed]
 """
@@ -17,6 +19,7 @@ import math
 import random
 import statistics
 import sys
+import threading
 import time
 
 now = time.perf_counter_ns
@@ -38,11 +41,10 @@ def rate():
 R = rate()
 
 
-def sched():
-    """This thread's CPU time and its time waiting for a CPU, ns."""
-    with open("/proc/thread-self/schedstat") as f:
-        a, b, _ = f.read().split()
-    return int(a), int(b)
+def run_delay(tid):
+    """A thread's time runnable but waiting for a CPU so far, ns."""
+    with open("/proc/self/task/%d/schedstat" % tid) as f:
+        return int(f.read().split()[1])
 
 
 def spin_cpu(ns):
@@ -55,13 +57,13 @@ def spin_cpu(ns):
 
 
 def task(kind, ns, arrival):
-    start, c0, s0 = now(), cpu(), sched()
+    start, c0 = now(), cpu()
     if kind == "py":
         spin_cpu(ns)
     else:
         hashlib.sha256(BUF[: int(ns * R)]).digest()
-    end, c1, s1 = now(), cpu(), sched()
-    return kind, ns, arrival, start, end, c1 - c0, s1[1] - s0[1]
+    end, c1 = now(), cpu()
+    return kind, ns, arrival, start, end, c1 - c0, threading.get_native_id()
 
 
 sigma = math.log(13.8 / 4.61) / 2.326
@@ -72,7 +74,17 @@ for i in range(275):
     else:
         plan.append(("hash", int(rng.uniform(6.68e6, 20e6))))
 pool = concurrent.futures.ThreadPoolExecutor(4)
+ready = threading.Barrier(4)  # four tasks at once: the pool starts all four of its threads
+
+
+def started():
+    ready.wait()
+    return threading.get_native_id()
+
+
+workers = set(f.result() for f in [pool.submit(started) for _ in range(4)])
 pool.submit(lambda: None).result()
+delay0 = {tid: run_delay(tid) for tid in workers}
 t0 = now() + 10_000_000
 futures = []
 for i, (kind, ns) in enumerate(plan):
@@ -82,6 +94,7 @@ for i, (kind, ns) in enumerate(plan):
         time.sleep(d / 1e9)
     futures.append(pool.submit(task, kind, ns, at))
 results = [f.result() for f in futures]
+waited = sum(run_delay(tid) - delay0[tid] for tid in delay0)
 
 
 def ms(values):
@@ -90,16 +103,19 @@ def ms(values):
 
 for kind in ("py", "hash"):
     rs = [r for r in results if r[0] == kind]
-    wall = [r[4] - r[3] for r in rs]
-    cpus = [r[5] for r in rs]
-    queued = [r[6] for r in rs]
-    gil = [w - c - q for w, c, q in zip(wall, cpus, queued)]
     print(
-        "%s: n %d, asked %.2f ms; from its start to its end: wall %.2f, CPU %.2f, waiting for a CPU %.2f, "
-        "the rest (the GIL) %.2f; before its start %.2f; latency p50 %.2f"
-        % (kind, len(rs), ms([r[1] for r in rs]), ms(wall), ms(cpus), ms(queued), ms(gil),
+        "%s: n %d, asked %.2f ms; from its start to its end: wall %.2f, CPU %.2f; before its start %.2f; "
+        "latency p50 %.2f"
+        % (kind, len(rs), ms([r[1] for r in rs]), ms([r[4] - r[3] for r in rs]), ms([r[5] for r in rs]),
            ms([r[3] - r[2] for r in rs]), sorted((r[4] - r[2]) / 1e6 for r in rs)[len(rs) // 2])
     )
+busy = sum(r[4] - r[3] for r in results)
+cpu_all = sum(r[5] for r in results)
+print(
+    "all tasks: the workers waited %.2f ms a task for a CPU (%d workers, run_delay over the run), "
+    "the rest of their wall time beyond CPU %.2f ms a task (the GIL, and waits between tasks)"
+    % (waited / len(results) / 1e6, len(delay0), (busy - cpu_all - waited) / len(results) / 1e6)
+)
 latencies = sorted((r[4] - r[2]) / 1e6 for r in results)
 n = len(latencies)
 print("latency (ms): p50 %.2f  p95 %.2f  p99 %.2f" % (latencies[n // 2], latencies[int(0.95 * n)], latencies[int(0.99 * n)]))
