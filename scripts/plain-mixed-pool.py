@@ -4,8 +4,9 @@ either pure Python for a lognormal time of thread CPU (median 4.61 ms, p99 13.8 
 call (GIL released) sized to take uniform 6.68 to 20 ms at this machine's hashing rate.
 
 Per kind of task it prints the mean time asked for, and from the task's start to its end the wall
-time and the thread's CPU time; for all tasks together, the worker threads' time runnable but
-waiting for a CPU (run_delay of /proc/<pid>/task/<tid>/schedstat, Linux, read once after the run:
+time and the thread's CPU time; for all tasks together, their wall time beyond CPU and the worker
+threads' time runnable but waiting for a CPU over the whole run, an upper bound of that wait inside
+the tasks (run_delay of /proc/<pid>/task/<tid>/schedstat, Linux, read before and after the run:
 reading it in a task would drop the GIL for each system call, and beside a Python thread each drop
 can cost a whole switch interval); the mean wait before the task started, and the latency
 percentiles. Compared with the model in docs/model.md, section 10 ("Thread pools mixing Python and
@@ -25,7 +26,7 @@ import time
 now = time.perf_counter_ns
 cpu = time.thread_time_ns
 rng = random.Random(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
-BUF = memoryview(bytes(range(256)) * (64 << 12))  # 64 MiB
+PROBE = memoryview(bytes(range(256)) * (8 << 12))  # 8 MiB
 
 
 def rate():
@@ -33,12 +34,14 @@ def rate():
     best = 0
     for _ in range(5):
         c0 = cpu()
-        hashlib.sha256(BUF[: 8 << 20]).digest()
-        best = max(best, (8 << 20) / (cpu() - c0))
+        hashlib.sha256(PROBE).digest()
+        best = max(best, len(PROBE) / (cpu() - c0))
     return best
 
 
 R = rate()
+# Big enough for the longest hash (20 ms) at this machine's rate, so no slice comes out short.
+BUF = memoryview(bytes(range(256)) * (int(20e6 * R * 1.1) // 256 + 1))
 
 
 def run_delay(tid):
@@ -83,7 +86,6 @@ def started():
 
 
 workers = set(f.result() for f in [pool.submit(started) for _ in range(4)])
-pool.submit(lambda: None).result()
 delay0 = {tid: run_delay(tid) for tid in workers}
 t0 = now() + 10_000_000
 futures = []
@@ -109,12 +111,12 @@ for kind in ("py", "hash"):
         % (kind, len(rs), ms([r[1] for r in rs]), ms([r[4] - r[3] for r in rs]), ms([r[5] for r in rs]),
            ms([r[3] - r[2] for r in rs]), sorted((r[4] - r[2]) / 1e6 for r in rs)[len(rs) // 2])
     )
-busy = sum(r[4] - r[3] for r in results)
-cpu_all = sum(r[5] for r in results)
+beyond = sum(r[4] - r[3] - r[5] for r in results)
 print(
-    "all tasks: the workers waited %.2f ms a task for a CPU (%d workers, run_delay over the run), "
-    "the rest of their wall time beyond CPU %.2f ms a task (the GIL, and waits between tasks)"
-    % (waited / len(results) / 1e6, len(delay0), (busy - cpu_all - waited) / len(results) / 1e6)
+    "all tasks: wall time beyond CPU from start to end %.2f ms a task (waiting for a CPU or for the GIL); "
+    "the %d workers waited %.2f ms a task for a CPU over the whole run (run_delay, in tasks and between "
+    "them: at most that much of it in tasks)"
+    % (beyond / len(results) / 1e6, len(delay0), waited / len(results) / 1e6)
 )
 latencies = sorted((r[4] - r[2]) / 1e6 for r in results)
 n = len(latencies)
