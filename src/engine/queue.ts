@@ -5,8 +5,9 @@
  * event's handler index, numeric argument, priority and insertion number. A sift moves two values a
  * level, and reads a slot's priority and insertion number only between events at the same time,
  * which are rarer than levels (with four arrays a level the engine ran M/M/4 at 0.61 to 0.68 of the
- * lean reference loop, with two at 0.70 to 0.75). A push or pop allocates nothing once the arrays have grown to the largest number of
- * pending events. Each event carries a handler index and a numeric argument rather than a closure.
+ * lean reference loop, with two at 0.70 to 0.75). A push or pop allocates nothing once the arrays
+ * have grown to the largest number of pending events. Each event carries a handler index and a
+ * numeric argument rather than a closure.
  *
  * Cancellation costs no lookup: an event's id is its slot plus SLOTS times the slot's generation,
  * the generation goes up when the slot is freed, so an id names one event for good, and cancelling
@@ -80,7 +81,7 @@ export class EventQueue {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent] as number;
-      if (pt < time || (pt === time && this.slotBefore(slots[parent] as number, priority, seq))) break;
+      if (pt < time || (pt === time && this.slotsBefore(slots[parent] as number, slot))) break;
       times[i] = pt;
       slots[i] = slots[parent] as number;
       i = parent;
@@ -182,12 +183,6 @@ export class EventQueue {
   clear(): void {
     for (let i = 0; i < this.count; i++) this.release(this.heapSlots[i] as number);
     this.count = 0;
-  }
-
-  /** Whether the event in slot `a` comes before one at the same time with this priority and insertion number. */
-  private slotBefore(a: number, priority: number, seq: number): boolean {
-    const pa = this.priorities[a] as number;
-    return pa !== priority ? pa < priority : (this.seqs[a] as number) < seq;
   }
 
   /** Whether the event in slot `a` comes before the one in slot `b`, both at the same time. */
