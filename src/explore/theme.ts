@@ -76,7 +76,18 @@ export function targetLine(theme: Theme): { stroke: string; strokeWidth: number 
 /** The page's font, for the figures Plot draws and for measuring their labels. */
 export const PAGE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
 
+/** The font size, px, of the figures Plot draws in the page: their tick and axis labels. */
+export const PLOT_FONT_SIZE = 11;
+
+/**
+ * The top margin of a figure whose y-axis label ("p99 (ms)") Plot writes above the frame, at the
+ * left. Plot puts the label's top 3 px below the figure's top, and centres each tick label on its
+ * tick, so the top tick label can reach half a line above the frame. With a line 1.2 font sizes
+ * high and 3 px between them, the two never touch, however many digits the tick label has.
+ */
+export const Y_LABEL_MARGIN_TOP = Math.ceil(3 + 1.2 * PLOT_FONT_SIZE + 3 + 0.6 * PLOT_FONT_SIZE);
+
 /** The inline style of a figure Plot draws in the page. */
 export function plotStyle(theme: Theme): Record<string, string> {
-  return { color: theme.ink, background: "transparent", fontSize: "11px", fontFamily: PAGE_FONT };
+  return { color: theme.ink, background: "transparent", fontSize: `${PLOT_FONT_SIZE}px`, fontFamily: PAGE_FONT };
 }

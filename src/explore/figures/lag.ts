@@ -6,7 +6,7 @@ import * as Plot from "@observablehq/plot";
 import { timeAxis, timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
 import type { LoopStats } from "../../metrics/types.js";
-import { plotStyle, type Theme } from "../theme.js";
+import { plotStyle, type Theme, Y_LABEL_MARGIN_TOP } from "../theme.js";
 
 export function drawLag(
   document: Document,
@@ -22,7 +22,7 @@ export function drawLag(
     width: o.width,
     height: o.height,
     marginLeft: 44,
-    marginTop: 14,
+    marginTop: Y_LABEL_MARGIN_TOP,
     marginBottom: 32,
     marginRight: 14,
     style: plotStyle(o.theme),

@@ -6,7 +6,7 @@
 import * as Plot from "@observablehq/plot";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
-import { plotStyle, type Theme, targetLine } from "../theme.js";
+import { plotStyle, type Theme, targetLine, Y_LABEL_MARGIN_TOP } from "../theme.js";
 
 export interface SweepPoint {
   workers: number;
@@ -37,7 +37,7 @@ export function drawSparkline(
     width: o.width,
     height: o.height,
     marginLeft: 44,
-    marginTop: 10,
+    marginTop: Y_LABEL_MARGIN_TOP,
     marginBottom: 32,
     marginRight: 14,
     style: plotStyle(o.theme),
