@@ -138,14 +138,21 @@ export class ProcessPool implements Pool {
 
   private *launch(): Generator<Op, void, boolean | undefined> {
     const p = this.rt.world.params;
+    let forks = 0;
     for (let i = 0; i < this.maxWorkers; i++) {
       const fork = this.rt.world.draw(p.forkCost, "fork");
+      forks += fork;
       // The child's start-up is timed from the start of its fork, as the calibrated processStart
       // is (from the submit): it overlaps the parent's fork and the rest of its launch. (A real
       // child exists only once fork() returns; the fork's CPU is the parent's.)
       this.spawnWorker();
       yield overhead(fork, "hold", false);
     }
+    // The forks left the parent's pages shared with the children: its next writes copy them
+    // (runtime.forkCow). Each fork shares them anew; the faults of the launch's own code between
+    // forks are part of the measured forkCost, so the debt starts after the last one.
+    const debt = Math.round((p.forkCow.share * forks) / Math.max(1, this.maxWorkers));
+    this.parent.cowDebt = Math.max(this.parent.cowDebt, debt);
     // Beside a busy thread both the submitter and the new manager wait for the GIL.
     this.manager = yield* startThread(
       this.rt,

@@ -16,6 +16,8 @@ export class SimProcess {
   glueDebt = 0;
   /** The idle debt charged at the last wake, until the next glue op (which it covers). */
   coldCharged = 0;
+  /** Extra CPU time its threads still owe for copy-on-write faults since it last forked (runtime.forkCow). */
+  cowDebt = 0;
 
   constructor(
     rt: Runtime,

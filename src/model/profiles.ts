@@ -96,6 +96,12 @@ export interface RuntimeParams {
    * the parent's page tables: more for a bigger parent). The first submit forks them all in turn.
    */
   forkCost: DistSpec;
+  /**
+   * Process pool, fork: copy-on-write after the forks. The parent owes `share` x forkCost of extra
+   * CPU (its first write to each page it shares with the children copies that page), paid by its
+   * threads' next CPU work, which runs `slowdown` times slower until it is.
+   */
+  forkCow: { share: number; slowdown: number };
   /** Process pool start method. */
   startMethod: StartMethod;
   /** Start-up time of one worker process with that start method. */
@@ -165,6 +171,24 @@ const STEP_OVERHEAD: Record<number, Nanos> = { 9: 11_400, 10: 11_330, 11: 8_690,
  * measures its own (calibrate's process-fork).
  */
 const FORK_COST: Nanos = 2_300_000;
+
+/**
+ * Copy-on-write after a fork pool's forks (runtime.forkCow), measured by scripts/fork-cow.py on
+ * the development VM (2026-12-02, 18:36 UTC, quiet; CPython 3.9 to 3.13, three runs each): an
+ * event loop offloading to a thread pool spent 6.7 to 13.3 ms more CPU (median 11.7) in its first
+ * batch of 50 tasks after forking a child, with about 200 more minor faults (a page copy costs
+ * about 25 us on this VM), and the same program's forkCost was 16.8 to 24.6 ms: the debt is 0.34
+ * to 0.74 of forkCost, median 0.57. Both grow with what page tables and faults cost, which moved
+ * from day to day on the VM (forkCost 2.5 ms on 2026-11-29, 15 to 20 ms on 2026-12-01 and 12-02),
+ * so the debt is kept as a share of forkCost. A batch of one task after the fork took 9.0 to 18.1
+ * times its CPU before it (median 11.3): the first work after a fork pays most of it at once.
+ * No version differs beyond the runs' spread.
+ */
+const FORK_COW_SHARE = 0.57;
+const FORK_COW_SLOWDOWN = 11.3;
+
+/** runtime.forkCow's default (see FORK_COW_SHARE). */
+const FORK_COW = { share: FORK_COW_SHARE, slowdown: FORK_COW_SLOWDOWN } as const;
 
 /** The default process start-up time for a start method. */
 export function processStartFor(method: StartMethod): DistSpec {
@@ -240,6 +264,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     ipcLatency: ln(12 * US, 60 * US),
     pipeWakeup: ln(12 * US, 60 * US),
     forkCost: c(FORK_COST),
+    forkCow: FORK_COW,
     startMethod,
     processStart: START[startMethod],
     processStartBy: {},

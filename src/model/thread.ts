@@ -313,7 +313,8 @@ export class SimThread {
 
   /**
    * `ns` of new CPU work, slowed by the cold start its process still owes (machine.coldStart):
-   * it runs `slowdown` times as long until the debt is paid. Only new work: a piece resumed after
+   * it runs `slowdown` times as long until the debt is paid; and, after a fork, by the
+   * copy-on-write debt (runtime.forkCow), at its own slowdown, on top. Only new work: a piece resumed after
    * a preemption or a forced switch was charged when it began.
    *
    * Glue (the runtime's own code, `glue` ops) also goes cold while the process runs other code: a
@@ -332,6 +333,13 @@ export class SimThread {
       if (owed > proc.glueDebt) proc.glueDebt = owed;
     }
     let total = ns;
+    if (proc.cowDebt > 0) {
+      // Copy-on-write after a fork (runtime.forkCow): any of its work, glue or not, pays it.
+      const cow = Math.min(proc.cowDebt, Math.round(ns * (this.rt.world.params.forkCow.slowdown - 1)));
+      proc.cowDebt -= cow;
+      this.rt.world.overheadCpu += cow;
+      total += cow;
+    }
     if (proc.coldDebt > 0 || (glue && proc.glueDebt > 0)) {
       let room = Math.round(ns * (this.rt.machine.coldSlowdown - 1));
       const idle = Math.min(proc.coldDebt, room);
@@ -340,7 +348,7 @@ export class SimThread {
       const cold = glue ? Math.min(proc.glueDebt, room) : 0;
       proc.glueDebt -= cold;
       this.rt.world.overheadCpu += idle + cold;
-      total = ns + idle + cold;
+      total += idle + cold;
     }
     if (glue) proc.glueAt = now + total;
     return total;

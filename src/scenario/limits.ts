@@ -47,6 +47,10 @@ export const NUMBER_RANGES = {
   gilRecency: { min: 0, max: 1 },
   /** runtime.pythonSlowdown: a factor on Python CPU time. */
   pythonSlowdown: { min: 1, max: 100 },
+  /** runtime.forkCow.share: the parent's copy-on-write debt after its forks, in units of forkCost. */
+  forkCowShare: { min: 0, max: 100 },
+  /** runtime.forkCow.slowdown: how many times slower the parent's work runs while it owes that debt. */
+  forkCowSlowdown: { min: 1, max: 1000 },
   /** runtime.ipcPerByte: nanoseconds per pickled byte. */
   ipcPerByte: { min: 0, max: 1e6 },
   /** A gamma distribution's shape. */

@@ -258,6 +258,16 @@ const runtimeSchema = z.strictObject({
     }),
   ipcLatency: distributionSchema.optional(),
   pipeWakeup: distributionSchema.optional(),
+  forkCow: z
+    .strictObject({
+      share: numberIn("forkCowShare", "expected a number, at least 0"),
+      slowdown: numberIn("forkCowSlowdown", "expected a number, at least 1"),
+    })
+    .optional()
+    .meta({
+      description:
+        "Process pools with fork: copy-on-write. After its forks the parent's pages are shared with the children, and its first write to each copies it. The parent owes `share` x forkCost of extra CPU (both grow with what the machine's page tables and page faults cost), paid by its threads' next CPU work, which runs `slowdown` times slower until it is. Default {share: 0.57, slowdown: 11.3}, measured by scripts/fork-cow.py on a 2-vCPU VM; {share: 0, slowdown: 1} turns it off.",
+    }),
   processStart: distributionSchema.optional(),
   timerSlack: durationSchema.optional(),
 });

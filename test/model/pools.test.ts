@@ -111,8 +111,13 @@ describe("thread and process pools", () => {
         seed: 4,
         machine: { cores: 4, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
         // Thread.start()'s own costs zeroed: the manager starts the feeder, and each new thread
-        // takes the GIL once before its start() returns.
-        runtime: { python: "3.12", ipcBase: "100us", ipcPerByte: 0, gilHandoff: 0, threadStart: 0, syscallCost: 0 },
+        // takes the GIL once before its start() returns. No copy-on-write debt after the forks
+        // (it would slow the first pickles).
+        runtime: {
+          python: "3.12",
+          ...{ ipcBase: "100us", ipcPerByte: 0, gilHandoff: 0, threadStart: 0, syscallCost: 0 },
+          forkCow: { share: 0, slowdown: 1 },
+        },
         executor: { kind: "processes", workers: 2, startMethod: "fork" },
         workload: { arrivals: { kind: "batch", count: n }, classes: [{ payload: 0, steps: [{ cpu: "1ms" }] }] },
       },
@@ -150,6 +155,7 @@ describe("thread and process pools", () => {
           runtime: {
             python: "3.12",
             ...{ ipcBase: 0, ipcBySize: bySize, ipcPerByte: perByte, gilHandoff: 0, threadStart: 0, syscallCost: 0 },
+            forkCow: { share: 0, slowdown: 1 },
           },
           executor: { kind: "processes", workers: 2, startMethod: "fork" },
           workload: { arrivals: { kind: "batch", count: n }, classes: [{ payload, steps: [{ cpu: "1ms" }] }] },
@@ -340,6 +346,7 @@ describe("thread and process pools", () => {
           ...{ acceptCost: 0, stepOverhead: 0, syscallCost: 0, gilWakeup: 0, gilHandoff: 0, timerSlack: 0 },
           forkCost,
           processStart,
+          forkCow: { share: 0, slowdown: 1 },
         },
         executor: { kind: "processes", workers, startMethod: "fork" },
         workload: { arrivals: { kind: "batch", count: workers }, classes: [{ steps: [{ cpu: "0us" }] }] },
@@ -364,6 +371,58 @@ describe("thread and process pools", () => {
       // a fork longer than the measured start-up: the child is ready first; the manager starts after the fork.
       expect(started("20ms", "12ms", 1)).toBeGreaterThanOrEqual(20 * MS);
       expect(started("20ms", "12ms", 1)).toBeLessThan(20.5 * MS);
+    });
+
+    describe("copy-on-write after the forks (runtime.forkCow)", () => {
+      // One worker, every cost but the fork, the child's start-up and the manager's start 0:
+      // after the fork the parent owes share x forkCost, and the first CPU work it runs (the
+      // manager thread's start, 1 ms) runs up to `slowdown` times as long until that is paid.
+      const pool = (share: number, slowdown: number) =>
+        run({
+          machine: { cores: 8, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
+          runtime: {
+            python: "3.12",
+            ...{ ipcBase: 0, ipcPerByte: 0, ipcLatency: 0, threadHandoff: 0, submitCost: 0, submitReturn: 0 },
+            ...{ acceptCost: 0, stepOverhead: 0, syscallCost: 0, gilWakeup: 0, gilHandoff: 0, timerSlack: 0 },
+            forkCost: "10ms",
+            processStart: "1ms",
+            threadStart: "1ms",
+            forkCow: { share, slowdown },
+          },
+          executor: { kind: "processes", workers: 1, startMethod: "fork" },
+          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "0us" }] }] },
+        });
+
+      it("charges the parent share x forkCost of CPU, all of it when its work leaves room at the slowdown", () => {
+        const off = pool(0, 1);
+        const on = pool(0.5, 11);
+        // 5 ms of debt: the manager's 1 ms start at 11 times as long has room for 10.
+        expect(on.cpu.overhead - off.cpu.overhead).toBe(5 * MS);
+        expect(on.metrics.makespan - off.metrics.makespan).toBeGreaterThanOrEqual(4.9 * MS);
+        expect(on.metrics.makespan - off.metrics.makespan).toBeLessThanOrEqual(5.1 * MS);
+      });
+
+      it("pays no faster than the slowdown lets the work run: 1 ms of work at 3 times pays 2 ms", () => {
+        const off = pool(0, 1);
+        const slow = pool(0.5, 3);
+        // The manager's start pays 2 ms; the rest waits for more of the parent's work (here the
+        // feeder thread's 1 ms start pays 2 more), so the first call comes 4 ms later, not 5.
+        const extra = slow.metrics.makespan - off.metrics.makespan;
+        expect(extra).toBeGreaterThanOrEqual(3.9 * MS);
+        expect(extra).toBeLessThanOrEqual(4.1 * MS);
+        expect(slow.cpu.overhead - off.cpu.overhead).toBeLessThan(5 * MS);
+      });
+
+      it("costs nothing with a share of 0, and spawn pools never pay it", () => {
+        const spawn = (share: number) =>
+          run({
+            machine: { cores: 8 },
+            runtime: { python: "3.12", forkCow: { share, slowdown: 10 } },
+            executor: { kind: "processes", workers: 2, startMethod: "spawn" },
+            workload: { arrivals: { kind: "batch", count: 4 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
+          }).metrics.makespan;
+        expect(spawn(5)).toBe(spawn(0));
+      });
     });
 
     it("runs each child's whole start-up on the machine's CPUs beside the parent's forks", () => {
