@@ -377,7 +377,7 @@ describe("thread and process pools", () => {
       // One worker, every cost but the fork, the child's start-up and the manager's start 0:
       // after the fork the parent owes share x forkCost, and the first CPU work it runs (the
       // manager thread's start, 1 ms) runs up to `slowdown` times as long until that is paid.
-      const pool = (share: number, slowdown: number) =>
+      const pool = (share: number, slowdown: number, workers = 1) =>
         run({
           machine: { cores: 8, idleWake: { max: 0, tau: "1ms" }, coldStart: { max: 0, tau: "1ms", slowdown: 1 } },
           runtime: {
@@ -389,8 +389,8 @@ describe("thread and process pools", () => {
             threadStart: "1ms",
             forkCow: { share, slowdown },
           },
-          executor: { kind: "processes", workers: 1, startMethod: "fork" },
-          workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ cpu: "0us" }] }] },
+          executor: { kind: "processes", workers, startMethod: "fork" },
+          workload: { arrivals: { kind: "batch", count: workers }, classes: [{ steps: [{ cpu: "0us" }] }] },
         });
 
       it("charges the parent share x forkCost of CPU, all of it when its work leaves room at the slowdown", () => {
@@ -402,6 +402,18 @@ describe("thread and process pools", () => {
         expect(on.metrics.makespan - off.metrics.makespan).toBeLessThanOrEqual(5.1 * MS);
       });
 
+      it("owes one debt after all the forks, of the mean fork's size: neither one per fork nor paid by the later forks", () => {
+        // Four forks of 10 ms: 5 ms owed once the last is done (not 20, one per fork), and the
+        // forks themselves run their measured 10 ms each (the debt starts after them).
+        for (const workers of [2, 4]) {
+          const off = pool(0, 1, workers);
+          const on = pool(0.5, 11, workers);
+          expect(on.cpu.overhead - off.cpu.overhead, `${workers} workers`).toBe(5 * MS);
+          expect(on.metrics.makespan - off.metrics.makespan, `${workers} workers`).toBeGreaterThanOrEqual(4.9 * MS);
+          expect(on.metrics.makespan - off.metrics.makespan, `${workers} workers`).toBeLessThanOrEqual(5.1 * MS);
+        }
+      });
+
       it("pays no faster than the slowdown lets the work run: 1 ms of work at 3 times pays 2 ms", () => {
         const off = pool(0, 1);
         const slow = pool(0.5, 3);
@@ -410,18 +422,26 @@ describe("thread and process pools", () => {
         const extra = slow.metrics.makespan - off.metrics.makespan;
         expect(extra).toBeGreaterThanOrEqual(3.9 * MS);
         expect(extra).toBeLessThanOrEqual(4.1 * MS);
-        expect(slow.cpu.overhead - off.cpu.overhead).toBeLessThan(5 * MS);
+        // Paid so far: the two starts' 2 ms each, and a few microseconds of the parent's other work
+        // at the same rate; the rest stays owed (no more of the parent's work runs).
+        expect(slow.cpu.overhead - off.cpu.overhead).toBeGreaterThanOrEqual(4 * MS);
+        expect(slow.cpu.overhead - off.cpu.overhead).toBeLessThan(4.05 * MS);
       });
 
-      it("costs nothing with a share of 0, and spawn pools never pay it", () => {
-        const spawn = (share: number) =>
+      it("spawn and forkserver pools never pay it: their workers are not forked from the parent", () => {
+        const started = (startMethod: "spawn" | "forkserver", share: number) =>
           run({
             machine: { cores: 8 },
             runtime: { python: "3.12", forkCow: { share, slowdown: 10 } },
-            executor: { kind: "processes", workers: 2, startMethod: "spawn" },
+            executor: { kind: "processes", workers: 2, startMethod },
             workload: { arrivals: { kind: "batch", count: 4 }, classes: [{ steps: [{ cpu: "1ms" }] }] },
-          }).metrics.makespan;
-        expect(spawn(5)).toBe(spawn(0));
+          });
+        for (const method of ["spawn", "forkserver"] as const) {
+          const off = started(method, 0);
+          const on = started(method, 5);
+          expect(on.metrics.makespan, method).toBe(off.metrics.makespan);
+          expect(on.cpu.overhead, method).toBe(off.cpu.overhead);
+        }
       });
     });
 
