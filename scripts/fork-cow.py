@@ -1,6 +1,7 @@
 """What a fork costs the parent afterwards: copy-on-write (docs/model.md, section 7, "The parent
-after its forks: copy-on-write"; the runs that set runtime.forkCow are in data/fork-cow/). os.fork() leaves every page of the parent shared with the child, write-protected;
-the parent's first write to each page afterwards faults and copies it. A CPython program writes
+after its forks: copy-on-write"; the runs that set runtime.forkCow are in data/fork-cow/).
+os.fork() leaves every page of the parent shared with the child, write-protected; the parent's
+first write to each page afterwards faults and copies it. A CPython program writes
 most pages it touches (reference counts), so its next stretch of work runs slowly until its
 working set has been copied.
 
