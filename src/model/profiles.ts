@@ -184,11 +184,7 @@ const FORK_COST: Nanos = 2_300_000;
  * times its CPU before it (median 11.3): the first work after a fork pays most of it at once.
  * No version differs beyond the runs' spread.
  */
-const FORK_COW_SHARE = 0.57;
-const FORK_COW_SLOWDOWN = 11.3;
-
-/** runtime.forkCow's default (see FORK_COW_SHARE). */
-const FORK_COW = { share: FORK_COW_SHARE, slowdown: FORK_COW_SLOWDOWN } as const;
+const FORK_COW = { share: 0.57, slowdown: 11.3 } as const;
 
 /** The default process start-up time for a start method. */
 export function processStartFor(method: StartMethod): DistSpec {

@@ -314,8 +314,8 @@ export class SimThread {
   /**
    * `ns` of new CPU work, slowed by the cold start its process still owes (machine.coldStart):
    * it runs `slowdown` times as long until the debt is paid; and, after a fork, by the
-   * copy-on-write debt (runtime.forkCow), at its own slowdown, on top. Only new work: a piece resumed after
-   * a preemption or a forced switch was charged when it began.
+   * copy-on-write debt (runtime.forkCow), at its own slowdown, on top. Only new work: a piece
+   * resumed after a preemption or a forced switch was charged when it began.
    *
    * Glue (the runtime's own code, `glue` ops) also goes cold while the process runs other code: a
    * long step's kernel keeps only itself in the caches. Glue run `since` after the process last
