@@ -40,7 +40,9 @@ const SPARKLINES: { name: string; points: SweepPoint[]; slo: number; top: string
   { name: "3 digits", points: sweep([115, 125, 135, 160, 215, 330, 455]), slo: 300 * MS, top: "500" },
   { name: "4 digits", points: sweep([280, 310, 315, 340, 420, 700, 1092]), slo: 1000 * MS, top: "1,200" },
   { name: "4 digits, 2,000", points: sweep([900, 950, 1000, 1100, 1300, 1600, 1819]), slo: 1000 * MS, top: "2,000" },
-  { name: "log", points: sweep([800.1, 50, 40, 38, 37, 36, 36]), slo: 100 * MS, top: "1k" },
+  { name: "log", points: sweep([800.1, 50, 40, 38, 37, 36, 36]), slo: 100 * MS, top: "1,000" },
+  // p99s from 3 ms to 2.5 s: a log axis in ms (its decades' middle), never "300m" or "1k".
+  { name: "log, ms to s", points: sweep([2500, 900, 60, 12, 5, 3.2, 3]), slo: 50 * MS, top: "5,000" },
 ];
 
 function lagLoop(maxMs: number): LoopStats {
@@ -68,9 +70,10 @@ async function measure(svg: string): Promise<{ svg: Box; label: Box; ticks: Box[
     const root = document.querySelector("svg");
     const label = document.querySelector('[aria-label="y-axis label"] text');
     if (!root || !label) throw new Error("no svg or no y-axis label");
-    const ticks = [...document.querySelectorAll('[aria-label="y-axis tick label"] text')].filter(
-      (t) => (t.textContent ?? "") !== "",
-    );
+    // A log axis's tick labels are text marks (src/charts/axis.ts, axisYMarks), the rest Plot's own.
+    const ticks = [
+      ...document.querySelectorAll('[aria-label="y-axis tick label"] text, [aria-label="text"] text'),
+    ].filter((t) => (t.textContent ?? "") !== "");
     return { svg: box(root), label: box(label), ticks: ticks.map(box) };
   });
   return boxes;
@@ -79,6 +82,8 @@ async function measure(svg: string): Promise<{ svg: Box; label: Box; ticks: Box[
 function expectApart(boxes: { svg: Box; label: Box; ticks: Box[] }, top: string): void {
   const { svg, label, ticks } = boxes;
   expect(ticks.map((t) => t.text)).toContain(top);
+  // Plain numbers with thousands grouped, as the report figures print them: no SI prefix ("300m", "1k").
+  for (const t of ticks) expect(t.text).toMatch(/^-?[\d,]+(\.\d+)?$/);
   for (const t of ticks) {
     const apart = t.right <= label.left || label.right <= t.left || t.bottom <= label.top || label.bottom <= t.top;
     expect(apart, `"${label.text}" ${JSON.stringify(label)} against "${t.text}" ${JSON.stringify(t)}`).toBe(true);

@@ -5,6 +5,7 @@
  * two decades past the median.
  */
 import * as Plot from "@observablehq/plot";
+import { axisXMarks, logAxis, scaleLabel } from "../../charts/axis.js";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import { formatDuration, type Nanos } from "../../engine/time.js";
 import type { Quantiles } from "../../metrics/types.js";
@@ -33,17 +34,24 @@ export function drawLatency(
   // The target widens the axis only when it is near the data, else it would squash the histogram.
   const sloShown = data.slo <= 3 * q.max;
   const top = Math.max(q.max, sloShown ? data.slo : 0) * 1.04;
-  const unit = timeUnitFor(top);
   const min = values.reduce((a, v) => Math.min(a, v), Number.POSITIVE_INFINITY);
   const log = values.length > 1 && min > 0 && q.p99 / Math.max(1, q.p50) >= 100;
+  // A log axis spans decades: its unit is the one of their geometric middle, so the labels read
+  // "1, 10, 100, 1,000 ms" and not "1m, 10m, 100m, 1 s", and its ticks are the report figures'
+  // 1-2-5 steps (logAxis), labelled as text marks since Plot thins log labels by its own rule.
+  const unit = timeUnitFor(log ? Math.sqrt(min * top) : top);
   const scaled = values.map((v) => v / unit.divisor);
-  const hi = top / unit.divisor;
-  const lo = log ? (min / unit.divisor) * 0.95 : 0;
+  const xAxis = log ? logAxis([(min / unit.divisor) * 0.95, top / unit.divisor]) : null;
+  const hi = xAxis ? xAxis.domain[1] : top / unit.divisor;
+  const lo = xAxis ? xAxis.domain[0] : 0;
   const few = values.length < FEW;
   const thresholds = log
     ? Array.from({ length: 41 }, (_, i) => lo * (hi / lo) ** (i / 40))
     : Array.from({ length: 41 }, (_, i) => (hi * i) / 40);
-  const inner = o.width - MARGIN.left - MARGIN.right;
+  // A log axis's last tick sits at the frame's right end: its label ("5,000") needs half its width there.
+  const marginRight = xAxis ? Math.max(MARGIN.right, Math.ceil(xAxis.labelWidth / 2) + 4) : MARGIN.right;
+  const marginLeft = few ? marginRight : MARGIN.left;
+  const inner = o.width - marginLeft - marginRight;
   const px = (v: number): number =>
     log ? (Math.log(v / lo) / Math.log(hi / lo)) * inner : ((v - lo) / (hi - lo || 1)) * inner;
   // Labels closer than a label's width step down a row, so p95 and p99 never print over each other.
@@ -71,19 +79,21 @@ export function drawLatency(
     document,
     width: o.width,
     height: o.height,
-    marginLeft: few ? MARGIN.right : MARGIN.left,
+    marginLeft,
     marginTop: MARGIN.top,
     marginBottom: MARGIN.bottom,
-    marginRight: MARGIN.right,
+    marginRight,
     style: plotStyle(theme),
-    x: {
-      type: log ? "log" : "linear",
-      domain: [log ? lo : 0, hi],
-      label: `latency (${unit.label})`,
-      labelAnchor: "center",
-      labelArrow: "none",
-      ticks: Math.max(2, Math.floor(inner / 70)),
-    },
+    x: xAxis
+      ? { type: "log", domain: xAxis.domain }
+      : {
+          type: "linear",
+          domain: [0, hi],
+          label: `latency (${unit.label})`,
+          labelAnchor: "center",
+          labelArrow: "none",
+          ticks: Math.max(2, Math.floor(inner / 70)),
+        },
     y: few
       ? { axis: null }
       : {
@@ -93,6 +103,7 @@ export function drawLatency(
           tickFormat: (d: number) => (Number.isInteger(d) ? String(d) : ""),
         },
     marks: [
+      ...(xAxis ? axisXMarks(xAxis, scaleLabel(`latency (${unit.label})`, true)) : []),
       ...distribution,
       Plot.ruleX(rules, { x: (d) => d.value / unit.divisor, stroke: theme.ink, strokeDasharray: "2,2" }),
       ...[0, 1, 2].map((row) =>

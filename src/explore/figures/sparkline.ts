@@ -4,6 +4,7 @@
  * line in its colour (targetLine, as in the latency histogram). Points fill in as the worker reports them.
  */
 import * as Plot from "@observablehq/plot";
+import { axisYMarks, logAxis, scaleLabel } from "../../charts/axis.js";
 import { timeUnitFor } from "../../charts/time-axis.js";
 import type { Nanos } from "../../engine/time.js";
 import { plotStyle, type Theme, targetLine, Y_LABEL_MARGIN_TOP } from "../theme.js";
@@ -26,11 +27,15 @@ export function drawSparkline(
     range: [number, number];
   },
 ): SVGSVGElement {
-  const unit = timeUnitFor(Math.max(o.slo, ...points.map((p) => p.p99)));
-  const values = points.map((p) => p.p99 / unit.divisor);
-  const hi = Math.max(o.slo / unit.divisor, ...values);
-  const lo = Math.min(o.slo / unit.divisor, ...values);
-  const log = lo > 0 && hi / lo > 20;
+  const top = Math.max(o.slo, ...points.map((p) => p.p99));
+  const bottom = Math.min(o.slo, ...points.map((p) => p.p99));
+  const log = bottom > 0 && top / bottom > 20;
+  // On a log axis the unit is its geometric middle's and the ticks 1-2-5 steps drawn as text
+  // (as in the latency histogram): "10, 100, 1,000 ms", not "10m, 100m, 1 s".
+  const unit = timeUnitFor(log ? Math.sqrt(top * bottom) : top);
+  const hi = top / unit.divisor;
+  const lo = bottom / unit.divisor;
+  const yAxis = log ? logAxis([lo * 0.8, hi * 1.25]) : null;
   const current = points.filter((p) => p.workers === o.current);
   return Plot.plot({
     document,
@@ -51,15 +56,18 @@ export function drawSparkline(
       tickFormat: (d: number) => String(d),
       ticks: [1, 2, 4, 8, 16, 32, 64].filter((t) => t >= o.range[0] && t <= o.range[1]),
     },
-    y: {
-      type: log ? "log" : "linear",
-      label: `p99 (${unit.label})`,
-      labelArrow: "none",
-      grid: true,
-      ...(log ? { domain: [lo * 0.8, hi * 1.25] } : { domain: [0, hi * 1.1] }),
-      ticks: 4,
-    },
+    y: yAxis
+      ? { type: "log", domain: yAxis.domain }
+      : {
+          type: "linear",
+          label: `p99 (${unit.label})`,
+          labelArrow: "none",
+          grid: true,
+          domain: [0, hi * 1.1],
+          ticks: 4,
+        },
     marks: [
+      ...(yAxis ? [Plot.gridY(yAxis.ticks), ...axisYMarks(yAxis, scaleLabel(`p99 (${unit.label})`, true))] : []),
       Plot.ruleY([o.slo / unit.divisor], targetLine(o.theme)),
       Plot.line(points, {
         x: "workers",
