@@ -29,6 +29,8 @@ interface Cpu {
   idleV: number;
   tickEvent: number;
   balanceEvent: number;
+  /** Periodic balance passes in a row on this CPU that found a thread waiting and moved none (sd->nr_balance_failed). */
+  balanceFailed: number;
   reschedEvent: number;
   /** cfs: the thread whose wake-up asked for the pending resched; it runs next if still queued here. */
   wokenFor: SimThread | null;
@@ -39,6 +41,8 @@ interface Cpu {
 }
 
 const EPS = 1e-6;
+/** sd->cache_nice_tries of a cache or package domain: failed balance passes after which hot threads move too. */
+const CACHE_NICE_TRIES = 1;
 
 /**
  * The cores and the Linux scheduler, as far as a Python program can feel it (docs/model.md,
@@ -121,6 +125,12 @@ export class Machine {
      * the halted vCPU's timer fires); see timerLate.
      */
     private readonly timerTail: { share: number; min: Nanos; max: Nanos } = { share: 0, min: 1, max: 1 },
+    /**
+     * Whether the CPUs share a cache domain the kernel knows of (sd_llc). Without one,
+     * select_idle_sibling has nowhere to search: a woken thread that has run before goes to its
+     * previous CPU, idle or not, and only a new thread is placed on an idle CPU (fork balancing).
+     */
+    private readonly sharedCache = true,
   ) {
     this.cpus = [];
     for (let i = 0; i < cores; i++) {
@@ -138,6 +148,7 @@ export class Machine {
         idleV: 0,
         tickEvent: -1,
         balanceEvent: -1,
+        balanceFailed: 0,
         reschedEvent: -1,
         wokenFor: null,
         idleSince: 0,
@@ -331,9 +342,17 @@ export class Machine {
     return c.current === null && c.incoming === null && c.queue.length === 0;
   }
 
-  /** select_idle_sibling: the previous CPU if idle, else the first idle CPU after it. */
+  /**
+   * select_idle_sibling: the previous CPU if idle, else the first idle CPU after it. Without a
+   * shared cache domain only a new thread (one that never ran) searches; one that ran before gets
+   * its previous CPU if that is idle, else none (it queues there).
+   */
   private idleCpuFor(thread: SimThread): Cpu | null {
     const n = this.cores;
+    if (!this.sharedCache && thread.lastCpu >= 0) {
+      const prev = this.cpus[thread.lastCpu] as Cpu;
+      return this.isIdle(prev) ? prev : null;
+    }
     const prev = Math.max(thread.lastCpu, 0);
     for (let k = 0; k < n; k++) {
       const c = this.cpus[(prev + k) % n] as Cpu;
@@ -357,6 +376,8 @@ export class Machine {
     this.queued++;
     this.overloaded = true;
     this.armTick(cpu);
+    // nohz_balancer_kick: a CPU with a thread waiting kicks an idle CPU at its tick to balance.
+    for (const c of this.cpus) if (c !== cpu && this.isIdle(c)) this.armBalance(c);
   }
 
   // ---------------------------------------------------------------- running
@@ -609,16 +630,31 @@ export class Machine {
     }
   }
 
-  /** The tick of an idle CPU: it pulls a waiting thread, hot or not (periodic load balance). */
+  /**
+   * The tick of an idle CPU (a periodic balance, or one a CPU with a thread waiting kicked): it
+   * pulls a waiting thread that is not cache-hot, or any once two passes in a row have moved
+   * nothing (sd->nr_balance_failed > cache_nice_tries, 1); moving nothing, it tries again at the
+   * next tick while a thread waits.
+   */
   private onBalance(index: number): void {
     const cpu = this.cpus[index] as Cpu;
     cpu.balanceEvent = -1;
     if (!this.isIdle(cpu)) return;
     // The pass's scan, before any pull, sets the overloaded flag (newidlePull).
     this.overloaded = this.queued > 0;
-    if (this.queued === 0) return;
-    const t = this.pull(cpu, false);
-    if (t) this.handTo(t, cpu, 0, false);
+    if (this.queued === 0) {
+      // Balanced: nothing to move, the failure count starts over (load_balance's out_balanced).
+      cpu.balanceFailed = 0;
+      return;
+    }
+    const t = this.pull(cpu, cpu.balanceFailed <= CACHE_NICE_TRIES);
+    if (t) {
+      cpu.balanceFailed = 0;
+      this.handTo(t, cpu, 0, false);
+    } else {
+      cpu.balanceFailed++;
+      this.armBalance(cpu);
+    }
   }
 
   /** Adds a core's busy time since its current thread started, counting only after warm-up. */

@@ -40,6 +40,7 @@ export class Runtime {
       m.idleWake,
       m.coldStart,
       m.timerTail,
+      m.sharedCache,
     );
     const t = (id: number): SimThread => this.threads[id] as SimThread;
     this.CPU_DONE = this.sim.register((id) => t(id).onCpuDone());

@@ -6,6 +6,7 @@ import type { MachineProfile, MeasuredQuantity } from "./profile.js";
 import { findPython, PROBE_TIMEOUT_MS, type PythonInfo } from "./python.js";
 import { runtimeFromMeasurements, TAIL_ABOVE, timerTailOf } from "./runtime-map.js";
 import { runScript, scriptPath } from "./script.js";
+import { sharedCacheOf } from "./topology.js";
 
 /** The experiments calibrate.py runs, in order. */
 export const EXPERIMENTS = [
@@ -301,6 +302,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
   }
   const points = run.experiments["process-roundtrip"]?.points ?? [];
   const { runtime, derived, slice, coldStart, timerTail } = runtimeFromMeasurements(measured, points);
+  const shared = run.platform === "linux" ? sharedCacheOf() : null;
   return {
     format: 1,
     machine: {
@@ -311,6 +313,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
       slice,
       ...(coldStart ? { coldStart } : {}),
       ...(timerTail ? { timerTail } : {}),
+      ...(shared !== null ? { sharedCache: shared } : {}),
     },
     python: run.python.version,
     created: created.toISOString(),

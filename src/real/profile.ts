@@ -46,6 +46,8 @@ export interface MachineProfile {
     coldStart?: { max: string; tau: string; slowdown: number };
     /** The late timers measured by the timer-tail experiment, applied as machine.timerTail; absent when not measured. */
     timerTail?: { share: number; min: string; max: string };
+    /** Whether the CPUs share a cache the kernel knows of (topology.ts), applied as machine.sharedCache; absent when not known. */
+    sharedCache?: boolean;
   };
   /** The interpreter measured: "3.11.7". */
   python: string;
@@ -78,6 +80,7 @@ const profileSchema = z.strictObject({
     slice: z.string().nullable(),
     coldStart: z.strictObject({ max: z.string(), tau: z.string(), slowdown: z.number() }).optional(),
     timerTail: z.strictObject({ share: z.number(), min: z.string(), max: z.string() }).optional(),
+    sharedCache: z.boolean().optional(),
   }),
   python: z.string(),
   created: z.string(),
@@ -161,6 +164,7 @@ export async function writeProfile(path: string, profile: MachineProfile): Promi
         ? { coldStart: { max: m.coldStart.max, tau: m.coldStart.tau, slowdown: m.coldStart.slowdown } }
         : {}),
       ...(m.timerTail ? { timerTail: { share: m.timerTail.share, min: m.timerTail.min, max: m.timerTail.max } } : {}),
+      ...(m.sharedCache !== undefined ? { sharedCache: m.sharedCache } : {}),
       platform: m.platform,
       cpu: m.cpu,
       kernel: m.kernel,
@@ -219,14 +223,15 @@ export function applyProfile(input: unknown, profile: MachineProfile | null): un
   const out: Record<string, unknown> = { ...input, runtime: { ...fromProfile, ...runtime } };
   // The measured run of a CPU-bound process beside another on one CPU: the scheduler's tick.
   const tick = tickOf(profile.machine.slice);
-  const { coldStart, timerTail } = profile.machine;
+  const { coldStart, timerTail, sharedCache } = profile.machine;
   const kernel = profile.machine.platform === "linux" ? kernelOf(profile.machine.kernel) : null;
-  if (tick !== null || coldStart || timerTail || kernel !== null)
+  if (tick !== null || coldStart || timerTail || kernel !== null || sharedCache !== undefined)
     out.machine = {
       ...(kernel !== null ? { kernel } : {}),
       ...(tick !== null ? { tick } : {}),
       ...(coldStart ? { coldStart } : {}),
       ...(timerTail ? { timerTail } : {}),
+      ...(sharedCache !== undefined ? { sharedCache } : {}),
       ...machine,
     };
   return out;

@@ -41,6 +41,8 @@ export interface Scenario {
     idleWake: { max: Nanos; tau: Nanos };
     coldStart: { max: Nanos; tau: Nanos; slowdown: number };
     timerTail: { share: number; min: Nanos; max: Nanos };
+    /** The CPUs share a cache domain the kernel knows of; without one, woken threads stay on their previous CPU. */
+    sharedCache: boolean;
   };
   runtime: RuntimeParams;
   executor: ExecutorConfig;
@@ -263,6 +265,7 @@ function resolve(s: ParsedScenario): Scenario {
       idleWake: s.machine.idleWake,
       coldStart: s.machine.coldStart,
       timerTail: s.machine.timerTail,
+      sharedCache: s.machine.sharedCache,
     },
     runtime,
     executor,

@@ -335,6 +335,10 @@ const machineSchema = z.strictObject({
       description:
         "Timers that fire late: when a timer (a sleep in an io or block step, the event loop's timeout, a closed client's think time) wakes its thread onto an idle CPU, in `share` of cases the thread runs later still, by an amount spread evenly on a log scale from min to max (in a virtual machine, the host running other work when the halted vCPU's timer fires). The default is a 2-vCPU VM's; {share: 0} turns it off.",
     }),
+  sharedCache: z.boolean({ error: "expected true or false" }).default(true).meta({
+    description:
+      "Whether the CPUs share a last-level cache domain the kernel knows of (Linux's sd_llc). Without one (a virtual machine that exposes no cache topology, as Firecracker's do), a woken thread that has run before goes back to its previous CPU even when another CPU is idle, and waits there until that CPU is free or an idle CPU's balancing pulls it; new threads still go to an idle CPU. A machine profile detects it (no shared cache listed under /sys/devices/system/cpu).",
+  }),
   migrationCost: durationSchema.default(500 * US).meta({
     description:
       "Linux's sched_migration_cost: a thread that ran this recently is cache-hot and not pulled to an idle CPU.",

@@ -90,3 +90,81 @@ describe("proportional newidle balancing", () => {
     expect(run("eevdf-6.18", 2).latency).not.toEqual(run("eevdf-6.15", 2).latency);
   });
 });
+
+/*
+ * machine.sharedCache: false, a machine whose CPUs share no cache domain the kernel knows of (a
+ * Firecracker VM). select_idle_sibling then has nowhere to search: a woken thread that has run
+ * before goes back to its previous CPU, busy or not, and an idle CPU gets it only by balancing. New
+ * threads are still placed on an idle CPU (fork balancing).
+ */
+describe("without a shared cache domain", () => {
+  /** Three free-threaded pool threads that compute and sleep in turn, on two cores. */
+  function sleepers(sharedCache: boolean) {
+    const trace = simulate(
+      parseScenario({
+        name: "no-llc",
+        machine: { cores: 2, kernel: "eevdf", sharedCache },
+        run: { until: "2s" },
+        runtime: { python: "3.13t", gil: "off", stepOverhead: "0us" },
+        executor: { kind: "threads", workers: 3 },
+        workload: {
+          arrivals: { kind: "poisson", rate: "300/s", count: 400 },
+          classes: [{ steps: [{ cpu: "400us" }, { block: "500us" }, { cpu: "400us" }] }],
+        },
+      }),
+      { trace: true },
+    ).trace;
+    if (!trace) throw new Error("no trace");
+    return trace;
+  }
+
+  /** Thread-time spent runnable but waiting while a CPU ran nothing (in ns), and all time waiting. */
+  function idleWhileWaiting(trace: NonNullable<ReturnType<typeof sleepers>>): { idle: number; all: number } {
+    const edges: [number, number, number][] = [];
+    for (const i of trace.intervals) {
+      if (i.state === "gil" || i.state === "nogil") edges.push([i.start, 1, 0], [i.end, -1, 0]);
+      else if (i.state === "wait-core") edges.push([i.start, 0, 1], [i.end, 0, -1]);
+    }
+    edges.sort((a, b) => a[0] - b[0] || a[1] + a[2] - (b[1] + b[2]));
+    let running = 0;
+    let waiting = 0;
+    let last = 0;
+    let idle = 0;
+    let all = 0;
+    for (const [t, dr, dw] of edges) {
+      all += waiting * (t - last);
+      idle += Math.min(waiting, Math.max(0, trace.cores - running)) * (t - last);
+      running += dr;
+      waiting += dw;
+      last = t;
+    }
+    return { idle, all };
+  }
+
+  test("a woken thread waits on its busy previous CPU while the other sits idle, which a shared cache's search avoids", () => {
+    const apart = idleWhileWaiting(sleepers(false));
+    const shared = idleWhileWaiting(sleepers(true));
+    // Waiting beside an idle CPU: tens of milliseconds without the domain, a few with it (a
+    // preempted thread is cache-hot for a while, and the idle CPU's pull waits for its tick).
+    expect(apart.idle).toBeGreaterThan(40 * 1_000_000);
+    expect(apart.idle).toBeGreaterThan(5 * shared.idle);
+    expect(apart.all).toBeGreaterThan(shared.all);
+  });
+
+  test("new threads are placed as with the domain (fork balancing): two CPU-bound tasks overlap", () => {
+    const makespan = (sharedCache: boolean) =>
+      simulate(
+        parseScenario({
+          name: "fork-balance",
+          machine: { cores: 2, sharedCache },
+          runtime: { python: "3.13t", gil: "off", stepOverhead: "0us" },
+          executor: { kind: "threads", workers: 2 },
+          workload: { arrivals: { kind: "batch", count: 2 }, classes: [{ steps: [{ cpu: "50ms" }] }] },
+        }),
+      ).metrics.makespan;
+    // Only new threads take a CPU here (the workers start, run 50 ms each, and end).
+    expect(makespan(false)).toBe(makespan(true));
+    // One after the other would take 100 ms.
+    expect(makespan(false)).toBeLessThan(90 * 1_000_000);
+  });
+});
