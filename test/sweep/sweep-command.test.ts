@@ -150,13 +150,18 @@ describe("gilsim sweep", () => {
       expect(svg, f).not.toMatch(/target|meets|filled|hollow/);
     }
     expect(plain.out).not.toContain("target");
-    // A target between the points' upper bounds, in whole microseconds: some meet it, some do not.
+    // A target at the median point's upper bound, rounded up to whole microseconds: some points meet
+    // it, some do not, and that point meets it only as simulated (not with the model's error allowed for).
     const his: number[] = before.points.map((p: { summary: Record<string, { hi: number }> }) =>
-      Math.round((p.summary["latency.p99"] as { hi: number }).hi / 1000),
+      Math.ceil((p.summary["latency.p99"] as { hi: number }).hi / 1000),
     );
     const sorted = [...his].sort((a, b) => a - b);
     const limit = sorted[Math.floor(sorted.length / 2)] as number;
-    const expected = his.map((hi) => hi * 1000 <= limit * 1000);
+    // Met by the unrounded bound (a bound a fraction of a microsecond over the limit misses it).
+    const expected = before.points.map(
+      (p: { summary: Record<string, { hi: number }> }) =>
+        (p.summary["latency.p99"] as { hi: number }).hi <= limit * 1000,
+    );
     // Judged on the simulation as it is first (--no-model-error), then as recommend judges it.
     const r = await runCli([...base, "--workers", "0", "--target", `p99<=${limit}us`, "--no-model-error"]);
     expect(r.code, r.err).toBe(0);
@@ -224,7 +229,7 @@ describe("gilsim sweep", () => {
       ),
     );
     expect(meets.filter(Boolean).length).toBeLessThan(met);
-    expect(judged.out).toContain(`÷ ${factor.toFixed(3)}: the model's p99 ran 6.5% low against CPython at the median)`);
+    expect(judged.out).toContain(`÷ ${factor.toFixed(3)}: the model's p99 ran 6.8% low against CPython at the median)`);
     expect(withError.target.modelError).toBe("applied");
     // The limit a simulated bound must stay under is the target divided by the factor, not times it.
     const drawn = /a simulated bound must stay ≤ ([\d.]+)(µs|ms)/.exec(judged.out);
