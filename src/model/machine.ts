@@ -48,8 +48,10 @@ const CACHE_NICE_TRIES = 1;
  * The cores and the Linux scheduler, as far as a Python program can feel it (docs/model.md,
  * "Cores and the scheduler").
  *
- * Placement (select_task_rq_fair, one cache domain): a waking thread goes to its previous CPU if
- * idle, else to any idle CPU, else it queues on its previous CPU. A thread runs only once it has a
+ * Placement (select_task_rq_fair): with a shared cache domain (sharedCache), a waking thread goes
+ * to its previous CPU if idle, else to any idle CPU, else it queues on its previous CPU; without
+ * one, a thread that ran before goes to its previous CPU, idle or not, and only a new thread looks
+ * for an idle CPU. A thread runs only once it has a
  * CPU: take_gil, setting a drop request, returning from a sleep, all need one. A thread woken onto
  * an idle CPU runs after a wake-up latency (the caller's distribution: an interprocessor interrupt
  * and a context switch; in a virtual machine, the host waking the vCPU).
@@ -68,7 +70,9 @@ const CACHE_NICE_TRIES = 1;
  *
  * Balancing: a CPU going idle pulls a waiting thread from another CPU unless it is cache-hot (it
  * ran less than migration_cost ago), every time or (Linux 6.18.5+) as often as that has lately
- * succeeded; an idle CPU pulls any waiting thread at its next tick.
+ * succeeded. An idle CPU, kicked when a thread queues elsewhere, balances at its next tick: it
+ * pulls a thread that is not cache-hot, or any once its passes failed more than cache_nice_tries
+ * times in a row, and tries again each tick while a thread waits.
  */
 export class Machine {
   private readonly cpus: Cpu[];

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
-import { parseOnly, parseScale } from "../../src/cli/commands/calibrate.js";
+import { formatProfile, parseOnly, parseScale } from "../../src/cli/commands/calibrate.js";
 import { UsageError } from "../../src/cli/io.js";
 import { readProfile } from "../../src/real/profile.js";
 import { tempDir } from "../temp.js";
@@ -34,6 +34,16 @@ describe("gilsim calibrate", () => {
     // the profile it wrote is usable by simulate
     const sim = await run("simulate", "convoy", "--profile", out, "--json");
     expect(sim.code).toBe(0);
+  });
+
+  test("a printed profile says whether the CPUs share a cache domain, and nothing when it is not known", () => {
+    const profile = readProfile(fileURLToPath(new URL("../../data/profiles/3.11.json", import.meta.url)));
+    expect(profile.machine.sharedCache).toBe(false);
+    expect(formatProfile(profile)).toMatch(/machine\.sharedCache\s+no cache domain in sysfs/);
+    const shared = { ...profile, machine: { ...profile.machine, sharedCache: true } };
+    expect(formatProfile(shared)).toMatch(/machine\.sharedCache\s+yes/);
+    const { sharedCache: _unknown, ...rest } = profile.machine;
+    expect(formatProfile({ ...profile, machine: rest })).not.toContain("sharedCache");
   });
 
   test("calibrate with bad options exits 2 naming them", async () => {

@@ -91,6 +91,11 @@ export function formatProfile(p: MachineProfile): string {
   if (late)
     sets.unshift(["machine.timerTail", `${(late.share * 100).toFixed(1)}% of timers, ${late.min} to ${late.max} late`]);
   if (p.machine.slice !== null) sets.unshift(["machine.slice", p.machine.slice]);
+  if (p.machine.sharedCache !== undefined)
+    sets.unshift([
+      "machine.sharedCache",
+      p.machine.sharedCache ? "yes (a last-level-cache domain)" : "no cache domain in sysfs",
+    ]);
   lines.push(...formatTable(sets, "    ", () => false));
   return `${lines.join("\n")}\n`;
 }
