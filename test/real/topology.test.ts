@@ -1,20 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { applyProfile, type MachineProfile } from "../../src/real/profile.js";
 import { cpuListSize, sharedCacheOf } from "../../src/real/topology.js";
 import { parseScenario } from "../../src/scenario/scenario.js";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { tempDir } from "../temp.js";
 
 /** A fake /sys/devices/system/cpu: `caches[cpu]` lists each cache's shared_cpu_list (none: no cache folder). */
 function sysfs(caches: (string[] | null)[]): string {
-  const root = mkdtempSync(join(tmpdir(), "gilsim-sysfs-"));
-  dirs.push(root);
+  const root = tempDir("gilsim-sysfs-");
   caches.forEach((lists, cpu) => {
     mkdirSync(join(root, `cpu${cpu}`));
     if (lists === null) return;
@@ -68,7 +62,7 @@ describe("machine.sharedCache from Linux's sysfs", () => {
   test("unknown on one CPU, off Linux, or without the folder", () => {
     expect(sharedCacheOf(sysfs([null]), "linux")).toBeNull();
     expect(sharedCacheOf(sysfs([["0-1"], ["0-1"]]), "darwin")).toBeNull();
-    expect(sharedCacheOf(join(tmpdir(), "gilsim-no-such-folder"), "linux")).toBeNull();
+    expect(sharedCacheOf(join(tempDir("gilsim-sysfs-"), "no-such-folder"), "linux")).toBeNull();
   });
 });
 
