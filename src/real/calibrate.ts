@@ -83,6 +83,8 @@ export interface CalibrationRun {
   load: LoadShare | null;
   /** Why the machine counts as busy (mechanisms/load.ts); empty when it was quiet. */
   busy: string[];
+  /** Whether its CPUs share a cache domain (topology.ts), read beside the run; null when not known. */
+  sharedCache: boolean | null;
 }
 
 function invalid(name: string, value: unknown, expected: string): RealSetupError {
@@ -154,6 +156,7 @@ export async function runCalibration(options: CalibrateOptions = {}): Promise<Ca
     loadBefore,
     load,
     busy: busyReasons(loadBefore, load, cores, nice),
+    sharedCache: sharedCacheOf(undefined, String(hello.platform)),
   };
 }
 
@@ -302,7 +305,6 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
   }
   const points = run.experiments["process-roundtrip"]?.points ?? [];
   const { runtime, derived, slice, coldStart, timerTail } = runtimeFromMeasurements(measured, points);
-  const shared = run.platform === "linux" ? sharedCacheOf() : null;
   return {
     format: 1,
     machine: {
@@ -313,7 +315,7 @@ export function profileFromCalibration(run: CalibrationRun, created = new Date()
       slice,
       ...(coldStart ? { coldStart } : {}),
       ...(timerTail ? { timerTail } : {}),
-      ...(shared !== null ? { sharedCache: shared } : {}),
+      ...(run.sharedCache !== null ? { sharedCache: run.sharedCache } : {}),
     },
     python: run.python.version,
     created: created.toISOString(),
