@@ -153,7 +153,7 @@ export async function run(nb: Notebook): Promise<void> {
     ecdfChart(series, {
       scale: "log",
       quantiles: [0.5, 0.99],
-      title: `${bestDesign.label} has the lowest p99 (${ms(get(bestDesign.label).p99)}); offloading to threads gives ${ms(threads.p99)} against ${ms(inline.p99)} inline`,
+      title: `${bestDesign.label} has the lowest p99 (${ms(get(bestDesign.label).p99)}); the render offloaded to a thread pool (4) gives ${ms(threads.p99)} against ${ms(inline.p99)} run on the loop`,
       subtitle:
         "1 ms parse + IO (exponential, mean 20 ms) + render (pure Python, exponential, mean 8 ms), Poisson 60/s, 4 cores, Python 3.12",
       caption: latencyCaption,

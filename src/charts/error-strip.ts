@@ -12,6 +12,7 @@ import { chartFigure, panel } from "./figure.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid } from "./options.js";
 import { outsideLegend, outsideRings } from "./outside-ring.js";
+import { BAND_FILLS } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { signedNumber } from "./signs.js";
 import { type Glyph, type GlyphName, glyph } from "./symbols.js";
@@ -200,8 +201,8 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     });
     const band = (b: number, fill: string) => Plot.rectX([0], { x1: -b, x2: b, y1: -0.5, y2: rows.length - 0.5, fill });
     const marks: Plot.Markish[] = [
-      band(outer, "#ececec"),
-      band(inner, "#d9d9d9"),
+      band(outer, BAND_FILLS.outer),
+      band(inner, BAND_FILLS.inner),
       Plot.gridX(ticks, { stroke: GRID, strokeOpacity: 1 }),
       Plot.ruleX([0], { stroke: RULE, strokeDasharray: "4,3" }),
       Plot.ruleY(
@@ -299,8 +300,8 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       {
         items: [
           ...series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
-          { kind: "box", label: `within ±${inner}%`, fill: "#d9d9d9" },
-          { kind: "box", label: `within ±${outer}%`, fill: "#ececec" },
+          { kind: "box", label: `within ±${inner}%`, fill: BAND_FILLS.inner },
+          { kind: "box", label: `within ±${outer}%`, fill: BAND_FILLS.outer },
           ...(options.ringOutside && percents.some((x) => Math.abs(x) > outer) ? [outsideLegend(outer)] : []),
           {
             kind: "line",

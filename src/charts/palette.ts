@@ -182,6 +182,13 @@ export const AGREEMENT_COLORS = {
 } as const;
 
 /**
+ * The shaded error bands drawn behind points (within ±5% and ±15%, or a figure's own pair): the
+ * inner band clearly darker than the outer one, so the two read as two bands on screen, in print
+ * and in their legend swatches, and light enough that every series colour stays legible on both.
+ */
+export const BAND_FILLS = { inner: "#c9c9c9", outer: "#efefef" } as const;
+
+/**
  * Task counts over time (the queue figure): running tasks a dark grey, tasks waiting to start the
  * reddish purple; neither is an executor kind's colour.
  */

@@ -11,7 +11,7 @@ import { chartFigure, panel } from "./figure.js";
 import { spreadPositions } from "./label-placement.js";
 import { swatchLegend } from "./legend.js";
 import { figureText, invalid, oneOf, optionalText } from "./options.js";
-import { AGREEMENT_COLORS } from "./palette.js";
+import { AGREEMENT_COLORS, BAND_FILLS } from "./palette.js";
 import { createRenderContext, plotSvg } from "./render.js";
 import { type GlyphName, glyph } from "./symbols.js";
 import { textWidth } from "./text-measure.js";
@@ -184,8 +184,8 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     y: { type: scale, domain: [d0, d1] },
     color: { type: "identity" },
     marks: [
-      band(outer, "#ececec"),
-      band(inner, "#d2d2d2"),
+      band(outer, BAND_FILLS.outer),
+      band(inner, BAND_FILLS.inner),
       Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
       Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
       Plot.line([d0, d1], {
