@@ -11,12 +11,18 @@ and every thread or process it starts, and prints:
     before the switch to idle and so never shows here: the "within 100 us" count is not a
     measure of it (a known limit; counting migrations to a CPU that then runs the thread would be);
   - its threads' time runnable in a busy CPU's queue, and the part of it during which another CPU
-    was idle.
+    was idle;
+  - the three threads switched in most often and the two longest on a CPU: their time on a CPU,
+    and how often each CPU switched to them;
+  - its wake-ups onto a CPU running another of its threads: how many ran there at once (within
+    50 us: the woken thread preempted the running one, check_preempt_wakeup_fair), how many waited
+    there (for the running thread to sleep or for a tick), and how many ran on another CPU.
 Compared with the model in docs/model.md, "Cores and the scheduler" (machine.sharedCache).
 
 Needs root and tracefs (/sys/kernel/tracing, or /sys/kernel/debug/tracing), on Linux. Stdlib only.
 
     python3 scripts/sched-trace.py [--keep FILE] -- COMMAND...
+    python3 scripts/sched-trace.py --from FILE     (analyse a trace kept with --keep)
 
 On the development VM (Firecracker) some switches from the idle task to a woken thread are missing
 from the trace; a CPU counts as busy from the moment a wake-up targets it, which is when the
@@ -31,6 +37,8 @@ import sys
 EVENTS = ("sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task", "sched_process_fork")
 LINE = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+\S+\s+([\d.]+): (\w+): (.*)$")
 PULL_AT_ONCE = 100e-6  # a pull within this of a CPU going idle is its newidle balance
+PREEMPT_AT_ONCE = 50e-6  # a woken thread running this soon on a busy CPU preempted the running one
+TICK = 4e-3  # 1/HZ with HZ = 250 (Debian's kernels): when a used-up slice is noticed
 CACHE_HOT = 500e-6  # sysctl_sched_migration_cost: a thread that ran this recently is not pulled
 
 
@@ -98,6 +106,11 @@ def analyse(pid, text):
     wakes = collections.Counter()
     idle_events = []  # [time, cpu, thread, its wait so far, pulled after]
     busy_wait = idle_wait = 0.0
+    onto_busy = {}  # our thread woken onto a CPU running another of ours: thread -> (time, cpu)
+    onto_busy_runs = []  # (delay to its switch-in, ran on that CPU)
+    ran = collections.Counter()  # thread -> seconds on a CPU
+    ran_on = collections.defaultdict(collections.Counter)  # thread -> CPU -> switches in
+    switched_in = {}  # CPU -> when its current thread switched in
     last = None
     first = end = None
     for t, cpu, kind, rest, running in events:
@@ -113,6 +126,11 @@ def analyse(pid, text):
             p, n = int(field(rest, "prev_pid")), int(field(rest, "next_pid"))
             state = field(rest, "prev_state") or ""
             cur[cpu] = n
+            if p in ours and cpu in switched_in:
+                ran[p] += t - switched_in[cpu]
+            switched_in[cpu] = t
+            if n in ours:
+                ran_on[n][cpu] += 1
             for x in (p, n):
                 if x in ours:
                     prev_cpu[x] = cpu
@@ -122,6 +140,9 @@ def analyse(pid, text):
                 last_ran[p] = t
                 if state.startswith("R"):
                     waiting[p] = (cpu, t)
+            if n in onto_busy:
+                t0, c0 = onto_busy.pop(n)
+                onto_busy_runs.append((t - t0, cpu == c0))
             if n in waiting:
                 for e in idle_events:
                     if e[4] is None and e[2] == n:
@@ -141,6 +162,9 @@ def analyse(pid, text):
                          "a task on its previous CPU" if cpu == before else "a task on another CPU")
                 wakes[("previous CPU busy, another idle" if busy_other_idle else "otherwise", waker,
                        "stayed" if target == before else "moved")] += 1
+            running_there = cur.get(target)
+            if p in ours and kind == "sched_wakeup" and running_there in ours and running_there != p:
+                onto_busy[p] = (t, target)
             if cur.get(target) == 0:
                 cur[target] = -p  # taken by the woken thread (its switch-in may be missing)
                 waiting.pop(p, None)
@@ -189,10 +213,29 @@ def analyse(pid, text):
               f" the thread ran where it waited first {len(stayed)}{median(stayed)}")
     print(f"its threads' time queued on a busy CPU: {busy_wait * 1e3:.1f} ms, of it while another CPU"
           f" was idle {idle_wait * 1e3:.1f} ms")
+    busiest = sorted(ran_on, key=lambda x: -sum(ran_on[x].values()))[:3]
+    busiest += [x for x in sorted(ran, key=lambda x: -ran[x])[:2] if x not in busiest]
+    print("its threads switched in most often and longest on a CPU, switches in per CPU: " + "; ".join(
+        f"{x} ({ran[x] * 1e3:.0f} ms on a CPU) " + ", ".join(f"CPU {c} {ran_on[x][c]}" for c in cpus) for x in busiest))
+    there = sorted(d for d, same in onto_busy_runs if same)
+    at_once = sum(1 for d in there if d < PREEMPT_AT_ONCE)
+    later = [d for d in there if d >= PREEMPT_AT_ONCE]
+    print(f"wake-ups onto a CPU running another of its threads: {len(onto_busy_runs)}; ran there at once"
+          f" (within {PREEMPT_AT_ONCE * 1e6:.0f} us) {at_once}, there later {len(later)}"
+          f"{f' (median {later[len(later) // 2] * 1e3:.2f} ms, within a tick {sum(1 for d in later if d <= TICK)})' if later else ''},"
+          f" on another CPU {len(onto_busy_runs) - len(there)}")
 
 
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--from"] and len(args) == 2:
+        with open(args[1]) as f:
+            text = f.read()
+        m = re.match(r"# sched-trace pid (\d+)\n", text)
+        if not m:
+            sys.exit(f"sched-trace: {args[1]} is not a trace kept by --keep (no '# sched-trace pid' line)")
+        analyse(int(m.group(1)), text)
+        return
     keep = None
     if args[:1] == ["--keep"]:
         keep, args = args[1], args[2:]
@@ -203,7 +246,7 @@ def main():
     pid, code, text = record(args)
     if keep:
         with open(keep, "w") as f:
-            f.write(text)
+            f.write(f"# sched-trace pid {pid}\n{text}")
     if code != 0:
         print(f"the command exited with {code}")
     analyse(pid, text)
