@@ -167,4 +167,44 @@ describe("without a shared cache domain", () => {
     // One after the other would take 100 ms.
     expect(makespan(false)).toBeLessThan(90 * 1_000_000);
   });
+
+  test("an idle CPU is kicked to balance when a thread queues elsewhere, and leaves a just-preempted (cache-hot) thread for a tick", () => {
+    // a and c share CPU 0 before their 20 ms sleep; b runs 1 ms on CPU 1 and ends, so CPU 1 is
+    // idle long before they wake. c wakes second onto its busy previous CPU and queues there.
+    const long = [{ cpu: "1ms", gil: "release" }, { io: "20ms" }, { cpu: "100ms", gil: "release" }];
+    const trace = simulate(
+      parseScenario({
+        name: "kick",
+        machine: { cores: 2, kernel: "eevdf", sharedCache: false },
+        runtime: { python: "3.12", stepOverhead: "0us" },
+        executor: { kind: "sync" },
+        workload: { arrivals: { kind: "batch", count: 1 }, classes: [{ steps: [{ io: "1ms" }] }] },
+        background: [
+          { name: "a", steps: long },
+          { name: "b", steps: [{ cpu: "1ms", gil: "release" }] },
+          { name: "c", steps: long },
+        ],
+        run: { until: "400ms" },
+      }),
+      { trace: true },
+    ).trace;
+    if (!trace) throw new Error("no trace");
+    const ms = 1_000_000;
+    const name = (i: { thread: number }) => trace.threads[i.thread]?.name;
+    const lastRun = Math.max(
+      ...trace.intervals.filter((i) => i.state === "nogil" && (name(i) === "a" || name(i) === "c")).map((i) => i.end),
+    );
+    const waitCore = trace.intervals
+      .filter((i) => i.state === "wait-core" && (name(i) === "a" || name(i) === "c"))
+      .reduce((sum, i) => sum + i.end - i.start, 0);
+    // The kick: the idle CPU balances at its next tick and takes one of them, so their 100 ms each
+    // overlap (end about 125 ms). Without it nothing wakes that CPU: they share CPU 0 to 221 ms.
+    expect(lastRun).toBeLessThan(135 * ms);
+    // The cache-hot gate: at that tick the scheduler has just preempted one of them for the other,
+    // so the balance pass leaves it (it ran under sched_migration_cost ago) and takes it a tick
+    // later: about 3 ms of waiting for c, then 4 ms for a (7 ms). Pulled at once, a would not wait
+    // (3 ms in all); with no kick both wait about 100 ms.
+    expect(waitCore).toBeGreaterThan(5 * ms);
+    expect(waitCore).toBeLessThan(12 * ms);
+  });
 });
