@@ -111,9 +111,9 @@ function randomConclusion(results: readonly ScenarioResult[], sets: readonly ("p
 }
 
 function bothSetsTitle(results: readonly ScenarioResult[]): string {
-  // One line on a slide: the p99's median and worst per parameter set; every row's median is
+  // The p99's median and worst per parameter set, in two lines at most; every row's median is
   // written beside it in the figure.
-  return `Held-out random scenarios (${results.length}), p99 signed error: ${medianWorst(results, "profile", "latency.p99")} with the ${PARAM_SET_LABELS.profile}, ${medianWorst(results, "defaults", "latency.p99")} with the ${PARAM_SET_LABELS.defaults}`;
+  return `Held-out random scenarios (${results.length}), median signed p99 error: ${medianWorst(results, "profile", "latency.p99")} with the ${PARAM_SET_LABELS.profile}, ${medianWorst(results, "defaults", "latency.p99")} with the ${PARAM_SET_LABELS.defaults}`;
 }
 
 export const meta: NotebookMeta = {

@@ -14,9 +14,10 @@ and every thread or process it starts, and prints:
     was idle;
   - the three threads switched in most often and the two longest on a CPU: their time on a CPU,
     and how often each CPU switched to them;
-  - its wake-ups onto a CPU running another of its threads: how many ran there at once (within
-    50 us: the woken thread preempted the running one, check_preempt_wakeup_fair), how many waited
-    there (for the running thread to sleep or for a tick), and how many ran on another CPU.
+  - its wake-ups onto a CPU running another of its threads: how many ran there within 50 us, split
+    by how that thread left the CPU (preempted by the woken one, check_preempt_wakeup_fair, or gone
+    to sleep or ended), how many ran there later, how many were moved to another CPU first, and how
+    many were woken again before the trace showed them running (a missing switch-in).
 Compared with the model in docs/model.md, "Cores and the scheduler" (machine.sharedCache).
 
 Needs root and tracefs (/sys/kernel/tracing, or /sys/kernel/debug/tracing), on Linux. Stdlib only.
@@ -106,11 +107,12 @@ def analyse(pid, text):
     wakes = collections.Counter()
     idle_events = []  # [time, cpu, thread, its wait so far, pulled after]
     busy_wait = idle_wait = 0.0
-    onto_busy = {}  # our thread woken onto a CPU running another of ours: thread -> (time, cpu)
-    onto_busy_runs = []  # (delay to its switch-in, ran on that CPU)
+    onto_busy = {}  # our thread woken onto a CPU running another of ours: thread -> (time, cpu, that thread)
+    onto_busy_runs = []  # (delay to its switch-in, ran on that CPU, how the thread there left it)
+    onto_busy_lost = 0  # such wake-ups whose switch-in the trace does not show (moved, or woken again)
     ran = collections.Counter()  # thread -> seconds on a CPU
     ran_on = collections.defaultdict(collections.Counter)  # thread -> CPU -> switches in
-    switched_in = {}  # CPU -> when its current thread switched in
+    switched_in = {}  # CPU -> (when, which thread) its current thread switched in, as the trace shows
     last = None
     first = end = None
     for t, cpu, kind, rest, running in events:
@@ -126,9 +128,11 @@ def analyse(pid, text):
             p, n = int(field(rest, "prev_pid")), int(field(rest, "next_pid"))
             state = field(rest, "prev_state") or ""
             cur[cpu] = n
-            if p in ours and cpu in switched_in:
-                ran[p] += t - switched_in[cpu]
-            switched_in[cpu] = t
+            # Time on a CPU only from a switch-in the trace shows to this switch-out: a missing
+            # switch from idle must not count the idle time before a wake-up as running.
+            if p in ours and switched_in.get(cpu, (0.0, None))[1] == p:
+                ran[p] += t - switched_in[cpu][0]
+            switched_in[cpu] = (t, n)
             if n in ours:
                 ran_on[n][cpu] += 1
             for x in (p, n):
@@ -141,8 +145,10 @@ def analyse(pid, text):
                 if state.startswith("R"):
                     waiting[p] = (cpu, t)
             if n in onto_busy:
-                t0, c0 = onto_busy.pop(n)
-                onto_busy_runs.append((t - t0, cpu == c0))
+                t0, c0, there = onto_busy.pop(n)
+                # The thread there preempted (R, still runnable), or gone to sleep or ended.
+                left = "preempted" if p == there and state.startswith("R") else "slept"
+                onto_busy_runs.append((t - t0, cpu == c0, left))
             if n in waiting:
                 for e in idle_events:
                     if e[4] is None and e[2] == n:
@@ -162,9 +168,16 @@ def analyse(pid, text):
                          "a task on its previous CPU" if cpu == before else "a task on another CPU")
                 wakes[("previous CPU busy, another idle" if busy_other_idle else "otherwise", waker,
                        "stayed" if target == before else "moved")] += 1
+            # The thread on the target: the one switched in, or one of ours woken onto it while idle
+            # whose switch-in is still to come (or missing from the trace).
             running_there = cur.get(target)
+            if running_there is not None and running_there < 0:
+                running_there = -running_there
+            if p in onto_busy:
+                onto_busy_lost += 1  # woken again before the trace showed it running
+                del onto_busy[p]
             if p in ours and kind == "sched_wakeup" and running_there in ours and running_there != p:
-                onto_busy[p] = (t, target)
+                onto_busy[p] = (t, target, running_there)
             if cur.get(target) == 0:
                 cur[target] = -p  # taken by the woken thread (its switch-in may be missing)
                 waiting.pop(p, None)
@@ -179,6 +192,10 @@ def analyse(pid, text):
                 moved_at_wake[p] = int(field(rest, "orig_cpu"))
             if p in ours:
                 prev_cpu[p] = dest
+            if p in onto_busy and dest != onto_busy[p][1]:
+                # Moved before it ran there; whether it then ran at once is not known here.
+                onto_busy_runs.append((t - onto_busy[p][0], False, "moved"))
+                del onto_busy[p]
             pulled_to_idle = cur.get(dest) == 0
             if pulled_to_idle:
                 cur[dest] = -p  # pulled to an idle CPU, which runs it (its switch-in may be missing)
@@ -217,32 +234,48 @@ def analyse(pid, text):
     busiest += [x for x in sorted(ran, key=lambda x: -ran[x])[:2] if x not in busiest]
     print("its threads switched in most often and longest on a CPU, switches in per CPU: " + "; ".join(
         f"{x} ({ran[x] * 1e3:.0f} ms on a CPU) " + ", ".join(f"CPU {c} {ran_on[x][c]}" for c in cpus) for x in busiest))
-    there = sorted(d for d, same in onto_busy_runs if same)
-    at_once = sum(1 for d in there if d < PREEMPT_AT_ONCE)
-    later = [d for d in there if d >= PREEMPT_AT_ONCE]
-    print(f"wake-ups onto a CPU running another of its threads: {len(onto_busy_runs)}; ran there at once"
-          f" (within {PREEMPT_AT_ONCE * 1e6:.0f} us) {at_once}, there later {len(later)}"
+    there = sorted((d, left) for d, same, left in onto_busy_runs if same)
+    at_once = [left for d, left in there if d < PREEMPT_AT_ONCE]
+    later = [d for d, _ in there if d >= PREEMPT_AT_ONCE]
+    print(f"wake-ups onto a CPU running another of its threads: {len(onto_busy_runs) + onto_busy_lost};"
+          f" ran there within {PREEMPT_AT_ONCE * 1e6:.0f} us {len(at_once)} (the thread there preempted"
+          f" {at_once.count('preempted')}, asleep or ended {at_once.count('slept')}), there later {len(later)}"
           f"{f' (median {later[len(later) // 2] * 1e3:.2f} ms, within a tick {sum(1 for d in later if d <= TICK)})' if later else ''},"
-          f" on another CPU {len(onto_busy_runs) - len(there)}")
+          f" on another CPU {len(onto_busy_runs) - len(there)}, not seen to run (woken again first) {onto_busy_lost}")
+
+
+USAGE = "usage: python3 scripts/sched-trace.py [--keep FILE] -- COMMAND...  |  --from FILE"
+
+
+def usage_error(message):
+    print(message, file=sys.stderr)
+    sys.exit(2)
 
 
 def main():
     args = sys.argv[1:]
-    if args[:1] == ["--from"] and len(args) == 2:
-        with open(args[1]) as f:
-            text = f.read()
+    if args[:1] == ["--from"]:
+        if len(args) != 2:
+            usage_error(USAGE)
+        try:
+            with open(args[1]) as f:
+                text = f.read()
+        except OSError as e:
+            usage_error(f"sched-trace: cannot read {args[1]} ({e.strerror})")
         m = re.match(r"# sched-trace pid (\d+)\n", text)
         if not m:
-            sys.exit(f"sched-trace: {args[1]} is not a trace kept by --keep (no '# sched-trace pid' line)")
+            usage_error(f"sched-trace: {args[1]} is not a trace kept by --keep (no '# sched-trace pid' line)")
         analyse(int(m.group(1)), text)
         return
     keep = None
     if args[:1] == ["--keep"]:
+        if len(args) < 2:
+            usage_error(USAGE)
         keep, args = args[1], args[2:]
     if args[:1] == ["--"]:
         args = args[1:]
-    if not args:
-        sys.exit("usage: python3 scripts/sched-trace.py [--keep FILE] -- COMMAND...")
+    if not args or args[0].startswith("-"):
+        usage_error(USAGE)
     pid, code, text = record(args)
     if keep:
         with open(keep, "w") as f:

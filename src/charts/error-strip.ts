@@ -201,9 +201,9 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
     });
     const band = (b: number, fill: string) => Plot.rectX([0], { x1: -b, x2: b, y1: -0.5, y2: rows.length - 0.5, fill });
     const marks: Plot.Markish[] = [
+      Plot.gridX(ticks, { stroke: GRID, strokeOpacity: 1 }),
       band(outer, BAND_FILLS.outer),
       band(inner, BAND_FILLS.inner),
-      Plot.gridX(ticks, { stroke: GRID, strokeOpacity: 1 }),
       Plot.ruleX([0], { stroke: RULE, strokeDasharray: "4,3" }),
       Plot.ruleY(
         rows.slice(1).map((_, i) => i + 0.5),
@@ -300,8 +300,8 @@ export function errorStripChart(points: readonly ErrorPoint[], options: ErrorStr
       {
         items: [
           ...series.map((s) => ({ kind: "glyph" as const, label: s.label, glyph: s.symbol, fill: s.color })),
-          { kind: "box", label: `within ±${inner}%`, fill: BAND_FILLS.inner },
-          { kind: "box", label: `within ±${outer}%`, fill: BAND_FILLS.outer },
+          { kind: "box", label: `within ±${inner}%`, fill: BAND_FILLS.inner, stroke: BAND_FILLS.swatchStroke },
+          { kind: "box", label: `within ±${outer}%`, fill: BAND_FILLS.outer, stroke: BAND_FILLS.swatchStroke },
           ...(options.ringOutside && percents.some((x) => Math.abs(x) > outer) ? [outsideLegend(outer)] : []),
           {
             kind: "line",

@@ -183,10 +183,12 @@ export const AGREEMENT_COLORS = {
 
 /**
  * The shaded error bands drawn behind points (within ±5% and ±15%, or a figure's own pair): the
- * inner band clearly darker than the outer one, so the two read as two bands on screen, in print
- * and in their legend swatches, and light enough that every series colour stays legible on both.
+ * inner band clearly darker than the outer one, so the two read as two bands, and light enough that
+ * every series colour stays legible on both. Charts draw them over their grid (gridlines would
+ * stripe them) and outline their legend swatches in swatchStroke, so a swatch as light as the outer
+ * band still shows on a projector or in print.
  */
-export const BAND_FILLS = { inner: "#c9c9c9", outer: "#efefef" } as const;
+export const BAND_FILLS = { inner: "#c4c4c4", outer: "#e6e6e6", swatchStroke: "#8c8c8c" } as const;
 
 /**
  * Task counts over time (the queue figure): running tasks a dark grey, tasks waiting to start the

@@ -184,10 +184,10 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     y: { type: scale, domain: [d0, d1] },
     color: { type: "identity" },
     marks: [
-      band(outer, BAND_FILLS.outer),
-      band(inner, BAND_FILLS.inner),
       Plot.gridX(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
       Plot.gridY(axis.ticks, { stroke: GRID, strokeOpacity: 0.8 }),
+      band(outer, BAND_FILLS.outer),
+      band(inner, BAND_FILLS.inner),
       Plot.line([d0, d1], {
         x: (v: number) => v,
         y: (v: number) => v,
@@ -244,6 +244,18 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
             fill: AGREEMENT_COLORS[c],
           })),
           { kind: "line" as const, label: "simulated = measured", stroke: RULE, dash: "5,4" },
+          {
+            kind: "box" as const,
+            label: `shaded: ${pct(inner)} error`,
+            fill: BAND_FILLS.inner,
+            stroke: BAND_FILLS.swatchStroke,
+          },
+          {
+            kind: "box" as const,
+            label: `shaded: ${pct(outer)} error`,
+            fill: BAND_FILLS.outer,
+            stroke: BAND_FILLS.swatchStroke,
+          },
           ...(lineShows
             ? [{ kind: "line" as const, label: "real runs, lowest to highest", stroke: INK, width: 1.25 }]
             : []),
