@@ -480,6 +480,25 @@ def asyncio_timer():
     return {"samples": out, "asked": 1_500_000}
 
 
+def fresh_page():
+    """What a fresh page of memory costs: 16 MiB mapped anonymously, then one byte written per
+    4 KiB page (a page fault and the page zeroed), in ns a page. Not a model parameter: kept in the
+    profile because large payloads cost mostly fresh pages (docs/model.md), and this cost changes
+    by several times from one day to the next on a virtual machine."""
+    import mmap
+
+    size = 16 << 20
+    out = []
+    for _ in range(rounds(8)):
+        m = mmap.mmap(-1, size)
+        t = now()
+        for off in range(0, size, 4096):
+            m[off] = 1
+        out.append((now() - t) // (size // 4096))
+        m.close()
+    return {"samples": out}
+
+
 def thread_start():
     """threading.Thread(...).start(): it returns once the new thread runs."""
     out = []
@@ -510,6 +529,7 @@ EXPERIMENTS = (
     ("thread-start", thread_start),
     ("os-slice", os_slice),
     ("cold-start", cold_start),
+    ("fresh-page", fresh_page),
 )
 
 

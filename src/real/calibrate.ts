@@ -27,6 +27,7 @@ export const EXPERIMENTS = [
   "thread-start",
   "os-slice",
   "cold-start",
+  "fresh-page",
 ] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 
@@ -268,6 +269,11 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
     "everyday Python (JSON, a heap, a deque, strings) right after a 20 ms sleep",
   );
   put("warm-kernel", e["cold-start"]?.warm, "the same Python again at once (warm caches)");
+  put(
+    "fresh-page",
+    e["fresh-page"]?.samples,
+    "a fresh 4 KiB page, mapped then written once (a fault and the page zeroed); kept, not a model parameter",
+  );
   for (const [gap, values] of bySize(e["cold-start"]?.points ?? [])) {
     put(
       `cold-start-${gap}`,

@@ -18,7 +18,7 @@ describe("gilsim calibrate", () => {
       "--out",
       out,
       "--only",
-      "sleep-overshoot,asyncio-step,thread-start",
+      "sleep-overshoot,asyncio-step,thread-start,fresh-page",
       "--scale",
       "0.3",
       "--force", // the test machine may be busy; the refusal is tested below
@@ -27,10 +27,13 @@ describe("gilsim calibrate", () => {
     expect(r.out).toMatch(/^machine profile: CPython 3\.\d+\.\d+ on \w+, \d+ cores/);
     expect(r.out).toMatch(/\n {4}sleep-overshoot +\S+ +\S+ +\d+ +time\.sleep\(1 ms\) minus 1 ms\n/);
     expect(r.out).toMatch(/\n {4}runtime\.timerSlack +\d/);
+    // a fresh page is measured and kept, but sets no parameter (the runtime keys below)
+    expect(r.out).toMatch(/\n {4}fresh-page +\d[\d.]*[nµu]s +\S+ +\d+ +a fresh 4 KiB page/);
     expect(r.out).toContain(`wrote ${out}`);
     expect(r.out).toContain(`(use it with --profile ${out})`);
     const p = readProfile(out);
     expect(Object.keys(p.runtime).sort()).toEqual(["loopIterationCost", "loopStepCost", "threadStart", "timerSlack"]);
+    expect(p.measured["fresh-page"]?.median).toBeGreaterThan(0);
     // the profile it wrote is usable by simulate
     const sim = await run("simulate", "convoy", "--profile", out, "--json");
     expect(sim.code).toBe(0);
