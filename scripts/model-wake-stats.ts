@@ -7,17 +7,17 @@
  *
  * SCENARIO is a suite scenario id (src/real/suite.ts), a preset or a scenario file, looked up in
  * that order; a suite id is simulated with data/validation/machine-profile.json applied, as the
- * suite test does, unless --profile names another (which a file also takes). A diagnostic: it wraps the model's Machine methods (wake, onDispatch,
- * stopCurrent) and a thread's onPreempted, and stops with an error if those are gone.
+ * suite test does, unless --profile names another (which a preset or a file also takes).
+ * A diagnostic: it wraps the model's Machine methods (wake, onDispatch) and a thread's
+ * onPreempted, and stops with an error if those are gone.
  */
-import { readFileSync } from "node:fs";
+import { loadInput } from "../src/cli/profile-option.js";
 import { Machine } from "../src/model/machine.js";
 import { simulate } from "../src/model/simulate.js";
 import { SimThread } from "../src/model/thread.js";
 import { applyProfile, DEFAULT_PROFILE_PATH, readProfile } from "../src/real/profile.js";
 import { SUITE } from "../src/real/suite.js";
-import { getPreset } from "../src/scenario/presets.js";
-import { parseScenario } from "../src/scenario/scenario.js";
+import { parseScenario, type Scenario } from "../src/scenario/scenario.js";
 
 const AT_ONCE = 50_000;
 const TICK = 4_000_000;
@@ -34,19 +34,18 @@ const pi = args.indexOf("--profile");
 const profilePath = pi >= 0 ? args[pi + 1] : undefined;
 if (pi >= 0 && !profilePath) usage("model-wake-stats: --profile needs a file");
 
+// A suite id with its recorded profile (as the suite test runs it); else a preset or a file, read
+// as the CLI reads them (loadInput), with --profile applied when given.
 const suite = SUITE.find((e) => e.id === name);
-let input: unknown;
-if (suite) input = applyProfile(suite.input, readProfile(profilePath ?? DEFAULT_PROFILE_PATH));
-else if (getPreset(name)) input = getPreset(name);
-else {
-  try {
-    input = JSON.parse(readFileSync(name, "utf8"));
-  } catch (e) {
-    usage(`model-wake-stats: cannot read ${name} (${(e as Error).message})`);
-  }
-  if (profilePath) input = applyProfile(input, readProfile(profilePath));
+let scenario: Scenario;
+try {
+  const input = suite
+    ? applyProfile(suite.input, readProfile(profilePath ?? DEFAULT_PROFILE_PATH))
+    : loadInput(name, profilePath);
+  scenario = parseScenario(input, name);
+} catch (e) {
+  usage(`model-wake-stats: ${(e as Error).message}`);
 }
-const scenario = parseScenario(input, name);
 
 type Cpu = { index: number; current: SimThread | null; incoming: SimThread | null; queue: SimThread[] };
 type Internals = {

@@ -109,7 +109,7 @@ def analyse(pid, text):
     busy_wait = idle_wait = 0.0
     onto_busy = {}  # our thread woken onto a CPU running another of ours: thread -> (time, cpu, that thread)
     onto_busy_runs = []  # (delay to its switch-in, ran on that CPU, how the thread there left it)
-    onto_busy_lost = 0  # such wake-ups whose switch-in the trace does not show (moved, or woken again)
+    onto_busy_lost = 0  # such wake-ups woken again before the trace showed them running
     ran = collections.Counter()  # thread -> seconds on a CPU
     ran_on = collections.defaultdict(collections.Counter)  # thread -> CPU -> switches in
     switched_in = {}  # CPU -> (when, which thread) its current thread switched in, as the trace shows
