@@ -32,8 +32,13 @@ export function sharedCacheOf(root = "/sys/devices/system/cpu", platform: string
   if (cpus.length < 2) return null;
   for (const cpu of cpus) {
     const dir = join(root, cpu, "cache");
-    if (!existsSync(dir)) continue;
-    for (const index of readdirSync(dir).filter((name) => /^index\d+$/.test(name))) {
+    let indexes: string[];
+    try {
+      indexes = readdirSync(dir).filter((name) => /^index\d+$/.test(name));
+    } catch {
+      continue; // no cache listed for this CPU (or unreadable): it says nothing either way
+    }
+    for (const index of indexes) {
       try {
         if (cpuListSize(readFileSync(join(dir, index, "shared_cpu_list"), "utf8")) >= 2) return true;
       } catch {
