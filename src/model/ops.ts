@@ -17,7 +17,15 @@ import type { WaitQueue } from "./wait-queue.js";
  *   woken or until the timeout; resumes the program with true when woken, false on timeout.
  */
 export type Op =
-  | { op: "cpu"; ns: Nanos; mode: "python" | "hold" | "nogil"; overhead?: boolean; glue?: boolean }
+  | {
+      op: "cpu";
+      ns: Nanos;
+      mode: "python" | "hold" | "nogil";
+      overhead?: boolean;
+      glue?: boolean;
+      /** Runs when the CPU work ends, before the GIL is taken back (a system call's effect: send() delivering). */
+      onEnd?: (() => void) | null;
+    }
   | { op: "block"; ns: Nanos; timer?: boolean }
   | { op: "wait"; on: WaitQueue; timeout?: Nanos; state?: "idle" | "io" };
 
@@ -28,7 +36,7 @@ export type Program = Generator<Op, void, boolean | undefined>;
  * its program yields it, before any program runs again, so no op outlives the next one of its
  * kind. This keeps the hot path free of an allocation per op.
  */
-const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false, glue: false };
+const cpuOp: Op & { op: "cpu" } = { op: "cpu", ns: 0, mode: "python", overhead: false, glue: false, onEnd: null };
 const blockOp: Op & { op: "block" } = { op: "block", ns: 0, timer: false };
 
 export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op {
@@ -36,6 +44,20 @@ export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op
   cpuOp.mode = mode;
   cpuOp.overhead = false;
   cpuOp.glue = false;
+  cpuOp.onEnd = null;
+  return cpuOp;
+}
+
+/**
+ * A system call of `ns` CPU with the GIL released whose effect lands as it returns, before the
+ * thread takes the GIL back (and perhaps waits for it): `onEnd` runs then.
+ */
+export function syscall(ns: Nanos, onEnd: () => void): Op {
+  cpuOp.ns = ns;
+  cpuOp.mode = "nogil";
+  cpuOp.overhead = false;
+  cpuOp.glue = false;
+  cpuOp.onEnd = onEnd;
   return cpuOp;
 }
 
@@ -45,6 +67,7 @@ export function overhead(ns: Nanos, mode: "python" | "hold" = "python", glue = t
   cpuOp.mode = mode;
   cpuOp.overhead = true;
   cpuOp.glue = glue;
+  cpuOp.onEnd = null;
   return cpuOp;
 }
 

@@ -36,6 +36,18 @@ export interface RuntimeParams {
   gilRecency: number;
   /** CPU of a system call that does not block (select with a zero timeout), run with the GIL released. */
   syscallCost: Nanos;
+  /**
+   * CPU of a small send() on a loopback TCP socket to a peer waiting in recv(), run with the GIL
+   * released: the kernel delivers the segment and wakes the peer in the sender's context, so the
+   * call takes about ten times a plain system call, and a GIL waiter woken by the drop may take the
+   * GIL meanwhile.
+   */
+  socketSend: DistSpec;
+  /**
+   * From a peer's send() returning to the reader's recv() returning, for a reader blocked on a
+   * socket whose CPU went idle a moment before (machine.idleWake adds more after longer idles).
+   */
+  socketWakeup: DistSpec;
   /** time.sleep(0) sleeps on a timer (clock_nanosleep, 3.11+: the timer slack) rather than returning at once (select, up to 3.10). */
   sleepZeroIsTimer: boolean;
   /** Factor on pure-Python CPU time with this build (1 on GIL builds; 3.13t about 1.4; 3.14t about 1.07). */
@@ -238,6 +250,12 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     // convoy scenario's worker behind the CPU-bound thread: p50 +139%, p95 +125% against CPython.
     gilRecency: 0,
     syscallCost: 1 * US,
+    // sendall() of 64 bytes to a peer process waiting in recv(), TCP over loopback, on the 2-core
+    // VM of 2026-12-03: median 10.4 to 10.6 us on CPython 3.9, 3.11 and 3.13 (kernel work).
+    socketSend: c(10 * US),
+    // The same echo's round trip less its two sends and the peer's recv() of a message already
+    // there, halved: 2.1 to 2.3 us on the same VM (7.7 to 10.4 us sends).
+    socketWakeup: c(2 * US),
     sleepZeroIsTimer: minor >= 11,
     pythonSlowdown: python === "3.13t" ? 1.4 : python === "3.14t" ? 1.07 : 1,
     cCallEdge: c(1 * US),

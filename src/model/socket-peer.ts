@@ -1,5 +1,5 @@
 import type { Nanos } from "../engine/time.js";
-import { block, cpu, type Op } from "./ops.js";
+import { block, cpu, type Op, syscall } from "./ops.js";
 import type { Runtime } from "./runtime.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
@@ -17,19 +17,25 @@ class Peer {
 
   constructor(private readonly rt: Runtime) {}
 
+  /** The reply lands in the thread's socket as the peer's send() returns, and wakes its recv(). */
+  private readonly reply = (): void => {
+    this.replied = true;
+    this.replies.wakeOne(this.rt.world.draw(this.rt.world.params.socketWakeup, "socket-wakeup"));
+  };
+
   /** A message written now: the peer's recv() wakes as a reader of a socket written by another process. */
   deliver(ns: Nanos): void {
     this.inbox.push(ns);
-    this.reading.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "socket-wakeup"));
+    this.reading.wakeOne(this.rt.world.draw(this.rt.world.params.socketWakeup, "socket-wakeup"));
   }
 
   *program(): Generator<Op, void, boolean | undefined> {
+    const world = this.rt.world;
     for (;;) {
       while (this.inbox.length === 0) yield { op: "wait", on: this.reading, state: "io" };
       yield cpu(this.inbox.shift() as Nanos);
-      // send() of the reply: it lands in the thread's socket and wakes its recv().
-      this.replied = true;
-      this.replies.wakeOne(this.rt.world.draw(this.rt.world.params.ipcLatency, "socket-wakeup"));
+      // send() of the reply, its own CPU: then it lands in the thread's socket and wakes its recv().
+      yield syscall(world.draw(world.params.socketSend, "socket-send"), this.reply);
     }
   }
 }
@@ -49,7 +55,9 @@ function peerOf(rt: Runtime, thread: SimThread): Peer {
 
 /**
  * One exchange over a socket (Modules/socketmodule.c: every send and recv runs inside
- * Py_BEGIN_ALLOW_THREADS): send() drops the GIL for the system call and takes it back; recv()
+ * Py_BEGIN_ALLOW_THREADS): send() drops the GIL for the system call (socketSend: on loopback the
+ * kernel delivers the message and wakes the peer within the call) and takes it back, after any
+ * waiter the drop woke and that took the GIL meanwhile; recv()
  * drops the GIL and sleeps until the peer's reply wakes it (a socket, not a timer: no timer slack),
  * then takes the GIL back, behind whoever holds it (the convoy effect, bpo-7946).
  */
@@ -59,8 +67,11 @@ export function* socketExchange(
   peerNs: Nanos,
 ): Generator<Op, void, boolean | undefined> {
   const peer = peerOf(rt, thread);
-  peer.deliver(peerNs);
-  yield block(0);
+  const world = rt.world;
+  yield syscall(world.draw(world.params.socketSend, "socket-send"), () => peer.deliver(peerNs));
+  // recv(): a reply that landed while this thread waited to take the GIL back after send() is
+  // read at once (a system call that does not sleep, the GIL dropped and taken back); else it sleeps.
+  if (peer.replied) yield block(0);
   while (!peer.replied) yield { op: "wait", on: peer.replies, state: "io" };
   peer.replied = false;
 }

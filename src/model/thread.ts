@@ -138,11 +138,13 @@ export class SimThread {
         if (gil === null) {
           const ns = op.mode === "python" ? Math.round(op.ns * this.rt.world.params.pythonSlowdown) : op.ns;
           this.account(ns, op.overhead === true);
-          this.runCpu(this.withCold(ns, op.glue === true), "nogil", false, this.resume);
+          this.pendingEnd = op.onEnd ?? null;
+          this.runCpu(this.withCold(ns, op.glue === true), "nogil", false, this.pendingEnd ? this.endThenResume : this.resume);
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
           this.pendingGlue = op.glue === true;
+          this.pendingEnd = op.onEnd ?? null;
           this.releaseGil(this.runNogil);
         } else {
           this.account(op.ns, op.overhead === true);
@@ -213,7 +215,27 @@ export class SimThread {
     this.runCpu(ns, "gil", this.pendingCheckpoints, this.resume);
   };
   private readonly runNogil = (): void =>
-    this.runCpu(this.withCold(this.pendingNs, this.pendingGlue), "nogil", false, this.retakeThenResume);
+    this.runCpu(
+      this.withCold(this.pendingNs, this.pendingGlue),
+      "nogil",
+      false,
+      this.pendingEnd ? this.endThenRetake : this.retakeThenResume,
+    );
+  /** A system call's effect (op.onEnd), as the call returns: before the GIL is taken back. */
+  private pendingEnd: (() => void) | null = null;
+  private runEnd(): void {
+    const end = this.pendingEnd;
+    this.pendingEnd = null;
+    end?.();
+  }
+  private readonly endThenRetake = (): void => {
+    this.runEnd();
+    this.takeGil(this.resume, true);
+  };
+  private readonly endThenResume = (): void => {
+    this.runEnd();
+    this.advance(undefined);
+  };
   private readonly sleepBlock = (): void => {
     this.setState("io");
     this.blockEvent = this.rt.schedule(this.pendingNs, this.rt.BLOCK_DONE, this.id);

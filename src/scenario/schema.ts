@@ -214,6 +214,14 @@ const runtimeSchema = z.strictObject({
   gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
   gilRecency: numberIn("gilRecency", "expected a share from 0 to 1").optional(),
   syscallCost: durationSchema.optional(),
+  socketSend: distributionSchema.optional().meta({
+    description:
+      "CPU of a small send() on a socket to a peer waiting in recv(), with the GIL released (loopback TCP: the kernel delivers and wakes the peer in the sender's context). Default 10 µs.",
+  }),
+  socketWakeup: distributionSchema.optional().meta({
+    description:
+      "From a peer's send() returning to the reader's recv() returning, for a reader that went idle a moment before (machine.idleWake adds more after longer idles). Default 2 µs.",
+  }),
   pythonSlowdown: numberIn("pythonSlowdown", "expected a factor of at least 1").optional(),
   cCallEdge: distributionSchema.optional(),
   loopStepCost: distributionSchema.optional(),

@@ -100,7 +100,15 @@ describe("socket: an exchange with a peer process", () => {
   const exchange = (runtime: Record<string, unknown>, background: ScenarioInput["background"] = []) =>
     run({
       machine: quiet,
-      runtime: { python: "3.12", ipcLatency: "10us", syscallCost: "1us", ...runtime },
+      // ipcLatency (a process pool's pipe) far from socketWakeup: a socket's reader must not use it.
+      runtime: {
+        python: "3.12",
+        socketSend: "3us",
+        socketWakeup: "10us",
+        ipcLatency: "300us",
+        syscallCost: "1us",
+        ...runtime,
+      },
       executor: { kind: "sync" },
       workload: {
         arrivals: { kind: "closed", clients: 1, count: 200 },
@@ -110,15 +118,16 @@ describe("socket: an exchange with a peer process", () => {
       run: { until: "100ms" },
     });
 
-  test("alone, one exchange is two wake-ups and the peer's CPU, with no timer slack", () => {
+  test("alone, one exchange is two sends, two wake-ups and the peer's CPU, with no timer slack", () => {
     const r = exchange({ timerSlack: "1ms" });
     const times = stepsOf(r.trace as Trace, "socket").map((s) => s.end - s.start);
     expect(times).toHaveLength(200);
-    // deliver -> peer wakes (10 us) -> 5 us of CPU -> reply wakes the server (10 us): 25 us, and a
-    // 1 ms timer slack would show if the wake-up were a timer. (The first: the peer is not asleep yet.)
+    // send (3 us) -> peer wakes (10 us) -> 5 us of CPU -> its send (3 us) -> the server wakes
+    // (10 us): 31 us, and a 1 ms timer slack would show if the wake-up were a timer, a 300 us
+    // ipcLatency if it were a pipe's. (The first: the peer is not asleep yet.)
     for (const t of times.slice(1)) {
-      expect(t).toBeGreaterThanOrEqual(25 * US);
-      expect(t).toBeLessThan(40 * US);
+      expect(t).toBeGreaterThanOrEqual(31 * US);
+      expect(t).toBeLessThan(45 * US);
     }
     const noSlack = exchange({ timerSlack: "0us" });
     expect(stepsOf(noSlack.trace as Trace, "socket").map((s) => s.end - s.start)).toEqual(times);
@@ -140,6 +149,59 @@ describe("socket: an exchange with a peer process", () => {
       // The spinner takes the GIL while recv() sleeps; the reply's thread waits for the drop request.
       expect(times[Math.floor(times.length / 2)]).toBeGreaterThanOrEqual(per);
     }
+  });
+});
+
+describe("socket: send() is a system call the GIL waits out", () => {
+  // One spinner beside a socket server at a 1 ms interval; the spinner's wake-up (gilWakeup) is
+  // 5 us. A send longer than that gives the spinner the GIL during the call (Modules/socketmodule.c
+  // drops it around the system call), so the server takes it back behind a drop request: a convoy
+  // at every send. A send shorter than the wake-up is back before the spinner runs.
+  const spun = (socketSend: string) =>
+    run({
+      machine: quiet,
+      runtime: { python: "3.12", socketSend, socketWakeup: "2us", gilWakeup: "5us", switchInterval: "1ms" },
+      executor: { kind: "sync" },
+      workload: {
+        arrivals: { kind: "batch", count: 1 },
+        classes: [{ steps: [{ repeat: 1000, steps: [{ socket: { peer: "4us" } }] }] }],
+      },
+      background: [{ name: "spin", steps: [{ repeat: "forever" as const, steps: [{ cpu: "100ms" }] }] }],
+      run: { until: "100ms" },
+    });
+  const server = (r: ReturnType<typeof spun>) => {
+    const trace = r.trace as Trace;
+    const id = trace.threads.find((t) => t.name === "MainThread" && t.process === 0)?.id;
+    return {
+      convoys: trace.markers.filter((m) => m.kind === "convoy" && m.thread === id).length,
+      trips: trace.intervals.filter((iv) => iv.state === "gil" && trace.threads[iv.thread]?.role === "process-worker")
+        .length,
+    };
+  };
+
+  test("a send longer than the waiter's wake-up loses the GIL at nearly every exchange; a shorter one almost never", () => {
+    const slow = server(spun("20us"));
+    const fast = server(spun("1us"));
+    // Each exchange beside a spinner waits about one interval either way: about 100 in 100 ms.
+    for (const s of [slow, fast]) {
+      expect(s.trips).toBeGreaterThan(60);
+      expect(s.trips).toBeLessThan(110);
+    }
+    expect(slow.convoys).toBeGreaterThanOrEqual(0.9 * slow.trips);
+    expect(fast.convoys).toBeLessThanOrEqual(0.1 * fast.trips);
+  });
+
+  test("the message lands as send() returns: the peer answers while the server still waits for the GIL", () => {
+    const r = spun("20us");
+    const trace = r.trace as Trace;
+    const peer = new Set(trace.threads.filter((t) => t.role === "process-worker").map((t) => t.id));
+    const mainId = trace.threads.find((t) => t.name === "MainThread" && t.process === 0)?.id;
+    const peerRuns = trace.intervals.filter((iv) => peer.has(iv.thread) && iv.state === "gil");
+    const waits = trace.intervals.filter((iv) => iv.thread === mainId && iv.state === "wait-gil");
+    // Most of the peer's runs fall inside a wait of the server for the GIL after its send.
+    const inside = peerRuns.filter((p) => waits.some((w) => w.start <= p.start && p.end <= w.end)).length;
+    expect(peerRuns.length).toBeGreaterThan(60);
+    expect(inside).toBeGreaterThanOrEqual(0.9 * peerRuns.length);
   });
 });
 
