@@ -499,6 +499,66 @@ def fresh_page():
     return {"samples": out}
 
 
+SOCKET_PEER = """
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while True:
+    data = s.recv(64)
+    if not data:
+        break
+    s.sendall(data)
+"""
+
+
+def socket_send():
+    """sendall() of 64 bytes over loopback TCP to a peer process waiting in recv(), which echoes
+    it: the call's own time (samples), with the GIL released. The kernel delivers the segment and
+    wakes the peer inside the call, so it costs several plain system calls. Also the whole round
+    trip to the echo back (roundTrip), and recv() of a 64-byte message that arrived 0.5 ms before
+    (ready): the wake-ups of a socket reader are the round trip less these."""
+    import socket
+    import subprocess
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    peer = subprocess.Popen([sys.executable, "-c", SOCKET_PEER, str(server.getsockname()[1])])
+    out, trips, ready = [], [], []
+
+    def echo_back(conn):
+        got = 0
+        while got < 64:
+            chunk = conn.recv(64 - got)
+            if not chunk:
+                raise ConnectionError("the socket-send peer closed the connection")
+            got += len(chunk)
+
+    try:
+        conn, _ = server.accept()
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        msg = b"x" * 64
+        with conn:
+            for i in range(rounds(2000)):
+                t = now()
+                conn.sendall(msg)
+                sent = now()
+                echo_back(conn)
+                if i >= 50:  # after a warm-up
+                    out.append(sent - t)
+                    trips.append(now() - t)
+            for _ in range(rounds(200)):
+                conn.sendall(msg)
+                time.sleep(0.0005)
+                t = now()
+                echo_back(conn)
+                ready.append(now() - t)
+    finally:
+        server.close()
+        peer.wait(timeout=10)
+    return {"samples": out, "roundTrip": trips, "ready": ready}
+
+
 def thread_start():
     """threading.Thread(...).start(): it returns once the new thread runs."""
     out = []
@@ -527,6 +587,7 @@ EXPERIMENTS = (
     ("timer-tail", timer_tail),
     ("asyncio-timer", asyncio_timer),
     ("thread-start", thread_start),
+    ("socket-send", socket_send),
     ("os-slice", os_slice),
     ("cold-start", cold_start),
     ("fresh-page", fresh_page),

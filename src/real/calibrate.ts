@@ -25,6 +25,7 @@ export const EXPERIMENTS = [
   "timer-tail",
   "asyncio-timer",
   "thread-start",
+  "socket-send",
   "os-slice",
   "cold-start",
   "fresh-page",
@@ -49,6 +50,9 @@ export interface ExperimentRecord {
   /** cold-start: a unit of Python right after a 20 ms sleep, and the same at once after it. */
   cold?: number[];
   warm?: number[];
+  /** socket-send: each echo's whole round trip, and recv() of a message already there, ns. */
+  roundTrip?: number[];
+  ready?: number[];
   /** Wall time of the experiment, ns. */
   elapsed: number;
 }
@@ -258,6 +262,13 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
   }
   put("asyncio-timer", e["asyncio-timer"]?.samples, "await asyncio.sleep(1.5 ms) in an idle loop");
   put("thread-start", e["thread-start"]?.samples, "threading.Thread.start()");
+  put(
+    "socket-send",
+    e["socket-send"]?.samples,
+    "sendall() of 64 bytes over loopback TCP to a peer process waiting in recv()",
+  );
+  put("socket-roundtrip", e["socket-send"]?.roundTrip, "that sendall() to the echo back in recv(), whole");
+  put("socket-recv-ready", e["socket-send"]?.ready, "recv() of a 64-byte message already there");
   put(
     "os-slice",
     e["os-slice"]?.samples,

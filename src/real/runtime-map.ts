@@ -33,6 +33,9 @@ import type { MeasuredQuantity } from "./profile.js";
  *   "Tried, not kept: the child from the end of os.fork".)
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
+ * - socketSend: a 64-byte sendall() over loopback TCP to a peer waiting in recv().
+ * - socketWakeup: half of what that echo's round trip takes beyond the two sends and the peer's
+ *   recv() of a message already there (at least 500 ns).
  * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
  *   on the same CPU; the scheduler's slice rounded to its tick (4 ms with HZ=250).
  * - coldStart (for machine.coldStart): how much later a request reaches an idle program's task
@@ -349,6 +352,17 @@ export function runtimeFromMeasurements(
   if (slack) runtime.timerSlack = dur(Math.max(1000, slack.median - defaultIdleExtra(1_000_000)));
   const threadStart = m["thread-start"];
   if (threadStart) runtime.threadStart = dur(threadStart.median);
+  const socketSend = m["socket-send"];
+  if (socketSend) runtime.socketSend = dur(socketSend.median);
+  const socketTrip = m["socket-roundtrip"];
+  const socketReady = m["socket-recv-ready"];
+  if (socketSend && socketTrip && socketReady) {
+    // The model's echo: send, a wake-up, the peer's recv and send, a wake-up. The peer's recv is
+    // the ready one; this end's wake-up includes its own recv returning.
+    runtime.socketWakeup = dur(
+      Math.max(MIN_NS, (socketTrip.median - 2 * socketSend.median - socketReady.median) / 2),
+    );
+  }
   const osSlice = m["os-slice"];
   const byGap: [number, number][] = [];
   for (const [name, q] of Object.entries(m)) {

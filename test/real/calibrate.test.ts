@@ -46,6 +46,22 @@ describe("runCalibration in CPython", () => {
     );
   });
 
+  test("socket-send: each send is part of its round trip, and the profile gets socketSend and socketWakeup", async () => {
+    const run = await runCalibration({ only: ["socket-send"], scale: 0.1, handleSignals: false });
+    const e = run.experiments["socket-send"]!;
+    // rounds(2000) at 0.1, less a warm-up of 50; rounds(200) ready reads
+    expect(e.samples).toHaveLength(150);
+    expect(e.roundTrip).toHaveLength(150);
+    expect(e.ready).toHaveLength(20);
+    e.samples!.forEach((send, i) => {
+      expect(send).toBeGreaterThan(0);
+      expect(e.roundTrip![i]).toBeGreaterThan(send);
+    });
+    const profile = profileFromCalibration(run, new Date(0));
+    expect(profileProblems(profile)).toEqual([]);
+    expect(Object.keys(profile.runtime).sort()).toEqual(["socketSend", "socketWakeup"]);
+  });
+
   test("process-fork times each os.fork in the parent: one per worker forked, each shorter than the submit that forked it", async () => {
     const run = await runCalibration({ only: ["process-fork"], scale: 0.4, handleSignals: false });
     const e = run.experiments["process-fork"]!;

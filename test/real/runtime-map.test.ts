@@ -58,6 +58,9 @@ describe("runtimeFromMeasurements", () => {
     wakeup: q(15 * US, 45 * US),
     "sleep-overshoot": q(75 * US),
     "thread-start": q(60 * US),
+    "socket-send": q(10 * US),
+    "socket-roundtrip": q(27 * US),
+    "socket-recv-ready": q(3 * US),
     "process-start": q(3000 * US, 4000 * US),
     "os-slice": q(4000 * US),
     "gil-order-first": q(0.9, 0.9, "share"),
@@ -94,6 +97,9 @@ describe("runtimeFromMeasurements", () => {
     // a sleep's overshoot less the idle-CPU wake-up after its 1 ms sleep, which the model adds
     expect(r.timerSlack).toBe(75 * US - defaultIdleExtra(1000 * US));
     expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
+    // the echo's round trip less two sends and the peer's ready recv(), halved
+    expect(r.socketSend).toEqual({ dist: "constant", value: 10 * US });
+    expect(r.socketWakeup).toEqual({ dist: "constant", value: 2 * US });
     expect(r.gilWinner).toBe("fifo");
     expect(slice).toBe("4ms");
   });
