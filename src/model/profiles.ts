@@ -251,10 +251,11 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     gilRecency: 0,
     syscallCost: 1 * US,
     // sendall() of 64 bytes to a peer process waiting in recv(), TCP over loopback, on the 2-core
-    // VM of 2026-12-03: median 10.4 to 10.6 us on CPython 3.9, 3.11 and 3.13 (kernel work).
+    // VM of 2026-12-03: medians of 7.7 to 11.9 us from run to run, the same on CPython 3.9, 3.11
+    // and 3.13 (kernel work).
     socketSend: c(10 * US),
     // The same echo's round trip less its two sends and the peer's recv() of a message already
-    // there, halved: 2.1 to 2.3 us on the same VM (7.7 to 10.4 us sends).
+    // there, halved: 2.1 to 2.3 us in the runs with 7.7 and 10.4 us sends.
     socketWakeup: c(2 * US),
     sleepZeroIsTimer: minor >= 11,
     pythonSlowdown: python === "3.13t" ? 1.4 : python === "3.14t" ? 1.07 : 1,

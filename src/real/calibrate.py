@@ -523,7 +523,10 @@ def socket_send():
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
     server.listen(1)
-    peer = subprocess.Popen([sys.executable, "-c", SOCKET_PEER, str(server.getsockname()[1])])
+    server.settimeout(10)  # a peer that died before connecting: an error, not a hang
+    peer = subprocess.Popen(
+        [sys.executable, "-c", SOCKET_PEER, str(server.getsockname()[1])], stdout=subprocess.DEVNULL
+    )
     out, trips, ready = [], [], []
 
     def echo_back(conn):
@@ -536,6 +539,7 @@ def socket_send():
 
     try:
         conn, _ = server.accept()
+        conn.settimeout(10)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         msg = b"x" * 64
         with conn:
@@ -555,7 +559,11 @@ def socket_send():
                 ready.append(now() - t)
     finally:
         server.close()
-        peer.wait(timeout=10)
+        try:
+            peer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            peer.kill()
+            peer.wait()
     return {"samples": out, "roundTrip": trips, "ready": ready}
 
 

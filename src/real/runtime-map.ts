@@ -35,7 +35,8 @@ import type { MeasuredQuantity } from "./profile.js";
  * - threadStart: Thread.start().
  * - socketSend: a 64-byte sendall() over loopback TCP to a peer waiting in recv().
  * - socketWakeup: half of what that echo's round trip takes beyond the two sends and the peer's
- *   recv() of a message already there (at least 500 ns).
+ *   recv() of a message already there, less machine.idleWake's own share; left out (the default
+ *   stays) when that comes out under 500 ns.
  * - slice (for machine.slice): how long a CPU-bound process runs before the OS switches to another
  *   on the same CPU; the scheduler's slice rounded to its tick (4 ms with HZ=250).
  * - coldStart (for machine.coldStart): how much later a request reaches an idle program's task
@@ -358,10 +359,13 @@ export function runtimeFromMeasurements(
   const socketReady = m["socket-recv-ready"];
   if (socketSend && socketTrip && socketReady) {
     // The model's echo: send, a wake-up, the peer's recv and send, a wake-up. The peer's recv is
-    // the ready one; this end's wake-up includes its own recv returning.
-    runtime.socketWakeup = dur(
-      Math.max(MIN_NS, (socketTrip.median - 2 * socketSend.median - socketReady.median) / 2),
-    );
+    // the ready one; this end's wake-up includes its own recv returning. Less what machine.idleWake
+    // adds to each wake-up itself (the reader's CPU idle about a round trip). When the peer's turn
+    // overlapped the send (the sum comes out below MIN_NS), the arithmetic does not hold: the
+    // default stays.
+    const wake =
+      (socketTrip.median - 2 * socketSend.median - socketReady.median) / 2 - defaultIdleExtra(socketTrip.median);
+    if (wake >= MIN_NS) runtime.socketWakeup = dur(wake);
   }
   const osSlice = m["os-slice"];
   const byGap: [number, number][] = [];

@@ -198,10 +198,17 @@ describe("socket: send() is a system call the GIL waits out", () => {
     const mainId = trace.threads.find((t) => t.name === "MainThread" && t.process === 0)?.id;
     const peerRuns = trace.intervals.filter((iv) => peer.has(iv.thread) && iv.state === "gil");
     const waits = trace.intervals.filter((iv) => iv.thread === mainId && iv.state === "wait-gil");
-    // Most of the peer's runs fall inside a wait of the server for the GIL after its send.
+    // Most of the peer's runs fall inside a wait of the server for the GIL after its send, and
+    // none starts before the send's 20 us have run (the message lands at the call's end, not its start).
+    const sends = trace.intervals.filter((iv) => iv.thread === mainId && iv.state === "nogil");
     const inside = peerRuns.filter((p) => waits.some((w) => w.start <= p.start && p.end <= w.end)).length;
     expect(peerRuns.length).toBeGreaterThan(60);
     expect(inside).toBeGreaterThanOrEqual(0.9 * peerRuns.length);
+    for (const p of peerRuns) {
+      const send = sends.filter((x) => x.start <= p.start).at(-1);
+      expect(send).toBeDefined();
+      expect(p.start - (send as { start: number }).start).toBeGreaterThanOrEqual(20 * US);
+    }
   });
 });
 

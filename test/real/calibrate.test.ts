@@ -3,6 +3,7 @@ import { MS } from "../../src/engine/time.js";
 import { measurements, profileFromCalibration, runCalibration } from "../../src/real/calibrate.js";
 import { RealSetupError } from "../../src/real/errors.js";
 import { profileProblems } from "../../src/real/profile.js";
+import { defaultIdleExtra, exactDuration } from "../../src/real/runtime-map.js";
 import { pythonsOnMachine } from "./pythons.js";
 
 /*
@@ -53,13 +54,18 @@ describe("runCalibration in CPython", () => {
     expect(e.samples).toHaveLength(150);
     expect(e.roundTrip).toHaveLength(150);
     expect(e.ready).toHaveLength(20);
-    e.samples!.forEach((send, i) => {
-      expect(send).toBeGreaterThan(0);
-      expect(e.roundTrip![i]).toBeGreaterThan(send);
-    });
+    for (const send of e.samples!) expect(send).toBeGreaterThan(0);
+    for (const r of e.ready!) expect(r).toBeGreaterThan(0);
     const profile = profileFromCalibration(run, new Date(0));
     expect(profileProblems(profile)).toEqual([]);
-    expect(Object.keys(profile.runtime).sort()).toEqual(["socketSend", "socketWakeup"]);
+    const m = profile.measured;
+    expect(profile.runtime.socketSend).toBe(exactDuration(m["socket-send"]!.median));
+    // socketWakeup: the round trip less its parts, halved, when that leaves at least 500 ns (else the default stays)
+    const wake =
+      (m["socket-roundtrip"]!.median - 2 * m["socket-send"]!.median - m["socket-recv-ready"]!.median) / 2 -
+      defaultIdleExtra(m["socket-roundtrip"]!.median);
+    expect(profile.runtime.socketWakeup).toBe(wake >= 500 ? exactDuration(wake) : undefined);
+    expect(Object.keys(profile.runtime).every((k) => k === "socketSend" || k === "socketWakeup")).toBe(true);
   });
 
   test("process-fork times each os.fork in the parent: one per worker forked, each shorter than the submit that forked it", async () => {

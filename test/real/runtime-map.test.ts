@@ -99,9 +99,19 @@ describe("runtimeFromMeasurements", () => {
     expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
     // the echo's round trip less two sends and the peer's ready recv(), halved
     expect(r.socketSend).toEqual({ dist: "constant", value: 10 * US });
-    expect(r.socketWakeup).toEqual({ dist: "constant", value: 2 * US });
+    expect(r.socketWakeup).toEqual({ dist: "constant", value: 2 * US - defaultIdleExtra(27 * US) });
     expect(r.gilWinner).toBe("fifo");
     expect(slice).toBe("4ms");
+  });
+
+  test("socketWakeup is left out when the echo's round trip is shorter than its parts (the peer overlapped the send)", () => {
+    const overlapped = runtimeFromMeasurements(
+      { "socket-send": q(16.8 * US), "socket-roundtrip": q(19.2 * US), "socket-recv-ready": q(4 * US) },
+      [],
+    ).runtime;
+    expect(overlapped.socketSend).toBe("16.8us");
+    expect(overlapped.socketWakeup).toBeUndefined();
+    expect(runtimeFromMeasurements({ "socket-send": q(10 * US) }, []).runtime.socketWakeup).toBeUndefined();
   });
 
   test("fits the process round trip through the empty payload, ignoring payloads above the fit limit", () => {
