@@ -27,7 +27,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import raise_priority, watch_stdin  # noqa: E402
+from harness import raise_priority, recv_exact, watch_stdin  # noqa: E402
 from mechanisms import leave_idle_policy, load_between, load_sample, pipe_arrivals  # noqa: E402
 
 now = time.perf_counter_ns
@@ -529,14 +529,6 @@ def socket_send():
     )
     out, trips, ready = [], [], []
 
-    def echo_back(conn):
-        got = 0
-        while got < 64:
-            chunk = conn.recv(64 - got)
-            if not chunk:
-                raise ConnectionError("the socket-send peer closed the connection")
-            got += len(chunk)
-
     try:
         conn, _ = server.accept()
         conn.settimeout(10)
@@ -547,7 +539,7 @@ def socket_send():
                 t = now()
                 conn.sendall(msg)
                 sent = now()
-                echo_back(conn)
+                recv_exact(conn, 64)
                 if i >= 50:  # after a warm-up
                     out.append(sent - t)
                     trips.append(now() - t)
@@ -555,7 +547,7 @@ def socket_send():
                 conn.sendall(msg)
                 time.sleep(0.0005)
                 t = now()
-                echo_back(conn)
+                recv_exact(conn, 64)
                 ready.append(now() - t)
     finally:
         server.close()
