@@ -139,7 +139,12 @@ export class SimThread {
           const ns = op.mode === "python" ? Math.round(op.ns * this.rt.world.params.pythonSlowdown) : op.ns;
           this.account(ns, op.overhead === true);
           this.pendingEnd = op.onEnd ?? null;
-          this.runCpu(this.withCold(ns, op.glue === true), "nogil", false, this.pendingEnd ? this.endThenResume : this.resume);
+          this.runCpu(
+            this.withCold(ns, op.glue === true),
+            "nogil",
+            false,
+            this.pendingEnd ? this.endThenResume : this.resume,
+          );
         } else if (op.mode === "nogil") {
           this.account(op.ns, op.overhead === true);
           this.pendingNs = op.ns;
