@@ -48,6 +48,8 @@ export interface RuntimeParams {
    * socket whose CPU went idle a moment before (machine.idleWake adds more after longer idles).
    */
   socketWakeup: DistSpec;
+  /** CPU of a recv() that finds its message already there (a copy out of the socket), GIL released. */
+  socketRecv: DistSpec;
   /** time.sleep(0) sleeps on a timer (clock_nanosleep, 3.11+: the timer slack) rather than returning at once (select, up to 3.10). */
   sleepZeroIsTimer: boolean;
   /** Factor on pure-Python CPU time with this build (1 on GIL builds; 3.13t about 1.4; 3.14t about 1.07). */
@@ -257,6 +259,8 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     // The same echo's round trip less its two sends and the peer's recv() of a message already
     // there, halved: 2.1 to 2.3 us in the runs with 7.7 and 10.4 us sends.
     socketWakeup: c(2 * US),
+    // recv() of a 64-byte message already there: 2.5 to 3.6 us (3.9, 3.11, 3.13, same VM and day).
+    socketRecv: c(3 * US),
     sleepZeroIsTimer: minor >= 11,
     pythonSlowdown: python === "3.13t" ? 1.4 : python === "3.14t" ? 1.07 : 1,
     cCallEdge: c(1 * US),

@@ -1,5 +1,5 @@
 import type { Nanos } from "../engine/time.js";
-import { block, cpu, type Op, syscall } from "./ops.js";
+import { cpu, type Op, syscall } from "./ops.js";
 import type { Runtime } from "./runtime.js";
 import type { SimThread } from "./thread.js";
 import { WaitQueue } from "./wait-queue.js";
@@ -70,8 +70,9 @@ export function* socketExchange(
   const world = rt.world;
   yield syscall(world.draw(world.params.socketSend, "socket-send"), () => peer.deliver(peerNs));
   // recv(): a reply that landed while this thread waited to take the GIL back after send() is
-  // read at once (a system call that does not sleep, the GIL dropped and taken back); else it sleeps.
-  if (peer.replied) yield block(0);
+  // read at once (socketRecv: a system call that does not sleep, the GIL dropped and taken back);
+  // else it sleeps.
+  if (peer.replied) yield cpu(world.draw(world.params.socketRecv, "socket-recv"), "nogil");
   while (!peer.replied) yield { op: "wait", on: peer.replies, state: "io" };
   peer.replied = false;
 }

@@ -34,6 +34,7 @@ import type { MeasuredQuantity } from "./profile.js";
  * - timerSlack: how late time.sleep(1 ms) returns.
  * - threadStart: Thread.start().
  * - socketSend: a 64-byte sendall() over loopback TCP to a peer waiting in recv().
+ * - socketRecv: recv() of a 64-byte message already there.
  * - socketWakeup: half of what that echo's round trip takes beyond the two sends and the peer's
  *   recv() of a message already there, less machine.idleWake's own share; left out (the default
  *   stays) when that comes out under 500 ns.
@@ -357,6 +358,7 @@ export function runtimeFromMeasurements(
   if (socketSend) runtime.socketSend = dur(socketSend.median);
   const socketTrip = m["socket-roundtrip"];
   const socketReady = m["socket-recv-ready"];
+  if (socketReady) runtime.socketRecv = dur(socketReady.median);
   if (socketSend && socketTrip && socketReady) {
     // The model's echo: send, a wake-up, the peer's recv and send, a wake-up. The peer's recv is
     // the ready one; this end's wake-up includes its own recv returning. Less what machine.idleWake

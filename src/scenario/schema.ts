@@ -222,6 +222,9 @@ const runtimeSchema = z.strictObject({
     description:
       "From a peer's send() returning to the reader's recv() returning, for a reader that went idle a moment before (machine.idleWake adds more after longer idles). Default 2 µs.",
   }),
+  socketRecv: distributionSchema.optional().meta({
+    description: "CPU of a recv() that finds its message already there, with the GIL released. Default 3 µs.",
+  }),
   pythonSlowdown: numberIn("pythonSlowdown", "expected a factor of at least 1").optional(),
   cCallEdge: distributionSchema.optional(),
   loopStepCost: distributionSchema.optional(),

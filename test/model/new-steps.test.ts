@@ -157,10 +157,18 @@ describe("socket: send() is a system call the GIL waits out", () => {
   // 5 us. A send longer than that gives the spinner the GIL during the call (Modules/socketmodule.c
   // drops it around the system call), so the server takes it back behind a drop request: a convoy
   // at every send. A send shorter than the wake-up is back before the spinner runs.
-  const spun = (socketSend: string) =>
+  const spun = (socketSend: string, socketRecv = "0.5us") =>
     run({
       machine: quiet,
-      runtime: { python: "3.12", socketSend, socketWakeup: "2us", gilWakeup: "5us", switchInterval: "1ms" },
+      // A ready recv() shorter than the wake-up: only the send decides.
+      runtime: {
+        python: "3.12",
+        socketSend,
+        socketWakeup: "2us",
+        socketRecv,
+        gilWakeup: "5us",
+        switchInterval: "1ms",
+      },
       executor: { kind: "sync" },
       workload: {
         arrivals: { kind: "batch", count: 1 },
@@ -189,6 +197,16 @@ describe("socket: send() is a system call the GIL waits out", () => {
     }
     expect(slow.convoys).toBeGreaterThanOrEqual(0.9 * slow.trips);
     expect(fast.convoys).toBeLessThanOrEqual(0.1 * fast.trips);
+  });
+
+  test("a ready recv() longer than the wake-up loses the GIL as well: two intervals a round trip instead of one", () => {
+    const both = server(spun("20us", "20us"));
+    const sendOnly = server(spun("20us"));
+    // 1 ms interval, 100 ms: about 100 round trips losing once, about 50 losing twice
+    expect(both.trips).toBeGreaterThan(35);
+    expect(both.trips).toBeLessThan(65);
+    expect(both.convoys).toBeGreaterThanOrEqual(1.8 * both.trips);
+    expect(sendOnly.trips).toBeGreaterThan(1.5 * both.trips);
   });
 
   test("the message lands as send() returns: the peer answers while the server still waits for the GIL", () => {

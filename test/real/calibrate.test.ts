@@ -47,7 +47,7 @@ describe("runCalibration in CPython", () => {
     );
   });
 
-  test("socket-send: each send is part of its round trip, and the profile gets socketSend and socketWakeup", async () => {
+  test("socket-send: each send is part of its round trip, and the profile gets socketSend, socketRecv and socketWakeup", async () => {
     const run = await runCalibration({ only: ["socket-send"], scale: 0.1, handleSignals: false });
     const e = run.experiments["socket-send"]!;
     // rounds(2000) at 0.1, less a warm-up of 50; rounds(200) ready reads
@@ -65,7 +65,10 @@ describe("runCalibration in CPython", () => {
       (m["socket-roundtrip"]!.median - 2 * m["socket-send"]!.median - m["socket-recv-ready"]!.median) / 2 -
       defaultIdleExtra(m["socket-roundtrip"]!.median);
     expect(profile.runtime.socketWakeup).toBe(wake >= 500 ? exactDuration(wake) : undefined);
-    expect(Object.keys(profile.runtime).every((k) => k === "socketSend" || k === "socketWakeup")).toBe(true);
+    expect(profile.runtime.socketRecv).toBe(exactDuration(m["socket-recv-ready"]!.median));
+    expect(Object.keys(profile.runtime).every((k) => ["socketSend", "socketRecv", "socketWakeup"].includes(k))).toBe(
+      true,
+    );
   });
 
   test("process-fork times each os.fork in the parent: one per worker forked, each shorter than the submit that forked it", async () => {

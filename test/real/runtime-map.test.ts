@@ -99,6 +99,7 @@ describe("runtimeFromMeasurements", () => {
     expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
     // the echo's round trip less two sends and the peer's ready recv(), halved
     expect(r.socketSend).toEqual({ dist: "constant", value: 10 * US });
+    expect(r.socketRecv).toEqual({ dist: "constant", value: 3 * US });
     expect(r.socketWakeup).toEqual({ dist: "constant", value: 2 * US - defaultIdleExtra(27 * US) });
     expect(r.gilWinner).toBe("fifo");
     expect(slice).toBe("4ms");
