@@ -14,28 +14,46 @@ class Peer {
   private readonly reading = new WaitQueue("peer-recv");
   readonly replies = new WaitQueue("socket-recv");
   replied = false;
+  /** The message the thread's send() in progress carries: the peer's CPU for it. */
+  private outgoing: Nanos = 0;
 
   constructor(private readonly rt: Runtime) {}
+
+  /** A send() on this socket (either end): its system call, whose effect `then` lands as it returns. */
+  send(then: () => void): Op {
+    const world = this.rt.world;
+    return syscall(world.draw(world.params.socketSend, "socket-send"), then);
+  }
+
+  /** The thread's send() of a message costing the peer `ns`: delivered as the call returns. */
+  sendFromThread(ns: Nanos): Op {
+    this.outgoing = ns;
+    return this.send(this.delivered);
+  }
+
+  /** A recv() woken by a message: socketWakeup after the writer's send() returned. */
+  private wake(queue: WaitQueue): void {
+    queue.wakeOne(this.rt.world.draw(this.rt.world.params.socketWakeup, "socket-wakeup"));
+  }
+
+  /** The thread's message lands in the peer's socket and wakes its recv(). */
+  private readonly delivered = (): void => {
+    this.inbox.push(this.outgoing);
+    this.wake(this.reading);
+  };
 
   /** The reply lands in the thread's socket as the peer's send() returns, and wakes its recv(). */
   private readonly reply = (): void => {
     this.replied = true;
-    this.replies.wakeOne(this.rt.world.draw(this.rt.world.params.socketWakeup, "socket-wakeup"));
+    this.wake(this.replies);
   };
 
-  /** A message written now: the peer's recv() wakes as a reader of a socket written by another process. */
-  deliver(ns: Nanos): void {
-    this.inbox.push(ns);
-    this.reading.wakeOne(this.rt.world.draw(this.rt.world.params.socketWakeup, "socket-wakeup"));
-  }
-
   *program(): Generator<Op, void, boolean | undefined> {
-    const world = this.rt.world;
     for (;;) {
       while (this.inbox.length === 0) yield { op: "wait", on: this.reading, state: "io" };
       yield cpu(this.inbox.shift() as Nanos);
       // send() of the reply, its own CPU: then it lands in the thread's socket and wakes its recv().
-      yield syscall(world.draw(world.params.socketSend, "socket-send"), this.reply);
+      yield this.send(this.reply);
     }
   }
 }
@@ -68,7 +86,7 @@ export function* socketExchange(
 ): Generator<Op, void, boolean | undefined> {
   const peer = peerOf(rt, thread);
   const world = rt.world;
-  yield syscall(world.draw(world.params.socketSend, "socket-send"), () => peer.deliver(peerNs));
+  yield peer.sendFromThread(peerNs);
   // recv(): a reply that landed while this thread waited to take the GIL back after send() is
   // read at once (socketRecv: a system call that does not sleep, the GIL dropped and taken back);
   // else it sleeps.

@@ -97,9 +97,9 @@ describe("runtimeFromMeasurements", () => {
     // a sleep's overshoot less the idle-CPU wake-up after its 1 ms sleep, which the model adds
     expect(r.timerSlack).toBe(75 * US - defaultIdleExtra(1000 * US));
     expect(r.threadStart).toEqual({ dist: "constant", value: 60 * US });
-    // the echo's round trip less two sends and the peer's ready recv(), halved
     expect(r.socketSend).toEqual({ dist: "constant", value: 10 * US });
     expect(r.socketRecv).toEqual({ dist: "constant", value: 3 * US });
+    // the echo's round trip less two sends and the peer's ready recv(), halved, less the idle share
     expect(r.socketWakeup).toEqual({ dist: "constant", value: 2 * US - defaultIdleExtra(27 * US) });
     expect(r.gilWinner).toBe("fifo");
     expect(slice).toBe("4ms");
