@@ -201,8 +201,10 @@ export class Machine {
     }
     const idle = this.idleCpuFor(thread);
     if (idle) {
-      // How long this thread's sleeps have lasted lately: the CPU it wakes on was idle about that long.
-      const recent = (this.world.now - thread.sleptAt + thread.avgSleep) / 2;
+      // How long this thread's sleeps have lasted lately: the CPU it wakes on was idle about that
+      // long. A new thread has no sleeps yet: the CPU it is placed on has been idle since it last ran something.
+      const recent =
+        thread.lastCpu < 0 ? this.world.now - idle.idleSince : (this.world.now - thread.sleptAt + thread.avgSleep) / 2;
       thread.avgSleep = recent;
       let delay = Math.max(0, latency);
       delay += idleWakeExtra(this.idleWake, recent);

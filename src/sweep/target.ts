@@ -50,7 +50,7 @@ export function withModelError(target: SweepTarget, on: boolean, params: ErrorPa
 
 /**
  * The limit the figures draw for the simulated values: the target itself, or, with an allowance,
- * the target divided by its factor (a bound meets p99 ≤ 100ms judged ×1.072 when it is ≤ 93.3ms).
+ * the target divided by its factor (a bound meets p99 ≤ 100ms judged ×1.071 when it is ≤ 93.4ms).
  */
 export function drawnLimit(target: SweepTarget): number {
   const factor = target.allowance?.factor ?? 1;
@@ -59,7 +59,7 @@ export function drawnLimit(target: SweepTarget): number {
 
 /**
  * What the allowance does, for a figure's legend or a report: "a simulated bound must stay ≤
- * 93.3ms (100ms ÷ 1.072: the model's p99 ran 6.8% low against CPython at the median)"; for a
+ * 93.4ms (100ms ÷ 1.071: the model's p99 ran 6.6% low against CPython at the median)"; for a
  * latency whose error was not measured, that it is judged as simulated; "" otherwise (turned off,
  * or a throughput).
  */
@@ -79,7 +79,7 @@ export function targetLegend(target: SweepTarget, unit: TimeUnit | null = null):
 
 /**
  * The line a figure draws for the target, in few words (a colour bar's mark): "p99 ≤ 100 ms", or,
- * with a model-error allowance, "simulated bound ≤ 93.3 ms".
+ * with a model-error allowance, "simulated bound ≤ 93.4 ms".
  */
 export function drawnLabel(target: SweepTarget, unit: TimeUnit | null = null): string {
   const a = target.allowance;

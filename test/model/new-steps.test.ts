@@ -94,6 +94,41 @@ describe("threads: Thread.start() then join()", () => {
       { numRuns: 20 },
     );
   });
+
+  test("a new thread's first wake-up pays the idle term of the CPU it lands on, not of the time since the run began", () => {
+    // idleWake max x (1 - exp(-idle / tau)): 200 us at most, tau 1 ms. Thread after thread,
+    // start-join back to back: the other CPU was idle only since the last child ended (about
+    // 100 us), so each start pays at most 200 x (1 - exp(-0.3)) = 52 us of idle term, the
+    // hundredth as the first. A new thread that counted as asleep since t = 0 would pay the
+    // whole 200 us from the tenth start on.
+    const startJoins = (idleWake: { max: string; tau: string }, pause: string) => {
+      const r = run({
+        // No late timers (machine.timerTail): the pause's timer must wake the caller on time.
+        machine: { cores: 2, idleWake, timerTail: { share: 0, min: "200us", max: "1ms" } },
+        runtime: { python: "3.11", threadStart: "80us", threadHandoff: "10us", syscallCost: "1us" },
+        executor: { kind: "sync" },
+        workload: {
+          arrivals: { kind: "batch", count: 1 },
+          classes: [{ steps: [{ repeat: 100, steps: [{ io: pause }, { threads: 1, steps: [{ cpu: "0us" }] }] }] }],
+        },
+      });
+      return stepsOf(r.trace as Trace, "threads").map((s) => s.end - s.start);
+    };
+    const none = startJoins({ max: "0us", tau: "1ms" }, "0us");
+    const some = startJoins({ max: "200us", tau: "1ms" }, "0us");
+    expect(some).toHaveLength(100);
+    for (let i = 0; i < 100; i++) {
+      const extra = (some[i] as number) - (none[i] as number);
+      expect(extra).toBeGreaterThanOrEqual(0);
+      expect(extra).toBeLessThan(60 * US);
+    }
+    // After 5 ms of idle (the sleep before each start), the CPU it lands on is deep asleep:
+    // 200 x (1 - exp(-5)) = 199 us of idle term on every start.
+    const deep = startJoins({ max: "200us", tau: "1ms" }, "5ms");
+    const base = startJoins({ max: "0us", tau: "1ms" }, "5ms");
+    const extras = deep.map((d, i) => d - (base[i] as number)).sort((a, b) => a - b);
+    expect(extras[50]).toBeGreaterThan(150 * US);
+  });
 });
 
 describe("socket: an exchange with a peer process", () => {
