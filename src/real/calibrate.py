@@ -197,11 +197,14 @@ def asyncio_step():
 
 def executor_handoff():
     """ThreadPoolExecutor.submit(): the call itself (CPU of the submitter) and from its return to
-    the idle worker running the function (a queue wake-up)."""
+    the idle worker running the function (a queue wake-up), after idle gaps; and the call again
+    back to back (hot: submit(f).result() in a loop, each submit waking the worker that went back
+    to wait on the queue), where nothing has gone cold in between."""
     pool = futures.ThreadPoolExecutor(max_workers=1)
     pool.submit(noop).result()
     submit = []
     handoff = []
+    hot = []
     try:
         for gap in idle_gaps(rounds(120), 2):
             time.sleep(gap)
@@ -211,9 +214,15 @@ def executor_handoff():
             started = fut.result()
             submit.append(t1 - t0)
             handoff.append(max(0, started - t1))
+        for _ in range(rounds(300)):
+            t0 = now()
+            fut = pool.submit(noop)
+            t1 = now()
+            fut.result()
+            hot.append(t1 - t0)
     finally:
         pool.shutdown(wait=True)
-    return {"samples": handoff, "submit": submit}
+    return {"samples": handoff, "submit": submit, "hot": hot}
 
 
 def threadsafe_wakeup():

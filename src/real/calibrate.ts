@@ -37,8 +37,9 @@ export interface ExperimentRecord {
   name: ExperimentName;
   samples?: number[];
   points?: [number, number][];
-  /** executor-handoff: the submit() call durations. */
+  /** executor-handoff: the submit() call durations after idle gaps, and back to back (hot). */
   submit?: number[];
+  hot?: number[];
   /** switch-slice: the switch interval it ran with, in ns. */
   interval?: number;
   /** asyncio-timer: the sleep it asked for, in ns. */
@@ -221,6 +222,11 @@ export function measurements(run: CalibrationRun): Record<string, MeasuredQuanti
     "asyncio: CPU per _run_once iteration",
   );
   put("executor-submit", e["executor-handoff"]?.submit, "ThreadPoolExecutor.submit() call");
+  put(
+    "executor-submit-hot",
+    e["executor-handoff"]?.hot,
+    "ThreadPoolExecutor.submit() call back to back, waking the idle worker",
+  );
   put("executor-handoff", e["executor-handoff"]?.samples, "submit() returned to the idle worker running");
   put(
     "threadsafe-wakeup",

@@ -12,7 +12,10 @@ import type { MeasuredQuantity } from "./profile.js";
  *   wake-ups are FIFO), "lifo" when the last did, else "random".
  * - gilWakeup: a forced switch in the model is drop -> gilWakeup -> take -> gilHandoff, so the
  *   measured hand-off gap minus the (unmeasurable apart) gilHandoff CPU.
- * - threadHandoff, submitCost: ThreadPoolExecutor.submit() to the idle worker running, and the call.
+ * - threadHandoff, submitCost: ThreadPoolExecutor.submit() to the idle worker running, and the call:
+ *   the call measured back to back (executor-submit-hot) less runtime.submitReturn's default, or,
+ *   in a profile measured before that was kept, the call after idle gaps (cold: the model's
+ *   coldStart then charges it again).
  * - loopStepCost, loopIterationCost: the asyncio fit y(N) = iteration + N x step.
  * - threadsafeWakeup: call_soon_threadsafe() to the callback, minus the iteration and the step
  *   the model adds after the wake-up.
@@ -262,6 +265,8 @@ export function defaultIdleExtra(idle: number): number {
   return idleWakeExtra(DEFAULT_IDLE_WAKE, idle);
 }
 const TYPICAL_GAP = 1_000_000;
+/** runtime.submitReturn's default (every version): the part of submit() after the put. */
+export const SUBMIT_RETURN_NS = 3000;
 
 /** A measured wake-up latency less the idle part the model adds itself (at least 1 µs). */
 function ownWake(q: MeasuredQuantity, idle = TYPICAL_GAP): Lognormal {
@@ -289,7 +294,12 @@ export function runtimeFromMeasurements(
   const handoff = m["executor-handoff"];
   if (handoff) runtime.threadHandoff = ownWake(handoff);
   const submit = m["executor-submit"];
-  if (submit) runtime.submitCost = dur(submit.median);
+  const hot = m["executor-submit-hot"];
+  // Back to back, nothing in the call has gone cold: the model adds the cold start after an idle
+  // itself (machine.coldStart), so a submit measured after idle gaps would be charged it twice.
+  // The model's submit is submitCost, the put, then submitReturn.
+  if (hot) runtime.submitCost = dur(Math.max(1000, hot.median - SUBMIT_RETURN_NS));
+  else if (submit) runtime.submitCost = dur(submit.median);
   const step = m["asyncio-step"];
   const iteration = m["loop-iteration"];
   if (step) runtime.loopStepCost = dur(step.median);

@@ -3,7 +3,7 @@ import { MS } from "../../src/engine/time.js";
 import { measurements, profileFromCalibration, runCalibration } from "../../src/real/calibrate.js";
 import { RealSetupError } from "../../src/real/errors.js";
 import { profileProblems } from "../../src/real/profile.js";
-import { defaultIdleExtra, exactDuration } from "../../src/real/runtime-map.js";
+import { defaultIdleExtra, exactDuration, SUBMIT_RETURN_NS } from "../../src/real/runtime-map.js";
 import { pythonsOnMachine } from "./pythons.js";
 
 /*
@@ -69,6 +69,21 @@ describe("runCalibration in CPython", () => {
     expect(Object.keys(profile.runtime).every((k) => ["socketSend", "socketRecv", "socketWakeup"].includes(k))).toBe(
       true,
     );
+  });
+
+  test("executor-handoff: the submit() call after idle gaps and back to back; submitCost comes from the back-to-back one", async () => {
+    const run = await runCalibration({ only: ["executor-handoff"], scale: 0.1, handleSignals: false });
+    const e = run.experiments["executor-handoff"]!;
+    // rounds(120) and rounds(300) at 0.1: 12 after gaps, 30 back to back
+    expect(e.samples).toHaveLength(12);
+    expect(e.submit).toHaveLength(12);
+    expect(e.hot).toHaveLength(30);
+    for (const t of [...e.submit!, ...e.hot!]) expect(t).toBeGreaterThan(0);
+    const profile = profileFromCalibration(run, new Date(0));
+    expect(profileProblems(profile)).toEqual([]);
+    const hot = profile.measured["executor-submit-hot"]!;
+    expect(hot.n).toBe(30);
+    expect(profile.runtime.submitCost).toBe(exactDuration(Math.max(1000, hot.median - SUBMIT_RETURN_NS)));
   });
 
   test("process-fork times each os.fork in the parent: one per worker forked, each shorter than the submit that forked it", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { US } from "../../src/engine/time.js";
 import { idleWakeExtra } from "../../src/model/machine.js";
 import { pipeChunks } from "../../src/model/process-pool.js";
-import { ipcBytesCost } from "../../src/model/profiles.js";
+import { ipcBytesCost, PYTHON_VERSIONS, profile } from "../../src/model/profiles.js";
 import type { MeasuredQuantity } from "../../src/real/profile.js";
 import {
   coldStartFit,
@@ -12,6 +12,7 @@ import {
   GIL_HANDOFF_NS,
   ipcCurve,
   runtimeFromMeasurements,
+  SUBMIT_RETURN_NS,
   TAIL_ABOVE,
   TAIL_CAP,
   throughFirst,
@@ -44,6 +45,22 @@ describe("runtimeFromMeasurements: forkCost", () => {
     const noisy = runtimeFromMeasurements({ "process-fork-1": q(6_000_000), "process-fork-4": q(5_000_000) }, []);
     expect(noisy.runtime.forkCost).toBe("0ns");
     expect(runtimeFromMeasurements({ "process-fork-4": q(13_000_000) }, []).runtime.forkCost).toBeUndefined();
+  });
+});
+
+describe("submitCost from the submit() call", () => {
+  test("back to back when measured: less submitReturn (the part the model charges after the put), never the cold call", () => {
+    for (const v of PYTHON_VERSIONS)
+      expect(profile(v, 2).submitReturn, `${v}: submitReturn's default`).toEqual({
+        dist: "constant",
+        value: SUBMIT_RETURN_NS,
+      });
+    // After idle gaps the call took 60 us (the cold start the model adds itself); back to back 14 us.
+    const both = runtimeFromMeasurements({ "executor-submit": q(60 * US), "executor-submit-hot": q(14 * US) }, []);
+    expect(parsed(both.runtime).submitCost).toEqual({ dist: "constant", value: 14 * US - SUBMIT_RETURN_NS });
+    // A hot call no longer than submitReturn still costs a microsecond before the put.
+    const tiny = runtimeFromMeasurements({ "executor-submit-hot": q(2 * US) }, []);
+    expect(parsed(tiny.runtime).submitCost).toEqual({ dist: "constant", value: 1 * US });
   });
 });
 
@@ -87,6 +104,7 @@ describe("runtimeFromMeasurements", () => {
       mu: expect.closeTo(Math.log(12 * US - own), 2),
       sigma: expect.closeTo(Math.log(Math.min((60 * US - own) / (12 * US - own), TAIL_CAP)) / LN_Z99, 2),
     });
+    // No back-to-back measurement (a profile from before it was kept): the call after idle gaps.
     expect(r.submitCost).toEqual({ dist: "constant", value: 8 * US });
     expect(r.loopStepCost).toEqual({ dist: "constant", value: 1.5 * US });
     expect(r.loopIterationCost).toEqual({ dist: "constant", value: 1 * US });
