@@ -68,7 +68,8 @@ export async function run(nb: Notebook): Promise<void> {
       // The same scenario the mechanism comparison simulates, with the version defaults.
       const r = sim(inputs[0] as (typeof inputs)[0], { trace: true });
       const rate = c.extract([r], ctx)[key];
-      if (rate === undefined || rate === null || !(rate > 0)) throw new Error(`sockets: ${key}: no round trips simulated`);
+      if (rate === undefined || rate === null || !(rate > 0))
+        throw new Error(`sockets: ${key}: no round trips simulated`);
       // The run stops at run.until (the server's task never ends): the round trips in that time.
       const until = parseDuration(String(inputs[0]?.run?.until ?? ""));
       if (until === undefined || !(until > 0)) throw new Error(`sockets: ${key}: the run has no end`);
