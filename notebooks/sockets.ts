@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { scalingChart } from "../src/charts/scaling.js";
 import { type SimRealPoint, simRealChart } from "../src/charts/simreal.js";
-import { MS, parseDuration } from "../src/engine/time.js";
+import { parseDuration } from "../src/engine/time.js";
 import { readRecordings, withinTarget } from "../src/real/mechanisms/compare.js";
 import { mechanism, type SimContext } from "../src/real/mechanisms/registry.js";
 import { count, ms, sim, times } from "./lib/measure.js";
