@@ -203,6 +203,8 @@ export class Machine {
     if (idle) {
       // How long this thread's sleeps have lasted lately: the CPU it wakes on was idle about that
       // long. A new thread has no sleeps yet: the CPU it is placed on has been idle since it last ran something.
+      // (A thread that ran before keeps its own sleeps even on another idle CPU: every wake-up keyed
+      // on the CPU's idle time made the random sets' latencies shorter still; docs/model.md, section 2.)
       const recent =
         thread.lastCpu < 0 ? this.world.now - idle.idleSince : (this.world.now - thread.sleptAt + thread.avgSleep) / 2;
       thread.avgSleep = recent;
