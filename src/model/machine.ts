@@ -36,8 +36,6 @@ interface Cpu {
   wokenFor: SimThread | null;
   /** When the CPU last went idle (nothing running, queued or incoming). */
   idleSince: Nanos;
-  /** How long its idle periods have lasted lately (an average, each new one weighing half). */
-  avgIdle: Nanos;
 }
 
 const EPS = 1e-6;
@@ -156,7 +154,6 @@ export class Machine {
         reschedEvent: -1,
         wokenFor: null,
         idleSince: 0,
-        avgIdle: 0,
       });
     }
     this.busy = new Float64Array(cores);
