@@ -55,6 +55,8 @@ export class Gil {
   private readonly awake: Waiter[] = [];
   /** The thread the last forced drop displaced (for the recency-biased winner). */
   private displaced: SimThread | null = null;
+  /** The waiter whose timed-out wait set the pending drop request (runtime.gilRequesterWins). */
+  private requester: SimThread | null = null;
   private switchWaiters: { thread: SimThread; resume: () => void }[] = [];
   private holdStart = 0;
   private readonly rng: Random;
@@ -117,12 +119,15 @@ export class Gil {
       }
       thread.setState("wait-gil");
       this.switchWaiters.push({ thread, resume: then as () => void });
-      this.signal();
+      // The drop that answers a request: the waiter that asked may still be on its CPU.
+      this.signal(reason === "forced" ? this.requester : null);
+      this.requester = null;
       // Signalled first: the thread displaced before this one may win; this one is next.
       if (reason === "forced") this.displaced = thread;
       thread.leaveCore();
       return;
     }
+    this.requester = null;
     this.signal();
     then?.();
   }
@@ -228,7 +233,7 @@ export class Gil {
    * COND_SIGNAL: one sleeping waiter wakes (the OS picks which) and becomes runnable. With none
    * asleep, a waiter that is awake but has not looked yet sees the signal (it goes round again).
    */
-  private signal(): void {
+  private signal(requester: SimThread | null = null): void {
     if (this.waiters.length === 0) {
       const w = this.awake[0];
       if (w) w.resignalled = true;
@@ -249,6 +254,12 @@ export class Gil {
       const d = this.waiters.findIndex((x) => x.thread === this.displaced);
       if (d >= 0 && this.rng.next() < p.gilRecency) i = d;
     }
+    if (requester !== null && p.gilRequesterWins > 0) {
+      // The waiter that asked for this drop went back to wait a moment ago: when it has not yet
+      // slept, it takes the signal before the one the OS would wake (runtime.gilRequesterWins).
+      const r = this.waiters.findIndex((x) => x.thread === requester);
+      if (r >= 0 && this.rng.next() < p.gilRequesterWins) i = r;
+    }
     const w = this.waiters[i] as Waiter;
     removeAt(this.waiters, i);
     this.rt.cancel(w.timeout);
@@ -263,6 +274,7 @@ export class Gil {
     this.rt.recorder.marker(this.rt.now, requester.id, this.process, "drop-request");
     if (this.dropRequest) return;
     this.dropRequest = true;
+    this.requester = requester;
     this.holder?.onDropRequest();
   }
 

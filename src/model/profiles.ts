@@ -34,6 +34,13 @@ export interface RuntimeParams {
   gilWinner: GilWinner;
   /** The share of hand-offs the thread displaced last wins when it waits (a recency bias on top of gilWinner); 0: none. */
   gilRecency: number;
+  /**
+   * The share of forced switches won by the waiter whose timed-out wait asked for the drop: it has
+   * just gone back to wait and is still on its CPU when the holder signals, so it takes the signal
+   * before a sleeping waiter wakes (glibc lets a waiter of the signalled group that has not yet
+   * slept consume it). Measured by gil-threads' winner.last.
+   */
+  gilRequesterWins: number;
   /** CPU of a system call that does not block (select with a zero timeout), run with the GIL released. */
   syscallCost: Nanos;
   /**
@@ -251,6 +258,7 @@ export function profile(python: PythonVersion, cores: number): RuntimeParams {
     // displaced last (0.35 matched the winner.last experiment of CPU-bound threads) put the
     // convoy scenario's worker behind the CPU-bound thread: p50 +139%, p95 +125% against CPython.
     gilRecency: 0,
+    gilRequesterWins: 0.35,
     syscallCost: 1 * US,
     // sendall() of 64 bytes to a peer process waiting in recv(), TCP over loopback, on the 2-core
     // VM of 2026-12-03: medians of 7.7 to 11.9 us from run to run, the same on CPython 3.9, 3.11

@@ -45,6 +45,8 @@ export const NUMBER_RANGES = {
   weight: { min: 0, max: 1e9, minOpen: true },
   /** runtime.gilRecency: the share of hand-offs the thread displaced last wins. */
   gilRecency: { min: 0, max: 1 },
+  /** runtime.gilRequesterWins: the share of forced switches the waiter that asked for the drop wins. */
+  gilRequesterWins: { min: 0, max: 1 },
   /** runtime.pythonSlowdown: a factor on Python CPU time. */
   pythonSlowdown: { min: 1, max: 100 },
   /** runtime.forkCow.share: the parent's copy-on-write debt after its forks, in units of forkCost. */

@@ -213,6 +213,7 @@ const runtimeSchema = z.strictObject({
   gilHandoffPerWaiter: durationSchema.optional(),
   gilWinner: z.enum(["random", "fifo", "lifo"], { error: 'expected "random", "fifo" or "lifo"' }).optional(),
   gilRecency: numberIn("gilRecency", "expected a share from 0 to 1").optional(),
+  gilRequesterWins: numberIn("gilRequesterWins", "expected a share from 0 to 1").optional(),
   syscallCost: durationSchema.optional(),
   socketSend: distributionSchema.optional().meta({
     description:

@@ -22,6 +22,37 @@ describe("the GIL with CPU-bound threads", () => {
     }
   });
 
+  it("hands a forced switch to the waiter that asked for it in runtime.gilRequesterWins of them, else to the oldest sleeper", () => {
+    // Three CPU-bound threads on two cores: each forced switch answers the drop request of the
+    // waiter whose timed wait ran out; that waiter has just gone back to sleep, the newest of the
+    // two sleepers, so FIFO alone never picks it.
+    const shareWon = (share: number) => {
+      const input = cpuBatch(3, "400ms", { cores: 2 });
+      const r = run({ ...input, runtime: { ...input.runtime, gilRequesterWins: share } }, { trace: true });
+      const trace = r.trace!;
+      const holds = [...trace.gil].sort((a, b) => a.start - b.start);
+      const requests = trace.markers.filter((m) => m.kind === "drop-request").sort((a, b) => a.time - b.time);
+      let won = 0;
+      let switches = 0;
+      for (let i = 0; i + 1 < holds.length; i++) {
+        const h = holds[i]!;
+        if (h.reason !== "forced") continue;
+        const asked = requests.filter((m) => m.time >= h.start && m.time <= h.end).at(-1);
+        if (!asked) continue;
+        switches++;
+        if (holds[i + 1]!.thread === asked.thread) won++;
+      }
+      expect(switches).toBeGreaterThan(100);
+      return won / switches;
+    };
+    expect(shareWon(0)).toBeLessThan(0.05);
+    expect(shareWon(1)).toBeGreaterThan(0.95);
+    const half = shareWon(0.5);
+    // About 200 switches: a share of 0.5 drawn that often lands within 0.4 to 0.6 (over 3 sd).
+    expect(half).toBeGreaterThan(0.4);
+    expect(half).toBeLessThan(0.6);
+  });
+
   it("gives no speedup to N pure-Python threads with the GIL, whatever the cores", () => {
     for (const n of [2, 4, 8]) {
       const r = run(cpuBatch(n, "50ms", { cores: 4 }));
