@@ -13,8 +13,12 @@ the GIL between the threads:
   - the winner: the next hold's thread.
 It prints how often the winner was the thread displaced last (the mechanism suite's winner.last)
 and how often it was the requester, by whom the holder's signal woke. The classification is a
-reading of the trace, not CPython's own record: a timer that fires on the holder's CPU is counted
-from an interrupt too, and a thread woken for another reason can look like a requester.
+reading of the trace, not CPython's own record, and it can mislead: sched_wakeup is logged where
+the woken thread is activated, so a wake-up the holder sends to the other CPU can show there from
+an interrupt or the idle task and be read as a timer's (its thread then counts as the requester);
+a thread woken for another reason can look like a requester too; and it does not check that the
+requester was still on its CPU when the holder signalled. Tracing sched_waking and the futex
+calls' timeouts would settle it.
 Compared with the model in docs/model.md, section 4 (runtime.gilRequesterWins).
 
     sudo python3 scripts/gil-requester-trace.py [N] [--python PYTHON]
@@ -58,7 +62,9 @@ def read(trace):
                 ev.append((ts, "switch", prev, nxt, False))
             elif name == "sched_wakeup":
                 woken = int(re.search(r" pid=(\d+)", rest).group(1))
-                irq = pid == 0 or "h" in flags[2:4] or "s" in flags[2:4]
+                # The third column of the flags: h/H a hard interrupt (H: in a soft one too),
+                # s a soft interrupt, z/Z an NMI.
+                irq = pid == 0 or (len(flags) > 2 and flags[2] in "hHsZz")
                 ev.append((ts, "wake", pid, woken, irq))
     ev.sort()
     return ev

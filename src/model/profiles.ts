@@ -38,7 +38,8 @@ export interface RuntimeParams {
    * The share of forced switches won by the waiter whose timed-out wait asked for the drop: it has
    * just gone back to wait and is still on its CPU when the holder signals, so it takes the signal
    * before a sleeping waiter wakes (glibc lets a waiter of the signalled group that has not yet
-   * slept consume it). Measured by gil-threads' winner.last.
+   * slept consume it). The race shows in the kernel's trace; the share is fitted to gil-threads'
+   * winner.last (docs/model.md, section 4).
    */
   gilRequesterWins: number;
   /** CPU of a system call that does not block (select with a zero timeout), run with the GIL released. */
