@@ -184,7 +184,7 @@ export function scalingChart(points: readonly ScalingPoint[], options: ScalingOp
   // Said after any caption the caller gave, like the other charts' notes on what they moved.
   if (series.length > 1) {
     fig.caption =
-      `${fig.caption ?? ""} Series are set ${DODGE} px apart sideways at each ${x.quantity} value, so no marker hides another.`.trim();
+      `${fig.caption ?? ""} Series are set ${DODGE} px apart sideways at each point of the x axis, so no marker hides another.`.trim();
   }
 
   const context = createRenderContext();

@@ -35,7 +35,7 @@ describe("scalingChart", () => {
   it("scalingChart says it sets series apart sideways, after the caller's own caption too", () => {
     const mine = scalingChart(scalingPoints(), { ...SCALING_AXES, caption: "Mine." });
     expect(mine.caption).toMatch(
-      /^Mine\. Series are set \d+ px apart sideways at each .* value, so no marker hides another\.$/,
+      /^Mine\. Series are set \d+ px apart sideways at each point of the x axis, so no marker hides another\.$/,
     );
   });
 
