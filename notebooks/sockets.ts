@@ -34,6 +34,9 @@ const ALONE_FINE = 100_000;
 /** The mechanism suite's recordings of real CPython on this machine. */
 const MECHANISMS = fileURLToPath(new URL("../data/mechanisms/", import.meta.url));
 
+/** A switch interval as the suite writes it ("5ms"), in ns. */
+const nsOf = (interval: string): number => parseDuration(interval) as number;
+
 interface Point {
   interval: string;
   cpuThreads: number;
@@ -95,9 +98,9 @@ export async function run(nb: Notebook): Promise<void> {
   const at = (interval: string, k: number) =>
     points.find((p) => p.interval === interval && p.cpuThreads === k) as Point;
   const rate = (x: number) => `${count(x)}/s`;
-  const defaultNs = parseDuration(DEFAULT_INTERVAL) as number;
+  const defaultNs = nsOf(DEFAULT_INTERVAL);
   const shortest = INTERVALS.at(-1) as string;
-  const shortNs = parseDuration(shortest) as number;
+  const shortNs = nsOf(shortest);
   const alone = at(DEFAULT_INTERVAL, 0);
   const one = at(DEFAULT_INTERVAL, 1);
   const oneShort = at(shortest, 1);
@@ -110,7 +113,7 @@ export async function run(nb: Notebook): Promise<void> {
     scalingChart(
       points.map((p) => ({
         executor: "threads-gil" as const,
-        series: `switch interval ${ms(parseDuration(p.interval) as number)}`,
+        series: `switch interval ${ms(nsOf(p.interval))}`,
         x: p.cpuThreads,
         throughput: p.rate,
         latency: 1e9 / p.rate,
@@ -130,8 +133,7 @@ export async function run(nb: Notebook): Promise<void> {
     `In the model, beside one CPU-bound thread a round trip lasts ${(1e9 / one.rate / defaultNs).toFixed(1)} switch intervals, and the server spends ${pct(one.gilWaitShare)} of the run waiting for the GIL.`,
   );
 
-  const label = (p: Point) =>
-    `${p.cpuThreads} thread${p.cpuThreads === 1 ? "" : "s"}, ${ms(parseDuration(p.interval) as number)}`;
+  const label = (p: Point) => `${p.cpuThreads} thread${p.cpuThreads === 1 ? "" : "s"}, ${ms(nsOf(p.interval))}`;
   const simReal: SimRealPoint[] = points.map((p) => ({
     label: label(p),
     simulated: p.rate,
@@ -150,7 +152,7 @@ export async function run(nb: Notebook): Promise<void> {
   const perInterval = (k: number, who: "real" | "model") =>
     INTERVALS.map((i) => {
       const p = at(i, k);
-      return (1e9 / (who === "real" ? p.real : p.rate) / (parseDuration(i) as number)).toFixed(1);
+      return (1e9 / (who === "real" ? p.real : p.rate) / nsOf(i)).toFixed(1);
     }).join(", ");
   const realCaption = `Round trips per second, the model (up) against real CPython ${version} on this machine (across; the median of ${recorded.figures[`rps.k0.i${DEFAULT_INTERVAL}`]?.n ?? "several"} runs of 0.3 s, recorded ${recorded0}, the mechanism suite's sockets experiment; small rings: each run). One point per number of CPU-bound threads beside the server and switch interval; the diagonal is agreement, the bands ±${pct(TOLERANCE)} and ±${pct(SLIGHT)}; a point inside the range of its real runs also counts as within target (the table); log axes.`;
   await nb.figure(
@@ -179,7 +181,7 @@ export async function run(nb: Notebook): Promise<void> {
       "server waiting for the GIL (model, share of the run)",
     ],
     points.map((p) => [
-      ms(parseDuration(p.interval) as number),
+      ms(nsOf(p.interval)),
       p.cpuThreads,
       count(p.rate),
       `${count(p.real)} (${count(p.realMin)}–${count(p.realMax)})`,
@@ -194,7 +196,7 @@ export async function run(nb: Notebook): Promise<void> {
     `Why: a return from a call that released the GIL (recv() once the reply is in, sendall() once the request is out) finds the GIL held by a CPU-bound thread, which keeps it until the switch interval forces a drop. A 64-byte sendall() over loopback is a system call of about 10 µs that wakes the client inside it; beside a CPU-bound thread that is long enough for the waiting thread to take the GIL, so the server loses it at 93% to 98% of its sends (CPython 3.11 on this machine, docs/model.md, sockets) and waits a switch interval to get it back. Real CPython ${version} serves ${rate(realAlone)} alone and ${rate(realOne)} beside one CPU-bound thread at ${ms(defaultNs)} (${times(realAlone / realOne)} fewer); at ${ms(shortNs)} ${rate(realOneShort)}. The model gives ${rate(alone.rate)}, ${rate(one.rate)} and ${rate(oneShort.rate)}; beside one or more CPU-bound threads its server spends ${pct(Math.min(...points.filter((p) => p.cpuThreads > 0).map((p) => p.gilWaitShare)))} to ${pct(Math.max(...points.filter((p) => p.cpuThreads > 0).map((p) => p.gilWaitShare)))} of the run waiting for the GIL.`,
   );
   nb.text(
-    `Where the model and CPython part (${within.length} of ${points.length} points within target): ${high.length > 0 ? `the model is too optimistic at ${list(high)}` : "the model is nowhere more than 15% optimistic"}${low.length > 0 ? `, and too pessimistic at ${list(low)}` : ""}. Beside two CPU-bound threads a real round trip lasts ${perInterval(2, "real")} switch intervals, the model's ${perInterval(2, "model")} (at ${INTERVALS.map((i) => ms(parseDuration(i) as number)).join(", ")}): in the model the other CPU-bound thread is still waiting for a CPU after its own timeout when the server asks for the GIL, so the server is the only waiter and is signalled first (docs/model.md, section 10, sockets). Read the model's points beside two or more CPU-bound threads for the mechanism's direction, not as a prediction of its size. The recordings: data/mechanisms/${PYTHON}.json; the experiment: docs/mechanisms.md.`,
+    `Where the model and CPython part (${within.length} of ${points.length} points within target): ${high.length > 0 ? `the model is too optimistic at ${list(high)}` : "the model is nowhere more than 15% optimistic"}${low.length > 0 ? `, and too pessimistic at ${list(low)}` : ""}. Beside two CPU-bound threads a real round trip lasts ${perInterval(2, "real")} switch intervals, the model's ${perInterval(2, "model")} (at ${INTERVALS.map((i) => ms(nsOf(i))).join(", ")}): in the model the other CPU-bound thread is still waiting for a CPU after its own timeout when the server asks for the GIL, so the server is the only waiter and is signalled first (docs/model.md, section 10, sockets). Read the model's points beside two or more CPU-bound threads for the mechanism's direction, not as a prediction of its size. The recordings: data/mechanisms/${PYTHON}.json; the experiment: docs/mechanisms.md.`,
   );
   // Alone, a round trip of the loopback echo under ALONE_FINE (100 µs: two system calls and two
   // wake-ups) means nothing in it waits on the GIL.

@@ -112,6 +112,9 @@ export class Gil {
     this.rt.recorder.gilHold(this.process, thread.id, this.holdStart, this.rt.now, reason);
     const waitForSwitch = this.dropRequest && then !== null;
     this.dropRequest = false;
+    // The waiter that set the request this drop answers; a later request sets its own.
+    const requester = this.requester;
+    this.requester = null;
     if (waitForSwitch) {
       if (reason === "forced") {
         this.forced++;
@@ -120,14 +123,12 @@ export class Gil {
       thread.setState("wait-gil");
       this.switchWaiters.push({ thread, resume: then as () => void });
       // The drop that answers a request: the waiter that asked may still be on its CPU.
-      this.signal(reason === "forced" ? this.requester : null);
-      this.requester = null;
+      this.signal(reason === "forced" ? requester : null);
       // Signalled first: the thread displaced before this one may win; this one is next.
       if (reason === "forced") this.displaced = thread;
       thread.leaveCore();
       return;
     }
-    this.requester = null;
     this.signal();
     then?.();
   }

@@ -53,10 +53,7 @@ export function cpu(ns: Nanos, mode: "python" | "hold" | "nogil" = "python"): Op
  * thread takes the GIL back (and perhaps waits for it): `onEnd` runs then.
  */
 export function syscall(ns: Nanos, onEnd: () => void): Op {
-  cpuOp.ns = ns;
-  cpuOp.mode = "nogil";
-  cpuOp.overhead = false;
-  cpuOp.glue = false;
+  cpu(ns, "nogil");
   cpuOp.onEnd = onEnd;
   return cpuOp;
 }
