@@ -2,7 +2,8 @@
  * Simulated against measured: one labelled point per scenario, measured value across, simulated
  * up, with the identity line and error bands (by default ±5% and ±15%) around it. A point on the
  * line is a perfect prediction; its colour says which band it falls in. Labels sit to the right
- * of their points and are spread vertically so they never overlap.
+ * of their points, spread vertically so they never overlap; a label that would cover a marker or
+ * a point's real runs moves to the nearest free place beside its point, joined to it by a leader.
  */
 import * as Plot from "@observablehq/plot";
 import { scaleLinear, scaleLog } from "d3-scale";
@@ -48,6 +49,8 @@ const AGREEMENT_CLASSES: readonly Agreement[] = ["inner", "outer", "outside"];
 const MARGIN_TOP = 24;
 const MARGIN_BOTTOM = 40;
 const LABEL_GAP = 13;
+/** The least space in px between two labels side by side on one line. */
+const LABEL_SPACE = 10;
 
 /** Relative error of a point: (simulated - measured) / measured. */
 export function relativeError(p: SimRealPoint): number {
@@ -156,22 +159,85 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     MARGIN_TOP + 4,
     MARGIN_TOP + side - 4,
   );
-  // A label goes right of its point, or left when the right would cover another point's marker.
-  const labels = points.map((p, i) => {
-    const y = ys[i] as number;
-    const x = px(p.measured);
-    const w = textWidth(p.label, AXIS_SIZE) + 3;
-    const covers = (x0: number, x1: number) =>
-      points.some(
-        (q, j) =>
-          j !== i &&
-          px(q.measured) + MARKER_EDGE > x0 &&
-          px(q.measured) - MARKER_EDGE < x1 &&
-          Math.abs(py(q.simulated) - y) < AXIS_SIZE / 2 + MARKER_EDGE,
-      );
-    const left = covers(x + 10, x + 10 + w) && x - 10 - w >= marginLeft && !covers(x - 10 - w, x - 10);
-    return { ...p, left, ly: py.invert(y), lx: px.invert(left ? x - 10 : x + 10) };
+  // A label goes at its spread-out height right of its point when nothing is there. Otherwise it
+  // takes the free place nearest its point's own height, right of it or else left: a place where it
+  // covers no marker, no run's line or ring (its own either) and no label placed before it, and
+  // where its leader line crosses no other point's marker or runs.
+  const top = MARGIN_TOP + 4;
+  const bottom = MARGIN_TOP + side - 4;
+  const half = AXIS_SIZE / 2 + 1.5; // half a label's height, with its halo
+  type Box = { owner: number; x0: number; x1: number; y0: number; y1: number };
+  const obstacles: Box[] = points.flatMap((q, j) => {
+    const x = px(q.measured);
+    const y = py(q.simulated);
+    const marker = { owner: j, x0: x - MARKER_EDGE, x1: x + MARKER_EDGE, y0: y - MARKER_EDGE, y1: y + MARKER_EDGE };
+    const runs = q.runs ?? [];
+    if (runs.length === 0) return [marker];
+    const r0 = px(Math.min(...runs)) - RING_EDGE;
+    const r1 = px(Math.max(...runs)) + RING_EDGE;
+    return [marker, { owner: j, x0: r0, x1: r1, y0: y - RING_EDGE, y1: y + RING_EDGE }];
   });
+  const boxes: Box[] = [];
+  const overlaps = (o: Box, x0: number, x1: number, y0: number, y1: number) =>
+    o.x1 > x0 + 0.01 && o.x0 < x1 - 0.01 && o.y1 > y0 + 0.01 && o.y0 < y1 - 0.01;
+  const place = (p: SimRealPoint, i: number, settled: boolean) => {
+    const x = px(p.measured);
+    const own = py(p.simulated);
+    const w = textWidth(p.label, AXIS_SIZE) + 3;
+    const span = (left: boolean): [number, number] => (left ? [x - 10 - w, x - 10] : [x + 10, x + 10 + w]);
+    // How strict: 0, nothing covered and a clear leader; 1, the leader may cross things; 2, the
+    // label may cover runs' lines and rings too (never a marker or another label).
+    const free = (y: number, left: boolean, level: 0 | 1 | 2) => {
+      const [x0, x1] = span(left);
+      if (x0 < (left ? marginLeft : -Infinity)) return false;
+      // Its own marker is where the leader starts; its own runs it must not cover.
+      const ignored = (o: Box) => (o.x1 - o.x0 <= 2 * MARKER_EDGE ? o.owner === i : level === 2 && !boxes.includes(o));
+      if ([...obstacles, ...boxes].some((o) => !ignored(o) && overlaps(o, x0, x1, y - half, y + half))) return false;
+      if (y === own || level > 0) return true;
+      // The leader, from the marker's edge to the label: sampled every 2 px. What touches its own
+      // marker (a point drawn over this one) the leader cannot help crossing.
+      const atStart = (o: Box) => overlaps(o, x - MARKER_EDGE, x + MARKER_EDGE, own - MARKER_EDGE, own + MARKER_EDGE);
+      const ex = left ? x - 10 : x + 10;
+      const length = Math.hypot(ex - x, y - own);
+      for (let t = MARKER_EDGE + 1; t < length; t += 2) {
+        const lx = x + ((ex - x) * t) / length;
+        const ly = own + ((y - own) * t) / length;
+        const hit = (o: Box) => o.owner !== i && !atStart(o) && overlaps(o, lx - 0.5, lx + 0.5, ly - 0.5, ly + 0.5);
+        const text = (o: Box) => overlaps(o, lx + LABEL_SPACE, lx - LABEL_SPACE, ly, ly);
+        if (obstacles.some(hit) || boxes.some(text)) return false;
+      }
+      return true;
+    };
+    let left = false;
+    let y = ys[i] as number;
+    // First the labels free where they were spread to (they are a label's height apart, so they
+    // cannot cover each other), then the others around them.
+    if (!settled) {
+      if (!free(y, false, 0)) return null;
+    } else {
+      // With no free place at all, it stays where it was spread to.
+      search: for (const level of [0, 1, 2] as const) {
+        for (let d = 0; d <= side; d++) {
+          for (const candidate of d === 0 ? [own] : [own - d, own + d]) {
+            if (candidate < top || candidate > bottom) continue;
+            for (const l of [false, true]) {
+              if (free(candidate, l, level)) {
+                y = candidate;
+                left = l;
+                break search;
+              }
+            }
+          }
+        }
+      }
+    }
+    const [bx0, bx1] = span(left);
+    // Two labels on one line need a clear gap, or they read as one.
+    boxes.push({ owner: i, x0: bx0 - LABEL_SPACE, x1: bx1 + LABEL_SPACE, y0: y - half, y1: y + half });
+    return { ...p, left, ly: py.invert(y), lx: px.invert(left ? x - 10 : x + 10) };
+  };
+  const first = points.map((p, i) => place(p, i, false));
+  const labels = points.map((p, i) => first[i] ?? (place(p, i, true) as NonNullable<ReturnType<typeof place>>));
   const context = createRenderContext();
   const plot = plotSvg(context, {
     width,

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AGREEMENT_COLORS } from "../../src/charts/palette.js";
 import { relativeError, simRealChart } from "../../src/charts/simreal.js";
+import { textWidth } from "../../src/charts/text-measure.js";
+import { AXIS_SIZE } from "../../src/charts/theme.js";
 import { expectGolden, expectSvgInvariants, svgTexts } from "../fixtures/golden.js";
-import { simRealPoints } from "../fixtures/simreal.js";
+import { crowdedSimRealPoints, simRealPoints } from "../fixtures/simreal.js";
 
 describe("simRealChart", () => {
   it("simRealChart(points) matches its golden file", () => {
@@ -68,6 +70,78 @@ describe("simRealChart", () => {
     expect(texts).toContain("simulated p99 latency (ms), log scale");
     const linear = svgTexts(simRealChart(simRealPoints(), { quantity: "p99 latency (ms)" }).svg);
     expect(linear).toContain("measured p99 latency (ms)");
+  });
+
+  it("simRealChart sets no label over a marker, a run's line or ring, or another label, and its leaders cross no other point's runs", () => {
+    const { svg } = simRealChart(crowdedSimRealPoints(), { quantity: "round trips per second", scale: "log" });
+    const num = (v: string | undefined) => Number(v);
+    type Box = { x0: number; x1: number; y0: number; y1: number; what: string };
+    // Labels: each text group's anchor and nudge, each text's position; a label is AXIS_SIZE high.
+    const labels: Box[] = [];
+    for (const g of svg.matchAll(
+      /<g aria-label="text"[^>]*stroke-width="3"[^>]*text-anchor="(start|end)" transform="translate\((-?[\d.]+),0\)">([\s\S]*?)<\/g>/g,
+    )) {
+      for (const t of (g[3] as string).matchAll(
+        /<text y="0.32em" transform="translate\(([\d.]+),([\d.]+)\)">([^<]+)<\/text>/g,
+      )) {
+        const x = num(t[1]) + num(g[2]);
+        const y = num(t[2]);
+        const w = textWidth(t[3] as string, AXIS_SIZE);
+        const [x0, x1] = g[1] === "start" ? [x, x + w] : [x - w, x];
+        labels.push({ x0, x1, y0: y - AXIS_SIZE / 2, y1: y + AXIS_SIZE / 2, what: `label "${t[3]}"` });
+      }
+    }
+    expect(labels).toHaveLength(12);
+    const runLines = /<g aria-label="rule" stroke="#1a1a1a" stroke-width="1.25">([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "";
+    const rules = [...runLines.matchAll(/<line x1="([\d.]+)" x2="([\d.]+)" y1="([\d.]+)" y2="\3"\/>/g)].map((m) => ({
+      x0: num(m[1]),
+      x1: num(m[2]),
+      y0: num(m[3]) - 0.6,
+      y1: num(m[3]) + 0.6,
+      what: "a run line",
+    }));
+    const rings = [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)" r="2.5"\/>/g)].map((m) => ({
+      x0: num(m[1]) - 3,
+      x1: num(m[1]) + 3,
+      y0: num(m[2]) - 3,
+      y1: num(m[2]) + 3,
+      what: "a run's ring",
+    }));
+    const markers = [...svg.matchAll(/transform="translate\(([\d.]+),([\d.]+)\)" d="[^"]+" fill="#/g)].map((m) => ({
+      x0: num(m[1]) - 5,
+      x1: num(m[1]) + 5,
+      y0: num(m[2]) - 5,
+      y1: num(m[2]) + 5,
+      what: "a marker",
+    }));
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rings).toHaveLength(60);
+    expect(markers).toHaveLength(12);
+    const cross = (a: Box, b: Box) => a.x1 > b.x0 && a.x0 < b.x1 && a.y1 > b.y0 && a.y0 < b.y1;
+    const clashes = labels.flatMap((l, i) =>
+      [...rules, ...rings, ...markers, ...labels.filter((_, j) => j !== i)]
+        .filter((o) => cross(l, o))
+        .map((o) => `${l.what} over ${o.what}`),
+    );
+    expect(clashes).toEqual([]);
+    // Leaders: from a point to its label, sampled; what touches the point where a leader starts
+    // (its own marker and runs, a point drawn over it) it cannot help crossing.
+    const links = /<g aria-label="link"[^>]*>([\s\S]*?)<\/g>/.exec(svg)?.[1] ?? "";
+    const crossings = [...links.matchAll(/d="M([\d.]+),([\d.]+)L([\d.]+),([\d.]+)"/g)].flatMap((m) => {
+      const [x0, y0, x1, y1] = [m[1], m[2], m[3], m[4]].map(num) as [number, number, number, number];
+      const start: Box = { x0: x0 - 5, x1: x0 + 5, y0: y0 - 5, y1: y0 + 5, what: "start" };
+      const others = [...rules, ...rings, ...markers].filter((o) => !cross(o, start));
+      const length = Math.hypot(x1 - x0, y1 - y0);
+      const hits = new Set<string>();
+      for (let t = 6; t < length; t += 1) {
+        const x = x0 + ((x1 - x0) * t) / length;
+        const y = y0 + ((y1 - y0) * t) / length;
+        const at: Box = { x0: x, x1: x, y0: y, y1: y, what: "" };
+        for (const o of others) if (o.x1 >= at.x0 && o.x0 <= at.x1 && o.y1 >= at.y0 && o.y0 <= at.y1) hits.add(o.what);
+      }
+      return [...hits].map((h) => `the leader from ${x0},${y0} over ${h}`);
+    });
+    expect(crossings).toEqual([]);
   });
 
   it("relativeError is (simulated - measured) / measured", () => {
