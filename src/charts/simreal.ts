@@ -161,49 +161,61 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
   );
   // A label goes at its spread-out height right of its point when nothing is there. Otherwise it
   // takes the free place nearest its point's own height, right of it or else left: a place where it
-  // covers no marker, no run's line or ring (its own either) and no label placed before it, and
-  // where its leader line crosses no other point's marker or runs.
+  // covers no marker, no run's line or ring (its own either), no label and no leader placed before
+  // it, and where its own leader crosses no other point's marker or runs and no label.
   const top = MARGIN_TOP + 4;
   const bottom = MARGIN_TOP + side - 4;
   const half = AXIS_SIZE / 2 + 1.5; // half a label's height, with its halo
-  type Box = { owner: number; x0: number; x1: number; y0: number; y1: number };
-  const obstacles: Box[] = points.flatMap((q, j) => {
+  type Box = { kind: "marker" | "runs" | "label"; owner: number; x0: number; x1: number; y0: number; y1: number };
+  const obstacles: Box[] = points.flatMap((q, j): Box[] => {
     const x = px(q.measured);
     const y = py(q.simulated);
-    const marker = { owner: j, x0: x - MARKER_EDGE, x1: x + MARKER_EDGE, y0: y - MARKER_EDGE, y1: y + MARKER_EDGE };
+    const e = MARKER_EDGE;
+    const marker: Box = { kind: "marker", owner: j, x0: x - e, x1: x + e, y0: y - e, y1: y + e };
     const runs = q.runs ?? [];
     if (runs.length === 0) return [marker];
     const r0 = px(Math.min(...runs)) - RING_EDGE;
     const r1 = px(Math.max(...runs)) + RING_EDGE;
-    return [marker, { owner: j, x0: r0, x1: r1, y0: y - RING_EDGE, y1: y + RING_EDGE }];
+    return [marker, { kind: "runs", owner: j, x0: r0, x1: r1, y0: y - RING_EDGE, y1: y + RING_EDGE }];
   });
   const boxes: Box[] = [];
+  /** Leaders drawn so far, as points every 2 px along them. */
+  const leaderDots: { x: number; y: number }[] = [];
   const overlaps = (o: Box, x0: number, x1: number, y0: number, y1: number) =>
     o.x1 > x0 + 0.01 && o.x0 < x1 - 0.01 && o.y1 > y0 + 0.01 && o.y0 < y1 - 0.01;
+  /** Points every 2 px along a leader from the edge of the marker at (x, y0) to (ex, y). */
+  const leaderPath = (x: number, y0: number, ex: number, y: number) => {
+    const length = Math.hypot(ex - x, y - y0);
+    const dots: { x: number; y: number }[] = [];
+    for (let t = MARKER_EDGE + 1; t < length; t += 2) {
+      dots.push({ x: x + ((ex - x) * t) / length, y: y0 + ((y - y0) * t) / length });
+    }
+    return dots;
+  };
   const place = (p: SimRealPoint, i: number, settled: boolean) => {
     const x = px(p.measured);
     const own = py(p.simulated);
-    const w = textWidth(p.label, AXIS_SIZE) + 3;
+    // The text starts 3 px from the leader's end; 1.5 px of halo beyond its last glyph.
+    const w = textWidth(p.label, AXIS_SIZE) + 4.5;
     const span = (left: boolean): [number, number] => (left ? [x - 10 - w, x - 10] : [x + 10, x + 10 + w]);
-    // How strict: 0, nothing covered and a clear leader; 1, the leader may cross things; 2, the
-    // label may cover runs' lines and rings too (never a marker or another label).
+    // How strict: 0, nothing covered and a leader that crosses nothing; 1, the leader may cross
+    // markers and runs (never a label); 2, the label may cover runs' lines and rings too (never a
+    // marker, a label or a leader).
     const free = (y: number, left: boolean, level: 0 | 1 | 2) => {
       const [x0, x1] = span(left);
-      if (x0 < (left ? marginLeft : -Infinity)) return false;
+      if (y < top || y > bottom || x0 < (left ? marginLeft : -Infinity)) return false;
       // Its own marker is where the leader starts; its own runs it must not cover.
-      const ignored = (o: Box) => (o.x1 - o.x0 <= 2 * MARKER_EDGE ? o.owner === i : level === 2 && !boxes.includes(o));
+      const ignored = (o: Box) => (o.kind === "marker" ? o.owner === i : o.kind === "runs" && level === 2);
       if ([...obstacles, ...boxes].some((o) => !ignored(o) && overlaps(o, x0, x1, y - half, y + half))) return false;
-      if (y === own || level > 0) return true;
-      // The leader, from the marker's edge to the label: sampled every 2 px. What touches its own
-      // marker (a point drawn over this one) the leader cannot help crossing.
+      if (leaderDots.some((d) => d.x > x0 && d.x < x1 && d.y > y - half && d.y < y + half)) return false;
+      if (y === own) return true;
+      // What touches its own marker (a point drawn over this one) the leader cannot help crossing.
       const atStart = (o: Box) => overlaps(o, x - MARKER_EDGE, x + MARKER_EDGE, own - MARKER_EDGE, own + MARKER_EDGE);
-      const ex = left ? x - 10 : x + 10;
-      const length = Math.hypot(ex - x, y - own);
-      for (let t = MARKER_EDGE + 1; t < length; t += 2) {
-        const lx = x + ((ex - x) * t) / length;
-        const ly = own + ((y - own) * t) / length;
-        const hit = (o: Box) => o.owner !== i && !atStart(o) && overlaps(o, lx - 0.5, lx + 0.5, ly - 0.5, ly + 0.5);
-        const text = (o: Box) => overlaps(o, lx + LABEL_SPACE, lx - LABEL_SPACE, ly, ly);
+      for (const d of leaderPath(x, own, left ? x - 10 : x + 10, y)) {
+        const hit = (o: Box) =>
+          level === 0 && o.owner !== i && !atStart(o) && overlaps(o, d.x - 0.5, d.x + 0.5, d.y - 0.5, d.y + 0.5);
+        // A label's box is widened by LABEL_SPACE on each side; its text is not.
+        const text = (o: Box) => overlaps(o, d.x + LABEL_SPACE, d.x - LABEL_SPACE, d.y, d.y);
         if (obstacles.some(hit) || boxes.some(text)) return false;
       }
       return true;
@@ -211,15 +223,17 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     let left = false;
     let y = ys[i] as number;
     // First the labels free where they were spread to (they are a label's height apart, so they
-    // cannot cover each other), then the others around them.
+    // cannot cover each other), then the others around them: near places first (within four label
+    // heights) at each strictness, then anywhere. With no free place at all, a label stays where
+    // it was spread to.
     if (!settled) {
       if (!free(y, false, 0)) return null;
     } else {
-      // With no free place at all, it stays where it was spread to.
-      search: for (const level of [0, 1, 2] as const) {
-        for (let d = 0; d <= side; d++) {
+      const near = 4 * LABEL_GAP;
+      const passes = [0, 1, 2, 0, 1, 2].map((level, k) => ({ level: level as 0 | 1 | 2, reach: k < 3 ? near : side }));
+      search: for (const { level, reach } of passes) {
+        for (let d = 0; d <= reach; d++) {
           for (const candidate of d === 0 ? [own] : [own - d, own + d]) {
-            if (candidate < top || candidate > bottom) continue;
             for (const l of [false, true]) {
               if (free(candidate, l, level)) {
                 y = candidate;
@@ -233,7 +247,8 @@ export function simRealChart(points: readonly SimRealPoint[], options: SimRealOp
     }
     const [bx0, bx1] = span(left);
     // Two labels on one line need a clear gap, or they read as one.
-    boxes.push({ owner: i, x0: bx0 - LABEL_SPACE, x1: bx1 + LABEL_SPACE, y0: y - half, y1: y + half });
+    boxes.push({ kind: "label", owner: i, x0: bx0 - LABEL_SPACE, x1: bx1 + LABEL_SPACE, y0: y - half, y1: y + half });
+    if (y !== own) leaderDots.push(...leaderPath(x, own, left ? x - 10 : x + 10, y));
     return { ...p, left, ly: py.invert(y), lx: px.invert(left ? x - 10 : x + 10) };
   };
   const first = points.map((p, i) => place(p, i, false));

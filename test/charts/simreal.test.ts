@@ -138,6 +138,13 @@ describe("simRealChart", () => {
         const y = y0 + ((y1 - y0) * t) / length;
         const at: Box = { x0: x, x1: x, y0: y, y1: y, what: "" };
         for (const o of others) if (o.x1 >= at.x0 && o.x0 <= at.x1 && o.y1 >= at.y0 && o.y0 <= at.y1) hits.add(o.what);
+        // No label but its own (the one at the leader's far end) lies over it.
+        for (const l of labels) {
+          const own =
+            Math.abs(l.y0 + AXIS_SIZE / 2 - y1) < 0.5 &&
+            (Math.abs(l.x0 - x1 - 3) < 0.5 || Math.abs(l.x1 - x1 + 3) < 0.5);
+          if (!own && l.x1 > x && l.x0 < x && l.y1 > y && l.y0 < y) hits.add(l.what);
+        }
       }
       return [...hits].map((h) => `the leader from ${x0},${y0} over ${h}`);
     });
