@@ -1,5 +1,6 @@
 import { idleWakeExtra } from "../model/machine.js";
 import { pipeWakeups } from "../model/process-pool.js";
+import { POLL_COST } from "../model/profiles.js";
 import { DEFAULT_IDLE_WAKE, DEFAULT_TIMER_TAIL } from "../scenario/schema.js";
 import { mediansByX } from "./fit.js";
 import type { MeasuredQuantity } from "./profile.js";
@@ -303,7 +304,8 @@ export function runtimeFromMeasurements(
   const step = m["asyncio-step"];
   const iteration = m["loop-iteration"];
   if (step) runtime.loopStepCost = dur(step.median);
-  if (iteration) runtime.loopIterationCost = dur(iteration.median);
+  // The measured iteration includes its select(), which the model charges itself (POLL_COST).
+  if (iteration) runtime.loopIterationCost = dur(Math.max(100, iteration.median - POLL_COST));
   const threadsafe = m["threadsafe-wakeup"];
   if (threadsafe)
     runtime.threadsafeWakeup = shifted(
