@@ -182,16 +182,25 @@ export class EventLoop implements Intake {
         return;
       }
       const start = this.rt.now;
+      // The measured iteration cost includes the select() call. A zero-timeout poll is charged as
+      // the system call it is (block(0): syscallCost with the GIL dropped); a select that waited
+      // is charged syscallCost here, with the rest of the iteration, so both cost the same.
+      let waited = false;
       if (this.ready.size > 0 || this.posted.length > 0) {
         yield block(0);
       } else if (this.timers.size > 0) {
         const wait = this.timers.peekTime() - this.rt.now;
         if (wait <= 0) yield block(0);
-        else yield { op: "wait", on: this.selector, timeout: Math.ceil(wait / MS) * MS + p.timerSlack, state: "idle" };
+        else {
+          yield { op: "wait", on: this.selector, timeout: Math.ceil(wait / MS) * MS + p.timerSlack, state: "idle" };
+          waited = true;
+        }
       } else {
         yield { op: "wait", on: this.selector, state: "idle" };
+        waited = true;
       }
-      yield overhead(this.rt.world.draw(p.loopIterationCost, "loop-iteration"));
+      const iteration = this.rt.world.draw(p.loopIterationCost, "loop-iteration");
+      yield overhead(waited ? iteration + p.syscallCost : iteration);
       for (const cb of this.posted) this.ready.push(cb);
       this.posted.length = 0;
       while (this.timers.size > 0 && this.timers.peekTime() <= this.rt.now) {

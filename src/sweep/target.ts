@@ -50,7 +50,7 @@ export function withModelError(target: SweepTarget, on: boolean, params: ErrorPa
 
 /**
  * The limit the figures draw for the simulated values: the target itself, or, with an allowance,
- * the target divided by its factor (a bound meets p99 ≤ 100ms judged ×1.074 when it is ≤ 93.1ms).
+ * the target divided by its factor (a bound meets p99 ≤ 100ms judged ×1.058 when it is ≤ 94.5ms).
  */
 export function drawnLimit(target: SweepTarget): number {
   const factor = target.allowance?.factor ?? 1;
@@ -59,7 +59,7 @@ export function drawnLimit(target: SweepTarget): number {
 
 /**
  * What the allowance does, for a figure's legend or a report: "a simulated bound must stay ≤
- * 93.1ms (100ms ÷ 1.074: the model's p99 ran 6.9% low against CPython at the median)"; for a
+ * 94.5ms (100ms ÷ 1.058: the model's p99 ran 5.5% low against CPython at the median)"; for a
  * latency whose error was not measured, that it is judged as simulated; "" otherwise (turned off,
  * or a throughput).
  */

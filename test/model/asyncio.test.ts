@@ -23,6 +23,35 @@ describe("the asyncio loop", () => {
     expect(r.metrics.tasks.completed).toBe(1000);
   });
 
+  it("charges every iteration's select() once: a zero-timeout poll and a select that waited alike cost syscallCost", () => {
+    // Tasks that sleep for different times, so that the loop both polls (callbacks ready) and
+    // waits (only timers left) between them. A batch: no arrival is read from a socket.
+    const at = (syscall: string) =>
+      run(
+        {
+          machine: { cores: 2 },
+          runtime: { syscallCost: syscall },
+          executor: { kind: "asyncio" },
+          workload: {
+            arrivals: { kind: "batch", count: 30 },
+            classes: [
+              { steps: [{ cpu: "20us" }, { io: { dist: "uniform", min: "1ms", max: "9ms" } }, { cpu: "20us" }] },
+            ],
+          },
+        },
+        { trace: true },
+      );
+    const cheap = at("0us");
+    const dear = at("1us");
+    const waits = (r: ReturnType<typeof at>) => r.trace?.iterations ?? [];
+    expect(waits(dear).length).toBeGreaterThan(10);
+    expect(waits(dear).length).toBe(waits(cheap).length);
+    // The model's overhead CPU grows by syscallCost once per iteration, whichever way it selected
+    // (within a few ns: the cold start's slowdown applies to that microsecond too). Charged for
+    // the zero-timeout polls alone, 5 of these 20 iterations would be missing: 5 us.
+    expect(Math.abs(dear.cpu.overhead - cheap.cpu.overhead - waits(dear).length * 1 * US)).toBeLessThan(100);
+  });
+
   it("serializes the tasks when a coroutine makes a blocking call", () => {
     const r = run({
       executor: { kind: "asyncio" },

@@ -71,7 +71,7 @@ describe("recommend", () => {
     expect(probes.length).toBeGreaterThan(2);
     for (const p of probes) {
       const [s] = p.detail.standings;
-      expect(s?.allowance?.factor).toBeCloseTo(1 / (1 - 0.0693), 12);
+      expect(s?.allowance?.factor).toBeCloseTo(1 / (1 - 0.0552), 12);
       expect(s?.judged).toBeCloseTo((s?.hi ?? 0) * (s?.allowance?.factor ?? 0), 3);
       expect(p.meets).toBe((s?.judged ?? 0) < 56 * MS);
     }

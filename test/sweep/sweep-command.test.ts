@@ -229,7 +229,7 @@ describe("gilsim sweep", () => {
       ),
     );
     expect(meets.filter(Boolean).length).toBeLessThan(met);
-    expect(judged.out).toContain(`÷ ${factor.toFixed(3)}: the model's p99 ran 6.9% low against CPython at the median)`);
+    expect(judged.out).toContain(`÷ ${factor.toFixed(3)}: the model's p99 ran 5.5% low against CPython at the median)`);
     expect(withError.target.modelError).toBe("applied");
     // The limit a simulated bound must stay under is the target divided by the factor, not times it.
     const drawn = /a simulated bound must stay ≤ ([\d.]+)(µs|ms)/.exec(judged.out);

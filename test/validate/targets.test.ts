@@ -15,11 +15,11 @@ import { RANDOM_DATA_DIR, RANDOM_SETS, readSessions, readSet } from "../../src/v
 
 /** Each target's value on the held-out set as it stands, and whether it is met. */
 const STANDING: readonly { name: string; value: number; met: boolean; better: "lower" | "higher" | "nearer-zero" }[] = [
-  { name: "median |error| of p50, machine profile", value: 0.03, met: true, better: "lower" },
+  { name: "median |error| of p50, machine profile", value: 0.029, met: true, better: "lower" },
   { name: "median |error| of p95, machine profile", value: 0.033, met: true, better: "lower" },
   { name: "median |error| of p99, machine profile", value: 0.048, met: true, better: "lower" },
   { name: "scenario-metrics within 15%, machine profile", value: 0.88, met: false, better: "higher" },
-  { name: "mean signed error of p99, machine profile", value: -0.034, met: false, better: "nearer-zero" },
+  { name: "mean signed error of p99, machine profile", value: -0.033, met: false, better: "nearer-zero" },
   { name: "median |error| of all metrics, version defaults", value: 0.017, met: true, better: "lower" },
 ];
 
