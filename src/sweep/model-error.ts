@@ -14,13 +14,13 @@
  * same VM ran the same scenarios 6-12% slower at the median on the first day (15 of the 40 with
  * other work beside them, which drifted more): the machine's drift
  * from one session to the next is part of what a capacity answer has to allow for. The model's
- * latency quantiles came out 4-7% low at the median with the defaults, 1-3% with the profile.
+ * latency quantiles came out 4-6% low at the median with the defaults, 1-3% with the profile.
  * test/validate/model-error.test.ts recomputes these medians from the recorded runs with the
  * current model, so they cannot drift from it.
  *
  * Checked out of sample on the held-out set (seed-2, 60 scenarios in each of the same two
  * sessions, which these figures do not see; test/validate/targets.test.ts): corrected, its median
- * signed p99 error goes from −5.6% to +1.4% with the defaults and from −3.6% to −0.8% with the
+ * signed p99 error goes from −5.3% to +0.3% with the defaults and from −3.7% to −0.7% with the
  * profile. It corrects the typical bias only: about half the held-out recordings are still low
  * after it.
  *

@@ -79,7 +79,7 @@ export function targetLegend(target: SweepTarget, unit: TimeUnit | null = null):
 
 /**
  * The line a figure draws for the target, in few words (a colour bar's mark): "p99 ≤ 100 ms", or,
- * with a model-error allowance, "simulated bound ≤ 93.4 ms".
+ * with a model-error allowance, "simulated bound ≤ 94.5 ms".
  */
 export function drawnLabel(target: SweepTarget, unit: TimeUnit | null = null): string {
   const a = target.allowance;
