@@ -1,11 +1,13 @@
 """The whole distribution of GIL hand-off gaps between CPU-bound threads, not just its median.
 
 The mechanism suite's gil-threads experiment keeps the median hand-off gap of each run. This script
-runs the same program (N pure-Python threads reading the clock in a loop for --seconds; a jump of
-more than 5 us between two iterations of one thread means it stopped running; its runs, merged in
-time order across threads, are the GIL holds) and prints the gaps' quantiles and the share under
-15 us: a hand-off to a waiter already on a CPU, against one that had to wake a CPU first. Compare
-with the model's (docs/model.md, "Cores and the scheduler": hand-off gaps).
+runs the same kind of program (N pure-Python threads reading the clock in a loop for --seconds; a
+jump of more than 5 us between two iterations of one thread means it stopped running; its runs,
+merged in time order across threads, are the GIL holds; unlike the suite's, each thread stops at
+its own end time, and quantiles take the lower rank) and prints the gaps' quantiles and the share
+under 15 us, which is about what a hand-off costs when the taker needs no CPU woken for it (see
+scripts/gil-handoff-trace.py for how each hand-off happened). Compare with the model's
+(docs/model.md, section 2, "Cores and the scheduler": hand-off gaps).
 
     python3 scripts/gil-handoff-gaps.py [--threads 2,4,6] [--seconds 0.5] [--repeats 2]
 
@@ -13,6 +15,7 @@ Stdlib only; any CPython 3.9 or later.
 """
 
 import argparse
+import math
 import sys
 import threading
 import time
@@ -66,8 +69,8 @@ def main(argv=None):
         counts = [int(x) for x in args.threads.split(",")]
     except ValueError:
         parser.error(f"invalid --threads: {args.threads} (expected integers separated by commas)")
-    if any(n < 2 for n in counts) or args.seconds <= 0 or args.repeats < 1:
-        parser.error("expected --threads of at least 2, --seconds above 0 and --repeats of at least 1")
+    if any(n < 2 for n in counts) or not (math.isfinite(args.seconds) and args.seconds > 0) or args.repeats < 1:
+        parser.error("expected --threads of at least 2, --seconds a number above 0 and --repeats of at least 1")
     print(f"CPython {sys.version.split()[0]}: GIL hand-off gaps, in us")
     for n in counts:
         for _ in range(args.repeats):
@@ -75,8 +78,8 @@ def main(argv=None):
             # The first and last n holds are left out, as in the mechanism suite.
             gaps = sorted(h[k][0] - h[k - 1][1] for k in range(n + 1, len(h) - n))
             if not gaps:
-                print(f"{n} threads: no hand-offs seen")
-                continue
+                print(f"gil-handoff-gaps: {n} threads: no hand-offs seen", file=sys.stderr)
+                return 1
 
             def q(p):
                 return gaps[int(p * (len(gaps) - 1))] / 1e3
