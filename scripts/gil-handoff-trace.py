@@ -7,29 +7,34 @@ and under FORCE_SWITCHING waits on switch_cond until another thread has taken th
 signals switch_cond). This settles what scripts/gil-requester-trace.py can only infer from
 wake-ups: a futex's return value says whether a timed wait ran out.
 
-A drop is a FUTEX_WAKE on a gil->cond word. Its switch_cond is the word the dropper then waits on
-without a timeout, and its taker is the thread that wakes that word. Each taker is sorted by how it
-got there:
-  - "signalled": the thread this drop's signal woke (a sched_waking made inside the dropper's
-    FUTEX_WAKE call, not from an interrupt);
-  - "timed out": its last wait on gil->cond returned ETIMEDOUT: the waiter whose interval ran out,
-    which set the drop request (the requester of docs/model.md, section 4);
-  - "woken earlier": its last wait on gil->cond returned 0 before this drop (an earlier signal).
-For each it also says whether the taker last slept on a mutex (it wanted gil->mutex while another
-thread held it, and got it only after that one's unlock), whether it took the GIL on the dropper's
-CPU, and the gap from the drop's signal to the taker's wake of switch_cond (its own bookkeeping
-included, a few microseconds). A drop whose taker took the GIL before the dropper waited on
-switch_cond makes no wake there (glibc does not call the kernel to signal a condition nobody waits
-on), and a signal of gil->cond with no waiter makes no system call at all: such hand-offs, often
-the fastest, are not classified, and the script prints how many the program saw against how many
-it classified. Tracing slows every wake-up and lengthens the races between them, so read the
-shares as this traced run's, and the gaps not at all, against an untraced run.
+A drop is a FUTEX_WAKE on a gil->cond word (one that wakes nobody is not a system call, and is not
+seen). Its taker is the next thread to wake switch_cond, the word droppers wait on with no
+timeout. Each taker is sorted by how it got there:
+  - "signalled by this drop": the thread this drop's signal claimed, the first waiter on gil->cond
+    whose wait began before the signal and ended with 0 after it (this includes a waiter whose
+    timer had already made it runnable: the signal takes it off the futex word with no wake-up);
+  - "timed out": its last wait on gil->cond returned ETIMEDOUT: the waiter whose interval ran out
+    and that set the drop request (the requester of docs/model.md, section 4);
+  - "woken by an earlier signal": its last wait on gil->cond returned 0 and this drop did not
+    claim it;
+and whether it last slept on gil->mutex (it wanted the mutex while another thread held it, and
+got it only after that one's unlock), whether it took the GIL on the dropper's CPU, and the gap
+from the drop's signal to the taker's wake of switch_cond (its own bookkeeping included, a few
+microseconds). A drop whose taker took the GIL before the dropper waited on switch_cond makes no
+wake there (glibc does not call the kernel to signal a condition nobody waits on): such hand-offs,
+often the fastest, are not classified, nor are signals at a thread's start, exit or join, and the
+script prints how many the program saw against how many it classified. Tracing slows every
+wake-up and lengthens the races between them, so read the shares as this traced run's, and the
+gaps not at all, against an untraced run.
 
 The futex words are told apart by their operations: gil->cond's by timed waits (FUTEX_WAIT_BITSET
 with a timeout: CPython's timed condition waits), a mutex's by plain FUTEX_WAIT (glibc's mutex
-lock), switch_cond's as above. This follows glibc 2.25 and later (its condition variables); other
-C libraries may not trace the same way. Needs root and tracefs (/sys/kernel/tracing); Linux only;
-stdlib only. Every tracefs setting it changes is put back as it was.
+lock); gil->mutex is the word droppers wake right after signalling gil->cond, switch_cond the
+untimed word they then wait on (each the most common such word of the run, with the condition's
+other signal word 4 bytes away). This follows glibc 2.25 and later (its condition variables);
+other C libraries may not trace the same way. Needs root and tracefs (/sys/kernel/tracing); Linux only;
+stdlib only. Every tracefs setting it changes is put back as it was; the trace buffer's earlier
+contents are cleared.
 
     sudo python3 scripts/gil-handoff-trace.py [--threads 4] [--seconds 0.3] [--python python3]
 """
@@ -110,7 +115,8 @@ def restore(root, saved):
             for line in value.split():
                 append(path, line + "\n")
         elif name == "buffer_size_kb":
-            write(path, value.split()[0])
+            m = re.search(r"expanded: (\d+)", value)
+            write(path, m.group(1) if m else value.split()[0])
         else:
             write(path, value.strip())
     write(os.path.join(root, "tracing_on"), saved.get("tracing_on", "0").strip())
@@ -127,10 +133,10 @@ def capture(root, command):
         write(f"{root}/set_event", "")
         for event in EVENTS:
             append(f"{root}/set_event", event + "\n")
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        write(f"{root}/set_event_pid", str(child.pid))
         if os.path.exists(f"{root}/options/event-fork"):
             write(f"{root}/options/event-fork", "1")
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        write(f"{root}/set_event_pid", str(child.pid))
         write(f"{root}/tracing_on", "1")
         output = child.communicate()[0]
         write(f"{root}/tracing_on", "0")
@@ -182,66 +188,95 @@ def futex_calls(evs):
     return calls
 
 
+def most_common(values):
+    counts = collections.Counter(v for v in values if v is not None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def analyse(evs):
+    """The classified hand-offs (how, where, gap in us) and how many signals could not be classified."""
     calls = futex_calls(evs)
     cond = {c[4] for c in calls if c[5] & 0x7F == FUTEX_WAIT_BITSET and c[6]}
-    mutexes = {c[4] for c in calls if c[5] & 0x7F == FUTEX_WAIT}
-    last_cond_wait = {}  # pid -> result of its last finished timed wait on gil->cond
-    last_wait_addr = {}  # pid -> address of its last wait (any)
-    drops = []  # (signal call index, dropper, its cpu, signalled pid, switch address or None)
     by_pid = collections.defaultdict(list)
     for k, c in enumerate(calls):
         by_pid[c[2]].append(k)
     position = {k: j for ks in by_pid.values() for j, k in enumerate(ks)}
-    for k, (enter, leave, pid, cpu, addr, op, _timed, _res) in enumerate(calls):
-        if op & 0x7F != FUTEX_WAKE or addr not in cond:
-            continue
-        woken = None
-        if leave is not None:
-            for t, p, _c, kind, rest, irq in evs[enter + 1 : leave]:
-                if p == pid and kind == "sched_waking" and not irq:
-                    m = re.search(r" pid=(\d+)", rest)
-                    woken = int(m.group(1)) if m else None
-                    break
-        switch = None
-        mine = by_pid[pid]
-        for j in mine[position[k] + 1 : position[k] + 5]:
-            c2 = calls[j]
-            if c2[4] in cond:
-                break
-            if c2[5] & 0x7F in (FUTEX_WAIT, FUTEX_WAIT_BITSET) and not c2[6] and c2[4] not in mutexes:
-                switch = c2[4]
-                break
-        drops.append((k, pid, cpu, woken, switch))
+    signals = [k for k, c in enumerate(calls) if c[5] & 0x7F == FUTEX_WAKE and c[4] in cond]
+
+    def after(k, count=4):
+        mine = by_pid[calls[k][2]]
+        return [calls[j] for j in mine[position[k] + 1 : position[k] + 1 + count]]
+
+    # gil->mutex: the word a dropper wakes right after signalling gil->cond (its unlock, when
+    # someone sleeps on the mutex); switch_cond: the word it then waits on with no timeout. Each is
+    # one word for the whole run: the most common such word (a thread joining another also waits
+    # untimed, on its lock, and must not count).
+    gil_mutex = most_common(
+        next((c[4] for c in after(k) if c[5] & 0x7F == FUTEX_WAKE and c[4] not in cond), None) for k in signals
+    )
+    waits_after = [
+        next(
+            (c[4] for c in after(k) if c[5] & 0x7F == FUTEX_WAIT_BITSET and not c[6] and c[4] not in cond),
+            None,
+        )
+        for k in signals
+    ]
+    # A glibc condition variable has two signal words a waiter may sleep on (its two groups), 4
+    # bytes apart: switch_cond is the most common word and its neighbour, if droppers use it.
+    first = most_common(waits_after)
+    switch = set()
+    if first is not None:
+        switch = {a for a in waits_after if a is not None and abs(int(a, 16) - int(first, 16)) <= 4}
     takes = []
     unclassified = 0
-    drop_at = {d[0]: d for d in drops}
-    pending = None
-    for k, (enter, leave, pid, cpu, addr, op, timed, res) in enumerate(calls):
-        base = op & 0x7F
-        if k in drop_at:
-            if pending is not None:
-                unclassified += 1
-            pending = drop_at[k]
-        if base in (FUTEX_WAIT, FUTEX_WAIT_BITSET):
-            last_wait_addr[pid] = addr
-            if addr in cond and timed and res is not None:
-                last_cond_wait[pid] = res
-        elif base == FUTEX_WAKE and pending is not None and pid != pending[1] and addr == pending[4]:
-            dk, dropper, dcpu, woken, _switch = pending
-            if pid == woken:
-                how = "signalled"
-            elif last_cond_wait.get(pid) == -ETIMEDOUT:
-                how = "timed out"
-            else:
-                how = "woken earlier"
-            mutex = " after sleeping on a mutex" if last_wait_addr.get(pid) in mutexes else ""
-            where = "the dropper's CPU" if cpu == dcpu else "another CPU"
-            gap = (evs[enter][0] - evs[calls[dk][0]][0]) * 1e6
-            takes.append((f"{how}{mutex}", where, gap))
-            pending = None
-    if pending is not None:
-        unclassified += 1
+    for n, k in enumerate(signals):
+        enter, leave, dropper, dcpu, _addr, _op, _timed, woke = calls[k]
+        t_drop = evs[enter][0]
+        end = signals[n + 1] if n + 1 < len(signals) else len(calls)
+        # The thread this signal claimed: the first wait on gil->cond, begun before the signal,
+        # to end with 0 after it (a waiter already runnable when its timer fired, which the
+        # signal takes off the futex word with no wake-up event, included).
+        signalled = None
+        if woke and woke > 0:
+            best = None
+            for c in calls:
+                if c[2] == dropper or c[4] not in cond or c[5] & 0x7F != FUTEX_WAIT_BITSET:
+                    continue
+                if c[1] is None or c[7] != 0 or evs[c[0]][0] > t_drop or evs[c[1]][0] < t_drop:
+                    continue
+                if best is None or evs[c[1]][0] < evs[best[1]][0]:
+                    best = c
+            signalled = best[2] if best else None
+        take = None
+        for c in calls[k + 1 : end]:
+            if c[5] & 0x7F == FUTEX_WAKE and c[4] in switch and c[2] != dropper:
+                take = c
+                break
+        if take is None:
+            unclassified += 1
+            continue
+        taker = take[2]
+        last_cond = None
+        last_wait = None
+        for j in reversed(by_pid[taker]):
+            c = calls[j]
+            if c[0] >= take[0]:
+                continue
+            if last_wait is None and c[5] & 0x7F in (FUTEX_WAIT, FUTEX_WAIT_BITSET):
+                last_wait = c
+            if c[4] in cond and c[5] & 0x7F == FUTEX_WAIT_BITSET and c[6]:
+                last_cond = c
+                break
+        if taker == signalled:
+            how = "signalled by this drop"
+        elif last_cond is not None and last_cond[7] == -ETIMEDOUT:
+            how = "timed out"
+        else:
+            how = "woken by an earlier signal"
+        if last_wait is not None and last_wait[4] == gil_mutex and gil_mutex is not None:
+            how += ", after sleeping on gil->mutex"
+        where = "the dropper's CPU" if take[3] == dcpu else "another CPU"
+        takes.append((how, where, (evs[take[0]][0] - t_drop) * 1e6))
     return takes, unclassified
 
 
@@ -283,7 +318,7 @@ def main(argv=None):
     total = len(takes) + unclassified
     print(
         f"{total} signals of gil->cond traced ({seen.group(1) if seen else '?'} hand-offs seen by the program); "
-        f"{len(takes)} classified, {unclassified} not (the taker signalled no one waiting on switch_cond)"
+        f"{len(takes)} classified, {unclassified} not (no wake of switch_cond by another thread before the next signal: a taker faster than the dropper's wait, or a signal at a thread's start, exit or join)"
     )
     if not takes:
         print("gil-handoff-trace: no hand-off could be classified", file=sys.stderr)
