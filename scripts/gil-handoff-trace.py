@@ -49,6 +49,8 @@ import statistics
 import subprocess
 import sys
 
+import tracefs  # scripts/tracefs.py: the run under ftrace, settings put back afterwards
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 EVENTS = (
     "sched:sched_switch",
@@ -61,99 +63,6 @@ CALL = re.compile(r"uaddr: (0x[0-9a-f]+), op: (0x[0-9a-f]+), val: \S+ utime: (0x
 RESULT = re.compile(r"-> (0x[0-9a-f]+)")
 FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT_BITSET = 0, 1, 9
 ETIMEDOUT = 110
-SETTINGS = ("tracing_on", "set_event", "set_event_pid", "buffer_size_kb", "options/event-fork")
-
-
-class Failed(Exception):
-    """A one-line reason the script cannot go on."""
-
-
-def tracefs():
-    for path in ("/sys/kernel/tracing", "/sys/kernel/debug/tracing"):
-        if os.path.exists(os.path.join(path, "set_event")):
-            return path
-    return None
-
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def write(path, text):
-    with open(path, "w") as f:
-        f.write(text)
-
-
-def append(path, text):
-    """Adds a line to a tracefs list (set_event): O_APPEND, with no seek, which tracefs refuses."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-    try:
-        os.write(fd, text.encode())
-    finally:
-        os.close(fd)
-
-
-def saved_settings(root):
-    out = {}
-    for name in SETTINGS:
-        path = os.path.join(root, name)
-        if os.path.exists(path):
-            out[name] = read(path)
-    return out
-
-
-def restore(root, saved):
-    """Puts every setting back; set_event and set_event_pid line by line (a write replaces them)."""
-    write(os.path.join(root, "tracing_on"), "0")
-    for name, value in saved.items():
-        if name == "tracing_on":
-            continue
-        path = os.path.join(root, name)
-        if name in ("set_event", "set_event_pid"):
-            write(path, "")
-            for line in value.split():
-                append(path, line + "\n")
-        elif name == "buffer_size_kb":
-            m = re.search(r"expanded: (\d+)", value)
-            write(path, m.group(1) if m else value.split()[0])
-        else:
-            write(path, value.strip())
-    write(os.path.join(root, "tracing_on"), saved.get("tracing_on", "0").strip())
-
-
-def capture(root, command):
-    """Runs `command` with the events on for its process; returns its output and the trace's text."""
-    saved = saved_settings(root)
-    child = None
-    try:
-        write(f"{root}/tracing_on", "0")
-        write(f"{root}/trace", "")
-        write(f"{root}/buffer_size_kb", "16384")
-        write(f"{root}/set_event", "")
-        for event in EVENTS:
-            append(f"{root}/set_event", event + "\n")
-        if os.path.exists(f"{root}/options/event-fork"):
-            write(f"{root}/options/event-fork", "1")
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        write(f"{root}/set_event_pid", str(child.pid))
-        write(f"{root}/tracing_on", "1")
-        output = child.communicate()[0]
-        write(f"{root}/tracing_on", "0")
-        text = read(f"{root}/trace")
-    except OSError as error:
-        raise Failed(f"tracefs refused a setting ({error.strerror}: {error.filename})") from None
-    finally:
-        if child is not None and child.poll() is None:
-            child.kill()
-            child.wait()
-        try:
-            restore(root, saved)
-        except OSError as error:
-            print(f"gil-handoff-trace: could not put tracefs back as it was: {error}", file=sys.stderr)
-    if child.returncode != 0:
-        raise Failed(f"the program failed (exit code {child.returncode})")
-    return output, text
 
 
 def events(text):
@@ -291,8 +200,7 @@ def main(argv=None):
     if shutil.which(args.python) is None:
         print(f"gil-handoff-trace: no interpreter at {args.python}", file=sys.stderr)
         return 1
-    root = tracefs()
-    if root is None or os.geteuid() != 0:
+    if os.geteuid() != 0:
         print("gil-handoff-trace: needs root and tracefs (/sys/kernel/tracing)", file=sys.stderr)
         return 1
     command = [
@@ -306,9 +214,14 @@ def main(argv=None):
         str(args.seconds),
     ]
     try:
-        output, text = capture(root, command)
-    except Failed as error:
+        _, code, output, text = tracefs.capture(
+            command, EVENTS, 16384, follow_pid=True, clock="mono", stdout=subprocess.PIPE
+        )
+    except tracefs.TraceError as error:
         print(f"gil-handoff-trace: {error}", file=sys.stderr)
+        return 1
+    if code != 0:
+        print(f"gil-handoff-trace: the program failed (exit code {code})", file=sys.stderr)
         return 1
     if "LOST" in text:
         print("gil-handoff-trace: the trace lost events (its buffer overflowed): counts are short", file=sys.stderr)

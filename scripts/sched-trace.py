@@ -20,7 +20,8 @@ and every thread or process it starts, and prints:
     many were woken again before the trace showed them running (a missing switch-in).
 Compared with the model in docs/model.md, "Cores and the scheduler" (machine.sharedCache).
 
-Needs root and tracefs (/sys/kernel/tracing, or /sys/kernel/debug/tracing), on Linux. Stdlib only.
+Needs root and tracefs (/sys/kernel/tracing, or /sys/kernel/debug/tracing), on Linux. Stdlib only;
+scripts/tracefs.py runs the command and puts every tracefs setting back afterwards.
 
     python3 scripts/sched-trace.py [--keep FILE] -- COMMAND...
     python3 scripts/sched-trace.py --from FILE     (analyse a trace kept with --keep)
@@ -30,10 +31,10 @@ from the trace; a CPU counts as busy from the moment a wake-up targets it, which
 kernel's own idle-time accounting (rq->avg_idle) ends an idle period too.
 """
 import collections
-import os
 import re
-import subprocess
 import sys
+
+import tracefs  # scripts/tracefs.py: the run under ftrace, settings put back afterwards
 
 EVENTS = ("sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task", "sched_process_fork")
 LINE = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+\S+\s+([\d.]+): (\w+): (.*)$")
@@ -43,40 +44,14 @@ TICK = 4e-3  # 1/HZ with HZ = 250 (Debian's kernels): when a used-up slice is no
 CACHE_HOT = 500e-6  # sysctl_sched_migration_cost: a thread that ran this recently is not pulled
 
 
-def tracefs():
-    for path in ("/sys/kernel/tracing", "/sys/kernel/debug/tracing"):
-        if os.path.exists(os.path.join(path, "trace")):
-            return path
-    sys.exit("sched-trace: no tracefs (mount -t tracefs nodev /sys/kernel/tracing, as root)")
-
-
-def put(root, name, value):
-    with open(os.path.join(root, name), "w") as f:
-        f.write(value)
-
-
 def record(command):
-    root = tracefs()
     try:
-        put(root, "tracing_on", "0")
-        put(root, "trace", "")
-        put(root, "buffer_size_kb", "65536")
-        put(root, "trace_clock", "mono")
-        for event in EVENTS:
-            put(root, f"events/sched/{event}/enable", "1")
-    except PermissionError:
-        sys.exit("sched-trace: tracefs is not writable (run as root)")
-    put(root, "tracing_on", "1")
-    try:
-        child = subprocess.Popen(command)
-        code = child.wait()
-    finally:
-        put(root, "tracing_on", "0")
-        for event in EVENTS:
-            put(root, f"events/sched/{event}/enable", "0")
-    with open(os.path.join(root, "trace")) as f:
-        text = f.read()
-    return child.pid, code, text
+        pid, code, _, text = tracefs.capture(command, [f"sched:{e}" for e in EVENTS], 65536, clock="mono")
+    except tracefs.TraceError as error:
+        sys.exit(f"sched-trace: {error}")
+    except FileNotFoundError:
+        sys.exit(f"sched-trace: no command {command[0]}")
+    return pid, code, text
 
 
 def field(rest, name):
